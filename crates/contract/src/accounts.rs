@@ -1,0 +1,75 @@
+//! Accounts and sessions.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct RegisterAccountRequest {
+    /// E-mail address or mainland mobile number.
+    #[schema(example = "li.ming@example.cn")]
+    #[validate(length(min = 3, max = 254))]
+    pub login: String,
+    /// 8 to 128 characters with a letter and a digit.
+    #[validate(length(min = 8, max = 128))]
+    pub password: String,
+    #[schema(example = "李明")]
+    #[validate(length(min = 1, max = 50))]
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254))]
+    pub login: String,
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct RefreshTokenRequest {
+    #[validate(length(min = 1, max = 200))]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    /// Short-lived JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Single-use refresh token; each refresh returns a new one.
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccountView {
+    pub id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrganizationRef {
+    pub id: Uuid,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MeView {
+    pub id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    pub is_platform_admin: bool,
+    /// The real-name volunteer profile, once registered.
+    pub volunteer_id: Option<Uuid>,
+    /// Organisations this account administers.
+    pub administered_organizations: Vec<OrganizationRef>,
+}

@@ -1,0 +1,38 @@
+//! Administrative regions (GB/T 2260).
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct RegionView {
+    /// Six-digit GB/T 2260 code.
+    #[schema(example = "440524")]
+    pub code: String,
+    #[schema(example = "潮阳区")]
+    pub name: String,
+    /// `province`, `city` or `county`.
+    pub level: String,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RegionPage {
+    pub items: Vec<RegionView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, validator::Validate)]
+#[into_params(parameter_in = Query)]
+pub struct RegionQuery {
+    /// Only the direct children of this region.
+    #[validate(length(equal = 6))]
+    pub parent: Option<String>,
+    /// `province`, `city` or `county`.
+    pub level: Option<String>,
+    /// Part of the name.
+    #[validate(length(max = 50))]
+    pub q: Option<String>,
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}

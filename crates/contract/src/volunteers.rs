@@ -1,0 +1,145 @@
+//! Volunteers (real-name registration) and memberships.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct GuardianInput {
+    #[validate(length(min = 2, max = 50))]
+    pub name: String,
+    pub phone: String,
+    /// The guardian consents to the registration.
+    pub consent: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct ConsentInput {
+    /// Version of the registration agreement accepted, e.g. `2025-01`.
+    #[validate(length(min = 1, max = 20))]
+    pub agreement_version: String,
+    pub accepted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct RegisterVolunteerRequest {
+    #[schema(example = "李明")]
+    pub name: String,
+    /// Resident ID number (GB 11643); gender and birth date are derived from it.
+    #[schema(example = "11010519491231002X")]
+    pub id_number: String,
+    #[schema(example = "13800138000")]
+    pub phone: String,
+    /// Region of residence (GB/T 2260).
+    #[schema(example = "110105")]
+    pub region_code: String,
+    /// Professional skills or fields, e.g. `农业技术`.
+    #[validate(length(max = 20))]
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Service categories of interest, e.g. `science_popularisation`.
+    #[validate(length(max = 10))]
+    #[serde(default)]
+    pub service_categories: Vec<String>,
+    /// "Three heads" role: `school_principal`, `hospital_head` or `agricultural_station_head`.
+    pub three_heads_role: Option<String>,
+    /// Required from 14 to 17 years of age.
+    #[validate(nested)]
+    pub guardian: Option<GuardianInput>,
+    #[validate(nested)]
+    pub consent: ConsentInput,
+    /// Teams to ask to join at once (at most 5).
+    #[validate(length(max = 5))]
+    #[serde(default)]
+    pub organization_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GuardianView {
+    pub name: String,
+    pub phone_masked: String,
+    pub consent: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MembershipView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub organization_name: String,
+    pub volunteer_id: Uuid,
+    /// `pending`, `approved`, `rejected` or `left`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A volunteer as the person sees themself: the full ID number and phone.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerProfileView {
+    pub id: Uuid,
+    /// Volunteer number, e.g. `ZH2026000123`.
+    pub volunteer_number: String,
+    pub name: String,
+    pub id_number: String,
+    pub id_number_masked: String,
+    /// `male` or `female`, derived from the ID number.
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    pub phone: String,
+    pub region_code: String,
+    pub skills: Vec<String>,
+    pub service_categories: Vec<String>,
+    pub three_heads_role: Option<String>,
+    pub guardian: Option<GuardianView>,
+    pub consent_version: String,
+    pub consented_at: DateTime<Utc>,
+    pub memberships: Vec<MembershipView>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A volunteer as an authorised admin sees them: ID number and phone masked.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerView {
+    pub id: Uuid,
+    pub volunteer_number: String,
+    pub name: String,
+    /// `1101**********002X`
+    pub id_number_masked: String,
+    pub gender: String,
+    pub birth_date: NaiveDate,
+    /// `138****8000`
+    pub phone_masked: String,
+    pub region_code: String,
+    pub skills: Vec<String>,
+    pub service_categories: Vec<String>,
+    pub three_heads_role: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MemberView {
+    pub membership_id: Uuid,
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub volunteer: VolunteerView,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<MemberView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct MemberQuery {
+    /// `pending`, `approved`, `rejected` or `left`.
+    pub status: Option<String>,
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}

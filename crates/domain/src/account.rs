@@ -1,0 +1,123 @@
+//! Login identities.
+
+use std::fmt;
+
+use crate::error::FieldError;
+use crate::phone::MobilePhone;
+
+/// What a person signs in with: an e-mail address or a mainland mobile number,
+/// normalised (lower-case e-mail, bare 11-digit phone).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LoginName(String);
+
+impl LoginName {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let s = raw.trim();
+        if s.contains('@') {
+            let lower = s.to_lowercase();
+            let (local, domain) = lower.split_once('@').unwrap_or(("", ""));
+            let ok = !local.is_empty()
+                && local.len() <= 64
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && lower.len() <= 254
+                && !lower.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !domain.contains('@');
+            if ok {
+                Ok(Self(lower))
+            } else {
+                Err(FieldError::new(
+                    "login_format",
+                    "not a valid e-mail address",
+                ))
+            }
+        } else {
+            MobilePhone::parse(s)
+                .map(|p| Self(p.as_str().to_string()))
+                .map_err(|_| {
+                    FieldError::new(
+                        "login_format",
+                        "use an e-mail address or a mainland mobile number",
+                    )
+                })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password of 8 to 128 characters with at least one letter and one digit.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let n = raw.chars().count();
+        if n < 8 {
+            return Err(FieldError::new(
+                "password_too_short",
+                "a password has at least 8 characters",
+            ));
+        }
+        if n > 128 {
+            return Err(FieldError::new(
+                "password_too_long",
+                "a password has at most 128 characters",
+            ));
+        }
+        if !raw.chars().any(char::is_alphabetic) || !raw.chars().any(|c| c.is_ascii_digit()) {
+            return Err(FieldError::new(
+                "password_too_weak",
+                "a password needs at least one letter and one digit",
+            ));
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_names() {
+        assert_eq!(
+            LoginName::parse(" Li.Ming@Example.CN ").unwrap().as_str(),
+            "li.ming@example.cn"
+        );
+        assert_eq!(
+            LoginName::parse("138 0013 8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert!(LoginName::parse("li@localhost").is_err());
+        assert!(LoginName::parse("12345").is_err());
+        assert!(LoginName::parse("@x.cn").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(Password::parse("abc12345").is_ok());
+        assert_eq!(
+            Password::parse("abc123").unwrap_err().code,
+            "password_too_short"
+        );
+        assert_eq!(
+            Password::parse("abcdefghij").unwrap_err().code,
+            "password_too_weak"
+        );
+        assert!(!format!("{:?}", Password::parse("abc12345").unwrap()).contains("abc"));
+    }
+}

@@ -1,0 +1,28 @@
+//! The one error shape every parser in this crate returns.
+
+use std::fmt;
+
+/// Why a value was refused: a stable machine code and a human sentence.
+/// The caller attaches the field name (the same parser serves several fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for FieldError {}

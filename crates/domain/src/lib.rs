@@ -1,0 +1,27 @@
+//! The business of Zhihui (智惠): newtypes that parse and validate, enumerations,
+//! state rules and numeric rules of the science-and-technology volunteer service.
+//!
+//! This crate performs no I/O and depends on nothing that needs an operating system,
+//! so the web dashboard runs the very same checks in the browser (it compiles for
+//! `wasm32-unknown-unknown`).
+
+pub mod account;
+pub mod credit_code;
+pub mod error;
+pub mod hours;
+pub mod id_number;
+pub mod organization;
+pub mod phone;
+pub mod region;
+pub mod volunteer;
+
+pub use account::{LoginName, Password};
+pub use credit_code::CreditCode;
+pub use error::FieldError;
+pub use id_number::{Gender, ResidentIdNumber};
+pub use organization::{
+    admin_seat_cap, OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationStatus,
+};
+pub use phone::MobilePhone;
+pub use region::{RegionCode, RegionLevel};
+pub use volunteer::{age_rule, AgeRule, MembershipStatus, PersonName, MAX_ACTIVE_MEMBERSHIPS};

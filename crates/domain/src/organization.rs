@@ -1,0 +1,276 @@
+//! Organisations and teams (科技志愿服务组织 / 队伍): categories, levels, states and seat rules.
+
+use crate::error::FieldError;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum! {
+    /// Category (team type) of an organisation.
+    OrganizationCategory {
+        /// 全国学会
+        NationalSociety => "national_society",
+        /// 省级学会
+        ProvincialSociety => "provincial_society",
+        /// 市级学会
+        MunicipalSociety => "municipal_society",
+        /// 省级科协
+        ProvincialAssociation => "provincial_association",
+        /// 市级科协
+        CityAssociation => "city_association",
+        /// 县级科协
+        CountyAssociation => "county_association",
+        /// 县级志愿服务联合会/协会
+        CountyVolunteerFederation => "county_volunteer_federation",
+        /// 高校
+        University => "university",
+        /// 企业、园区
+        Enterprise => "enterprise",
+        /// 农技协
+        RuralTechnicalAssociation => "rural_technical_association",
+        /// 青少年
+        Youth => "youth",
+        /// 科普大篷车
+        ScienceCaravan => "science_caravan",
+        /// 科普教育基地
+        ScienceEducationBase => "science_education_base",
+        /// 其他
+        Other => "other",
+    }
+}
+
+string_enum! {
+    /// Level in the organisation tree: national > province > city (支队) > county (大队) > grassroots team (分队).
+    OrganizationLevel {
+        National => "national",
+        Province => "province",
+        City => "city",
+        County => "county",
+        Grassroots => "grassroots",
+    }
+}
+
+string_enum! {
+    /// Registration state of an organisation.
+    OrganizationStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+        Suspended => "suspended",
+    }
+}
+
+impl OrganizationLevel {
+    /// Depth in the tree: national 0 … grassroots 4.
+    pub fn depth(self) -> u8 {
+        match self {
+            Self::National => 0,
+            Self::Province => 1,
+            Self::City => 2,
+            Self::County => 3,
+            Self::Grassroots => 4,
+        }
+    }
+
+    /// Minimum registered members a team of this level should reach (rule 7);
+    /// a compliance flag, not a registration block.
+    pub fn minimum_members(self) -> Option<u64> {
+        match self {
+            Self::County => Some(30),
+            Self::Grassroots => Some(10),
+            _ => None,
+        }
+    }
+}
+
+impl OrganizationCategory {
+    /// The one level a category implies, if it implies one.
+    pub fn required_level(self) -> Option<OrganizationLevel> {
+        use OrganizationCategory::*;
+        use OrganizationLevel as L;
+        match self {
+            NationalSociety => Some(L::National),
+            ProvincialSociety | ProvincialAssociation => Some(L::Province),
+            MunicipalSociety | CityAssociation => Some(L::City),
+            CountyAssociation | CountyVolunteerFederation => Some(L::County),
+            _ => None,
+        }
+    }
+
+    pub fn is_society(self) -> bool {
+        matches!(
+            self,
+            Self::NationalSociety | Self::ProvincialSociety | Self::MunicipalSociety
+        )
+    }
+}
+
+/// Checks that a category may sit at a level and a child may sit under a parent.
+pub fn check_placement(
+    category: OrganizationCategory,
+    level: OrganizationLevel,
+    parent_level: Option<OrganizationLevel>,
+) -> Result<(), FieldError> {
+    if let Some(required) = category.required_level() {
+        if required != level {
+            return Err(FieldError::new(
+                "level_category_mismatch",
+                format!(
+                    "a {} organisation is at {} level",
+                    category.as_str(),
+                    required.as_str()
+                ),
+            ));
+        }
+    }
+    if let Some(p) = parent_level {
+        if p.depth() >= level.depth() {
+            return Err(FieldError::new(
+                "parent_level",
+                format!(
+                    "a {} organisation cannot sit under a {} one",
+                    level.as_str(),
+                    p.as_str()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Admin seats allowed for a number of approved members (rule 8):
+/// 1-100 members: 1; 101-200: 2; 201-300: 3; 301-400: 4; 401 and more: 5.
+pub fn admin_seat_cap(approved_members: u64) -> u64 {
+    approved_members.div_ceil(100).clamp(1, 5)
+}
+
+/// A trimmed organisation name of 2 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationName(String);
+
+impl OrganizationName {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let s: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let n = s.chars().count();
+        if n < 2 {
+            return Err(FieldError::new(
+                "name_too_short",
+                "a name has at least 2 characters",
+            ));
+        }
+        if n > 100 {
+            return Err(FieldError::new(
+                "name_too_long",
+                "a name has at most 100 characters",
+            ));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(FieldError::new(
+                "name_characters",
+                "a name cannot hold control characters",
+            ));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seat_cap_follows_the_table() {
+        let cases = [
+            (0, 1),
+            (1, 1),
+            (100, 1),
+            (101, 2),
+            (200, 2),
+            (201, 3),
+            (300, 3),
+            (301, 4),
+            (400, 4),
+            (401, 5),
+            (10_000, 5),
+        ];
+        for (m, cap) in cases {
+            assert_eq!(admin_seat_cap(m), cap, "{m} members");
+        }
+    }
+
+    #[test]
+    fn placement_rules() {
+        use OrganizationCategory as C;
+        use OrganizationLevel as L;
+        assert!(check_placement(C::CountyAssociation, L::County, Some(L::City)).is_ok());
+        assert_eq!(
+            check_placement(C::CountyAssociation, L::City, None)
+                .unwrap_err()
+                .code,
+            "level_category_mismatch"
+        );
+        assert_eq!(
+            check_placement(C::University, L::City, Some(L::County))
+                .unwrap_err()
+                .code,
+            "parent_level"
+        );
+        assert_eq!(
+            check_placement(C::University, L::City, Some(L::City))
+                .unwrap_err()
+                .code,
+            "parent_level"
+        );
+        assert!(check_placement(C::Other, L::Grassroots, Some(L::County)).is_ok());
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for c in OrganizationCategory::ALL {
+            assert_eq!(OrganizationCategory::parse(c.as_str()), Some(*c));
+        }
+        for l in OrganizationLevel::ALL {
+            assert_eq!(OrganizationLevel::parse(l.as_str()), Some(*l));
+        }
+        assert_eq!(OrganizationStatus::parse("nope"), None);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            OrganizationName::parse("  中国  科协 ").unwrap().as_str(),
+            "中国 科协"
+        );
+        assert!(OrganizationName::parse("科").is_err());
+        assert!(OrganizationName::parse(&"科".repeat(101)).is_err());
+        assert!(OrganizationName::parse("ab\u{0007}").is_err());
+    }
+
+    #[test]
+    fn minimum_sizes() {
+        assert_eq!(OrganizationLevel::County.minimum_members(), Some(30));
+        assert_eq!(OrganizationLevel::Grassroots.minimum_members(), Some(10));
+        assert_eq!(OrganizationLevel::Province.minimum_members(), None);
+    }
+}

@@ -1,0 +1,124 @@
+//! Volunteers (科技志愿者): names, age rules and membership states.
+
+use chrono::NaiveDate;
+
+use crate::error::FieldError;
+use crate::id_number::ResidentIdNumber;
+use crate::organization::string_enum;
+
+/// At most this many active (pending or approved) memberships at once (rule 15).
+pub const MAX_ACTIVE_MEMBERSHIPS: u64 = 5;
+
+/// What the age rule (rule 12) asks of a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeRule {
+    /// 18 or over: registers alone.
+    Adult,
+    /// 14 to 17: a guardian's name, phone and consent are needed.
+    NeedsGuardian,
+    /// Under 14: refused.
+    TooYoung,
+}
+
+pub fn age_rule(id: &ResidentIdNumber, today: NaiveDate) -> AgeRule {
+    match id.age_on(today) {
+        a if a >= 18 => AgeRule::Adult,
+        a if a >= 14 => AgeRule::NeedsGuardian,
+        _ => AgeRule::TooYoung,
+    }
+}
+
+string_enum! {
+    /// State of a volunteer's membership of a team.
+    MembershipStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+        Left => "left",
+    }
+}
+
+impl MembershipStatus {
+    /// Pending and approved memberships count against the cap.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Pending | Self::Approved)
+    }
+}
+
+/// A real name: 2 to 50 characters, letters (any script), the middle dot of
+/// minority and foreign names, spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let s = raw.trim();
+        let n = s.chars().count();
+        if n < 2 || n > 50 {
+            return Err(FieldError::new(
+                "person_name_length",
+                "a name has 2 to 50 characters",
+            ));
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '·' | '•' | ' ' | '.' | '-'))
+        {
+            return Err(FieldError::new(
+                "person_name_characters",
+                "a name holds letters, spaces and the middle dot only",
+            ));
+        }
+        Ok(Self(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `张*丰`: the middle masked, for public verification pages.
+    pub fn masked(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        match chars.len() {
+            0 | 1 => self.0.clone(),
+            2 => format!("{}*", chars[0]),
+            n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn age_bands() {
+        let id = ResidentIdNumber::parse("11010519491231002X").unwrap();
+        assert_eq!(age_rule(&id, d(1967, 12, 31)), AgeRule::Adult);
+        assert_eq!(age_rule(&id, d(1967, 12, 30)), AgeRule::NeedsGuardian);
+        assert_eq!(age_rule(&id, d(1963, 12, 31)), AgeRule::NeedsGuardian);
+        assert_eq!(age_rule(&id, d(1963, 12, 30)), AgeRule::TooYoung);
+    }
+
+    #[test]
+    fn names() {
+        assert!(PersonName::parse("张三").is_ok());
+        assert!(PersonName::parse("阿依古丽·买买提").is_ok());
+        assert!(PersonName::parse("张").is_err());
+        assert!(PersonName::parse("张3").is_err());
+        assert_eq!(PersonName::parse("张三丰").unwrap().masked(), "张*丰");
+        assert_eq!(PersonName::parse("张三").unwrap().masked(), "张*");
+    }
+
+    #[test]
+    fn membership_activity() {
+        assert!(MembershipStatus::Pending.is_active());
+        assert!(MembershipStatus::Approved.is_active());
+        assert!(!MembershipStatus::Left.is_active());
+        assert!(!MembershipStatus::Rejected.is_active());
+    }
+}

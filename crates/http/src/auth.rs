@@ -1,0 +1,246 @@
+//! Authentication: password hashing, access tokens (JWT), refresh tokens, and the
+//! extractor that turns a bearer token into the caller's identity and roles.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{web, FromRequest, HttpRequest};
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{decode, encode, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::{ApiSettings, AppState};
+
+fn argon2(settings: &ApiSettings) -> Result<Argon2<'static>, ApiError> {
+    let params = Params::new(
+        settings.argon2_memory_kib,
+        settings.argon2_iterations,
+        settings.argon2_parallelism,
+        None,
+    )
+    .map_err(|e| ApiError::Internal(format!("argon2 parameters: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+pub fn hash_password_sync(settings: &ApiSettings, password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2(settings)?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
+}
+
+/// Hashes off the async threads.
+pub async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
+    let settings = state.settings.clone();
+    web::block(move || hash_password_sync(&settings, &password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// Verifies off the async threads.
+pub async fn verify_password(
+    state: &AppState,
+    password: String,
+    hash: String,
+) -> Result<bool, ApiError> {
+    let settings = state.settings.clone();
+    web::block(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| ApiError::Internal(format!("stored hash: {e}")))?;
+        Ok(argon2(&settings)?
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Uuid,
+    iat: i64,
+    exp: i64,
+    jti: Uuid,
+}
+
+pub fn issue_access_token(
+    settings: &ApiSettings,
+    account_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let claims = Claims {
+        sub: account_id,
+        iat: now.timestamp(),
+        exp: now.timestamp() + settings.access_token_ttl_secs,
+        jti: Uuid::new_v4(),
+    };
+    encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(settings.jwt_secret.as_bytes()),
+    )
+    .map_err(|e| ApiError::Internal(format!("jwt: {e}")))
+}
+
+fn read_access_token(
+    settings: &ApiSettings,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let mut v = Validation::default();
+    // Expiry is checked against the injected clock below.
+    v.validate_exp = false;
+    v.required_spec_claims.clear();
+    let data = decode::<Claims>(
+        token,
+        &DecodingKey::from_secret(settings.jwt_secret.as_bytes()),
+        &v,
+    )
+    .map_err(|_| invalid_token("the access token is not valid"))?;
+    if data.claims.exp <= now.timestamp() {
+        return Err(invalid_token("the access token has expired; refresh it"));
+    }
+    Ok(data.claims.sub)
+}
+
+fn invalid_token(detail: &str) -> ApiError {
+    ApiError::Unauthenticated {
+        code: "invalid_token",
+        detail: detail.into(),
+    }
+}
+
+/// A fresh random refresh token and its stored hash.
+pub fn new_refresh_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = sha256_hex(&token);
+    (token, hash)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// The authenticated caller with the roles that permissions look at.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub account_id: Uuid,
+    pub is_platform_admin: bool,
+    /// Organisations the caller administers.
+    pub admin_of: Vec<Uuid>,
+}
+
+impl Authenticated {
+    pub fn administers(&self, org_id: Uuid) -> bool {
+        self.admin_of.contains(&org_id)
+    }
+
+    pub fn viewer(&self) -> zhihui_persistence::Viewer {
+        zhihui_persistence::Viewer {
+            platform_admin: self.is_platform_admin,
+            admin_of: self.admin_of.clone(),
+        }
+    }
+}
+
+/// The caller, signed in or not.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Authenticated>);
+
+impl Caller {
+    pub fn viewer(&self) -> zhihui_persistence::Viewer {
+        self.0
+            .as_ref()
+            .map(Authenticated::viewer)
+            .unwrap_or_default()
+    }
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiError> {
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("state missing".into()))?
+        .clone();
+    let value = value
+        .to_str()
+        .map_err(|_| invalid_token("malformed Authorization header"))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| invalid_token("use Authorization: Bearer <access token>"))?;
+    let account_id = read_access_token(&state.settings, token.trim(), state.clock.now())?;
+    let account = state
+        .store
+        .get_account(account_id)
+        .await?
+        .ok_or_else(|| invalid_token("the account no longer exists"))?;
+    let admin_of = state.store.administered_organizations(account.id).await?;
+    Ok(Some(Authenticated {
+        account_id: account.id,
+        is_platform_admin: account.is_platform_admin,
+        admin_of,
+    }))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await.map(Caller) })
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            authenticate(req).await?.ok_or(ApiError::Unauthenticated {
+                code: "authentication_required",
+                detail: "sign in and send Authorization: Bearer <access token>".into(),
+            })
+        })
+    }
+}
+
+/// Creates a platform admin, or promotes an existing account (the `zhihui admin create` command).
+pub async fn create_platform_admin(
+    store: &zhihui_persistence::Store,
+    settings: &ApiSettings,
+    login: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<Uuid, ApiError> {
+    let login = zhihui_domain::LoginName::parse(login)
+        .map_err(|e| ApiError::field("login", e.code, e.message))?;
+    if let Some(a) = store.find_account_by_login(login.as_str()).await? {
+        store.set_platform_admin(a.id, true).await?;
+        return Ok(a.id);
+    }
+    let password = zhihui_domain::Password::parse(password)
+        .map_err(|e| ApiError::field("password", e.code, e.message))?;
+    let hash = hash_password_sync(settings, password.expose())?;
+    Ok(store
+        .create_account(login.as_str(), display_name, &hash, true, Utc::now())
+        .await?
+        .id)
+}

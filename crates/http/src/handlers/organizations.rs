@@ -1,0 +1,593 @@
+//! Organisations and teams (科技志愿服务组织 / 队伍), rules 1-8.
+
+use actix_web::http::header;
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use uuid::Uuid;
+use zhihui_contract::organizations::{
+    GrantAdminRequest, OrganizationAdminView, OrganizationPage, OrganizationQuery,
+    OrganizationView, RegisterOrganizationRequest, RejectRequest, UpdateOrganizationRequest,
+};
+use zhihui_contract::{Problem, DEFAULT_LIMIT};
+use zhihui_domain::organization::check_placement;
+use zhihui_domain::{
+    CreditCode, LoginName, MobilePhone, OrganizationCategory, OrganizationLevel, OrganizationName,
+    OrganizationStatus, RegionCode,
+};
+use zhihui_persistence::entities::organization;
+use zhihui_persistence::{NewOrganization, OrganizationChanges, OrganizationFilter};
+
+use super::regions::check_region;
+use crate::auth::{Authenticated, Caller};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::validation::Problems;
+use crate::views;
+
+/// Permissions on organisations, in one place.
+pub(crate) mod policy {
+    use super::*;
+
+    /// Own admin, parent's admin or platform admin: sees everything and manages members.
+    pub fn manages(who: &Authenticated, org: &organization::Model) -> bool {
+        who.is_platform_admin
+            || who.administers(org.id)
+            || org.parent_id.is_some_and(|p| who.administers(p))
+    }
+
+    /// Who may see an organisation at all: approved ones are public.
+    pub fn visible(who: Option<&Authenticated>, org: &organization::Model) -> bool {
+        org.status == OrganizationStatus::Approved.as_str() || who.is_some_and(|w| manages(w, org))
+    }
+
+    /// Approval belongs to the parent's admin, or a platform admin (always for top-level ones).
+    pub fn decides(who: &Authenticated, org: &organization::Model) -> bool {
+        who.is_platform_admin || org.parent_id.is_some_and(|p| who.administers(p))
+    }
+
+    /// Own admin or platform admin edits the record.
+    pub fn edits(who: &Authenticated, org: &organization::Model) -> bool {
+        who.is_platform_admin || who.administers(org.id)
+    }
+}
+
+async fn load(state: &AppState, id: Uuid) -> Result<organization::Model, ApiError> {
+    state
+        .store
+        .get_organization(id)
+        .await?
+        .ok_or(ApiError::NotFound("organization_not_found"))
+}
+
+pub(crate) async fn load_visible(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    id: Uuid,
+) -> Result<organization::Model, ApiError> {
+    let org = load(state, id).await?;
+    if !policy::visible(who, &org) {
+        return Err(ApiError::NotFound("organization_not_found"));
+    }
+    Ok(org)
+}
+
+async fn view(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    org: organization::Model,
+) -> Result<OrganizationView, ApiError> {
+    let region_name = state
+        .store
+        .get_region(&org.region_code)
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_default();
+    let manages = who.is_some_and(|w| policy::manages(w, &org));
+    let admins = if manages {
+        Some(
+            state
+                .store
+                .organization_admins(org.id)
+                .await?
+                .iter()
+                .map(|(seat, a)| views::admin(seat, a))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    views::organization(&state.store, org, region_name, manages, admins)
+}
+
+fn with_etag(mut res: HttpResponse, version: i32) -> HttpResponse {
+    if let Ok(v) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// Registers an organisation (pending until its parent's admin or a platform admin approves).
+/// The registering account becomes its first admin.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), request_body = RegisterOrganizationRequest, responses(
+    (status = 201, body = OrganizationView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "duplicate_organization_name, duplicate_credit_code"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations")]
+pub async fn register_organization(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: web::Json<RegisterOrganizationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*body);
+    let name = p.parse("name", OrganizationName::parse(&body.name));
+    let category = OrganizationCategory::parse(&body.category);
+    if category.is_none() {
+        p.push(
+            "category",
+            "unknown_category",
+            "not a known organisation category",
+        );
+    }
+    let level = OrganizationLevel::parse(&body.level);
+    if level.is_none() {
+        p.push(
+            "level",
+            "unknown_level",
+            "use national, province, city, county or grassroots",
+        );
+    }
+    let region = check_region(&state, &mut p, "region_code", &body.region_code).await?;
+    let credit = match &body.credit_code {
+        Some(c) if !c.trim().is_empty() => p
+            .parse("credit_code", CreditCode::parse(c))
+            .map(|c| c.as_str().to_string()),
+        _ => None,
+    };
+    let phone = p.parse("contact_phone", MobilePhone::parse(&body.contact_phone));
+    let parent = match body.parent_id {
+        Some(pid) => match state.store.get_organization(pid).await? {
+            Some(o) if o.status == OrganizationStatus::Approved.as_str() => Some(o),
+            Some(_) => {
+                p.push(
+                    "parent_id",
+                    "parent_not_approved",
+                    "the parent organisation is not approved yet",
+                );
+                None
+            }
+            None => {
+                p.push("parent_id", "parent_not_found", "no such organisation");
+                None
+            }
+        },
+        None => None,
+    };
+    if let (Some(c), Some(l)) = (category, level) {
+        let parent_level = parent
+            .as_ref()
+            .and_then(|o| OrganizationLevel::parse(&o.level));
+        if let Err(e) = check_placement(c, l, parent_level) {
+            let field = if e.code == "parent_level" {
+                "parent_id"
+            } else {
+                "level"
+            };
+            p.push(field, e.code, e.message);
+        }
+        if body.parent_id.is_none()
+            && l != OrganizationLevel::National
+            && l != OrganizationLevel::Province
+        {
+            p.push(
+                "parent_id",
+                "parent_required",
+                "only national and provincial organisations register without a parent",
+            );
+        }
+    }
+    if let (Some(par), Some(r)) = (&parent, &region) {
+        if let Ok(pr) = RegionCode::parse(&par.region_code) {
+            if par.level != OrganizationLevel::National.as_str() && !pr.contains(r) {
+                p.push(
+                    "region_code",
+                    "outside_parent_region",
+                    "the region lies outside the parent organisation's region",
+                );
+            }
+        }
+    }
+    p.finish()?;
+    let (Some(name), Some(category), Some(level), Some(region), Some(phone)) =
+        (name, category, level, region, phone)
+    else {
+        return Err(ApiError::Internal("validated values missing".into()));
+    };
+    let org = state
+        .store
+        .create_organization(
+            NewOrganization {
+                name: name.as_str().to_string(),
+                category: category.as_str().to_string(),
+                level: level.as_str().to_string(),
+                parent_id: parent.map(|o| o.id),
+                region_code: region.as_str().to_string(),
+                credit_code: credit,
+                contact_name: body.contact_name.trim().to_string(),
+                contact_phone: phone.as_str().to_string(),
+                contact_phone_masked: phone.masked(),
+                address: body.address.clone(),
+                description: body.description.clone(),
+                created_by: who.account_id,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    let mut who = who;
+    who.admin_of.push(org.id);
+    let version = org.version;
+    Ok(with_etag(
+        HttpResponse::Created().json(view(&state, Some(&who), org).await?),
+        version,
+    ))
+}
+
+/// Lists organisations: approved ones for everyone, plus pending and rejected ones to those who manage them.
+#[utoipa::path(tag = "organizations", params(OrganizationQuery), responses(
+    (status = 200, body = OrganizationPage),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations")]
+pub async fn list_organizations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<OrganizationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    list(&state, &caller, &q, None).await
+}
+
+async fn list(
+    state: &AppState,
+    caller: &Caller,
+    q: &OrganizationQuery,
+    parent: Option<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(q);
+    if q.category
+        .as_deref()
+        .is_some_and(|c| OrganizationCategory::parse(c).is_none())
+    {
+        p.push(
+            "category",
+            "unknown_category",
+            "not a known organisation category",
+        );
+    }
+    if q.level
+        .as_deref()
+        .is_some_and(|c| OrganizationLevel::parse(c).is_none())
+    {
+        p.push(
+            "level",
+            "unknown_level",
+            "use national, province, city, county or grassroots",
+        );
+    }
+    if q.status
+        .as_deref()
+        .is_some_and(|c| OrganizationStatus::parse(c).is_none())
+    {
+        p.push(
+            "status",
+            "unknown_status",
+            "use pending, approved, rejected or suspended",
+        );
+    }
+    let region = q
+        .region
+        .as_deref()
+        .and_then(|r| p.parse("region", RegionCode::parse(r)));
+    let after = super::uuid_cursor(&q.cursor);
+    let after = match after {
+        Ok(a) => a,
+        Err(_) => {
+            p.push(
+                "cursor",
+                "invalid_cursor",
+                "use the next_cursor of the previous page",
+            );
+            None
+        }
+    };
+    p.finish()?;
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let rows = state
+        .store
+        .list_organizations(
+            &caller.viewer(),
+            &OrganizationFilter {
+                category: q.category.clone(),
+                level: q.level.clone(),
+                region_prefix: region.map(|r| r.prefix().to_string()),
+                status: q.status.clone(),
+                name_part: q.q.clone().filter(|s| !s.trim().is_empty()),
+                parent_id: parent,
+                after_id: after,
+                limit,
+            },
+        )
+        .await?;
+    let next_cursor = super::next_cursor(&rows, limit, |o| o.id.to_string());
+    let mut items = Vec::with_capacity(rows.len());
+    for o in rows {
+        items.push(view(state, caller.0.as_ref(), o).await?);
+    }
+    Ok(HttpResponse::Ok().json(OrganizationPage { items, next_cursor }))
+}
+
+/// One organisation. The `ETag` header carries its version for `If-Match` on update.
+#[utoipa::path(tag = "organizations", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = OrganizationView, headers(("ETag" = String))),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}")]
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, caller.0.as_ref(), *id).await?;
+    let version = org.version;
+    Ok(with_etag(
+        HttpResponse::Ok().json(view(&state, caller.0.as_ref(), org).await?),
+        version,
+    ))
+}
+
+/// Direct children of an organisation.
+#[utoipa::path(tag = "organizations", params(("id" = Uuid, Path), OrganizationQuery), responses(
+    (status = 200, body = OrganizationPage),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}/children")]
+pub async fn list_organization_children(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    q: web::Query<OrganizationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    load_visible(&state, caller.0.as_ref(), *id).await?;
+    list(&state, &caller, &q, Some(*id)).await
+}
+
+fn expected_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let s = v.to_str().map_err(|_| ApiError::BadRequest {
+        code: "invalid_if_match",
+        detail: "malformed If-Match".into(),
+    })?;
+    if s.trim() == "*" {
+        return Ok(None);
+    }
+    s.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i32>()
+        .map(Some)
+        .map_err(|_| ApiError::BadRequest {
+            code: "invalid_if_match",
+            detail: "If-Match takes the ETag of a previous read".into(),
+        })
+}
+
+/// Updates an organisation's record (own admin or platform admin). Send `If-Match` with the
+/// ETag you read to avoid overwriting someone else's change (412 when it is stale).
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    request_body = UpdateOrganizationRequest, responses(
+    (status = 200, body = OrganizationView, headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/organizations/{id}")]
+pub async fn update_organization(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateOrganizationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if !policy::edits(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the organisation's admins or a platform admin edit it".into(),
+        ));
+    }
+    let version = expected_version(&req)?;
+    let mut p = Problems::validate(&*body);
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| p.parse("name", OrganizationName::parse(n)));
+    let region = match &body.region_code {
+        Some(r) => check_region(&state, &mut p, "region_code", r).await?,
+        None => None,
+    };
+    let credit = body
+        .credit_code
+        .as_deref()
+        .and_then(|c| p.parse("credit_code", CreditCode::parse(c)));
+    let phone = body
+        .contact_phone
+        .as_deref()
+        .and_then(|c| p.parse("contact_phone", MobilePhone::parse(c)));
+    p.finish()?;
+    let updated = state
+        .store
+        .update_organization(
+            org.id,
+            version,
+            OrganizationChanges {
+                name: name.map(|n| n.as_str().to_string()),
+                region_code: region.map(|r| r.as_str().to_string()),
+                credit_code: credit.map(|c| c.as_str().to_string()),
+                contact_name: body.contact_name.clone(),
+                contact_phone: phone.map(|p| (p.as_str().to_string(), p.masked())),
+                address: body.address.clone(),
+                description: body.description.clone(),
+            },
+            state.clock.now(),
+        )
+        .await?;
+    let v = updated.version;
+    Ok(with_etag(
+        HttpResponse::Ok().json(view(&state, Some(&who), updated).await?),
+        v,
+    ))
+}
+
+async fn decide(
+    state: &AppState,
+    who: &Authenticated,
+    id: Uuid,
+    to: OrganizationStatus,
+    reason: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(state, Some(who), id).await?;
+    if !policy::decides(who, &org) {
+        return Err(ApiError::Forbidden(
+            "the parent organisation's admin or a platform admin decides".into(),
+        ));
+    }
+    let org = state
+        .store
+        .decide_organization(id, to, reason, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(view(state, Some(who), org).await?))
+}
+
+/// Approves a pending organisation (its parent's admin, or a platform admin).
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = OrganizationView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_pending"),
+))]
+#[post("/organizations/{id}/approve")]
+pub async fn approve_organization(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    decide(&state, &who, *id, OrganizationStatus::Approved, None).await
+}
+
+/// Rejects a pending organisation with a reason.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RejectRequest, responses(
+    (status = 200, body = OrganizationView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/reject")]
+pub async fn reject_organization(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<RejectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Problems::validate(&*body).finish()?;
+    decide(
+        &state,
+        &who,
+        *id,
+        OrganizationStatus::Rejected,
+        Some(body.reason.trim().to_string()),
+    )
+    .await
+}
+
+/// Grants an admin seat to an account, within the cap set by approved members (rule 8).
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = GrantAdminRequest, responses(
+    (status = 201, body = OrganizationAdminView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "admin_seat_cap_reached, already_admin"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/admins")]
+pub async fn grant_organization_admin(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<GrantAdminRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if !policy::manages(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the organisation's or its parent's admins grant seats".into(),
+        ));
+    }
+    let mut p = Problems::validate(&*body);
+    let login = p.parse("login", LoginName::parse(&body.login));
+    p.finish()?;
+    let Some(login) = login else {
+        return Err(ApiError::Internal("validated login missing".into()));
+    };
+    let account = state
+        .store
+        .find_account_by_login(login.as_str())
+        .await?
+        .ok_or_else(|| {
+            ApiError::field("login", "account_not_found", "no account has this login")
+        })?;
+    let seat = state
+        .store
+        .grant_organization_admin(org.id, account.id, who.account_id, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Created().json(views::admin(&seat, &account)))
+}
+
+/// Revokes an admin seat; the last admin stays.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path), ("account_id" = Uuid, Path)), responses(
+    (status = 204, description = "Revoked"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "last_admin"),
+))]
+#[delete("/organizations/{id}/admins/{account_id}")]
+pub async fn revoke_organization_admin(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, account_id) = path.into_inner();
+    let org = load_visible(&state, Some(&who), id).await?;
+    if !policy::manages(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the organisation's or its parent's admins revoke seats".into(),
+        ));
+    }
+    state
+        .store
+        .revoke_organization_admin(org.id, account_id)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Exposed for other handlers (members).
+pub(crate) fn manages(who: &Authenticated, org: &organization::Model) -> bool {
+    policy::manages(who, org)
+}

@@ -1,0 +1,94 @@
+//! Administrative regions (GB/T 2260).
+
+use actix_web::{get, web, HttpResponse};
+use zhihui_contract::regions::{RegionPage, RegionQuery, RegionView};
+use zhihui_contract::{Problem, DEFAULT_LIMIT};
+use zhihui_domain::{RegionCode, RegionLevel};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::validation::Problems;
+use crate::views;
+
+/// Lists regions by parent, level or name, ordered by code.
+#[utoipa::path(tag = "regions", params(RegionQuery), responses(
+    (status = 200, body = RegionPage),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/regions")]
+pub async fn list_regions(
+    state: web::Data<AppState>,
+    q: web::Query<RegionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    if let Some(l) = &q.level {
+        if RegionLevel::parse(l).is_none() {
+            p.push("level", "unknown_level", "use province, city or county");
+        }
+    }
+    if let Some(c) = &q.cursor {
+        if RegionCode::parse(c).is_err() {
+            p.push(
+                "cursor",
+                "invalid_cursor",
+                "use the next_cursor of the previous page",
+            );
+        }
+    }
+    p.finish()?;
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let rows = state
+        .store
+        .list_regions(
+            q.parent.as_deref(),
+            q.level.as_deref(),
+            q.q.as_deref(),
+            q.cursor.as_deref(),
+            limit,
+        )
+        .await?;
+    let next_cursor = super::next_cursor(&rows, limit, |r| r.code.clone());
+    Ok(HttpResponse::Ok().json(RegionPage {
+        items: rows.into_iter().map(views::region).collect(),
+        next_cursor,
+    }))
+}
+
+/// One region by its six-digit code.
+#[utoipa::path(tag = "regions", params(("code" = String, Path, description = "Six-digit GB/T 2260 code")), responses(
+    (status = 200, body = RegionView),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/regions/{code}")]
+pub async fn get_region(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let r = state
+        .store
+        .get_region(&code)
+        .await?
+        .ok_or(ApiError::NotFound("region_not_found"))?;
+    Ok(HttpResponse::Ok().json(views::region(r)))
+}
+
+/// Checks a region code's shape and that it exists in the stored list.
+pub(crate) async fn check_region(
+    state: &AppState,
+    p: &mut Problems,
+    field: &str,
+    raw: &str,
+) -> Result<Option<RegionCode>, ApiError> {
+    let Some(code) = p.parse(field, RegionCode::parse(raw)) else {
+        return Ok(None);
+    };
+    if !state.store.region_exists(code.as_str()).await? {
+        p.push(
+            field,
+            "region_not_found",
+            "no such region in the GB/T 2260 list",
+        );
+        return Ok(None);
+    }
+    Ok(Some(code))
+}

@@ -1,0 +1,466 @@
+//! Volunteers (real-name registration, rules 9-16) and memberships.
+
+use std::collections::BTreeSet;
+
+use actix_web::{get, post, web, HttpResponse};
+use uuid::Uuid;
+use zhihui_contract::organizations::RejectRequest;
+use zhihui_contract::volunteers::{
+    MemberPage, MemberQuery, MemberView, MembershipView, RegisterVolunteerRequest,
+    VolunteerProfileView, VolunteerView,
+};
+use zhihui_contract::{Problem, DEFAULT_LIMIT};
+use zhihui_domain::{
+    age_rule, AgeRule, MembershipStatus, MobilePhone, OrganizationStatus, PersonName,
+    ResidentIdNumber,
+};
+use zhihui_persistence::NewVolunteer;
+
+use super::organizations::{load_visible, manages};
+use super::regions::check_region;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::validation::Problems;
+use crate::views;
+
+/// Service categories used nationally (rule 17).
+pub const SERVICE_CATEGORIES: [&str; 5] = [
+    "technical_service",
+    "livelihood",
+    "science_popularisation",
+    "emergency",
+    "professional",
+];
+/// The "three heads" roles (三长).
+pub const THREE_HEADS: [&str; 3] = [
+    "school_principal",
+    "hospital_head",
+    "agricultural_station_head",
+];
+
+async fn profile(
+    state: &AppState,
+    v: zhihui_persistence::entities::volunteer::Model,
+) -> Result<VolunteerProfileView, ApiError> {
+    let ms = state
+        .store
+        .memberships_of(v.id)
+        .await?
+        .into_iter()
+        .map(|(m, name)| views::membership(m, name))
+        .collect();
+    views::profile(&state.store, v, ms)
+}
+
+/// Registers the signed-in account's real-name volunteer profile (one per person: the ID
+/// number is unique) and optionally asks to join teams.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), request_body = RegisterVolunteerRequest, responses(
+    (status = 201, body = VolunteerProfileView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "duplicate_id_number, volunteer_profile_exists"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/volunteers")]
+pub async fn register_volunteer(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: web::Json<RegisterVolunteerRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if state
+        .store
+        .volunteer_by_account(who.account_id)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::Conflict {
+            code: "volunteer_profile_exists",
+            message: "this account already has a volunteer profile".into(),
+        });
+    }
+    let mut p = Problems::validate(&*body);
+    let name = p.parse("name", PersonName::parse(&body.name));
+    let id = p.parse("id_number", ResidentIdNumber::parse(&body.id_number));
+    let phone = p.parse("phone", MobilePhone::parse(&body.phone));
+    let region = check_region(&state, &mut p, "region_code", &body.region_code).await?;
+    for (i, s) in body.skills.iter().enumerate() {
+        let n = s.trim().chars().count();
+        if n == 0 || n > 50 {
+            p.push(
+                &format!("skills[{i}]"),
+                "length",
+                "a skill has 1 to 50 characters",
+            );
+        }
+    }
+    for (i, c) in body.service_categories.iter().enumerate() {
+        if !SERVICE_CATEGORIES.contains(&c.as_str()) {
+            p.push(
+                &format!("service_categories[{i}]"),
+                "unknown_service_category",
+                format!("use one of {}", SERVICE_CATEGORIES.join(", ")),
+            );
+        }
+    }
+    if let Some(r) = &body.three_heads_role {
+        if !THREE_HEADS.contains(&r.as_str()) {
+            p.push(
+                "three_heads_role",
+                "unknown_three_heads_role",
+                format!("use one of {}", THREE_HEADS.join(", ")),
+            );
+        }
+    }
+    if !body.consent.accepted {
+        p.push(
+            "consent.accepted",
+            "consent_required",
+            "the registration agreement must be accepted",
+        );
+    }
+    let mut guardian = None;
+    if let Some(id) = &id {
+        match age_rule(id, state.clock.today()) {
+            AgeRule::Adult => {}
+            AgeRule::TooYoung => p.push(
+                "id_number",
+                "too_young",
+                "volunteers register from 14 years of age",
+            ),
+            AgeRule::NeedsGuardian => match &body.guardian {
+                None => p.push(
+                    "guardian",
+                    "guardian_required",
+                    "from 14 to 17 a guardian's name, phone and consent are needed",
+                ),
+                Some(g) => {
+                    if !g.consent {
+                        p.push(
+                            "guardian.consent",
+                            "guardian_consent_required",
+                            "the guardian must consent",
+                        );
+                    }
+                    if let Some(gp) = p.parse("guardian.phone", MobilePhone::parse(&g.phone)) {
+                        guardian = Some((
+                            g.name.trim().to_string(),
+                            gp.as_str().to_string(),
+                            gp.masked(),
+                            g.consent,
+                        ));
+                    }
+                }
+            },
+        }
+    }
+    let mut join = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, oid) in body.organization_ids.iter().enumerate() {
+        if !seen.insert(*oid) {
+            continue;
+        }
+        match state.store.get_organization(*oid).await? {
+            Some(o) if o.status == OrganizationStatus::Approved.as_str() => join.push(o.id),
+            _ => p.push(
+                &format!("organization_ids[{i}]"),
+                "organization_not_found",
+                "no approved organisation has this id",
+            ),
+        }
+    }
+    p.finish()?;
+    let (Some(name), Some(id), Some(phone), Some(region)) = (name, id, phone, region) else {
+        return Err(ApiError::Internal("validated values missing".into()));
+    };
+    let v = state
+        .store
+        .create_volunteer(
+            NewVolunteer {
+                account_id: Some(who.account_id),
+                name: name.as_str().to_string(),
+                id_number: id.as_str().to_string(),
+                id_number_masked: id.masked(),
+                gender: id.gender().as_str().to_string(),
+                birth_date: id.birth_date(),
+                phone: phone.as_str().to_string(),
+                phone_masked: phone.masked(),
+                region_code: region.as_str().to_string(),
+                skills: body.skills.iter().map(|s| s.trim().to_string()).collect(),
+                service_categories: body.service_categories.clone(),
+                three_heads_role: body.three_heads_role.clone(),
+                guardian,
+                consent_version: body.consent.agreement_version.clone(),
+                source: "self".into(),
+            },
+            &join,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(profile(&state, v).await?))
+}
+
+/// The signed-in person's own profile, with the full ID number and phone.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), responses(
+    (status = 200, body = VolunteerProfileView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "volunteer_not_registered"),
+))]
+#[get("/volunteers/me")]
+pub async fn get_my_volunteer_profile(
+    state: web::Data<AppState>,
+    who: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let v = state
+        .store
+        .volunteer_by_account(who.account_id)
+        .await?
+        .ok_or(ApiError::NotFound("volunteer_not_registered"))?;
+    Ok(HttpResponse::Ok().json(profile(&state, v).await?))
+}
+
+/// A volunteer, masked, for the admins of the teams they belong or asked to belong to
+/// (and their parents), the platform admin, and the person.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = VolunteerView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/volunteers/{id}")]
+pub async fn get_volunteer(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let v = state
+        .store
+        .get_volunteer(*id)
+        .await?
+        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+    let mut allowed = who.is_platform_admin || v.account_id == Some(who.account_id);
+    if !allowed {
+        let orgs = state.store.organizations_of_volunteer(v.id).await?;
+        for o in state.store.organizations_by_ids(&orgs).await? {
+            if manages(&who, &o) {
+                allowed = true;
+                break;
+            }
+        }
+    }
+    if !allowed {
+        return Err(ApiError::NotFound("volunteer_not_found"));
+    }
+    Ok(HttpResponse::Ok().json(views::volunteer(v)))
+}
+
+/// Members and join requests of a team (its admins, its parent's admins, platform admin).
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path), MemberQuery), responses(
+    (status = 200, body = MemberPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}/members")]
+pub async fn list_organization_members(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    q: web::Query<MemberQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if !manages(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the team's admins see its members".into(),
+        ));
+    }
+    let mut p = Problems::validate(&*q);
+    if q.status
+        .as_deref()
+        .is_some_and(|s| MembershipStatus::parse(s).is_none())
+    {
+        p.push(
+            "status",
+            "unknown_status",
+            "use pending, approved, rejected or left",
+        );
+    }
+    let after = match super::uuid_cursor(&q.cursor) {
+        Ok(a) => a,
+        Err(_) => {
+            p.push(
+                "cursor",
+                "invalid_cursor",
+                "use the next_cursor of the previous page",
+            );
+            None
+        }
+    };
+    p.finish()?;
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let rows = state
+        .store
+        .list_members(org.id, q.status.as_deref(), after, limit)
+        .await?;
+    let next_cursor = super::next_cursor(&rows, limit, |r| r.membership.id.to_string());
+    Ok(HttpResponse::Ok().json(MemberPage {
+        items: rows
+            .into_iter()
+            .map(|r| MemberView {
+                membership_id: r.membership.id,
+                status: r.membership.status,
+                requested_at: r.membership.requested_at,
+                decided_at: r.membership.decided_at,
+                volunteer: views::volunteer(r.volunteer),
+            })
+            .collect(),
+        next_cursor,
+    }))
+}
+
+async fn my_volunteer(
+    state: &AppState,
+    who: &Authenticated,
+) -> Result<zhihui_persistence::entities::volunteer::Model, ApiError> {
+    state
+        .store
+        .volunteer_by_account(who.account_id)
+        .await?
+        .ok_or(ApiError::Conflict {
+            code: "volunteer_not_registered",
+            message: "register your real-name volunteer profile first".into(),
+        })
+}
+
+/// Asks to join a team (at most 5 active memberships).
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 201, body = MembershipView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "already_member, membership_limit_reached, volunteer_not_registered, organization_not_approved"),
+))]
+#[post("/organizations/{id}/memberships")]
+pub async fn request_membership(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if org.status != OrganizationStatus::Approved.as_str() {
+        return Err(ApiError::Conflict {
+            code: "organization_not_approved",
+            message: "the team is not approved yet".into(),
+        });
+    }
+    let v = my_volunteer(&state, &who).await?;
+    let m = state
+        .store
+        .request_membership(v.id, org.id, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Created().json(views::membership(m, org.name)))
+}
+
+async fn decide(
+    state: &AppState,
+    who: &Authenticated,
+    org_id: Uuid,
+    mid: Uuid,
+    approve: bool,
+    reason: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(state, Some(who), org_id).await?;
+    if !manages(who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the team's admins decide on join requests".into(),
+        ));
+    }
+    state
+        .store
+        .get_membership(org.id, mid)
+        .await?
+        .ok_or(ApiError::NotFound("membership_not_found"))?;
+    let m = state
+        .store
+        .decide_membership(
+            org.id,
+            mid,
+            approve,
+            reason,
+            who.account_id,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(views::membership(m, org.name)))
+}
+
+/// Approves a join request.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path), ("membership_id" = Uuid, Path)), responses(
+    (status = 200, body = MembershipView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "membership_not_pending"),
+))]
+#[post("/organizations/{id}/memberships/{membership_id}/approve")]
+pub async fn approve_membership(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, mid) = path.into_inner();
+    decide(&state, &who, org, mid, true, None).await
+}
+
+/// Rejects a join request with a reason.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path), ("membership_id" = Uuid, Path)), request_body = RejectRequest, responses(
+    (status = 200, body = MembershipView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/memberships/{membership_id}/reject")]
+pub async fn reject_membership(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<RejectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Problems::validate(&*body).finish()?;
+    let (org, mid) = path.into_inner();
+    decide(
+        &state,
+        &who,
+        org,
+        mid,
+        false,
+        Some(body.reason.trim().to_string()),
+    )
+    .await
+}
+
+/// Leaves a team (or withdraws a pending request).
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = MembershipView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/leave")]
+pub async fn leave_organization(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    let v = my_volunteer(&state, &who).await?;
+    let m = state
+        .store
+        .leave_organization(v.id, org.id, state.clock.now())
+        .await
+        .map_err(|e| match e {
+            zhihui_persistence::StoreError::NotFound => ApiError::NotFound("membership_not_found"),
+            other => other.into(),
+        })?;
+    Ok(HttpResponse::Ok().json(views::membership(m, org.name)))
+}

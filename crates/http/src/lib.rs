@@ -1,0 +1,19 @@
+//! HTTP layer of Zhihui (智惠): actix-web handlers grouped by resource, authentication,
+//! problem responses, the OpenAPI document and Swagger UI. Handlers hold no SQL: they
+//! parse into domain types, check permissions in one place per resource, and call the
+//! repositories of `zhihui-persistence`.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+mod handlers;
+pub mod middleware;
+pub mod openapi;
+pub mod startup;
+pub mod state;
+mod validation;
+mod views;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use startup::{build_server, openapi_document};
+pub use state::{ApiSettings, AppState};

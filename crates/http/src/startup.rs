@@ -1,0 +1,160 @@
+//! Assembling the application: routes, middleware, docs, static dashboard.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ApiError;
+use crate::handlers::{accounts, ops, organizations, regions, volunteers};
+use crate::middleware::{observe, problem_for_plain_errors};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+
+/// Registers every documented route.
+fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .service(accounts::register_account)
+            .service(accounts::login)
+            .service(accounts::refresh_token)
+            .service(accounts::logout)
+            .service(accounts::get_me)
+            .service(regions::list_regions)
+            .service(regions::get_region)
+            .service(organizations::register_organization)
+            .service(organizations::list_organizations)
+            .service(organizations::get_organization)
+            .service(organizations::update_organization)
+            .service(organizations::approve_organization)
+            .service(organizations::reject_organization)
+            .service(organizations::list_organization_children)
+            .service(organizations::grant_organization_admin)
+            .service(organizations::revoke_organization_admin)
+            .service(volunteers::register_volunteer)
+            .service(volunteers::get_my_volunteer_profile)
+            .service(volunteers::get_volunteer)
+            .service(volunteers::list_organization_members)
+            .service(volunteers::request_membership)
+            .service(volunteers::approve_membership)
+            .service(volunteers::reject_membership)
+            .service(volunteers::leave_organization),
+    )
+    .service(ops::healthz)
+    .service(ops::readyz)
+    .service(ops::metrics);
+}
+
+/// The OpenAPI document, exactly as the running service publishes it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(api)
+        .split_for_parts();
+    doc
+}
+
+fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as J;
+    match &err {
+        J::ContentType => ApiError::Status(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the body as application/json".into(),
+        ),
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => ApiError::Status(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "the request body is too large".into(),
+        ),
+        J::Deserialize(e) if e.is_data() => ApiError::BadRequest {
+            code: "invalid_body",
+            detail: format!("the body does not match the schema: {e}"),
+        },
+        _ => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: format!("the body is not valid JSON: {err}"),
+        },
+    }
+    .into()
+}
+
+fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("the query string is invalid: {err}"),
+    }
+    .into()
+}
+
+fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    let _ = err;
+    ApiError::NotFound("not_found").into()
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::Status(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "no route matches this path".into(),
+    ))
+}
+
+/// Builds the server on an already bound listener (port 0 in tests).
+pub fn build_server(
+    listener: TcpListener,
+    state: AppState,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        let max_body = data.settings.max_body_bytes;
+        let frontend = data.settings.frontend_dir.clone();
+        let (app, doc) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(max_body)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .configure(api)
+            .split_for_parts();
+        let mut app = app
+            .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+            .wrap(from_fn(observe))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
+        if let Some(dir) = frontend.filter(|d| d.join("index.html").is_file()) {
+            let index = dir.join("index.html");
+            app = app.service(
+                actix_files::Files::new("/", dir)
+                    .index_file("index.html")
+                    .default_handler(actix_web::dev::fn_service(
+                        move |req: actix_web::dev::ServiceRequest| {
+                            let index = index.clone();
+                            async move {
+                                let (req, _) = req.into_parts();
+                                let file = actix_files::NamedFile::open_async(index).await?;
+                                Ok(actix_web::dev::ServiceResponse::new(
+                                    req.clone(),
+                                    file.into_response(&req),
+                                ))
+                            }
+                        },
+                    )),
+            );
+        }
+        app.default_service(web::to(not_found))
+    })
+    .shutdown_timeout(30)
+    .listen(listener)?;
+    if let Some(w) = workers {
+        server = server.workers(w);
+    }
+    Ok(server.run())
+}

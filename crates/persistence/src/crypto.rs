@@ -1,0 +1,116 @@
+//! Encryption of personal data at rest (AES-256-GCM) and keyed lookup hashes (HMAC-SHA256).
+
+use aes_gcm::aead::{Aead, KeyInit, OsRng};
+use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Holds the two keys derived from the configured master key.
+#[derive(Clone)]
+pub struct Crypto {
+    cipher: Aes256Gcm,
+    lookup_key: [u8; 32],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the personal-data key must be 32 bytes, base64 encoded")]
+    BadKey,
+    #[error("a stored value could not be decrypted")]
+    Decrypt,
+}
+
+fn derive(master: &[u8], label: &[u8]) -> [u8; 32] {
+    // HMAC as a key-derivation function: independent keys for encryption and lookup.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(master).unwrap_or_else(|_| {
+        // HMAC accepts any key length; this branch cannot be taken.
+        <HmacSha256 as Mac>::new_from_slice(&[0u8; 32]).unwrap_or_else(|_| unreachable!())
+    });
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+impl Crypto {
+    /// `master_b64`: 32 random bytes, base64 encoded.
+    pub fn new(master_b64: &str) -> Result<Self, CryptoError> {
+        let master = STANDARD
+            .decode(master_b64.trim())
+            .map_err(|_| CryptoError::BadKey)?;
+        if master.len() != 32 {
+            return Err(CryptoError::BadKey);
+        }
+        let enc = derive(&master, b"zhihui/pii/encryption/v1");
+        let lookup_key = derive(&master, b"zhihui/pii/lookup/v1");
+        Ok(Self {
+            cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&enc)),
+            lookup_key,
+        })
+    }
+
+    /// Encrypts with a fresh random nonce; the result is `base64(nonce || ciphertext)`.
+    pub fn encrypt(&self, plain: &str) -> String {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(&nonce, plain.as_bytes())
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        STANDARD.encode(out)
+    }
+
+    pub fn decrypt(&self, stored: &str) -> Result<String, CryptoError> {
+        let raw = STANDARD.decode(stored).map_err(|_| CryptoError::Decrypt)?;
+        if raw.len() < 12 {
+            return Err(CryptoError::Decrypt);
+        }
+        let (nonce, ct) = raw.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(nonce), ct)
+            .map_err(|_| CryptoError::Decrypt)?;
+        String::from_utf8(plain).map_err(|_| CryptoError::Decrypt)
+    }
+
+    /// Keyed hash for equality lookups (an ID number cannot be found by hashing guesses
+    /// without the key).
+    pub fn lookup_hash(&self, value: &str) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.lookup_key)
+            .unwrap_or_else(|_| unreachable!());
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    #[test]
+    fn round_trip_and_fresh_nonces() {
+        let c = Crypto::new(KEY).unwrap();
+        let a = c.encrypt("11010519491231002X");
+        let b = c.encrypt("11010519491231002X");
+        assert_ne!(a, b, "each encryption uses a new nonce");
+        assert!(!a.contains("1949"));
+        assert_eq!(c.decrypt(&a).unwrap(), "11010519491231002X");
+        assert_eq!(c.lookup_hash("x"), c.lookup_hash("x"));
+        assert_ne!(c.lookup_hash("x"), c.lookup_hash("y"));
+    }
+
+    #[test]
+    fn tampering_and_bad_keys_are_refused() {
+        let c = Crypto::new(KEY).unwrap();
+        let mut a = c.encrypt("secret").into_bytes();
+        let last = a.len() - 3;
+        a[last] = if a[last] == b'A' { b'B' } else { b'A' };
+        assert!(c.decrypt(&String::from_utf8(a).unwrap()).is_err());
+        assert!(Crypto::new("c2hvcnQ=").is_err());
+    }
+}

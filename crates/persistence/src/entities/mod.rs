@@ -1,0 +1,12 @@
+//! sea-orm entities: the shape of the tables. They never leave this crate's repositories.
+
+pub mod account;
+pub mod counter;
+pub mod login_throttle;
+pub mod membership;
+pub mod organization;
+pub mod organization_admin;
+pub mod refresh_token;
+pub mod region;
+pub mod volunteer;
+pub mod volunteer_import;

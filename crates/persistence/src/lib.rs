@@ -1,0 +1,133 @@
+//! Storage of Zhihui (智惠): entities, migrations, repositories, and encryption of
+//! personal data at rest. All SQL of the product lives in this crate.
+
+pub mod crypto;
+pub mod entities;
+pub mod migration;
+mod repo;
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
+};
+use sea_orm_migration::MigratorTrait;
+
+pub use crypto::Crypto;
+pub use repo::accounts::{RefreshOutcome, ThrottleState};
+pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
+pub use repo::volunteers::{MemberRow, NewVolunteer};
+
+/// Errors of the storage layer; unique violations arrive as `Conflict`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("the document changed since it was read")]
+    VersionMismatch,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Db(DbErr),
+    #[error("stored data could not be decrypted")]
+    Crypto,
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        if let Some(SqlErr::UniqueConstraintViolation(m)) = e.sql_err() {
+            return StoreError::Conflict {
+                code: "conflict",
+                message: format!("a unique value is already taken ({})", unique_hint(&m)),
+            };
+        }
+        match &e {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StoreError::Unavailable(e.to_string()),
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+fn unique_hint(m: &str) -> &'static str {
+    for (needle, hint) in [
+        ("name_key", "organisation name"),
+        ("credit_code", "credit code"),
+        ("id_number_hash", "ID number"),
+        ("login", "login"),
+        ("account_id", "account"),
+        ("ux_memberships_active", "membership"),
+    ] {
+        if m.contains(needle) {
+            return hint;
+        }
+    }
+    "unique field"
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The repositories over one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+    pub(crate) crypto: Crypto,
+}
+
+/// Opens the database. SQLite files are created when missing; an SQLite pool holds a
+/// single connection so that write transactions are serialised (the embedded default
+/// serves one writer at a time; PostgreSQL is for load).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(1).min_connections(1);
+    } else {
+        opts.max_connections(20).min_connections(1);
+    }
+    let db = Database::connect(opts).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}
+
+impl Store {
+    pub fn new(db: DatabaseConnection, crypto: Crypto) -> Self {
+        Self { db, crypto }
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn crypto(&self) -> &Crypto {
+        &self.crypto
+    }
+
+    /// One round trip, for readiness.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db
+            .ping()
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres
+    }
+
+    pub fn decrypt(&self, stored: &str) -> StoreResult<String> {
+        self.crypto.decrypt(stored).map_err(|_| StoreError::Crypto)
+    }
+}

@@ -1,0 +1,238 @@
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::entities::{account, login_throttle, refresh_token};
+use crate::{Store, StoreError, StoreResult};
+
+/// What a login throttle says before the password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleState {
+    Open { recent_failures: i32 },
+    Locked { until: DateTime<Utc> },
+}
+
+/// The result of presenting a refresh token.
+#[derive(Debug)]
+pub enum RefreshOutcome {
+    Rotated {
+        account_id: Uuid,
+    },
+    /// Unknown, expired or revoked; a revoked one also revokes its whole family.
+    Refused,
+}
+
+impl Store {
+    pub async fn create_account(
+        &self,
+        login: &str,
+        display_name: &str,
+        password_hash: &str,
+        is_platform_admin: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<account::Model> {
+        let m = account::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            login: Set(login.to_string()),
+            display_name: Set(display_name.to_string()),
+            password_hash: Set(password_hash.to_string()),
+            is_platform_admin: Set(is_platform_admin),
+            created_at: Set(now),
+        };
+        m.insert(&self.db)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict { .. } => StoreError::Conflict {
+                    code: "login_taken",
+                    message: "an account with this login already exists".into(),
+                },
+                other => other,
+            })
+    }
+
+    pub async fn find_account_by_login(&self, login: &str) -> StoreResult<Option<account::Model>> {
+        Ok(account::Entity::find()
+            .filter(account::Column::Login.eq(login))
+            .one(&self.db)
+            .await?)
+    }
+
+    pub async fn get_account(&self, id: Uuid) -> StoreResult<Option<account::Model>> {
+        Ok(account::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
+    pub async fn set_platform_admin(&self, id: Uuid, value: bool) -> StoreResult<()> {
+        account::Entity::update_many()
+            .col_expr(account::Column::IsPlatformAdmin, Expr::value(value))
+            .filter(account::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn insert_refresh_token(
+        &self,
+        account_id: Uuid,
+        token_hash: &str,
+        family_id: Uuid,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<()> {
+        refresh_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            account_id: Set(account_id),
+            token_hash: Set(token_hash.to_string()),
+            family_id: Set(family_id),
+            expires_at: Set(now + ttl),
+            revoked_at: Set(None),
+            created_at: Set(now),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Consumes a refresh token and stores its successor in one transaction. Only one of
+    /// two concurrent uses of the same token wins; presenting a used token revokes the family.
+    pub async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<RefreshOutcome> {
+        let txn = self.db.begin().await?;
+        let Some(old) = refresh_token::Entity::find()
+            .filter(refresh_token::Column::TokenHash.eq(old_hash))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(RefreshOutcome::Refused);
+        };
+        if old.revoked_at.is_some() {
+            refresh_token::Entity::update_many()
+                .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+                .filter(refresh_token::Column::FamilyId.eq(old.family_id))
+                .filter(refresh_token::Column::RevokedAt.is_null())
+                .exec(&txn)
+                .await?;
+            txn.commit().await?;
+            return Ok(RefreshOutcome::Refused);
+        }
+        if old.expires_at <= now {
+            return Ok(RefreshOutcome::Refused);
+        }
+        // Conditional update: the loser of a race updates no row.
+        let res = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+            .filter(refresh_token::Column::Id.eq(old.id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Ok(RefreshOutcome::Refused);
+        }
+        refresh_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            account_id: Set(old.account_id),
+            token_hash: Set(new_hash.to_string()),
+            family_id: Set(old.family_id),
+            expires_at: Set(now + ttl),
+            revoked_at: Set(None),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(RefreshOutcome::Rotated {
+            account_id: old.account_id,
+        })
+    }
+
+    /// Revokes the token's whole family (logout). Unknown tokens are ignored.
+    pub async fn revoke_refresh_family(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let Some(t) = refresh_token::Entity::find()
+            .filter(refresh_token::Column::TokenHash.eq(token_hash))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(false);
+        };
+        refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+            .filter(refresh_token::Column::FamilyId.eq(t.family_id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(true)
+    }
+
+    pub async fn throttle_state(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> StoreResult<ThrottleState> {
+        let t = login_throttle::Entity::find_by_id(key.to_string())
+            .one(&self.db)
+            .await?;
+        Ok(match t {
+            Some(t) if t.locked_until.is_some_and(|u| u > now) => ThrottleState::Locked {
+                until: t.locked_until.unwrap_or(now),
+            },
+            Some(t) if t.window_started_at + window > now => ThrottleState::Open {
+                recent_failures: t.failures,
+            },
+            _ => ThrottleState::Open { recent_failures: 0 },
+        })
+    }
+
+    /// Counts a failed login; locks the key once `lock_after` failures fall in the window.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+        lock_after: i32,
+        lock_for: Duration,
+    ) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        let existing = login_throttle::Entity::find_by_id(key.to_string())
+            .one(&txn)
+            .await?;
+        let (failures, started) = match &existing {
+            Some(t)
+                if t.window_started_at + window > now && t.locked_until.is_none_or(|u| u > now) =>
+            {
+                (t.failures + 1, t.window_started_at)
+            }
+            _ => (1, now),
+        };
+        let locked_until = (failures >= lock_after).then_some(now + lock_for);
+        let model = login_throttle::ActiveModel {
+            key: Set(key.to_string()),
+            failures: Set(failures),
+            window_started_at: Set(started),
+            locked_until: Set(locked_until),
+        };
+        if existing.is_some() {
+            model.update(&txn).await?;
+        } else {
+            model.insert(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        login_throttle::Entity::delete_by_id(key.to_string())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,4 @@
+pub mod accounts;
+pub mod organizations;
+pub mod regions;
+pub mod volunteers;

@@ -1,0 +1,415 @@
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+use uuid::Uuid;
+use zhihui_domain::{admin_seat_cap, OrganizationStatus};
+
+use crate::entities::{account, organization, organization_admin};
+use crate::{Store, StoreError, StoreResult};
+
+/// Who is looking: decides which non-approved organisations are visible.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub platform_admin: bool,
+    /// Organisations the viewer administers.
+    pub admin_of: Vec<Uuid>,
+}
+
+pub struct NewOrganization {
+    pub name: String,
+    pub category: String,
+    pub level: String,
+    pub parent_id: Option<Uuid>,
+    pub region_code: String,
+    pub credit_code: Option<String>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_phone_masked: String,
+    pub address: Option<String>,
+    pub description: Option<String>,
+    pub created_by: Uuid,
+}
+
+#[derive(Default)]
+pub struct OrganizationChanges {
+    pub name: Option<String>,
+    pub region_code: Option<String>,
+    pub credit_code: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<(String, String)>,
+    pub address: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Default)]
+pub struct OrganizationFilter {
+    pub category: Option<String>,
+    pub level: Option<String>,
+    pub region_prefix: Option<String>,
+    pub status: Option<String>,
+    pub name_part: Option<String>,
+    pub parent_id: Option<Uuid>,
+    pub after_id: Option<Uuid>,
+    pub limit: u64,
+}
+
+/// The key that makes names unique: case and white space do not tell two names apart.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn duplicate_name() -> StoreError {
+    StoreError::Conflict {
+        code: "duplicate_organization_name",
+        message: "an organisation with this name is already registered".into(),
+    }
+}
+
+fn map_unique(e: sea_orm::DbErr) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Conflict { message, .. } if message.contains("credit code") => {
+            StoreError::Conflict {
+                code: "duplicate_credit_code",
+                message: "an organisation with this credit code is already registered".into(),
+            }
+        }
+        StoreError::Conflict { .. } => duplicate_name(),
+        other => other,
+    }
+}
+
+impl Store {
+    /// Registers an organisation as pending; its registrant takes the first admin seat.
+    pub async fn create_organization(
+        &self,
+        new: NewOrganization,
+        now: DateTime<Utc>,
+    ) -> StoreResult<organization::Model> {
+        let txn = self.db.begin().await?;
+        let id = Uuid::now_v7();
+        let model = organization::ActiveModel {
+            id: Set(id),
+            name_key: Set(name_key(&new.name)),
+            name: Set(new.name),
+            category: Set(new.category),
+            level: Set(new.level),
+            parent_id: Set(new.parent_id),
+            region_code: Set(new.region_code),
+            credit_code: Set(new.credit_code),
+            contact_name: Set(new.contact_name),
+            contact_phone_enc: Set(self.crypto.encrypt(&new.contact_phone)),
+            contact_phone_masked: Set(new.contact_phone_masked),
+            address: Set(new.address),
+            description: Set(new.description),
+            status: Set(OrganizationStatus::Pending.as_str().to_string()),
+            rejection_reason: Set(None),
+            approved_members: Set(0),
+            admin_count: Set(1),
+            created_by: Set(new.created_by),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await
+        .map_err(map_unique)?;
+        organization_admin::ActiveModel {
+            organization_id: Set(id),
+            account_id: Set(new.created_by),
+            granted_by: Set(None),
+            granted_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(model)
+    }
+
+    pub async fn get_organization(&self, id: Uuid) -> StoreResult<Option<organization::Model>> {
+        Ok(organization::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
+    pub async fn organizations_by_ids(
+        &self,
+        ids: &[Uuid],
+    ) -> StoreResult<Vec<organization::Model>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(organization::Entity::find()
+            .filter(organization::Column::Id.is_in(ids.to_vec()))
+            .order_by_asc(organization::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn list_organizations(
+        &self,
+        viewer: &Viewer,
+        f: &OrganizationFilter,
+    ) -> StoreResult<Vec<organization::Model>> {
+        let mut q = organization::Entity::find();
+        if !viewer.platform_admin {
+            let mut visible = Condition::any()
+                .add(organization::Column::Status.eq(OrganizationStatus::Approved.as_str()));
+            if !viewer.admin_of.is_empty() {
+                visible = visible
+                    .add(organization::Column::Id.is_in(viewer.admin_of.clone()))
+                    .add(organization::Column::ParentId.is_in(viewer.admin_of.clone()));
+            }
+            q = q.filter(visible);
+        }
+        if let Some(v) = &f.category {
+            q = q.filter(organization::Column::Category.eq(v.as_str()));
+        }
+        if let Some(v) = &f.level {
+            q = q.filter(organization::Column::Level.eq(v.as_str()));
+        }
+        if let Some(v) = &f.status {
+            q = q.filter(organization::Column::Status.eq(v.as_str()));
+        }
+        if let Some(v) = &f.region_prefix {
+            q = q.filter(organization::Column::RegionCode.starts_with(v.as_str()));
+        }
+        if let Some(v) = &f.name_part {
+            q = q.filter(organization::Column::Name.contains(v.as_str()));
+        }
+        if let Some(v) = f.parent_id {
+            q = q.filter(organization::Column::ParentId.eq(v));
+        }
+        if let Some(v) = f.after_id {
+            q = q.filter(organization::Column::Id.gt(v));
+        }
+        Ok(q.order_by_asc(organization::Column::Id)
+            .limit(f.limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Applies changes if the stored version is `expected_version` (when given).
+    pub async fn update_organization(
+        &self,
+        id: Uuid,
+        expected_version: Option<i32>,
+        c: OrganizationChanges,
+        now: DateTime<Utc>,
+    ) -> StoreResult<organization::Model> {
+        let txn = self.db.begin().await?;
+        let mut q = organization::Entity::find_by_id(id);
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let current = q.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let version = current.version + 1;
+        let mut m: organization::ActiveModel = current.into();
+        if let Some(v) = c.name {
+            m.name_key = Set(name_key(&v));
+            m.name = Set(v);
+        }
+        if let Some(v) = c.region_code {
+            m.region_code = Set(v);
+        }
+        if let Some(v) = c.credit_code {
+            m.credit_code = Set(Some(v));
+        }
+        if let Some(v) = c.contact_name {
+            m.contact_name = Set(v);
+        }
+        if let Some((full, masked)) = c.contact_phone {
+            m.contact_phone_enc = Set(self.crypto.encrypt(&full));
+            m.contact_phone_masked = Set(masked);
+        }
+        if let Some(v) = c.address {
+            m.address = Set(Some(v));
+        }
+        if let Some(v) = c.description {
+            m.description = Set(Some(v));
+        }
+        m.updated_at = Set(now);
+        m.version = Set(version);
+        let updated = m.update(&txn).await.map_err(map_unique)?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Moves a pending organisation to approved or rejected. Only one of two concurrent
+    /// decisions applies; the other sees `Conflict`.
+    pub async fn decide_organization(
+        &self,
+        id: Uuid,
+        to: OrganizationStatus,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<organization::Model> {
+        let res = organization::Entity::update_many()
+            .col_expr(organization::Column::Status, Expr::value(to.as_str()))
+            .col_expr(organization::Column::RejectionReason, Expr::value(reason))
+            .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                organization::Column::Version,
+                Expr::col(organization::Column::Version).add(1),
+            )
+            .filter(organization::Column::Id.eq(id))
+            .filter(organization::Column::Status.eq(OrganizationStatus::Pending.as_str()))
+            .exec(&self.db)
+            .await?;
+        let org = self
+            .get_organization(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::Conflict {
+                code: "organization_not_pending",
+                message: format!("the organisation is {}, not pending", org.status),
+            });
+        }
+        Ok(org)
+    }
+
+    pub async fn administered_organizations(&self, account_id: Uuid) -> StoreResult<Vec<Uuid>> {
+        Ok(organization_admin::Entity::find()
+            .filter(organization_admin::Column::AccountId.eq(account_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| a.organization_id)
+            .collect())
+    }
+
+    pub async fn organization_admins(
+        &self,
+        org_id: Uuid,
+    ) -> StoreResult<Vec<(organization_admin::Model, account::Model)>> {
+        let rows = organization_admin::Entity::find()
+            .filter(organization_admin::Column::OrganizationId.eq(org_id))
+            .order_by_asc(organization_admin::Column::GrantedAt)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.account_id).collect();
+        let accounts = account::Entity::find()
+            .filter(account::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let a = accounts.iter().find(|a| a.id == r.account_id)?.clone();
+                Some((r, a))
+            })
+            .collect())
+    }
+
+    /// Grants an admin seat within the cap of rule 8. The organisation row is locked so two
+    /// admins granting at once cannot exceed the cap.
+    pub async fn grant_organization_admin(
+        &self,
+        org_id: Uuid,
+        account_id: Uuid,
+        granted_by: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<organization_admin::Model> {
+        let txn = self.db.begin().await?;
+        let mut q = organization::Entity::find_by_id(org_id);
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let org = q.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let already = organization_admin::Entity::find_by_id((org_id, account_id))
+            .one(&txn)
+            .await?;
+        if already.is_some() {
+            return Err(StoreError::Conflict {
+                code: "already_admin",
+                message: "this account already holds an admin seat".into(),
+            });
+        }
+        let cap = admin_seat_cap(org.approved_members.max(0) as u64) as i64;
+        if org.admin_count >= cap {
+            return Err(StoreError::Conflict {
+                code: "admin_seat_cap_reached",
+                message: format!(
+                    "{} approved members allow {cap} admin seat(s), all taken",
+                    org.approved_members
+                ),
+            });
+        }
+        let seat = organization_admin::ActiveModel {
+            organization_id: Set(org_id),
+            account_id: Set(account_id),
+            granted_by: Set(Some(granted_by)),
+            granted_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::AdminCount,
+                Expr::col(organization::Column::AdminCount).add(1),
+            )
+            .filter(organization::Column::Id.eq(org_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(seat)
+    }
+
+    /// Revokes a seat; the last admin of an organisation cannot be removed.
+    pub async fn revoke_organization_admin(
+        &self,
+        org_id: Uuid,
+        account_id: Uuid,
+    ) -> StoreResult<()> {
+        let txn = self.db.begin().await?;
+        let mut q = organization::Entity::find_by_id(org_id);
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let org = q.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let seat = organization_admin::Entity::find_by_id((org_id, account_id))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if org.admin_count <= 1 {
+            return Err(StoreError::Conflict {
+                code: "last_admin",
+                message: "an organisation keeps at least one admin".into(),
+            });
+        }
+        organization_admin::Entity::delete_by_id((seat.organization_id, seat.account_id))
+            .exec(&txn)
+            .await?;
+        organization::Entity::update_many()
+            .col_expr(
+                organization::Column::AdminCount,
+                Expr::col(organization::Column::AdminCount).sub(1),
+            )
+            .filter(organization::Column::Id.eq(org_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Whether `account_id` administers any of `org_ids`.
+    pub async fn administers_any(&self, account_id: Uuid, org_ids: &[Uuid]) -> StoreResult<bool> {
+        if org_ids.is_empty() {
+            return Ok(false);
+        }
+        let n = organization_admin::Entity::find()
+            .filter(organization_admin::Column::AccountId.eq(account_id))
+            .filter(organization_admin::Column::OrganizationId.is_in(org_ids.to_vec()))
+            .limit(1)
+            .all(&self.db)
+            .await?;
+        Ok(!n.is_empty())
+    }
+}

@@ -1,0 +1,173 @@
+//! Configuration and commands of the `zhihui` binary.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use zhihui_http::{ApiSettings, AppState, SystemClock};
+use zhihui_persistence::{Crypto, Store};
+
+/// Development defaults that production mode refuses.
+pub const DEV_JWT_SECRET: &str = "development-only-jwt-secret-change-me";
+pub const DEV_PII_KEY: &str = "ZGV2ZWxvcG1lbnQtb25seS1waWkta2V5LWNoYW5nZSE=";
+
+/// Every setting; defaults < file (`ZHIHUI_CONFIG` or `./zhihui.toml`) < `ZHIHUI_*` variables.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Settings {
+    /// `development` or `production`.
+    pub mode: String,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    /// Empty: the embedded SQLite file `<data_dir>/zhihui.sqlite`.
+    pub database_url: String,
+    pub jwt_secret: String,
+    /// 32 bytes, base64: encrypts ID numbers and phones at rest.
+    pub pii_key: String,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_days: i64,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub login_lock_after: i32,
+    pub login_window_secs: i64,
+    pub login_lock_secs: i64,
+    pub login_slowdown_ms: u64,
+    pub max_body_bytes: usize,
+    pub frontend_dir: PathBuf,
+    pub workers: usize,
+    /// `json` or `pretty`.
+    pub log_format: String,
+    pub log_level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            mode: "development".into(),
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            jwt_secret: DEV_JWT_SECRET.into(),
+            pii_key: DEV_PII_KEY.into(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            login_lock_after: 5,
+            login_window_secs: 900,
+            login_lock_secs: 900,
+            login_slowdown_ms: 250,
+            max_body_bytes: 256 * 1024,
+            frontend_dir: PathBuf::from("./frontend/dist"),
+            workers: 0,
+            log_format: "json".into(),
+            log_level: "info".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    /// Secrets are never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("mode", &self.mode)
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database",
+                &if self.database_url.is_empty() {
+                    "sqlite"
+                } else {
+                    "external"
+                },
+            )
+            .field("jwt_secret", &"***")
+            .field("pii_key", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Self> {
+        let file = std::env::var("ZHIHUI_CONFIG").unwrap_or_else(|_| "zhihui.toml".into());
+        let s: Settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("ZHIHUI_"))
+            .extract()
+            .context("reading configuration")?;
+        Ok(s)
+    }
+
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if !self.database_url.is_empty() {
+            return Ok(self.database_url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}?mode=rwc",
+            self.data_dir.join("zhihui.sqlite").display()
+        ))
+    }
+
+    /// Production refuses the development secrets.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.mode == "production" {
+            if self.jwt_secret == DEV_JWT_SECRET || self.jwt_secret.len() < 32 {
+                bail!("production mode needs ZHIHUI_JWT_SECRET set to a secret of at least 32 characters");
+            }
+            if self.pii_key == DEV_PII_KEY {
+                bail!("production mode needs ZHIHUI_PII_KEY set to 32 random bytes in base64 (openssl rand -base64 32)");
+            }
+        } else if self.mode != "development" {
+            bail!("ZHIHUI_MODE is development or production");
+        }
+        Crypto::new(&self.pii_key).context("ZHIHUI_PII_KEY")?;
+        Ok(())
+    }
+
+    pub fn api_settings(&self) -> ApiSettings {
+        ApiSettings {
+            jwt_secret: self.jwt_secret.clone(),
+            access_token_ttl_secs: self.access_token_ttl_secs,
+            refresh_token_ttl_days: self.refresh_token_ttl_days,
+            argon2_memory_kib: self.argon2_memory_kib,
+            argon2_iterations: self.argon2_iterations,
+            argon2_parallelism: 1,
+            login_lock_after: self.login_lock_after,
+            login_window_secs: self.login_window_secs,
+            login_lock_secs: self.login_lock_secs,
+            login_slowdown_ms: self.login_slowdown_ms,
+            max_body_bytes: self.max_body_bytes,
+            max_upload_bytes: 20 * 1024 * 1024,
+            frontend_dir: Some(self.frontend_dir.clone()),
+        }
+    }
+}
+
+/// Opens and migrates the database and builds the store.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let db = zhihui_persistence::connect(&settings.database_url()?)
+        .await
+        .context("connecting to the database")?;
+    zhihui_persistence::migrate(&db)
+        .await
+        .context("migrating the database")?;
+    Ok(Store::new(db, Crypto::new(&settings.pii_key)?))
+}
+
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    settings.check()?;
+    let store = open_store(&settings).await?;
+    let state = AppState::new(store, settings.api_settings(), Arc::new(SystemClock));
+    let listener =
+        TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
+    tracing::info!(address = %settings.bind, "serving; API at /api/v1, docs at /docs/");
+    let workers = (settings.workers > 0).then_some(settings.workers);
+    zhihui_http::build_server(listener, state, workers)?.await?;
+    tracing::info!("stopped");
+    Ok(())
+}

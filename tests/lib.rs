@@ -1,0 +1,1 @@
+//! Black-box tests of the Zhihui service live in `api/`.
