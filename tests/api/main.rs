@@ -1,1 +1,10 @@
+//! API tests: the running service over a fresh database per test, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod helpers;
+
+mod accounts;
+mod errors;
+mod openapi;
+mod organizations;
+mod volunteers;

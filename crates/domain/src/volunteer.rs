@@ -54,7 +54,7 @@ impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let s = raw.trim();
         let n = s.chars().count();
-        if n < 2 || n > 50 {
+        if !(2..=50).contains(&n) {
             return Err(FieldError::new(
                 "person_name_length",
                 "a name has 2 to 50 characters",

@@ -43,3 +43,61 @@ impl Modify for SecurityAddon {
         );
     }
 }
+
+/// Adds the error answers every operation can give, so each operation's documentation
+/// is complete without repeating them on every handler: 400 (malformed body or query),
+/// 413/415 (body too large, not JSON) where a body is taken, 401 where a token is needed,
+/// 500 and 503 (database unreachable) everywhere under `/api/v1`.
+pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::Operation;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build(),
+        )
+    }
+
+    fn add(op: &mut Operation) {
+        let has_body = op.request_body.is_some();
+        let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        let r = &mut op.responses.responses;
+        let mut put = |code: &str, d: &str| {
+            r.entry(code.to_string()).or_insert_with(|| problem(d));
+        };
+        put("400", "Malformed request: invalid JSON, body or query string (problem document)");
+        if has_body {
+            put("413", "The request body is too large");
+            put("415", "The body is not application/json");
+        }
+        if secured {
+            put("401", "No valid access token");
+        }
+        put("500", "Unexpected error; quote the x-request-id header");
+        put("503", "The database is unreachable; retry later");
+    }
+
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/v1") {
+            continue;
+        }
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add(op);
+        }
+    }
+}

@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::handlers::{accounts, ops, organizations, regions, volunteers};
 use crate::middleware::{observe, problem_for_plain_errors};
-use crate::openapi::ApiDoc;
+use crate::openapi::{add_common_responses, ApiDoc};
 use crate::state::AppState;
 
 /// Registers every documented route.
@@ -51,11 +51,12 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The OpenAPI document, exactly as the running service publishes it.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, doc) = App::new()
+    let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(api)
         .split_for_parts();
+    add_common_responses(&mut doc);
     doc
 }
 
@@ -112,7 +113,7 @@ pub fn build_server(
     let mut server = HttpServer::new(move || {
         let max_body = data.settings.max_body_bytes;
         let frontend = data.settings.frontend_dir.clone();
-        let (app, doc) = App::new()
+        let (app, mut doc) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .app_data(data.clone())
@@ -125,6 +126,7 @@ pub fn build_server(
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(api)
             .split_for_parts();
+        add_common_responses(&mut doc);
         let mut app = app
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
             .wrap(from_fn(observe))

@@ -120,7 +120,11 @@ pub async fn register_organization(
     body: web::Json<RegisterOrganizationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*body);
-    let name = p.parse("name", OrganizationName::parse(&body.name));
+    let name = if p.has("name") {
+        None
+    } else {
+        p.parse("name", OrganizationName::parse(&body.name))
+    };
     let category = OrganizationCategory::parse(&body.category);
     if category.is_none() {
         p.push(

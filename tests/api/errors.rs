@@ -1,0 +1,104 @@
+use reqwest::Method;
+
+use crate::dual_test;
+use crate::helpers::*;
+
+dual_test!(
+    malformed_and_misrouted_requests_answer_problem_documents,
+    |app: TestApp| async move {
+        let r = app
+            .client
+            .post(app.url("/api/v1/accounts"))
+            .header("content-type", "application/json")
+            .body("{bad")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        assert!(r.headers().contains_key("x-request-id"));
+        let (_, b) = split(r).await;
+        assert_eq!(b["code"], "malformed_json");
+
+        let r = app
+            .client
+            .post(app.url("/api/v1/accounts"))
+            .header("content-type", "text/plain")
+            .body("x")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 415);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+
+        let (s, b) = split(
+            app.call(Method::GET, "/api/v1/nothing-here", None, None)
+                .await,
+        )
+        .await;
+        assert_eq!((s, b["code"].as_str().unwrap()), (404, "route_not_found"));
+
+        let (s, b) = split(
+            app.call(Method::GET, "/api/v1/organizations/not-a-uuid", None, None)
+                .await,
+        )
+        .await;
+        assert_eq!(s, 404, "{b}");
+
+        let (s, b) = app.get("/api/v1/organizations?limit=999", None).await;
+        assert_eq!(s, 422, "{b}");
+        assert_eq!(fields(&b), vec![("limit".to_string(), "range".to_string())]);
+    }
+);
+
+dual_test!(operations_endpoints_answer, |app: TestApp| async move {
+    let (s, b) = app.get("/healthz", None).await;
+    assert_eq!((s, b["status"].as_str().unwrap()), (200, "ok"));
+    let (s, _) = app.get("/readyz", None).await;
+    assert_eq!(s, 200);
+    let (s, b) = app.get("/metrics", None).await;
+    assert_eq!(s, 200);
+    assert!(b
+        .as_str()
+        .unwrap()
+        .contains("zhihui_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"} 1"));
+    let r = app.call(Method::GET, "/docs/", None, None).await;
+    assert_eq!(r.status(), 200);
+});
+
+dual_test!(regions_are_the_published_list, |app: TestApp| async move {
+    let (s, b) = app
+        .get("/api/v1/regions?level=province&limit=200", None)
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(b["items"].as_array().unwrap().len(), 31);
+    let (_, b) = app
+        .get("/api/v1/regions?parent=440500&limit=200", None)
+        .await;
+    assert!(b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["name"] == "潮阳区"));
+    let (s, b) = app.get("/api/v1/regions/110105", None).await;
+    assert_eq!(
+        (
+            s,
+            b["name"].as_str().unwrap(),
+            b["parent_code"].as_str().unwrap()
+        ),
+        (200, "朝阳区", "110100")
+    );
+    let (s, b) = app.get("/api/v1/regions/119999", None).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (404, "region_not_found"));
+    // Pagination walks the whole list in stable order without repeats.
+    let (_, first) = app.get("/api/v1/regions?level=city&limit=50", None).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, second) = app
+        .get(
+            &format!("/api/v1/regions?level=city&limit=50&cursor={cursor}"),
+            None,
+        )
+        .await;
+    assert!(second["items"][0]["code"].as_str().unwrap() > cursor);
+});

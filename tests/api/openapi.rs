@@ -1,0 +1,68 @@
+use zhihui_http::openapi_document;
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let generated = serde_json::to_value(openapi_document()).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        generated == committed,
+        "openapi/openapi.json is stale: run `cargo run -q -p zhihui-server -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[test]
+fn every_required_operation_is_documented_with_errors() {
+    let doc = serde_json::to_value(openapi_document()).unwrap();
+    let mut ops = vec![];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            ops.push(id.to_string());
+            let responses = op["responses"].as_object().unwrap();
+            if path.starts_with("/api/v1")
+                && path != "/api/v1/regions/{code}"
+                && id != "list_regions"
+            {
+                assert!(
+                    responses.keys().any(|k| k.starts_with('4')),
+                    "{id} documents no error status"
+                );
+            }
+        }
+    }
+    for required in [
+        "register_account",
+        "login",
+        "refresh_token",
+        "logout",
+        "get_me",
+        "list_regions",
+        "get_region",
+        "register_organization",
+        "list_organizations",
+        "get_organization",
+        "update_organization",
+        "approve_organization",
+        "reject_organization",
+        "list_organization_children",
+        "grant_organization_admin",
+        "revoke_organization_admin",
+        "register_volunteer",
+        "get_my_volunteer_profile",
+        "get_volunteer",
+        "list_organization_members",
+        "request_membership",
+        "approve_membership",
+        "reject_membership",
+        "leave_organization",
+    ] {
+        assert!(
+            ops.iter().any(|o| o == required),
+            "{required} missing from the spec"
+        );
+    }
+}

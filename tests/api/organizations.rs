@@ -1,0 +1,298 @@
+use reqwest::Method;
+use serde_json::json;
+
+use crate::dual_test;
+use crate::helpers::*;
+
+dual_test!(
+    approval_follows_the_tree_and_roles,
+    |app: TestApp| async move {
+        let platform = app.platform_admin().await;
+        let gd_admin = app.user("gd@kx.cn").await;
+        let county_admin = app.user("county@kx.cn").await;
+        let outsider = app.user("other@kx.cn").await;
+
+        let gd = app
+            .organization(
+                &gd_admin,
+                "广东省科学技术协会",
+                "provincial_association",
+                "province",
+                None,
+                "440000",
+            )
+            .await;
+        // Pending: invisible to anonymous and to another organisation's admin, visible to its own admin.
+        assert_eq!(
+            app.get(&format!("/api/v1/organizations/{gd}"), None)
+                .await
+                .0,
+            404
+        );
+        assert_eq!(
+            app.get(
+                &format!("/api/v1/organizations/{gd}"),
+                Some(&outsider.token)
+            )
+            .await
+            .0,
+            404
+        );
+        let (s, b) = app
+            .get(
+                &format!("/api/v1/organizations/{gd}"),
+                Some(&gd_admin.token),
+            )
+            .await;
+        assert_eq!((s, b["status"].as_str().unwrap()), (200, "pending"));
+        assert_eq!(
+            b["contact_phone"], "13800138000",
+            "its admin sees the full contact phone"
+        );
+
+        // Its own admin cannot approve itself; the platform admin can.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/organizations/{gd}/approve"),
+                Some(&gd_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/organizations/{gd}/approve"),
+                Some(&platform.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["status"].as_str().unwrap()), (200, "approved"));
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/organizations/{gd}/approve"),
+                Some(&platform.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str().unwrap()),
+            (409, "organization_not_pending")
+        );
+        let (s, b) = app.get(&format!("/api/v1/organizations/{gd}"), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            b["contact_phone"], "138****8000",
+            "the public sees it masked"
+        );
+        assert!(b["admins"].is_null());
+
+        // A county under it: approved by the province's admin, not by an outsider.
+        let county = app
+            .organization(
+                &county_admin,
+                "潮阳区科学技术协会",
+                "county_association",
+                "county",
+                Some(&gd),
+                "440513",
+            )
+            .await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/organizations/{county}/approve"),
+                Some(&outsider.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 404, "another organisation's admin does not even see it");
+        let (s, b) = app
+            .get(
+                &format!("/api/v1/organizations/{gd}/children?status=pending"),
+                Some(&gd_admin.token),
+            )
+            .await;
+        assert_eq!((s, b["items"].as_array().unwrap().len()), (200, 1));
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/organizations/{county}/reject"),
+                Some(&gd_admin.token),
+                json!({"reason": "材料不全"}),
+            )
+            .await;
+        assert_eq!(
+            (
+                s,
+                b["status"].as_str().unwrap(),
+                b["rejection_reason"].as_str().unwrap()
+            ),
+            (200, "rejected", "材料不全")
+        );
+
+        // Filters: region prefix finds the province's organisations; the public sees only approved ones.
+        let (_, b) = app.get("/api/v1/organizations?region=440000", None).await;
+        let names: Vec<_> = b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["广东省科学技术协会"]);
+        let (_, b) = app
+            .get("/api/v1/organizations?q=科学技术", Some(&platform.token))
+            .await;
+        assert_eq!(
+            b["items"].as_array().unwrap().len(),
+            2,
+            "the platform admin sees everything"
+        );
+    }
+);
+
+dual_test!(registration_rules_are_enforced, |app: TestApp| async move {
+    let u = app.user("a@kx.cn").await;
+    app.organization(
+        &u,
+        "中国农学会",
+        "national_society",
+        "national",
+        None,
+        "110000",
+    )
+    .await;
+    let (s, b) = app
+        .post(
+            "/api/v1/organizations",
+            Some(&u.token),
+            json!({
+            "name": " 中国农学会 ", "category": "national_society", "level": "national",
+            "region_code": "110000", "contact_name": "王芳", "contact_phone": "13800138000"}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (409, "duplicate_organization_name")
+    );
+
+    let (s, b) = app
+        .post(
+            "/api/v1/organizations",
+            Some(&u.token),
+            json!({
+            "name": "某", "category": "nope", "level": "county", "region_code": "999999",
+            "credit_code": "91350100M000100Y44", "contact_name": "王芳", "contact_phone": "12345"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    let f: Vec<String> = fields(&b).into_iter().map(|(f, _)| f).collect();
+    for field in [
+        "name",
+        "category",
+        "region_code",
+        "credit_code",
+        "contact_phone",
+        "parent_id",
+    ] {
+        assert!(f.contains(&field.to_string()), "{field} missing in {f:?}");
+    }
+    let (s, _) = app.post("/api/v1/organizations", None, json!({})).await;
+    assert_eq!(s, 401);
+});
+
+dual_test!(updates_carry_versions, |app: TestApp| async move {
+    let platform = app.platform_admin().await;
+    let owner = app.user("o@kx.cn").await;
+    let other = app.user("x@kx.cn").await;
+    let id = app
+        .approved(
+            &platform,
+            &owner,
+            "北京市科学技术协会",
+            "provincial_association",
+            "province",
+            "110000",
+        )
+        .await;
+    let r = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/organizations/{id}"),
+            None,
+            None,
+        )
+        .await;
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let update = |tag: String, token: String, desc: &'static str| {
+        let c = app
+            .client
+            .put(app.url(&format!("/api/v1/organizations/{id}")))
+            .bearer_auth(token)
+            .header("if-match", tag)
+            .json(&json!({"description": desc}));
+        async move { split(c.send().await.unwrap()).await }
+    };
+    let (s, b) = update(etag.clone(), owner.token.clone(), "首次修改").await;
+    assert_eq!((s, b["description"].as_str().unwrap()), (200, "首次修改"));
+    let (s, b) = update(etag.clone(), owner.token.clone(), "过期修改").await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (412, "version_mismatch"));
+    let (s, _) = update("\"2\"".into(), other.token.clone(), "外人").await;
+    assert_eq!(s, 403);
+    let (_, b) = app.get(&format!("/api/v1/organizations/{id}"), None).await;
+    assert_eq!(
+        b["description"], "首次修改",
+        "the stale and forbidden writes lost nothing"
+    );
+});
+
+dual_test!(admin_seats_respect_the_cap, |app: TestApp| async move {
+    let platform = app.platform_admin().await;
+    let owner = app.user("o@kx.cn").await;
+    let second = app.user("s@kx.cn").await;
+    let id = app
+        .approved(
+            &platform,
+            &owner,
+            "上海市科学技术协会",
+            "provincial_association",
+            "province",
+            "310000",
+        )
+        .await;
+    // 0 approved members: 1 seat, already taken by the registrant.
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/organizations/{id}/admins"),
+            Some(&owner.token),
+            json!({"login": "s@kx.cn"}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["code"].as_str().unwrap()),
+        (409, "admin_seat_cap_reached")
+    );
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/organizations/{id}/admins"),
+            Some(&second.token),
+            json!({"login": "s@kx.cn"}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{id}/admins/{}", owner.id),
+            Some(&owner.token),
+            None,
+        )
+        .await;
+    let (s, b) = split(r).await;
+    assert_eq!((s, b["code"].as_str().unwrap()), (409, "last_admin"));
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/organizations/{id}/admins"),
+            Some(&owner.token),
+            json!({"login": "nobody@kx.cn"}),
+        )
+        .await;
+    assert_eq!((s, fields(&b)[0].1.as_str()), (422, "account_not_found"));
+});
