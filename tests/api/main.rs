@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod errors;
+mod imports;
 mod openapi;
 mod organizations;
 mod volunteers;

@@ -143,3 +143,52 @@ pub struct MemberQuery {
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
+
+/// One refused row of an import.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportRowError {
+    /// Row number in the file, counting the header as row 1.
+    pub row: u32,
+    /// The column header (e.g. `身份证号`).
+    pub field: String,
+    pub code: String,
+    pub reason: String,
+}
+
+/// A bulk import of volunteers and its row-by-row report.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerImportView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub file_name: String,
+    /// SHA-256 of the uploaded file.
+    pub file_sha256: String,
+    /// `csv` or `xlsx`.
+    pub format: String,
+    /// `completed` (all rows handled; see `failed`).
+    pub status: String,
+    pub total_rows: u32,
+    /// New volunteers created as approved members of the team.
+    pub created: u32,
+    /// Rows whose person was already a member of the team (a re-run creates nothing twice).
+    pub already_members: u32,
+    pub failed: u32,
+    pub errors: Vec<ImportRowError>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateQuery {
+    /// `csv` (default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+/// Multipart upload of a CSV or XLSX file in the template's layout.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ImportUpload {
+    /// The file (field name `file`).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}

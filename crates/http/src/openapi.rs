@@ -58,7 +58,9 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
                 .description(description)
                 .content(
                     "application/problem+json",
-                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
                 )
                 .build(),
         )
@@ -71,7 +73,10 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
         let mut put = |code: &str, d: &str| {
             r.entry(code.to_string()).or_insert_with(|| problem(d));
         };
-        put("400", "Malformed request: invalid JSON, body or query string (problem document)");
+        put(
+            "400",
+            "Malformed request: invalid JSON, body or query string (problem document)",
+        );
         if has_body {
             put("413", "The request body is too large");
             put("415", "The body is not application/json");

@@ -10,7 +10,7 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{accounts, ops, organizations, regions, volunteers};
+use crate::handlers::{accounts, imports, ops, organizations, regions, volunteers};
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
 use crate::state::AppState;
@@ -42,7 +42,10 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(volunteers::request_membership)
             .service(volunteers::approve_membership)
             .service(volunteers::reject_membership)
-            .service(volunteers::leave_organization),
+            .service(volunteers::leave_organization)
+            .service(imports::get_volunteer_import_template)
+            .service(imports::create_volunteer_import)
+            .service(imports::get_volunteer_import),
     )
     .service(ops::healthz)
     .service(ops::readyz)

@@ -15,6 +15,7 @@ use sea_orm_migration::MigratorTrait;
 
 pub use crypto::Crypto;
 pub use repo::accounts::{RefreshOutcome, ThrottleState};
+pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
 pub use repo::volunteers::{MemberRow, NewVolunteer};
 

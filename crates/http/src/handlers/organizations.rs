@@ -179,6 +179,8 @@ pub async fn register_organization(
             };
             p.push(field, e.code, e.message);
         }
+    }
+    if let Some(l) = level {
         if body.parent_id.is_none()
             && l != OrganizationLevel::National
             && l != OrganizationLevel::Province

@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod imports;
 pub mod organizations;
 pub mod regions;
 pub mod volunteers;

@@ -51,7 +51,7 @@ fn limit_reached() -> StoreError {
 
 impl Store {
     /// Reserves `n` consecutive volunteer numbers and returns the first.
-    async fn reserve_volunteer_numbers(
+    pub(crate) async fn reserve_numbers(
         &self,
         txn: &DatabaseTransaction,
         n: i64,
@@ -73,7 +73,7 @@ impl Store {
         format!("ZH{}{:08}", now.format("%Y"), seq)
     }
 
-    fn volunteer_model(
+    pub(crate) fn volunteer_model(
         &self,
         v: &NewVolunteer,
         number: String,
@@ -124,7 +124,7 @@ impl Store {
         {
             return Err(duplicate_id());
         }
-        let seq = self.reserve_volunteer_numbers(&txn, 1).await?;
+        let seq = self.reserve_numbers(&txn, 1).await?;
         let model = self
             .volunteer_model(&v, Self::volunteer_number(seq, now), now)
             .insert(&txn)

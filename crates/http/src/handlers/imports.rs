@@ -1,0 +1,507 @@
+//! Bulk import of volunteers by a team's admin (rule 14): a template, an upload, a report.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Cursor;
+
+use actix_multipart::Multipart;
+use actix_web::{get, post, web, HttpResponse};
+use calamine::{Reader, Xlsx};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use zhihui_contract::volunteers::{
+    ImportRowError, ImportUpload, TemplateQuery, VolunteerImportView,
+};
+use zhihui_contract::Problem;
+use zhihui_domain::{
+    age_rule, AgeRule, MobilePhone, OrganizationStatus, PersonName, RegionCode, ResidentIdNumber,
+};
+use zhihui_persistence::entities::volunteer_import;
+use zhihui_persistence::{ImportMeta, ImportRow, NewVolunteer};
+
+use super::organizations::{load_visible, manages};
+use super::volunteers::THREE_HEADS;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Column headers of the template, in order.
+pub const HEADERS: [&str; 10] = [
+    "姓名",
+    "身份证号",
+    "手机号",
+    "居住地区代码",
+    "专业技能",
+    "服务类别",
+    "三长身份",
+    "监护人姓名",
+    "监护人电话",
+    "监护人同意",
+];
+const EXAMPLE: [&str; 10] = [
+    "李明",
+    "11010519491231002X",
+    "13912345678",
+    "110105",
+    "农业技术；植物保护",
+    "科普服务；技术服务",
+    "",
+    "",
+    "",
+    "",
+];
+/// Chinese names accepted beside the codes.
+const CATEGORY_NAMES: [(&str, &str); 5] = [
+    ("技术服务", "technical_service"),
+    ("民生服务", "livelihood"),
+    ("科普服务", "science_popularisation"),
+    ("应急服务", "emergency"),
+    ("专业服务", "professional"),
+];
+const THREE_HEADS_NAMES: [(&str, &str); 3] = [
+    ("校长", "school_principal"),
+    ("院长", "hospital_head"),
+    ("站长", "agricultural_station_head"),
+];
+
+/// The import template, as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese
+/// headers) or XLSX (ID and phone columns formatted as text so no digit is lost).
+#[utoipa::path(tag = "volunteers", params(TemplateQuery), responses(
+    (status = 200, description = "The template file", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/volunteer-imports/template")]
+pub async fn get_volunteer_import_template(
+    q: web::Query<TemplateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    match q.format.as_deref().unwrap_or("csv") {
+        "csv" => {
+            let mut body = String::from("\u{feff}");
+            body.push_str(&HEADERS.join(","));
+            body.push('\n');
+            body.push_str(&EXAMPLE.join(","));
+            body.push('\n');
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    "content-disposition",
+                    "attachment; filename=\"volunteer-import.csv\"",
+                ))
+                .body(body))
+        }
+        "xlsx" => {
+            let bytes =
+                xlsx_template().map_err(|e| ApiError::Internal(format!("xlsx template: {e}")))?;
+            Ok(HttpResponse::Ok()
+                .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                .insert_header((
+                    "content-disposition",
+                    "attachment; filename=\"volunteer-import.xlsx\"",
+                ))
+                .body(bytes))
+        }
+        _ => Err(ApiError::field(
+            "format",
+            "unknown_format",
+            "use csv or xlsx",
+        )),
+    }
+}
+
+fn xlsx_template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let text = rust_xlsxwriter::Format::new().set_num_format("@");
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("志愿者")?;
+    for (i, h) in HEADERS.iter().enumerate() {
+        ws.set_column_format(i as u16, &text)?;
+        ws.set_column_width(i as u16, 20)?;
+        ws.write_string_with_format(0, i as u16, *h, &bold)?;
+        ws.write_string(1, i as u16, EXAMPLE[i])?;
+    }
+    wb.save_to_buffer()
+}
+
+/// Reads the file into rows of strings (header row first).
+fn read_table(bytes: &[u8]) -> Result<(String, Vec<Vec<String>>), ApiError> {
+    let bad = |m: &str| ApiError::field("file", "unreadable_file", m.to_string());
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut wb = Xlsx::new(Cursor::new(bytes.to_vec()))
+            .map_err(|_| bad("not a readable XLSX workbook"))?;
+        let range = wb
+            .worksheet_range_at(0)
+            .ok_or_else(|| bad("the workbook has no sheet"))?
+            .map_err(|_| bad("the first sheet cannot be read"))?;
+        let rows = range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        calamine::Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        return Ok(("xlsx".into(), rows));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
+        // Spreadsheet programs in China often save CSV as GB18030.
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = vec![];
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| bad(&format!("not a readable CSV file: {e}")))?;
+        rows.push(rec.iter().map(str::to_string).collect());
+    }
+    Ok(("csv".into(), rows))
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(['；', ';', '、', '，', ','])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Imports volunteers from a CSV or XLSX file in the template's layout. Valid rows become
+/// approved members of the team; every bad row is reported by row, column and reason; a
+/// re-run of the same file creates nothing twice.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body(content = ImportUpload, content_type = "multipart/form-data"), responses(
+    (status = 201, body = VolunteerImportView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_approved"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/organizations/{id}/volunteer-imports")]
+pub async fn create_volunteer_import(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    mut payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if !manages(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the team's admins import its volunteers".into(),
+        ));
+    }
+    if org.status != OrganizationStatus::Approved.as_str() {
+        return Err(ApiError::Conflict {
+            code: "organization_not_approved",
+            message: "the team is not approved yet".into(),
+        });
+    }
+    let max = state.settings.max_upload_bytes;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| ApiError::BadRequest {
+            code: "invalid_multipart",
+            detail: e.to_string(),
+        })?;
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("upload")
+            .chars()
+            .take(255)
+            .collect();
+        let mut bytes = vec![];
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                code: "invalid_multipart",
+                detail: e.to_string(),
+            })?;
+            if bytes.len() + chunk.len() > max {
+                return Err(ApiError::field(
+                    "file",
+                    "file_too_large",
+                    format!("at most {max} bytes"),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        file = Some((name, bytes));
+    }
+    let Some((file_name, bytes)) = file else {
+        return Err(ApiError::field(
+            "file",
+            "required",
+            "send the file in a multipart field named file",
+        ));
+    };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let (format, table) = read_table(&bytes)?;
+    let Some((header, data)) = table.split_first() else {
+        return Err(ApiError::field(
+            "file",
+            "empty_file",
+            "the file has no header row",
+        ));
+    };
+    let col: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
+    let missing: Vec<&str> = HEADERS[..4]
+        .iter()
+        .copied()
+        .filter(|h| !col.contains_key(h))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiError::field(
+            "file",
+            "missing_columns",
+            format!("missing columns: {}", missing.join("、")),
+        ));
+    }
+    let cell = |r: &Vec<String>, h: &str| {
+        col.get(h)
+            .and_then(|i| r.get(*i))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+
+    let regions: HashSet<String> = data.iter().map(|r| cell(r, "居住地区代码")).collect();
+    let known = state.store.existing_region_codes(&regions).await?;
+    let today = state.clock.today();
+    let mut errors: Vec<ImportRowError> = vec![];
+    let mut rows = vec![];
+    let mut seen_ids = HashSet::new();
+    let mut total = 0u32;
+    for (i, r) in data.iter().enumerate() {
+        let row = i as u32 + 2;
+        if r.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        total += 1;
+        let before = errors.len();
+        let mut err = |field: &str, code: &str, reason: String| {
+            errors.push(ImportRowError {
+                row,
+                field: field.into(),
+                code: code.into(),
+                reason,
+            });
+        };
+        let name = PersonName::parse(&cell(r, "姓名"))
+            .map_err(|e| err("姓名", e.code, e.message))
+            .ok();
+        let idn = ResidentIdNumber::parse(&cell(r, "身份证号"))
+            .map_err(|e| err("身份证号", e.code, e.message))
+            .ok();
+        let phone = MobilePhone::parse(&cell(r, "手机号"))
+            .map_err(|e| err("手机号", e.code, e.message))
+            .ok();
+        let region = match RegionCode::parse(&cell(r, "居住地区代码")) {
+            Ok(c) if known.contains(c.as_str()) => Some(c),
+            Ok(_) => {
+                err(
+                    "居住地区代码",
+                    "region_not_found",
+                    "no such region in the GB/T 2260 list".into(),
+                );
+                None
+            }
+            Err(e) => {
+                err("居住地区代码", e.code, e.message);
+                None
+            }
+        };
+        let mut categories = vec![];
+        for c in split_list(&cell(r, "服务类别")) {
+            match CATEGORY_NAMES
+                .iter()
+                .find(|(zh, code)| *zh == c || *code == c)
+            {
+                Some((_, code)) => categories.push(code.to_string()),
+                None => err(
+                    "服务类别",
+                    "unknown_service_category",
+                    format!("“{c}” is not a service category"),
+                ),
+            }
+        }
+        let heads = cell(r, "三长身份");
+        let three_heads = if heads.is_empty() {
+            None
+        } else {
+            match THREE_HEADS_NAMES
+                .iter()
+                .find(|(zh, code)| *zh == heads || *code == heads)
+            {
+                Some((_, code)) => Some(code.to_string()),
+                None => {
+                    err(
+                        "三长身份",
+                        "unknown_three_heads_role",
+                        format!("use 校长, 院长 or 站长 ({})", THREE_HEADS.join(", ")),
+                    );
+                    None
+                }
+            }
+        };
+        let mut guardian = None;
+        if let Some(id) = &idn {
+            match age_rule(id, today) {
+                AgeRule::Adult => {}
+                AgeRule::TooYoung => err(
+                    "身份证号",
+                    "too_young",
+                    "volunteers register from 14 years of age".into(),
+                ),
+                AgeRule::NeedsGuardian => {
+                    let gname = cell(r, "监护人姓名");
+                    let consent = matches!(
+                        cell(r, "监护人同意").as_str(),
+                        "是" | "同意" | "yes" | "true" | "1"
+                    );
+                    match MobilePhone::parse(&cell(r, "监护人电话")) {
+                        _ if gname.is_empty() => err(
+                            "监护人姓名",
+                            "guardian_required",
+                            "from 14 to 17 a guardian is needed".into(),
+                        ),
+                        _ if !consent => err(
+                            "监护人同意",
+                            "guardian_consent_required",
+                            "the guardian must consent (是)".into(),
+                        ),
+                        Ok(p) => guardian = Some((gname, p.as_str().to_string(), p.masked(), true)),
+                        Err(e) => err("监护人电话", e.code, e.message),
+                    }
+                }
+            }
+            if !seen_ids.insert(id.as_str().to_string()) {
+                err(
+                    "身份证号",
+                    "duplicate_in_file",
+                    "this ID number appears earlier in the file".into(),
+                );
+            }
+        }
+        if errors.len() > before {
+            continue;
+        }
+        let (Some(name), Some(id), Some(phone), Some(region)) = (name, idn, phone, region) else {
+            continue;
+        };
+        let skills: Vec<String> = split_list(&cell(r, "专业技能"))
+            .into_iter()
+            .map(|s| s.chars().take(50).collect())
+            .take(20)
+            .collect();
+        rows.push(ImportRow {
+            row,
+            volunteer: NewVolunteer {
+                account_id: None,
+                name: name.as_str().to_string(),
+                id_number: id.as_str().to_string(),
+                id_number_masked: id.masked(),
+                gender: id.gender().as_str().to_string(),
+                birth_date: id.birth_date(),
+                phone: phone.as_str().to_string(),
+                phone_masked: phone.masked(),
+                region_code: region.as_str().to_string(),
+                skills,
+                service_categories: categories,
+                three_heads_role: three_heads,
+                guardian,
+                // The importing team attests the consent it collected.
+                consent_version: "import".into(),
+                source: "import".into(),
+            },
+        });
+    }
+    let parse_errors = errors.len();
+    let failed_rows: HashSet<u32> = errors.iter().map(|e| e.row).collect();
+    let record = state
+        .store
+        .import_volunteers(
+            ImportMeta {
+                organization_id: org.id,
+                file_name,
+                file_sha256: sha,
+                format,
+                total_rows: total,
+                created_by: who.account_id,
+            },
+            rows,
+            failed_rows.len(),
+            |refusals| {
+                let mut all = errors.clone();
+                all.extend(refusals.iter().map(|r| ImportRowError {
+                    row: r.row,
+                    field: "身份证号".into(),
+                    code: r.code.into(),
+                    reason: r.reason.clone(),
+                }));
+                all.sort_by_key(|e| e.row);
+                serde_json::to_string(&all).unwrap_or_else(|_| "[]".into())
+            },
+            state.clock.now(),
+        )
+        .await?;
+    let _ = parse_errors;
+    Ok(HttpResponse::Created().json(view(record)))
+}
+
+fn view(m: volunteer_import::Model) -> VolunteerImportView {
+    VolunteerImportView {
+        id: m.id,
+        organization_id: m.organization_id,
+        file_name: m.file_name,
+        file_sha256: m.file_sha256,
+        format: m.format,
+        status: m.status,
+        total_rows: m.total_rows.max(0) as u32,
+        created: m.created_count.max(0) as u32,
+        already_members: m.existing_count.max(0) as u32,
+        failed: m.failed_count.max(0) as u32,
+        errors: serde_json::from_str(&m.errors).unwrap_or_default(),
+        created_at: m.created_at,
+    }
+}
+
+/// An import's status and its row-by-row report.
+#[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path), ("import_id" = Uuid, Path)), responses(
+    (status = 200, body = VolunteerImportView),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}/volunteer-imports/{import_id}")]
+pub async fn get_volunteer_import(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, import_id) = path.into_inner();
+    let org = load_visible(&state, Some(&who), id).await?;
+    if !manages(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "only the team's admins read its imports".into(),
+        ));
+    }
+    let m = state
+        .store
+        .get_volunteer_import(org.id, import_id)
+        .await?
+        .ok_or(ApiError::NotFound("import_not_found"))?;
+    Ok(HttpResponse::Ok().json(view(m)))
+}
