@@ -241,3 +241,63 @@ dual_test!(xlsx_template_and_import, |app: TestApp| async move {
         (Some("xlsx"), Some(20), Some(0))
     );
 });
+
+dual_test!(
+    concurrent_admin_grants_never_exceed_the_seat_cap,
+    |app: TestApp| async move {
+        let platform = app.platform_admin().await;
+        let admin = app.user("gd@kx.cn").await;
+        let org = app
+            .approved(
+                &platform,
+                &admin,
+                "广东省科学技术协会",
+                "provincial_association",
+                "province",
+                "440000",
+            )
+            .await;
+        // 150 approved members allow 2 admin seats; the registrant holds one.
+        let rows: Vec<[String; 4]> = (0..150)
+            .map(|n| {
+                [
+                    "陈静".into(),
+                    id_number("440513", "19800101", &format!("{n:03}")),
+                    "13800000001".into(),
+                    "440513".into(),
+                ]
+            })
+            .collect();
+        let refs: Vec<[&str; 4]> = rows
+            .iter()
+            .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()])
+            .collect();
+        let (s, r) = upload(&app, &org, &admin.token, "v.csv", csv(&refs)).await;
+        assert_eq!((s, r["created"].as_u64()), (201, Some(150)), "{r}");
+        let mut logins = vec![];
+        for i in 0..6 {
+            let l = format!("candidate{i}@kx.cn");
+            app.user(&l).await;
+            logins.push(l);
+        }
+        let path = format!("/api/v1/organizations/{org}/admins");
+        let calls = logins
+            .iter()
+            .map(|l| app.post(&path, Some(&admin.token), serde_json::json!({"login": l})));
+        let results = futures_util::future::join_all(calls).await;
+        let granted = results.iter().filter(|(s, _)| *s == 201).count();
+        let refused = results
+            .iter()
+            .filter(|(s, b)| *s == 409 && b["code"] == "admin_seat_cap_reached")
+            .count();
+        assert_eq!((granted, refused), (1, 5), "{results:?}");
+        let (_, o) = app
+            .get(&format!("/api/v1/organizations/{org}"), Some(&admin.token))
+            .await;
+        assert_eq!(
+            (o["admin_count"].as_u64(), o["admin_seat_cap"].as_u64()),
+            (Some(2), Some(2))
+        );
+        assert_eq!(o["admins"].as_array().unwrap().len(), 2);
+    }
+);

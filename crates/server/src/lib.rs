@@ -171,3 +171,42 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!("stopped");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_development_secrets() {
+        let mut s = Settings {
+            mode: "production".into(),
+            ..Settings::default()
+        };
+        assert!(s
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("ZHIHUI_JWT_SECRET"));
+        s.jwt_secret = "a-real-secret-of-enough-length-0123456789".into();
+        assert!(s
+            .check()
+            .unwrap_err()
+            .to_string()
+            .contains("ZHIHUI_PII_KEY"));
+        s.pii_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".into();
+        assert!(s.check().is_ok());
+        s.pii_key = "c2hvcnQ=".into();
+        assert!(s.check().is_err(), "a key that is not 32 bytes is refused");
+        assert!(
+            Settings::default().check().is_ok(),
+            "development runs with the defaults"
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let s = Settings::default();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains(DEV_JWT_SECRET) && !shown.contains(DEV_PII_KEY));
+    }
+}
