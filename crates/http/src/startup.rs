@@ -99,11 +99,69 @@ fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::E
     ApiError::NotFound("not_found").into()
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::Status(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "no route matches this path".into(),
-    ))
+/// Documented path patterns and their methods: an unmatched request whose path is known
+/// gets 405 with `Allow`, otherwise 404.
+#[derive(Clone, Default)]
+struct KnownPaths(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl KnownPaths {
+    fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        let mut out = vec![];
+        for (path, item) in &doc.paths.paths {
+            let mut methods = vec![];
+            for (m, op) in [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ] {
+                if op.is_some() {
+                    methods.push(m);
+                }
+            }
+            out.push((path.split('/').map(str::to_string).collect(), methods));
+        }
+        KnownPaths(out)
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
+        let segs: Vec<&str> = path.split('/').collect();
+        let mut allowed: Vec<&'static str> = vec![];
+        for (pattern, methods) in &self.0 {
+            if pattern.len() == segs.len()
+                && pattern
+                    .iter()
+                    .zip(&segs)
+                    .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
+            {
+                allowed.extend(methods);
+            }
+        }
+        (!allowed.is_empty()).then_some(allowed)
+    }
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let allowed = req
+        .app_data::<web::Data<KnownPaths>>()
+        .and_then(|k| k.allowed(req.path()));
+    match allowed {
+        Some(methods) => {
+            let mut res = actix_web::ResponseError::error_response(&ApiError::Status(
+                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                format!("this path takes {}", methods.join(", ")),
+            ));
+            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&methods.join(", ")) {
+                res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+            }
+            Ok(res)
+        }
+        None => Err(ApiError::Status(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "no route matches this path".into(),
+        )),
+    }
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).
@@ -130,7 +188,9 @@ pub fn build_server(
             .configure(api)
             .split_for_parts();
         add_common_responses(&mut doc);
+        let known = web::Data::new(KnownPaths::from_doc(&doc));
         let mut app = app
+            .app_data(known)
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
             .wrap(from_fn(observe))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
