@@ -410,22 +410,13 @@ pub async fn create_volunteer_import(
         rows.push(ImportRow {
             row,
             volunteer: NewVolunteer {
-                account_id: None,
-                name: name.as_str().to_string(),
-                id_number: id.as_str().to_string(),
-                id_number_masked: id.masked(),
-                gender: id.gender().as_str().to_string(),
-                birth_date: id.birth_date(),
-                phone: phone.as_str().to_string(),
-                phone_masked: phone.masked(),
-                region_code: region.as_str().to_string(),
                 skills,
                 service_categories: categories,
                 three_heads_role: three_heads,
                 guardian,
                 // The importing team attests the consent it collected.
                 consent_version: "import".into(),
-                source: "import".into(),
+                ..NewVolunteer::identity(&name, &id, &phone, &region, "import")
             },
         });
     }

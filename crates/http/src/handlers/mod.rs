@@ -7,20 +7,20 @@ pub mod volunteers;
 
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::validation::Problems;
 
-/// Reads an opaque cursor (the last id of the previous page).
-pub(crate) fn uuid_cursor(cursor: &Option<String>) -> Result<Option<Uuid>, ApiError> {
-    match cursor {
-        None => Ok(None),
-        Some(c) => Uuid::parse_str(c).map(Some).map_err(|_| {
-            ApiError::field(
-                "cursor",
-                "invalid_cursor",
-                "use the next_cursor of the previous page",
-            )
-        }),
+/// Reads an opaque cursor (the last id of the previous page), recording a bad one.
+pub(crate) fn uuid_cursor(p: &mut Problems, cursor: &Option<String>) -> Option<Uuid> {
+    let c = cursor.as_ref()?;
+    let parsed = Uuid::parse_str(c).ok();
+    if parsed.is_none() {
+        p.push(
+            "cursor",
+            "invalid_cursor",
+            "use the next_cursor of the previous page",
+        );
     }
+    parsed
 }
 
 /// The next cursor: present only when the page is full.

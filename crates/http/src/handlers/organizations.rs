@@ -293,18 +293,7 @@ async fn list(
         .region
         .as_deref()
         .and_then(|r| p.parse("region", RegionCode::parse(r)));
-    let after = super::uuid_cursor(&q.cursor);
-    let after = match after {
-        Ok(a) => a,
-        Err(_) => {
-            p.push(
-                "cursor",
-                "invalid_cursor",
-                "use the next_cursor of the previous page",
-            );
-            None
-        }
-    };
+    let after = super::uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     let rows = state

@@ -177,20 +177,12 @@ pub async fn register_volunteer(
         .create_volunteer(
             NewVolunteer {
                 account_id: Some(who.account_id),
-                name: name.as_str().to_string(),
-                id_number: id.as_str().to_string(),
-                id_number_masked: id.masked(),
-                gender: id.gender().as_str().to_string(),
-                birth_date: id.birth_date(),
-                phone: phone.as_str().to_string(),
-                phone_masked: phone.masked(),
-                region_code: region.as_str().to_string(),
                 skills: body.skills.iter().map(|s| s.trim().to_string()).collect(),
                 service_categories: body.service_categories.clone(),
                 three_heads_role: body.three_heads_role.clone(),
                 guardian,
                 consent_version: body.consent.agreement_version.clone(),
-                source: "self".into(),
+                ..NewVolunteer::identity(&name, &id, &phone, &region, "self")
             },
             &join,
             state.clock.now(),
@@ -284,17 +276,7 @@ pub async fn list_organization_members(
             "use pending, approved, rejected or left",
         );
     }
-    let after = match super::uuid_cursor(&q.cursor) {
-        Ok(a) => a,
-        Err(_) => {
-            p.push(
-                "cursor",
-                "invalid_cursor",
-                "use the next_cursor of the previous page",
-            );
-            None
-        }
-    };
+    let after = super::uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     let rows = state

@@ -5,7 +5,9 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::{MembershipStatus, MAX_ACTIVE_MEMBERSHIPS};
+use zhihui_domain::{
+    MembershipStatus, MobilePhone, PersonName, RegionCode, ResidentIdNumber, MAX_ACTIVE_MEMBERSHIPS,
+};
 
 use crate::entities::{counter, membership, organization, volunteer};
 use crate::{Store, StoreError, StoreResult};
@@ -27,6 +29,35 @@ pub struct NewVolunteer {
     pub guardian: Option<(String, String, String, bool)>,
     pub consent_version: String,
     pub source: String,
+}
+
+impl NewVolunteer {
+    /// The identity part, from parsed domain values; the caller fills in the rest.
+    pub fn identity(
+        name: &PersonName,
+        id: &ResidentIdNumber,
+        phone: &MobilePhone,
+        region: &RegionCode,
+        source: &str,
+    ) -> Self {
+        Self {
+            account_id: None,
+            name: name.as_str().to_string(),
+            id_number: id.as_str().to_string(),
+            id_number_masked: id.masked(),
+            gender: id.gender().as_str().to_string(),
+            birth_date: id.birth_date(),
+            phone: phone.as_str().to_string(),
+            phone_masked: phone.masked(),
+            region_code: region.as_str().to_string(),
+            skills: vec![],
+            service_categories: vec![],
+            three_heads_role: None,
+            guardian: None,
+            consent_version: String::new(),
+            source: source.to_string(),
+        }
+    }
 }
 
 /// A membership with its volunteer, for member lists.
