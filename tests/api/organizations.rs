@@ -137,6 +137,7 @@ dual_test!(
             .map(|o| o["name"].as_str().unwrap())
             .collect();
         assert_eq!(names, vec!["广东省科学技术协会"]);
+        assert_eq!(b["items"][0]["region_name"], "广东省");
         let (_, b) = app
             .get("/api/v1/organizations?q=科学技术", Some(&platform.token))
             .await;

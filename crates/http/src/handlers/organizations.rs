@@ -75,12 +75,21 @@ async fn view(
     who: Option<&Authenticated>,
     org: organization::Model,
 ) -> Result<OrganizationView, ApiError> {
-    let region_name = state
+    let names = state
         .store
-        .get_region(&org.region_code)
-        .await?
-        .map(|r| r.name)
-        .unwrap_or_default();
+        .region_names(std::slice::from_ref(&org.region_code))
+        .await?;
+    view_named(state, who, org, &names).await
+}
+
+/// `names`: region code to name, fetched once for a whole page.
+async fn view_named(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    org: organization::Model,
+    names: &std::collections::HashMap<String, String>,
+) -> Result<OrganizationView, ApiError> {
+    let region_name = names.get(&org.region_code).cloned().unwrap_or_default();
     let manages = who.is_some_and(|w| policy::manages(w, &org));
     let admins = if manages {
         Some(
@@ -313,9 +322,11 @@ async fn list(
         )
         .await?;
     let next_cursor = super::next_cursor(&rows, limit, |o| o.id.to_string());
+    let codes: Vec<String> = rows.iter().map(|o| o.region_code.clone()).collect();
+    let names = state.store.region_names(&codes).await?;
     let mut items = Vec::with_capacity(rows.len());
     for o in rows {
-        items.push(view(state, caller.0.as_ref(), o).await?);
+        items.push(view_named(state, caller.0.as_ref(), o, &names).await?);
     }
     Ok(HttpResponse::Ok().json(OrganizationPage { items, next_cursor }))
 }

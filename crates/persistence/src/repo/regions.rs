@@ -35,6 +35,23 @@ impl Store {
         Ok(Region::find_by_id(code.to_string()).one(&self.db).await?)
     }
 
+    /// Names of the given region codes, in one query.
+    pub async fn region_names(
+        &self,
+        codes: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, String>> {
+        let mut unique: Vec<String> = codes.to_vec();
+        unique.sort();
+        unique.dedup();
+        Ok(Region::find()
+            .filter(region::Column::Code.is_in(unique))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect())
+    }
+
     pub async fn region_exists(&self, code: &str) -> StoreResult<bool> {
         Ok(Region::find_by_id(code.to_string()).count(&self.db).await? > 0)
     }
