@@ -297,3 +297,118 @@ dual_test!(admin_seats_respect_the_cap, |app: TestApp| async move {
         .await;
     assert_eq!((s, fields(&b)[0].1.as_str()), (422, "account_not_found"));
 });
+
+dual_test!(
+    plain_accounts_and_anonymous_callers_cannot_decide,
+    |app: TestApp| async move {
+        let platform = app.platform_admin().await;
+        let owner = app.user("o@kx.cn").await;
+        let volunteer = app.user("v@zh.cn").await;
+        let province = app
+            .approved(
+                &platform,
+                &owner,
+                "浙江省科学技术协会",
+                "provincial_association",
+                "province",
+                "330000",
+            )
+            .await;
+        let county_owner = app.user("c@kx.cn").await;
+        let county = app
+            .organization(
+                &county_owner,
+                "西湖区科学技术协会",
+                "county_association",
+                "county",
+                Some(&province),
+                "330106",
+            )
+            .await;
+
+        let approve = format!("/api/v1/organizations/{county}/approve");
+        assert_eq!(app.post(&approve, None, json!({})).await.0, 401);
+        assert_eq!(
+            app.post(&approve, Some(&volunteer.token), json!({}))
+                .await
+                .0,
+            404,
+            "a plain account does not see a pending team"
+        );
+        assert_eq!(
+            app.post(&approve, Some(&county_owner.token), json!({}))
+                .await
+                .0,
+            403,
+            "no one approves their own team"
+        );
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/organizations/{county}/reject"),
+                Some(&owner.token),
+                json!({"reason": ""}),
+            )
+            .await;
+        assert_eq!((s, fields(&b)[0].0.as_str()), (422, "reason"));
+        let (s, b) = app.post(&approve, Some(&owner.token), json!({})).await;
+        assert_eq!((s, b["status"].as_str().unwrap()), (200, "approved"));
+
+        // Joining a team needs a volunteer profile; members lists need an admin.
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/organizations/{county}/memberships"),
+                Some(&volunteer.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str().unwrap()),
+            (409, "volunteer_not_registered")
+        );
+        assert_eq!(
+            app.post(
+                &format!("/api/v1/organizations/{county}/memberships"),
+                None,
+                json!({})
+            )
+            .await
+            .0,
+            401
+        );
+        assert_eq!(
+            app.get(&format!("/api/v1/organizations/{county}/members"), None)
+                .await
+                .0,
+            401
+        );
+        // The parent's admin manages the child's members; the platform admin too.
+        assert_eq!(
+            app.get(
+                &format!("/api/v1/organizations/{county}/members"),
+                Some(&owner.token)
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            app.get(
+                &format!("/api/v1/organizations/{county}/members"),
+                Some(&platform.token)
+            )
+            .await
+            .0,
+            200
+        );
+        // A county organisation may not sit outside its parent's province.
+        let (s, b) = app
+        .post("/api/v1/organizations", Some(&county_owner.token), json!({
+            "name": "潮阳区科协", "category": "county_association", "level": "county", "parent_id": province,
+            "region_code": "440513", "contact_name": "王芳", "contact_phone": "13800138000"}))
+        .await;
+        assert_eq!(
+            (s, fields(&b)[0].1.as_str()),
+            (422, "outside_parent_region")
+        );
+    }
+);
