@@ -420,7 +420,6 @@ pub async fn create_volunteer_import(
             },
         });
     }
-    let parse_errors = errors.len();
     let failed_rows: HashSet<u32> = errors.iter().map(|e| e.row).collect();
     let record = state
         .store
@@ -449,7 +448,6 @@ pub async fn create_volunteer_import(
             state.clock.now(),
         )
         .await?;
-    let _ = parse_errors;
     Ok(HttpResponse::Created().json(view(record)))
 }
 

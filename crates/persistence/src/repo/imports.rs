@@ -28,7 +28,6 @@ pub struct ImportMeta {
     pub file_sha256: String,
     pub format: String,
     pub total_rows: u32,
-    /// Errors found while parsing, serialised by the caller.
     pub created_by: Uuid,
 }
 
@@ -60,6 +59,7 @@ impl Store {
         &self,
         meta: ImportMeta,
         rows: Vec<ImportRow>,
+        // Rows already refused while parsing (counted as failed).
         parse_errors: usize,
         errors_json: impl FnOnce(&[ImportRefusal]) -> String,
         now: DateTime<Utc>,
