@@ -31,11 +31,15 @@ pub struct TestApp {
 #[macro_export]
 macro_rules! dual_test {
     ($name:ident, $body:expr) => {
+        $crate::dual_test!($name, |_s: &mut zhihui_http::ApiSettings| {}, $body);
+    };
+    ($name:ident, $tune:expr, $body:expr) => {
         mod $name {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                let app =
+                    $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $tune).await;
                 ($body)(app).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -44,7 +48,9 @@ macro_rules! dual_test {
                     eprintln!("ZHIHUI_TEST_POSTGRES_URL not set: PostgreSQL variant not run");
                     return;
                 }
-                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                let app =
+                    $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $tune)
+                        .await;
                 ($body)(app).await;
             }
         }
@@ -80,13 +86,27 @@ async fn database_url(backend: Backend) -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Tests that move the clock by days keep their tokens valid with a long access-token life.
+pub fn long_sessions(s: &mut ApiSettings) {
+    s.access_token_ttl_secs = 90 * 24 * 3600;
+}
+
+pub async fn spawn_app_with(backend: Backend, tune: impl FnOnce(&mut ApiSettings)) -> TestApp {
     let db = zhihui_persistence::connect(&database_url(backend).await)
         .await
         .unwrap();
     zhihui_persistence::migrate(&db).await.unwrap();
     let store = Store::new(db, Crypto::new(PII_KEY).unwrap());
     let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap());
-    let settings = ApiSettings::for_tests();
+    let mut settings = ApiSettings::for_tests();
+    // Fetched by scripts/fetch-fonts (the test command runs it).
+    settings.font_dir =
+        Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/fonts"));
+    settings.public_base_url = "https://zhihui.example.cn".into();
+    tune(&mut settings);
     let state = AppState::new(store.clone(), settings.clone(), Arc::new(clock.clone()));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();

@@ -4,6 +4,8 @@
 mod helpers;
 
 mod accounts;
+mod activities;
+mod certificates;
 mod errors;
 mod imports;
 mod openapi;

@@ -2,8 +2,10 @@
 //! Shared by the service (`zhihui-http`) and the web dashboard; no I/O here.
 
 pub mod accounts;
+pub mod activities;
 pub mod organizations;
 pub mod problem;
+pub mod records;
 pub mod regions;
 pub mod volunteers;
 

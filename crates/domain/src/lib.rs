@@ -6,6 +6,7 @@
 //! `wasm32-unknown-unknown`).
 
 pub mod account;
+pub mod activity;
 pub mod credit_code;
 pub mod error;
 pub mod hours;
@@ -16,6 +17,7 @@ pub mod region;
 pub mod volunteer;
 
 pub use account::{LoginName, Password};
+pub use activity::{ActivityCategory, ActivityStatus, KeyDate, RecognitionRule, SignUpStatus};
 pub use credit_code::CreditCode;
 pub use error::FieldError;
 pub use id_number::{Gender, ResidentIdNumber};

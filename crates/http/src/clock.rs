@@ -14,6 +14,12 @@ pub trait Clock: Send + Sync {
     }
 }
 
+/// The date in China Standard Time (UTC+8) of an instant.
+pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
+    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
+    t.with_timezone(&cst).date_naive()
+}
+
 pub struct SystemClock;
 
 impl Clock for SystemClock {

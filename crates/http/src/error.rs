@@ -32,6 +32,9 @@ pub enum ApiError {
     },
     #[error("service unavailable")]
     Unavailable,
+    /// A capability the server is not set up for (e.g. the PDF font is missing).
+    #[error("{detail}")]
+    Unconfigured { code: &'static str, detail: String },
     #[error("internal error: {0}")]
     Internal(String),
     /// A status produced outside the handlers (no route, wrong method, body too large…).
@@ -59,6 +62,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "version_mismatch",
             ApiError::TooManyRequests { code, .. } => code,
             ApiError::Unavailable => "service_unavailable",
+            ApiError::Unconfigured { code, .. } => code,
             ApiError::Internal(_) => "internal_error",
             ApiError::Status(s, _) => match s.as_u16() {
                 404 => "route_not_found",
@@ -112,7 +116,9 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::Unconfigured { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Status(s, _) => *s,
         }

@@ -9,6 +9,7 @@ pub mod error;
 mod handlers;
 pub mod middleware;
 pub mod openapi;
+pub mod pdf;
 pub mod startup;
 pub mod state;
 mod validation;

@@ -19,6 +19,9 @@ use utoipa::{Modify, OpenApi};
         (name = "regions", description = "GB/T 2260 administrative regions"),
         (name = "organizations", description = "Organisations and teams (科技志愿服务组织)"),
         (name = "volunteers", description = "Real-name volunteers and memberships (科技志愿者)"),
+        (name = "activities", description = "Activities, sign-ups, check-in and hour confirmation (科技志愿服务活动)"),
+        (name = "records", description = "Service records, summaries, stars and annual recognition (志愿服务记录)"),
+        (name = "certificates", description = "Service certificates and their public verification (志愿服务记录证明)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

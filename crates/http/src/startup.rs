@@ -10,7 +10,9 @@ use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{accounts, imports, ops, organizations, regions, volunteers};
+use crate::handlers::{
+    accounts, activities, imports, ops, organizations, records, regions, volunteers,
+};
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
 use crate::state::AppState;
@@ -45,7 +47,31 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(volunteers::leave_organization)
             .service(imports::get_volunteer_import_template)
             .service(imports::create_volunteer_import)
-            .service(imports::get_volunteer_import),
+            .service(imports::get_volunteer_import)
+            .service(activities::create_activity)
+            .service(activities::list_activities)
+            .service(activities::get_activity)
+            .service(activities::update_activity)
+            .service(activities::publish_activity)
+            .service(activities::cancel_activity)
+            .service(activities::sign_up_for_activity)
+            .service(activities::cancel_sign_up)
+            .service(activities::list_activity_sign_ups)
+            .service(activities::list_my_sign_ups)
+            .service(activities::issue_check_in_code)
+            .service(activities::check_in)
+            .service(activities::check_out)
+            .service(activities::record_attendance)
+            .service(activities::confirm_service_hours)
+            .service(records::list_service_records)
+            .service(records::get_volunteer_summary)
+            .service(records::get_recognition_candidates)
+            .service(records::issue_certificate)
+            .service(records::list_certificates)
+            .service(records::get_certificate)
+            .service(records::get_certificate_pdf)
+            .service(records::verify_certificate)
+            .service(records::revoke_certificate),
     )
     .service(ops::healthz)
     .service(ops::readyz)

@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use zhihui_domain::hours::RoundingRule;
+use zhihui_domain::RecognitionRule;
 use zhihui_persistence::Store;
 
 use crate::clock::Clock;
 use crate::middleware::Metrics;
+use crate::pdf::PdfFonts;
 
 /// Settings the HTTP layer needs (the server crate builds them from configuration).
 #[derive(Clone)]
@@ -27,6 +30,18 @@ pub struct ApiSettings {
     pub max_upload_bytes: usize,
     /// Directory of the built web dashboard, served at `/` when present.
     pub frontend_dir: Option<PathBuf>,
+    /// Rounding of service hours per session (rule 21).
+    pub rounding: RoundingRule,
+    /// Working days after an activity's end within which hours are confirmed (rule 22).
+    pub confirm_working_days: u32,
+    /// How long a check-in code lasts before the next one replaces it.
+    pub check_in_code_secs: i64,
+    /// Public address of the web app, for verification links and QR codes.
+    pub public_base_url: String,
+    /// Directory holding NotoSansSC-Regular.ttf and NotoSansSC-Bold.ttf.
+    pub font_dir: Option<PathBuf>,
+    /// Thresholds of the annual recognition (rule 26).
+    pub recognition: RecognitionRule,
 }
 
 impl ApiSettings {
@@ -46,6 +61,12 @@ impl ApiSettings {
             max_body_bytes: 256 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
             frontend_dir: None,
+            rounding: RoundingRule::default(),
+            confirm_working_days: 10,
+            check_in_code_secs: 300,
+            public_base_url: "http://127.0.0.1:8080".into(),
+            font_dir: None,
+            recognition: RecognitionRule::default(),
         }
     }
 }
@@ -59,6 +80,8 @@ pub struct AppState {
     /// A hash of a random password, verified when the login is unknown so that
     /// unknown logins and wrong passwords take the same time.
     pub dummy_hash: Arc<String>,
+    /// Fonts of printed documents, read on first use.
+    pub fonts: Arc<PdfFonts>,
 }
 
 impl AppState {
@@ -67,9 +90,10 @@ impl AppState {
             .unwrap_or_default();
         Self {
             store,
-            settings: Arc::new(settings),
+            settings: Arc::new(settings.clone()),
             clock,
             metrics: Arc::new(Metrics::default()),
+            fonts: Arc::new(PdfFonts::new(settings.font_dir.clone())),
             dummy_hash: Arc::new(dummy),
         }
     }

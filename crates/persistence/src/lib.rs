@@ -15,8 +15,15 @@ use sea_orm_migration::MigratorTrait;
 
 pub use crypto::Crypto;
 pub use repo::accounts::{RefreshOutcome, ThrottleState};
+pub use repo::activities::{
+    ActivityChanges, ActivityFilter, AttendanceEntry, Cancellation, NewActivity, SignUpRow,
+};
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
+pub use repo::records::{
+    Confirmed, HoursEntry, NewCertificate, Nominee, RecordContext, RecordFilter, RecordedService,
+    Totals,
+};
 pub use repo::volunteers::{MemberRow, NewVolunteer};
 
 /// Errors of the storage layer; unique violations arrive as `Conflict`.

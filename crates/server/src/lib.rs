@@ -37,6 +37,25 @@ pub struct Settings {
     pub login_slowdown_ms: u64,
     pub max_body_bytes: usize,
     pub frontend_dir: PathBuf,
+    /// Directory holding NotoSansSC-Regular.ttf and NotoSansSC-Bold.ttf (scripts/fetch-fonts).
+    pub font_dir: PathBuf,
+    /// Public address of the web app, used in verification links and QR codes.
+    pub public_base_url: String,
+    /// Working days after an activity's end to confirm hours (rule 22).
+    pub hours_confirmation_working_days: u32,
+    /// Rounding of a session's remainder (rule 21): below this many minutes counts 0 …
+    pub hours_zero_below_minutes: u32,
+    /// … up to and including this many minutes counts half an hour, beyond a full hour.
+    pub hours_half_up_to_minutes: u32,
+    /// Lifetime of a check-in code before it rotates.
+    pub check_in_code_secs: i64,
+    /// Annual recognition thresholds (rule 26).
+    pub recognition_volunteer_min_activities: i64,
+    pub recognition_volunteer_min_hours: f64,
+    pub recognition_team_min_members: i64,
+    pub recognition_team_min_activities: i64,
+    pub recognition_team_min_hours_per_member: f64,
+    pub recognition_team_min_hours: f64,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -62,6 +81,18 @@ impl Default for Settings {
             login_slowdown_ms: 250,
             max_body_bytes: 256 * 1024,
             frontend_dir: PathBuf::from("./frontend/dist"),
+            font_dir: PathBuf::from("./target/fonts"),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            hours_confirmation_working_days: 10,
+            hours_zero_below_minutes: 15,
+            hours_half_up_to_minutes: 45,
+            check_in_code_secs: 300,
+            recognition_volunteer_min_activities: 10,
+            recognition_volunteer_min_hours: 20.0,
+            recognition_team_min_members: 20,
+            recognition_team_min_activities: 50,
+            recognition_team_min_hours_per_member: 5.0,
+            recognition_team_min_hours: 100.0,
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -144,6 +175,22 @@ impl Settings {
             max_body_bytes: self.max_body_bytes,
             max_upload_bytes: 20 * 1024 * 1024,
             frontend_dir: Some(self.frontend_dir.clone()),
+            rounding: zhihui_domain::hours::RoundingRule {
+                zero_below_minutes: self.hours_zero_below_minutes,
+                half_up_to_minutes: self.hours_half_up_to_minutes,
+            },
+            confirm_working_days: self.hours_confirmation_working_days,
+            check_in_code_secs: self.check_in_code_secs.max(30),
+            public_base_url: self.public_base_url.clone(),
+            font_dir: Some(self.font_dir.clone()),
+            recognition: zhihui_domain::RecognitionRule {
+                volunteer_min_activities: self.recognition_volunteer_min_activities,
+                volunteer_min_hours: self.recognition_volunteer_min_hours,
+                team_min_members: self.recognition_team_min_members,
+                team_min_activities: self.recognition_team_min_activities,
+                team_min_hours_per_member: self.recognition_team_min_hours_per_member,
+                team_min_hours: self.recognition_team_min_hours,
+            },
         }
     }
 }

@@ -1,7 +1,9 @@
 pub mod accounts;
+pub mod activities;
 pub mod imports;
 pub mod ops;
 pub mod organizations;
+pub mod records;
 pub mod regions;
 pub mod volunteers;
 

@@ -1,6 +1,10 @@
 //! sea-orm entities: the shape of the tables. They never leave this crate's repositories.
 
 pub mod account;
+pub mod activity;
+pub mod activity_leader;
+pub mod attendance_change;
+pub mod certificate;
 pub mod counter;
 pub mod login_throttle;
 pub mod membership;
@@ -8,5 +12,8 @@ pub mod organization;
 pub mod organization_admin;
 pub mod refresh_token;
 pub mod region;
+pub mod service_record;
+pub mod service_record_change;
+pub mod sign_up;
 pub mod volunteer;
 pub mod volunteer_import;

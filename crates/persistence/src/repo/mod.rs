@@ -1,5 +1,7 @@
 pub mod accounts;
+pub mod activities;
 pub mod imports;
 pub mod organizations;
+pub mod records;
 pub mod regions;
 pub mod volunteers;

@@ -420,6 +420,26 @@ impl Store {
             .await?)
     }
 
+    /// Which of these volunteers are approved members of the organisation.
+    pub async fn approved_members_among(
+        &self,
+        org_id: Uuid,
+        volunteer_ids: &[Uuid],
+    ) -> StoreResult<Vec<Uuid>> {
+        if volunteer_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(membership::Entity::find()
+            .filter(membership::Column::OrganizationId.eq(org_id))
+            .filter(membership::Column::VolunteerId.is_in(volunteer_ids.to_vec()))
+            .filter(membership::Column::Status.eq(MembershipStatus::Approved.as_str()))
+            .select_only()
+            .column(membership::Column::VolunteerId)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// Organisation ids where the volunteer has or had a membership (any state).
     pub async fn organizations_of_volunteer(&self, volunteer_id: Uuid) -> StoreResult<Vec<Uuid>> {
         Ok(membership::Entity::find()

@@ -1,0 +1,214 @@
+//! Service records, summaries, recognition and certificates (rules 23-26).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecordCorrectionView {
+    pub changed_by: Uuid,
+    pub changed_at: DateTime<Utc>,
+    pub reason: String,
+    pub old_hours: f64,
+    pub new_hours: f64,
+}
+
+/// A service record (志愿服务记录): who served, where, when, what, how long, for whom.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRecordView {
+    pub id: Uuid,
+    pub volunteer_id: Uuid,
+    pub volunteer_name: String,
+    pub activity_id: Uuid,
+    pub activity_title: String,
+    pub category: String,
+    pub service_date: NaiveDate,
+    pub place: String,
+    pub content: String,
+    pub hours: f64,
+    pub organization_id: Uuid,
+    pub organization_name: String,
+    /// The organising unit's responsible person.
+    pub responsible_person: String,
+    pub confirmed_at: DateTime<Utc>,
+    pub corrections: Vec<RecordCorrectionView>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct ServiceRecordQuery {
+    /// A volunteer's records (their own, or a member's for the team's admin).
+    pub volunteer_id: Option<Uuid>,
+    /// An organisation's records (its admins, its parent's admins).
+    pub organization_id: Option<Uuid>,
+    /// First service date, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last service date, inclusive.
+    pub to: Option<NaiveDate>,
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRecordPage {
+    pub items: Vec<ServiceRecordView>,
+    /// Hours of the whole filtered set (not only this page).
+    pub total_hours: f64,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerSummaryView {
+    pub volunteer_id: Uuid,
+    pub volunteer_number: String,
+    pub name: String,
+    pub total_hours: f64,
+    pub activities: i64,
+    /// One point per confirmed hour.
+    pub points: i64,
+    /// 0 to 5 stars: 100, 300, 600, 1000, 1500 hours.
+    pub star_level: u8,
+    /// Hours still needed for the next star (absent at five stars).
+    pub hours_to_next_star: Option<f64>,
+    pub year: i32,
+    pub hours_this_year: f64,
+    pub activities_this_year: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct RecognitionQuery {
+    /// The year (default: the current one).
+    #[validate(range(min = 2000, max = 2100))]
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecognitionThresholds {
+    pub volunteer_min_activities: i64,
+    pub volunteer_min_hours: f64,
+    pub team_min_members: i64,
+    pub team_min_activities: i64,
+    pub team_min_hours_per_member: f64,
+    pub team_min_hours: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TeamRecognitionView {
+    pub members: i64,
+    pub activities: i64,
+    pub hours: f64,
+    pub hours_per_member: f64,
+    pub eligible: bool,
+    /// What the team lacks: `members`, `activities`, `hours_per_member`, `hours`.
+    pub shortfalls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NomineeView {
+    pub volunteer_id: Uuid,
+    pub name: String,
+    pub volunteer_number: String,
+    pub activities: i64,
+    pub hours: f64,
+}
+
+/// The annual "four top tens" (四个一百) eligibility of an organisation and its members.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecognitionView {
+    pub organization_id: Uuid,
+    pub year: i32,
+    pub thresholds: RecognitionThresholds,
+    pub team: TeamRecognitionView,
+    /// Approved members meeting the volunteer thresholds with this year's records, most
+    /// hours first.
+    pub volunteers: Vec<NomineeView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct IssueCertificateRequest {
+    /// The organisation that recorded the hours (who records, certifies).
+    pub organization_id: Uuid,
+    pub volunteer_id: Uuid,
+    /// First service date covered (default: the first record).
+    pub period_from: Option<NaiveDate>,
+    /// Last service date covered (default: the last record).
+    pub period_to: Option<NaiveDate>,
+    /// The person handling the certificate (default: the issuing admin's name).
+    #[validate(length(min = 2, max = 50))]
+    pub handler_name: Option<String>,
+    /// Contact phone printed on the certificate (default: the organisation's).
+    pub contact_phone: Option<String>,
+}
+
+/// A service certificate (志愿服务记录证明).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateView {
+    #[schema(example = "ZHC-2026-00000001-7KQ2")]
+    pub number: String,
+    pub volunteer_id: Uuid,
+    pub volunteer_name: String,
+    pub id_number_masked: String,
+    pub volunteer_number: String,
+    pub hours: f64,
+    pub activities: i32,
+    /// What the service was: the activities covered.
+    pub content: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub organization_id: Uuid,
+    pub issuer_name: String,
+    pub responsible_person: String,
+    pub handler_name: String,
+    pub contact_phone: String,
+    pub issue_date: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    /// `valid` or `revoked`.
+    pub status: String,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoke_reason: Option<String>,
+    /// Public page where anyone can check the certificate by its number.
+    pub verification_url: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct CertificateQuery {
+    pub volunteer_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificatePage {
+    pub items: Vec<CertificateView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct RevokeCertificateRequest {
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+/// What a verifier sees: enough to trust the paper, nothing more.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CertificateVerificationView {
+    pub number: String,
+    /// `valid` or `revoked`.
+    pub status: String,
+    pub valid: bool,
+    /// The name with its middle masked, e.g. `李*明`.
+    pub volunteer_name: String,
+    pub hours: f64,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub issuer_name: String,
+    pub issue_date: NaiveDate,
+    pub revoked_at: Option<DateTime<Utc>>,
+}

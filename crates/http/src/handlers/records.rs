@@ -1,0 +1,788 @@
+//! Service records (rule 23), volunteer summaries and stars (rule 24), the annual "four top
+//! tens" (rule 26) and service certificates (rule 25).
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+use zhihui_contract::records::{
+    CertificatePage, CertificateQuery, CertificateVerificationView, CertificateView,
+    IssueCertificateRequest, NomineeView, RecognitionQuery, RecognitionThresholds, RecognitionView,
+    RecordCorrectionView, RevokeCertificateRequest, ServiceRecordPage, ServiceRecordQuery,
+    ServiceRecordView, TeamRecognitionView, VolunteerSummaryView,
+};
+use zhihui_contract::{Problem, DEFAULT_LIMIT};
+use zhihui_domain::activity::points;
+use zhihui_domain::hours::star_level;
+use zhihui_domain::{MobilePhone, PersonName};
+use zhihui_persistence::entities::{certificate, organization, volunteer};
+use zhihui_persistence::{NewCertificate, RecordFilter};
+
+use super::activities::certificate_suffix;
+use super::organizations::{load_visible, policy};
+use super::{next_cursor, uuid_cursor};
+use crate::auth::{Authenticated, Caller};
+use crate::error::ApiError;
+use crate::pdf::{chinese_date, Align, Layout};
+use crate::state::AppState;
+use crate::validation::Problems;
+
+const STAR_HOURS: [f64; 5] = [100.0, 300.0, 600.0, 1000.0, 1500.0];
+
+fn hours(tenths: i64) -> f64 {
+    tenths as f64 / 10.0
+}
+
+/// Whether the caller may see a volunteer's own figures: the person, a platform admin, or
+/// an admin managing a team the volunteer belongs or asked to belong to.
+async fn sees_volunteer(
+    state: &AppState,
+    who: &Authenticated,
+    v: &volunteer::Model,
+) -> Result<bool, ApiError> {
+    if who.is_platform_admin || v.account_id == Some(who.account_id) {
+        return Ok(true);
+    }
+    let orgs = state.store.organizations_of_volunteer(v.id).await?;
+    Ok(state
+        .store
+        .organizations_by_ids(&orgs)
+        .await?
+        .iter()
+        .any(|o| policy::manages(who, o)))
+}
+
+fn record_cursor(p: &mut Problems, c: &Option<String>) -> Option<(NaiveDate, Uuid)> {
+    let c = c.as_ref()?;
+    let parsed = c.split_once('_').and_then(|(d, id)| {
+        Some((
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
+            Uuid::parse_str(id).ok()?,
+        ))
+    });
+    if parsed.is_none() {
+        p.push(
+            "cursor",
+            "invalid_cursor",
+            "use the next_cursor of the previous page",
+        );
+    }
+    parsed
+}
+
+/// Service records, newest first: the caller's own (no filter, or their `volunteer_id`),
+/// an organisation's for those who manage it (`organization_id`), or a member's records
+/// with that organisation (both). Filters by service dates.
+#[utoipa::path(tag = "records", security(("bearer" = [])), params(ServiceRecordQuery), responses(
+    (status = 200, body = ServiceRecordPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/service-records")]
+pub async fn list_service_records(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<ServiceRecordQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    if let (Some(f), Some(t)) = (q.from, q.to) {
+        if t < f {
+            p.push("to", "before_from", "`to` is on or after `from`");
+        }
+    }
+    let before = record_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let me = state.store.volunteer_by_account(who.account_id).await?;
+    let mut volunteer_id = q.volunteer_id;
+    let org: Option<organization::Model> = match q.organization_id {
+        Some(o) => Some(load_visible(&state, Some(&who), o).await?),
+        None => None,
+    };
+    let own = |id: Uuid| me.as_ref().is_some_and(|m| m.id == id);
+    match (&org, volunteer_id) {
+        (Some(o), _) => {
+            let asks_own = volunteer_id.is_some_and(own);
+            if !(policy::manages(&who, o) || asks_own) {
+                return Err(ApiError::Forbidden(
+                    "an organisation's records are shown to those who manage it".into(),
+                ));
+            }
+        }
+        (None, Some(v)) => {
+            if !(own(v) || who.is_platform_admin) {
+                return Err(ApiError::Forbidden(
+                    "a volunteer's records across organisations are shown to the volunteer; \
+                     admins add organization_id"
+                        .into(),
+                ));
+            }
+        }
+        (None, None) => {
+            match &me {
+                Some(m) => volunteer_id = Some(m.id),
+                None => return Err(ApiError::field(
+                    "organization_id",
+                    "required",
+                    "give organization_id or volunteer_id (the caller has no volunteer profile)",
+                )),
+            }
+        }
+    }
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let f = RecordFilter {
+        volunteer_id,
+        organization_id: q.organization_id,
+        from: q.from,
+        to: q.to,
+        before,
+        limit,
+    };
+    let rows = state.store.list_service_records(&f).await?;
+    let total = match volunteer_id {
+        Some(v) => {
+            state
+                .store
+                .volunteer_totals(v, q.organization_id, q.from, q.to)
+                .await?
+                .tenths
+        }
+        None => match q.organization_id {
+            Some(o) => state.store.organization_tenths(o, q.from, q.to).await?,
+            None => 0,
+        },
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.id).collect();
+    let mut corrections: HashMap<Uuid, Vec<RecordCorrectionView>> = HashMap::new();
+    for c in state.store.record_changes(&ids).await? {
+        corrections
+            .entry(c.record_id)
+            .or_default()
+            .push(RecordCorrectionView {
+                changed_by: c.changed_by,
+                changed_at: c.changed_at,
+                reason: c.reason,
+                old_hours: hours(c.old_tenths.into()),
+                new_hours: hours(c.new_tenths.into()),
+            });
+    }
+    let org_ids: Vec<Uuid> = rows.iter().map(|(r, _)| r.organization_id).collect();
+    let org_names: HashMap<Uuid, String> = state
+        .store
+        .organizations_by_ids(&org_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let next = next_cursor(&rows, limit, |(r, _)| {
+        format!("{}_{}", r.service_date, r.id)
+    });
+    Ok(HttpResponse::Ok().json(ServiceRecordPage {
+        items: rows
+            .into_iter()
+            .map(|(r, name)| ServiceRecordView {
+                corrections: corrections.remove(&r.id).unwrap_or_default(),
+                organization_name: org_names
+                    .get(&r.organization_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                id: r.id,
+                volunteer_id: r.volunteer_id,
+                volunteer_name: name,
+                activity_id: r.activity_id,
+                activity_title: r.activity_title,
+                category: r.category,
+                service_date: r.service_date,
+                place: r.place,
+                content: r.content,
+                hours: hours(r.hours_tenths.into()),
+                organization_id: r.organization_id,
+                responsible_person: r.responsible_person,
+                confirmed_at: r.confirmed_at,
+            })
+            .collect(),
+        total_hours: hours(total),
+        next_cursor: next,
+    }))
+}
+
+/// A volunteer's totals: confirmed hours, activities, points, star level, and this year's.
+#[utoipa::path(tag = "records", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = VolunteerSummaryView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/volunteers/{id}/summary")]
+pub async fn get_volunteer_summary(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let v = state
+        .store
+        .get_volunteer(*id)
+        .await?
+        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+    if !sees_volunteer(&state, &who, &v).await? {
+        return Err(ApiError::NotFound("volunteer_not_found"));
+    }
+    let today = state.clock.today();
+    let year = today.year();
+    let all = state.store.volunteer_totals(v.id, None, None, None).await?;
+    let this_year = state
+        .store
+        .volunteer_totals(
+            v.id,
+            None,
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        )
+        .await?;
+    let total = hours(all.tenths);
+    let stars = star_level(total);
+    Ok(HttpResponse::Ok().json(VolunteerSummaryView {
+        volunteer_id: v.id,
+        volunteer_number: v.volunteer_number,
+        name: v.name,
+        total_hours: total,
+        activities: all.activities,
+        points: points(all.tenths),
+        star_level: stars,
+        hours_to_next_star: STAR_HOURS
+            .get(stars as usize)
+            .map(|t| ((t - total) * 10.0).round() / 10.0),
+        year,
+        hours_this_year: hours(this_year.tenths),
+        activities_this_year: this_year.activities,
+    }))
+}
+
+/// The annual "four top tens" eligibility for an organisation's admins: the team's figures
+/// against the team thresholds, and the members meeting the volunteer thresholds.
+#[utoipa::path(tag = "records", security(("bearer" = [])), params(("id" = Uuid, Path), RecognitionQuery), responses(
+    (status = 200, body = RecognitionView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}/recognition")]
+pub async fn get_recognition_candidates(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    q: web::Query<RecognitionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Problems::validate(&*q).finish()?;
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if !policy::manages(&who, &org) {
+        return Err(ApiError::Forbidden(
+            "recognition eligibility is shown to the organisation's admins".into(),
+        ));
+    }
+    let year = q.year.unwrap_or(state.clock.today().year());
+    let r = state.settings.recognition;
+    let (Some(d_from), Some(d_to)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(ApiError::field("year", "out_of_range", "not a year"));
+    };
+    // The year in China Standard Time, as instants.
+    let cst =
+        chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| ApiError::Internal("tz".into()))?;
+    let start = cst
+        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| ApiError::Internal("year start".into()))?;
+    let end = cst
+        .with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| ApiError::Internal("year end".into()))?;
+    let team = state
+        .store
+        .organization_totals(org.id, start, end, d_from, d_to)
+        .await?;
+    let members = org.approved_members;
+    let team_hours = hours(team.tenths);
+    let shortfalls = r.team_shortfalls(members, team.activities, team_hours);
+    let nominees = state
+        .store
+        .recognition_nominees(
+            org.id,
+            d_from,
+            d_to,
+            r.volunteer_min_activities,
+            (r.volunteer_min_hours * 10.0).ceil() as i64,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(RecognitionView {
+        organization_id: org.id,
+        year,
+        thresholds: RecognitionThresholds {
+            volunteer_min_activities: r.volunteer_min_activities,
+            volunteer_min_hours: r.volunteer_min_hours,
+            team_min_members: r.team_min_members,
+            team_min_activities: r.team_min_activities,
+            team_min_hours_per_member: r.team_min_hours_per_member,
+            team_min_hours: r.team_min_hours,
+        },
+        team: TeamRecognitionView {
+            members,
+            activities: team.activities,
+            hours: team_hours,
+            hours_per_member: if members > 0 {
+                (team_hours / members as f64 * 10.0).round() / 10.0
+            } else {
+                0.0
+            },
+            eligible: shortfalls.is_empty(),
+            shortfalls: shortfalls.into_iter().map(String::from).collect(),
+        },
+        volunteers: nominees
+            .into_iter()
+            .map(|n| NomineeView {
+                volunteer_id: n.volunteer_id,
+                name: n.name,
+                volunteer_number: n.volunteer_number,
+                activities: n.totals.activities,
+                hours: hours(n.totals.tenths),
+            })
+            .collect(),
+    }))
+}
+
+fn verification_url(state: &AppState, number: &str) -> String {
+    format!(
+        "{}/verify/{}",
+        state.settings.public_base_url.trim_end_matches('/'),
+        number
+    )
+}
+
+fn certificate_view(state: &AppState, c: certificate::Model) -> Result<CertificateView, ApiError> {
+    let contact_phone = state.store.decrypt(&c.contact_phone_enc)?;
+    Ok(CertificateView {
+        verification_url: verification_url(state, &c.number),
+        status: if c.revoked_at.is_some() {
+            "revoked"
+        } else {
+            "valid"
+        }
+        .into(),
+        number: c.number,
+        volunteer_id: c.volunteer_id,
+        volunteer_name: c.volunteer_name,
+        id_number_masked: c.id_number_masked,
+        volunteer_number: c.volunteer_number,
+        hours: hours(c.hours_tenths.into()),
+        activities: c.activities,
+        content: c.content,
+        period_from: c.period_from,
+        period_to: c.period_to,
+        organization_id: c.organization_id,
+        issuer_name: c.issuer_name,
+        responsible_person: c.responsible_person,
+        handler_name: c.handler_name,
+        contact_phone,
+        issue_date: c.issue_date,
+        issued_at: c.issued_at,
+        revoked_at: c.revoked_at,
+        revoke_reason: c.revoke_reason,
+    })
+}
+
+/// Issues a service certificate (志愿服务记录证明), free of charge, by the organisation that
+/// recorded the hours ("who records, certifies"): its own admins only, and only over
+/// hours it recorded for that volunteer.
+#[utoipa::path(tag = "certificates", security(("bearer" = [])), request_body = IssueCertificateRequest, responses(
+    (status = 201, body = CertificateView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "no_recorded_hours"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/certificates")]
+pub async fn issue_certificate(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: web::Json<IssueCertificateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), body.organization_id).await?;
+    if !who.administers(org.id) {
+        return Err(ApiError::Forbidden(
+            "certificates are issued by the admins of the organisation that recorded the hours"
+                .into(),
+        ));
+    }
+    let mut p = Problems::validate(&*body);
+    if let (Some(f), Some(t)) = (body.period_from, body.period_to) {
+        if t < f {
+            p.push(
+                "period_to",
+                "before_from",
+                "the period ends on or after it starts",
+            );
+        }
+    }
+    let phone = match &body.contact_phone {
+        Some(ph) => p
+            .parse("contact_phone", MobilePhone::parse(ph))
+            .map(|m| m.as_str().to_string()),
+        None => Some(state.store.decrypt(&org.contact_phone_enc)?),
+    };
+    p.finish()?;
+    let v = state
+        .store
+        .get_volunteer(body.volunteer_id)
+        .await?
+        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+    let service = state
+        .store
+        .recorded_service(org.id, v.id, body.period_from, body.period_to)
+        .await?;
+    let (Some(first), Some(last)) = (service.first, service.last) else {
+        return Err(ApiError::Conflict {
+            code: "no_recorded_hours",
+            message: "this organisation recorded no hours for the volunteer in the period; \
+                      the organisation that recorded them issues the certificate"
+                .into(),
+        });
+    };
+    let handler = match &body.handler_name {
+        Some(h) => h.trim().to_string(),
+        None => state
+            .store
+            .get_account(who.account_id)
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default(),
+    };
+    let content = {
+        let shown: Vec<&str> = service.titles.iter().take(8).map(String::as_str).collect();
+        let mut c = shown.join("、");
+        if service.titles.len() > shown.len() {
+            c.push_str(&format!("等{}项活动", service.totals.activities));
+        }
+        c
+    };
+    let c = state
+        .store
+        .issue_certificate(
+            NewCertificate {
+                period_from: body.period_from.unwrap_or(first),
+                period_to: body.period_to.unwrap_or(last),
+                volunteer: v,
+                organization_id: org.id,
+                issuer_name: org.name.clone(),
+                responsible_person: org.contact_name.clone(),
+                handler_name: handler,
+                contact_phone: phone.unwrap_or_default(),
+                service,
+                content,
+                issued_by: who.account_id,
+                issue_date: state.clock.today(),
+                suffix: Box::new(certificate_suffix(&state)),
+            },
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(certificate_view(&state, c)?))
+}
+
+async fn load_certificate(
+    state: &AppState,
+    who: &Authenticated,
+    number: &str,
+) -> Result<certificate::Model, ApiError> {
+    let c = state
+        .store
+        .certificate_by_number(number)
+        .await?
+        .ok_or(ApiError::NotFound("certificate_not_found"))?;
+    let mut allowed = who.is_platform_admin;
+    if !allowed {
+        let own = state.store.volunteer_by_account(who.account_id).await?;
+        allowed = own.is_some_and(|v| v.id == c.volunteer_id);
+    }
+    if !allowed {
+        if let Some(o) = state.store.get_organization(c.organization_id).await? {
+            allowed = policy::manages(who, &o);
+        }
+    }
+    if !allowed {
+        return Err(ApiError::NotFound("certificate_not_found"));
+    }
+    Ok(c)
+}
+
+/// A certificate in full, for the volunteer, the issuer's admins and platform admins.
+#[utoipa::path(tag = "certificates", security(("bearer" = [])), params(("number" = String, Path)), responses(
+    (status = 200, body = CertificateView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/certificates/{number}")]
+pub async fn get_certificate(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    number: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let c = load_certificate(&state, &who, &number).await?;
+    Ok(HttpResponse::Ok().json(certificate_view(&state, c)?))
+}
+
+/// Certificates of a volunteer (the person, platform admins) or of an issuing organisation
+/// (those who manage it); the caller's own without a filter.
+#[utoipa::path(tag = "certificates", security(("bearer" = [])), params(CertificateQuery), responses(
+    (status = 200, body = CertificatePage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/certificates")]
+pub async fn list_certificates(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<CertificateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    let before = uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let me = state.store.volunteer_by_account(who.account_id).await?;
+    let mut volunteer_id = q.volunteer_id;
+    if let Some(o) = q.organization_id {
+        let org = load_visible(&state, Some(&who), o).await?;
+        if !policy::manages(&who, &org) {
+            return Err(ApiError::Forbidden(
+                "an organisation's certificates are shown to those who manage it".into(),
+            ));
+        }
+    } else if let Some(v) = volunteer_id {
+        if !(who.is_platform_admin || me.as_ref().is_some_and(|m| m.id == v)) {
+            return Err(ApiError::Forbidden(
+                "a volunteer's certificates are shown to the volunteer".into(),
+            ));
+        }
+    } else {
+        volunteer_id = Some(me.as_ref().map(|m| m.id).ok_or_else(|| {
+            ApiError::field(
+                "volunteer_id",
+                "required",
+                "give volunteer_id or organization_id",
+            )
+        })?);
+    }
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let rows = state
+        .store
+        .list_certificates(volunteer_id, q.organization_id, before, limit)
+        .await?;
+    let next = next_cursor(&rows, limit, |c| c.id.to_string());
+    Ok(HttpResponse::Ok().json(CertificatePage {
+        items: rows
+            .into_iter()
+            .map(|c| certificate_view(&state, c))
+            .collect::<Result<_, _>>()?,
+        next_cursor: next,
+    }))
+}
+
+/// Revokes a certificate (the issuer's own admins), with the reason; verification then
+/// shows it as revoked.
+#[utoipa::path(tag = "certificates", security(("bearer" = [])), params(("number" = String, Path)), request_body = RevokeCertificateRequest, responses(
+    (status = 200, body = CertificateView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "certificate_revoked"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/certificates/{number}/revoke")]
+pub async fn revoke_certificate(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    number: web::Path<String>,
+    body: web::Json<RevokeCertificateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let c = load_certificate(&state, &who, &number).await?;
+    if !who.administers(c.organization_id) {
+        return Err(ApiError::Forbidden(
+            "a certificate is revoked by its issuer's admins".into(),
+        ));
+    }
+    Problems::validate(&*body).finish()?;
+    let c = state
+        .store
+        .revoke_certificate(
+            c.id,
+            who.account_id,
+            body.reason.trim().to_string(),
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(certificate_view(&state, c)?))
+}
+
+/// Public verification by number: only what a verifier needs (the name with its middle
+/// masked, hours, period, issuer, date, and whether it is valid or revoked).
+#[utoipa::path(tag = "certificates", params(("number" = String, Path)), responses(
+    (status = 200, body = CertificateVerificationView),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "no certificate has this number"),
+))]
+#[get("/certificates/{number}/verification")]
+pub async fn verify_certificate(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    number: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let c = state
+        .store
+        .certificate_by_number(number.trim())
+        .await?
+        .ok_or(ApiError::NotFound("certificate_not_found"))?;
+    let masked = PersonName::parse(&c.volunteer_name)
+        .map(|n| n.masked())
+        .unwrap_or_else(|_| "*".into());
+    Ok(HttpResponse::Ok().json(CertificateVerificationView {
+        valid: c.revoked_at.is_none(),
+        status: if c.revoked_at.is_some() {
+            "revoked"
+        } else {
+            "valid"
+        }
+        .into(),
+        number: c.number,
+        volunteer_name: masked,
+        hours: hours(c.hours_tenths.into()),
+        period_from: c.period_from,
+        period_to: c.period_to,
+        issuer_name: c.issuer_name,
+        issue_date: c.issue_date,
+        revoked_at: c.revoked_at,
+    }))
+}
+
+/// Lays out the certificate: the content of rule 25 and a QR code of the verification URL.
+fn certificate_layout(c: &CertificateView) -> Layout {
+    let mut l = Layout::new(&format!("志愿服务记录证明 {}", c.number));
+    l.space(30.0);
+    l.line("志愿服务记录证明", 26.0, true, Align::Center);
+    l.space(6.0);
+    l.line(
+        &format!("证明编号：{}", c.number),
+        10.5,
+        false,
+        Align::Center,
+    );
+    l.space(18.0);
+    l.rule(1.2, (178, 34, 34));
+    l.space(14.0);
+    let body = format!(
+        "兹证明{}（身份证号：{}，志愿者编号：{}）于{}至{}期间，参加{}组织的科技志愿服务活动{}项，经组织确认的志愿服务时长累计{}小时。",
+        c.volunteer_name,
+        c.id_number_masked,
+        c.volunteer_number,
+        chinese_date(c.period_from),
+        chinese_date(c.period_to),
+        c.issuer_name,
+        c.activities,
+        format_hours(c.hours),
+    );
+    l.paragraph(&body, 13.0, 2);
+    l.space(6.0);
+    l.paragraph("特此证明。", 13.0, 2);
+    l.space(16.0);
+    l.field("志愿者姓名：", &c.volunteer_name, 12.0);
+    l.field("身份证号：", &c.id_number_masked, 12.0);
+    l.field("志愿者编号：", &c.volunteer_number, 12.0);
+    l.field(
+        "服务时长：",
+        &format!("{} 小时", format_hours(c.hours)),
+        12.0,
+    );
+    l.field(
+        "服务期间：",
+        &format!(
+            "{} 至 {}",
+            chinese_date(c.period_from),
+            chinese_date(c.period_to)
+        ),
+        12.0,
+    );
+    l.field("服务内容：", &c.content, 12.0);
+    l.space(10.0);
+    l.field("出具单位：", &c.issuer_name, 12.0);
+    l.field("负 责 人：", &c.responsible_person, 12.0);
+    l.field("经 办 人：", &c.handler_name, 12.0);
+    l.field("联系电话：", &c.contact_phone, 12.0);
+    l.space(24.0);
+    l.line(
+        &format!("{}（盖章）", c.issuer_name),
+        13.0,
+        false,
+        Align::Right,
+    );
+    l.line(&chinese_date(c.issue_date), 13.0, false, Align::Right);
+    l.space(16.0);
+    if c.status == "revoked" {
+        l.line_colored("本证明已撤销", 16.0, true, Align::Left, (178, 34, 34));
+    }
+    l.qr_right(&c.verification_url, 96.0, "扫码核验真伪");
+    l.space(110.0);
+    l.rule(0.5, (160, 160, 160));
+    l.paragraph(
+        &format!(
+            "本证明免费出具，依据组织确认的志愿服务记录生成。可凭证明编号在 {} 核验。",
+            c.verification_url
+        ),
+        9.0,
+        0,
+    );
+    l
+}
+
+fn format_hours(h: f64) -> String {
+    if h.fract() == 0.0 {
+        format!("{h:.0}")
+    } else {
+        format!("{h:.1}")
+    }
+}
+
+/// The certificate as an A4 PDF in Chinese, with a QR code of its verification URL.
+#[utoipa::path(tag = "certificates", security(("bearer" = [])), params(("number" = String, Path)), responses(
+    (status = 200, description = "the certificate as PDF", content_type = "application/pdf", body = Vec<u8>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json", description = "pdf_font_missing"),
+))]
+#[get("/certificates/{number}/pdf")]
+pub async fn get_certificate_pdf(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    number: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let c = load_certificate(&state, &who, &number).await?;
+    let view = certificate_view(&state, c)?;
+    let fonts = state.fonts.clone();
+    let filename = format!("{}.pdf", view.number);
+    let bytes = web::block(move || certificate_layout(&view).render(&fonts))
+        .await
+        .map_err(|e| ApiError::Internal(format!("PDF rendering: {e}")))??;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}

@@ -1,0 +1,34 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activities")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub title: String,
+    pub category: String,
+    pub description: String,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub place: String,
+    pub region_code: String,
+    pub capacity: i32,
+    pub sign_up_opens_at: DateTimeUtc,
+    pub sign_up_closes_at: DateTimeUtc,
+    pub members_only: bool,
+    pub key_date: Option<String>,
+    pub status: String,
+    pub cancel_reason: Option<String>,
+    pub confirmed_count: i32,
+    pub waitlist_count: i32,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,48 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sign_ups")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub status: String,
+    pub signed_up_at: DateTimeUtc,
+    pub promoted_at: Option<DateTimeUtc>,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub checked_in_at: Option<DateTimeUtc>,
+    pub checked_out_at: Option<DateTimeUtc>,
+    pub absent: bool,
+    pub attendance_source: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::volunteer::Entity",
+        from = "Column::VolunteerId",
+        to = "super::volunteer::Column::Id"
+    )]
+    Volunteer,
+    #[sea_orm(
+        belongs_to = "super::activity::Entity",
+        from = "Column::ActivityId",
+        to = "super::activity::Column::Id"
+    )]
+    Activity,
+}
+
+impl Related<super::volunteer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Volunteer.def()
+    }
+}
+
+impl Related<super::activity::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Activity.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

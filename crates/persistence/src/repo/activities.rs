@@ -1,0 +1,846 @@
+//! Activities, leaders, sign-ups with their waiting list, and attendance (rules 17-20).
+//!
+//! Capacity holds under concurrency because every change to an activity's places runs in
+//! a transaction that first locks the activity row (`SELECT … FOR UPDATE` on PostgreSQL;
+//! SQLite serialises writers on its single connection). The places taken are counted on
+//! the activity row and changed only inside those transactions.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+use zhihui_domain::{ActivityStatus, SignUpStatus};
+
+use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
+use crate::{Store, StoreError, StoreResult, Viewer};
+
+pub struct NewActivity {
+    pub organization_id: Uuid,
+    pub title: String,
+    pub category: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub region_code: String,
+    pub capacity: i32,
+    pub sign_up_opens_at: DateTime<Utc>,
+    pub sign_up_closes_at: DateTime<Utc>,
+    pub members_only: bool,
+    pub key_date: Option<String>,
+    pub leaders: Vec<Uuid>,
+    pub created_by: Uuid,
+}
+
+/// A whole replacement of the editable fields (the handler merges a partial update).
+pub struct ActivityChanges {
+    pub title: String,
+    pub category: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub region_code: String,
+    pub capacity: i32,
+    pub sign_up_opens_at: DateTime<Utc>,
+    pub sign_up_closes_at: DateTime<Utc>,
+    pub members_only: bool,
+    pub key_date: Option<String>,
+    pub leaders: Vec<Uuid>,
+}
+
+#[derive(Default)]
+pub struct ActivityFilter {
+    pub region_prefix: Option<String>,
+    pub category: Option<String>,
+    pub organization_id: Option<Uuid>,
+    /// Activities that end at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Activities that start before this time.
+    pub to: Option<DateTime<Utc>>,
+    pub status: Option<String>,
+    pub text: Option<String>,
+    pub key_date: Option<String>,
+    /// Keyset position: (start, id) of the last activity of the previous page.
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+    pub limit: u64,
+}
+
+/// A sign-up with what its readers need of the volunteer.
+pub struct SignUpRow {
+    pub sign_up: sign_up::Model,
+    pub volunteer_name: String,
+    pub volunteer_number: String,
+    pub phone_masked: String,
+    /// 1-based place on the waiting list, for waitlisted sign-ups.
+    pub waitlist_position: Option<i64>,
+}
+
+/// Outcome of withdrawing a sign-up.
+pub struct Cancellation {
+    pub cancelled: sign_up::Model,
+    /// The first on the waiting list, who took the freed place.
+    pub promoted: Option<sign_up::Model>,
+}
+
+/// An attendance correction by a leader or admin.
+pub struct AttendanceEntry {
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub absent: bool,
+    pub reason: String,
+    pub by: Uuid,
+}
+
+fn not_open(status: &str) -> StoreError {
+    StoreError::Conflict {
+        code: "activity_not_open",
+        message: format!("the activity is {status}; only published activities take sign-ups"),
+    }
+}
+
+impl Store {
+    async fn lock_activity(
+        &self,
+        txn: &DatabaseTransaction,
+        id: Uuid,
+    ) -> StoreResult<activity::Model> {
+        let mut q = activity::Entity::find_by_id(id);
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        q.one(txn).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn set_leaders(
+        &self,
+        txn: &DatabaseTransaction,
+        activity_id: Uuid,
+        leaders: &[Uuid],
+    ) -> StoreResult<()> {
+        activity_leader::Entity::delete_many()
+            .filter(activity_leader::Column::ActivityId.eq(activity_id))
+            .exec(txn)
+            .await?;
+        let mut seen = std::collections::BTreeSet::new();
+        for v in leaders {
+            if seen.insert(*v) {
+                activity_leader::ActiveModel {
+                    activity_id: Set(activity_id),
+                    volunteer_id: Set(*v),
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn create_activity(
+        &self,
+        a: NewActivity,
+        now: DateTime<Utc>,
+    ) -> StoreResult<activity::Model> {
+        let txn = self.db.begin().await?;
+        let id = Uuid::now_v7();
+        let m = activity::ActiveModel {
+            id: Set(id),
+            organization_id: Set(a.organization_id),
+            title: Set(a.title),
+            category: Set(a.category),
+            description: Set(a.description),
+            starts_at: Set(a.starts_at),
+            ends_at: Set(a.ends_at),
+            place: Set(a.place),
+            region_code: Set(a.region_code),
+            capacity: Set(a.capacity),
+            sign_up_opens_at: Set(a.sign_up_opens_at),
+            sign_up_closes_at: Set(a.sign_up_closes_at),
+            members_only: Set(a.members_only),
+            key_date: Set(a.key_date),
+            status: Set(ActivityStatus::Draft.as_str().to_string()),
+            cancel_reason: Set(None),
+            confirmed_count: Set(0),
+            waitlist_count: Set(0),
+            created_by: Set(a.created_by),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await?;
+        self.set_leaders(&txn, id, &a.leaders).await?;
+        txn.commit().await?;
+        Ok(m)
+    }
+
+    /// Replaces the editable fields if the stored version is `expected_version` (when given).
+    /// Raising the capacity moves people up from the waiting list; lowering it below the
+    /// places already taken is refused.
+    pub async fn update_activity(
+        &self,
+        id: Uuid,
+        expected_version: Option<i32>,
+        c: ActivityChanges,
+        now: DateTime<Utc>,
+    ) -> StoreResult<activity::Model> {
+        let txn = self.db.begin().await?;
+        let cur = self.lock_activity(&txn, id).await?;
+        if expected_version.is_some_and(|v| v != cur.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        if cur.status == ActivityStatus::Cancelled.as_str() {
+            return Err(StoreError::Conflict {
+                code: "activity_cancelled",
+                message: "a cancelled activity cannot be changed".into(),
+            });
+        }
+        if c.capacity < cur.confirmed_count {
+            return Err(StoreError::Conflict {
+                code: "capacity_below_sign_ups",
+                message: format!(
+                    "{} places are already taken; the capacity cannot go below that",
+                    cur.confirmed_count
+                ),
+            });
+        }
+        let mut m: activity::ActiveModel = cur.clone().into();
+        m.title = Set(c.title);
+        m.category = Set(c.category);
+        m.description = Set(c.description);
+        m.starts_at = Set(c.starts_at);
+        m.ends_at = Set(c.ends_at);
+        m.place = Set(c.place);
+        m.region_code = Set(c.region_code);
+        m.capacity = Set(c.capacity);
+        m.sign_up_opens_at = Set(c.sign_up_opens_at);
+        m.sign_up_closes_at = Set(c.sign_up_closes_at);
+        m.members_only = Set(c.members_only);
+        m.key_date = Set(c.key_date);
+        m.updated_at = Set(now);
+        m.version = Set(cur.version + 1);
+        m.update(&txn).await?;
+        self.set_leaders(&txn, id, &c.leaders).await?;
+        let free = c.capacity - cur.confirmed_count;
+        if free > 0 {
+            self.promote(&txn, id, free as u64, now).await?;
+        }
+        let out = activity::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Moves a status forward when the current one is among `from`.
+    pub async fn set_activity_status(
+        &self,
+        id: Uuid,
+        from: &[ActivityStatus],
+        to: ActivityStatus,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<activity::Model> {
+        let txn = self.db.begin().await?;
+        let cur = self.lock_activity(&txn, id).await?;
+        let res = activity::Entity::update_many()
+            .col_expr(activity::Column::Status, Expr::value(to.as_str()))
+            .col_expr(activity::Column::CancelReason, Expr::value(reason))
+            .col_expr(activity::Column::UpdatedAt, Expr::value(now))
+            .col_expr(
+                activity::Column::Version,
+                Expr::col(activity::Column::Version).add(1),
+            )
+            .filter(activity::Column::Id.eq(id))
+            .filter(activity::Column::Status.is_in(from.iter().map(|s| s.as_str())))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::Conflict {
+                code: "activity_status",
+                message: format!(
+                    "the activity is {}; this needs it to be {}",
+                    cur.status,
+                    from.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            });
+        }
+        let out = activity::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn get_activity(&self, id: Uuid) -> StoreResult<Option<activity::Model>> {
+        Ok(activity::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
+    /// Leaders of activities with their names: activity id to (volunteer id, name).
+    pub async fn leaders_of(
+        &self,
+        activity_ids: &[Uuid],
+    ) -> StoreResult<std::collections::HashMap<Uuid, Vec<(Uuid, String)>>> {
+        let mut out: std::collections::HashMap<Uuid, Vec<(Uuid, String)>> = Default::default();
+        if activity_ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = activity_leader::Entity::find()
+            .filter(activity_leader::Column::ActivityId.is_in(activity_ids.to_vec()))
+            .all(&self.db)
+            .await?;
+        let vids: Vec<Uuid> = rows.iter().map(|l| l.volunteer_id).collect();
+        let names: std::collections::HashMap<Uuid, String> = if vids.is_empty() {
+            Default::default()
+        } else {
+            volunteer::Entity::find()
+                .filter(volunteer::Column::Id.is_in(vids))
+                .select_only()
+                .column(volunteer::Column::Id)
+                .column(volunteer::Column::Name)
+                .into_tuple::<(Uuid, String)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        for l in rows {
+            let name = names.get(&l.volunteer_id).cloned().unwrap_or_default();
+            out.entry(l.activity_id)
+                .or_default()
+                .push((l.volunteer_id, name));
+        }
+        for v in out.values_mut() {
+            v.sort_by(|a, b| a.1.cmp(&b.1));
+        }
+        Ok(out)
+    }
+
+    /// The volunteer's live sign-ups among these activities.
+    pub async fn live_sign_ups_among(
+        &self,
+        volunteer_id: Uuid,
+        activity_ids: &[Uuid],
+    ) -> StoreResult<Vec<sign_up::Model>> {
+        if activity_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(sign_up::Entity::find()
+            .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
+            .filter(sign_up::Column::ActivityId.is_in(activity_ids.to_vec()))
+            .filter(sign_up::Column::Status.is_in([
+                SignUpStatus::Confirmed.as_str(),
+                SignUpStatus::Waitlisted.as_str(),
+            ]))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Activities the volunteer leads, among these.
+    pub async fn led_among(
+        &self,
+        volunteer_id: Uuid,
+        activity_ids: &[Uuid],
+    ) -> StoreResult<Vec<Uuid>> {
+        if activity_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(activity_leader::Entity::find()
+            .filter(activity_leader::Column::VolunteerId.eq(volunteer_id))
+            .filter(activity_leader::Column::ActivityId.is_in(activity_ids.to_vec()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|l| l.activity_id)
+            .collect())
+    }
+
+    pub async fn is_activity_leader(
+        &self,
+        activity_id: Uuid,
+        volunteer_id: Uuid,
+    ) -> StoreResult<bool> {
+        Ok(
+            activity_leader::Entity::find_by_id((activity_id, volunteer_id))
+                .one(&self.db)
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// Published and cancelled activities for everyone; drafts only for the organisation's
+    /// own admins and platform admins. Ordered by start, then id.
+    pub async fn list_activities(
+        &self,
+        viewer: &Viewer,
+        f: &ActivityFilter,
+    ) -> StoreResult<Vec<activity::Model>> {
+        let mut q = activity::Entity::find();
+        if !viewer.platform_admin {
+            let mut visible =
+                Condition::any().add(activity::Column::Status.ne(ActivityStatus::Draft.as_str()));
+            if !viewer.admin_of.is_empty() {
+                visible =
+                    visible.add(activity::Column::OrganizationId.is_in(viewer.admin_of.clone()));
+            }
+            q = q.filter(visible);
+        }
+        if let Some(v) = &f.region_prefix {
+            q = q.filter(activity::Column::RegionCode.starts_with(v.as_str()));
+        }
+        if let Some(v) = &f.category {
+            q = q.filter(activity::Column::Category.eq(v.as_str()));
+        }
+        if let Some(v) = f.organization_id {
+            q = q.filter(activity::Column::OrganizationId.eq(v));
+        }
+        if let Some(v) = f.from {
+            q = q.filter(activity::Column::EndsAt.gte(v));
+        }
+        if let Some(v) = f.to {
+            q = q.filter(activity::Column::StartsAt.lt(v));
+        }
+        if let Some(v) = &f.status {
+            q = q.filter(activity::Column::Status.eq(v.as_str()));
+        }
+        if let Some(v) = &f.key_date {
+            q = q.filter(activity::Column::KeyDate.eq(v.as_str()));
+        }
+        if let Some(t) = &f.text {
+            q = q.filter(
+                Condition::any()
+                    .add(activity::Column::Title.contains(t.as_str()))
+                    .add(activity::Column::Description.contains(t.as_str()))
+                    .add(activity::Column::Place.contains(t.as_str())),
+            );
+        }
+        if let Some((at, id)) = f.after {
+            q = q.filter(
+                Condition::any().add(activity::Column::StartsAt.gt(at)).add(
+                    Condition::all()
+                        .add(activity::Column::StartsAt.eq(at))
+                        .add(activity::Column::Id.gt(id)),
+                ),
+            );
+        }
+        Ok(q.order_by_asc(activity::Column::StartsAt)
+            .order_by_asc(activity::Column::Id)
+            .limit(f.limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Signs a volunteer up: a place while there is one, else the waiting list. The caller
+    /// has checked the window and membership; this checks, under the activity's lock, that
+    /// it is still published, and under the volunteer's lock, that nothing overlaps.
+    pub async fn sign_up(
+        &self,
+        activity_id: Uuid,
+        volunteer_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<sign_up::Model> {
+        let txn = self.db.begin().await?;
+        let a = self.lock_activity(&txn, activity_id).await?;
+        if a.status != ActivityStatus::Published.as_str() {
+            return Err(not_open(&a.status));
+        }
+        let mut vq = volunteer::Entity::find_by_id(volunteer_id);
+        if self.is_postgres() {
+            vq = vq.lock_exclusive();
+        }
+        vq.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let live = [
+            SignUpStatus::Confirmed.as_str(),
+            SignUpStatus::Waitlisted.as_str(),
+        ];
+        let mine: Vec<sign_up::Model> = sign_up::Entity::find()
+            .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
+            .filter(sign_up::Column::Status.is_in(live))
+            .all(&txn)
+            .await?;
+        if mine.iter().any(|s| s.activity_id == activity_id) {
+            return Err(StoreError::Conflict {
+                code: "already_signed_up",
+                message: "the volunteer is already signed up for this activity".into(),
+            });
+        }
+        let others: Vec<Uuid> = mine.iter().map(|s| s.activity_id).collect();
+        if !others.is_empty() {
+            let clash = activity::Entity::find()
+                .filter(activity::Column::Id.is_in(others))
+                .filter(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str()))
+                .filter(activity::Column::StartsAt.lt(a.ends_at))
+                .filter(activity::Column::EndsAt.gt(a.starts_at))
+                .one(&txn)
+                .await?;
+            if let Some(c) = clash {
+                return Err(StoreError::Conflict {
+                    code: "overlapping_sign_up",
+                    message: format!(
+                        "already signed up for 「{}」 at an overlapping time",
+                        c.title
+                    ),
+                });
+            }
+        }
+        let confirmed = a.confirmed_count < a.capacity;
+        let status = if confirmed {
+            SignUpStatus::Confirmed
+        } else {
+            SignUpStatus::Waitlisted
+        };
+        let s = sign_up::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            activity_id: Set(activity_id),
+            volunteer_id: Set(volunteer_id),
+            status: Set(status.as_str().to_string()),
+            signed_up_at: Set(now),
+            promoted_at: Set(None),
+            cancelled_at: Set(None),
+            checked_in_at: Set(None),
+            checked_out_at: Set(None),
+            absent: Set(false),
+            attendance_source: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict {
+                code: "already_signed_up",
+                message: "the volunteer is already signed up for this activity".into(),
+            },
+            other => other,
+        })?;
+        let col = if confirmed {
+            activity::Column::ConfirmedCount
+        } else {
+            activity::Column::WaitlistCount
+        };
+        activity::Entity::update_many()
+            .col_expr(col, Expr::col(col).add(1))
+            .filter(activity::Column::Id.eq(activity_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(s)
+    }
+
+    /// Moves up to `n` people from the waiting list into places, first come first served.
+    async fn promote(
+        &self,
+        txn: &DatabaseTransaction,
+        activity_id: Uuid,
+        n: u64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<sign_up::Model>> {
+        let next = sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(activity_id))
+            .filter(sign_up::Column::Status.eq(SignUpStatus::Waitlisted.as_str()))
+            .order_by_asc(sign_up::Column::SignedUpAt)
+            .order_by_asc(sign_up::Column::Id)
+            .limit(n)
+            .all(txn)
+            .await?;
+        if next.is_empty() {
+            return Ok(vec![]);
+        }
+        let ids: Vec<Uuid> = next.iter().map(|s| s.id).collect();
+        sign_up::Entity::update_many()
+            .col_expr(
+                sign_up::Column::Status,
+                Expr::value(SignUpStatus::Confirmed.as_str()),
+            )
+            .col_expr(sign_up::Column::PromotedAt, Expr::value(now))
+            .filter(sign_up::Column::Id.is_in(ids.clone()))
+            .exec(txn)
+            .await?;
+        let k = next.len() as i32;
+        activity::Entity::update_many()
+            .col_expr(
+                activity::Column::ConfirmedCount,
+                Expr::col(activity::Column::ConfirmedCount).add(k),
+            )
+            .col_expr(
+                activity::Column::WaitlistCount,
+                Expr::col(activity::Column::WaitlistCount).sub(k),
+            )
+            .filter(activity::Column::Id.eq(activity_id))
+            .exec(txn)
+            .await?;
+        Ok(sign_up::Entity::find()
+            .filter(sign_up::Column::Id.is_in(ids))
+            .all(txn)
+            .await?)
+    }
+
+    /// Withdraws the volunteer's live sign-up; a freed place goes to the first on the list.
+    pub async fn cancel_sign_up(
+        &self,
+        activity_id: Uuid,
+        volunteer_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Cancellation> {
+        let txn = self.db.begin().await?;
+        let a = self.lock_activity(&txn, activity_id).await?;
+        let s = sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(activity_id))
+            .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
+            .filter(sign_up::Column::Status.is_in([
+                SignUpStatus::Confirmed.as_str(),
+                SignUpStatus::Waitlisted.as_str(),
+            ]))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if s.checked_in_at.is_some() {
+            return Err(StoreError::Conflict {
+                code: "already_checked_in",
+                message: "a sign-up that has checked in cannot be withdrawn".into(),
+            });
+        }
+        let was_confirmed = s.status == SignUpStatus::Confirmed.as_str();
+        let mut m: sign_up::ActiveModel = s.into();
+        m.status = Set(SignUpStatus::Cancelled.as_str().to_string());
+        m.cancelled_at = Set(Some(now));
+        let cancelled = m.update(&txn).await?;
+        let col = if was_confirmed {
+            activity::Column::ConfirmedCount
+        } else {
+            activity::Column::WaitlistCount
+        };
+        activity::Entity::update_many()
+            .col_expr(col, Expr::col(col).sub(1))
+            .filter(activity::Column::Id.eq(activity_id))
+            .exec(&txn)
+            .await?;
+        let promoted = if was_confirmed && a.status == ActivityStatus::Published.as_str() {
+            self.promote(&txn, activity_id, 1, now)
+                .await?
+                .into_iter()
+                .next()
+        } else {
+            None
+        };
+        txn.commit().await?;
+        Ok(Cancellation {
+            cancelled,
+            promoted,
+        })
+    }
+
+    /// The volunteer's live sign-up for an activity.
+    pub async fn live_sign_up(
+        &self,
+        activity_id: Uuid,
+        volunteer_id: Uuid,
+    ) -> StoreResult<Option<sign_up::Model>> {
+        Ok(sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(activity_id))
+            .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
+            .filter(sign_up::Column::Status.is_in([
+                SignUpStatus::Confirmed.as_str(),
+                SignUpStatus::Waitlisted.as_str(),
+            ]))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// 1-based place on the waiting list.
+    pub async fn waitlist_position(&self, s: &sign_up::Model) -> StoreResult<i64> {
+        let ahead = sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(s.activity_id))
+            .filter(sign_up::Column::Status.eq(SignUpStatus::Waitlisted.as_str()))
+            .filter(
+                Condition::any()
+                    .add(sign_up::Column::SignedUpAt.lt(s.signed_up_at))
+                    .add(
+                        Condition::all()
+                            .add(sign_up::Column::SignedUpAt.eq(s.signed_up_at))
+                            .add(sign_up::Column::Id.lt(s.id)),
+                    ),
+            )
+            .count(&self.db)
+            .await?;
+        Ok(ahead as i64 + 1)
+    }
+
+    /// Sign-ups of an activity, waiting list in order; with the volunteers' masked contact.
+    pub async fn list_sign_ups(
+        &self,
+        activity_id: Uuid,
+        status: Option<&str>,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<SignUpRow>> {
+        let mut q = sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(activity_id))
+            .find_also_related(volunteer::Entity);
+        if let Some(s) = status {
+            q = q.filter(sign_up::Column::Status.eq(s));
+        }
+        if let Some(a) = after {
+            q = q.filter(sign_up::Column::Id.gt(a));
+        }
+        let rows = q
+            .order_by_asc(sign_up::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let waiting: Vec<Uuid> = sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(activity_id))
+            .filter(sign_up::Column::Status.eq(SignUpStatus::Waitlisted.as_str()))
+            .order_by_asc(sign_up::Column::SignedUpAt)
+            .order_by_asc(sign_up::Column::Id)
+            .select_only()
+            .column(sign_up::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, v)| {
+                let pos = waiting
+                    .iter()
+                    .position(|w| *w == s.id)
+                    .map(|p| p as i64 + 1);
+                let (name, number, phone) = v
+                    .map(|v| (v.name, v.volunteer_number, v.phone_masked))
+                    .unwrap_or_default();
+                SignUpRow {
+                    sign_up: s,
+                    volunteer_name: name,
+                    volunteer_number: number,
+                    phone_masked: phone,
+                    waitlist_position: pos,
+                }
+            })
+            .collect())
+    }
+
+    /// A volunteer's sign-ups (all states), newest first, with their activities.
+    pub async fn sign_ups_of_volunteer(
+        &self,
+        volunteer_id: Uuid,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<(sign_up::Model, activity::Model)>> {
+        let mut q = sign_up::Entity::find()
+            .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
+            .find_also_related(activity::Entity);
+        if let Some(a) = after {
+            q = q.filter(sign_up::Column::Id.lt(a));
+        }
+        Ok(q.order_by_desc(sign_up::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|(s, a)| a.map(|a| (s, a)))
+            .collect())
+    }
+
+    /// Records check-in (`out == false`) or check-out by the volunteer with a valid code.
+    pub async fn check_in_out(
+        &self,
+        sign_up_id: Uuid,
+        out: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<sign_up::Model> {
+        let mut q = sign_up::Entity::update_many()
+            .filter(sign_up::Column::Id.eq(sign_up_id))
+            .filter(sign_up::Column::Status.eq(SignUpStatus::Confirmed.as_str()));
+        q = if out {
+            q.col_expr(sign_up::Column::CheckedOutAt, Expr::value(now))
+                .filter(sign_up::Column::CheckedInAt.is_not_null())
+                .filter(sign_up::Column::CheckedOutAt.is_null())
+        } else {
+            q.col_expr(sign_up::Column::CheckedInAt, Expr::value(now))
+                .col_expr(sign_up::Column::Absent, Expr::value(false))
+                .col_expr(sign_up::Column::AttendanceSource, Expr::value("code"))
+                .filter(sign_up::Column::CheckedInAt.is_null())
+        };
+        let res = q.exec(&self.db).await?;
+        let s = sign_up::Entity::find_by_id(sign_up_id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if res.rows_affected == 0 {
+            let (code, message) = if out && s.checked_in_at.is_none() {
+                ("not_checked_in", "check in before checking out")
+            } else if out {
+                ("already_checked_out", "already checked out")
+            } else {
+                ("already_checked_in", "already checked in")
+            };
+            return Err(StoreError::Conflict {
+                code,
+                message: message.into(),
+            });
+        }
+        Ok(s)
+    }
+
+    /// Sets attendance by hand and keeps the change with who, when and why.
+    pub async fn record_attendance(
+        &self,
+        sign_up_id: Uuid,
+        e: AttendanceEntry,
+        now: DateTime<Utc>,
+    ) -> StoreResult<sign_up::Model> {
+        let txn = self.db.begin().await?;
+        let s = sign_up::Entity::find_by_id(sign_up_id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut m: sign_up::ActiveModel = s.into();
+        m.checked_in_at = Set(e.checked_in_at);
+        m.checked_out_at = Set(e.checked_out_at);
+        m.absent = Set(e.absent);
+        m.attendance_source = Set(Some("manual".into()));
+        let out = m.update(&txn).await?;
+        attendance_change::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            sign_up_id: Set(sign_up_id),
+            changed_by: Set(e.by),
+            changed_at: Set(now),
+            reason: Set(e.reason),
+            checked_in_at: Set(e.checked_in_at),
+            checked_out_at: Set(e.checked_out_at),
+            absent: Set(e.absent),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Hand-made attendance changes of a sign-up, oldest first.
+    pub async fn attendance_changes(
+        &self,
+        sign_up_id: Uuid,
+    ) -> StoreResult<Vec<attendance_change::Model>> {
+        Ok(attendance_change::Entity::find()
+            .filter(attendance_change::Column::SignUpId.eq(sign_up_id))
+            .order_by_asc(attendance_change::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Confirmed sign-ups of an activity (the participants whose hours are confirmed).
+    pub async fn participants(&self, activity_id: Uuid) -> StoreResult<Vec<sign_up::Model>> {
+        Ok(sign_up::Entity::find()
+            .filter(sign_up::Column::ActivityId.eq(activity_id))
+            .filter(sign_up::Column::Status.eq(SignUpStatus::Confirmed.as_str()))
+            .order_by_asc(sign_up::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+}
