@@ -12,6 +12,7 @@ pub mod error;
 pub mod hours;
 pub mod id_number;
 pub mod organization;
+pub mod pairing;
 pub mod phone;
 pub mod region;
 pub mod volunteer;

@@ -1,0 +1,240 @@
+//! Pairing (结对) between a society and a county partner, opened by a letter proposing joint
+//! activities (商请共同开展科技志愿服务活动的函), rules 27-31.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::error::FieldError;
+use crate::organization::string_enum;
+use crate::{OrganizationCategory, OrganizationLevel};
+
+string_enum! {
+    /// States of a pairing letter. `expired` is never stored: a sent letter is expired when
+    /// the clock passes its answer deadline, whether or not anyone looked.
+    LetterStatus {
+        Draft => "draft",
+        Sent => "sent",
+        Accepted => "accepted",
+        Declined => "declined",
+        Withdrawn => "withdrawn",
+        Expired => "expired",
+    }
+}
+
+string_enum! {
+    /// What can be done to a letter.
+    LetterAction {
+        Update => "update",
+        Send => "send",
+        Withdraw => "withdraw",
+        Accept => "accept",
+        Decline => "decline",
+    }
+}
+
+/// Days a recipient has to answer (rule 28; configurable).
+pub const DEFAULT_ANSWER_DAYS: i64 = 30;
+
+/// The status a letter has now: a sent letter past its deadline is expired.
+pub fn effective_status(
+    stored: LetterStatus,
+    sent_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    answer_days: i64,
+) -> LetterStatus {
+    match (stored, sent_at) {
+        (LetterStatus::Sent, Some(at)) if now > at + Duration::days(answer_days) => {
+            LetterStatus::Expired
+        }
+        (s, _) => s,
+    }
+}
+
+/// A refused transition, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The state a letter moves to when `action` is taken in state `from` (its effective state),
+/// or why it cannot.
+pub fn transition(
+    from: LetterStatus,
+    action: LetterAction,
+) -> Result<LetterStatus, TransitionError> {
+    use LetterAction as A;
+    use LetterStatus as S;
+    let to = match (from, action) {
+        (S::Draft, A::Update) => S::Draft,
+        (S::Draft, A::Send) => S::Sent,
+        (S::Sent, A::Withdraw) => S::Withdrawn,
+        (S::Sent, A::Accept) => S::Accepted,
+        (S::Sent, A::Decline) => S::Declined,
+        (S::Draft, A::Withdraw | A::Accept | A::Decline) => {
+            return Err(TransitionError {
+                code: "letter_not_sent",
+                message: "the letter is still a draft".into(),
+            })
+        }
+        (S::Sent, A::Update | A::Send) => {
+            return Err(TransitionError {
+                code: "letter_already_sent",
+                message: "a sent letter cannot be changed; withdraw it and write a new one".into(),
+            })
+        }
+        (S::Accepted | S::Declined, _) => {
+            return Err(TransitionError {
+                code: "letter_already_answered",
+                message: format!("the letter was {} already", from.as_str()),
+            })
+        }
+        (S::Withdrawn, _) => {
+            return Err(TransitionError {
+                code: "letter_withdrawn",
+                message: "the sender withdrew the letter".into(),
+            })
+        }
+        (S::Expired, _) => {
+            return Err(TransitionError {
+                code: "letter_expired",
+                message: "the letter was not answered in time and has expired".into(),
+            })
+        }
+    };
+    Ok(to)
+}
+
+/// Rule 27 and 30: a society (national, provincial, municipal) writes to a county-level
+/// association for science and technology or county volunteer federation, never to itself.
+pub fn check_pairing(
+    sender: OrganizationCategory,
+    recipient: OrganizationCategory,
+    recipient_level: OrganizationLevel,
+    same: bool,
+) -> Result<(), FieldError> {
+    if same {
+        return Err(FieldError::new(
+            "pairing_with_itself",
+            "an organisation cannot pair with itself",
+        ));
+    }
+    if !matches!(
+        sender,
+        OrganizationCategory::NationalSociety
+            | OrganizationCategory::ProvincialSociety
+            | OrganizationCategory::MunicipalSociety
+    ) {
+        return Err(FieldError::new(
+            "sender_not_society",
+            "pairing letters are sent by national, provincial or municipal societies",
+        ));
+    }
+    if !matches!(
+        recipient,
+        OrganizationCategory::CountyAssociation | OrganizationCategory::CountyVolunteerFederation
+    ) {
+        return Err(FieldError::new(
+            "recipient_category",
+            "the recipient is a county association for science and technology or a county volunteer federation",
+        ));
+    }
+    if recipient_level != OrganizationLevel::County {
+        return Err(FieldError::new(
+            "recipient_not_county",
+            "the recipient must be at county level",
+        ));
+    }
+    Ok(())
+}
+
+/// The proof number of a pairing: `JD` + year + six-digit sequence, e.g. `JD2026000123`.
+pub fn proof_number(year: i32, seq: i64) -> String {
+    format!("JD{year}{seq:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn every_transition() {
+        use LetterAction as A;
+        use LetterStatus as S;
+        assert_eq!(transition(S::Draft, A::Send), Ok(S::Sent));
+        assert_eq!(transition(S::Draft, A::Update), Ok(S::Draft));
+        assert_eq!(transition(S::Sent, A::Accept), Ok(S::Accepted));
+        assert_eq!(transition(S::Sent, A::Decline), Ok(S::Declined));
+        assert_eq!(transition(S::Sent, A::Withdraw), Ok(S::Withdrawn));
+        let code = |s, a| transition(s, a).map_err(|e| e.code).err();
+        assert_eq!(code(S::Sent, A::Update), Some("letter_already_sent"));
+        assert_eq!(code(S::Draft, A::Accept), Some("letter_not_sent"));
+        assert_eq!(
+            code(S::Accepted, A::Accept),
+            Some("letter_already_answered")
+        );
+        assert_eq!(
+            code(S::Declined, A::Withdraw),
+            Some("letter_already_answered")
+        );
+        assert_eq!(code(S::Withdrawn, A::Accept), Some("letter_withdrawn"));
+        assert_eq!(code(S::Expired, A::Accept), Some("letter_expired"));
+    }
+
+    #[test]
+    fn expiry_is_computed_from_the_clock() {
+        let sent = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let day = |d| sent + Duration::days(d);
+        assert_eq!(
+            effective_status(LetterStatus::Sent, Some(sent), day(30), 30),
+            LetterStatus::Sent
+        );
+        assert_eq!(
+            effective_status(LetterStatus::Sent, Some(sent), day(31), 30),
+            LetterStatus::Expired
+        );
+        assert_eq!(
+            effective_status(LetterStatus::Accepted, Some(sent), day(90), 30),
+            LetterStatus::Accepted
+        );
+    }
+
+    #[test]
+    fn who_pairs_with_whom() {
+        use OrganizationCategory as C;
+        use OrganizationLevel as L;
+        assert!(check_pairing(C::NationalSociety, C::CountyAssociation, L::County, false).is_ok());
+        assert!(check_pairing(
+            C::MunicipalSociety,
+            C::CountyVolunteerFederation,
+            L::County,
+            false
+        )
+        .is_ok());
+        let code = |s, r, l, same| check_pairing(s, r, l, same).err().map(|e| e.code);
+        assert_eq!(
+            code(C::CityAssociation, C::CountyAssociation, L::County, false),
+            Some("sender_not_society")
+        );
+        assert_eq!(
+            code(C::NationalSociety, C::University, L::County, false),
+            Some("recipient_category")
+        );
+        assert_eq!(
+            code(C::NationalSociety, C::CountyAssociation, L::City, false),
+            Some("recipient_not_county")
+        );
+        assert_eq!(
+            code(C::NationalSociety, C::NationalSociety, L::National, true),
+            Some("pairing_with_itself")
+        );
+    }
+
+    #[test]
+    fn proof_numbers() {
+        assert_eq!(proof_number(2026, 123), "JD2026000123");
+    }
+}
