@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -30,7 +29,7 @@ use zhihui_persistence::{
 
 use super::organizations::{load_visible, policy};
 use super::regions::check_region;
-use super::{next_cursor, uuid_cursor};
+use super::{expected_version, next_cursor, uuid_cursor, with_etag};
 use crate::auth::{Authenticated, Caller};
 use crate::clock::china_date;
 use crate::error::ApiError;
@@ -113,27 +112,6 @@ fn confirmable_until(
     a: &activity::Model,
 ) -> chrono::NaiveDate {
     add_working_days(china_date(a.ends_at), settings.confirm_working_days)
-}
-
-fn with_etag(mut res: HttpResponse, version: i32) -> HttpResponse {
-    if let Ok(v) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
-    res
-}
-
-fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let s = v.to_str().unwrap_or_default().trim();
-    let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
-    s.parse::<i32>()
-        .map(Some)
-        .map_err(|_| ApiError::BadRequest {
-            code: "invalid_if_match",
-            detail: "If-Match takes the ETag of the activity, e.g. \"3\"".into(),
-        })
 }
 
 /// Views for a page of activities with two or three queries, whatever its length.
@@ -447,7 +425,7 @@ pub async fn update_activity(
             "only the organisation's own admins change its activities".into(),
         ));
     }
-    let expected = if_match(&req)?;
+    let expected = expected_version(&req)?;
     let mut p = Problems::validate(&*body);
     let region_code = match &body.region_code {
         Some(c) => check_region(&state, &mut p, "region_code", c)

@@ -7,8 +7,11 @@ pub mod records;
 pub mod regions;
 pub mod volunteers;
 
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
 use uuid::Uuid;
 
+use crate::error::ApiError;
 use crate::validation::Problems;
 
 /// Reads an opaque cursor (the last id of the previous page), recording a bad one.
@@ -36,4 +39,35 @@ pub(crate) fn next_cursor<T>(
     } else {
         None
     }
+}
+
+/// Sets the `ETag` of a versioned document (organisations, activities, letters, reports…).
+pub(crate) fn with_etag(mut res: HttpResponse, version: i32) -> HttpResponse {
+    if let Ok(v) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// The version a write expects, from `If-Match` (absent or `*`: no expectation).
+pub(crate) fn expected_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let s = v.to_str().map_err(|_| ApiError::BadRequest {
+        code: "invalid_if_match",
+        detail: "malformed If-Match".into(),
+    })?;
+    if s.trim() == "*" {
+        return Ok(None);
+    }
+    s.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i32>()
+        .map(Some)
+        .map_err(|_| ApiError::BadRequest {
+            code: "invalid_if_match",
+            detail: "If-Match takes the ETag of a previous read".into(),
+        })
 }

@@ -1,6 +1,5 @@
 //! Organisations and teams (科技志愿服务组织 / 队伍), rules 1-8.
 
-use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 use zhihui_contract::organizations::{
@@ -17,6 +16,7 @@ use zhihui_persistence::entities::organization;
 use zhihui_persistence::{NewOrganization, OrganizationChanges, OrganizationFilter};
 
 use super::regions::check_region;
+use super::{expected_version, with_etag};
 use crate::auth::{Authenticated, Caller};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -105,13 +105,6 @@ async fn view_named(
         None
     };
     views::organization(&state.store, org, region_name, manages, admins)
-}
-
-fn with_etag(mut res: HttpResponse, version: i32) -> HttpResponse {
-    if let Ok(v) = header::HeaderValue::from_str(&format!("\"{version}\"")) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
-    res
 }
 
 /// Registers an organisation (pending until its parent's admin or a platform admin approves).
@@ -365,28 +358,6 @@ pub async fn list_organization_children(
 ) -> Result<HttpResponse, ApiError> {
     load_visible(&state, caller.0.as_ref(), *id).await?;
     list(&state, &caller, &q, Some(*id)).await
-}
-
-fn expected_version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let s = v.to_str().map_err(|_| ApiError::BadRequest {
-        code: "invalid_if_match",
-        detail: "malformed If-Match".into(),
-    })?;
-    if s.trim() == "*" {
-        return Ok(None);
-    }
-    s.trim()
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i32>()
-        .map(Some)
-        .map_err(|_| ApiError::BadRequest {
-            code: "invalid_if_match",
-            detail: "If-Match takes the ETag of a previous read".into(),
-        })
 }
 
 /// Updates an organisation's record (own admin or platform admin). Send `If-Match` with the
