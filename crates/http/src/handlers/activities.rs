@@ -29,7 +29,8 @@ use zhihui_persistence::{
 
 use super::organizations::{load_visible, policy};
 use super::regions::check_region;
-use super::{expected_version, next_cursor, uuid_cursor, with_etag};
+use super::volunteers::my_volunteer as require_volunteer;
+use super::{compound_cursor, expected_version, next_cursor, uuid_cursor, with_etag};
 use crate::auth::{Authenticated, Caller};
 use crate::clock::china_date;
 use crate::error::ApiError;
@@ -83,16 +84,6 @@ async fn my_volunteer(
     who: &Authenticated,
 ) -> Result<Option<volunteer::Model>, ApiError> {
     Ok(state.store.volunteer_by_account(who.account_id).await?)
-}
-
-async fn require_volunteer(
-    state: &AppState,
-    who: &Authenticated,
-) -> Result<volunteer::Model, ApiError> {
-    my_volunteer(state, who).await?.ok_or(ApiError::Conflict {
-        code: "volunteer_not_registered",
-        message: "register as a volunteer (real name) first".into(),
-    })
 }
 
 /// Whether the caller leads the activity.
@@ -596,25 +587,6 @@ pub async fn cancel_activity(
     ))
 }
 
-fn activity_cursor(p: &mut Problems, c: &Option<String>) -> Option<(DateTime<Utc>, Uuid)> {
-    let c = c.as_ref()?;
-    let parsed = c.split_once('_').and_then(|(t, id)| {
-        let micros = t.parse::<i64>().ok()?;
-        Some((
-            DateTime::<Utc>::from_timestamp_micros(micros)?,
-            Uuid::parse_str(id).ok()?,
-        ))
-    });
-    if parsed.is_none() {
-        p.push(
-            "cursor",
-            "invalid_cursor",
-            "use the next_cursor of the previous page",
-        );
-    }
-    parsed
-}
-
 /// Activities by region (a province or city code includes the regions inside it), category,
 /// organisation, dates, status, key date and free text; ordered by start. Anyone may list
 /// published and cancelled activities; drafts appear to their organisation's admins.
@@ -659,7 +631,9 @@ pub async fn list_activities(
             p.push("to", "before_from", "`to` comes after `from`");
         }
     }
-    let after = activity_cursor(&mut p, &q.cursor);
+    let after = compound_cursor(&mut p, &q.cursor, |t| {
+        DateTime::<Utc>::from_timestamp_micros(t.parse().ok()?)
+    });
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     let items = state
@@ -1400,16 +1374,9 @@ pub async fn confirm_service_hours(
         .get_organization(a.organization_id)
         .await?
         .ok_or(ApiError::NotFound("organization_not_found"))?;
-    let names: HashMap<Uuid, String> = {
+    let names = {
         let ids: Vec<Uuid> = planned.iter().map(|(v, _)| *v).collect();
-        state
-            .store
-            .list_sign_ups(a.id, Some(SignUpStatus::Confirmed.as_str()), None, 100_000)
-            .await?
-            .into_iter()
-            .filter(|r| ids.contains(&r.sign_up.volunteer_id))
-            .map(|r| (r.sign_up.volunteer_id, r.volunteer_name))
-            .collect()
+        state.store.volunteer_names(&ids).await?
     };
     let ctx = RecordContext {
         service_date: china_date(a.starts_at),

@@ -28,6 +28,27 @@ pub(crate) fn uuid_cursor(p: &mut Problems, cursor: &Option<String>) -> Option<U
     parsed
 }
 
+/// Reads a keyset cursor `<key>_<id>` (ordered lists: activities by start, records by
+/// date), recording a bad one.
+pub(crate) fn compound_cursor<K>(
+    p: &mut Problems,
+    cursor: &Option<String>,
+    key: impl Fn(&str) -> Option<K>,
+) -> Option<(K, Uuid)> {
+    let c = cursor.as_ref()?;
+    let parsed = c
+        .split_once('_')
+        .and_then(|(k, id)| Some((key(k)?, Uuid::parse_str(id).ok()?)));
+    if parsed.is_none() {
+        p.push(
+            "cursor",
+            "invalid_cursor",
+            "use the next_cursor of the previous page",
+        );
+    }
+    parsed
+}
+
 /// The next cursor: present only when the page is full.
 pub(crate) fn next_cursor<T>(
     items: &[T],

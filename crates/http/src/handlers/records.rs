@@ -17,12 +17,13 @@ use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::points;
 use zhihui_domain::hours::star_level;
 use zhihui_domain::{MobilePhone, PersonName};
-use zhihui_persistence::entities::{certificate, organization, volunteer};
+use zhihui_persistence::entities::{certificate, organization};
 use zhihui_persistence::{NewCertificate, RecordFilter};
 
 use super::activities::certificate_suffix;
 use super::organizations::{load_visible, policy};
-use super::{next_cursor, uuid_cursor};
+use super::volunteers::sees_volunteer;
+use super::{compound_cursor, next_cursor, uuid_cursor};
 use crate::auth::{Authenticated, Caller};
 use crate::error::ApiError;
 use crate::pdf::{chinese_date, Align, Layout};
@@ -33,43 +34,6 @@ const STAR_HOURS: [f64; 5] = [100.0, 300.0, 600.0, 1000.0, 1500.0];
 
 fn hours(tenths: i64) -> f64 {
     tenths as f64 / 10.0
-}
-
-/// Whether the caller may see a volunteer's own figures: the person, a platform admin, or
-/// an admin managing a team the volunteer belongs or asked to belong to.
-async fn sees_volunteer(
-    state: &AppState,
-    who: &Authenticated,
-    v: &volunteer::Model,
-) -> Result<bool, ApiError> {
-    if who.is_platform_admin || v.account_id == Some(who.account_id) {
-        return Ok(true);
-    }
-    let orgs = state.store.organizations_of_volunteer(v.id).await?;
-    Ok(state
-        .store
-        .organizations_by_ids(&orgs)
-        .await?
-        .iter()
-        .any(|o| policy::manages(who, o)))
-}
-
-fn record_cursor(p: &mut Problems, c: &Option<String>) -> Option<(NaiveDate, Uuid)> {
-    let c = c.as_ref()?;
-    let parsed = c.split_once('_').and_then(|(d, id)| {
-        Some((
-            NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?,
-            Uuid::parse_str(id).ok()?,
-        ))
-    });
-    if parsed.is_none() {
-        p.push(
-            "cursor",
-            "invalid_cursor",
-            "use the next_cursor of the previous page",
-        );
-    }
-    parsed
 }
 
 /// Service records, newest first: the caller's own (no filter, or their `volunteer_id`),
@@ -94,7 +58,9 @@ pub async fn list_service_records(
             p.push("to", "before_from", "`to` is on or after `from`");
         }
     }
-    let before = record_cursor(&mut p, &q.cursor);
+    let before = compound_cursor(&mut p, &q.cursor, |d| {
+        NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
+    });
     p.finish()?;
     let me = state.store.volunteer_by_account(who.account_id).await?;
     let mut volunteer_id = q.volunteer_id;

@@ -39,6 +39,25 @@ pub const THREE_HEADS: [&str; 3] = [
     "agricultural_station_head",
 ];
 
+/// Who may see a volunteer and their figures: the person, a platform admin, or an admin
+/// managing a team the volunteer belongs or asked to belong to (and its parent's admins).
+pub(crate) async fn sees_volunteer(
+    state: &AppState,
+    who: &Authenticated,
+    v: &zhihui_persistence::entities::volunteer::Model,
+) -> Result<bool, ApiError> {
+    if who.is_platform_admin || v.account_id == Some(who.account_id) {
+        return Ok(true);
+    }
+    let orgs = state.store.organizations_of_volunteer(v.id).await?;
+    Ok(state
+        .store
+        .organizations_by_ids(&orgs)
+        .await?
+        .iter()
+        .any(|o| manages(who, o)))
+}
+
 async fn profile(
     state: &AppState,
     v: zhihui_persistence::entities::volunteer::Model,
@@ -228,17 +247,7 @@ pub async fn get_volunteer(
         .get_volunteer(*id)
         .await?
         .ok_or(ApiError::NotFound("volunteer_not_found"))?;
-    let mut allowed = who.is_platform_admin || v.account_id == Some(who.account_id);
-    if !allowed {
-        let orgs = state.store.organizations_of_volunteer(v.id).await?;
-        for o in state.store.organizations_by_ids(&orgs).await? {
-            if manages(&who, &o) {
-                allowed = true;
-                break;
-            }
-        }
-    }
-    if !allowed {
+    if !sees_volunteer(&state, &who, &v).await? {
         return Err(ApiError::NotFound("volunteer_not_found"));
     }
     Ok(HttpResponse::Ok().json(views::volunteer(v)))
@@ -299,7 +308,8 @@ pub async fn list_organization_members(
     }))
 }
 
-async fn my_volunteer(
+/// The caller's volunteer profile, or a 409 telling them to register first.
+pub(crate) async fn my_volunteer(
     state: &AppState,
     who: &Authenticated,
 ) -> Result<zhihui_persistence::entities::volunteer::Model, ApiError> {

@@ -298,20 +298,7 @@ impl Store {
             .all(&self.db)
             .await?;
         let vids: Vec<Uuid> = rows.iter().map(|l| l.volunteer_id).collect();
-        let names: std::collections::HashMap<Uuid, String> = if vids.is_empty() {
-            Default::default()
-        } else {
-            volunteer::Entity::find()
-                .filter(volunteer::Column::Id.is_in(vids))
-                .select_only()
-                .column(volunteer::Column::Id)
-                .column(volunteer::Column::Name)
-                .into_tuple::<(Uuid, String)>()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .collect()
-        };
+        let names = self.volunteer_names(&vids).await?;
         for l in rows {
             let name = names.get(&l.volunteer_id).cloned().unwrap_or_default();
             out.entry(l.activity_id)

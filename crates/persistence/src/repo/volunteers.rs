@@ -420,6 +420,26 @@ impl Store {
             .await?)
     }
 
+    /// Names of volunteers by id, in one query.
+    pub async fn volunteer_names(
+        &self,
+        ids: &[Uuid],
+    ) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        Ok(volunteer::Entity::find()
+            .filter(volunteer::Column::Id.is_in(ids.to_vec()))
+            .select_only()
+            .column(volunteer::Column::Id)
+            .column(volunteer::Column::Name)
+            .into_tuple::<(Uuid, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// Which of these volunteers are approved members of the organisation.
     pub async fn approved_members_among(
         &self,
