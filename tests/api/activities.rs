@@ -876,6 +876,24 @@ dual_test!(
             (422, "required"),
             "check-in time or absent"
         );
+        let (s, b, _) = put(
+            &app,
+            &att(&d_vid),
+            &leader.token,
+            json!({"checked_in_at": at(10, 3, 0), "checked_out_at": at(10, 2, 0), "reason": "x"}),
+            None,
+        )
+        .await;
+        assert_eq!((s, fields(&b)[0].1.as_str()), (422, "before_check_in"));
+        let (s, b, _) = put(
+            &app,
+            &att(&d_vid),
+            &leader.token,
+            json!({"checked_in_at": at(20, 1, 0), "reason": "x"}),
+            None,
+        )
+        .await;
+        assert_eq!((s, fields(&b)[0].1.as_str()), (422, "outside_activity"));
 
         // Hours: not before the end, not by a leader or another admin.
         let hours = format!("/api/v1/activities/{id}/service-hours");
@@ -964,6 +982,16 @@ dual_test!(
         assert_eq!(b["results"][0]["outcome"], "corrected");
 
         // Records: the volunteer's own, with the correction.
+        let (s, _) = app.get("/api/v1/service-records", None).await;
+        assert_eq!(s, 401);
+        let (s, b) = app
+            .get("/api/v1/service-records", Some(&w.other_admin.token))
+            .await;
+        assert_eq!(
+            (s, fields(&b)[0].1.as_str()),
+            (422, "required"),
+            "no volunteer profile and no filter"
+        );
         let (s, r) = app
             .get("/api/v1/service-records", Some(&a_user.token))
             .await;
