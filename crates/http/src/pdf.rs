@@ -1,4 +1,4 @@
-//! Formal Chinese documents as PDF: service certificates now, pairing letters next.
+//! Formal Chinese documents as PDF: service certificates and pairing letters with their proof.
 //!
 //! A document is laid out as a list of drawing operations (text runs, rules, QR codes)
 //! on A4 pages, then rendered with `krilla`, which embeds only the glyphs used (a subset)
@@ -388,6 +388,26 @@ impl Layout {
         doc.finish()
             .map_err(|e| ApiError::Internal(format!("PDF: {e:?}")))
     }
+}
+
+/// Renders a layout off the async threads and answers it as an inline PDF that is not
+/// cached (printed documents carry personal data).
+pub async fn respond(
+    fonts: std::sync::Arc<PdfFonts>,
+    layout: Layout,
+    filename: &str,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let bytes = actix_web::web::block(move || layout.render(&fonts))
+        .await
+        .map_err(|e| ApiError::Internal(format!("PDF rendering: {e}")))??;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{filename}\""),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
 }
 
 fn fill(c: (u8, u8, u8)) -> Fill {

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::header;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
@@ -738,17 +737,6 @@ pub async fn get_certificate_pdf(
 ) -> Result<HttpResponse, ApiError> {
     let c = load_certificate(&state, &who, &number).await?;
     let view = certificate_view(&state, c)?;
-    let fonts = state.fonts.clone();
     let filename = format!("{}.pdf", view.number);
-    let bytes = web::block(move || certificate_layout(&view).render(&fonts))
-        .await
-        .map_err(|e| ApiError::Internal(format!("PDF rendering: {e}")))??;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{filename}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    crate::pdf::respond(state.fonts.clone(), certificate_layout(&view), &filename).await
 }
