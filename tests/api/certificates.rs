@@ -9,7 +9,7 @@ use crate::dual_test;
 use crate::helpers::*;
 
 /// Text of a PDF, extracted with poppler's `pdftotext` (the CI installs poppler-utils).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let dir = std::env::temp_dir().join("zhihui-tests");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{}.pdf", uuid::Uuid::new_v4()));

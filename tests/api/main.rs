@@ -10,4 +10,5 @@ mod errors;
 mod imports;
 mod openapi;
 mod organizations;
+mod pairing;
 mod volunteers;

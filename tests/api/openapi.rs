@@ -79,6 +79,17 @@ fn every_required_operation_is_documented_with_errors() {
         "get_certificate",
         "get_certificate_pdf",
         "verify_certificate",
+        "create_pairing_letter",
+        "update_pairing_letter",
+        "send_pairing_letter",
+        "withdraw_pairing_letter",
+        "accept_pairing_letter",
+        "decline_pairing_letter",
+        "list_pairing_letters",
+        "get_pairing_letter",
+        "get_pairing_letter_pdf",
+        "list_pairings",
+        "get_pairing",
     ] {
         assert!(
             ops.iter().any(|o| o == required),

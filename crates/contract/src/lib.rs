@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod organizations;
+pub mod pairing;
 pub mod problem;
 pub mod records;
 pub mod regions;

@@ -25,6 +25,7 @@ pub use id_number::{Gender, ResidentIdNumber};
 pub use organization::{
     admin_seat_cap, OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationStatus,
 };
+pub use pairing::{LetterAction, LetterStatus};
 pub use phone::MobilePhone;
 pub use region::{RegionCode, RegionLevel};
 pub use volunteer::{age_rule, AgeRule, MembershipStatus, PersonName, MAX_ACTIVE_MEMBERSHIPS};

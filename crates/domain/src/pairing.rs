@@ -34,6 +34,11 @@ string_enum! {
 /// Days a recipient has to answer (rule 28; configurable).
 pub const DEFAULT_ANSWER_DAYS: i64 = 30;
 
+/// When the answer to a letter sent at `sent_at` is due.
+pub fn answer_due(sent_at: DateTime<Utc>, answer_days: i64) -> DateTime<Utc> {
+    sent_at + Duration::days(answer_days)
+}
+
 /// The status a letter has now: a sent letter past its deadline is expired.
 pub fn effective_status(
     stored: LetterStatus,
@@ -42,7 +47,7 @@ pub fn effective_status(
     answer_days: i64,
 ) -> LetterStatus {
     match (stored, sent_at) {
-        (LetterStatus::Sent, Some(at)) if now > at + Duration::days(answer_days) => {
+        (LetterStatus::Sent, Some(at)) if now > answer_due(at, answer_days) => {
             LetterStatus::Expired
         }
         (s, _) => s,

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "activities", description = "Activities, sign-ups, check-in and hour confirmation (科技志愿服务活动)"),
         (name = "records", description = "Service records, summaries, stars and annual recognition (志愿服务记录)"),
         (name = "certificates", description = "Service certificates and their public verification (志愿服务记录证明)"),
+        (name = "pairing", description = "Pairing letters and pairings between societies and counties (结对)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

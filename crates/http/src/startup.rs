@@ -11,7 +11,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, imports, ops, organizations, records, regions, volunteers,
+    accounts, activities, imports, ops, organizations, pairing, records, regions, volunteers,
 };
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
@@ -71,7 +71,18 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(records::get_certificate)
             .service(records::get_certificate_pdf)
             .service(records::verify_certificate)
-            .service(records::revoke_certificate),
+            .service(records::revoke_certificate)
+            .service(pairing::create_pairing_letter)
+            .service(pairing::list_pairing_letters)
+            .service(pairing::get_pairing_letter)
+            .service(pairing::update_pairing_letter)
+            .service(pairing::send_pairing_letter)
+            .service(pairing::withdraw_pairing_letter)
+            .service(pairing::accept_pairing_letter)
+            .service(pairing::decline_pairing_letter)
+            .service(pairing::get_pairing_letter_pdf)
+            .service(pairing::list_pairings)
+            .service(pairing::get_pairing),
     )
     .service(ops::healthz)
     .service(ops::readyz)

@@ -42,6 +42,8 @@ pub struct ApiSettings {
     pub font_dir: Option<PathBuf>,
     /// Thresholds of the annual recognition (rule 26).
     pub recognition: RecognitionRule,
+    /// Days a recipient has to answer a pairing letter before it expires (rule 28).
+    pub letter_answer_days: i64,
 }
 
 impl ApiSettings {
@@ -67,6 +69,7 @@ impl ApiSettings {
             public_base_url: "http://127.0.0.1:8080".into(),
             font_dir: None,
             recognition: RecognitionRule::default(),
+            letter_answer_days: zhihui_domain::pairing::DEFAULT_ANSWER_DAYS,
         }
     }
 }

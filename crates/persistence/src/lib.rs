@@ -20,6 +20,7 @@ pub use repo::activities::{
 };
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
+pub use repo::pairing::{LetterActor, LetterContent, LetterFilter, LetterStep, PairingFilter};
 pub use repo::records::{
     Confirmed, HoursEntry, NewCertificate, Nominee, RecordContext, RecordFilter, RecordedService,
     Totals,

@@ -56,6 +56,8 @@ pub struct Settings {
     pub recognition_team_min_activities: i64,
     pub recognition_team_min_hours_per_member: f64,
     pub recognition_team_min_hours: f64,
+    /// Days a recipient has to answer a pairing letter (rule 28).
+    pub letter_answer_days: i64,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -93,6 +95,7 @@ impl Default for Settings {
             recognition_team_min_activities: 50,
             recognition_team_min_hours_per_member: 5.0,
             recognition_team_min_hours: 100.0,
+            letter_answer_days: 30,
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -191,6 +194,7 @@ impl Settings {
                 team_min_hours_per_member: self.recognition_team_min_hours_per_member,
                 team_min_hours: self.recognition_team_min_hours,
             },
+            letter_answer_days: self.letter_answer_days.max(1),
         }
     }
 }

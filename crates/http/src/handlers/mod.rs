@@ -3,6 +3,7 @@ pub mod activities;
 pub mod imports;
 pub mod ops;
 pub mod organizations;
+pub mod pairing;
 pub mod records;
 pub mod regions;
 pub mod volunteers;

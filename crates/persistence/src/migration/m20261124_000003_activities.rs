@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::{add_counter, fk, index, remove_counter};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -25,12 +27,6 @@ enum Volunteers {
 enum Regions {
     Table,
     Code,
-}
-#[derive(DeriveIden)]
-enum Counters {
-    Table,
-    Name,
-    Value,
 }
 #[derive(DeriveIden)]
 enum Activities {
@@ -146,30 +142,6 @@ enum Certificates {
     RevokedAt,
     RevokedBy,
     RevokeReason,
-}
-
-fn fk(
-    from: (impl IntoIden + 'static, impl IntoIden + 'static),
-    to: (impl IntoIden + 'static, impl IntoIden + 'static),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-fn index(
-    name: &str,
-    table: impl IntoIden + 'static,
-    cols: Vec<impl IntoIden + 'static>,
-) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(c);
-    }
-    i.to_owned()
 }
 
 #[async_trait::async_trait]
@@ -455,14 +427,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
 
-        m.exec_stmt(
-            Query::insert()
-                .into_table(Counters::Table)
-                .columns([Counters::Name, Counters::Value])
-                .values_panic(["certificate_number".into(), 0i64.into()])
-                .to_owned(),
-        )
-        .await?;
+        add_counter(m, "certificate_number").await?;
         Ok(())
     }
 
@@ -479,12 +444,6 @@ impl MigrationTrait for Migration {
             m.drop_table(Table::drop().table(t).if_exists().to_owned())
                 .await?;
         }
-        m.exec_stmt(
-            Query::delete()
-                .from_table(Counters::Table)
-                .and_where(Expr::col(Counters::Name).eq("certificate_number"))
-                .to_owned(),
-        )
-        .await
+        remove_counter(m, "certificate_number").await
     }
 }

@@ -5,6 +5,55 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_regions;
 mod m20261124_000003_activities;
+mod m20261125_000004_pairing;
+
+/// A foreign key that deletes with its parent row.
+fn fk(
+    from: (impl IntoIden + 'static, impl IntoIden + 'static),
+    to: (impl IntoIden + 'static, impl IntoIden + 'static),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+/// A named index over columns in order.
+fn index(
+    name: &str,
+    table: impl IntoIden + 'static,
+    cols: Vec<impl IntoIden + 'static>,
+) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table);
+    for c in cols {
+        i.col(c);
+    }
+    i.to_owned()
+}
+
+/// Adds a named sequence to `counters` (certificate numbers, pairing proofs…).
+async fn add_counter(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    m.exec_stmt(
+        Query::insert()
+            .into_table(Alias::new("counters"))
+            .columns([Alias::new("name"), Alias::new("value")])
+            .values_panic([name.into(), 0i64.into()])
+            .to_owned(),
+    )
+    .await
+}
+
+async fn remove_counter(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    m.exec_stmt(
+        Query::delete()
+            .from_table(Alias::new("counters"))
+            .and_where(Expr::col(Alias::new("name")).eq(name))
+            .to_owned(),
+    )
+    .await
+}
 
 pub struct Migrator;
 
@@ -15,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_regions::Migration),
             Box::new(m20261124_000003_activities::Migration),
+            Box::new(m20261125_000004_pairing::Migration),
         ]
     }
 }

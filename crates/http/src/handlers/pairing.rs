@@ -1,0 +1,1077 @@
+//! Pairing letters (商请共同开展科技志愿服务活动的函) and pairings (结对), rules 27-31.
+
+use std::collections::HashMap;
+
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::{Datelike, NaiveDate};
+use uuid::Uuid;
+use zhihui_contract::pairing::{
+    AcceptPairingLetterRequest, CreatePairingLetterRequest, DeclinePairingLetterRequest,
+    LetterEventView, PairingLetterPage, PairingLetterQuery, PairingLetterView, PairingPage,
+    PairingQuery, PairingRef, PairingView, PartyView, ProposedActivity, UpdatePairingLetterRequest,
+};
+use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
+use zhihui_domain::pairing::{answer_due, check_pairing, effective_status, transition};
+use zhihui_domain::{
+    LetterAction, LetterStatus, MobilePhone, OrganizationCategory, OrganizationLevel,
+    OrganizationStatus,
+};
+use zhihui_persistence::entities::{organization, pairing, pairing_letter};
+use zhihui_persistence::{LetterActor, LetterContent, LetterFilter, LetterStep, PairingFilter};
+
+use super::{expected_version, next_cursor, uuid_cursor, with_etag};
+use crate::auth::Authenticated;
+use crate::clock::china_date;
+use crate::error::ApiError;
+use crate::pdf::{chinese_date, Align, Layout};
+use crate::state::AppState;
+use crate::validation::Problems;
+
+/// Longest pairing period a letter may propose.
+const MAX_PERIOD_DAYS: i64 = 5 * 366;
+
+/// Who stands where towards a letter or pairing.
+struct Standing {
+    sender: bool,
+    recipient: bool,
+    /// Administers an organisation above the sender or the recipient.
+    above_sender: bool,
+    above_recipient: bool,
+    platform: bool,
+}
+
+impl Standing {
+    async fn of(
+        state: &AppState,
+        who: &Authenticated,
+        sender: &organization::Model,
+        recipient: &organization::Model,
+    ) -> Result<Self, ApiError> {
+        let above = |ancestors: Vec<Uuid>| ancestors.into_iter().any(|a| who.administers(a));
+        Ok(Self {
+            sender: who.administers(sender.id),
+            recipient: who.administers(recipient.id),
+            above_sender: above(state.store.ancestors(sender).await?),
+            above_recipient: above(state.store.ancestors(recipient).await?),
+            platform: who.is_platform_admin,
+        })
+    }
+
+    /// Drafts belong to the sender; once sent, both sides, the organisations above them
+    /// and platform admins see the letter.
+    fn sees_letter(&self, status: LetterStatus) -> bool {
+        if status == LetterStatus::Draft {
+            return self.sender;
+        }
+        self.sender || self.recipient || self.above_sender || self.above_recipient || self.platform
+    }
+
+    fn sees_pairing(&self) -> bool {
+        self.sender || self.recipient || self.above_sender || self.above_recipient || self.platform
+    }
+
+    /// The two parties see the contact phone in full.
+    fn party(&self) -> bool {
+        self.sender || self.recipient
+    }
+}
+
+async fn org(state: &AppState, id: Uuid) -> Result<Option<organization::Model>, ApiError> {
+    Ok(state.store.get_organization(id).await?)
+}
+
+/// Party views of organisations, with region names, fetched once per page.
+async fn parties(
+    state: &AppState,
+    orgs: &[organization::Model],
+) -> Result<HashMap<Uuid, PartyView>, ApiError> {
+    let codes: Vec<String> = orgs.iter().map(|o| o.region_code.clone()).collect();
+    let names = state.store.region_names(&codes).await?;
+    Ok(orgs
+        .iter()
+        .map(|o| {
+            (
+                o.id,
+                PartyView {
+                    id: o.id,
+                    name: o.name.clone(),
+                    category: o.category.clone(),
+                    level: o.level.clone(),
+                    region_code: o.region_code.clone(),
+                    region_name: names.get(&o.region_code).cloned().unwrap_or_default(),
+                },
+            )
+        })
+        .collect())
+}
+
+fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> PartyView {
+    map.get(&id).cloned().unwrap_or(PartyView {
+        id,
+        name: String::new(),
+        category: String::new(),
+        level: String::new(),
+        region_code: String::new(),
+        region_name: String::new(),
+    })
+}
+
+fn status_of(state: &AppState, l: &pairing_letter::Model) -> LetterStatus {
+    let stored = LetterStatus::parse(&l.status).unwrap_or(LetterStatus::Draft);
+    effective_status(
+        stored,
+        l.sent_at,
+        state.clock.now(),
+        state.settings.letter_answer_days,
+    )
+}
+
+fn allowed_actions(status: LetterStatus, s: &Standing) -> Vec<String> {
+    use LetterAction as A;
+    [A::Update, A::Send, A::Withdraw, A::Accept, A::Decline]
+        .into_iter()
+        .filter(|a| transition(status, *a).is_ok())
+        .filter(|a| match a {
+            A::Update | A::Send | A::Withdraw => s.sender,
+            A::Accept | A::Decline => s.recipient,
+        })
+        .map(|a| a.as_str().to_string())
+        .collect()
+}
+
+fn pairing_status(p: &pairing::Model, today: NaiveDate) -> &'static str {
+    if today < p.period_from {
+        "upcoming"
+    } else if today <= p.period_to {
+        "active"
+    } else {
+        "ended"
+    }
+}
+
+fn letter_view(
+    state: &AppState,
+    l: pairing_letter::Model,
+    s: &Standing,
+    map: &HashMap<Uuid, PartyView>,
+    p: Option<&pairing::Model>,
+) -> Result<PairingLetterView, ApiError> {
+    let status = status_of(state, &l);
+    let contact_phone = if s.party() {
+        state.store.decrypt(&l.contact_phone_enc)?
+    } else {
+        l.contact_phone_masked.clone()
+    };
+    let activities: Vec<ProposedActivity> = serde_json::from_str(&l.activities)
+        .map_err(|e| ApiError::Internal(format!("stored activities: {e}")))?;
+    Ok(PairingLetterView {
+        id: l.id,
+        sender: party_of(map, l.sender_id),
+        recipient: party_of(map, l.recipient_id),
+        subject: l.subject,
+        purpose: l.purpose,
+        activities,
+        period_from: l.period_from,
+        period_to: l.period_to,
+        contact_name: l.contact_name,
+        contact_phone,
+        status: status.as_str().to_string(),
+        sent_at: l.sent_at,
+        answer_due_at: l
+            .sent_at
+            .map(|t| answer_due(t, state.settings.letter_answer_days)),
+        answered_at: l.answered_at,
+        answer_note: l.answer_note,
+        decline_reason: l.decline_reason,
+        pairing: p.map(|p| PairingRef {
+            id: p.id,
+            proof_number: p.proof_number.clone(),
+        }),
+        allowed_actions: allowed_actions(status, s),
+        created_at: l.created_at,
+        updated_at: l.updated_at,
+        version: l.version,
+        history: None,
+    })
+}
+
+/// A letter the caller may see, with both parties and the caller's standing.
+struct Loaded {
+    letter: pairing_letter::Model,
+    sender: organization::Model,
+    recipient: organization::Model,
+    standing: Standing,
+}
+
+async fn load_letter(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded, ApiError> {
+    let not_found = || ApiError::NotFound("pairing_letter_not_found");
+    let letter = state
+        .store
+        .get_pairing_letter(id)
+        .await?
+        .ok_or_else(not_found)?;
+    let sender = org(state, letter.sender_id).await?.ok_or_else(not_found)?;
+    let recipient = org(state, letter.recipient_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let standing = Standing::of(state, who, &sender, &recipient).await?;
+    if !standing.sees_letter(status_of(state, &letter)) {
+        return Err(not_found());
+    }
+    Ok(Loaded {
+        letter,
+        sender,
+        recipient,
+        standing,
+    })
+}
+
+async fn full_view(state: &AppState, l: Loaded) -> Result<PairingLetterView, ApiError> {
+    let map = parties(state, &[l.sender.clone(), l.recipient.clone()]).await?;
+    let p = state
+        .store
+        .pairings_of_letters(&[l.letter.id])
+        .await?
+        .remove(&l.letter.id);
+    let events = state.store.pairing_letter_events(l.letter.id).await?;
+    let status = status_of(state, &l.letter);
+    let mut history: Vec<LetterEventView> = events
+        .into_iter()
+        .map(|e| LetterEventView {
+            side: match e.action.as_str() {
+                "accepted" | "declined" => "recipient",
+                _ => "sender",
+            }
+            .to_string(),
+            action: e.action,
+            at: e.at,
+            actor_name: Some(e.actor_name),
+            note: e.note,
+        })
+        .collect();
+    if status == LetterStatus::Expired {
+        if let Some(sent) = l.letter.sent_at {
+            history.push(LetterEventView {
+                action: "expired".into(),
+                at: answer_due(sent, state.settings.letter_answer_days),
+                side: "system".into(),
+                actor_name: None,
+                note: None,
+            });
+        }
+    }
+    let mut v = letter_view(state, l.letter, &l.standing, &map, p.as_ref())?;
+    v.history = Some(history);
+    Ok(v)
+}
+
+async fn actor(state: &AppState, who: &Authenticated) -> Result<LetterActor, ApiError> {
+    let name = state
+        .store
+        .get_account(who.account_id)
+        .await?
+        .map(|a| a.display_name)
+        .unwrap_or_default();
+    Ok(LetterActor {
+        account_id: who.account_id,
+        name,
+    })
+}
+
+/// The content of a letter as it will be stored, checked field by field.
+struct Draft<'a> {
+    recipient_id: Uuid,
+    subject: &'a str,
+    purpose: &'a str,
+    activities: &'a [ProposedActivity],
+    period_from: NaiveDate,
+    period_to: NaiveDate,
+    contact_name: &'a str,
+    contact_phone: &'a str,
+}
+
+/// Checks a draft's content and parties (rules 27, 28, 30) and builds what is stored.
+async fn check_draft(
+    state: &AppState,
+    p: &mut Problems,
+    sender: &organization::Model,
+    d: &Draft<'_>,
+) -> Result<Option<LetterContent>, ApiError> {
+    let recipient = org(state, d.recipient_id).await?;
+    match &recipient {
+        Some(r) if r.status == OrganizationStatus::Approved.as_str() => {
+            let cat = |c: &str| OrganizationCategory::parse(c);
+            let (Some(sc), Some(rc), Some(rl)) = (
+                cat(&sender.category),
+                cat(&r.category),
+                OrganizationLevel::parse(&r.level),
+            ) else {
+                return Err(ApiError::Internal("stored organisation category".into()));
+            };
+            if let Err(e) = check_pairing(sc, rc, rl, sender.id == r.id) {
+                let field = if e.code == "sender_not_society" {
+                    "sender_id"
+                } else {
+                    "recipient_id"
+                };
+                p.push(field, e.code, e.message);
+            }
+        }
+        _ => p.push(
+            "recipient_id",
+            "organization_not_found",
+            "no approved organisation with this id",
+        ),
+    }
+    if d.subject.trim().chars().count() < 2 && !p.has("subject") {
+        p.push("subject", "length", "a subject has 2 to 100 characters");
+    }
+    if d.purpose.trim().is_empty() && !p.has("purpose") {
+        p.push("purpose", "length", "the purpose is required");
+    }
+    if d.contact_name.trim().is_empty() && !p.has("contact_name") {
+        p.push("contact_name", "length", "the contact person is required");
+    }
+    let today = china_date(state.clock.now());
+    let problems_before = p.0.len();
+    if d.period_to < d.period_from {
+        p.push(
+            "period_to",
+            "period_ends_before_start",
+            "the period ends on or after its first day",
+        );
+    } else if (d.period_to - d.period_from).num_days() > MAX_PERIOD_DAYS {
+        p.push(
+            "period_to",
+            "period_too_long",
+            "a pairing lasts at most five years",
+        );
+    } else if d.period_to < today {
+        p.push("period_to", "in_the_past", "the period has already ended");
+    }
+    // Months are placed within the period only when the period itself is sound.
+    let period_sound = !p.0[problems_before..]
+        .iter()
+        .any(|e| e.field == "period_to" && e.code != "in_the_past");
+    for (i, a) in d.activities.iter().enumerate() {
+        let field = format!("activities[{i}].month");
+        let month = NaiveDate::parse_from_str(&format!("{}-01", a.month.trim()), "%Y-%m-%d");
+        match month {
+            Err(_) => p.push(&field, "invalid_month", "a month is written YYYY-MM"),
+            Ok(m) => {
+                let first = d.period_from.with_day(1).unwrap_or(d.period_from);
+                if period_sound && (m < first || m > d.period_to) {
+                    p.push(
+                        &field,
+                        "month_outside_period",
+                        "a proposed activity falls within the pairing period",
+                    );
+                }
+            }
+        }
+    }
+    let phone = p.parse("contact_phone", MobilePhone::parse(d.contact_phone));
+    let (Some(phone), true) = (phone, p.0.is_empty()) else {
+        return Ok(None);
+    };
+    let activities: Vec<ProposedActivity> = d
+        .activities
+        .iter()
+        .map(|a| ProposedActivity {
+            what: a.what.trim().to_string(),
+            month: a.month.trim().to_string(),
+            place: a.place.trim().to_string(),
+        })
+        .collect();
+    Ok(Some(LetterContent {
+        recipient_id: d.recipient_id,
+        subject: d.subject.trim().to_string(),
+        purpose: d.purpose.trim().to_string(),
+        activities: serde_json::to_string(&activities)
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        period_from: d.period_from,
+        period_to: d.period_to,
+        contact_name: d.contact_name.trim().to_string(),
+        contact_phone: phone.as_str().to_string(),
+        contact_phone_masked: phone.masked(),
+    }))
+}
+
+/// Writes a pairing letter as a draft from a society the caller administers to a county
+/// association for science and technology or county volunteer federation.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), request_body = CreatePairingLetterRequest, responses(
+    (status = 201, body = PairingLetterView, headers(("ETag" = String, description = "version of the letter"))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found (the sender)"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_approved"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "sender_not_society, recipient_category, recipient_not_county, pairing_with_itself, invalid_month, month_outside_period, period_ends_before_start…"),
+))]
+#[post("/pairing-letters")]
+pub async fn create_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: web::Json<CreatePairingLetterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let sender = org(&state, body.sender_id)
+        .await?
+        .filter(|o| o.status == OrganizationStatus::Approved.as_str() || who.administers(o.id))
+        .ok_or(ApiError::NotFound("organization_not_found"))?;
+    if !who.administers(sender.id) {
+        return Err(ApiError::Forbidden(
+            "only the sending society's own admins write its letters".into(),
+        ));
+    }
+    if sender.status != OrganizationStatus::Approved.as_str() {
+        return Err(ApiError::Conflict {
+            code: "organization_not_approved",
+            message: "the society writes letters once it is approved".into(),
+        });
+    }
+    let mut p = Problems::validate(&*body);
+    let content = check_draft(
+        &state,
+        &mut p,
+        &sender,
+        &Draft {
+            recipient_id: body.recipient_id,
+            subject: &body.subject,
+            purpose: &body.purpose,
+            activities: &body.activities,
+            period_from: body.period_from,
+            period_to: body.period_to,
+            contact_name: &body.contact_name,
+            contact_phone: &body.contact_phone,
+        },
+    )
+    .await?;
+    p.finish()?;
+    let content = content.ok_or_else(|| ApiError::Internal("letter content".into()))?;
+    let actor = actor(&state, &who).await?;
+    let l = state
+        .store
+        .create_pairing_letter(sender.id, content, &actor, state.clock.now())
+        .await?;
+    let version = l.version;
+    let loaded = load_letter(&state, &who, l.id).await?;
+    Ok(with_etag(
+        HttpResponse::Created().json(full_view(&state, loaded).await?),
+        version,
+    ))
+}
+
+/// Changes a draft letter; a sent letter cannot change (`letter_already_sent`). Send
+/// `If-Match` with the ETag: a stale version is refused with 412.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), request_body = UpdatePairingLetterRequest, responses(
+    (status = 200, body = PairingLetterView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "pairing_letter_not_found"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "letter_already_sent, letter_already_answered, letter_withdrawn, letter_expired"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/pairing-letters/{id}")]
+pub async fn update_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdatePairingLetterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let l = load_letter(&state, &who, *id).await?;
+    if !l.standing.sender {
+        return Err(ApiError::Forbidden(
+            "only the sending society's admins change a letter".into(),
+        ));
+    }
+    let expected = expected_version(&req)?;
+    let status = status_of(&state, &l.letter);
+    if let Err(e) = transition(status, LetterAction::Update) {
+        return Err(ApiError::Conflict {
+            code: e.code,
+            message: e.message,
+        });
+    }
+    let cur = &l.letter;
+    let stored_activities: Vec<ProposedActivity> =
+        serde_json::from_str(&cur.activities).unwrap_or_default();
+    let phone = match &body.contact_phone {
+        Some(p) => p.clone(),
+        None => state.store.decrypt(&cur.contact_phone_enc)?,
+    };
+    let mut p = Problems::validate(&*body);
+    let content = check_draft(
+        &state,
+        &mut p,
+        &l.sender,
+        &Draft {
+            recipient_id: body.recipient_id.unwrap_or(cur.recipient_id),
+            subject: body.subject.as_deref().unwrap_or(&cur.subject),
+            purpose: body.purpose.as_deref().unwrap_or(&cur.purpose),
+            activities: body.activities.as_deref().unwrap_or(&stored_activities),
+            period_from: body.period_from.unwrap_or(cur.period_from),
+            period_to: body.period_to.unwrap_or(cur.period_to),
+            contact_name: body.contact_name.as_deref().unwrap_or(&cur.contact_name),
+            contact_phone: &phone,
+        },
+    )
+    .await?;
+    p.finish()?;
+    let content = content.ok_or_else(|| ApiError::Internal("letter content".into()))?;
+    let actor = actor(&state, &who).await?;
+    let updated = state
+        .store
+        .update_pairing_letter(cur.id, expected, content, &actor, state.clock.now())
+        .await?;
+    let version = updated.version;
+    let loaded = load_letter(&state, &who, updated.id).await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(full_view(&state, loaded).await?),
+        version,
+    ))
+}
+
+/// Takes one step on a letter for the side allowed to take it.
+async fn step(
+    state: &AppState,
+    who: &Authenticated,
+    req: &HttpRequest,
+    id: Uuid,
+    action: LetterAction,
+    note: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let l = load_letter(state, who, id).await?;
+    let (allowed, side) = match action {
+        LetterAction::Accept | LetterAction::Decline => (l.standing.recipient, "recipient"),
+        _ => (l.standing.sender, "sending society"),
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(format!(
+            "only the {side}'s admins may {} this letter",
+            action.as_str()
+        )));
+    }
+    let now = state.clock.now();
+    let today = china_date(now);
+    if action == LetterAction::Send {
+        if l.letter.period_to < today {
+            return Err(ApiError::field(
+                "period_to",
+                "in_the_past",
+                "the period has already ended; change it before sending",
+            ));
+        }
+        if l.recipient.status != OrganizationStatus::Approved.as_str() {
+            return Err(ApiError::Conflict {
+                code: "organization_not_approved",
+                message: "the recipient is no longer an approved organisation".into(),
+            });
+        }
+    }
+    let actor = actor(state, who).await?;
+    let (letter, _) = state
+        .store
+        .act_on_pairing_letter(
+            id,
+            LetterStep {
+                action,
+                expected_version: expected_version(req)?,
+                note,
+                answer_days: state.settings.letter_answer_days,
+                now,
+                today,
+            },
+            &actor,
+        )
+        .await?;
+    let version = letter.version;
+    let loaded = load_letter(state, who, letter.id).await?;
+    Ok(with_etag(
+        HttpResponse::Ok().json(full_view(state, loaded).await?),
+        version,
+    ))
+}
+
+/// Sends a draft to its recipient, who has `letter_answer_days` (default 30) to answer.
+/// Refused while the two are paired for an overlapping period (`already_paired`).
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), responses(
+    (status = 200, body = PairingLetterView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "letter_already_sent, letter_already_answered, letter_withdrawn, letter_expired, already_paired, organization_not_approved"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "in_the_past"),
+))]
+#[post("/pairing-letters/{id}/send")]
+pub async fn send_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    step(&state, &who, &req, *id, LetterAction::Send, None).await
+}
+
+/// Withdraws a sent letter before it is answered (the sending society).
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), responses(
+    (status = 200, body = PairingLetterView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "letter_not_sent, letter_already_answered, letter_withdrawn, letter_expired"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/pairing-letters/{id}/withdraw")]
+pub async fn withdraw_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    step(&state, &who, &req, *id, LetterAction::Withdraw, None).await
+}
+
+/// Accepts a letter (the recipient, with an optional note). Creates the pairing with its
+/// proof number; two acceptances at once create one pairing.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), request_body = AcceptPairingLetterRequest, responses(
+    (status = 200, body = PairingLetterView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "letter_not_sent, letter_already_answered, letter_withdrawn, letter_expired, already_paired"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/pairing-letters/{id}/accept")]
+pub async fn accept_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<AcceptPairingLetterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Problems::validate(&*body).finish()?;
+    let note = body
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    step(&state, &who, &req, *id, LetterAction::Accept, note).await
+}
+
+/// Declines a letter (the recipient, with a reason shown to the sender).
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), request_body = DeclinePairingLetterRequest, responses(
+    (status = 200, body = PairingLetterView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "letter_not_sent, letter_already_answered, letter_withdrawn, letter_expired"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "reason required"),
+))]
+#[post("/pairing-letters/{id}/decline")]
+pub async fn decline_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<DeclinePairingLetterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*body);
+    if body.reason.trim().is_empty() && !p.has("reason") {
+        p.push("reason", "required", "say why the letter is declined");
+    }
+    p.finish()?;
+    let reason = Some(body.reason.trim().to_string());
+    step(&state, &who, &req, *id, LetterAction::Decline, reason).await
+}
+
+/// Letters of the organisations the caller administers: the inbox (letters received, from
+/// sending onwards), the outbox (drafts included), or both; newest first. A platform admin
+/// without `organization_id` sees every sent letter.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(PairingLetterQuery), responses(
+    (status = 200, body = PairingLetterPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/pairing-letters")]
+pub async fn list_pairing_letters(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<PairingLetterQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    let mailbox = q.mailbox.as_deref();
+    if !matches!(mailbox, None | Some("inbox") | Some("outbox")) {
+        p.push("mailbox", "unknown_mailbox", "use inbox or outbox");
+    }
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => {
+            let st = LetterStatus::parse(s);
+            if st.is_none() {
+                p.push(
+                    "status",
+                    "unknown_status",
+                    "use draft, sent, accepted, declined, withdrawn or expired",
+                );
+            }
+            st
+        }
+    };
+    let before = uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let orgs = match q.organization_id {
+        Some(o) if who.administers(o) || who.is_platform_admin => Some(vec![o]),
+        Some(_) => {
+            return Err(ApiError::Forbidden(
+                "letters are listed for an organisation the caller administers".into(),
+            ))
+        }
+        None if who.is_platform_admin => None,
+        None => Some(who.admin_of.clone()),
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let mut f = LetterFilter {
+        status,
+        answer_days: state.settings.letter_answer_days,
+        now: Some(state.clock.now()),
+        before,
+        limit,
+        ..Default::default()
+    };
+    match &orgs {
+        Some(o) => {
+            if mailbox != Some("inbox") {
+                f.senders = Some(o.clone());
+            }
+            if mailbox != Some("outbox") {
+                f.recipients = Some(o.clone());
+            }
+        }
+        None => f.hide_drafts = true,
+    }
+    let letters = state.store.list_pairing_letters(f).await?;
+    let mut ids: Vec<Uuid> = letters
+        .iter()
+        .flat_map(|l| [l.sender_id, l.recipient_id])
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let orgs_found = state.store.organizations_by_ids(&ids).await?;
+    let map = parties(&state, &orgs_found).await?;
+    let letter_ids: Vec<Uuid> = letters.iter().map(|l| l.id).collect();
+    let pairings = state.store.pairings_of_letters(&letter_ids).await?;
+    let next = next_cursor(&letters, limit, |l| l.id.to_string());
+    let mut items = Vec::with_capacity(letters.len());
+    for l in letters {
+        let standing = Standing {
+            sender: who.administers(l.sender_id),
+            recipient: who.administers(l.recipient_id),
+            above_sender: false,
+            above_recipient: false,
+            platform: who.is_platform_admin,
+        };
+        let pid = l.id;
+        items.push(letter_view(&state, l, &standing, &map, pairings.get(&pid))?);
+    }
+    Ok(HttpResponse::Ok().json(PairingLetterPage {
+        items,
+        next_cursor: next,
+    }))
+}
+
+/// A letter with its history (who did what, when). Drafts are seen by the sender only;
+/// sent letters by both parties, the organisations above them and platform admins.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = PairingLetterView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "pairing_letter_not_found"),
+))]
+#[get("/pairing-letters/{id}")]
+pub async fn get_pairing_letter(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let l = load_letter(&state, &who, *id).await?;
+    let version = l.letter.version;
+    Ok(with_etag(
+        HttpResponse::Ok().json(full_view(&state, l).await?),
+        version,
+    ))
+}
+
+/// "2027-03" the Chinese way: 2027年3月.
+fn chinese_month(m: &str) -> String {
+    match m.split_once('-') {
+        Some((y, mo)) => format!("{y}年{}月", mo.trim_start_matches('0')),
+        None => m.to_string(),
+    }
+}
+
+const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+fn numeral(i: usize) -> String {
+    NUMERALS
+        .get(i)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| (i + 1).to_string())
+}
+
+fn letter_layout(v: &PairingLetterView) -> Layout {
+    let mut l = Layout::new(&v.subject);
+    l.space(24.0);
+    l.line(&v.sender.name, 15.0, true, Align::Center);
+    l.space(6.0);
+    l.line(&v.subject, 20.0, true, Align::Center);
+    l.space(10.0);
+    l.rule(1.2, (178, 34, 34));
+    l.space(12.0);
+    l.line(&format!("{}：", v.recipient.name), 13.0, false, Align::Left);
+    l.space(4.0);
+    l.paragraph(&v.purpose, 13.0, 2);
+    l.space(4.0);
+    l.paragraph(
+        &format!(
+            "为此，我会商请贵单位于{}至{}期间共同开展以下科技志愿服务活动：",
+            chinese_date(v.period_from),
+            chinese_date(v.period_to)
+        ),
+        13.0,
+        2,
+    );
+    for (i, a) in v.activities.iter().enumerate() {
+        l.paragraph(
+            &format!(
+                "{}、{}（{}，{}）",
+                numeral(i),
+                a.what,
+                chinese_month(&a.month),
+                a.place
+            ),
+            13.0,
+            2,
+        );
+    }
+    l.paragraph(
+        &format!(
+            "联系人：{}，联系电话：{}。",
+            v.contact_name, v.contact_phone
+        ),
+        13.0,
+        2,
+    );
+    l.paragraph("特此函商，盼复。", 13.0, 2);
+    l.space(24.0);
+    l.line(&v.sender.name, 13.0, false, Align::Right);
+    let date = v
+        .sent_at
+        .map(china_date)
+        .unwrap_or_else(|| china_date(v.created_at));
+    l.line(&chinese_date(date), 13.0, false, Align::Right);
+    l.space(12.0);
+    let red = (178, 34, 34);
+    match v.status.as_str() {
+        "draft" => l.line_colored("（草稿，尚未发出）", 13.0, true, Align::Left, red),
+        "withdrawn" => l.line_colored("本函已撤回", 14.0, true, Align::Left, red),
+        "expired" => l.line_colored("本函逾期未复，已失效", 14.0, true, Align::Left, red),
+        "declined" => {
+            l.line_colored("受函单位已复函婉拒", 14.0, true, Align::Left, red);
+            if let Some(r) = &v.decline_reason {
+                l.paragraph(&format!("理由：{r}"), 12.0, 0);
+            }
+        }
+        _ => {}
+    }
+    if let (Some(p), Some(at)) = (&v.pairing, v.answered_at) {
+        l.space(16.0);
+        l.rule(0.8, (120, 120, 120));
+        l.space(10.0);
+        l.line("结 对 证 明", 20.0, true, Align::Center);
+        l.space(4.0);
+        l.line(
+            &format!("证明编号：{}", p.proof_number),
+            11.0,
+            false,
+            Align::Center,
+        );
+        l.space(10.0);
+        l.paragraph(
+            &format!(
+                "{}已于{}复函同意。{}与{}自{}至{}结成科技志愿服务结对关系，共同在{}开展科技志愿服务活动。",
+                v.recipient.name,
+                chinese_date(china_date(at)),
+                v.sender.name,
+                v.recipient.name,
+                chinese_date(v.period_from),
+                chinese_date(v.period_to),
+                v.recipient.region_name,
+            ),
+            13.0,
+            2,
+        );
+        if let Some(n) = &v.answer_note {
+            l.paragraph(&format!("复函意见：{n}"), 12.0, 2);
+        }
+        l.paragraph("特此证明。", 13.0, 2);
+        l.space(16.0);
+        l.field("结对方（函商单位）：", &v.sender.name, 12.0);
+        l.field("结对方（受函单位）：", &v.recipient.name, 12.0);
+        l.field("结对证明编号：", &p.proof_number, 12.0);
+    }
+    l
+}
+
+/// The letter as a formal Chinese document (title, addressee, body with the proposed
+/// activities, the sender and date) and, once accepted, the pairing proof with its number.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, content_type = "application/pdf", body = Vec<u8>, description = "A4 PDF"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json", description = "pdf_font_missing"),
+))]
+#[get("/pairing-letters/{id}/pdf")]
+pub async fn get_pairing_letter_pdf(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let l = load_letter(&state, &who, *id).await?;
+    let v = full_view(&state, l).await?;
+    let name = match &v.pairing {
+        Some(p) => format!("{}.pdf", p.proof_number),
+        None => format!("pairing-letter-{}.pdf", v.id),
+    };
+    crate::pdf::respond(state.fonts.clone(), letter_layout(&v), &name).await
+}
+
+fn pairing_view(
+    p: pairing::Model,
+    map: &HashMap<Uuid, PartyView>,
+    today: NaiveDate,
+) -> PairingView {
+    PairingView {
+        id: p.id,
+        status: pairing_status(&p, today).to_string(),
+        proof_number: p.proof_number,
+        letter_id: p.letter_id,
+        society: party_of(map, p.society_id),
+        county: party_of(map, p.county_id),
+        period_from: p.period_from,
+        period_to: p.period_to,
+        created_at: p.created_at,
+    }
+}
+
+/// Pairings of an organisation, for its admins and the admins of every organisation above
+/// it; with `include_descendants`, also those of the organisations below. Newest first.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(PairingQuery), responses(
+    (status = 200, body = PairingPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/pairings")]
+pub async fn list_pairings(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<PairingQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    if let Some(s) = q.status.as_deref() {
+        if !matches!(s, "upcoming" | "active" | "ended") {
+            p.push("status", "unknown_status", "use upcoming, active or ended");
+        }
+    }
+    let before = uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let roots = match q.organization_id {
+        Some(id) => {
+            let o = org(&state, id)
+                .await?
+                .ok_or(ApiError::NotFound("organization_not_found"))?;
+            let above = state
+                .store
+                .ancestors(&o)
+                .await?
+                .into_iter()
+                .any(|a| who.administers(a));
+            if !(who.administers(id) || above || who.is_platform_admin) {
+                return Err(ApiError::Forbidden(
+                    "pairings are shown to the organisation's admins and those above it".into(),
+                ));
+            }
+            Some(vec![id])
+        }
+        None if who.is_platform_admin => None,
+        None => Some(who.admin_of.clone()),
+    };
+    let parties_filter = match roots {
+        Some(mut r) if q.include_descendants => {
+            let below = state.store.descendants(&r).await?;
+            r.extend(below);
+            Some(r)
+        }
+        other => other,
+    };
+    let today = china_date(state.clock.now());
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let list = state
+        .store
+        .list_pairings(PairingFilter {
+            parties: parties_filter,
+            status: q.status.clone(),
+            today: Some(today),
+            before,
+            limit,
+        })
+        .await?;
+    let mut ids: Vec<Uuid> = list
+        .iter()
+        .flat_map(|p| [p.society_id, p.county_id])
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let map = parties(&state, &state.store.organizations_by_ids(&ids).await?).await?;
+    let next = next_cursor(&list, limit, |p| p.id.to_string());
+    Ok(HttpResponse::Ok().json(PairingPage {
+        items: list
+            .into_iter()
+            .map(|p| pairing_view(p, &map, today))
+            .collect(),
+        next_cursor: next,
+    }))
+}
+
+/// A pairing, for both parties, the organisations above them and platform admins.
+#[utoipa::path(tag = "pairing", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = PairingView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "pairing_not_found"),
+))]
+#[get("/pairings/{id}")]
+pub async fn get_pairing(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let not_found = || ApiError::NotFound("pairing_not_found");
+    let p = state.store.get_pairing(*id).await?.ok_or_else(not_found)?;
+    let society = org(&state, p.society_id).await?.ok_or_else(not_found)?;
+    let county = org(&state, p.county_id).await?.ok_or_else(not_found)?;
+    if !Standing::of(&state, &who, &society, &county)
+        .await?
+        .sees_pairing()
+    {
+        return Err(not_found());
+    }
+    let map = parties(&state, &[society, county]).await?;
+    let today = china_date(state.clock.now());
+    Ok(HttpResponse::Ok().json(pairing_view(p, &map, today)))
+}
