@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod activities;
+mod applications;
 mod certificates;
 mod errors;
 mod imports;

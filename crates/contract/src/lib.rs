@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod applications;
 pub mod organizations;
 pub mod pairing;
 pub mod problem;

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod application;
 pub mod credit_code;
 pub mod error;
 pub mod hours;
@@ -19,6 +20,7 @@ pub mod volunteer;
 
 pub use account::{LoginName, Password};
 pub use activity::{ActivityCategory, ActivityStatus, KeyDate, RecognitionRule, SignUpStatus};
+pub use application::{ApplicationStatus, Decision, FormVariant};
 pub use credit_code::CreditCode;
 pub use error::FieldError;
 pub use id_number::{Gender, ResidentIdNumber};

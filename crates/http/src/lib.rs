@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod export;
 mod handlers;
 pub mod middleware;
 pub mod openapi;

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "records", description = "Service records, summaries, stars and annual recognition (志愿服务记录)"),
         (name = "certificates", description = "Service certificates and their public verification (志愿服务记录证明)"),
         (name = "pairing", description = "Pairing letters and pairings between societies and counties (结对)"),
+        (name = "applications", description = "Programme calls and funding applications with endorsement, review and decision (项目申报)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

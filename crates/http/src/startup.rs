@@ -11,7 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, imports, ops, organizations, pairing, records, regions, volunteers,
+    accounts, activities, applications, imports, ops, organizations, pairing, records, regions,
+    volunteers,
 };
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
@@ -82,7 +83,26 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(pairing::decline_pairing_letter)
             .service(pairing::get_pairing_letter_pdf)
             .service(pairing::list_pairings)
-            .service(pairing::get_pairing),
+            .service(pairing::get_pairing)
+            .service(applications::create_call)
+            .service(applications::list_calls)
+            .service(applications::get_call)
+            .service(applications::update_call)
+            .service(applications::export_applications)
+            .service(applications::create_application)
+            .service(applications::list_applications)
+            .service(applications::get_application)
+            .service(applications::update_application)
+            .service(applications::upload_application_attachment)
+            .service(applications::get_application_attachment)
+            .service(applications::submit_application)
+            .service(applications::endorse_application)
+            .service(applications::decline_endorsement)
+            .service(applications::assign_reviewers)
+            .service(applications::submit_review)
+            .service(applications::decide_application)
+            .service(applications::submit_project_summary)
+            .service(applications::get_application_history),
     )
     .service(ops::healthz)
     .service(ops::readyz)

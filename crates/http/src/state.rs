@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use zhihui_domain::hours::RoundingRule;
 use zhihui_domain::RecognitionRule;
-use zhihui_persistence::Store;
+use zhihui_persistence::{Blobs, Store};
 
 use crate::clock::Clock;
 use crate::middleware::Metrics;
@@ -44,6 +44,8 @@ pub struct ApiSettings {
     pub recognition: RecognitionRule,
     /// Days a recipient has to answer a pairing letter before it expires (rule 28).
     pub letter_answer_days: i64,
+    /// Where attachments are kept by their content (`<data_dir>/attachments`).
+    pub attachments_dir: PathBuf,
 }
 
 impl ApiSettings {
@@ -70,6 +72,7 @@ impl ApiSettings {
             font_dir: None,
             recognition: RecognitionRule::default(),
             letter_answer_days: zhihui_domain::pairing::DEFAULT_ANSWER_DAYS,
+            attachments_dir: std::env::temp_dir().join("zhihui-attachments"),
         }
     }
 }
@@ -85,6 +88,8 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// Fonts of printed documents, read on first use.
     pub fonts: Arc<PdfFonts>,
+    /// Attachments, kept by their content.
+    pub blobs: Blobs,
 }
 
 impl AppState {
@@ -97,6 +102,7 @@ impl AppState {
             clock,
             metrics: Arc::new(Metrics::default()),
             fonts: Arc::new(PdfFonts::new(settings.font_dir.clone())),
+            blobs: Blobs::new(settings.attachments_dir.clone()),
             dummy_hash: Arc::new(dummy),
         }
     }

@@ -1,6 +1,7 @@
 //! Storage of Zhihui (智惠): entities, migrations, repositories, and encryption of
 //! personal data at rest. All SQL of the product lives in this crate.
 
+pub mod blobs;
 pub mod crypto;
 pub mod entities;
 pub mod migration;
@@ -13,19 +14,25 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+pub use blobs::Blobs;
 pub use crypto::Crypto;
 pub use repo::accounts::{RefreshOutcome, ThrottleState};
 pub use repo::activities::{
     ActivityChanges, ActivityFilter, AttendanceEntry, Cancellation, NewActivity, SignUpRow,
 };
+pub use repo::applications::{
+    ApplicationContent, ApplicationFilter, Apply, CallContent, Change, NewAttachment, ReviewInput,
+    Scope,
+};
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
-pub use repo::pairing::{LetterActor, LetterContent, LetterFilter, LetterStep, PairingFilter};
+pub use repo::pairing::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 pub use repo::records::{
     Confirmed, HoursEntry, NewCertificate, Nominee, RecordContext, RecordFilter, RecordedService,
     Totals,
 };
 pub use repo::volunteers::{MemberRow, NewVolunteer};
+pub use repo::Actor;
 
 /// Errors of the storage layer; unique violations arrive as `Conflict`.
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +141,10 @@ impl Store {
 
     pub(crate) fn is_postgres(&self) -> bool {
         self.db.get_database_backend() == DbBackend::Postgres
+    }
+
+    pub fn encrypt(&self, plain: &str) -> String {
+        self.crypto.encrypt(plain)
     }
 
     pub fn decrypt(&self, stored: &str) -> StoreResult<String> {

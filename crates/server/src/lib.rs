@@ -195,6 +195,7 @@ impl Settings {
                 team_min_hours: self.recognition_team_min_hours,
             },
             letter_answer_days: self.letter_answer_days.max(1),
+            attachments_dir: self.data_dir.join("attachments"),
         }
     }
 }

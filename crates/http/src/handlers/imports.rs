@@ -6,7 +6,6 @@ use std::io::Cursor;
 use actix_multipart::Multipart;
 use actix_web::{get, post, web, HttpResponse};
 use calamine::{Reader, Xlsx};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zhihui_contract::volunteers::{
@@ -20,6 +19,7 @@ use zhihui_persistence::entities::volunteer_import;
 use zhihui_persistence::{ImportMeta, ImportRow, NewVolunteer};
 
 use super::organizations::{load_visible, manages};
+use super::read_upload;
 use super::volunteers::THREE_HEADS;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -204,47 +204,7 @@ pub async fn create_volunteer_import(
             message: "the team is not approved yet".into(),
         });
     }
-    let max = state.settings.max_upload_bytes;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| ApiError::BadRequest {
-            code: "invalid_multipart",
-            detail: e.to_string(),
-        })?;
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .unwrap_or("upload")
-            .chars()
-            .take(255)
-            .collect();
-        let mut bytes = vec![];
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                code: "invalid_multipart",
-                detail: e.to_string(),
-            })?;
-            if bytes.len() + chunk.len() > max {
-                return Err(ApiError::field(
-                    "file",
-                    "file_too_large",
-                    format!("at most {max} bytes"),
-                ));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        file = Some((name, bytes));
-    }
-    let Some((file_name, bytes)) = file else {
-        return Err(ApiError::field(
-            "file",
-            "required",
-            "send the file in a multipart field named file",
-        ));
-    };
+    let (file_name, bytes) = read_upload(&mut payload, state.settings.max_upload_bytes).await?;
     let sha = hex::encode(Sha256::digest(&bytes));
     let (format, table) = read_table(&bytes)?;
     let Some((header, data)) = table.split_first() else {

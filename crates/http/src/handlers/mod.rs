@@ -1,5 +1,6 @@
 pub mod accounts;
 pub mod activities;
+pub mod applications;
 pub mod imports;
 pub mod ops;
 pub mod organizations;
@@ -8,8 +9,10 @@ pub mod records;
 pub mod regions;
 pub mod volunteers;
 
+use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
+use futures_util::StreamExt;
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -92,4 +95,66 @@ pub(crate) fn expected_version(req: &HttpRequest) -> Result<Option<i32>, ApiErro
             code: "invalid_if_match",
             detail: "If-Match takes the ETag of a previous read".into(),
         })
+}
+
+/// Reads the multipart field `file` (its name and bytes), refusing more than `max` bytes.
+pub(crate) async fn read_upload(
+    payload: &mut Multipart,
+    max: usize,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let bad = |e: &dyn std::fmt::Display| ApiError::BadRequest {
+        code: "invalid_multipart",
+        detail: e.to_string(),
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| bad(&e))?;
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .unwrap_or("upload")
+            .chars()
+            .take(255)
+            .collect();
+        let mut bytes = vec![];
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| bad(&e))?;
+            if bytes.len() + chunk.len() > max {
+                return Err(ApiError::field(
+                    "file",
+                    "file_too_large",
+                    format!("at most {max} bytes"),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        file = Some((name, bytes));
+    }
+    file.ok_or_else(|| {
+        ApiError::field(
+            "file",
+            "required",
+            "send the file in a multipart field named file",
+        )
+    })
+}
+
+/// The caller as a history records them (account and display name).
+pub(crate) async fn actor(
+    state: &crate::state::AppState,
+    who: &crate::auth::Authenticated,
+) -> Result<zhihui_persistence::Actor, ApiError> {
+    let name = state
+        .store
+        .get_account(who.account_id)
+        .await?
+        .map(|a| a.display_name)
+        .unwrap_or_default();
+    Ok(zhihui_persistence::Actor {
+        account_id: who.account_id,
+        name,
+    })
 }

@@ -17,9 +17,9 @@ use zhihui_domain::{
     OrganizationStatus,
 };
 use zhihui_persistence::entities::{organization, pairing, pairing_letter};
-use zhihui_persistence::{LetterActor, LetterContent, LetterFilter, LetterStep, PairingFilter};
+use zhihui_persistence::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 
-use super::{expected_version, next_cursor, uuid_cursor, with_etag};
+use super::{actor, expected_version, next_cursor, uuid_cursor, with_etag};
 use crate::auth::Authenticated;
 use crate::clock::china_date;
 use crate::error::ApiError;
@@ -81,7 +81,7 @@ async fn org(state: &AppState, id: Uuid) -> Result<Option<organization::Model>, 
 }
 
 /// Party views of organisations, with region names, fetched once per page.
-async fn parties(
+pub(crate) async fn parties(
     state: &AppState,
     orgs: &[organization::Model],
 ) -> Result<HashMap<Uuid, PartyView>, ApiError> {
@@ -105,7 +105,7 @@ async fn parties(
         .collect())
 }
 
-fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> PartyView {
+pub(crate) fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> PartyView {
     map.get(&id).cloned().unwrap_or(PartyView {
         id,
         name: String::new(),
@@ -263,19 +263,6 @@ async fn full_view(state: &AppState, l: Loaded) -> Result<PairingLetterView, Api
     let mut v = letter_view(state, l.letter, &l.standing, &map, p.as_ref())?;
     v.history = Some(history);
     Ok(v)
-}
-
-async fn actor(state: &AppState, who: &Authenticated) -> Result<LetterActor, ApiError> {
-    let name = state
-        .store
-        .get_account(who.account_id)
-        .await?
-        .map(|a| a.display_name)
-        .unwrap_or_default();
-    Ok(LetterActor {
-        account_id: who.account_id,
-        name,
-    })
 }
 
 /// The content of a letter as it will be stored, checked field by field.

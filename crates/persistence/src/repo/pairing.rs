@@ -14,15 +14,9 @@ use uuid::Uuid;
 use zhihui_domain::pairing::{effective_status, proof_number, transition};
 use zhihui_domain::{LetterAction, LetterStatus};
 
+use super::Actor;
 use crate::entities::{organization, pairing, pairing_letter, pairing_letter_event};
 use crate::{Store, StoreError, StoreResult};
-
-/// Who acts on a letter, as recorded in its history.
-#[derive(Debug, Clone)]
-pub struct LetterActor {
-    pub account_id: Uuid,
-    pub name: String,
-}
 
 /// The editable content of a letter (a whole replacement; the handler merges updates).
 pub struct LetterContent {
@@ -81,7 +75,7 @@ pub struct PairingFilter {
 fn event(
     letter_id: Uuid,
     action: &str,
-    actor: &LetterActor,
+    actor: &Actor,
     note: Option<String>,
     now: DateTime<Utc>,
 ) -> pairing_letter_event::ActiveModel {
@@ -144,7 +138,7 @@ impl Store {
         &self,
         sender_id: Uuid,
         c: LetterContent,
-        actor: &LetterActor,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<pairing_letter::Model> {
         let txn = self.db.begin().await?;
@@ -184,7 +178,7 @@ impl Store {
         id: Uuid,
         expected_version: Option<i32>,
         c: LetterContent,
-        actor: &LetterActor,
+        actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<pairing_letter::Model> {
         let txn = self.db.begin().await?;
@@ -222,7 +216,7 @@ impl Store {
         &self,
         id: Uuid,
         step: LetterStep,
-        actor: &LetterActor,
+        actor: &Actor,
     ) -> StoreResult<(pairing_letter::Model, Option<pairing::Model>)> {
         let txn = self.db.begin().await?;
         let cur = self.lock_letter(&txn, id).await?;

@@ -1,0 +1,343 @@
+//! Programme calls and funding applications (项目申报), rules 32-38: states, the rules a
+//! submission must meet, endorsement quota arithmetic and weighted review scores.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::organization::string_enum;
+use crate::OrganizationCategory;
+
+string_enum! {
+    /// States of an application. A return for revision sends it back to `draft` with the
+    /// reason kept.
+    ApplicationStatus {
+        Draft => "draft",
+        /// Submitted; awaiting endorsement where the call requires it, otherwise in review.
+        Submitted => "submitted",
+        /// Endorsed by the provincial association; in review.
+        Endorsed => "endorsed",
+        EndorsementDeclined => "endorsement_declined",
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+}
+
+string_enum! {
+    /// Which application form a call uses.
+    FormVariant {
+        /// 学会
+        Society => "society",
+        /// 县级志愿服务联合会
+        CountyVolunteerFederation => "county_volunteer_federation",
+        /// 科普服务汇中心
+        HubCentre => "hub_centre",
+    }
+}
+
+string_enum! {
+    /// The platform admin's decision on an application.
+    Decision {
+        Approve => "approve",
+        Reject => "reject",
+        /// Back to draft for revision, with the reason.
+        Return => "return",
+    }
+}
+
+/// Highest score of one review criterion.
+pub const MAX_SCORE: u32 = 100;
+
+/// One rule of rule 34 (and 33, 35) that a submission breaks: the field it concerns, a stable
+/// code and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionProblem {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn problem(
+    field: &'static str,
+    code: &'static str,
+    message: impl Into<String>,
+) -> SubmissionProblem {
+    SubmissionProblem {
+        field,
+        code,
+        message: message.into(),
+    }
+}
+
+/// What the pairing an application relies on turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairingFact {
+    /// No pairing named.
+    None,
+    /// Unknown proof, or a pairing the applicant is not a party to.
+    NotTheApplicants,
+    /// The applicant's pairing, but ended before the call opened.
+    Ended,
+    /// The applicant's pairing, current.
+    Valid,
+}
+
+/// Everything a submission is judged on, gathered by the caller.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub now: DateTime<Utc>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// Set when the application was returned for revision with its own deadline.
+    pub revision_deadline: Option<DateTime<Utc>>,
+    pub eligible: Vec<OrganizationCategory>,
+    pub applicant: OrganizationCategory,
+    pub cap_fen: i64,
+    pub requested_fen: i64,
+    pub budget_fen: Vec<i64>,
+    pub pairing_required: bool,
+    pub pairing: PairingFact,
+    /// Rule 35: for a national society, whether a provincial society of the paired region
+    /// takes part (`None`: none named; `Some(false)`: named but not of that province).
+    pub provincial_partner: Option<bool>,
+}
+
+/// The rules a submission breaks (empty: it may be submitted). Each has its own code.
+pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
+    let mut out = vec![];
+    let deadline = match s.revision_deadline {
+        Some(r) if r > s.closes_at => r,
+        _ => s.closes_at,
+    };
+    if s.now < s.opens_at {
+        out.push(problem(
+            "call_id",
+            "call_not_open",
+            "the call has not opened yet",
+        ));
+    } else if s.now > deadline {
+        out.push(problem(
+            "call_id",
+            "call_closed",
+            "the call closed; applications are no longer taken",
+        ));
+    }
+    if !s.eligible.contains(&s.applicant) {
+        out.push(problem(
+            "applicant_id",
+            "ineligible_category",
+            format!(
+                "{} organisations may not apply to this call",
+                s.applicant.as_str()
+            ),
+        ));
+    }
+    if s.requested_fen <= 0 {
+        out.push(problem(
+            "requested_fen",
+            "amount_required",
+            "the amount requested is above zero",
+        ));
+    } else if s.requested_fen > s.cap_fen {
+        out.push(problem(
+            "requested_fen",
+            "above_cap",
+            format!("the call funds at most {} per application", yuan(s.cap_fen)),
+        ));
+    }
+    let total: i64 = s.budget_fen.iter().sum();
+    if s.budget_fen.is_empty() || total != s.requested_fen {
+        out.push(problem(
+            "budget",
+            "budget_mismatch",
+            format!(
+                "the budget lines add up to {}, the request is {}",
+                yuan(total),
+                yuan(s.requested_fen)
+            ),
+        ));
+    }
+    if s.pairing_required {
+        match s.pairing {
+            PairingFact::None => out.push(problem(
+                "pairing_proof",
+                "pairing_required",
+                "this call requires the proof of an accepted pairing",
+            )),
+            PairingFact::NotTheApplicants => out.push(problem(
+                "pairing_proof",
+                "pairing_not_found",
+                "no accepted pairing of the applicant has this proof number",
+            )),
+            PairingFact::Ended => out.push(problem(
+                "pairing_proof",
+                "pairing_ended",
+                "the pairing ended; a current pairing is required",
+            )),
+            PairingFact::Valid => {}
+        }
+    }
+    if s.applicant == OrganizationCategory::NationalSociety {
+        match s.provincial_partner {
+            None => out.push(problem(
+                "provincial_partner_id",
+                "provincial_partner_required",
+                "a national society brings in the provincial society of the paired region",
+            )),
+            Some(false) => out.push(problem(
+                "provincial_partner_id",
+                "provincial_partner_region",
+                "the provincial society is of the province of the paired county",
+            )),
+            Some(true) => {}
+        }
+    }
+    out
+}
+
+/// Fen as yuan for messages: `200000.00 元`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.abs();
+    format!("{sign}{}.{:02} 元", f / 100, f % 100)
+}
+
+/// The province a region code belongs to: `130102` → `130000`.
+pub fn province_of(region_code: &str) -> String {
+    let head: String = region_code.chars().take(2).collect();
+    format!("{head}0000")
+}
+
+/// Whether one more endorsement fits the per-province quota.
+pub fn quota_allows(endorsed_in_province: i64, quota: i64) -> bool {
+    endorsed_in_province < quota
+}
+
+/// The weighted score of one review: Σ weight × score / Σ weight, on 0-100.
+pub fn weighted_score(weights_and_scores: &[(u32, u32)]) -> f64 {
+    let w: u64 = weights_and_scores.iter().map(|(w, _)| u64::from(*w)).sum();
+    if w == 0 {
+        return 0.0;
+    }
+    let s: u64 = weights_and_scores
+        .iter()
+        .map(|(w, s)| u64::from(*w) * u64::from(*s))
+        .sum();
+    round2(s as f64 / w as f64)
+}
+
+/// The mean of reviews' weighted scores, rounded to two decimals.
+pub fn average(scores: &[f64]) -> Option<f64> {
+    if scores.is_empty() {
+        return None;
+    }
+    Some(round2(scores.iter().sum::<f64>() / scores.len() as f64))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Whether a project summary filed on `filed` is late against the call's due date.
+pub fn summary_late(filed: NaiveDate, due: NaiveDate) -> bool {
+    filed > due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, m, d, 0, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn good() -> Submission {
+        Submission {
+            now: t(6, 10),
+            opens_at: t(6, 1),
+            closes_at: t(6, 30),
+            revision_deadline: None,
+            eligible: vec![OrganizationCategory::ProvincialSociety],
+            applicant: OrganizationCategory::ProvincialSociety,
+            cap_fen: 20_000_000,
+            requested_fen: 15_000_000,
+            budget_fen: vec![10_000_000, 5_000_000],
+            pairing_required: true,
+            pairing: PairingFact::Valid,
+            provincial_partner: None,
+        }
+    }
+
+    fn codes(s: &Submission) -> Vec<&'static str> {
+        check_submission(s).into_iter().map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn a_sound_submission_passes() {
+        assert!(codes(&good()).is_empty());
+    }
+
+    #[test]
+    fn each_rule_has_its_code() {
+        let mut s = good();
+        s.now = t(5, 31);
+        assert_eq!(codes(&s), vec!["call_not_open"]);
+        s.now = t(7, 1);
+        assert_eq!(codes(&s), vec!["call_closed"]);
+        s.revision_deadline = Some(t(7, 5));
+        assert!(codes(&s).is_empty(), "a revision deadline extends the call");
+        let mut s = good();
+        s.applicant = OrganizationCategory::Enterprise;
+        assert_eq!(codes(&s), vec!["ineligible_category"]);
+        let mut s = good();
+        s.requested_fen = 20_000_001;
+        s.budget_fen = vec![20_000_001];
+        assert_eq!(codes(&s), vec!["above_cap"]);
+        let mut s = good();
+        s.budget_fen = vec![10_000_000];
+        assert_eq!(codes(&s), vec!["budget_mismatch"]);
+        for (fact, code) in [
+            (PairingFact::None, "pairing_required"),
+            (PairingFact::NotTheApplicants, "pairing_not_found"),
+            (PairingFact::Ended, "pairing_ended"),
+        ] {
+            let mut s = good();
+            s.pairing = fact;
+            assert_eq!(codes(&s), vec![code]);
+        }
+        let mut s = good();
+        s.pairing_required = false;
+        s.pairing = PairingFact::None;
+        assert!(codes(&s).is_empty());
+        let mut s = good();
+        s.eligible.push(OrganizationCategory::NationalSociety);
+        s.applicant = OrganizationCategory::NationalSociety;
+        assert_eq!(codes(&s), vec!["provincial_partner_required"]);
+        s.provincial_partner = Some(false);
+        assert_eq!(codes(&s), vec!["provincial_partner_region"]);
+        s.provincial_partner = Some(true);
+        assert!(codes(&s).is_empty());
+    }
+
+    #[test]
+    fn scores_weigh_and_average() {
+        assert_eq!(weighted_score(&[(60, 80), (40, 90)]), 84.0);
+        assert_eq!(weighted_score(&[(1, 70), (2, 71)]), 70.67);
+        assert_eq!(weighted_score(&[]), 0.0);
+        assert_eq!(average(&[84.0, 70.67]), Some(77.34));
+        assert_eq!(average(&[]), None);
+    }
+
+    #[test]
+    fn money_regions_quota_and_lateness() {
+        assert_eq!(yuan(20_000_000), "200000.00 元");
+        assert_eq!(yuan(105), "1.05 元");
+        assert_eq!(province_of("130102"), "130000");
+        assert!(quota_allows(0, 1));
+        assert!(!quota_allows(1, 1));
+        let due = NaiveDate::from_ymd_opt(2027, 8, 31).unwrap_or_default();
+        assert!(!summary_late(due, due));
+        assert!(summary_late(due.succ_opt().unwrap_or_default(), due));
+    }
+}

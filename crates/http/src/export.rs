@@ -1,0 +1,130 @@
+//! Tables for download: XLSX (for Excel and WPS) and CSV (UTF-8 with a byte-order mark, so
+//! Excel shows the Chinese headers), from the same headers and rows.
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+
+use crate::error::ApiError;
+
+/// One cell of an exported table.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<Option<f64>> for Cell {
+    fn from(v: Option<f64>) -> Self {
+        v.map(Cell::Number).unwrap_or(Cell::Empty)
+    }
+}
+
+/// The formats a table downloads in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+impl Format {
+    /// `xlsx` (the default) or `csv`; anything else is a field problem on `format`.
+    pub fn parse(s: Option<&str>) -> Result<Self, ApiError> {
+        match s.unwrap_or("xlsx") {
+            "xlsx" => Ok(Format::Xlsx),
+            "csv" => Ok(Format::Csv),
+            _ => Err(ApiError::field(
+                "format",
+                "unknown_format",
+                "use xlsx or csv",
+            )),
+        }
+    }
+}
+
+fn xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+    let e = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("XLSX: {e}"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(e)?;
+    for (i, h) in headers.iter().enumerate() {
+        ws.set_column_width(i as u16, 18).map_err(e)?;
+        ws.write_string_with_format(0, i as u16, *h, &bold)
+            .map_err(e)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            match cell {
+                Cell::Text(t) => {
+                    ws.write_string(r, c as u16, t).map_err(e)?;
+                }
+                Cell::Number(n) => {
+                    ws.write_number(r, c as u16, *n).map_err(e)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}
+
+fn csv(headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let e = |e: csv::Error| ApiError::Internal(format!("CSV: {e}"));
+        w.write_record(headers).map_err(e)?;
+        for row in rows {
+            w.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                Cell::Number(n) => n.to_string(),
+                Cell::Empty => String::new(),
+            }))
+            .map_err(e)?;
+        }
+        w.flush()
+            .map_err(|e| ApiError::Internal(format!("CSV: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// The table as a download named `<stem>.xlsx` or `<stem>.csv`.
+pub fn respond(
+    format: Format,
+    stem: &str,
+    sheet: &str,
+    headers: &[&str],
+    rows: &[Vec<Cell>],
+) -> Result<HttpResponse, ApiError> {
+    let (bytes, kind, ext) = match format {
+        Format::Xlsx => (
+            xlsx(sheet, headers, rows)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        Format::Csv => (csv(headers, rows)?, "text/csv; charset=utf-8", "csv"),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(kind)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}.{ext}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
