@@ -45,6 +45,24 @@ dual_test!(
         .await;
         assert_eq!(s, 404, "{b}");
 
+        // A literal path beside a parameter: `/applications/export` is not an application.
+        let r = app
+            .call(Method::PUT, "/api/v1/applications/export", None, None)
+            .await;
+        assert_eq!(r.status(), 405);
+        assert_eq!(r.headers()["allow"], "GET");
+        let r = app
+            .call(Method::DELETE, "/api/v1/applications/not-an-id", None, None)
+            .await;
+        assert_eq!(r.status(), 405);
+        assert_eq!(r.headers()["allow"], "GET, PUT");
+        let (s, _) = split(
+            app.call(Method::GET, "/api/v1/applications/not-an-id", None, None)
+                .await,
+        )
+        .await;
+        assert_eq!(s, 404);
+
         let (s, b) = app.get("/api/v1/organizations?limit=999", None).await;
         assert_eq!(s, 422, "{b}");
         assert_eq!(fields(&b), vec![("limit".to_string(), "range".to_string())]);

@@ -182,20 +182,28 @@ impl KnownPaths {
         KnownPaths(out)
     }
 
+    /// The methods of the most specific documented patterns matching `path` (a literal
+    /// segment beats a parameter: `/applications/export` is not `/applications/{id}`).
     fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
         let segs: Vec<&str> = path.split('/').collect();
-        let mut allowed: Vec<&'static str> = vec![];
+        let mut best: Option<(usize, Vec<&'static str>)> = None;
         for (pattern, methods) in &self.0 {
-            if pattern.len() == segs.len()
+            let matches = pattern.len() == segs.len()
                 && pattern
                     .iter()
                     .zip(&segs)
-                    .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
-            {
-                allowed.extend(methods);
+                    .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()));
+            if !matches {
+                continue;
+            }
+            let params = pattern.iter().filter(|p| p.starts_with('{')).count();
+            match &mut best {
+                Some((n, m)) if *n == params => m.extend(methods),
+                Some((n, _)) if *n < params => {}
+                _ => best = Some((params, methods.clone())),
             }
         }
-        (!allowed.is_empty()).then_some(allowed)
+        best.map(|(_, m)| m)
     }
 }
 
@@ -204,6 +212,11 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         .app_data::<web::Data<KnownPaths>>()
         .and_then(|k| k.allowed(req.path()));
     match allowed {
+        // The method is served here, but not for this value of a parameter.
+        Some(methods) if methods.contains(&req.method().as_str()) => Err(ApiError::Status(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "no such resource".into(),
+        )),
         Some(methods) => {
             let mut res = actix_web::ResponseError::error_response(&ApiError::Status(
                 actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
