@@ -12,4 +12,5 @@ mod imports;
 mod openapi;
 mod organizations;
 mod pairing;
+mod reports;
 mod volunteers;

@@ -108,6 +108,15 @@ fn every_required_operation_is_documented_with_errors() {
         "get_application_history",
         "export_applications",
         "submit_project_summary",
+        "prepare_monthly_report",
+        "update_monthly_report",
+        "submit_monthly_report",
+        "return_monthly_report",
+        "accept_monthly_report",
+        "list_monthly_reports",
+        "get_report_rollup",
+        "export_report_rollup",
+        "get_annual_summary",
     ] {
         assert!(
             ops.iter().any(|o| o == required),

@@ -9,6 +9,7 @@ pub mod pairing;
 pub mod problem;
 pub mod records;
 pub mod regions;
+pub mod reports;
 pub mod volunteers;
 
 pub use problem::{FieldProblem, Problem};

@@ -16,6 +16,7 @@ pub mod organization;
 pub mod pairing;
 pub mod phone;
 pub mod region;
+pub mod report;
 pub mod volunteer;
 
 pub use account::{LoginName, Password};
@@ -30,4 +31,5 @@ pub use organization::{
 pub use pairing::{LetterAction, LetterStatus};
 pub use phone::MobilePhone;
 pub use region::{RegionCode, RegionLevel};
+pub use report::{ActivityRule, Month, ReportStatus};
 pub use volunteer::{age_rule, AgeRule, MembershipStatus, PersonName, MAX_ACTIVE_MEMBERSHIPS};

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         (name = "certificates", description = "Service certificates and their public verification (志愿服务记录证明)"),
         (name = "pairing", description = "Pairing letters and pairings between societies and counties (结对)"),
         (name = "applications", description = "Programme calls and funding applications with endorsement, review and decision (项目申报)"),
+        (name = "reports", description = "Monthly reports, the live roll-up over the organisation and region trees, annual summaries (月度报告)"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::handlers::{
     accounts, activities, applications, imports, ops, organizations, pairing, records, regions,
-    volunteers,
+    reports, volunteers,
 };
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
@@ -102,7 +102,19 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(applications::submit_review)
             .service(applications::decide_application)
             .service(applications::submit_project_summary)
-            .service(applications::get_application_history),
+            .service(applications::get_application_history)
+            .service(reports::prepare_monthly_report)
+            .service(reports::list_monthly_reports)
+            .service(reports::get_monthly_report)
+            .service(reports::update_monthly_report)
+            .service(reports::upload_report_photo)
+            .service(reports::get_report_photo)
+            .service(reports::submit_monthly_report)
+            .service(reports::return_monthly_report)
+            .service(reports::accept_monthly_report)
+            .service(reports::export_report_rollup)
+            .service(reports::get_report_rollup)
+            .service(reports::get_annual_summary),
     )
     .service(ops::healthz)
     .service(ops::readyz)

@@ -46,6 +46,11 @@ pub struct ApiSettings {
     pub letter_answer_days: i64,
     /// Where attachments are kept by their content (`<data_dir>/attachments`).
     pub attachments_dir: PathBuf,
+    /// Days into the next month a monthly report is still on time (rule 40).
+    pub report_grace_days: u32,
+    /// Regions (code prefixes) whose organisations must hold an activity a quarter rather
+    /// than a month (rule 41); the longest prefix wins.
+    pub activity_rules: Vec<(String, zhihui_domain::ActivityRule)>,
 }
 
 impl ApiSettings {
@@ -73,6 +78,8 @@ impl ApiSettings {
             recognition: RecognitionRule::default(),
             letter_answer_days: zhihui_domain::pairing::DEFAULT_ANSWER_DAYS,
             attachments_dir: std::env::temp_dir().join("zhihui-attachments"),
+            report_grace_days: zhihui_domain::report::DEFAULT_GRACE_DAYS,
+            activity_rules: vec![],
         }
     }
 }

@@ -31,6 +31,10 @@ pub use repo::records::{
     Confirmed, HoursEntry, NewCertificate, Nominee, RecordContext, RecordFilter, RecordedService,
     Totals,
 };
+pub use repo::reports::{
+    Figures, Filed, Period, ReportContent, ReportFilter, ReportStep, RollScope, ScopeFigures,
+    ScopedOrg,
+};
 pub use repo::volunteers::{MemberRow, NewVolunteer};
 pub use repo::Actor;
 

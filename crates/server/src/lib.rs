@@ -58,6 +58,10 @@ pub struct Settings {
     pub recognition_team_min_hours: f64,
     /// Days a recipient has to answer a pairing letter (rule 28).
     pub letter_answer_days: i64,
+    /// Days into the next month a monthly report is on time (rule 40).
+    pub report_grace_days: u32,
+    /// Region-code prefixes with their activity rule, e.g. `4403:quarterly,1101:quarterly`.
+    pub activity_rules: String,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -96,6 +100,8 @@ impl Default for Settings {
             recognition_team_min_hours_per_member: 5.0,
             recognition_team_min_hours: 100.0,
             letter_answer_days: 30,
+            report_grace_days: 5,
+            activity_rules: String::new(),
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -196,6 +202,18 @@ impl Settings {
             },
             letter_answer_days: self.letter_answer_days.max(1),
             attachments_dir: self.data_dir.join("attachments"),
+            report_grace_days: self.report_grace_days.min(28),
+            activity_rules: self
+                .activity_rules
+                .split(',')
+                .filter_map(|item| {
+                    let (prefix, rule) = item.trim().split_once(':')?;
+                    Some((
+                        prefix.trim().to_string(),
+                        zhihui_domain::ActivityRule::parse(rule.trim())?,
+                    ))
+                })
+                .collect(),
         }
     }
 }

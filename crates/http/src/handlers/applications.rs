@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
-use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,12 +26,14 @@ use zhihui_domain::{
 };
 use zhihui_persistence::entities::{application, call, organization};
 use zhihui_persistence::{
-    ApplicationContent, ApplicationFilter, Apply, CallContent, Change, NewAttachment, ReviewInput,
-    Scope,
+    ApplicationContent, ApplicationFilter, Apply, CallContent, Change, ReviewInput, Scope,
 };
 
 use super::pairing::{parties, party_of};
-use super::{actor, expected_version, next_cursor, read_upload, uuid_cursor, with_etag};
+use super::{
+    actor, expected_version, keep_upload, next_cursor, read_upload, serve_kept, uuid_cursor,
+    with_etag,
+};
 use crate::auth::Authenticated;
 use crate::clock::china_date;
 use crate::error::ApiError;
@@ -857,7 +858,7 @@ pub async fn update_application(
 }
 
 /// What a file's first bytes say it is: PDF, JPEG or PNG, whatever its name.
-fn sniff(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"%PDF-") {
         Some("application/pdf")
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -895,28 +896,19 @@ pub async fn upload_application_attachment(
         ));
     }
     let (name, bytes) = read_upload(&mut payload, state.settings.max_upload_bytes).await?;
-    let Some(kind) = sniff(&bytes) else {
-        return Err(ApiError::field(
-            "file",
-            "unsupported_file_type",
-            "attach a PDF, JPEG or PNG file",
-        ));
-    };
-    let sha = state
-        .blobs
-        .put(&bytes)
-        .await
-        .map_err(|e| ApiError::Internal(format!("storing the attachment: {e}")))?;
+    let file = keep_upload(
+        &state,
+        name,
+        &bytes,
+        &["application/pdf", "image/jpeg", "image/png"],
+        "attach a PDF, JPEG or PNG file",
+    )
+    .await?;
     let a = state
         .store
         .add_attachment(
             l.app.id,
-            NewAttachment {
-                sha256: sha,
-                size: bytes.len() as i64,
-                media_type: kind.to_string(),
-                file_name: name,
-            },
+            file,
             &actor(&state, &who).await?,
             state.clock.now(),
         )
@@ -953,32 +945,7 @@ pub async fn get_application_attachment(
         .await?
         .filter(|a| a.application_id == l.app.id)
         .ok_or(ApiError::NotFound("attachment_not_found"))?;
-    let bytes = state
-        .blobs
-        .get(&a.sha256)
-        .await
-        .map_err(|e| ApiError::Internal(format!("reading the attachment: {e}")))?
-        .ok_or_else(|| ApiError::Internal("attachment file missing".into()))?;
-    let ascii: String = a
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok()
-        .content_type(a.media_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{ascii}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+    serve_kept(&state, &a.sha256, a.media_type, Some(&a.file_name)).await
 }
 
 /// Submits a draft. Every rule of the call is checked and every broken one named with its

@@ -7,6 +7,7 @@ pub mod organizations;
 pub mod pairing;
 pub mod records;
 pub mod regions;
+pub mod reports;
 pub mod volunteers;
 
 use actix_multipart::Multipart;
@@ -157,4 +158,66 @@ pub(crate) async fn actor(
         account_id: who.account_id,
         name,
     })
+}
+
+/// Keeps an uploaded file by its content if its first bytes say it is one of `kinds`
+/// (`application/pdf`, `image/jpeg`, `image/png`), whatever its name says.
+pub(crate) async fn keep_upload(
+    state: &crate::state::AppState,
+    name: String,
+    bytes: &[u8],
+    kinds: &[&str],
+    refusal: &str,
+) -> Result<zhihui_persistence::NewAttachment, ApiError> {
+    let kind = applications::sniff(bytes)
+        .filter(|k| kinds.contains(k))
+        .ok_or_else(|| ApiError::field("file", "unsupported_file_type", refusal.to_string()))?;
+    let sha = state
+        .blobs
+        .put(bytes)
+        .await
+        .map_err(|e| ApiError::Internal(format!("storing the file: {e}")))?;
+    Ok(zhihui_persistence::NewAttachment {
+        sha256: sha,
+        size: bytes.len() as i64,
+        media_type: kind.to_string(),
+        file_name: name,
+    })
+}
+
+/// Answers a kept file: inline (photos) or as a download under an ASCII-safe name, never
+/// cached by shared caches and never sniffed as another type.
+pub(crate) async fn serve_kept(
+    state: &crate::state::AppState,
+    sha256: &str,
+    media_type: String,
+    download_name: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = state
+        .blobs
+        .get(sha256)
+        .await
+        .map_err(|e| ApiError::Internal(format!("reading a kept file: {e}")))?
+        .ok_or_else(|| ApiError::Internal("a kept file is missing".into()))?;
+    let mut res = HttpResponse::Ok();
+    res.content_type(media_type)
+        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        .insert_header(("X-Content-Type-Options", "nosniff"));
+    if let Some(name) = download_name {
+        let ascii: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        res.insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\""),
+        ));
+    }
+    Ok(res.body(bytes))
 }

@@ -6,6 +6,7 @@ pub mod organizations;
 pub mod pairing;
 pub mod records;
 pub mod regions;
+pub mod reports;
 pub mod volunteers;
 
 /// Who acts, as a history (letters, applications, reports) records them: the account and

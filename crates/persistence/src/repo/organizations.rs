@@ -7,7 +7,7 @@ use sea_orm::{
 use uuid::Uuid;
 use zhihui_domain::{admin_seat_cap, OrganizationStatus};
 
-use crate::entities::{account, organization, organization_admin};
+use crate::entities::{account, organization, organization_admin, organization_closure};
 use crate::{Store, StoreError, StoreResult};
 
 /// Who is looking: decides which non-approved organisations are visible.
@@ -127,6 +127,30 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        // The closure: itself, then each of the parent's ancestors one level further.
+        let mut rows = vec![organization_closure::ActiveModel {
+            ancestor_id: Set(id),
+            descendant_id: Set(id),
+            depth: Set(0),
+        }];
+        if let Some(parent) = new.parent_id {
+            let above = organization_closure::Entity::find()
+                .filter(organization_closure::Column::DescendantId.eq(parent))
+                .all(&txn)
+                .await?;
+            rows.extend(
+                above
+                    .into_iter()
+                    .map(|a| organization_closure::ActiveModel {
+                        ancestor_id: Set(a.ancestor_id),
+                        descendant_id: Set(id),
+                        depth: Set(a.depth + 1),
+                    }),
+            );
+        }
+        organization_closure::Entity::insert_many(rows)
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Ok(model)
     }

@@ -1,0 +1,1183 @@
+//! Monthly reports (月度报告), the live roll-up over the organisation and region trees, and
+//! annual summaries, rules 39-43.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_multipart::Multipart;
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+use zhihui_contract::reports::{
+    AnnualMonthView, AnnualSummaryQuery, AnnualSummaryView, FiguresView, MonthlyReportPage,
+    MonthlyReportView, NotReportedView, PhotoUpload, PhotoView, PrepareReportRequest,
+    ReportCompliance, ReportQuery, ReturnReportRequest, RollupExportQuery, RollupQuery, RollupRow,
+    RollupView, UpdateReportRequest,
+};
+use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
+use zhihui_domain::report::{
+    child_region, is_late, is_overdue, last_on_time_day, region_prefix, required_activities,
+    rule_for, MAX_MONTHS,
+};
+use zhihui_domain::{
+    ActivityRule, Month, OrganizationCategory, OrganizationLevel, OrganizationStatus, ReportStatus,
+};
+use zhihui_persistence::entities::{monthly_report, organization};
+use zhihui_persistence::{
+    Figures, Filed, Period, ReportContent, ReportFilter, ReportStep, RollScope, ScopedOrg,
+};
+
+use super::pairing::{parties, party_of};
+use super::{
+    actor, expected_version, keep_upload, next_cursor, read_upload, serve_kept, uuid_cursor,
+    with_etag,
+};
+use crate::auth::Authenticated;
+use crate::clock::china_date;
+use crate::error::ApiError;
+use crate::export::{self, Cell};
+use crate::state::AppState;
+use crate::validation::Problems;
+
+/// Midnight in China of a date, as UTC.
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
+}
+
+fn period(from: Month, to: Month) -> Period {
+    Period {
+        first_day: from.first_day(),
+        last_day: to.last_day(),
+        from: day_start(from.first_day()),
+        until: day_start(to.next().first_day()),
+    }
+}
+
+fn figures_view(f: &Figures) -> FiguresView {
+    FiguresView {
+        activities_held: f.activities_held,
+        volunteer_attendances: f.attendances,
+        service_hours: f.hours_tenths as f64 / 10.0,
+        new_volunteers: f.new_volunteers,
+        pairing_activities: f.pairing_activities,
+    }
+}
+
+fn parse_month(p: &mut Problems, field: &str, raw: &str) -> Option<Month> {
+    p.parse(field, Month::parse(raw))
+}
+
+async fn load_org(state: &AppState, id: Uuid) -> Result<organization::Model, ApiError> {
+    state
+        .store
+        .get_organization(id)
+        .await?
+        .ok_or(ApiError::NotFound("organization_not_found"))
+}
+
+/// The caller administers the organisation or one above it (or is a platform admin).
+async fn oversees(state: &AppState, who: &Authenticated, org: Uuid) -> Result<bool, ApiError> {
+    if who.is_platform_admin || who.administers(org) {
+        return Ok(true);
+    }
+    for a in &who.admin_of {
+        if state.store.is_ancestor_or_self(*a, org).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The parent's admins (a platform admin for a top-level organisation, or always) decide.
+fn decides(who: &Authenticated, org: &organization::Model) -> bool {
+    who.is_platform_admin || org.parent_id.is_some_and(|p| who.administers(p))
+}
+
+fn rule_of(state: &AppState, region: &str) -> ActivityRule {
+    rule_for(region, &state.settings.activity_rules)
+}
+
+fn minimum_size(level: &str, members: i64) -> Option<bool> {
+    OrganizationLevel::parse(level)
+        .and_then(|l| l.minimum_members())
+        .map(|m| members.max(0) as u64 >= m)
+}
+
+struct Loaded {
+    report: monthly_report::Model,
+    org: organization::Model,
+}
+
+async fn load(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded, ApiError> {
+    let not_found = || ApiError::NotFound("report_not_found");
+    let report = state.store.get_report(id).await?.ok_or_else(not_found)?;
+    if !oversees(state, who, report.organization_id).await? {
+        return Err(not_found());
+    }
+    let org = load_org(state, report.organization_id).await?;
+    Ok(Loaded { report, org })
+}
+
+async fn view(
+    state: &AppState,
+    who: &Authenticated,
+    l: Loaded,
+) -> Result<MonthlyReportView, ApiError> {
+    let Loaded { report: r, org } = l;
+    let month = Month::parse(&r.month).map_err(|_| ApiError::Internal("stored month".into()))?;
+    let grace = state.settings.report_grace_days;
+    let today = china_date(state.clock.now());
+    let rule = rule_of(state, &org.region_code);
+    let rule_met = match rule {
+        ActivityRule::Monthly => r.activities_held > 0,
+        ActivityRule::Quarterly => {
+            r.activities_held > 0
+                || state
+                    .store
+                    .organization_figures(org.id, period(month.quarter_start(), month))
+                    .await?
+                    .activities_held
+                    > 0
+        }
+    };
+    let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+    let open = matches!(status, ReportStatus::Draft | ReportStatus::Returned);
+    let mut allowed = vec![];
+    if who.administers(org.id) && open {
+        allowed.extend(["update", "submit"]);
+    }
+    if decides(who, &org) && status == ReportStatus::Submitted {
+        allowed.extend(["return", "accept"]);
+    }
+    let photos = state
+        .store
+        .report_photos(r.id)
+        .await?
+        .into_iter()
+        .map(|p| PhotoView {
+            id: p.id,
+            file_name: p.file_name,
+            media_type: p.media_type,
+            size: p.size,
+            uploaded_at: p.uploaded_at,
+        })
+        .collect();
+    let map = parties(state, std::slice::from_ref(&org)).await?;
+    Ok(MonthlyReportView {
+        id: r.id,
+        organization: party_of(&map, org.id),
+        month: r.month.clone(),
+        figures: figures_view(&Figures {
+            activities_held: i64::from(r.activities_held),
+            attendances: i64::from(r.attendances),
+            hours_tenths: r.hours_tenths,
+            new_volunteers: i64::from(r.new_volunteers),
+            pairing_activities: i64::from(r.pairing_activities),
+        }),
+        people_served: r.people_served,
+        narrative: r.narrative,
+        highlights: r.highlights,
+        problems: r.problems,
+        next_plan: r.next_plan,
+        photos,
+        status: r.status,
+        on_time_until: last_on_time_day(month, grace),
+        submitted_at: r.submitted_at,
+        late: r.late,
+        overdue: open && is_overdue(month, today, grace),
+        return_reason: r.return_reason,
+        returned_at: r.returned_at,
+        accepted_at: r.accepted_at,
+        compliance: ReportCompliance {
+            activity_rule: rule.as_str().to_string(),
+            activity_rule_met: rule_met,
+            meets_minimum_size: minimum_size(&org.level, org.approved_members),
+        },
+        allowed_actions: allowed.into_iter().map(str::to_string).collect(),
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        version: r.version,
+    })
+}
+
+async fn respond(
+    state: &AppState,
+    who: &Authenticated,
+    id: Uuid,
+    created: bool,
+) -> Result<HttpResponse, ApiError> {
+    let l = load(state, who, id).await?;
+    let v = l.report.version;
+    let body = view(state, who, l).await?;
+    let res = if created {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    };
+    Ok(with_etag(res, v))
+}
+
+/// The draft report of an organisation for a month, with the figures the platform holds
+/// filled in (activities held, attendances, confirmed hours, new volunteers, pairing
+/// activities). Calling it again refreshes the figures of an open report; a filed report
+/// is returned as it is. The organisation's own admins.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path, description = "organisation")), request_body = PrepareReportRequest, responses(
+    (status = 200, body = MonthlyReportView, headers(("ETag" = String)), description = "an existing report"),
+    (status = 201, body = MonthlyReportView, headers(("ETag" = String)), description = "a new draft"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_approved"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "invalid_month, month_in_future"),
+))]
+#[post("/organizations/{id}/monthly-reports")]
+pub async fn prepare_monthly_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<PrepareReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_org(&state, *id).await?;
+    if !who.administers(org.id) {
+        return Err(if oversees(&state, &who, org.id).await? {
+            ApiError::Forbidden("an organisation's own admins write its reports".into())
+        } else {
+            ApiError::NotFound("organization_not_found")
+        });
+    }
+    if org.status != OrganizationStatus::Approved.as_str() {
+        return Err(ApiError::Conflict {
+            code: "organization_not_approved",
+            message: "an organisation reports once it is approved".into(),
+        });
+    }
+    let mut p = Problems::default();
+    let month = parse_month(&mut p, "month", &body.month);
+    let now = state.clock.now();
+    if let Some(m) = month {
+        if m > Month::of(china_date(now)) {
+            p.push(
+                "month",
+                "month_in_future",
+                "a month is reported once it has begun",
+            );
+        }
+    }
+    p.finish()?;
+    let month = month.ok_or_else(|| ApiError::Internal("month".into()))?;
+    let figures = state
+        .store
+        .organization_figures(org.id, period(month, month))
+        .await?;
+    let (r, created) = state
+        .store
+        .prepare_report(
+            org.id,
+            &month.to_string(),
+            figures,
+            &actor(&state, &who).await?,
+            now,
+        )
+        .await?;
+    respond(&state, &who, r.id, created).await
+}
+
+/// A report, for the organisation's admins and those above it.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = MonthlyReportView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "report_not_found"),
+))]
+#[get("/monthly-reports/{id}")]
+pub async fn get_monthly_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    respond(&state, &who, *id, false).await
+}
+
+/// Adds people served, narrative, highlights, problems and next month's plan to a draft or
+/// returned report (its own admins). `If-Match` guards against overwriting (412).
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), request_body = UpdateReportRequest, responses(
+    (status = 200, body = MonthlyReportView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "report_status"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[put("/monthly-reports/{id}")]
+pub async fn update_monthly_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    Problems::validate(&*body).finish()?;
+    let l = load(&state, &who, *id).await?;
+    if !who.administers(l.org.id) {
+        return Err(ApiError::Forbidden(
+            "an organisation's own admins write its reports".into(),
+        ));
+    }
+    let r = &l.report;
+    let text = |v: &Option<String>, cur: &str| {
+        v.as_deref()
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| cur.to_string())
+    };
+    let content = ReportContent {
+        people_served: body.people_served.or(r.people_served),
+        narrative: text(&body.narrative, &r.narrative),
+        highlights: text(&body.highlights, &r.highlights),
+        problems: text(&body.problems, &r.problems),
+        next_plan: text(&body.next_plan, &r.next_plan),
+    };
+    state
+        .store
+        .change_report(
+            r.id,
+            &[ReportStatus::Draft, ReportStatus::Returned],
+            expected_version(&req)?,
+            ReportStep::Content(content),
+            &actor(&state, &who).await?,
+            state.clock.now(),
+        )
+        .await?;
+    respond(&state, &who, r.id, false).await
+}
+
+/// Adds a photo (JPEG or PNG, told by the content) to an open report.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"), responses(
+    (status = 201, body = PhotoView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "report_status"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "unsupported_file_type, file_too_large"),
+))]
+#[post("/monthly-reports/{id}/photos")]
+pub async fn upload_report_photo(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    mut payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let l = load(&state, &who, *id).await?;
+    if !who.administers(l.org.id) {
+        return Err(ApiError::Forbidden(
+            "an organisation's own admins write its reports".into(),
+        ));
+    }
+    if !matches!(l.report.status.as_str(), "draft" | "returned") {
+        return Err(ApiError::Conflict {
+            code: "report_status",
+            message: format!(
+                "the report is {}; photos go with open reports",
+                l.report.status
+            ),
+        });
+    }
+    let (name, bytes) = read_upload(&mut payload, state.settings.max_upload_bytes).await?;
+    let file = keep_upload(
+        &state,
+        name,
+        &bytes,
+        &["image/jpeg", "image/png"],
+        "a photo is a JPEG or PNG file",
+    )
+    .await?;
+    let p = state
+        .store
+        .add_report_photo(
+            l.report.id,
+            file,
+            &actor(&state, &who).await?,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(PhotoView {
+        id: p.id,
+        file_name: p.file_name,
+        media_type: p.media_type,
+        size: p.size,
+        uploaded_at: p.uploaded_at,
+    }))
+}
+
+/// A report's photo, for those who see the report.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path), ("photo_id" = Uuid, Path)), responses(
+    (status = 200, description = "The photo", content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/monthly-reports/{id}/photos/{photo_id}")]
+pub async fn get_report_photo(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, photo_id) = path.into_inner();
+    let l = load(&state, &who, id).await?;
+    let p = state
+        .store
+        .get_report_photo(photo_id)
+        .await?
+        .filter(|p| p.report_id == l.report.id)
+        .ok_or(ApiError::NotFound("photo_not_found"))?;
+    serve_kept(&state, &p.sha256, p.media_type, None).await
+}
+
+/// Submits a draft or returned report with the figures as they stand now; after the month's
+/// end plus the grace period (default the 5th of the next month, China time) it is marked late.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), responses(
+    (status = 200, body = MonthlyReportView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "report_status"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/monthly-reports/{id}/submit")]
+pub async fn submit_monthly_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let l = load(&state, &who, *id).await?;
+    if !who.administers(l.org.id) {
+        return Err(ApiError::Forbidden(
+            "an organisation's own admins submit its reports".into(),
+        ));
+    }
+    let month =
+        Month::parse(&l.report.month).map_err(|_| ApiError::Internal("stored month".into()))?;
+    let now = state.clock.now();
+    let figures = state
+        .store
+        .organization_figures(l.org.id, period(month, month))
+        .await?;
+    let late = is_late(month, china_date(now), state.settings.report_grace_days);
+    state
+        .store
+        .change_report(
+            l.report.id,
+            &[ReportStatus::Draft, ReportStatus::Returned],
+            expected_version(&req)?,
+            ReportStep::Submit { figures, late },
+            &actor(&state, &who).await?,
+            now,
+        )
+        .await?;
+    respond(&state, &who, l.report.id, false).await
+}
+
+/// Returns a submitted report to its organisation with a reason (the parent's admins).
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ReturnReportRequest, responses(
+    (status = 200, body = MonthlyReportView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "report_status"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/monthly-reports/{id}/return")]
+pub async fn return_monthly_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<ReturnReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*body);
+    if body.reason.trim().is_empty() && !p.has("reason") {
+        p.push("reason", "required", "say why the report goes back");
+    }
+    p.finish()?;
+    decide(
+        &state,
+        &who,
+        *id,
+        ReportStep::Return {
+            reason: body.reason.trim().to_string(),
+        },
+    )
+    .await
+}
+
+/// Accepts a submitted report (the parent's admins).
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = MonthlyReportView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "report_status"),
+))]
+#[post("/monthly-reports/{id}/accept")]
+pub async fn accept_monthly_report(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    decide(&state, &who, *id, ReportStep::Accept).await
+}
+
+async fn decide(
+    state: &AppState,
+    who: &Authenticated,
+    id: Uuid,
+    step: ReportStep,
+) -> Result<HttpResponse, ApiError> {
+    let l = load(state, who, id).await?;
+    if !decides(who, &l.org) {
+        return Err(ApiError::Forbidden(
+            "the parent organisation's admins return or accept a report".into(),
+        ));
+    }
+    state
+        .store
+        .change_report(
+            l.report.id,
+            &[ReportStatus::Submitted],
+            None,
+            step,
+            &actor(state, who).await?,
+            state.clock.now(),
+        )
+        .await?;
+    respond(state, who, l.report.id, false).await
+}
+
+/// Reports by organisation (with its subtree), months, status and region, newest month
+/// first; what the caller oversees (everything for platform admins).
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(ReportQuery), responses(
+    (status = 200, body = MonthlyReportPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/monthly-reports")]
+pub async fn list_monthly_reports(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    let from = q
+        .month_from
+        .as_deref()
+        .and_then(|m| parse_month(&mut p, "month_from", m));
+    let to = q
+        .month_to
+        .as_deref()
+        .and_then(|m| parse_month(&mut p, "month_to", m));
+    if let Some(s) = q.status.as_deref() {
+        if ReportStatus::parse(s).is_none() {
+            p.push(
+                "status",
+                "unknown_status",
+                "use draft, submitted, returned or accepted",
+            );
+        }
+    }
+    if let Some(r) = q.region_code.as_deref() {
+        if r.len() != 6 || !r.bytes().all(|b| b.is_ascii_digit()) {
+            p.push(
+                "region_code",
+                "invalid_region",
+                "a region code has six digits",
+            );
+        }
+    }
+    let before = uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let roots = match q.organization_id {
+        Some(o) => {
+            if !oversees(&state, &who, o).await? {
+                return Err(ApiError::Forbidden(
+                    "reports are shown to the organisation's admins and those above it".into(),
+                ));
+            }
+            Some(vec![o])
+        }
+        None if who.is_platform_admin => None,
+        None => Some(who.admin_of.clone()),
+    };
+    let organizations = match roots {
+        Some(r) if q.include_descendants || q.organization_id.is_none() => {
+            Some(state.store.subtree_ids(&r).await?)
+        }
+        other => other,
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let list = state
+        .store
+        .list_reports(ReportFilter {
+            organizations,
+            month_from: from.map(|m| m.to_string()),
+            month_to: to.map(|m| m.to_string()),
+            status: q.status.clone(),
+            region_prefix: q
+                .region_code
+                .as_deref()
+                .map(|r| region_prefix(r).to_string()),
+            before,
+            limit,
+        })
+        .await?;
+    let next = next_cursor(&list, limit, |r| r.id.to_string());
+    let mut ids: Vec<Uuid> = list.iter().map(|r| r.organization_id).collect();
+    ids.sort();
+    ids.dedup();
+    let orgs: HashMap<Uuid, organization::Model> = state
+        .store
+        .organizations_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut items = Vec::with_capacity(list.len());
+    for r in list {
+        let Some(org) = orgs.get(&r.organization_id).cloned() else {
+            continue;
+        };
+        items.push(view(&state, &who, Loaded { report: r, org }).await?);
+    }
+    Ok(HttpResponse::Ok().json(MonthlyReportPage {
+        items,
+        next_cursor: next,
+    }))
+}
+
+/// A roll-up's scope, checked against the caller.
+struct Scope {
+    roll: RollScope,
+    kind: &'static str,
+    key: String,
+    name: String,
+    /// The root organisation in `organization` scope.
+    root: Option<Uuid>,
+    /// The region prefix in `region` and `nation` scope.
+    prefix: String,
+}
+
+async fn resolve_scope(
+    state: &AppState,
+    who: &Authenticated,
+    p: &mut Problems,
+    organization_id: Option<Uuid>,
+    region_code: Option<&str>,
+) -> Result<Option<Scope>, ApiError> {
+    match (organization_id, region_code) {
+        (Some(_), Some(_)) => {
+            p.push(
+                "region_code",
+                "one_scope",
+                "give an organisation or a region, not both",
+            );
+            Ok(None)
+        }
+        (Some(id), None) => {
+            let org = load_org(state, id).await?;
+            if !oversees(state, who, id).await? {
+                return Err(ApiError::Forbidden(
+                    "a roll-up is shown to the organisation's admins and those above it".into(),
+                ));
+            }
+            Ok(Some(Scope {
+                roll: RollScope::Subtree(id),
+                kind: "organization",
+                key: id.to_string(),
+                name: org.name,
+                root: Some(id),
+                prefix: String::new(),
+            }))
+        }
+        (None, Some(code)) => {
+            let Some(region) = state.store.get_region(code).await? else {
+                p.push("region_code", "unknown_region", "not a known region code");
+                return Ok(None);
+            };
+            let prefix = region_prefix(code).to_string();
+            let associations = state
+                .store
+                .organizations_by_ids(&who.admin_of)
+                .await?
+                .into_iter()
+                .filter(|o| {
+                    matches!(
+                        OrganizationCategory::parse(&o.category),
+                        Some(
+                            OrganizationCategory::ProvincialAssociation
+                                | OrganizationCategory::CityAssociation
+                                | OrganizationCategory::CountyAssociation
+                        )
+                    ) && o.status == OrganizationStatus::Approved.as_str()
+                })
+                .any(|o| prefix.starts_with(region_prefix(&o.region_code)));
+            if !(who.is_platform_admin || associations) {
+                return Err(ApiError::Forbidden(
+                    "a region's roll-up is shown to its associations for science and technology and platform admins".into(),
+                ));
+            }
+            Ok(Some(Scope {
+                roll: RollScope::Region(prefix.clone()),
+                kind: "region",
+                key: code.to_string(),
+                name: region.name,
+                root: None,
+                prefix,
+            }))
+        }
+        (None, None) => {
+            if !who.is_platform_admin {
+                return Err(ApiError::Forbidden(
+                    "the national roll-up is shown to platform admins".into(),
+                ));
+            }
+            Ok(Some(Scope {
+                roll: RollScope::Region(String::new()),
+                kind: "nation",
+                key: "000000".into(),
+                name: "全国".into(),
+                root: None,
+                prefix: String::new(),
+            }))
+        }
+    }
+}
+
+/// Sums of one row while folding.
+#[derive(Default)]
+struct Acc {
+    organizations: i64,
+    figures: Figures,
+    people_served: i64,
+    reports_due: i64,
+    reports_filed: i64,
+    reports_late: i64,
+    reports_missing: i64,
+    short_of_activities: i64,
+    below_minimum: i64,
+}
+
+impl Acc {
+    fn add(&mut self, o: &ScopedOrg, f: Option<&Figures>, filed: Option<&Filed>, c: &FoldCtx) {
+        self.organizations += 1;
+        let f = f.copied().unwrap_or_default();
+        self.figures.activities_held += f.activities_held;
+        self.figures.attendances += f.attendances;
+        self.figures.hours_tenths += f.hours_tenths;
+        self.figures.new_volunteers += f.new_volunteers;
+        let filed = filed.copied().unwrap_or_default();
+        self.people_served += filed.people_served;
+        self.figures.pairing_activities += filed.pairing_activities;
+        self.reports_filed += filed.reports;
+        self.reports_late += filed.late;
+        let due = c.due_months as i64;
+        self.reports_due += due;
+        self.reports_missing += (due - filed.due_reports).max(0);
+        let rule = rule_for(&o.region_code, c.rules);
+        if (f.activities_held as u64) < u64::from(required_activities(c.months, rule)) {
+            self.short_of_activities += 1;
+        }
+        if minimum_size(&o.level, o.approved_members) == Some(false) {
+            self.below_minimum += 1;
+        }
+    }
+
+    fn row(self, kind: &str, key: String, name: String) -> RollupRow {
+        RollupRow {
+            kind: kind.to_string(),
+            key,
+            name,
+            organizations: self.organizations,
+            figures: figures_view(&self.figures),
+            people_served: self.people_served,
+            reports_due: self.reports_due,
+            reports_filed: self.reports_filed,
+            reports_late: self.reports_late,
+            reports_missing: self.reports_missing,
+            organizations_short_of_activities: self.short_of_activities,
+            organizations_below_minimum_size: self.below_minimum,
+            compliant: self.reports_missing == 0 && self.short_of_activities == 0,
+        }
+    }
+}
+
+struct FoldCtx<'a> {
+    months: u32,
+    due_months: usize,
+    rules: &'a [(String, ActivityRule)],
+}
+
+/// Months and their period from a query, with field problems.
+fn months_of(p: &mut Problems, from: &str, to: Option<&str>) -> Option<(Month, Month)> {
+    let from = parse_month(p, "month_from", from)?;
+    let to = match to {
+        Some(t) => parse_month(p, "month_to", t)?,
+        None => from,
+    };
+    if to < from {
+        p.push(
+            "month_to",
+            "range_backwards",
+            "month_to comes after month_from",
+        );
+        return None;
+    }
+    if from.through(to).len() > MAX_MONTHS as usize {
+        p.push(
+            "month_to",
+            "range_too_long",
+            "a roll-up covers at most 24 months",
+        );
+        return None;
+    }
+    Some((from, to))
+}
+
+async fn rollup(
+    state: &AppState,
+    who: &Authenticated,
+    organization_id: Option<Uuid>,
+    region_code: Option<&str>,
+    month_from: &str,
+    month_to: Option<&str>,
+) -> Result<RollupView, ApiError> {
+    let mut p = Problems::default();
+    let range = months_of(&mut p, month_from, month_to);
+    let scope = resolve_scope(state, who, &mut p, organization_id, region_code).await?;
+    p.finish()?;
+    let (Some((from, to)), Some(scope)) = (range, scope) else {
+        return Err(ApiError::Internal("roll-up scope".into()));
+    };
+    let now = state.clock.now();
+    let today = china_date(now);
+    let grace = state.settings.report_grace_days;
+    let months: Vec<Month> = from.through(to);
+    let month_keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
+    let due: Vec<String> = months
+        .iter()
+        .filter(|m| is_overdue(**m, today, grace))
+        .map(|m| m.to_string())
+        .collect();
+    let data = state
+        .store
+        .scope_figures(&scope.roll, period(from, to), &month_keys, &due)
+        .await?;
+    let ctx = FoldCtx {
+        months: months.len() as u32,
+        due_months: due.len(),
+        rules: &state.settings.activity_rules,
+    };
+    // Which row each organisation counts in.
+    let parent: HashMap<Uuid, Option<Uuid>> =
+        data.orgs.iter().map(|o| (o.id, o.parent_id)).collect();
+    let bucket_of = |o: &ScopedOrg| -> Option<String> {
+        match scope.root {
+            Some(root) => {
+                if o.id == root {
+                    return Some(format!("self:{root}"));
+                }
+                let mut cur = o.id;
+                for _ in 0..32 {
+                    match parent.get(&cur).copied().flatten() {
+                        Some(p) if p == root => return Some(cur.to_string()),
+                        Some(p) => cur = p,
+                        None => return None,
+                    }
+                }
+                None
+            }
+            None if scope.prefix.len() == 6 => Some(o.id.to_string()),
+            None => child_region(&scope.prefix, &o.region_code),
+        }
+    };
+    let mut totals = Acc::default();
+    let mut rows: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut missing_orgs: Vec<&ScopedOrg> = vec![];
+    for o in &data.orgs {
+        let f = data.figures.get(&o.id);
+        let filed = data.filed.get(&o.id);
+        totals.add(o, f, filed, &ctx);
+        if let Some(b) = bucket_of(o) {
+            rows.entry(b).or_default().add(o, f, filed, &ctx);
+        }
+        if filed.map(|x| x.due_reports).unwrap_or(0) < due.len() as i64 {
+            missing_orgs.push(o);
+        }
+    }
+    // Names of the rows and of the organisations not reporting.
+    let org_keys: Vec<Uuid> = rows
+        .keys()
+        .filter_map(|k| Uuid::parse_str(k.trim_start_matches("self:")).ok())
+        .collect();
+    let region_keys: Vec<String> = rows
+        .keys()
+        .filter(|k| Uuid::parse_str(k.trim_start_matches("self:")).is_err())
+        .cloned()
+        .collect();
+    let org_names: HashMap<Uuid, String> = state
+        .store
+        .organizations_by_ids(&org_keys)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let region_names = state.store.region_names(&region_keys).await?;
+    let out_rows: Vec<RollupRow> = rows
+        .into_iter()
+        .map(|(k, acc)| {
+            if let Some(id) = k.strip_prefix("self:") {
+                let name = Uuid::parse_str(id)
+                    .ok()
+                    .and_then(|u| org_names.get(&u).cloned())
+                    .unwrap_or_default();
+                acc.row("self", id.to_string(), format!("{name}（本级）"))
+            } else if let Ok(u) = Uuid::parse_str(&k) {
+                let name = org_names.get(&u).cloned().unwrap_or_default();
+                acc.row("organization", k, name)
+            } else {
+                let name = region_names.get(&k).cloned().unwrap_or_default();
+                acc.row("region", k, name)
+            }
+        })
+        .collect();
+    let mut out_rows = out_rows;
+    out_rows.sort_by(|a, b| {
+        (a.kind != "self")
+            .cmp(&(b.kind != "self"))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    missing_orgs.sort_by(|a, b| a.region_code.cmp(&b.region_code));
+    let not_reported_total = missing_orgs.len() as i64;
+    let listed: Vec<Uuid> = missing_orgs.iter().take(200).map(|o| o.id).collect();
+    let filed_months = state.store.filed_months(&listed, &due).await?;
+    let names: HashMap<Uuid, String> = state
+        .store
+        .organizations_by_ids(&listed)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let not_reported = missing_orgs
+        .iter()
+        .take(200)
+        .map(|o| NotReportedView {
+            organization_id: o.id,
+            name: names.get(&o.id).cloned().unwrap_or_default(),
+            region_code: o.region_code.clone(),
+            missing_months: due
+                .iter()
+                .filter(|m| !filed_months.get(&o.id).is_some_and(|f| f.contains(*m)))
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    Ok(RollupView {
+        scope: scope.kind.to_string(),
+        key: scope.key.clone(),
+        name: scope.name.clone(),
+        month_from: from.to_string(),
+        month_to: to.to_string(),
+        totals: totals.row(scope.kind, scope.key, scope.name),
+        rows: out_rows,
+        not_reported,
+        not_reported_total,
+        computed_at: now,
+    })
+}
+
+/// The live roll-up of an organisation's subtree (a row for itself and one per child), a
+/// region (a province by city, a city by county, a county by organisation) or the nation
+/// (by province), for a month or a range: totals, compliance per row, and who has not
+/// reported. Computed from the records on each call.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupQuery), responses(
+    (status = 200, body = RollupView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/report-rollup")]
+pub async fn get_report_rollup(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<RollupQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let v = rollup(
+        &state,
+        &who,
+        q.organization_id,
+        q.region_code.as_deref(),
+        &q.month_from,
+        q.month_to.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// The roll-up as XLSX or CSV with Chinese headers: one line per row, then the totals.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupExportQuery), responses(
+    (status = 200, description = "The table", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv")
+    )),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/report-rollup/export")]
+pub async fn export_report_rollup(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<RollupExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let format = export::Format::parse(q.format.as_deref())?;
+    let v = rollup(
+        &state,
+        &who,
+        q.organization_id,
+        q.region_code.as_deref(),
+        &q.month_from,
+        q.month_to.as_deref(),
+    )
+    .await?;
+    let line = |r: &RollupRow, name: String| -> Vec<Cell> {
+        vec![
+            name.into(),
+            Cell::Number(r.organizations as f64),
+            Cell::Number(r.figures.activities_held as f64),
+            Cell::Number(r.figures.volunteer_attendances as f64),
+            Cell::Number(r.figures.service_hours),
+            Cell::Number(r.figures.new_volunteers as f64),
+            Cell::Number(r.people_served as f64),
+            Cell::Number(r.figures.pairing_activities as f64),
+            Cell::Number(r.reports_due as f64),
+            Cell::Number(r.reports_filed as f64),
+            Cell::Number(r.reports_late as f64),
+            Cell::Number(r.reports_missing as f64),
+            Cell::Number(r.organizations_short_of_activities as f64),
+            Cell::Number(r.organizations_below_minimum_size as f64),
+            if r.compliant { "是" } else { "否" }.into(),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = v.rows.iter().map(|r| line(r, r.name.clone())).collect();
+    rows.push(line(&v.totals, "合计".into()));
+    let stem = format!("rollup-{}-{}-{}", v.key, v.month_from, v.month_to);
+    export::respond(
+        format,
+        &stem,
+        "汇总",
+        &[
+            "单位或地区",
+            "组织数",
+            "开展活动数",
+            "志愿者参与人次",
+            "服务时长（小时）",
+            "新增志愿者",
+            "服务群众人数",
+            "结对活动数",
+            "应报月报数",
+            "已报月报数",
+            "逾期月报数",
+            "缺报月报数",
+            "活动不达标组织数",
+            "人数不达标组织数",
+            "是否达标",
+        ],
+        &rows,
+    )
+}
+
+/// An organisation's year in figures, month by month and in total, with its registered
+/// volunteers at the year's end (rule 43). Its admins and those above it.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("id" = Uuid, Path), AnnualSummaryQuery), responses(
+    (status = 200, body = AnnualSummaryView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/organizations/{id}/annual-summary")]
+pub async fn get_annual_summary(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    q: web::Query<AnnualSummaryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Problems::validate(&*q).finish()?;
+    let org = load_org(&state, *id).await?;
+    if !oversees(&state, &who, org.id).await? {
+        return Err(ApiError::Forbidden(
+            "the annual summary is shown to the organisation's admins and those above it".into(),
+        ));
+    }
+    let first = Month::parse(&format!("{:04}-01", q.year))
+        .map_err(|e| ApiError::field("year", e.code, e.message))?;
+    let last = Month::parse(&format!("{:04}-12", q.year))
+        .map_err(|e| ApiError::field("year", e.code, e.message))?;
+    let reports: HashMap<String, monthly_report::Model> = state
+        .store
+        .list_reports(ReportFilter {
+            organizations: Some(vec![org.id]),
+            month_from: Some(first.to_string()),
+            month_to: Some(last.to_string()),
+            limit: 12,
+            ..Default::default()
+        })
+        .await?
+        .into_iter()
+        .map(|r| (r.month.clone(), r))
+        .collect();
+    let mut months = vec![];
+    let mut totals = Figures::default();
+    let (mut people, mut filed, mut late) = (0i64, 0i64, 0i64);
+    for m in first.through(last) {
+        let f = state
+            .store
+            .organization_figures(org.id, period(m, m))
+            .await?;
+        totals.activities_held += f.activities_held;
+        totals.attendances += f.attendances;
+        totals.hours_tenths += f.hours_tenths;
+        totals.new_volunteers += f.new_volunteers;
+        totals.pairing_activities += f.pairing_activities;
+        let r = reports.get(&m.to_string());
+        let is_filed = r.is_some_and(|r| matches!(r.status.as_str(), "submitted" | "accepted"));
+        if is_filed {
+            filed += 1;
+            people += r.and_then(|r| r.people_served).map(i64::from).unwrap_or(0);
+            if r.and_then(|r| r.late) == Some(true) {
+                late += 1;
+            }
+        }
+        months.push(AnnualMonthView {
+            month: m.to_string(),
+            figures: figures_view(&f),
+            people_served: r.and_then(|r| r.people_served),
+            report_status: r
+                .map(|r| r.status.clone())
+                .unwrap_or_else(|| "missing".into()),
+            report_late: r.and_then(|r| r.late),
+        });
+    }
+    let year_end = day_start(last.next().first_day());
+    let registered = state.store.members_joined_by(org.id, year_end).await?;
+    let map = parties(&state, std::slice::from_ref(&org)).await?;
+    Ok(HttpResponse::Ok().json(AnnualSummaryView {
+        organization: party_of(&map, org.id),
+        year: q.year,
+        months,
+        totals: figures_view(&totals),
+        people_served: people,
+        registered_volunteers_at_year_end: registered,
+        reports_filed: filed,
+        reports_late: late,
+    }))
+}

@@ -1,0 +1,670 @@
+//! Monthly reports and the roll-up: figures prefilled from what was recorded, the report's
+//! states and deadline, permissions along the tree, roll-up totals against direct counts,
+//! the export and the annual summary.
+
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use chrono::{TimeZone, Utc};
+use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+use uuid::Uuid;
+use zhihui_persistence::entities::{activity, service_record};
+
+use crate::activities::{at, member, volunteer};
+use crate::dual_test;
+use crate::helpers::*;
+use crate::pairing::{letter_body, sent_letter, tree, Tree};
+
+/// A published activity of `org` on a June day in `region`, the volunteers signed up, and
+/// their hours confirmed after it ends. Leaves the clock just after the end.
+async fn served(
+    app: &TestApp,
+    admin: &User,
+    org: &str,
+    region: &str,
+    day: u32,
+    volunteers: &[(&User, &str, f64)],
+) -> String {
+    app.clock.set(at(day, 0, 0) - chrono::Duration::days(1));
+    let mut body = crate::activities::activity_body(org, day, 30);
+    body["region_code"] = json!(region);
+    let id = crate::activities::published(app, admin, body).await;
+    for (v, _, _) in volunteers {
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/sign-ups"),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+    }
+    app.clock.set(at(day, 6, 0));
+    if volunteers.is_empty() {
+        return id;
+    }
+    let entries: Vec<Value> = volunteers
+        .iter()
+        .map(|(_, vid, h)| json!({"volunteer_id": vid, "hours": h}))
+        .collect();
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/activities/{id}/service-hours"),
+            Some(&admin.token),
+            json!({"entries": entries}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    id
+}
+
+async fn put(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> (u16, Value) {
+    let mut r = app
+        .client
+        .request(Method::PUT, app.url(path))
+        .bearer_auth(token)
+        .json(&body);
+    if let Some(m) = if_match {
+        r = r.header("If-Match", m);
+    }
+    split(r.send().await.unwrap()).await
+}
+
+fn june(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, day, hour, 0, 0).unwrap()
+}
+
+fn july(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 7, day, hour, 0, 0).unwrap()
+}
+
+/// Two members of the county and a record history: two activities of the county, a draft
+/// that does not count, and the paired society's activity in the county.
+async fn county_june(app: &TestApp, t: &Tree) {
+    let (v1, id1) = volunteer(app, 1, "张三").await;
+    let (v2, id2) = volunteer(app, 2, "李四").await;
+    member(app, &t.county_admin, &t.county, &v1).await;
+    member(app, &t.county_admin, &t.county, &v2).await;
+    let mut letter = letter_body(&t.society, &t.county);
+    letter["period_from"] = json!("2026-06-01");
+    let lid = sent_letter(app, t, letter).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/pairing-letters/{lid}/accept"),
+            Some(&t.county_admin.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    served(
+        app,
+        &t.county_admin,
+        &t.county,
+        "130102",
+        10,
+        &[(&v1, &id1, 3.5), (&v2, &id2, 2.0)],
+    )
+    .await;
+    served(
+        app,
+        &t.county_admin,
+        &t.county,
+        "130102",
+        12,
+        &[(&v1, &id1, 1.5)],
+    )
+    .await;
+    served(app, &t.society_admin, &t.society, "130102", 14, &[]).await;
+    let mut draft = crate::activities::activity_body(&t.county, 16, 5);
+    draft["region_code"] = json!("130102");
+    let (s, _) = app
+        .post("/api/v1/activities", Some(&t.county_admin.token), draft)
+        .await;
+    assert_eq!(s, 201);
+}
+
+dual_test!(
+    monthly_report_prefilled_submitted_returned_accepted,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        county_june(&app, &t).await;
+        app.clock.set(june(20, 2));
+        let prepare = format!("/api/v1/organizations/{}/monthly-reports", t.county);
+
+        // Only the organisation's own admins write it; parents get 403, others 404.
+        let (s, _) = app
+            .post(
+                &prepare,
+                Some(&t.city_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (s, _) = app
+            .post(
+                &prepare,
+                Some(&t.outsider.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(s, 404);
+        let (s, b) = app
+            .post(
+                &prepare,
+                Some(&t.county_admin.token),
+                json!({"month": "2026-07"}),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month".into(), "month_in_future".into())])
+        );
+        let (s, b) = app
+            .post(
+                &prepare,
+                Some(&t.county_admin.token),
+                json!({"month": "2026-6"}),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month".into(), "invalid_month".into())])
+        );
+
+        // The figures are what was recorded.
+        let (s, r) = app
+            .post(
+                &prepare,
+                Some(&t.county_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        assert_eq!(
+            r["figures"],
+            json!({"activities_held": 2, "volunteer_attendances": 3, "service_hours": 7.0,
+                   "new_volunteers": 2, "pairing_activities": 1})
+        );
+        assert_eq!(r["status"], "draft");
+        assert_eq!(r["on_time_until"], "2026-07-05");
+        assert_eq!(r["compliance"]["activity_rule_met"], true);
+        assert_eq!(
+            r["compliance"]["meets_minimum_size"], false,
+            "2 of 30 members"
+        );
+        assert_eq!(r["allowed_actions"], json!(["update", "submit"]));
+        let id = r["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/monthly-reports/{id}");
+        let (s, again) = app
+            .post(
+                &prepare,
+                Some(&t.county_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!((s, again["id"].as_str()), (200, Some(id.as_str())));
+
+        // The society's report counts its activity in the paired county too.
+        let (_, soc) = app
+            .post(
+                &format!("/api/v1/organizations/{}/monthly-reports", t.society),
+                Some(&t.society_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(soc["figures"]["activities_held"], 1);
+        assert_eq!(soc["figures"]["pairing_activities"], 1);
+
+        // What the organisation adds; a stale version changes nothing.
+        let (s, _) = put(
+            &app,
+            &path,
+            &t.county_admin.token,
+            Some("\"9\""),
+            json!({"people_served": 1}),
+        )
+        .await;
+        assert_eq!(s, 412);
+        let (s, b) = put(
+            &app,
+            &path,
+            &t.county_admin.token,
+            Some(&format!("\"{}\"", again["version"])),
+            json!({"people_served": 120, "narrative": "开展设施蔬菜技术培训两场", "next_plan": "七月开展科普进校园"}),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["people_served"], 120);
+        let (s, _) = put(
+            &app,
+            &path,
+            &t.city_admin.token,
+            None,
+            json!({"people_served": 1}),
+        )
+        .await;
+        assert_eq!(s, 403);
+
+        // Who sees it: the organisation and everything above it.
+        for who in [&t.city_admin, &t.province_admin, &t.platform] {
+            let (s, _) = app.get(&path, Some(&who.token)).await;
+            assert_eq!(s, 200);
+        }
+        for who in [&t.outsider, &t.society_admin] {
+            let (s, _) = app.get(&path, Some(&who.token)).await;
+            assert_eq!(s, 404);
+        }
+
+        // Submitted on the last day of grace: on time. Returned, resubmitted a day later:
+        // late. Accepted by the parent only.
+        app.clock.set(july(5, 10));
+        let (s, b) = app
+            .post(
+                &format!("{path}/submit"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["late"].as_bool()), (200, Some(false)), "{b}");
+        let (s, b) = app
+            .post(
+                &format!("{path}/submit"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("report_status")));
+        let (s, b) = put(
+            &app,
+            &path,
+            &t.county_admin.token,
+            None,
+            json!({"people_served": 5}),
+        )
+        .await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("report_status")));
+        for who in [&t.county_admin, &t.province_admin] {
+            let (s, _) = app
+                .post(&format!("{path}/accept"), Some(&who.token), json!({}))
+                .await;
+            assert_eq!(s, 403);
+        }
+        let (s, _) = app
+            .post(
+                &format!("{path}/return"),
+                Some(&t.city_admin.token),
+                json!({"reason": " "}),
+            )
+            .await;
+        assert_eq!(s, 422);
+        let (s, b) = app
+            .post(
+                &format!("{path}/return"),
+                Some(&t.city_admin.token),
+                json!({"reason": "请补充活动照片"}),
+            )
+            .await;
+        assert_eq!((s, b["status"].as_str()), (200, Some("returned")));
+        assert_eq!(b["return_reason"], "请补充活动照片");
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"\xFF\xD8\xFFphoto".to_vec()).file_name("现场.jpg"),
+        );
+        let r = app
+            .client
+            .post(app.url(&format!("{path}/photos")))
+            .bearer_auth(&t.county_admin.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        app.clock.set(july(6, 1));
+        let (s, b) = app
+            .post(
+                &format!("{path}/submit"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["late"].as_bool()), (200, Some(true)), "{b}");
+        assert_eq!(b["photos"].as_array().unwrap().len(), 1);
+        let (s, b) = app
+            .post(
+                &format!("{path}/accept"),
+                Some(&t.city_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["status"].as_str()), (200, Some("accepted")));
+
+        // Lists along the tree.
+        let (_, l) = app
+            .get(
+                &format!("/api/v1/monthly-reports?organization_id={}", t.county),
+                Some(&t.city_admin.token),
+            )
+            .await;
+        assert_eq!(l["items"].as_array().unwrap().len(), 1);
+        let (_, l) = app
+            .get(
+                &format!(
+                    "/api/v1/monthly-reports?organization_id={}&include_descendants=true&status=accepted",
+                    t.province
+                ),
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(l["items"][0]["id"], id.as_str());
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/monthly-reports?organization_id={}", t.county),
+                Some(&t.outsider.token),
+            )
+            .await;
+        assert_eq!(s, 403);
+
+        // The year in figures.
+        let (s, y) = app
+            .get(
+                &format!(
+                    "/api/v1/organizations/{}/annual-summary?year=2026",
+                    t.county
+                ),
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{y}");
+        assert_eq!(y["months"][5]["figures"]["service_hours"], 7.0);
+        assert_eq!(y["months"][5]["report_status"], "accepted");
+        assert_eq!(y["months"][4]["report_status"], "missing");
+        assert_eq!(y["totals"]["volunteer_attendances"], 3);
+        assert_eq!(y["people_served"], 120);
+        assert_eq!(y["registered_volunteers_at_year_end"], 2);
+        assert_eq!(
+            (y["reports_filed"].as_i64(), y["reports_late"].as_i64()),
+            (Some(1), Some(1))
+        );
+    }
+);
+
+/// Direct counts of what an organisation set recorded in June.
+async fn direct(app: &TestApp, orgs: &[&str]) -> (u64, u64, f64) {
+    let ids: Vec<Uuid> = orgs.iter().map(|o| o.parse().unwrap()).collect();
+    let db = app.store.connection();
+    let activities = activity::Entity::find()
+        .filter(activity::Column::OrganizationId.is_in(ids.clone()))
+        .filter(activity::Column::Status.eq("published"))
+        .count(db)
+        .await
+        .unwrap();
+    let records = service_record::Entity::find()
+        .filter(service_record::Column::OrganizationId.is_in(ids))
+        .all(db)
+        .await
+        .unwrap();
+    let hours = records.iter().map(|r| r.hours_tenths as f64).sum::<f64>() / 10.0;
+    (activities, records.len() as u64, hours)
+}
+
+fn figures(row: &Value) -> (u64, u64, f64) {
+    (
+        row["figures"]["activities_held"].as_u64().unwrap(),
+        row["figures"]["volunteer_attendances"].as_u64().unwrap(),
+        row["figures"]["service_hours"].as_f64().unwrap(),
+    )
+}
+
+fn row<'a>(v: &'a Value, key: &str) -> &'a Value {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == key)
+        .unwrap_or_else(|| panic!("no row {key} in {v}"))
+}
+
+dual_test!(
+    rollup_over_the_tree_matches_direct_counts,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        county_june(&app, &t).await;
+        // A second county under the city, and the city's own activity.
+        app.clock.set(june(1, 3));
+        let qx_admin = app.user("admin@qxkx.cn").await;
+        let qx = app
+            .organization(
+                &qx_admin,
+                "桥西区科学技术协会",
+                "county_association",
+                "county",
+                Some(&t.city),
+                "130104",
+            )
+            .await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/organizations/{qx}/approve"),
+                Some(&t.city_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (v3, id3) = volunteer(&app, 3, "王五").await;
+        member(&app, &qx_admin, &qx, &v3).await;
+        member(&app, &t.city_admin, &t.city, &v3).await;
+        served(&app, &qx_admin, &qx, "130104", 18, &[(&v3, &id3, 4.0)]).await;
+        served(
+            &app,
+            &t.city_admin,
+            &t.city,
+            "130100",
+            19,
+            &[(&v3, &id3, 2.5)],
+        )
+        .await;
+
+        // The county files June; the others do not.
+        app.clock.set(june(25, 2));
+        let (_, r) = app
+            .post(
+                &format!("/api/v1/organizations/{}/monthly-reports", t.county),
+                Some(&t.county_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        let rid = r["id"].as_str().unwrap();
+        put(
+            &app,
+            &format!("/api/v1/monthly-reports/{rid}"),
+            &t.county_admin.token,
+            None,
+            json!({"people_served": 80}),
+        )
+        .await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/monthly-reports/{rid}/submit"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        app.clock.set(july(10, 2));
+
+        // The province's subtree: itself, and the city with everything under it.
+        let (s, p) = app
+            .get(
+                &format!(
+                    "/api/v1/report-rollup?organization_id={}&month_from=2026-06",
+                    t.province
+                ),
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!(
+            figures(&p["totals"]),
+            direct(&app, &[&t.province, &t.city, &t.county, &qx]).await
+        );
+        assert_eq!(
+            figures(row(&p, &t.city)),
+            direct(&app, &[&t.city, &t.county, &qx]).await
+        );
+        assert_eq!(figures(row(&p, &t.province)), (0, 0, 0.0));
+        assert_eq!(row(&p, &t.province)["kind"], "self");
+        assert_eq!(p["totals"]["organizations"], 4);
+        assert_eq!(p["totals"]["people_served"], 80);
+        assert_eq!(p["totals"]["reports_due"], 4);
+        assert_eq!(p["totals"]["reports_filed"], 1);
+        assert_eq!(p["totals"]["reports_missing"], 3);
+        assert_eq!(
+            p["totals"]["organizations_short_of_activities"], 1,
+            "the province held none"
+        );
+        assert_eq!(p["totals"]["compliant"], false);
+        assert_eq!(p["not_reported_total"], 3);
+        let missing: Vec<&str> = p["not_reported"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            missing.contains(&"桥西区科学技术协会") && !missing.contains(&"长安区科学技术协会")
+        );
+        assert_eq!(p["not_reported"][0]["missing_months"], json!(["2026-06"]));
+
+        // The city's subtree: a row per county, each against its own direct count.
+        let (_, c) = app
+            .get(
+                &format!(
+                    "/api/v1/report-rollup?organization_id={}&month_from=2026-06&month_to=2026-06",
+                    t.city
+                ),
+                Some(&t.city_admin.token),
+            )
+            .await;
+        assert_eq!(
+            figures(row(&c, &t.county)),
+            direct(&app, &[&t.county]).await
+        );
+        assert_eq!(figures(row(&c, &qx)), direct(&app, &[&qx]).await);
+        assert_eq!(figures(row(&c, &t.city)), direct(&app, &[&t.city]).await);
+        assert_eq!(row(&c, &t.county)["compliant"], true);
+        assert_eq!(row(&c, &qx)["reports_missing"], 1);
+
+        // The region tree: the province by city, the city by county, the nation by province.
+        let (s, r) = app
+            .get(
+                "/api/v1/report-rollup?region_code=130000&month_from=2026-06",
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(row(&r, "130100")["name"], "石家庄市");
+        assert_eq!(
+            figures(row(&r, "130100")),
+            direct(&app, &[&t.city, &t.county, &qx]).await
+        );
+        assert_eq!(
+            figures(row(&r, "130000")),
+            direct(&app, &[&t.province, &t.society]).await
+        );
+        let (_, r) = app
+            .get(
+                "/api/v1/report-rollup?region_code=130100&month_from=2026-06",
+                Some(&t.city_admin.token),
+            )
+            .await;
+        assert_eq!(figures(row(&r, "130104")), direct(&app, &[&qx]).await);
+        let (_, n) = app
+            .get(
+                "/api/v1/report-rollup?month_from=2026-06",
+                Some(&t.platform.token),
+            )
+            .await;
+        assert_eq!(n["scope"], "nation");
+        assert_eq!(
+            figures(&n["totals"]),
+            direct(
+                &app,
+                &[
+                    &t.province,
+                    &t.society,
+                    &t.city,
+                    &t.county,
+                    &qx,
+                    &t.outsider_org
+                ]
+            )
+            .await
+        );
+        assert_eq!(row(&n, "110000")["organizations"], 1);
+
+        // Who may look.
+        for (who, q) in [
+            (&t.outsider, format!("organization_id={}", t.province)),
+            (&t.county_admin, "region_code=130000".to_string()),
+            (&t.province_admin, String::new()),
+            (&t.city_admin, "region_code=110000".to_string()),
+        ] {
+            let (s, _) = app
+                .get(
+                    &format!("/api/v1/report-rollup?{q}&month_from=2026-06"),
+                    Some(&who.token),
+                )
+                .await;
+            assert_eq!(s, 403, "{q}");
+        }
+        let (s, b) = app
+            .get(
+                "/api/v1/report-rollup?month_from=2026-08&month_to=2026-06",
+                Some(&t.platform.token),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month_to".into(), "range_backwards".into())])
+        );
+
+        // The export ends with the totals.
+        let r = app
+            .call(
+                Method::GET,
+                &format!(
+                    "/api/v1/report-rollup/export?organization_id={}&month_from=2026-06",
+                    t.province
+                ),
+                Some(&t.province_admin.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let mut wb = Xlsx::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+        let range = wb.worksheet_range("汇总").unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(rows[0][4], "服务时长（小时）");
+        let last = rows.last().unwrap();
+        assert_eq!(last[0], "合计");
+        let (acts, att, hours) = figures(&p["totals"]);
+        assert_eq!(last[2], acts.to_string());
+        assert_eq!(last[3], att.to_string());
+        assert_eq!(last[4], hours.to_string());
+        assert_eq!(last[11], "3");
+        assert_eq!(rows.len(), 1 + p["rows"].as_array().unwrap().len() + 1);
+    }
+);
