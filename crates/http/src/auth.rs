@@ -92,7 +92,7 @@ pub fn issue_access_token(
     .map_err(|e| ApiError::Internal(format!("jwt: {e}")))
 }
 
-fn read_access_token(
+pub(crate) fn read_access_token(
     settings: &ApiSettings,
     token: &str,
     now: DateTime<Utc>,

@@ -90,13 +90,49 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
         if secured {
             put("401", "No valid access token");
         }
+        put(
+            "429",
+            "Too many requests (rate_limited); wait the seconds in Retry-After",
+        );
         put("500", "Unexpected error; quote the x-request-id header");
         put("503", "The database is unreachable; retry later");
+    }
+
+    /// Every POST takes `Idempotency-Key` (see `crate::idempotency`).
+    fn idempotent(op: &mut Operation) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        let params = op.parameters.get_or_insert_with(Vec::new);
+        params.push(
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "A unique key (e.g. a UUID) for this write: a retry with the same key and body gets the first answer again (header `Idempotent-Replayed: true`) without acting twice; the same key with another body is a 422 `idempotency_key_reused`; while the first is in progress, 409 `idempotency_key_in_use`. Kept 24 hours.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255))
+                        .pattern(Some("^[!-~]+$")),
+                ))
+                .build(),
+        );
+        let r = &mut op.responses.responses;
+        r.entry("409".to_string())
+            .or_insert_with(|| problem("Conflict (idempotency_key_in_use, or a state conflict)"));
+        r.entry("422".to_string())
+            .or_insert_with(|| problem("Invalid request (idempotency_key_reused, or a field)"));
     }
 
     for (path, item) in doc.paths.paths.iter_mut() {
         if !path.starts_with("/api/v1") {
             continue;
+        }
+        if let Some(op) = item.post.as_mut() {
+            idempotent(op);
         }
         for op in [
             &mut item.get,

@@ -274,6 +274,8 @@ pub fn build_server(
         let mut app = app
             .app_data(known)
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+            .wrap(from_fn(crate::idempotency::idempotency))
+            .wrap(from_fn(crate::ratelimit::rate_limit))
             .wrap(from_fn(observe))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
         if let Some(dir) = frontend.filter(|d| d.join("index.html").is_file()) {

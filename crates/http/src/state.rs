@@ -51,6 +51,10 @@ pub struct ApiSettings {
     /// Regions (code prefixes) whose organisations must hold an activity a quarter rather
     /// than a month (rule 41); the longest prefix wins.
     pub activity_rules: Vec<(String, zhihui_domain::ActivityRule)>,
+    /// Requests a minute per account (or per address for anonymous callers).
+    pub rate_limit_per_minute: u32,
+    /// Sign-in, registration and refresh attempts a minute per address.
+    pub auth_rate_limit_per_minute: u32,
 }
 
 impl ApiSettings {
@@ -80,6 +84,8 @@ impl ApiSettings {
             attachments_dir: std::env::temp_dir().join("zhihui-attachments"),
             report_grace_days: zhihui_domain::report::DEFAULT_GRACE_DAYS,
             activity_rules: vec![],
+            rate_limit_per_minute: 100_000,
+            auth_rate_limit_per_minute: 100_000,
         }
     }
 }
@@ -97,6 +103,8 @@ pub struct AppState {
     pub fonts: Arc<PdfFonts>,
     /// Attachments, kept by their content.
     pub blobs: Blobs,
+    /// Request counters for the rate limits.
+    pub limiter: Arc<crate::ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -110,6 +118,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             fonts: Arc::new(PdfFonts::new(settings.font_dir.clone())),
             blobs: Blobs::new(settings.attachments_dir.clone()),
+            limiter: Arc::new(crate::ratelimit::RateLimiter::default()),
             dummy_hash: Arc::new(dummy),
         }
     }

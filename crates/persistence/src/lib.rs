@@ -24,6 +24,7 @@ pub use repo::applications::{
     ApplicationContent, ApplicationFilter, Apply, CallContent, Change, NewAttachment, ReviewInput,
     Scope,
 };
+pub use repo::idempotency::KeyState;
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
 pub use repo::pairing::{LetterContent, LetterFilter, LetterStep, PairingFilter};

@@ -62,6 +62,10 @@ pub struct Settings {
     pub report_grace_days: u32,
     /// Region-code prefixes with their activity rule, e.g. `4403:quarterly,1101:quarterly`.
     pub activity_rules: String,
+    /// Requests a minute per account (or address, for anonymous callers).
+    pub rate_limit_per_minute: u32,
+    /// Sign-in, registration and refresh attempts a minute per address.
+    pub auth_rate_limit_per_minute: u32,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -102,6 +106,8 @@ impl Default for Settings {
             letter_answer_days: 30,
             report_grace_days: 5,
             activity_rules: String::new(),
+            rate_limit_per_minute: 600,
+            auth_rate_limit_per_minute: 30,
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -203,6 +209,8 @@ impl Settings {
             letter_answer_days: self.letter_answer_days.max(1),
             attachments_dir: self.data_dir.join("attachments"),
             report_grace_days: self.report_grace_days.min(28),
+            rate_limit_per_minute: self.rate_limit_per_minute.max(1),
+            auth_rate_limit_per_minute: self.auth_rate_limit_per_minute.max(1),
             activity_rules: self
                 .activity_rules
                 .split(',')

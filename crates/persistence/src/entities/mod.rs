@@ -10,6 +10,7 @@ pub mod attendance_change;
 pub mod call;
 pub mod certificate;
 pub mod counter;
+pub mod idempotency_key;
 pub mod login_throttle;
 pub mod membership;
 pub mod monthly_report;

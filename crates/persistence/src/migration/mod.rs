@@ -8,6 +8,7 @@ mod m20261124_000003_activities;
 mod m20261125_000004_pairing;
 mod m20261126_000005_applications;
 mod m20261127_000006_reports;
+mod m20261128_000007_idempotency;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_pairing::Migration),
             Box::new(m20261126_000005_applications::Migration),
             Box::new(m20261127_000006_reports::Migration),
+            Box::new(m20261128_000007_idempotency::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod applications;
+pub mod idempotency;
 pub mod imports;
 pub mod organizations;
 pub mod pairing;

@@ -1,0 +1,132 @@
+//! Request rate limits: per account for signed-in callers, per address for anonymous ones,
+//! and a stricter per-address limit on sign-in, registration and token refresh. A caller
+//! over the limit gets a 429 problem with `Retry-After`. Windows are fixed minutes on the
+//! injected clock; the counters live in the process (each replica counts its own share).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::web;
+use chrono::{DateTime, Utc};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Counters of the current minute per key.
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    /// Counts a request; `Err(seconds)` when the key is over `limit` this minute.
+    pub fn hit(&self, key: &str, limit: u32, now: DateTime<Utc>) -> Result<(), i64> {
+        let minute = now.timestamp().div_euclid(60);
+        let Ok(mut w) = self.windows.lock() else {
+            return Ok(());
+        };
+        if w.len() > 100_000 {
+            w.retain(|_, (m, _)| *m == minute);
+        }
+        let e = w.entry(key.to_string()).or_insert((minute, 0));
+        if e.0 != minute {
+            *e = (minute, 0);
+        }
+        if e.1 >= limit {
+            return Err(60 - now.timestamp().rem_euclid(60));
+        }
+        e.1 += 1;
+        Ok(())
+    }
+}
+
+/// Sign-in, registration and refresh: guessed at by scripts, so limited per address.
+fn is_auth(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST
+        && matches!(
+            req.path(),
+            "/api/v1/auth/login" | "/api/v1/auth/refresh" | "/api/v1/accounts"
+        )
+}
+
+pub async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    if !req.path().starts_with("/api/v1/") {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    }
+    let now = state.clock.now();
+    let address = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_string();
+    let s = &state.settings;
+    let verdict = if is_auth(&req) {
+        state.limiter.hit(
+            &format!("auth:{address}"),
+            s.auth_rate_limit_per_minute,
+            now,
+        )
+    } else {
+        let account = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .and_then(|t| crate::auth::read_access_token(s, t.trim(), now).ok());
+        let key = match account {
+            Some(id) => format!("account:{id}"),
+            None => format!("address:{address}"),
+        };
+        state.limiter.hit(&key, s.rate_limit_per_minute, now)
+    };
+    match verdict {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+        Err(retry_after_secs) => Ok(req.error_response(ApiError::TooManyRequests {
+            code: "rate_limited",
+            detail: "too many requests; wait before trying again".into(),
+            retry_after_secs,
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_minute_window_counts_and_resets() {
+        let l = RateLimiter::default();
+        let t = Utc
+            .with_ymd_and_hms(2026, 6, 1, 0, 0, 50)
+            .single()
+            .unwrap_or_default();
+        assert!(l.hit("a", 2, t).is_ok());
+        assert!(l.hit("a", 2, t).is_ok());
+        assert_eq!(l.hit("a", 2, t), Err(10));
+        assert!(l.hit("b", 2, t).is_ok(), "keys count apart");
+        assert!(l.hit("a", 2, t + chrono::Duration::seconds(10)).is_ok());
+    }
+}

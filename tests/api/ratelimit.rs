@@ -1,0 +1,67 @@
+//! Rate limits: per account, per address for anonymous callers, and on sign-in per address.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::dual_test;
+use crate::helpers::*;
+
+fn tight(s: &mut zhihui_http::ApiSettings) {
+    s.rate_limit_per_minute = 5;
+    s.auth_rate_limit_per_minute = 4;
+}
+
+dual_test!(
+    callers_over_the_limit_wait,
+    tight,
+    |app: TestApp| async move {
+        // Two registrations and two sign-ins use this address's four auth attempts.
+        let a = app.user("a@zh.cn").await;
+        let b = app.user("b@zh.cn").await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": "a@zh.cn", "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status(), 429);
+        let retry: i64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry));
+        let (_, body) = split(r).await;
+        assert_eq!(body["code"], "rate_limited");
+
+        // Each account has its own budget; /me was called once by each sign-in above.
+        for _ in 0..4 {
+            let (s, _) = app.get("/api/v1/me", Some(&a.token)).await;
+            assert_eq!(s, 200);
+        }
+        let (s, b429) = app.get("/api/v1/me", Some(&a.token)).await;
+        assert_eq!((s, b429["code"].as_str()), (429, Some("rate_limited")));
+        let (s, _) = app.get("/api/v1/me", Some(&b.token)).await;
+        assert_eq!(s, 200, "another account is not slowed");
+
+        // The next minute starts afresh.
+        app.clock.advance(chrono::Duration::seconds(61));
+        let (s, _) = app.get("/api/v1/me", Some(&a.token)).await;
+        assert_eq!(s, 200);
+        let (s, _) = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "a@zh.cn", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        // Health checks are never limited.
+        for _ in 0..10 {
+            let (s, _) = app.get("/healthz", None).await;
+            assert_eq!(s, 200);
+        }
+    }
+);
