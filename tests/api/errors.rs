@@ -70,6 +70,14 @@ dual_test!(
 );
 
 dual_test!(operations_endpoints_answer, |app: TestApp| async move {
+    let r = app.call(Method::GET, "/healthz", None, None).await;
+    for (h, v) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+    ] {
+        assert_eq!(r.headers()[h], v, "{h}");
+    }
     let (s, b) = app.get("/healthz", None).await;
     assert_eq!((s, b["status"].as_str().unwrap()), (200, "ok"));
     let (s, _) = app.get("/readyz", None).await;

@@ -246,6 +246,19 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     }
 }
 
+/// Headers every answer carries: no type sniffing, no framing by other sites, no referrer
+/// leaking paths (which hold ids) to other origins, and HTTPS remembered once served over it.
+/// A content security policy belongs with the dashboard, where a browser test can prove it
+/// does not break the pages (the Swagger UI bundle and the WebAssembly app need different
+/// allowances).
+fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add(("Strict-Transport-Security", "max-age=31536000"))
+}
+
 /// Builds the server on an already bound listener (port 0 in tests).
 pub fn build_server(
     listener: TcpListener,
@@ -276,6 +289,7 @@ pub fn build_server(
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
             .wrap(from_fn(crate::idempotency::idempotency))
             .wrap(from_fn(crate::ratelimit::rate_limit))
+            .wrap(security_headers())
             .wrap(from_fn(observe))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
         if let Some(dir) = frontend.filter(|d| d.join("index.html").is_file()) {
