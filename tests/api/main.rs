@@ -10,6 +10,7 @@ mod certificates;
 mod errors;
 mod idempotency;
 mod imports;
+mod integrations;
 mod openapi;
 mod organizations;
 mod pairing;

@@ -12,6 +12,7 @@ pub mod credit_code;
 pub mod error;
 pub mod hours;
 pub mod id_number;
+pub mod integration;
 pub mod organization;
 pub mod pairing;
 pub mod phone;

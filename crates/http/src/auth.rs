@@ -140,6 +140,9 @@ pub struct Authenticated {
     pub is_platform_admin: bool,
     /// Organisations the caller administers.
     pub admin_of: Vec<Uuid>,
+    /// The API client acting, when the credential is an API key (its organisation's
+    /// subtree is `admin_of`, its account the admin who created it).
+    pub client: Option<Uuid>,
 }
 
 impl Authenticated {
@@ -183,6 +186,9 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| invalid_token("use Authorization: Bearer <access token>"))?;
+    if let Some(key) = token.trim().strip_prefix(API_KEY_PREFIX) {
+        return authenticate_client(&req, &state, key).await.map(Some);
+    }
     let account_id = read_access_token(&state.settings, token.trim(), state.clock.now())?;
     let account = state
         .store
@@ -194,7 +200,121 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
         account_id: account.id,
         is_platform_admin: account.is_platform_admin,
         admin_of,
+        client: None,
     }))
+}
+
+/// API keys read `zhc_<prefix>_<secret>`.
+pub const API_KEY_PREFIX: &str = "zhc_";
+
+/// A new API key: (prefix, secret, SHA-256 of the secret).
+pub fn new_api_key() -> (String, String, String) {
+    let mut p = [0u8; 6];
+    rand::rngs::OsRng.fill_bytes(&mut p);
+    let mut s = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut s);
+    let secret = URL_SAFE_NO_PAD.encode(s);
+    let hash = sha256_hex(&secret);
+    (hex::encode(p), secret, hash)
+}
+
+/// The API client behind a key, if the key is genuine and not revoked.
+pub(crate) async fn verified_client(
+    state: &AppState,
+    key: &str,
+) -> Result<zhihui_persistence::entities::api_client::Model, ApiError> {
+    let bad = || invalid_token("the API key is not valid");
+    let (prefix, secret) = key.split_once('_').ok_or_else(bad)?;
+    let client = state
+        .store
+        .api_client_by_prefix(prefix)
+        .await?
+        .ok_or_else(bad)?;
+    let given = sha256_hex(secret);
+    let same = given.len() == client.secret_hash.len()
+        && given
+            .bytes()
+            .zip(client.secret_hash.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err(bad());
+    }
+    if client.revoked_at.is_some() {
+        return Err(invalid_token("the API key was revoked"));
+    }
+    Ok(client)
+}
+
+/// Which family of resources a path belongs to, for API clients' scopes.
+fn scope_family(path: &str) -> Option<zhihui_domain::integration::ScopeFamily> {
+    use zhihui_domain::integration::ScopeFamily as F;
+    let rest = path.strip_prefix("/api/v1/")?;
+    let segs: Vec<&str> = rest.split('/').collect();
+    Some(match segs.as_slice() {
+        ["organizations", _, "members" | "memberships" | "volunteer-imports" | "leave", ..] => {
+            F::Volunteers
+        }
+        ["organizations", _, "monthly-reports" | "annual-summary", ..] => F::Reports,
+        ["organizations", _, "recognition", ..] => F::Records,
+        ["organizations", _, "api-clients", ..] | ["api-clients", ..] => return None,
+        ["organizations", ..] => F::Organizations,
+        ["volunteers", _, "summary"] => F::Records,
+        ["volunteers", ..] | ["volunteer-imports", ..] => F::Volunteers,
+        ["activities", ..] => F::Activities,
+        ["service-records", ..] | ["certificates", ..] => F::Records,
+        ["pairing-letters", ..] | ["pairings", ..] => F::Letters,
+        ["calls", ..] | ["applications", ..] => F::Applications,
+        ["monthly-reports", ..] | ["report-rollup", ..] => F::Reports,
+        _ => return None,
+    })
+}
+
+async fn authenticate_client(
+    req: &HttpRequest,
+    state: &AppState,
+    key: &str,
+) -> Result<Authenticated, ApiError> {
+    let client = verified_client(state, key).await?;
+    let granted: Vec<zhihui_domain::integration::Scope> =
+        serde_json::from_str::<Vec<String>>(&client.scopes)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| zhihui_domain::integration::Scope::parse(s))
+            .collect();
+    let write = req.method() != actix_web::http::Method::GET;
+    let Some(family) = scope_family(req.path()) else {
+        return Err(ApiError::Denied {
+            code: "not_for_api_clients",
+            detail: "this operation is for people signed in, not for API clients".into(),
+        });
+    };
+    if !zhihui_domain::integration::allows(&granted, family, write) {
+        return Err(ApiError::Denied {
+            code: "scope_missing",
+            detail: format!(
+                "the API client needs the scope {}:{}",
+                family.as_str(),
+                if write { "write" } else { "read" }
+            ),
+        });
+    }
+    let from = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_string();
+    state
+        .store
+        .touch_api_client(&client, &from, state.clock.now())
+        .await?;
+    let admin_of = state.store.subtree_ids(&[client.organization_id]).await?;
+    Ok(Authenticated {
+        account_id: client.created_by,
+        is_platform_admin: false,
+        admin_of,
+        client: Some(client.id),
+    })
 }
 
 impl FromRequest for Caller {

@@ -18,6 +18,9 @@ pub enum ApiError {
     Unauthenticated { code: &'static str, detail: String },
     #[error("{0}")]
     Forbidden(String),
+    /// A refusal with its own code (an API client without the scope…).
+    #[error("{detail}")]
+    Denied { code: &'static str, detail: String },
     #[error("not found")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -57,6 +60,7 @@ impl ApiError {
             ApiError::BadRequest { code, .. } => code,
             ApiError::Unauthenticated { code, .. } => code,
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Denied { code, .. } => code,
             ApiError::NotFound(code) => code,
             ApiError::Conflict { code, .. } => code,
             ApiError::PreconditionFailed => "version_mismatch",
@@ -111,7 +115,7 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Denied { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,

@@ -29,10 +29,11 @@ fn payload_of(bytes: Bytes) -> Payload {
     Payload::from(p)
 }
 
-/// The signed-in account a request acts for; keys are kept per account. Requests without a
+/// The signed-in account (or verified API client) a request acts for; keys are kept per
+/// caller. Requests without a
 /// valid token are passed on untouched: the handler answers 401 where sign-in is needed, and
 /// the anonymous writes (registration, sign-in) are guarded by their own uniqueness rules.
-fn scope_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
+async fn scope_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
     let token = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -40,8 +41,15 @@ fn scope_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
         .and_then(|v| {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
-        })?;
-    crate::auth::read_access_token(&state.settings, token.trim(), state.clock.now())
+        })?
+        .trim();
+    if let Some(key) = token.strip_prefix(crate::auth::API_KEY_PREFIX) {
+        return crate::auth::verified_client(state, key)
+            .await
+            .ok()
+            .map(|c| format!("client:{}", c.id));
+    }
+    crate::auth::read_access_token(&state.settings, token, state.clock.now())
         .ok()
         .map(|id| format!("account:{id}"))
 }
@@ -73,7 +81,7 @@ pub async fn idempotency(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let Some(scope) = scope_of(&req, &state) else {
+    let Some(scope) = scope_of(&req, &state).await else {
         return next
             .call(req)
             .await

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = "pairing", description = "Pairing letters and pairings between societies and counties (结对)"),
         (name = "applications", description = "Programme calls and funding applications with endorsement, review and decision (项目申报)"),
         (name = "reports", description = "Monthly reports, the live roll-up over the organisation and region trees, annual summaries (月度报告)"),
+        (name = "integrations", description = "API clients of third-party systems; idempotent writes and rate limits are described on every operation"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
@@ -43,6 +44,18 @@ impl Modify for SecurityAddon {
                     .bearer_format("JWT")
                     .description(Some(
                         "Access token from `login` or `refresh_token` (15 minutes).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("zhc_<prefix>_<secret>")
+                    .description(Some(
+                        "An API client's key (`create_api_client`), accepted wherever `bearer` is, within the client's organisation subtree and scopes: GET needs `<family>:read`, other methods `<family>:write`. Outside them: 403 `scope_missing` or `not_for_api_clients`.",
                     ))
                     .build(),
             ),

@@ -1,4 +1,5 @@
-//! Request rate limits: per account for signed-in callers, per address for anonymous ones,
+//! Request rate limits: per account for signed-in callers, per API client, per address for
+//! anonymous ones,
 //! and a stricter per-address limit on sign-in, registration and token refresh. A caller
 //! over the limit gets a 429 problem with `Retry-After`. Windows are fixed minutes on the
 //! injected clock; the counters live in the process (each replica counts its own share).
@@ -83,7 +84,7 @@ pub async fn rate_limit(
             now,
         )
     } else {
-        let account = req
+        let token = req
             .headers()
             .get(actix_web::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -91,11 +92,18 @@ pub async fn rate_limit(
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             })
-            .and_then(|t| crate::auth::read_access_token(s, t.trim(), now).ok());
-        let key = match account {
-            Some(id) => format!("account:{id}"),
-            None => format!("address:{address}"),
-        };
+            .map(str::trim);
+        // API clients count per key prefix; people per account; the rest per address.
+        let client = token
+            .and_then(|t| t.strip_prefix(crate::auth::API_KEY_PREFIX))
+            .and_then(|k| k.split_once('_'))
+            .map(|(prefix, _)| format!("client:{prefix}"));
+        let account = token
+            .and_then(|t| crate::auth::read_access_token(s, t, now).ok())
+            .map(|id| format!("account:{id}"));
+        let key = client
+            .or(account)
+            .unwrap_or_else(|| format!("address:{address}"));
         state.limiter.hit(&key, s.rate_limit_per_minute, now)
     };
     match verdict {

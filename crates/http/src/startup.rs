@@ -11,8 +11,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, applications, imports, ops, organizations, pairing, records, regions,
-    reports, volunteers,
+    accounts, activities, applications, imports, integrations, ops, organizations, pairing,
+    records, regions, reports, volunteers,
 };
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
@@ -114,7 +114,11 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(reports::accept_monthly_report)
             .service(reports::export_report_rollup)
             .service(reports::get_report_rollup)
-            .service(reports::get_annual_summary),
+            .service(reports::get_annual_summary)
+            .service(integrations::create_api_client)
+            .service(integrations::list_api_clients)
+            .service(integrations::rotate_api_client_secret)
+            .service(integrations::revoke_api_client),
     )
     .service(ops::healthz)
     .service(ops::readyz)

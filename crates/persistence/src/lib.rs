@@ -20,6 +20,7 @@ pub use repo::accounts::{RefreshOutcome, ThrottleState};
 pub use repo::activities::{
     ActivityChanges, ActivityFilter, AttendanceEntry, Cancellation, NewActivity, SignUpRow,
 };
+pub use repo::api_clients::NewApiClient;
 pub use repo::applications::{
     ApplicationContent, ApplicationFilter, Apply, CallContent, Change, NewAttachment, ReviewInput,
     Scope,

@@ -2,6 +2,7 @@ pub mod accounts;
 pub mod activities;
 pub mod applications;
 pub mod imports;
+pub mod integrations;
 pub mod ops;
 pub mod organizations;
 pub mod pairing;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activity;
 pub mod activity_leader;
+pub mod api_client;
 pub mod application;
 pub mod application_event;
 pub mod attachment;

@@ -9,6 +9,7 @@ mod m20261125_000004_pairing;
 mod m20261126_000005_applications;
 mod m20261127_000006_reports;
 mod m20261128_000007_idempotency;
+mod m20261129_000008_api_clients;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_applications::Migration),
             Box::new(m20261127_000006_reports::Migration),
             Box::new(m20261128_000007_idempotency::Migration),
+            Box::new(m20261129_000008_api_clients::Migration),
         ]
     }
 }

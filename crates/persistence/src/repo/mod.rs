@@ -1,5 +1,6 @@
 pub mod accounts;
 pub mod activities;
+pub mod api_clients;
 pub mod applications;
 pub mod idempotency;
 pub mod imports;
