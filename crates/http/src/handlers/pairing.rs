@@ -1000,11 +1000,7 @@ pub async fn list_pairings(
         None => Some(who.admin_of.clone()),
     };
     let parties_filter = match roots {
-        Some(mut r) if q.include_descendants => {
-            let below = state.store.descendants(&r).await?;
-            r.extend(below);
-            Some(r)
-        }
+        Some(r) if q.include_descendants => Some(state.store.subtree_ids(&r).await?),
         other => other,
     };
     let today = china_date(state.clock.now());

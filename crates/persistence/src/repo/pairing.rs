@@ -15,7 +15,9 @@ use zhihui_domain::pairing::{effective_status, proof_number, transition};
 use zhihui_domain::{LetterAction, LetterStatus};
 
 use super::Actor;
-use crate::entities::{organization, pairing, pairing_letter, pairing_letter_event};
+use crate::entities::{
+    organization, organization_closure, pairing, pairing_letter, pairing_letter_event,
+};
 use crate::{Store, StoreError, StoreResult};
 
 /// The editable content of a letter (a whole replacement; the handler merges updates).
@@ -417,47 +419,16 @@ impl Store {
         Ok(q.order_by_desc(C::Id).limit(f.limit).all(&self.db).await?)
     }
 
-    /// The organisation's ancestors, nearest first (the tree is a few levels deep).
+    /// The organisation's ancestors (not itself), from the closure table.
     pub async fn ancestors(&self, org: &organization::Model) -> StoreResult<Vec<Uuid>> {
-        let mut out = Vec::new();
-        let mut next = org.parent_id;
-        while let Some(id) = next {
-            if out.contains(&id) || out.len() > 16 {
-                break;
-            }
-            out.push(id);
-            next = organization::Entity::find_by_id(id)
-                .select_only()
-                .column(organization::Column::ParentId)
-                .into_tuple::<Option<Uuid>>()
-                .one(&self.db)
-                .await?
-                .flatten();
-        }
-        Ok(out)
-    }
-
-    /// Organisations under the given ones, to any depth (for a parent's view of pairings).
-    pub async fn descendants(&self, roots: &[Uuid]) -> StoreResult<Vec<Uuid>> {
-        let mut out: Vec<Uuid> = Vec::new();
-        let mut frontier = roots.to_vec();
-        for _ in 0..16 {
-            if frontier.is_empty() {
-                break;
-            }
-            let children: Vec<Uuid> = organization::Entity::find()
-                .select_only()
-                .column(organization::Column::Id)
-                .filter(organization::Column::ParentId.is_in(frontier.clone()))
-                .into_tuple::<Uuid>()
-                .all(&self.db)
-                .await?;
-            frontier = children
-                .into_iter()
-                .filter(|c| !out.contains(c) && !roots.contains(c))
-                .collect();
-            out.extend(frontier.iter().copied());
-        }
-        Ok(out)
+        Ok(organization_closure::Entity::find()
+            .select_only()
+            .column(organization_closure::Column::AncestorId)
+            .filter(organization_closure::Column::DescendantId.eq(org.id))
+            .filter(organization_closure::Column::Depth.gt(0))
+            .order_by_asc(organization_closure::Column::Depth)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
     }
 }
