@@ -1,7 +1,7 @@
 //! Monthly reports (月度报告) and their roll-up, rules 39-43: months, deadlines with the grace
 //! period, report states, and the minimum-activity rule.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::error::FieldError;
 use crate::organization::string_enum;
@@ -127,6 +127,11 @@ pub fn last_on_time_day(month: Month, grace_days: u32) -> NaiveDate {
     }
 }
 
+/// Midnight of a China date (UTC+8), as a UTC instant.
+pub fn china_day_start(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
+}
+
 /// Whether a report filed on `filed` (China date) is late.
 pub fn is_late(month: Month, filed: NaiveDate, grace_days: u32) -> bool {
     filed > last_on_time_day(month, grace_days)
@@ -220,6 +225,10 @@ mod tests {
         assert_eq!(last_on_time_day(june, 0), d(2026, 6, 30));
         assert!(is_overdue(june, d(2026, 7, 6), 5));
         assert!(!is_overdue(june, d(2026, 7, 1), 5));
+        assert_eq!(
+            china_day_start(d(2026, 7, 1)).to_rfc3339(),
+            "2026-06-30T16:00:00+00:00"
+        );
     }
 
     #[test]

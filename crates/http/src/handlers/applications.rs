@@ -144,6 +144,17 @@ fn check_call(p: &mut Problems, f: &CallFields<'_>) {
     }
 }
 
+fn attachment_view(a: zhihui_persistence::entities::attachment::Model) -> AttachmentView {
+    AttachmentView {
+        id: a.id,
+        file_name: a.file_name,
+        media_type: a.media_type,
+        size: a.size,
+        sha256: a.sha256,
+        uploaded_at: a.uploaded_at,
+    }
+}
+
 fn to_json<T: Serialize>(v: &T) -> Result<String, ApiError> {
     serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string()))
 }
@@ -481,14 +492,7 @@ async fn full_view(
         .attachments_of(app.id)
         .await?
         .into_iter()
-        .map(|a| AttachmentView {
-            id: a.id,
-            file_name: a.file_name,
-            media_type: a.media_type,
-            size: a.size,
-            sha256: a.sha256,
-            uploaded_at: a.uploaded_at,
-        })
+        .map(attachment_view)
         .collect();
     let decided = matches!(app.status.as_str(), "approved" | "rejected");
     let all_reviews = state.store.reviews_of(app.id).await?;
@@ -913,14 +917,7 @@ pub async fn upload_application_attachment(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(AttachmentView {
-        id: a.id,
-        file_name: a.file_name,
-        media_type: a.media_type,
-        size: a.size,
-        sha256: a.sha256,
-        uploaded_at: a.uploaded_at,
-    }))
+    Ok(HttpResponse::Created().json(attachment_view(a)))
 }
 
 /// Downloads an attachment (those who see the application).

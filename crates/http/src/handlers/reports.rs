@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 use zhihui_contract::reports::{
     AnnualMonthView, AnnualSummaryQuery, AnnualSummaryView, FiguresView, MonthlyReportPage,
@@ -15,8 +14,8 @@ use zhihui_contract::reports::{
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::report::{
-    child_region, is_late, is_overdue, last_on_time_day, region_prefix, required_activities,
-    rule_for, MAX_MONTHS,
+    child_region, china_day_start, is_late, is_overdue, last_on_time_day, region_prefix,
+    required_activities, rule_for, MAX_MONTHS,
 };
 use zhihui_domain::{
     ActivityRule, Month, OrganizationCategory, OrganizationLevel, OrganizationStatus, ReportStatus,
@@ -38,20 +37,6 @@ use crate::export::{self, Cell};
 use crate::state::AppState;
 use crate::validation::Problems;
 
-/// Midnight in China of a date, as UTC.
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
-}
-
-fn period(from: Month, to: Month) -> Period {
-    Period {
-        first_day: from.first_day(),
-        last_day: to.last_day(),
-        from: day_start(from.first_day()),
-        until: day_start(to.next().first_day()),
-    }
-}
-
 fn figures_view(f: &Figures) -> FiguresView {
     FiguresView {
         activities_held: f.activities_held,
@@ -59,6 +44,16 @@ fn figures_view(f: &Figures) -> FiguresView {
         service_hours: f.hours_tenths as f64 / 10.0,
         new_volunteers: f.new_volunteers,
         pairing_activities: f.pairing_activities,
+    }
+}
+
+fn photo_view(p: zhihui_persistence::entities::report_photo::Model) -> PhotoView {
+    PhotoView {
+        id: p.id,
+        file_name: p.file_name,
+        media_type: p.media_type,
+        size: p.size,
+        uploaded_at: p.uploaded_at,
     }
 }
 
@@ -133,7 +128,7 @@ async fn view(
             r.activities_held > 0
                 || state
                     .store
-                    .organization_figures(org.id, period(month.quarter_start(), month))
+                    .organization_figures(org.id, Period::months(month.quarter_start(), month))
                     .await?
                     .activities_held
                     > 0
@@ -153,13 +148,7 @@ async fn view(
         .report_photos(r.id)
         .await?
         .into_iter()
-        .map(|p| PhotoView {
-            id: p.id,
-            file_name: p.file_name,
-            media_type: p.media_type,
-            size: p.size,
-            uploaded_at: p.uploaded_at,
-        })
+        .map(photo_view)
         .collect();
     let map = parties(state, std::slice::from_ref(&org)).await?;
     Ok(MonthlyReportView {
@@ -266,7 +255,7 @@ pub async fn prepare_monthly_report(
     let month = month.ok_or_else(|| ApiError::Internal("month".into()))?;
     let figures = state
         .store
-        .organization_figures(org.id, period(month, month))
+        .organization_figures(org.id, Period::months(month, month))
         .await?;
     let (r, created) = state
         .store
@@ -399,13 +388,7 @@ pub async fn upload_report_photo(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(PhotoView {
-        id: p.id,
-        file_name: p.file_name,
-        media_type: p.media_type,
-        size: p.size,
-        uploaded_at: p.uploaded_at,
-    }))
+    Ok(HttpResponse::Created().json(photo_view(p)))
 }
 
 /// A report's photo, for those who see the report.
@@ -459,7 +442,7 @@ pub async fn submit_monthly_report(
     let now = state.clock.now();
     let figures = state
         .store
-        .organization_figures(l.org.id, period(month, month))
+        .organization_figures(l.org.id, Period::months(month, month))
         .await?;
     let late = is_late(month, china_date(now), state.settings.report_grace_days);
     state
@@ -867,7 +850,7 @@ async fn rollup(
         .collect();
     let data = state
         .store
-        .scope_figures(&scope.roll, period(from, to), &month_keys, &due)
+        .scope_figures(&scope.roll, Period::months(from, to), &month_keys, &due)
         .await?;
     let ctx = FoldCtx {
         months: months.len() as u32,
@@ -1141,7 +1124,7 @@ pub async fn get_annual_summary(
     for m in first.through(last) {
         let f = state
             .store
-            .organization_figures(org.id, period(m, m))
+            .organization_figures(org.id, Period::months(m, m))
             .await?;
         totals.activities_held += f.activities_held;
         totals.attendances += f.attendances;
@@ -1167,7 +1150,7 @@ pub async fn get_annual_summary(
             report_late: r.and_then(|r| r.late),
         });
     }
-    let year_end = day_start(last.next().first_day());
+    let year_end = china_day_start(last.next().first_day());
     let registered = state.store.members_joined_by(org.id, year_end).await?;
     let map = parties(&state, std::slice::from_ref(&org)).await?;
     Ok(HttpResponse::Ok().json(AnnualSummaryView {

@@ -15,7 +15,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::{ActivityStatus, MembershipStatus, OrganizationStatus, ReportStatus};
+use zhihui_domain::report::china_day_start;
+use zhihui_domain::{ActivityStatus, MembershipStatus, Month, OrganizationStatus, ReportStatus};
 
 use super::applications::NewAttachment;
 use super::Actor;
@@ -46,6 +47,18 @@ pub struct Period {
     pub from: DateTime<Utc>,
     /// Exclusive.
     pub until: DateTime<Utc>,
+}
+
+impl Period {
+    /// The months `from` to `to` (China time).
+    pub fn months(from: Month, to: Month) -> Self {
+        Self {
+            first_day: from.first_day(),
+            last_day: to.last_day(),
+            from: china_day_start(from.first_day()),
+            until: china_day_start(to.next().first_day()),
+        }
+    }
 }
 
 /// Where a roll-up looks.
@@ -144,7 +157,7 @@ fn scoped<E: EntityTrait>(q: Select<E>, org_col: E::Column, scope: &RollScope) -
     }
 }
 
-fn not_found_or(status: &str, from: &[ReportStatus]) -> StoreError {
+fn status_conflict(status: &str, from: &[ReportStatus]) -> StoreError {
     StoreError::Conflict {
         code: "report_status",
         message: format!(
@@ -191,10 +204,10 @@ impl Store {
             else {
                 continue;
             };
-            let from = p.from.max(day_start(pr.period_from));
+            let from = p.from.max(china_day_start(pr.period_from));
             let until = p
                 .until
-                .min(day_start(pr.period_to) + chrono::Duration::days(1));
+                .min(china_day_start(pr.period_to) + chrono::Duration::days(1));
             n += activity::Entity::find()
                 .filter(activity::Column::OrganizationId.eq(pr.society_id))
                 .filter(activity::Column::RegionCode.eq(county.region_code))
@@ -575,7 +588,7 @@ impl Store {
         }
         let status = ReportStatus::parse(&cur.status).unwrap_or(ReportStatus::Draft);
         if !from.contains(&status) {
-            return Err(not_found_or(&cur.status, from));
+            return Err(status_conflict(&cur.status, from));
         }
         let mut m: monthly_report::ActiveModel = cur.clone().into();
         match step {
@@ -711,9 +724,4 @@ fn set_figures(m: &mut monthly_report::ActiveModel, f: Figures) {
     m.hours_tenths = Set(f.hours_tenths);
     m.new_volunteers = Set(small(f.new_volunteers));
     m.pairing_activities = Set(small(f.pairing_activities));
-}
-
-/// Midnight in China of a date, as UTC.
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(8)
 }
