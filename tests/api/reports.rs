@@ -501,6 +501,24 @@ dual_test!(
             .await;
         assert_eq!(s, 200);
         app.clock.set(july(10, 2));
+        // Another branch of the tree (a sibling county) sees neither the report nor the roll-up.
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/monthly-reports/{rid}"),
+                Some(&qx_admin.token),
+            )
+            .await;
+        assert_eq!(s, 404);
+        let (s, _) = app
+            .get(
+                &format!(
+                    "/api/v1/report-rollup?organization_id={}&month_from=2026-06",
+                    t.county
+                ),
+                Some(&qx_admin.token),
+            )
+            .await;
+        assert_eq!(s, 403);
 
         // The province's subtree: itself, and the city with everything under it.
         let (s, p) = app
