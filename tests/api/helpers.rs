@@ -25,6 +25,9 @@ pub struct TestApp {
     pub store: Store,
     pub clock: ManualClock,
     pub settings: ApiSettings,
+    /// The database, for tests that reach under the API (triggers, restarts).
+    pub database_url: String,
+    pub server: actix_web::dev::ServerHandle,
 }
 
 /// Runs a test body on SQLite, and on PostgreSQL when `ZHIHUI_TEST_POSTGRES_URL` is set.
@@ -95,12 +98,16 @@ pub fn long_sessions(s: &mut ApiSettings) {
 }
 
 pub async fn spawn_app_with(backend: Backend, tune: impl FnOnce(&mut ApiSettings)) -> TestApp {
-    let db = zhihui_persistence::connect(&database_url(backend).await)
-        .await
-        .unwrap();
+    let url = database_url(backend).await;
+    let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap());
+    serve_on(url, clock, tune).await
+}
+
+/// Starts the service over an existing database (a fresh one, or a restart's).
+async fn serve_on(url: String, clock: ManualClock, tune: impl FnOnce(&mut ApiSettings)) -> TestApp {
+    let db = zhihui_persistence::connect(&url).await.unwrap();
     zhihui_persistence::migrate(&db).await.unwrap();
     let store = Store::new(db, Crypto::new(PII_KEY).unwrap());
-    let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap());
     let mut settings = ApiSettings::for_tests();
     // Fetched by scripts/fetch-fonts (the test command runs it).
     settings.font_dir =
@@ -111,6 +118,7 @@ pub async fn spawn_app_with(backend: Backend, tune: impl FnOnce(&mut ApiSettings
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = zhihui_http::build_server(listener, state, Some(2)).unwrap();
+    let handle = server.handle();
     tokio::spawn(server);
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -118,6 +126,8 @@ pub async fn spawn_app_with(backend: Backend, tune: impl FnOnce(&mut ApiSettings
         store,
         clock,
         settings,
+        database_url: url,
+        server: handle,
     }
 }
 
@@ -132,6 +142,13 @@ pub struct User {
 pub const PASSWORD: &str = "correct-horse-42";
 
 impl TestApp {
+    /// Stops this service and starts another over the same database and clock, as a
+    /// restart or a second replica would.
+    pub async fn restart(self, tune: impl FnOnce(&mut ApiSettings)) -> TestApp {
+        self.server.stop(true).await;
+        serve_on(self.database_url, self.clock, tune).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

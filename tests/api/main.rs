@@ -17,3 +17,4 @@ mod pairing;
 mod ratelimit;
 mod reports;
 mod volunteers;
+mod webhooks;

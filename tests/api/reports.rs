@@ -19,7 +19,7 @@ use crate::pairing::{letter_body, sent_letter, tree, Tree};
 
 /// A published activity of `org` on a June day in `region`, the volunteers signed up, and
 /// their hours confirmed after it ends. Leaves the clock just after the end.
-async fn served(
+pub(crate) async fn served(
     app: &TestApp,
     admin: &User,
     org: &str,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
@@ -49,4 +49,155 @@ pub struct ApiClientKeyView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApiClientPage {
     pub items: Vec<ApiClientView>,
+}
+
+/// Registers a webhook endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct CreateWebhookEndpointRequest {
+    /// The organisation whose events (and those of every organisation below it) the
+    /// endpoint hears; omitted by a platform admin for a platform-level endpoint that hears
+    /// everything.
+    pub organization_id: Option<Uuid>,
+    /// An `https://` address on the public internet.
+    #[schema(example = "https://hooks.example.cn/zhihui")]
+    #[validate(length(min = 1, max = 2000))]
+    pub url: String,
+    #[schema(example = "省志愿服务平台")]
+    #[validate(length(max = 200))]
+    pub description: Option<String>,
+    /// Event types: `membership.requested`, `membership.approved`, `volunteer.imported`,
+    /// `activity.published`, `activity.cancelled`, `hours.confirmed`, `certificate.issued`,
+    /// `pairing_letter.sent`, `pairing_letter.accepted`, `pairing_letter.declined`,
+    /// `pairing_letter.expired`, `application.submitted`, `application.endorsed`,
+    /// `application.decided`, `monthly_report.submitted`, `monthly_report.returned`,
+    /// `monthly_report.accepted`.
+    #[schema(example = json!(["activity.published", "hours.confirmed"]))]
+    #[validate(length(min = 1, max = 20))]
+    pub event_types: Vec<String>,
+}
+
+/// Changes to an endpoint; omitted fields stay as they are. `active: false` pauses it: it
+/// gets no new events until resumed.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct UpdateWebhookEndpointRequest {
+    #[validate(length(min = 1, max = 2000))]
+    pub url: Option<String>,
+    #[validate(length(max = 200))]
+    pub description: Option<String>,
+    #[validate(length(min = 1, max = 20))]
+    pub event_types: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookEndpointView {
+    pub id: Uuid,
+    /// None for a platform-level endpoint.
+    pub organization_id: Option<Uuid>,
+    pub url: String,
+    pub description: String,
+    pub event_types: Vec<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub rotated_at: Option<DateTime<Utc>>,
+}
+
+/// An endpoint with its signing secret, shown at creation and rotation only.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookEndpointSecretView {
+    pub endpoint: WebhookEndpointView,
+    /// Verifies the `Zhihui-Signature` header of every delivery.
+    #[schema(example = "whsec_6Tt1Cq0JrI5mUeQ2bX4pZ8vN3kLs9aWd")]
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookEndpointPage {
+    pub items: Vec<WebhookEndpointView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct WebhookEndpointQuery {
+    /// One organisation's endpoints; without it, the endpoints of every organisation the
+    /// caller administers (a platform admin: the platform-level ones).
+    pub organization_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct WebhookDeliveryQuery {
+    /// `pending`, `delivered` or `failed` (retried for a day without success).
+    pub status: Option<String>,
+    #[validate(range(min = 1, max = 200))]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// One event to one endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookDeliveryView {
+    pub id: Uuid,
+    pub endpoint_id: Uuid,
+    /// The event's id: the same in a replay, so a receiver can ignore what it has seen.
+    pub event_id: Uuid,
+    pub event_type: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The delivery this one replays.
+    pub replay_of: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookDeliveryPage {
+    pub items: Vec<WebhookDeliveryView>,
+    pub next_cursor: Option<String>,
+}
+
+/// One HTTP attempt.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookAttemptView {
+    pub number: i32,
+    pub attempted_at: DateTime<Utc>,
+    /// The receiver's status; none when it could not be reached.
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i32,
+    /// The first kilobyte of the receiver's answer.
+    pub response_excerpt: Option<String>,
+}
+
+/// A delivery with the event it carries and every attempt.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookDeliveryDetail {
+    pub delivery: WebhookDeliveryView,
+    pub event: WebhookEvent,
+    pub attempts: Vec<WebhookAttemptView>,
+}
+
+/// The body of every delivery (`POST` to the endpoint, `application/json`), signed in the
+/// `Zhihui-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with
+/// the endpoint's secret>`. Deliveries are at least once: deduplicate by `id`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct WebhookEvent {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    #[schema(example = "activity.published")]
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    /// The organisations the event concerns.
+    pub organization_ids: Vec<Uuid>,
+    /// The resource after the change: its `kind`, `id`, the fields that matter to the event
+    /// and `href`, its address in this API (read it with an API client for the full view).
+    /// Never carries ID numbers or phone numbers.
+    #[schema(value_type = Object)]
+    pub resource: serde_json::Value,
 }

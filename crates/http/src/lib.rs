@@ -17,7 +17,8 @@ pub mod startup;
 pub mod state;
 mod validation;
 mod views;
+pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use startup::{build_server, openapi_document};
-pub use state::{ApiSettings, AppState};
+pub use state::{ApiSettings, AppState, WebhookSettings};

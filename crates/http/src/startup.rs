@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::handlers::{
     accounts, activities, applications, imports, integrations, ops, organizations, pairing,
-    records, regions, reports, volunteers,
+    records, regions, reports, volunteers, webhooks,
 };
 use crate::middleware::{observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
@@ -118,7 +118,17 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(integrations::create_api_client)
             .service(integrations::list_api_clients)
             .service(integrations::rotate_api_client_secret)
-            .service(integrations::revoke_api_client),
+            .service(integrations::revoke_api_client)
+            .service(webhooks::create_webhook_endpoint)
+            .service(webhooks::list_webhook_endpoints)
+            .service(webhooks::get_webhook_endpoint)
+            .service(webhooks::update_webhook_endpoint)
+            .service(webhooks::delete_webhook_endpoint)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::ping_webhook_endpoint)
+            .service(webhooks::list_webhook_deliveries)
+            .service(webhooks::get_webhook_delivery)
+            .service(webhooks::replay_webhook_delivery),
     )
     .service(ops::healthz)
     .service(ops::readyz)
@@ -269,6 +279,8 @@ pub fn build_server(
     state: AppState,
     workers: Option<usize>,
 ) -> std::io::Result<Server> {
+    // Webhook deliveries are sent beside the server, off the request path.
+    crate::webhooks::spawn_sender(state.clone());
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         let max_body = data.settings.max_body_bytes;

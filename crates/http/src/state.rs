@@ -55,6 +55,20 @@ pub struct ApiSettings {
     pub rate_limit_per_minute: u32,
     /// Sign-in, registration and refresh attempts a minute per address.
     pub auth_rate_limit_per_minute: u32,
+    pub webhooks: WebhookSettings,
+}
+
+/// The webhook sender's settings.
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    /// Whether this replica runs the sender.
+    pub deliver: bool,
+    /// How often it looks for new events and due retries.
+    pub poll: std::time::Duration,
+    /// The first retry's wait; each later one doubles (up to four hours), for a day.
+    pub retry_base_secs: i64,
+    /// Also accept `http://` and local-network addresses (development and tests).
+    pub allow_insecure_urls: bool,
 }
 
 impl ApiSettings {
@@ -86,6 +100,12 @@ impl ApiSettings {
             activity_rules: vec![],
             rate_limit_per_minute: 100_000,
             auth_rate_limit_per_minute: 100_000,
+            webhooks: WebhookSettings {
+                deliver: true,
+                poll: std::time::Duration::from_millis(50),
+                retry_base_secs: 30,
+                allow_insecure_urls: true,
+            },
         }
     }
 }

@@ -38,6 +38,9 @@ pub use repo::reports::{
     ScopedOrg,
 };
 pub use repo::volunteers::{MemberRow, NewVolunteer};
+pub use repo::webhooks::{
+    endpoint_event_types, AttemptOutcome, DueDelivery, NewWebhookEndpoint, WebhookChanges,
+};
 pub use repo::Actor;
 
 /// Errors of the storage layer; unique violations arrive as `Conflict`.

@@ -66,6 +66,15 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// Sign-in, registration and refresh attempts a minute per address.
     pub auth_rate_limit_per_minute: u32,
+    /// Whether this replica sends webhook deliveries (any number of replicas may).
+    pub webhook_delivery: bool,
+    /// How often the webhook sender looks for new events and due retries, in milliseconds.
+    pub webhook_poll_millis: u64,
+    /// The first retry's wait, in seconds; each later one waits twice as long (up to four
+    /// hours), for a day.
+    pub webhook_retry_base_secs: i64,
+    /// Also accept `http://` and local-network webhook addresses (development only).
+    pub webhook_allow_insecure_urls: bool,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -108,6 +117,10 @@ impl Default for Settings {
             activity_rules: String::new(),
             rate_limit_per_minute: 600,
             auth_rate_limit_per_minute: 30,
+            webhook_delivery: true,
+            webhook_poll_millis: 1000,
+            webhook_retry_base_secs: 30,
+            webhook_allow_insecure_urls: false,
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -211,6 +224,12 @@ impl Settings {
             report_grace_days: self.report_grace_days.min(28),
             rate_limit_per_minute: self.rate_limit_per_minute.max(1),
             auth_rate_limit_per_minute: self.auth_rate_limit_per_minute.max(1),
+            webhooks: zhihui_http::WebhookSettings {
+                deliver: self.webhook_delivery,
+                poll: std::time::Duration::from_millis(self.webhook_poll_millis.max(10)),
+                retry_base_secs: self.webhook_retry_base_secs.max(1),
+                allow_insecure_urls: self.webhook_allow_insecure_urls,
+            },
             activity_rules: self
                 .activity_rules
                 .split(',')

@@ -10,6 +10,7 @@ pub mod records;
 pub mod regions;
 pub mod reports;
 pub mod volunteers;
+pub mod webhooks;
 
 use actix_multipart::Multipart;
 use actix_web::http::header;

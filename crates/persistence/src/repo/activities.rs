@@ -15,7 +15,9 @@ use uuid::Uuid;
 use zhihui_domain::{ActivityStatus, SignUpStatus};
 
 use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
+use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult, Viewer};
+use zhihui_domain::integration::EventType;
 
 pub struct NewActivity {
     pub organization_id: Uuid,
@@ -276,6 +278,28 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let announced = match to {
+            ActivityStatus::Published => Some(EventType::ActivityPublished),
+            ActivityStatus::Cancelled => Some(EventType::ActivityCancelled),
+            _ => None,
+        };
+        if let Some(kind) = announced {
+            let resource = serde_json::json!({
+                "kind": "activity",
+                "id": out.id,
+                "organization_id": out.organization_id,
+                "title": out.title,
+                "category": out.category,
+                "status": out.status,
+                "region_code": out.region_code,
+                "starts_at": out.starts_at,
+                "ends_at": out.ends_at,
+                "capacity": out.capacity,
+                "cancel_reason": out.cancel_reason,
+                "href": format!("/api/v1/activities/{}", out.id),
+            });
+            emit(&txn, kind, &[out.organization_id], resource, now).await?;
+        }
         txn.commit().await?;
         Ok(out)
     }

@@ -17,7 +17,9 @@ use super::Actor;
 use crate::entities::{
     application, application_event, attachment, call, review, reviewer_assignment,
 };
+use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
+use zhihui_domain::integration::EventType;
 
 /// A call's settings (a whole replacement on update; the handler merges).
 pub struct CallContent {
@@ -405,11 +407,34 @@ impl Store {
         if !change.from.contains(&status) {
             return Err(status_conflict(&cur.status, change.from));
         }
+        let announced = match &what {
+            Apply::Submit => Some(EventType::ApplicationSubmitted),
+            Apply::Endorse { .. } => Some(EventType::ApplicationEndorsed),
+            Apply::Decide { .. } | Apply::Return { .. } => Some(EventType::ApplicationDecided),
+            _ => None,
+        };
         let mut m: application::ActiveModel = cur.clone().into();
         apply(&mut m, what, actor.account_id, change.now);
         m.updated_at = Set(change.now);
         m.version = Set(cur.version + 1);
         let out = m.update(txn).await?;
+        if let Some(kind) = announced {
+            let resource = serde_json::json!({
+                "kind": "application",
+                "id": out.id,
+                "call_id": out.call_id,
+                "applicant_id": out.applicant_id,
+                "province_code": out.province_code,
+                "title": out.title,
+                "status": out.status,
+                "requested_fen": out.requested_fen,
+                "granted_fen": out.granted_fen,
+                "endorsed_at": out.endorsed_at,
+                "note": change.note,
+                "href": format!("/api/v1/applications/{}", out.id),
+            });
+            emit(txn, kind, &[out.applicant_id], resource, change.now).await?;
+        }
         event(cur.id, change.action, actor, change.note, change.now)
             .insert(txn)
             .await?;

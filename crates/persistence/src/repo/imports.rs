@@ -7,7 +7,9 @@ use uuid::Uuid;
 use zhihui_domain::MembershipStatus;
 
 use crate::entities::{membership, organization, region, volunteer, volunteer_import};
+use crate::repo::webhooks::emit;
 use crate::{NewVolunteer, Store, StoreResult};
+use zhihui_domain::integration::EventType;
 
 /// A parsed row ready to store, with its row number.
 pub struct ImportRow {
@@ -114,6 +116,7 @@ impl Store {
             }
         }
         let created = fresh.len() as u32;
+        let mut created_ids = Vec::with_capacity(fresh.len());
         if !fresh.is_empty() {
             let first = self.reserve_numbers(&txn, fresh.len() as i64).await?;
             let mut vols = Vec::with_capacity(fresh.len());
@@ -127,6 +130,7 @@ impl Store {
                 m.active_memberships = Set(1);
                 let vid = Uuid::now_v7();
                 m.id = Set(vid);
+                created_ids.push(vid);
                 vols.push(m);
                 mems.push(membership::ActiveModel {
                     id: Set(Uuid::now_v7()),
@@ -175,6 +179,26 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        if created > 0 {
+            emit(
+                &txn,
+                EventType::VolunteerImported,
+                &[org],
+                serde_json::json!({
+                    "kind": "volunteer_import",
+                    "id": record.id,
+                    "organization_id": org,
+                    "total_rows": record.total_rows,
+                    "created": record.created_count,
+                    "already_members": record.existing_count,
+                    "failed": record.failed_count,
+                    "volunteer_ids": created_ids,
+                    "href": format!("/api/v1/organizations/{org}/volunteer-imports/{}", record.id),
+                }),
+                now,
+            )
+            .await?;
+        }
         txn.commit().await?;
         Ok(record)
     }

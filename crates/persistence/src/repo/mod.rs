@@ -10,6 +10,7 @@ pub mod records;
 pub mod regions;
 pub mod reports;
 pub mod volunteers;
+pub mod webhooks;
 
 /// Who acts, as a history (letters, applications, reports) records them: the account and
 /// its display name at the time.

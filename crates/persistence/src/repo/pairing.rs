@@ -18,7 +18,37 @@ use super::Actor;
 use crate::entities::{
     organization, organization_closure, pairing, pairing_letter, pairing_letter_event,
 };
+use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
+use zhihui_domain::integration::EventType;
+
+/// A letter as webhooks carry it (never the contact phone).
+pub(crate) fn letter_resource(
+    l: &pairing_letter::Model,
+    status: &str,
+    pairing: Option<&pairing::Model>,
+    answer_due_at: Option<DateTime<Utc>>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "pairing_letter",
+        "id": l.id,
+        "sender_id": l.sender_id,
+        "recipient_id": l.recipient_id,
+        "subject": l.subject,
+        "status": status,
+        "period_from": l.period_from,
+        "period_to": l.period_to,
+        "sent_at": l.sent_at,
+        "answer_due_at": answer_due_at,
+        "answered_at": l.answered_at,
+        "pairing": pairing.map(|p| serde_json::json!({
+            "id": p.id,
+            "proof_number": p.proof_number,
+            "href": format!("/api/v1/pairings/{}", p.id),
+        })),
+        "href": format!("/api/v1/pairing-letters/{}", l.id),
+    })
+}
 
 /// The editable content of a letter (a whole replacement; the handler merges updates).
 pub struct LetterContent {
@@ -166,6 +196,7 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            expiry_announced_at: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -298,6 +329,25 @@ impl Store {
         event(id, action, actor, step.note, step.now)
             .insert(&txn)
             .await?;
+        let announced = match step.action {
+            LetterAction::Send => Some(EventType::PairingLetterSent),
+            LetterAction::Accept => Some(EventType::PairingLetterAccepted),
+            LetterAction::Decline => Some(EventType::PairingLetterDeclined),
+            _ => None,
+        };
+        if let Some(kind) = announced {
+            let due = out
+                .sent_at
+                .map(|s| s + chrono::Duration::days(step.answer_days));
+            emit(
+                &txn,
+                kind,
+                &[out.sender_id, out.recipient_id],
+                letter_resource(&out, &out.status, created.as_ref(), due),
+                step.now,
+            )
+            .await?;
+        }
         txn.commit().await?;
         Ok((out, created))
     }

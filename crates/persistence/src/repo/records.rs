@@ -13,7 +13,9 @@ use zhihui_domain::{ActivityStatus, MembershipStatus};
 use crate::entities::{
     activity, certificate, counter, membership, service_record, service_record_change, volunteer,
 };
+use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
+use zhihui_domain::integration::EventType;
 
 /// Hours for one participant, as the organisation confirms them.
 pub struct HoursEntry {
@@ -192,6 +194,40 @@ impl Store {
                     });
                 }
             }
+        }
+        let changed: Vec<serde_json::Value> = out
+            .iter()
+            .filter(|c| c.outcome != "unchanged")
+            .map(|c| {
+                serde_json::json!({
+                    "record_id": c.record.id,
+                    "volunteer_id": c.record.volunteer_id,
+                    "hours_tenths": c.record.hours_tenths,
+                    "outcome": c.outcome,
+                })
+            })
+            .collect();
+        if !changed.is_empty() {
+            let resource = serde_json::json!({
+                "kind": "activity_service_records",
+                "activity_id": a.id,
+                "organization_id": a.organization_id,
+                "service_date": ctx.service_date,
+                "records": changed,
+                "href": format!(
+                    "/api/v1/service-records?organization_id={}&from={d}&to={d}",
+                    a.organization_id,
+                    d = ctx.service_date
+                ),
+            });
+            emit(
+                &txn,
+                EventType::HoursConfirmed,
+                &[a.organization_id],
+                resource,
+                now,
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(out)
@@ -509,6 +545,27 @@ impl Store {
             revoke_reason: Set(None),
         }
         .insert(&txn)
+        .await?;
+        let resource = serde_json::json!({
+            "kind": "certificate",
+            "id": m.id,
+            "number": m.number,
+            "organization_id": m.organization_id,
+            "volunteer_id": m.volunteer_id,
+            "hours_tenths": m.hours_tenths,
+            "activities": m.activities,
+            "period_from": m.period_from,
+            "period_to": m.period_to,
+            "issued_at": m.issued_at,
+            "href": format!("/api/v1/certificates/{}", m.number),
+        });
+        emit(
+            &txn,
+            EventType::CertificateIssued,
+            &[m.organization_id],
+            resource,
+            now,
+        )
         .await?;
         txn.commit().await?;
         Ok(m)

@@ -24,7 +24,9 @@ use crate::entities::{
     activity, membership, monthly_report, organization, organization_closure, pairing,
     report_photo, service_record,
 };
+use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
+use zhihui_domain::integration::EventType;
 
 /// The states in which a report counts as filed.
 const FILED: [&str; 2] = ["submitted", "accepted"];
@@ -590,6 +592,12 @@ impl Store {
         if !from.contains(&status) {
             return Err(status_conflict(&cur.status, from));
         }
+        let announced = match &step {
+            ReportStep::Submit { .. } => Some(EventType::MonthlyReportSubmitted),
+            ReportStep::Return { .. } => Some(EventType::MonthlyReportReturned),
+            ReportStep::Accept => Some(EventType::MonthlyReportAccepted),
+            ReportStep::Content(_) => None,
+        };
         let mut m: monthly_report::ActiveModel = cur.clone().into();
         match step {
             ReportStep::Content(c) => {
@@ -620,6 +628,20 @@ impl Store {
         m.updated_at = Set(now);
         m.version = Set(cur.version + 1);
         let out = m.update(&txn).await?;
+        if let Some(kind) = announced {
+            let resource = serde_json::json!({
+                "kind": "monthly_report",
+                "id": out.id,
+                "organization_id": out.organization_id,
+                "month": out.month,
+                "status": out.status,
+                "late": out.late,
+                "return_reason": out.return_reason,
+                "submitted_at": out.submitted_at,
+                "href": format!("/api/v1/monthly-reports/{}", out.id),
+            });
+            emit(&txn, kind, &[out.organization_id], resource, now).await?;
+        }
         txn.commit().await?;
         Ok(out)
     }

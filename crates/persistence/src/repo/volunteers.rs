@@ -10,7 +10,23 @@ use zhihui_domain::{
 };
 
 use crate::entities::{counter, membership, organization, volunteer};
+use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
+use zhihui_domain::integration::EventType;
+
+/// A membership as webhooks carry it.
+fn membership_resource(m: &membership::Model) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "membership",
+        "id": m.id,
+        "organization_id": m.organization_id,
+        "volunteer_id": m.volunteer_id,
+        "status": m.status,
+        "requested_at": m.requested_at,
+        "decided_at": m.decided_at,
+        "href": format!("/api/v1/volunteers/{}", m.volunteer_id),
+    })
+}
 
 /// A validated registration, in plain text; this repository encrypts what must be.
 pub struct NewVolunteer {
@@ -239,6 +255,15 @@ impl Store {
             .await?;
         if status == MembershipStatus::Approved {
             bump_members(txn, org_id, 1).await?;
+        } else {
+            emit(
+                txn,
+                EventType::MembershipRequested,
+                &[org_id],
+                membership_resource(&m),
+                now,
+            )
+            .await?;
         }
         Ok(m)
     }
@@ -316,6 +341,16 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        if approve {
+            emit(
+                &txn,
+                EventType::MembershipApproved,
+                &[org_id],
+                membership_resource(&m),
+                now,
+            )
+            .await?;
+        }
         txn.commit().await?;
         Ok(m)
     }

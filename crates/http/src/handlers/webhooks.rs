@@ -1,0 +1,467 @@
+//! Webhook endpoints and their delivery logs. Events are written to the outbox with the
+//! change they announce; `crate::webhooks` sends them.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use uuid::Uuid;
+use zhihui_contract::integrations::{
+    CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest, WebhookAttemptView,
+    WebhookDeliveryDetail, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryView,
+    WebhookEndpointPage, WebhookEndpointQuery, WebhookEndpointSecretView, WebhookEndpointView,
+};
+use zhihui_contract::Problem;
+use zhihui_domain::integration::{check_webhook_url, EventType, UrlProblem};
+use zhihui_domain::OrganizationStatus;
+use zhihui_persistence::entities::{webhook_delivery, webhook_endpoint};
+use zhihui_persistence::{endpoint_event_types, NewWebhookEndpoint, WebhookChanges};
+
+use super::{next_cursor, uuid_cursor};
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::validation::Problems;
+use crate::webhooks::delivery_body;
+
+fn view(e: webhook_endpoint::Model) -> WebhookEndpointView {
+    WebhookEndpointView {
+        id: e.id,
+        organization_id: e.organization_id,
+        event_types: endpoint_event_types(&e),
+        url: e.url,
+        description: e.description,
+        active: e.active,
+        created_at: e.created_at,
+        updated_at: e.updated_at,
+        rotated_at: e.rotated_at,
+    }
+}
+
+fn delivery_view(d: webhook_delivery::Model, event_type: String) -> WebhookDeliveryView {
+    WebhookDeliveryView {
+        id: d.id,
+        endpoint_id: d.endpoint_id,
+        event_id: d.event_id,
+        event_type,
+        status: d.status,
+        attempts: d.attempts,
+        next_attempt_at: d.next_attempt_at,
+        last_attempt_at: d.last_attempt_at,
+        last_status_code: d.last_status_code,
+        last_error: d.last_error,
+        delivered_at: d.delivered_at,
+        created_at: d.created_at,
+        replay_of: d.replay_of,
+    }
+}
+
+/// People (not API clients) who administer the endpoint's organisation, or platform admins;
+/// platform-level endpoints are platform admins' only.
+fn manages(who: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
+    let allowed =
+        who.client.is_none() && (who.is_platform_admin || org.is_some_and(|o| who.administers(o)));
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "webhooks are managed by the organisation's own admins".into(),
+        ))
+    }
+}
+
+/// A new signing secret: `whsec_` and 32 random letters and digits.
+fn new_secret() -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    format!(
+        "whsec_{}",
+        Alphanumeric.sample_string(&mut rand::rngs::OsRng, 32)
+    )
+}
+
+fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
+    let (code, message) = match check_webhook_url(url.trim(), allow_insecure) {
+        Ok(()) => return,
+        Err(UrlProblem::NotHttps) => ("invalid_url", "use an https:// address"),
+        Err(UrlProblem::Malformed) => ("invalid_url", "not an address: https://host/path"),
+        Err(UrlProblem::PrivateHost) => (
+            "private_address",
+            "the address is on a local or private network; use a public one",
+        ),
+    };
+    p.push("url", code, message);
+}
+
+fn check_types(p: &mut Problems, types: &[String]) -> Vec<EventType> {
+    let mut out = vec![];
+    for (i, t) in types.iter().enumerate() {
+        match EventType::parse(t).filter(|t| *t != EventType::Ping) {
+            Some(t) if !out.contains(&t) => out.push(t),
+            Some(_) => {}
+            None => p.push(
+                &format!("event_types[{i}]"),
+                "unknown_event_type",
+                "not an event type; the list is in the description of event_types",
+            ),
+        }
+    }
+    out
+}
+
+/// Registers an endpoint for an organisation's events (and those of every organisation
+/// below it), or, for a platform admin without `organization_id`, for every event. The
+/// signing secret is in this answer only. Deliveries are `POST`s of a `WebhookEvent`,
+/// signed in `Zhihui-Signature`, retried with exponential backoff for a day.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), request_body = CreateWebhookEndpointRequest, responses(
+    (status = 201, body = WebhookEndpointSecretView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_approved"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "invalid_url, private_address, unknown_event_type"),
+))]
+#[post("/webhooks")]
+pub async fn create_webhook_endpoint(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    body: web::Json<CreateWebhookEndpointRequest>,
+) -> Result<HttpResponse, ApiError> {
+    manages(&who, body.organization_id)?;
+    if let Some(id) = body.organization_id {
+        let org = state
+            .store
+            .get_organization(id)
+            .await?
+            .ok_or(ApiError::NotFound("organization_not_found"))?;
+        if org.status != OrganizationStatus::Approved.as_str() {
+            return Err(ApiError::Conflict {
+                code: "organization_not_approved",
+                message: "webhooks are for approved organisations".into(),
+            });
+        }
+    }
+    let mut p = Problems::validate(&*body);
+    if !p.has("url") {
+        check_url(
+            &mut p,
+            &body.url,
+            state.settings.webhooks.allow_insecure_urls,
+        );
+    }
+    let types = check_types(&mut p, &body.event_types);
+    p.finish()?;
+    let secret = new_secret();
+    let e = state
+        .store
+        .create_webhook_endpoint(
+            NewWebhookEndpoint {
+                organization_id: body.organization_id,
+                url: body.url.trim().to_string(),
+                description: body
+                    .description
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+                event_types: types,
+                secret: secret.clone(),
+                created_by: who.account_id,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Created().json(WebhookEndpointSecretView {
+        endpoint: view(e),
+        secret,
+    }))
+}
+
+/// Endpoints of an organisation, of every organisation the caller administers, or (a
+/// platform admin without `organization_id`) the platform-level ones. Never their secrets.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(WebhookEndpointQuery), responses(
+    (status = 200, body = WebhookEndpointPage),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/webhooks")]
+pub async fn list_webhook_endpoints(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<WebhookEndpointQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let items = match q.organization_id {
+        Some(org) => {
+            manages(&who, Some(org))?;
+            state.store.webhook_endpoints_of(Some(&[org])).await?
+        }
+        None if who.client.is_none() && who.is_platform_admin => {
+            state.store.webhook_endpoints_of(None).await?
+        }
+        None => {
+            manages(&who, who.admin_of.first().copied())?;
+            state
+                .store
+                .webhook_endpoints_of(Some(&who.admin_of))
+                .await?
+        }
+    };
+    Ok(HttpResponse::Ok().json(WebhookEndpointPage {
+        items: items.into_iter().map(view).collect(),
+    }))
+}
+
+async fn load(
+    state: &AppState,
+    who: &Authenticated,
+    id: Uuid,
+) -> Result<webhook_endpoint::Model, ApiError> {
+    let e = state
+        .store
+        .get_webhook_endpoint(id)
+        .await?
+        .ok_or(ApiError::NotFound("webhook_not_found"))?;
+    if who.client.is_none()
+        && !who.is_platform_admin
+        && !e.organization_id.is_some_and(|o| who.administers(o))
+    {
+        // Not theirs: as if it did not exist.
+        return Err(ApiError::NotFound("webhook_not_found"));
+    }
+    manages(who, e.organization_id)?;
+    Ok(e)
+}
+
+/// One endpoint (never its secret).
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = WebhookEndpointView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/webhooks/{id}")]
+pub async fn get_webhook_endpoint(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(view(load(&state, &who, *id).await?)))
+}
+
+/// Changes an endpoint's address, description or events, or pauses (`active: false`) and
+/// resumes it. A paused endpoint gets no new events; what was already due is still sent.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = UpdateWebhookEndpointRequest, responses(
+    (status = 200, body = WebhookEndpointView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "invalid_url, private_address, unknown_event_type"),
+))]
+#[patch("/webhooks/{id}")]
+pub async fn update_webhook_endpoint(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateWebhookEndpointRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let e = load(&state, &who, *id).await?;
+    let mut p = Problems::validate(&*body);
+    if let Some(url) = body.url.as_deref().filter(|_| !p.has("url")) {
+        check_url(&mut p, url, state.settings.webhooks.allow_insecure_urls);
+    }
+    let types = body.event_types.as_deref().map(|t| check_types(&mut p, t));
+    p.finish()?;
+    let e = state
+        .store
+        .update_webhook_endpoint(
+            e.id,
+            WebhookChanges {
+                url: body.url.as_deref().map(|u| u.trim().to_string()),
+                description: body.description.as_deref().map(|d| d.trim().to_string()),
+                event_types: types,
+                active: body.active,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(view(e)))
+}
+
+/// Deletes an endpoint and its delivery log; nothing more is sent to it.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 204),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/webhooks/{id}")]
+pub async fn delete_webhook_endpoint(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let e = load(&state, &who, *id).await?;
+    state.store.delete_webhook_endpoint(e.id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replaces the signing secret; every delivery from now on (retries included) is signed
+/// with the new one. The secret is in this answer only.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = WebhookEndpointSecretView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/webhooks/{id}/rotate")]
+pub async fn rotate_webhook_secret(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let e = load(&state, &who, *id).await?;
+    let secret = new_secret();
+    let e = state
+        .store
+        .rotate_webhook_secret(e.id, &secret, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Ok().json(WebhookEndpointSecretView {
+        endpoint: view(e),
+        secret,
+    }))
+}
+
+/// Sends a `webhook.ping` event to the endpoint, to check the address and the signature
+/// check; the delivery appears in the log like any other.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 202, body = WebhookDeliveryView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/webhooks/{id}/ping")]
+pub async fn ping_webhook_endpoint(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let e = load(&state, &who, *id).await?;
+    let d = state
+        .store
+        .ping_webhook_endpoint(&e, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Accepted().json(delivery_view(d, EventType::Ping.as_str().into())))
+}
+
+/// An endpoint's delivery log, newest first.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path), WebhookDeliveryQuery), responses(
+    (status = 200, body = WebhookDeliveryPage),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "invalid_status, invalid_cursor"),
+))]
+#[get("/webhooks/{id}/deliveries")]
+pub async fn list_webhook_deliveries(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    q: web::Query<WebhookDeliveryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let e = load(&state, &who, *id).await?;
+    let mut p = Problems::validate(&*q);
+    let before = uuid_cursor(&mut p, &q.cursor);
+    if let Some(s) = q.status.as_deref() {
+        if !["pending", "delivered", "failed"].contains(&s) {
+            p.push(
+                "status",
+                "invalid_status",
+                "one of pending, delivered, failed",
+            );
+        }
+    }
+    p.finish()?;
+    let limit = q.limit.unwrap_or(20);
+    let rows = state
+        .store
+        .list_webhook_deliveries(e.id, q.status.as_deref(), before, limit)
+        .await?;
+    let items: Vec<WebhookDeliveryView> =
+        rows.into_iter().map(|(d, t)| delivery_view(d, t)).collect();
+    let next_cursor = next_cursor(&items, limit, |d| d.id.to_string());
+    Ok(HttpResponse::Ok().json(WebhookDeliveryPage { items, next_cursor }))
+}
+
+async fn load_delivery(
+    state: &AppState,
+    who: &Authenticated,
+    id: Uuid,
+) -> Result<WebhookDeliveryDetail, ApiError> {
+    let (d, event, attempts) = state
+        .store
+        .get_webhook_delivery(id)
+        .await?
+        .ok_or(ApiError::NotFound("delivery_not_found"))?;
+    load(state, who, d.endpoint_id).await.map_err(|e| match e {
+        ApiError::NotFound(_) => ApiError::NotFound("delivery_not_found"),
+        other => other,
+    })?;
+    Ok(WebhookDeliveryDetail {
+        delivery: delivery_view(d, event.event_type.clone()),
+        event: delivery_body(&event),
+        attempts: attempts
+            .into_iter()
+            .map(|a| WebhookAttemptView {
+                number: a.number,
+                attempted_at: a.attempted_at,
+                status_code: a.status_code,
+                error: a.error,
+                duration_ms: a.duration_ms,
+                response_excerpt: a.response_excerpt,
+            })
+            .collect(),
+    })
+}
+
+/// A delivery with the event it carries and every attempt (status, error, time taken, the
+/// start of the receiver's answer).
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = WebhookDeliveryDetail),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/webhook-deliveries/{id}")]
+pub async fn get_webhook_delivery(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(load_delivery(&state, &who, *id).await?))
+}
+
+/// Sends a delivered or failed delivery's event again, as a new delivery with the same
+/// event id.
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 202, body = WebhookDeliveryView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "delivery_pending"),
+))]
+#[post("/webhook-deliveries/{id}/replay")]
+pub async fn replay_webhook_delivery(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let detail = load_delivery(&state, &who, *id).await?;
+    let (d, _, _) = state
+        .store
+        .get_webhook_delivery(detail.delivery.id)
+        .await?
+        .ok_or(ApiError::NotFound("delivery_not_found"))?;
+    let replay = state
+        .store
+        .replay_webhook_delivery(&d, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Accepted().json(delivery_view(replay, detail.delivery.event_type)))
+}

@@ -1,0 +1,185 @@
+//! The webhook sender: runs beside the HTTP server, off the request path. Each round it
+//! announces expired pairing letters, fans new outbox events out to the endpoints that hear
+//! them, and attempts the deliveries that are due. Every replica may run it: claims are
+//! leases taken with `SKIP LOCKED` on PostgreSQL.
+
+use std::time::Instant;
+
+use chrono::Duration;
+use futures_util::StreamExt;
+use zhihui_contract::integrations::WebhookEvent;
+use zhihui_domain::integration::{next_attempt_at, signature_header};
+use zhihui_persistence::{AttemptOutcome, DueDelivery, StoreResult};
+
+use crate::state::AppState;
+
+/// The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256>`.
+pub const SIGNATURE_HEADER: &str = "Zhihui-Signature";
+/// How long a claimed delivery is left to its sender before another may retry it.
+const LEASE_SECS: i64 = 120;
+/// A receiver's answer is read up to this many bytes for the log.
+const EXCERPT_BYTES: usize = 1024;
+/// Deliveries attempted at once.
+const PARALLEL: usize = 8;
+
+/// Starts the sender on the current Tokio runtime when the settings ask for it.
+pub fn spawn_sender(state: AppState) {
+    if !state.settings.webhooks.deliver {
+        return;
+    }
+    tokio::spawn(run(state));
+}
+
+async fn run(state: AppState) {
+    let client = match reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Zhihui-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "the webhook sender could not start");
+            return;
+        }
+    };
+    loop {
+        if let Err(e) = round(&state, &client).await {
+            // The database may be away; the next round tries again.
+            tracing::warn!(error = %e, "webhook round failed");
+        }
+        tokio::time::sleep(state.settings.webhooks.poll).await;
+    }
+}
+
+/// One round; returns when nothing is due.
+async fn round(state: &AppState, client: &reqwest::Client) -> StoreResult<()> {
+    let store = &state.store;
+    let now = state.clock.now();
+    while store
+        .announce_expired_letters(now, state.settings.letter_answer_days, 200)
+        .await?
+        == 200
+    {}
+    while store.dispatch_outbox(now, 200).await? == 200 {}
+    loop {
+        let now = state.clock.now();
+        let due = store
+            .claim_due_deliveries(now, Duration::seconds(LEASE_SECS), 32)
+            .await?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        let results: Vec<StoreResult<()>> = futures_util::stream::iter(due)
+            .map(|d| attempt(state, client, d))
+            .buffer_unordered(PARALLEL)
+            .collect()
+            .await;
+        for r in results {
+            r?;
+        }
+    }
+}
+
+/// The JSON body of a delivery.
+pub fn delivery_body(e: &zhihui_persistence::entities::outbox_event::Model) -> WebhookEvent {
+    WebhookEvent {
+        id: e.id,
+        event_type: e.event_type.clone(),
+        occurred_at: e.occurred_at,
+        organization_ids: serde_json::from_str(&e.organization_ids).unwrap_or_default(),
+        resource: serde_json::from_str(&e.resource).unwrap_or_default(),
+    }
+}
+
+async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> StoreResult<()> {
+    let body = serde_json::to_vec(&delivery_body(&d.event)).unwrap_or_default();
+    let sent_at = state.clock.now();
+    let signature = signature_header(&d.secret, sent_at.timestamp(), &body);
+    let started = Instant::now();
+    let answer = client
+        .post(&d.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(SIGNATURE_HEADER, signature)
+        .header("Zhihui-Event-Id", d.event.id.to_string())
+        .header("Zhihui-Event-Type", &d.event.event_type)
+        .header("Zhihui-Delivery-Id", d.delivery.id.to_string())
+        .body(body)
+        .send()
+        .await;
+    let (status_code, error, excerpt) = match answer {
+        Ok(res) => {
+            let status = res.status();
+            let excerpt = read_excerpt(res).await;
+            let error = (!status.is_success()).then(|| format!("the receiver answered {status}"));
+            (Some(status.as_u16()), error, excerpt)
+        }
+        Err(e) => (None, Some(describe(e)), None),
+    };
+    let duration_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
+    let delivered = error.is_none();
+    let now = state.clock.now();
+    let retry_at = if delivered {
+        None
+    } else {
+        next_attempt_at(
+            (d.delivery.attempts + 1) as u32,
+            d.delivery.first_attempt_at.unwrap_or(now),
+            now,
+            state.settings.webhooks.retry_base_secs,
+        )
+    };
+    if !delivered {
+        tracing::info!(
+            delivery = %d.delivery.id,
+            event_type = %d.event.event_type,
+            status = ?status_code,
+            retry_at = ?retry_at,
+            "webhook delivery failed"
+        );
+    }
+    state
+        .store
+        .record_delivery_attempt(
+            &d.delivery,
+            AttemptOutcome {
+                status_code,
+                error,
+                duration_ms,
+                response_excerpt: excerpt,
+                delivered,
+                retry_at,
+            },
+            now,
+        )
+        .await
+}
+
+/// The first kilobyte of an answer, as text; the rest is not read.
+async fn read_excerpt(mut res: reqwest::Response) -> Option<String> {
+    let mut buf = Vec::new();
+    while let Ok(Some(chunk)) = res.chunk().await {
+        buf.extend_from_slice(&chunk);
+        if buf.len() >= EXCERPT_BYTES {
+            break;
+        }
+    }
+    buf.truncate(EXCERPT_BYTES);
+    let text = String::from_utf8_lossy(&buf).trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// What went wrong, without the address's query (it may carry a token).
+fn describe(e: reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_redirect() {
+        "redirects are not followed"
+    } else {
+        "request failed"
+    };
+    format!("{what}: {}", e.without_url())
+}
