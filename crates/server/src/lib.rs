@@ -66,6 +66,9 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// Sign-in, registration and refresh attempts a minute per address.
     pub auth_rate_limit_per_minute: u32,
+    /// Whether `serve` applies the migrations first. With several replicas, turn it off and
+    /// run `zhihui migrate` once before starting them.
+    pub migrate_on_start: bool,
     /// Whether this replica sends webhook deliveries (any number of replicas may).
     pub webhook_delivery: bool,
     /// How often the webhook sender looks for new events and due retries, in milliseconds.
@@ -117,6 +120,7 @@ impl Default for Settings {
             activity_rules: String::new(),
             rate_limit_per_minute: 600,
             auth_rate_limit_per_minute: 30,
+            migrate_on_start: true,
             webhook_delivery: true,
             webhook_poll_millis: 1000,
             webhook_retry_base_secs: 30,
@@ -247,18 +251,24 @@ impl Settings {
 
 /// Opens and migrates the database and builds the store.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    open(settings, true).await
+}
+
+async fn open(settings: &Settings, migrate: bool) -> anyhow::Result<Store> {
     let db = zhihui_persistence::connect(&settings.database_url()?)
         .await
         .context("connecting to the database")?;
-    zhihui_persistence::migrate(&db)
-        .await
-        .context("migrating the database")?;
+    if migrate {
+        zhihui_persistence::migrate(&db)
+            .await
+            .context("migrating the database")?;
+    }
     Ok(Store::new(db, Crypto::new(&settings.pii_key)?))
 }
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     settings.check()?;
-    let store = open_store(&settings).await?;
+    let store = open(&settings, settings.migrate_on_start).await?;
     let state = AppState::new(store, settings.api_settings(), Arc::new(SystemClock));
     let listener =
         TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
