@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the domain's parsers and rules: what every registration, import
 //! row, check-in and report runs. `cargo bench -p zhihui-domain`.
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 
