@@ -16,5 +16,6 @@ mod organizations;
 mod pairing;
 mod ratelimit;
 mod reports;
+mod seed;
 mod volunteers;
 mod webhooks;

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod entities;
 pub mod migration;
 mod repo;
+pub mod seed;
 
 use std::time::Duration;
 

@@ -23,6 +23,16 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Load a generated data set into an empty database: `small` (CI), `province` (one
+    /// province's whole tree) or `national` (5.2 million volunteers). Every generated account's
+    /// password is `zhihui-seed-2026`.
+    Seed {
+        #[arg(long, default_value = "small")]
+        scale: String,
+        /// Makes the data set reproducible.
+        #[arg(long, default_value_t = 2026)]
+        rng_seed: u64,
+    },
     /// Administer accounts.
     Admin {
         #[command(subcommand)]
@@ -71,6 +81,37 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             open_store(&settings).await?;
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { scale, rng_seed } => {
+            let Some(scale) = zhihui_persistence::seed::SeedScale::named(&scale) else {
+                anyhow::bail!("--scale is small, province or national");
+            };
+            let store = open_store(&settings).await?;
+            let hash = zhihui_http::auth::hash_password_sync(
+                &settings.api_settings(),
+                zhihui_persistence::seed::SEED_PASSWORD,
+            )?;
+            let started = std::time::Instant::now();
+            let report = store
+                .seed(&scale, &hash, chrono::Utc::now(), rng_seed, &|line| {
+                    println!("{line}")
+                })
+                .await?;
+            println!(
+                "seeded {}: {} organisations, {} accounts, {} volunteers, {} memberships, \
+                 {} activities, {} sign-ups, {} service records, {} monthly reports in {:.1} s",
+                scale.name,
+                report.organizations,
+                report.accounts,
+                report.volunteers,
+                report.memberships,
+                report.activities,
+                report.sign_ups,
+                report.records,
+                report.monthly_reports,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Admin {

@@ -1,0 +1,751 @@
+//! Synthetic data at the programme's scale, for benchmarks and load tests (`zhihui seed`).
+//!
+//! Organisation trees follow the real region list (the `regions` table): a provincial
+//! association per province, a city association per city, a county association per county,
+//! teams under the counties, national and provincial societies at the top. Volunteers have
+//! Chinese names and valid ID numbers (the domain's check character; unique by
+//! construction) and join teams of their county; activities are spread over the last twelve
+//! months with sign-ups, attendance and confirmed service records; every organisation files
+//! monthly reports for the last six months from the figures generated. Rows go in with
+//! multi-row inserts of a few thousand at a time. Deterministic for a given `rng_seed`.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use uuid::Uuid;
+use zhihui_domain::{MobilePhone, PersonName, RegionCode, ResidentIdNumber};
+
+use crate::entities::{
+    account, activity, counter, membership, monthly_report, organization, organization_admin,
+    organization_closure, region, service_record, sign_up,
+};
+use crate::repo::organizations::name_key;
+use crate::{NewVolunteer, Store, StoreError, StoreResult};
+
+/// How much to generate.
+#[derive(Debug, Clone)]
+pub struct SeedScale {
+    pub name: &'static str,
+    /// Provinces taken from the region list, in code order (`None`: all).
+    pub provinces: Option<usize>,
+    /// Cities per province and counties per city (`None`: all).
+    pub cities_per_province: Option<usize>,
+    pub counties_per_city: Option<usize>,
+    pub organizations: usize,
+    pub volunteers: usize,
+    pub activities: usize,
+    /// Confirmed service records (about one per sign-up of a past activity).
+    pub records: usize,
+    /// Volunteers that also get a sign-in account (`seed-v<n>@zhihui.test`).
+    pub volunteer_accounts: usize,
+}
+
+impl SeedScale {
+    pub fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "small" => Self {
+                name: "small",
+                provinces: Some(2),
+                cities_per_province: Some(3),
+                counties_per_city: Some(3),
+                organizations: 120,
+                volunteers: 2_000,
+                activities: 400,
+                records: 6_000,
+                volunteer_accounts: 200,
+            },
+            "province" => Self {
+                name: "province",
+                provinces: Some(1),
+                cities_per_province: None,
+                counties_per_city: None,
+                organizations: 3_600,
+                volunteers: 170_000,
+                activities: 10_000,
+                records: 100_000,
+                volunteer_accounts: 2_000,
+            },
+            "national" => Self {
+                name: "national",
+                provinces: None,
+                cities_per_province: None,
+                counties_per_city: None,
+                organizations: 110_000,
+                volunteers: 5_200_000,
+                activities: 300_000,
+                records: 3_000_000,
+                volunteer_accounts: 20_000,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// What was loaded and how long each part took.
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    pub organizations: usize,
+    pub accounts: usize,
+    pub volunteers: usize,
+    pub memberships: usize,
+    pub activities: usize,
+    pub sign_ups: usize,
+    pub records: usize,
+    pub monthly_reports: usize,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// The password of every generated account (documented in the README; benchmarks sign in).
+pub const SEED_PASSWORD: &str = "zhihui-seed-2026";
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "欧阳", "司马",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "华", "慧", "建国", "晓东", "文", "婷", "志强", "海燕", "俊", "宇", "欣", "浩",
+    "春梅", "立新",
+];
+const TEAM_KINDS: &[(&str, &str)] = &[
+    ("university", "高校科技志愿服务队"),
+    ("enterprise", "企业科技志愿服务队"),
+    ("rural_technical_association", "农技协科技志愿服务队"),
+    ("youth", "青少年科技志愿服务队"),
+    ("science_caravan", "科普大篷车志愿服务队"),
+    ("other", "科技志愿服务队"),
+];
+const ACTIVITY_KINDS: &[(&str, &str, &str)] = &[
+    (
+        "technical_service",
+        "果树修剪技术指导",
+        "为果农讲解修剪要点并现场示范",
+    ),
+    (
+        "technical_service",
+        "设施蔬菜病虫害绿色防控培训",
+        "讲解绿色防控技术，现场识别病虫害",
+    ),
+    (
+        "science_popularisation",
+        "社区科普讲座",
+        "面向社区居民讲解防灾减灾与健康知识",
+    ),
+    (
+        "science_popularisation",
+        "青少年科学实验课",
+        "带领中小学生动手完成科学小实验",
+    ),
+    (
+        "livelihood",
+        "义诊与健康咨询",
+        "组织医生开展义诊，测量血压血糖并提供咨询",
+    ),
+    (
+        "professional",
+        "中小企业技术诊断",
+        "专家走访企业，诊断生产工艺问题",
+    ),
+    ("emergency", "防汛应急科普", "讲解汛期避险与自救互救知识"),
+];
+
+struct Org {
+    id: Uuid,
+    name: String,
+    category: &'static str,
+    level: &'static str,
+    parent: Option<usize>,
+    region: String,
+    /// Index among the counties (for teams and county associations), to pick members.
+    county: Option<usize>,
+    members: Vec<Uuid>,
+    admin: Option<Uuid>,
+}
+
+/// A valid unified social credit code, unique for `n`.
+fn credit_code(region: &str, n: usize) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut body = String::from("51");
+    body.push_str(region);
+    let mut x = n;
+    let mut tail = [b'0'; 9];
+    for c in tail.iter_mut().rev() {
+        *c = ALPHABET[x % ALPHABET.len()];
+        x /= ALPHABET.len();
+    }
+    body.push_str(std::str::from_utf8(&tail).unwrap_or("000000000"));
+    let check = zhihui_domain::credit_code::check_character(&body).unwrap_or('0');
+    body.push(check);
+    body
+}
+
+/// A valid ID number for volunteer `i` of a county: unique for `i` below 20 million.
+fn id_number(county: &str, i: usize) -> Option<ResidentIdNumber> {
+    let birth = NaiveDate::from_ymd_opt(1955, 1, 1)? + Duration::days(((i / 1000) % 18_000) as i64);
+    let first17 = format!("{county}{}{:03}", birth.format("%Y%m%d"), i % 1000);
+    let check = zhihui_domain::id_number::check_character(first17.as_bytes())?;
+    ResidentIdNumber::parse(&format!("{first17}{check}")).ok()
+}
+
+fn china_midnight(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()) - Duration::hours(8)
+}
+
+fn month_key(t: DateTime<Utc>) -> String {
+    let d = t + Duration::hours(8);
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// Rows per multi-row insert: under the bind-parameter limits of both databases.
+fn chunk_for(columns: usize) -> usize {
+    (30_000 / columns).max(1)
+}
+
+impl Store {
+    /// Loads a data set into an empty database. `password_hash` is the hash of
+    /// [`SEED_PASSWORD`] (the caller hashes it once, with the service's settings).
+    pub async fn seed(
+        &self,
+        scale: &SeedScale,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        rng_seed: u64,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> StoreResult<SeedReport> {
+        if organization::Entity::find().count(&self.db).await? > 0 {
+            return Err(StoreError::Conflict {
+                code: "database_not_empty",
+                message: "seed loads into an empty database (organisations exist)".into(),
+            });
+        }
+        let mut rng = StdRng::seed_from_u64(rng_seed);
+        let mut report = SeedReport::default();
+        let mut clock = Instant::now();
+        let mut lap = |report: &mut SeedReport, what: &'static str| {
+            report.timings.push((what, clock.elapsed().as_secs_f64()));
+            progress(&format!("{what}: {:.1} s", clock.elapsed().as_secs_f64()));
+            clock = Instant::now();
+        };
+
+        // Regions: provinces, their cities, the cities' counties.
+        let regions = region::Entity::find().all(&self.db).await?;
+        let mut children: HashMap<String, Vec<&region::Model>> = HashMap::new();
+        for r in &regions {
+            if let Some(p) = &r.parent_code {
+                children.entry(p.clone()).or_default().push(r);
+            }
+        }
+        for v in children.values_mut() {
+            v.sort_by(|a, b| a.code.cmp(&b.code));
+        }
+        let mut provinces: Vec<&region::Model> =
+            regions.iter().filter(|r| r.level == "province").collect();
+        provinces.sort_by(|a, b| a.code.cmp(&b.code));
+        provinces.truncate(scale.provinces.unwrap_or(usize::MAX));
+
+        // Organisations.
+        let platform = Uuid::now_v7();
+        let mut orgs: Vec<Org> = vec![];
+        let mut counties: Vec<usize> = vec![];
+        let org = |name: String, category, level, parent, region: &str, county| Org {
+            id: Uuid::now_v7(),
+            name,
+            category,
+            level,
+            parent,
+            region: region.to_string(),
+            county,
+            members: vec![],
+            admin: None,
+        };
+        for p in &provinces {
+            let pi = orgs.len();
+            orgs.push(org(
+                format!("{}科学技术协会", p.name),
+                "provincial_association",
+                "province",
+                None,
+                &p.code,
+                None,
+            ));
+            orgs.push(org(
+                format!("{}农学会", p.name),
+                "provincial_society",
+                "province",
+                None,
+                &p.code,
+                None,
+            ));
+            let cities = children.get(&p.code).cloned().unwrap_or_default();
+            for c in cities
+                .iter()
+                .take(scale.cities_per_province.unwrap_or(usize::MAX))
+            {
+                let ci = orgs.len();
+                orgs.push(org(
+                    format!("{}{}科学技术协会", p.name, c.name),
+                    "city_association",
+                    "city",
+                    Some(pi),
+                    &c.code,
+                    None,
+                ));
+                let cs = children.get(&c.code).cloned().unwrap_or_default();
+                for k in cs
+                    .iter()
+                    .take(scale.counties_per_city.unwrap_or(usize::MAX))
+                {
+                    let ki = orgs.len();
+                    orgs.push(org(
+                        format!("{}{}{}科学技术协会", p.name, c.name, k.name),
+                        "county_association",
+                        "county",
+                        Some(ci),
+                        &k.code,
+                        Some(counties.len()),
+                    ));
+                    counties.push(ki);
+                }
+            }
+        }
+        for n in 0..20 {
+            orgs.push(org(
+                format!("中国第{}专业学会", n + 1),
+                "national_society",
+                "national",
+                None,
+                "110000",
+                None,
+            ));
+        }
+        if counties.is_empty() {
+            return Err(StoreError::Conflict {
+                code: "no_regions",
+                message: "the region list is empty".into(),
+            });
+        }
+        let mut t = 0usize;
+        while orgs.len() < scale.organizations {
+            let ci = t % counties.len();
+            let parent = counties[ci];
+            let (category, label) = TEAM_KINDS[(t / counties.len()) % TEAM_KINDS.len()];
+            let name = format!(
+                "{}{}{}",
+                orgs[parent].name.trim_end_matches("科学技术协会"),
+                label,
+                t / counties.len() / TEAM_KINDS.len() + 1
+            );
+            let region = orgs[parent].region.clone();
+            orgs.push(org(
+                name,
+                category,
+                "grassroots",
+                Some(parent),
+                &region,
+                Some(ci),
+            ));
+            t += 1;
+        }
+        // Teams of each county (a county association is a team of its county too).
+        let mut teams_of_county: Vec<Vec<usize>> = vec![vec![]; counties.len()];
+        for (i, o) in orgs.iter().enumerate() {
+            if let Some(c) = o.county {
+                teams_of_county[c].push(i);
+            }
+        }
+
+        // Accounts: an admin for every organisation above the teams and for the first
+        // teams of each county, and a platform admin.
+        let mut accounts = vec![];
+        let mut admins = vec![];
+        for (i, o) in orgs.iter_mut().enumerate() {
+            if o.level == "grassroots" && i % 25 != 0 {
+                continue;
+            }
+            let id = Uuid::now_v7();
+            o.admin = Some(id);
+            accounts.push(account::ActiveModel {
+                id: Set(id),
+                login: Set(format!("seed-admin-{i}@zhihui.test")),
+                display_name: Set(format!("{}管理员", o.name)),
+                password_hash: Set(password_hash.to_string()),
+                is_platform_admin: Set(false),
+                created_at: Set(now),
+            });
+            admins.push(organization_admin::ActiveModel {
+                organization_id: Set(o.id),
+                account_id: Set(id),
+                granted_by: Set(None),
+                granted_at: Set(now),
+            });
+        }
+        accounts.push(account::ActiveModel {
+            id: Set(platform),
+            login: Set("seed-platform@zhihui.test".into()),
+            display_name: Set("平台管理员".into()),
+            password_hash: Set(password_hash.to_string()),
+            is_platform_admin: Set(true),
+            created_at: Set(now),
+        });
+        report.accounts += accounts.len();
+        self.insert_rows(accounts, 6).await?;
+
+        let mut rows = Vec::with_capacity(orgs.len());
+        let mut closure = Vec::with_capacity(orgs.len() * 4);
+        for (i, o) in orgs.iter().enumerate() {
+            let phone = format!("139{:08}", i);
+            let masked = MobilePhone::parse(&phone)
+                .map(|p| p.masked())
+                .unwrap_or_default();
+            rows.push(organization::ActiveModel {
+                id: Set(o.id),
+                name: Set(o.name.clone()),
+                name_key: Set(name_key(&o.name)),
+                category: Set(o.category.to_string()),
+                level: Set(o.level.to_string()),
+                parent_id: Set(o.parent.map(|p| orgs[p].id)),
+                region_code: Set(o.region.clone()),
+                credit_code: Set(Some(credit_code(&o.region, i))),
+                contact_name: Set("王芳".into()),
+                contact_phone_enc: Set(self.crypto.encrypt(&phone)),
+                contact_phone_masked: Set(masked),
+                address: Set(None),
+                description: Set(None),
+                status: Set("approved".into()),
+                rejection_reason: Set(None),
+                approved_members: Set(0),
+                admin_count: Set(o.admin.map_or(0, |_| 1)),
+                created_by: Set(o.admin.unwrap_or(platform)),
+                created_at: Set(now - Duration::days(800)),
+                updated_at: Set(now - Duration::days(800)),
+                version: Set(1),
+            });
+            let mut depth = 0;
+            let mut at = Some(i);
+            while let Some(a) = at {
+                closure.push(organization_closure::ActiveModel {
+                    ancestor_id: Set(orgs[a].id),
+                    descendant_id: Set(o.id),
+                    depth: Set(depth),
+                });
+                depth += 1;
+                at = orgs[a].parent;
+            }
+        }
+        report.organizations = rows.len();
+        // Parents before children: the list was built top-down.
+        self.insert_rows(rows, 21).await?;
+        self.insert_rows(closure, 3).await?;
+        self.insert_rows(admins, 4).await?;
+        lap(&mut report, "organisations, their tree and admin accounts");
+
+        // Volunteers (with valid, unique ID numbers) and their memberships.
+        let first_number = counter::Entity::find_by_id("volunteer_number".to_string())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .value
+            + 1;
+        let since = now - Duration::days(730);
+        let mut vol_rows = Vec::with_capacity(10_000);
+        let mut mem_rows = Vec::with_capacity(11_000);
+        let mut acc_rows = vec![];
+        for i in 0..scale.volunteers {
+            let c = rng.gen_range(0..counties.len());
+            let teams = &teams_of_county[c];
+            let team = teams[rng.gen_range(0..teams.len())];
+            let county_code = orgs[counties[c]].region.clone();
+            let name_text = format!(
+                "{}{}",
+                SURNAMES[rng.gen_range(0..SURNAMES.len())],
+                GIVEN[rng.gen_range(0..GIVEN.len())]
+            );
+            let (Some(idn), Ok(name), Ok(phone), Ok(region)) = (
+                id_number(&county_code, i),
+                PersonName::parse(&name_text),
+                MobilePhone::parse(&format!("1{}{:09}", [3, 5, 7, 8, 9][i % 5], i)),
+                RegionCode::parse(&county_code),
+            ) else {
+                continue;
+            };
+            let mut nv = NewVolunteer::identity(&name, &idn, &phone, &region, "registration");
+            nv.consent_version = "2025-01".into();
+            nv.service_categories = vec![ACTIVITY_KINDS[i % ACTIVITY_KINDS.len()].0.to_string()];
+            let joined = since + Duration::minutes(rng.gen_range(0..730 * 24 * 60));
+            if i < scale.volunteer_accounts {
+                let aid = Uuid::now_v7();
+                nv.account_id = Some(aid);
+                acc_rows.push(account::ActiveModel {
+                    id: Set(aid),
+                    login: Set(format!("seed-v{i}@zhihui.test")),
+                    display_name: Set(name_text.clone()),
+                    password_hash: Set(password_hash.to_string()),
+                    is_platform_admin: Set(false),
+                    created_at: Set(joined),
+                });
+            }
+            let mut m = self.volunteer_model(
+                &nv,
+                Self::volunteer_number(first_number + i as i64, joined),
+                joined,
+            );
+            let vid = Uuid::now_v7();
+            m.id = Set(vid);
+            let mut joined_teams = vec![team];
+            let other = teams[rng.gen_range(0..teams.len())];
+            if other != team && rng.gen_bool(0.1) {
+                joined_teams.push(other);
+            }
+            m.active_memberships = Set(joined_teams.len() as i32);
+            vol_rows.push(m);
+            for t in joined_teams {
+                orgs[t].members.push(vid);
+                mem_rows.push(membership::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    volunteer_id: Set(vid),
+                    organization_id: Set(orgs[t].id),
+                    status: Set("approved".into()),
+                    reason: Set(None),
+                    requested_at: Set(joined),
+                    decided_at: Set(Some(joined)),
+                    decided_by: Set(orgs[t].admin),
+                });
+            }
+            if vol_rows.len() >= 10_000 || i + 1 == scale.volunteers {
+                report.volunteers += vol_rows.len();
+                report.memberships += mem_rows.len();
+                report.accounts += acc_rows.len();
+                self.insert_rows(std::mem::take(&mut acc_rows), 6).await?;
+                self.insert_rows(std::mem::take(&mut vol_rows), 25).await?;
+                self.insert_rows(std::mem::take(&mut mem_rows), 8).await?;
+                if report.volunteers % 500_000 < 10_000 {
+                    progress(&format!("  {} volunteers", report.volunteers));
+                }
+            }
+        }
+        counter::Entity::update_many()
+            .col_expr(
+                counter::Column::Value,
+                Expr::value(first_number - 1 + scale.volunteers as i64),
+            )
+            .filter(counter::Column::Name.eq("volunteer_number"))
+            .exec(&self.db)
+            .await?;
+        self.recount_members().await?;
+        lap(&mut report, "volunteers and memberships");
+
+        // Activities over the last twelve months (a tenth still ahead), with sign-ups,
+        // attendance and confirmed hours for the past ones.
+        let per_activity = (scale.records / scale.activities.max(1)).max(1);
+        let hosts: Vec<usize> = (0..orgs.len())
+            .filter(|&i| !orgs[i].members.is_empty())
+            .collect();
+        let mut figures: HashMap<(usize, String), (i32, i32, i64)> = HashMap::new();
+        let mut acts = Vec::with_capacity(2_000);
+        let mut sups = Vec::with_capacity(30_000);
+        let mut recs = Vec::with_capacity(30_000);
+        let today = (now + Duration::hours(8)).date_naive();
+        for a in 0..scale.activities {
+            if hosts.is_empty() {
+                break;
+            }
+            let host = hosts[rng.gen_range(0..hosts.len())];
+            let o = &orgs[host];
+            let (category, title, description) = ACTIVITY_KINDS[a % ACTIVITY_KINDS.len()];
+            let day = today - Duration::days(rng.gen_range(-36..330));
+            let starts = china_midnight(day) + Duration::hours(9);
+            let ends = starts + Duration::hours(rng.gen_range(2..5));
+            let past = ends < now;
+            let cancelled = rng.gen_bool(0.03);
+            let capacity = rng.gen_range(per_activity as i32..=(per_activity as i32 * 2 + 10));
+            let want = if cancelled {
+                0
+            } else {
+                rng.gen_range(per_activity / 2..=per_activity + per_activity / 2)
+            }
+            .min(o.members.len())
+            .min(capacity as usize);
+            let id = Uuid::now_v7();
+            let chosen: Vec<Uuid> = o.members.choose_multiple(&mut rng, want).copied().collect();
+            let place = format!("{}活动中心", o.name.trim_end_matches("科学技术协会"));
+            let title = format!("{title}（{}）", a + 1);
+            acts.push(activity::ActiveModel {
+                id: Set(id),
+                organization_id: Set(o.id),
+                title: Set(title.clone()),
+                category: Set(category.to_string()),
+                description: Set(description.to_string()),
+                starts_at: Set(starts),
+                ends_at: Set(ends),
+                place: Set(place.clone()),
+                region_code: Set(o.region.clone()),
+                capacity: Set(capacity),
+                sign_up_opens_at: Set(starts - Duration::days(14)),
+                sign_up_closes_at: Set(starts - Duration::hours(2)),
+                members_only: Set(false),
+                key_date: Set(None),
+                status: Set(if cancelled { "cancelled" } else { "published" }.into()),
+                cancel_reason: Set(cancelled.then(|| "天气原因".to_string())),
+                confirmed_count: Set(chosen.len() as i32),
+                waitlist_count: Set(0),
+                created_by: Set(o.admin.unwrap_or(platform)),
+                created_at: Set(starts - Duration::days(20)),
+                updated_at: Set(starts - Duration::days(20)),
+                version: Set(2),
+            });
+            let month = month_key(starts);
+            let f = figures.entry((host, month)).or_default();
+            if !cancelled && past {
+                f.0 += 1;
+            }
+            for v in chosen {
+                let sid = Uuid::now_v7();
+                sups.push(sign_up::ActiveModel {
+                    id: Set(sid),
+                    activity_id: Set(id),
+                    volunteer_id: Set(v),
+                    status: Set("confirmed".into()),
+                    signed_up_at: Set(starts - Duration::days(rng.gen_range(1..14))),
+                    promoted_at: Set(None),
+                    cancelled_at: Set(None),
+                    checked_in_at: Set(past.then_some(starts)),
+                    checked_out_at: Set(past.then_some(ends)),
+                    absent: Set(false),
+                    attendance_source: Set(past.then(|| "check_in".to_string())),
+                });
+                if past {
+                    let tenths = (ends - starts).num_hours() as i32 * 10;
+                    f.1 += 1;
+                    f.2 += tenths as i64;
+                    recs.push(service_record::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        sign_up_id: Set(sid),
+                        volunteer_id: Set(v),
+                        activity_id: Set(id),
+                        organization_id: Set(o.id),
+                        activity_title: Set(title.clone()),
+                        category: Set(category.to_string()),
+                        service_date: Set(day),
+                        place: Set(place.clone()),
+                        content: Set(description.to_string()),
+                        hours_tenths: Set(tenths),
+                        responsible_person: Set("王芳".into()),
+                        confirmed_by: Set(o.admin.unwrap_or(platform)),
+                        confirmed_at: Set(ends + Duration::days(1)),
+                        updated_at: Set(ends + Duration::days(1)),
+                    });
+                }
+            }
+            if acts.len() >= 2_000 || a + 1 == scale.activities {
+                report.activities += acts.len();
+                report.sign_ups += sups.len();
+                report.records += recs.len();
+                self.insert_rows(std::mem::take(&mut acts), 22).await?;
+                self.insert_rows(std::mem::take(&mut sups), 11).await?;
+                self.insert_rows(std::mem::take(&mut recs), 15).await?;
+            }
+        }
+        lap(&mut report, "activities, sign-ups and service records");
+
+        // Monthly reports of the last six months, from the figures generated.
+        let mut reps = Vec::with_capacity(10_000);
+        let this_month =
+            chrono::NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+        for (i, o) in orgs.iter().enumerate() {
+            for back in 1..=6u32 {
+                let first = this_month
+                    .checked_sub_months(chrono::Months::new(back))
+                    .unwrap_or(this_month);
+                let month = format!("{:04}-{:02}", first.year(), first.month());
+                if rng.gen_bool(0.08) {
+                    continue; // not filed
+                }
+                let (held, attendances, tenths) = figures
+                    .get(&(i, month.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                let submitted = china_midnight(
+                    first
+                        .checked_add_months(chrono::Months::new(1))
+                        .unwrap_or(first)
+                        + Duration::days(rng.gen_range(0..8)),
+                ) + Duration::hours(10);
+                if submitted > now {
+                    continue;
+                }
+                let accepted = back > 1 || rng.gen_bool(0.5);
+                reps.push(monthly_report::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    organization_id: Set(o.id),
+                    month: Set(month),
+                    activities_held: Set(held),
+                    attendances: Set(attendances),
+                    hours_tenths: Set(tenths),
+                    new_volunteers: Set(0),
+                    pairing_activities: Set(0),
+                    people_served: Set(Some(held * rng.gen_range(20..80))),
+                    narrative: Set("本月按计划开展科技志愿服务活动。".into()),
+                    highlights: Set(String::new()),
+                    problems: Set(String::new()),
+                    next_plan: Set("继续开展技术指导与科普活动。".into()),
+                    status: Set(if accepted { "accepted" } else { "submitted" }.into()),
+                    submitted_at: Set(Some(submitted)),
+                    late: Set(Some(submitted.date_naive().day() > 5)),
+                    return_reason: Set(None),
+                    returned_at: Set(None),
+                    accepted_at: Set(accepted.then(|| submitted + Duration::days(2))),
+                    decided_by: Set(accepted
+                        .then_some(o.parent.and_then(|p| orgs[p].admin).unwrap_or(platform))),
+                    created_by: Set(o.admin.unwrap_or(platform)),
+                    created_at: Set(submitted - Duration::days(1)),
+                    updated_at: Set(submitted),
+                    version: Set(3),
+                });
+                if reps.len() >= 10_000 {
+                    report.monthly_reports += reps.len();
+                    self.insert_rows(std::mem::take(&mut reps), 24).await?;
+                }
+            }
+        }
+        report.monthly_reports += reps.len();
+        self.insert_rows(reps, 24).await?;
+        lap(&mut report, "monthly reports");
+        Ok(report)
+    }
+
+    /// Inserts rows in multi-row statements (`columns` sizes the statements).
+    async fn insert_rows<A>(&self, rows: Vec<A>, columns: usize) -> StoreResult<()>
+    where
+        A: ActiveModelTrait + Send,
+        <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    {
+        let mut rows = rows;
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(chunk_for(columns)));
+            <A::Entity as EntityTrait>::insert_many(rows)
+                .exec_without_returning(&self.db)
+                .await?;
+            rows = rest;
+        }
+        Ok(())
+    }
+
+    /// Sets every organisation's member count from its approved memberships.
+    async fn recount_members(&self) -> StoreResult<()> {
+        use sea_orm::ConnectionTrait;
+        self.db
+            .execute_unprepared(
+                "UPDATE organizations SET approved_members = (SELECT count(*) FROM memberships m \
+                 WHERE m.organization_id = organizations.id AND m.status = 'approved')",
+            )
+            .await?;
+        Ok(())
+    }
+}
