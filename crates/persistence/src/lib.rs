@@ -69,10 +69,39 @@ impl From<DbErr> for StoreError {
                 message: format!("a unique value is already taken ({})", unique_hint(&m)),
             };
         }
-        match &e {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StoreError::Unavailable(e.to_string()),
-            _ => StoreError::Db(e),
+        if connection_lost(&e) {
+            StoreError::Unavailable(e.to_string())
+        } else {
+            StoreError::Db(e)
         }
+    }
+}
+
+/// Whether an error means the database is away (not reachable, restarting, the connection
+/// dropped mid-query) rather than that the statement was wrong: callers answer 503 and the
+/// pool reconnects on its own.
+fn connection_lost(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return false,
+    };
+    match runtime {
+        sea_orm::RuntimeErr::SqlxError(s) => match s {
+            Sqlx::Io(_)
+            | Sqlx::Tls(_)
+            | Sqlx::PoolTimedOut
+            | Sqlx::PoolClosed
+            | Sqlx::WorkerCrashed
+            | Sqlx::Protocol(_) => true,
+            // PostgreSQL: connection exceptions (08…), shutting down or starting (57P01-03).
+            Sqlx::Database(d) => d
+                .code()
+                .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
