@@ -717,6 +717,10 @@ impl Store {
         report.monthly_reports += reps.len();
         self.insert_rows(reps, 24).await?;
         lap(&mut report, "monthly reports");
+        // Fresh statistics: without them the planner takes the new tables for empty and
+        // scans them.
+        self.analyze().await?;
+        lap(&mut report, "statistics (ANALYZE)");
         Ok(report)
     }
 
@@ -734,6 +738,12 @@ impl Store {
                 .await?;
             rows = rest;
         }
+        Ok(())
+    }
+
+    async fn analyze(&self) -> StoreResult<()> {
+        use sea_orm::ConnectionTrait;
+        self.db.execute_unprepared("ANALYZE").await?;
         Ok(())
     }
 
