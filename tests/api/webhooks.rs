@@ -289,6 +289,23 @@ dual_test!(
             .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["items"].as_array().unwrap().len(), 1);
+        // Someone who administers nothing, and an API client, may not manage webhooks.
+        let nobody = app.user("nobody@zh.cn").await;
+        let (s, _) = app.get("/api/v1/webhooks", Some(&nobody.token)).await;
+        assert_eq!(s, 403);
+        let (s, c) = app
+            .post(
+                &format!("/api/v1/organizations/{}/api-clients", t.county),
+                Some(&t.county_admin.token),
+                json!({"name": "县平台", "scopes": ["activities:write"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{c}");
+        let key = c["api_key"].as_str().unwrap();
+        let (s, p) = app.get("/api/v1/webhooks", Some(key)).await;
+        assert_eq!((s, p["code"].as_str()), (403, Some("not_for_api_clients")), "{p}");
+        let (s, p) = app.post("/api/v1/webhooks", Some(key), body.clone()).await;
+        assert_eq!(s, 403, "{p}");
 
         // The first attempt fails with a 500.
         county_hook.answer_next(&[500]);

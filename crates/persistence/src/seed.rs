@@ -203,11 +203,6 @@ fn month_key(t: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
-/// Rows per multi-row insert: under the bind-parameter limits of both databases.
-fn chunk_for(columns: usize) -> usize {
-    (30_000 / columns).max(1)
-}
-
 impl Store {
     /// Loads a data set into an empty database. `password_hash` is the hash of
     /// [`SEED_PASSWORD`] (the caller hashes it once, with the service's settings).
@@ -724,21 +719,12 @@ impl Store {
         Ok(report)
     }
 
-    /// Inserts rows in multi-row statements (`columns` sizes the statements).
     async fn insert_rows<A>(&self, rows: Vec<A>, columns: usize) -> StoreResult<()>
     where
         A: ActiveModelTrait + Send,
         <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     {
-        let mut rows = rows;
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(chunk_for(columns)));
-            <A::Entity as EntityTrait>::insert_many(rows)
-                .exec_without_returning(&self.db)
-                .await?;
-            rows = rest;
-        }
-        Ok(())
+        crate::repo::insert_in_chunks(&self.db, rows, columns).await
     }
 
     async fn analyze(&self) -> StoreResult<()> {

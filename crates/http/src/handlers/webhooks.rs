@@ -11,7 +11,9 @@ use zhihui_contract::integrations::{
 use zhihui_contract::Problem;
 use zhihui_domain::integration::{check_webhook_url, EventType, UrlProblem};
 use zhihui_domain::OrganizationStatus;
-use zhihui_persistence::entities::{webhook_delivery, webhook_endpoint};
+use zhihui_persistence::entities::{
+    outbox_event, webhook_attempt, webhook_delivery, webhook_endpoint,
+};
 use zhihui_persistence::{endpoint_event_types, NewWebhookEndpoint, WebhookChanges};
 
 use super::{next_cursor, uuid_cursor};
@@ -195,8 +197,11 @@ pub async fn list_webhook_endpoints(
         None if who.client.is_none() && who.is_platform_admin => {
             state.store.webhook_endpoints_of(None).await?
         }
+        // Every organisation the person administers (none: not theirs to see).
         None => {
-            manages(&who, who.admin_of.first().copied())?;
+            if who.client.is_some() || who.admin_of.is_empty() {
+                manages(&who, None)?;
+            }
             state
                 .store
                 .webhook_endpoints_of(Some(&who.admin_of))
@@ -390,21 +395,34 @@ pub async fn list_webhook_deliveries(
     Ok(HttpResponse::Ok().json(WebhookDeliveryPage { items, next_cursor }))
 }
 
+type DeliveryRows = (
+    webhook_delivery::Model,
+    outbox_event::Model,
+    Vec<webhook_attempt::Model>,
+);
+
+/// A delivery of an endpoint the caller manages (404 otherwise).
 async fn load_delivery(
     state: &AppState,
     who: &Authenticated,
     id: Uuid,
-) -> Result<WebhookDeliveryDetail, ApiError> {
-    let (d, event, attempts) = state
+) -> Result<DeliveryRows, ApiError> {
+    let rows = state
         .store
         .get_webhook_delivery(id)
         .await?
         .ok_or(ApiError::NotFound("delivery_not_found"))?;
-    load(state, who, d.endpoint_id).await.map_err(|e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound("delivery_not_found"),
-        other => other,
-    })?;
-    Ok(WebhookDeliveryDetail {
+    load(state, who, rows.0.endpoint_id)
+        .await
+        .map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::NotFound("delivery_not_found"),
+            other => other,
+        })?;
+    Ok(rows)
+}
+
+fn delivery_detail((d, event, attempts): DeliveryRows) -> WebhookDeliveryDetail {
+    WebhookDeliveryDetail {
         delivery: delivery_view(d, event.event_type.clone()),
         event: delivery_body(&event),
         attempts: attempts
@@ -418,7 +436,7 @@ async fn load_delivery(
                 response_excerpt: a.response_excerpt,
             })
             .collect(),
-    })
+    }
 }
 
 /// A delivery with the event it carries and every attempt (status, error, time taken, the
@@ -435,7 +453,7 @@ pub async fn get_webhook_delivery(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(load_delivery(&state, &who, *id).await?))
+    Ok(HttpResponse::Ok().json(delivery_detail(load_delivery(&state, &who, *id).await?)))
 }
 
 /// Sends a delivered or failed delivery's event again, as a new delivery with the same
@@ -453,15 +471,10 @@ pub async fn replay_webhook_delivery(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let detail = load_delivery(&state, &who, *id).await?;
-    let (d, _, _) = state
-        .store
-        .get_webhook_delivery(detail.delivery.id)
-        .await?
-        .ok_or(ApiError::NotFound("delivery_not_found"))?;
+    let (d, event, _) = load_delivery(&state, &who, *id).await?;
     let replay = state
         .store
         .replay_webhook_delivery(&d, state.clock.now())
         .await?;
-    Ok(HttpResponse::Accepted().json(delivery_view(replay, detail.delivery.event_type)))
+    Ok(HttpResponse::Accepted().json(delivery_view(replay, event.event_type)))
 }

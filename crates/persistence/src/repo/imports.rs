@@ -143,16 +143,8 @@ impl Store {
                     decided_by: Set(Some(meta.created_by)),
                 });
             }
-            for chunk in vols.chunks(200) {
-                volunteer::Entity::insert_many(chunk.to_vec())
-                    .exec(&txn)
-                    .await?;
-            }
-            for chunk in mems.chunks(500) {
-                membership::Entity::insert_many(chunk.to_vec())
-                    .exec(&txn)
-                    .await?;
-            }
+            crate::repo::insert_in_chunks(&txn, vols, 25).await?;
+            crate::repo::insert_in_chunks(&txn, mems, 8).await?;
             organization::Entity::update_many()
                 .col_expr(
                     organization::Column::ApprovedMembers,

@@ -12,6 +12,27 @@ pub mod reports;
 pub mod volunteers;
 pub mod webhooks;
 
+/// Inserts rows in multi-row statements of at most `30_000 / columns` rows, under the
+/// bind-parameter limits of both databases (imports, the outbox fan-out, the seed).
+pub(crate) async fn insert_in_chunks<A>(
+    c: &impl sea_orm::ConnectionTrait,
+    mut rows: Vec<A>,
+    columns: usize,
+) -> crate::StoreResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min((30_000 / columns.max(1)).max(1)));
+        <A::Entity as sea_orm::EntityTrait>::insert_many(rows)
+            .exec_without_returning(c)
+            .await?;
+        rows = rest;
+    }
+    Ok(())
+}
+
 /// Who acts, as a history (letters, applications, reports) records them: the account and
 /// its display name at the time.
 #[derive(Debug, Clone)]

@@ -338,7 +338,7 @@ impl Store {
         if let Some(kind) = announced {
             let due = out
                 .sent_at
-                .map(|s| s + chrono::Duration::days(step.answer_days));
+                .map(|s| zhihui_domain::pairing::answer_due(s, step.answer_days));
             emit(
                 &txn,
                 kind,

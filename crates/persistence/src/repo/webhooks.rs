@@ -17,6 +17,7 @@ use sea_orm::{
 use serde_json::Value;
 use uuid::Uuid;
 use zhihui_domain::integration::EventType;
+use zhihui_domain::pairing::answer_due;
 use zhihui_domain::LetterStatus;
 
 use crate::entities::{
@@ -294,11 +295,7 @@ impl Store {
                 }
             }
         }
-        for chunk in deliveries.chunks(200) {
-            webhook_delivery::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
-                .await?;
-        }
+        crate::repo::insert_in_chunks(&txn, deliveries, 14).await?;
         outbox_event::Entity::update_many()
             .col_expr(outbox_event::Column::DispatchedAt, Expr::value(now))
             .filter(outbox_event::Column::Id.is_in(events.iter().map(|e| e.id)))
@@ -325,7 +322,7 @@ impl Store {
             .limit(limit);
         let letters = self.skip_locked(q).all(&txn).await?;
         for l in &letters {
-            let due = l.sent_at.map(|s| s + Duration::days(answer_days));
+            let due = l.sent_at.map(|s| answer_due(s, answer_days));
             emit(
                 &txn,
                 EventType::PairingLetterExpired,
