@@ -303,7 +303,11 @@ dual_test!(
         assert_eq!(s, 201, "{c}");
         let key = c["api_key"].as_str().unwrap();
         let (s, p) = app.get("/api/v1/webhooks", Some(key)).await;
-        assert_eq!((s, p["code"].as_str()), (403, Some("not_for_api_clients")), "{p}");
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (403, Some("not_for_api_clients")),
+            "{p}"
+        );
         let (s, p) = app.post("/api/v1/webhooks", Some(key), body.clone()).await;
         assert_eq!(s, 403, "{p}");
 
