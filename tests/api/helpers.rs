@@ -105,7 +105,9 @@ pub async fn spawn_app_with(backend: Backend, tune: impl FnOnce(&mut ApiSettings
 
 /// Starts the service over an existing database (a fresh one, or a restart's).
 async fn serve_on(url: String, clock: ManualClock, tune: impl FnOnce(&mut ApiSettings)) -> TestApp {
-    let db = zhihui_persistence::connect(&url).await.unwrap();
+    let db = zhihui_persistence::connect(&url, &Default::default())
+        .await
+        .unwrap();
     zhihui_persistence::migrate(&db).await.unwrap();
     let store = Store::new(db, Crypto::new(PII_KEY).unwrap());
     let mut settings = ApiSettings::for_tests();

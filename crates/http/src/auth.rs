@@ -190,12 +190,11 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
         return authenticate_client(&req, &state, key).await.map(Some);
     }
     let account_id = read_access_token(&state.settings, token.trim(), state.clock.now())?;
-    let account = state
+    let (account, admin_of) = state
         .store
-        .get_account(account_id)
+        .account_with_admin_of(account_id)
         .await?
         .ok_or_else(|| invalid_token("the account no longer exists"))?;
-    let admin_of = state.store.administered_organizations(account.id).await?;
     Ok(Some(Authenticated {
         account_id: account.id,
         is_platform_admin: account.is_platform_admin,

@@ -8,6 +8,8 @@ pub mod migration;
 mod repo;
 pub mod seed;
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use sea_orm::{
@@ -128,20 +130,43 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     pub(crate) crypto: Crypto,
+    /// Region names by code, read once: the region list comes with a migration and no
+    /// request changes it, while nearly every list names its regions.
+    pub(crate) region_names: Arc<OnceLock<Arc<HashMap<String, String>>>>,
+}
+
+/// The connection pool's size and patience.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// PostgreSQL connections at most (SQLite uses one).
+    pub max_connections: u32,
+    /// How long a query waits for a free connection; past it the caller gets
+    /// [`StoreError::Unavailable`] (a 503), so a database that went away answers quickly.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 20,
+            acquire_timeout: Duration::from_secs(3),
+        }
+    }
 }
 
 /// Opens the database. SQLite files are created when missing; an SQLite pool holds a
 /// single connection so that write transactions are serialised (the embedded default
 /// serves one writer at a time; PostgreSQL is for load).
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect(url: &str, pool: &PoolSettings) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(pool.acquire_timeout)
         .connect_timeout(Duration::from_secs(5));
     if url.starts_with("sqlite:") {
         opts.max_connections(1).min_connections(1);
     } else {
-        opts.max_connections(20).min_connections(1);
+        opts.max_connections(pool.max_connections)
+            .min_connections(1);
     }
     let db = Database::connect(opts).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
@@ -159,7 +184,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 impl Store {
     pub fn new(db: DatabaseConnection, crypto: Crypto) -> Self {
-        Self { db, crypto }
+        Self {
+            db,
+            crypto,
+            region_names: Arc::default(),
+        }
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

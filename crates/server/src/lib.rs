@@ -24,6 +24,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Empty: the embedded SQLite file `<data_dir>/zhihui.sqlite`.
     pub database_url: String,
+    /// PostgreSQL connections this process keeps at most (SQLite uses one).
+    pub database_pool_size: u32,
+    /// How long a request waits for a free connection before a 503.
+    pub database_acquire_timeout_millis: u64,
     pub jwt_secret: String,
     /// 32 bytes, base64: encrypts ID numbers and phones at rest.
     pub pii_key: String,
@@ -91,6 +95,8 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
+            database_pool_size: 20,
+            database_acquire_timeout_millis: 3000,
             jwt_secret: DEV_JWT_SECRET.into(),
             pii_key: DEV_PII_KEY.into(),
             access_token_ttl_secs: 900,
@@ -255,7 +261,13 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 }
 
 async fn open(settings: &Settings, migrate: bool) -> anyhow::Result<Store> {
-    let db = zhihui_persistence::connect(&settings.database_url()?)
+    let pool = zhihui_persistence::PoolSettings {
+        max_connections: settings.database_pool_size.max(1),
+        acquire_timeout: std::time::Duration::from_millis(
+            settings.database_acquire_timeout_millis.max(100),
+        ),
+    };
+    let db = zhihui_persistence::connect(&settings.database_url()?, &pool)
         .await
         .context("connecting to the database")?;
     if migrate {

@@ -196,15 +196,15 @@ pub async fn get_volunteer_summary(
     }
     let today = state.clock.today();
     let year = today.year();
-    let all = state.store.volunteer_totals(v.id, None, None, None).await?;
-    let this_year = state
+    let (Some(jan1), Some(dec31)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(ApiError::Internal("the service clock's year".into()));
+    };
+    let (all, this_year) = state
         .store
-        .volunteer_totals(
-            v.id,
-            None,
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        )
+        .volunteer_totals_and_within(v.id, jan1, dec31)
         .await?;
     let total = hours(all.tenths);
     let stars = star_level(total);

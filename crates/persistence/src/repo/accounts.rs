@@ -1,9 +1,12 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
-use crate::entities::{account, login_throttle, refresh_token};
+use crate::entities::{account, login_throttle, organization_admin, refresh_token};
 use crate::{Store, StoreError, StoreResult};
 
 /// What a login throttle says before the password is checked.
@@ -60,6 +63,35 @@ impl Store {
 
     pub async fn get_account(&self, id: Uuid) -> StoreResult<Option<account::Model>> {
         Ok(account::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
+    /// An account and the organisations it administers, in one round trip (every
+    /// authenticated request asks for both).
+    pub async fn account_with_admin_of(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<(account::Model, Vec<Uuid>)>> {
+        let rows = account::Entity::find_by_id(id)
+            .select_also(organization_admin::Entity)
+            .join(
+                JoinType::LeftJoin,
+                account::Entity::belongs_to(organization_admin::Entity)
+                    .from(account::Column::Id)
+                    .to(organization_admin::Column::AccountId)
+                    .into(),
+            )
+            .all(&self.db)
+            .await?;
+        let mut rows = rows.into_iter();
+        let Some((account, first)) = rows.next() else {
+            return Ok(None);
+        };
+        let admin_of = first
+            .into_iter()
+            .chain(rows.filter_map(|(_, a)| a))
+            .map(|a| a.organization_id)
+            .collect();
+        Ok(Some((account, admin_of)))
     }
 
     pub async fn set_platform_admin(&self, id: Uuid, value: bool) -> StoreResult<()> {

@@ -8,8 +8,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::{ActivityStatus, SignUpStatus};
@@ -317,17 +317,27 @@ impl Store {
         if activity_ids.is_empty() {
             return Ok(out);
         }
-        let rows = activity_leader::Entity::find()
+        // One round trip: the leaders with their names.
+        let rows: Vec<(Uuid, Uuid, String)> = activity_leader::Entity::find()
+            .select_only()
+            .column(activity_leader::Column::ActivityId)
+            .column(activity_leader::Column::VolunteerId)
+            .column(volunteer::Column::Name)
+            .join(
+                JoinType::InnerJoin,
+                activity_leader::Entity::belongs_to(volunteer::Entity)
+                    .from(activity_leader::Column::VolunteerId)
+                    .to(volunteer::Column::Id)
+                    .into(),
+            )
             .filter(activity_leader::Column::ActivityId.is_in(activity_ids.to_vec()))
+            .into_tuple()
             .all(&self.db)
             .await?;
-        let vids: Vec<Uuid> = rows.iter().map(|l| l.volunteer_id).collect();
-        let names = self.volunteer_names(&vids).await?;
-        for l in rows {
-            let name = names.get(&l.volunteer_id).cloned().unwrap_or_default();
-            out.entry(l.activity_id)
+        for (activity_id, volunteer_id, name) in rows {
+            out.entry(activity_id)
                 .or_default()
-                .push((l.volunteer_id, name));
+                .push((volunteer_id, name));
         }
         for v in out.values_mut() {
             v.sort_by(|a, b| a.1.cmp(&b.1));

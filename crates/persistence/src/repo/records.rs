@@ -2,7 +2,7 @@
 //! and service certificates (rule 25).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
@@ -345,6 +345,61 @@ impl Store {
             tenths: tenths.unwrap_or(0),
             activities,
         })
+    }
+
+    /// A volunteer's totals over all time and within `from..=to` (this year, on the
+    /// summary), in one aggregate query on `ix_service_records_volunteer_date`.
+    pub async fn volunteer_totals_and_within(
+        &self,
+        volunteer_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<(Totals, Totals)> {
+        let within = || {
+            Expr::col(service_record::Column::ServiceDate)
+                .gte(from)
+                .and(Expr::col(service_record::Column::ServiceDate).lte(to))
+        };
+        let row: Option<(Option<i64>, i64, Option<i64>, i64)> = service_record::Entity::find()
+            .filter(service_record::Column::VolunteerId.eq(volunteer_id))
+            .select_only()
+            .column_as(
+                Expr::expr(Func::sum(Expr::col(service_record::Column::HoursTenths))),
+                "tenths",
+            )
+            .column_as(
+                Expr::expr(Func::count_distinct(Expr::col(
+                    service_record::Column::ActivityId,
+                ))),
+                "activities",
+            )
+            .column_as(
+                Expr::expr(Func::sum(SimpleExpr::Case(Box::new(
+                    Expr::case(within(), Expr::col(service_record::Column::HoursTenths))
+                        .finally(0i32),
+                )))),
+                "tenths_within",
+            )
+            .column_as(
+                Expr::expr(Func::count_distinct(SimpleExpr::Case(Box::new(
+                    Expr::case(within(), Expr::col(service_record::Column::ActivityId)),
+                )))),
+                "activities_within",
+            )
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        let (all, n, within_tenths, within_n) = row.unwrap_or((None, 0, None, 0));
+        Ok((
+            Totals {
+                tenths: all.unwrap_or(0),
+                activities: n,
+            },
+            Totals {
+                tenths: within_tenths.unwrap_or(0),
+                activities: within_n,
+            },
+        ))
     }
 
     /// What an organisation recorded for a volunteer in a period (for certificates).

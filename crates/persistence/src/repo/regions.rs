@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entities::region::{self, Entity as Region};
@@ -35,20 +37,27 @@ impl Store {
         Ok(Region::find_by_id(code.to_string()).one(&self.db).await?)
     }
 
-    /// Names of the given region codes, in one query.
+    /// Names of the given region codes. The whole list (about 3,200 rows) is read on the
+    /// first call and kept: it is fixed by the migrations.
     pub async fn region_names(
         &self,
         codes: &[String],
     ) -> StoreResult<std::collections::HashMap<String, String>> {
-        let mut unique: Vec<String> = codes.to_vec();
-        unique.sort();
-        unique.dedup();
-        Ok(Region::find()
-            .filter(region::Column::Code.is_in(unique))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|r| (r.code, r.name))
+        let all = match self.region_names.get() {
+            Some(all) => all.clone(),
+            None => {
+                let all: std::collections::HashMap<String, String> = Region::find()
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.code, r.name))
+                    .collect();
+                self.region_names.get_or_init(|| Arc::new(all)).clone()
+            }
+        };
+        Ok(codes
+            .iter()
+            .filter_map(|c| Some((c.clone(), all.get(c)?.clone())))
             .collect())
     }
 

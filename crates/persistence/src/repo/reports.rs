@@ -341,6 +341,14 @@ impl Store {
             .collect();
         let filter = ScopeFilter::Roll(scope.clone());
         let figures = self.figures_by_org(&filter, p).await?;
+        // One pass over the period's filed reports: how many, their sums, how many were
+        // late, and how many are for months already past their deadline.
+        let count_if = |cond: SimpleExpr| -> SimpleExpr {
+            Func::sum(SimpleExpr::Case(Box::new(
+                Expr::case(cond, 1i32).finally(0i32),
+            )))
+            .into()
+        };
         let q = monthly_report::Entity::find()
             .select_only()
             .column(monthly_report::Column::OrganizationId)
@@ -366,69 +374,49 @@ impl Store {
                 ])),
                 "pairing",
             )
+            .column_as(
+                count_if(
+                    Expr::col((monthly_report::Entity, monthly_report::Column::Late)).eq(true),
+                ),
+                "late",
+            )
+            .column_as(
+                count_if(if due.is_empty() {
+                    Expr::val(false).into()
+                } else {
+                    Expr::col((monthly_report::Entity, monthly_report::Column::Month))
+                        .is_in(due.to_vec())
+                }),
+                "due",
+            )
             .filter(monthly_report::Column::Month.is_in(months.to_vec()))
             .filter(monthly_report::Column::Status.is_in(FILED))
             .group_by(monthly_report::Column::OrganizationId);
-        let rows: Vec<(Uuid, i64, i64, i64)> = filter
+        let rows: Vec<(Uuid, i64, i64, i64, i64, i64)> = filter
             .apply(q, monthly_report::Column::OrganizationId)
             .into_tuple()
             .all(&self.db)
             .await?;
-        let mut filed: HashMap<Uuid, Filed> = HashMap::new();
-        for (org, n, people, pairing) in rows {
-            filed.insert(
-                org,
-                Filed {
-                    reports: n,
-                    due_reports: 0,
-                    late: 0,
-                    people_served: people,
-                    pairing_activities: pairing,
-                },
-            );
-        }
-        for (org, n) in self.count_filed(&filter, months, true).await? {
-            filed.entry(org).or_default().late = n;
-        }
-        for (org, n) in self.count_filed(&filter, due, false).await? {
-            filed.entry(org).or_default().due_reports = n;
-        }
+        let filed: HashMap<Uuid, Filed> = rows
+            .into_iter()
+            .map(|(org, n, people, pairing, late, due_reports)| {
+                (
+                    org,
+                    Filed {
+                        reports: n,
+                        due_reports,
+                        late,
+                        people_served: people,
+                        pairing_activities: pairing,
+                    },
+                )
+            })
+            .collect();
         Ok(ScopeFigures {
             orgs,
             figures,
             filed,
         })
-    }
-
-    /// Filed reports (submitted or accepted) per organisation for `months`; `late_only`
-    /// counts those filed late.
-    async fn count_filed(
-        &self,
-        filter: &ScopeFilter,
-        months: &[String],
-        late_only: bool,
-    ) -> StoreResult<Vec<(Uuid, i64)>> {
-        if months.is_empty() {
-            return Ok(vec![]);
-        }
-        let mut q = monthly_report::Entity::find()
-            .select_only()
-            .column(monthly_report::Column::OrganizationId)
-            .column_as(
-                Expr::col((monthly_report::Entity, monthly_report::Column::Id)).count(),
-                "n",
-            )
-            .filter(monthly_report::Column::Month.is_in(months.to_vec()))
-            .filter(monthly_report::Column::Status.is_in(FILED))
-            .group_by(monthly_report::Column::OrganizationId);
-        if late_only {
-            q = q.filter(monthly_report::Column::Late.eq(true));
-        }
-        Ok(filter
-            .apply(q, monthly_report::Column::OrganizationId)
-            .into_tuple()
-            .all(&self.db)
-            .await?)
     }
 
     /// The months among `months` for which each organisation filed (submitted or accepted).
