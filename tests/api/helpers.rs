@@ -43,7 +43,9 @@ macro_rules! dual_test {
             async fn sqlite() {
                 let app =
                     $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $tune).await;
+                let done = $crate::helpers::Shutdown::of(&app);
                 ($body)(app).await;
+                done.run().await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
@@ -54,7 +56,9 @@ macro_rules! dual_test {
                 let app =
                     $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $tune)
                         .await;
+                let done = $crate::helpers::Shutdown::of(&app);
                 ($body)(app).await;
+                done.run().await;
             }
         }
     };
@@ -130,6 +134,28 @@ async fn serve_on(url: String, clock: ManualClock, tune: impl FnOnce(&mut ApiSet
         settings,
         database_url: url,
         server: handle,
+    }
+}
+
+/// Stops a test's service and closes its pool before the test's runtime goes away, so
+/// that no pool task is still running while the runtime shuts down (the pool's upkeep
+/// task could spin there and keep the test from ending).
+pub struct Shutdown {
+    server: actix_web::dev::ServerHandle,
+    db: sea_orm::DatabaseConnection,
+}
+
+impl Shutdown {
+    pub fn of(app: &TestApp) -> Self {
+        Self {
+            server: app.server.clone(),
+            db: app.store.connection().clone(),
+        }
+    }
+
+    pub async fn run(self) {
+        self.server.stop(true).await;
+        let _ = self.db.close().await;
     }
 }
 

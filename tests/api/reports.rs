@@ -684,5 +684,58 @@ dual_test!(
         assert_eq!(last[4], hours.to_string());
         assert_eq!(last[11], "3");
         assert_eq!(rows.len(), 1 + p["rows"].as_array().unwrap().len() + 1);
+
+        // A county's region is listed organisation by organisation.
+        let (s, k) = app
+            .get(
+                "/api/v1/report-rollup?region_code=130104&month_from=2026-06",
+                Some(&t.platform.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{k}");
+        assert_eq!(row(&k, &qx)["kind"], "organization");
+        assert_eq!(figures(row(&k, &qx)), direct(&app, &[&qx]).await);
+
+        // Where a region prefix is quarterly, one activity in the quarter is enough; the
+        // longest prefix wins, elsewhere it stays one a month.
+        let quarter = format!(
+            "/api/v1/report-rollup?organization_id={}&month_from=2026-04&month_to=2026-06",
+            t.province
+        );
+        let (s, monthly) = app.get(&quarter, Some(&t.province_admin.token)).await;
+        assert_eq!(s, 200, "{monthly}");
+        let app = app
+            .restart(|s| {
+                s.activity_rules = vec![
+                    ("13".into(), zhihui_domain::ActivityRule::Monthly),
+                    ("1301".into(), zhihui_domain::ActivityRule::Quarterly),
+                ]
+            })
+            .await;
+        let (s, quarterly) = app.get(&quarter, Some(&t.province_admin.token)).await;
+        assert_eq!(s, 200, "{quarterly}");
+        let (mut short_monthly, mut short_quarterly) = (0, 0);
+        for (org, quarterly_rule) in [
+            (&t.province, false),
+            (&t.city, true),
+            (&t.county, true),
+            (&qx, true),
+        ] {
+            let held = direct(&app, &[org]).await.0;
+            short_monthly += u64::from(held < 3);
+            short_quarterly += u64::from(held < if quarterly_rule { 1 } else { 3 });
+        }
+        assert!(
+            short_quarterly < short_monthly,
+            "the data must tell the rules apart"
+        );
+        assert_eq!(
+            monthly["totals"]["organizations_short_of_activities"],
+            short_monthly
+        );
+        assert_eq!(
+            quarterly["totals"]["organizations_short_of_activities"],
+            short_quarterly
+        );
     }
 );

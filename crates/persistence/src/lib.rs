@@ -37,8 +37,8 @@ pub use repo::records::{
     Totals,
 };
 pub use repo::reports::{
-    Figures, Filed, Period, ReportContent, ReportFilter, ReportStep, RollScope, ScopeFigures,
-    ScopedOrg,
+    Bucket, BucketFigures, Figures, Period, ReportContent, ReportFilter, ReportStep, RollRules,
+    RollScope,
 };
 pub use repo::volunteers::{MemberRow, NewVolunteer};
 pub use repo::webhooks::{
@@ -165,8 +165,13 @@ pub async fn connect(url: &str, pool: &PoolSettings) -> Result<DatabaseConnectio
     if url.starts_with("sqlite:") {
         opts.max_connections(1).min_connections(1);
     } else {
+        // The roll-ups are a handful of grouped scans whose cost estimates cross the JIT
+        // threshold: compiling them took longer (about half a second nationally) than
+        // running them. Their hash aggregates over 100,000 organisations need more than
+        // the default 4 MB to stay in memory.
         opts.max_connections(pool.max_connections)
-            .min_connections(1);
+            .min_connections(1)
+            .map_sqlx_postgres_opts(|o| o.options([("jit", "off"), ("work_mem", "32MB")]));
     }
     let db = Database::connect(opts).await?;
     if db.get_database_backend() == DbBackend::Sqlite {

@@ -1,7 +1,7 @@
 //! Monthly reports (月度报告), the live roll-up over the organisation and region trees, and
 //! annual summaries, rules 39-43.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -14,15 +14,16 @@ use zhihui_contract::reports::{
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::report::{
-    child_region, china_day_start, is_late, is_overdue, last_on_time_day, region_prefix,
-    required_activities, rule_for, MAX_MONTHS,
+    china_day_start, is_late, is_overdue, last_on_time_day, region_prefix, required_activities,
+    rule_for, MAX_MONTHS,
 };
 use zhihui_domain::{
     ActivityRule, Month, OrganizationCategory, OrganizationLevel, OrganizationStatus, ReportStatus,
 };
 use zhihui_persistence::entities::{monthly_report, organization};
 use zhihui_persistence::{
-    Figures, Filed, Period, ReportContent, ReportFilter, ReportStep, RollScope, ScopedOrg,
+    Bucket, BucketFigures, Figures, Period, ReportContent, ReportFilter, ReportStep, RollRules,
+    RollScope,
 };
 
 use super::pairing::{parties, party_of};
@@ -641,10 +642,6 @@ struct Scope {
     kind: &'static str,
     key: String,
     name: String,
-    /// The root organisation in `organization` scope.
-    root: Option<Uuid>,
-    /// The region prefix in `region` and `nation` scope.
-    prefix: String,
 }
 
 async fn resolve_scope(
@@ -675,8 +672,6 @@ async fn resolve_scope(
                 kind: "organization",
                 key: id.to_string(),
                 name: org.name,
-                root: Some(id),
-                prefix: String::new(),
             }))
         }
         (None, Some(code)) => {
@@ -711,8 +706,6 @@ async fn resolve_scope(
                 kind: "region",
                 key: code.to_string(),
                 name: region.name,
-                root: None,
-                prefix,
             }))
         }
         (None, None) => {
@@ -726,75 +719,58 @@ async fn resolve_scope(
                 kind: "nation",
                 key: "000000".into(),
                 name: "全国".into(),
-                root: None,
-                prefix: String::new(),
             }))
         }
     }
 }
 
-/// Sums of one row while folding.
-#[derive(Default)]
-struct Acc {
-    organizations: i64,
-    figures: Figures,
-    people_served: i64,
-    reports_due: i64,
-    reports_filed: i64,
-    reports_late: i64,
-    reports_missing: i64,
-    short_of_activities: i64,
-    below_minimum: i64,
-}
-
-impl Acc {
-    fn add(&mut self, o: &ScopedOrg, f: Option<&Figures>, filed: Option<&Filed>, c: &FoldCtx) {
-        self.organizations += 1;
-        let f = f.copied().unwrap_or_default();
-        self.figures.activities_held += f.activities_held;
-        self.figures.attendances += f.attendances;
-        self.figures.hours_tenths += f.hours_tenths;
-        self.figures.new_volunteers += f.new_volunteers;
-        let filed = filed.copied().unwrap_or_default();
-        self.people_served += filed.people_served;
-        self.figures.pairing_activities += filed.pairing_activities;
-        self.reports_filed += filed.reports;
-        self.reports_late += filed.late;
-        let due = c.due_months as i64;
-        self.reports_due += due;
-        self.reports_missing += (due - filed.due_reports).max(0);
-        let rule = rule_for(&o.region_code, c.rules);
-        if (f.activities_held as u64) < u64::from(required_activities(c.months, rule)) {
-            self.short_of_activities += 1;
-        }
-        if minimum_size(&o.level, o.approved_members) == Some(false) {
-            self.below_minimum += 1;
-        }
-    }
-
-    fn row(self, kind: &str, key: String, name: String) -> RollupRow {
-        RollupRow {
-            kind: kind.to_string(),
-            key,
-            name,
-            organizations: self.organizations,
-            figures: figures_view(&self.figures),
-            people_served: self.people_served,
-            reports_due: self.reports_due,
-            reports_filed: self.reports_filed,
-            reports_late: self.reports_late,
-            reports_missing: self.reports_missing,
-            organizations_short_of_activities: self.short_of_activities,
-            organizations_below_minimum_size: self.below_minimum,
-            compliant: self.reports_missing == 0 && self.short_of_activities == 0,
-        }
-    }
-}
-
-struct FoldCtx<'a> {
-    months: u32,
+/// A roll-up row from the sums the database grouped.
+fn rollup_row(
+    b: &BucketFigures,
     due_months: usize,
-    rules: &'a [(String, ActivityRule)],
+    kind: &str,
+    key: String,
+    name: String,
+) -> RollupRow {
+    RollupRow {
+        kind: kind.to_string(),
+        key,
+        name,
+        organizations: b.organizations,
+        figures: figures_view(&b.figures),
+        people_served: b.people_served,
+        reports_due: b.organizations * due_months as i64,
+        reports_filed: b.reports_filed,
+        reports_late: b.reports_late,
+        reports_missing: b.reports_missing,
+        organizations_short_of_activities: b.short_of_activities,
+        organizations_below_minimum_size: b.below_minimum_size,
+        compliant: b.reports_missing == 0 && b.short_of_activities == 0,
+    }
+}
+
+/// The rules of rules 39-43 as numbers for a period of `months` months: activities
+/// required by region (the configured prefixes, else monthly) and minimum sizes by level.
+fn roll_rules(state: &AppState, months: u32, due: Vec<String>) -> RollRules {
+    RollRules {
+        required_activities: i64::from(required_activities(months, ActivityRule::Monthly)),
+        required_by_prefix: state
+            .settings
+            .activity_rules
+            .iter()
+            .map(|(prefix, rule)| {
+                (
+                    prefix.clone(),
+                    i64::from(required_activities(months, *rule)),
+                )
+            })
+            .collect(),
+        minimum_members: OrganizationLevel::ALL
+            .iter()
+            .filter_map(|l| Some((l.as_str().to_string(), l.minimum_members()? as i64)))
+            .collect(),
+        due_months: due,
+    }
 }
 
 /// Months and their period from a query, with field problems.
@@ -848,61 +824,43 @@ async fn rollup(
         .filter(|m| is_overdue(**m, today, grace))
         .map(|m| m.to_string())
         .collect();
-    let data = state
+    let period = Period::months(from, to);
+    let rules = roll_rules(state, months.len() as u32, due.clone());
+    let buckets = state
         .store
-        .scope_figures(&scope.roll, Period::months(from, to), &month_keys, &due)
+        .rollup_buckets(&scope.roll, period, &month_keys, &rules)
         .await?;
-    let ctx = FoldCtx {
-        months: months.len() as u32,
-        due_months: due.len(),
-        rules: &state.settings.activity_rules,
-    };
-    // Which row each organisation counts in.
-    let parent: HashMap<Uuid, Option<Uuid>> =
-        data.orgs.iter().map(|o| (o.id, o.parent_id)).collect();
-    let bucket_of = |o: &ScopedOrg| -> Option<String> {
-        match scope.root {
-            Some(root) => {
-                if o.id == root {
-                    return Some(format!("self:{root}"));
-                }
-                let mut cur = o.id;
-                for _ in 0..32 {
-                    match parent.get(&cur).copied().flatten() {
-                        Some(p) if p == root => return Some(cur.to_string()),
-                        Some(p) => cur = p,
-                        None => return None,
-                    }
-                }
-                None
-            }
-            None if scope.prefix.len() == 6 => Some(o.id.to_string()),
-            None => child_region(&scope.prefix, &o.region_code),
-        }
-    };
-    let mut totals = Acc::default();
-    let mut rows: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut missing_orgs: Vec<&ScopedOrg> = vec![];
-    for o in &data.orgs {
-        let f = data.figures.get(&o.id);
-        let filed = data.filed.get(&o.id);
-        totals.add(o, f, filed, &ctx);
-        if let Some(b) = bucket_of(o) {
-            rows.entry(b).or_default().add(o, f, filed, &ctx);
-        }
-        if filed.map(|x| x.due_reports).unwrap_or(0) < due.len() as i64 {
-            missing_orgs.push(o);
-        }
+    // The totals count every organisation of the scope, the rows those that fall in one.
+    let mut all = BucketFigures::default();
+    for b in &buckets {
+        all.organizations += b.organizations;
+        all.figures.activities_held += b.figures.activities_held;
+        all.figures.attendances += b.figures.attendances;
+        all.figures.hours_tenths += b.figures.hours_tenths;
+        all.figures.new_volunteers += b.figures.new_volunteers;
+        all.figures.pairing_activities += b.figures.pairing_activities;
+        all.people_served += b.people_served;
+        all.reports_filed += b.reports_filed;
+        all.reports_late += b.reports_late;
+        all.reports_missing += b.reports_missing;
+        all.organizations_not_reporting += b.organizations_not_reporting;
+        all.short_of_activities += b.short_of_activities;
+        all.below_minimum_size += b.below_minimum_size;
     }
-    // Names of the rows and of the organisations not reporting.
-    let org_keys: Vec<Uuid> = rows
-        .keys()
-        .filter_map(|k| Uuid::parse_str(k.trim_start_matches("self:")).ok())
+    // Names of the rows.
+    let org_keys: Vec<Uuid> = buckets
+        .iter()
+        .filter_map(|b| match b.bucket {
+            Some(Bucket::Root(id)) | Some(Bucket::Organization(id)) => Some(id),
+            _ => None,
+        })
         .collect();
-    let region_keys: Vec<String> = rows
-        .keys()
-        .filter(|k| Uuid::parse_str(k.trim_start_matches("self:")).is_err())
-        .cloned()
+    let region_keys: Vec<String> = buckets
+        .iter()
+        .filter_map(|b| match &b.bucket {
+            Some(Bucket::Region(code)) => Some(code.clone()),
+            _ => None,
+        })
         .collect();
     let org_names: HashMap<Uuid, String> = state
         .store
@@ -912,33 +870,43 @@ async fn rollup(
         .map(|o| (o.id, o.name))
         .collect();
     let region_names = state.store.region_names(&region_keys).await?;
-    let out_rows: Vec<RollupRow> = rows
-        .into_iter()
-        .map(|(k, acc)| {
-            if let Some(id) = k.strip_prefix("self:") {
-                let name = Uuid::parse_str(id)
-                    .ok()
-                    .and_then(|u| org_names.get(&u).cloned())
-                    .unwrap_or_default();
-                acc.row("self", id.to_string(), format!("{name}（本级）"))
-            } else if let Ok(u) = Uuid::parse_str(&k) {
-                let name = org_names.get(&u).cloned().unwrap_or_default();
-                acc.row("organization", k, name)
-            } else {
-                let name = region_names.get(&k).cloned().unwrap_or_default();
-                acc.row("region", k, name)
-            }
+    let mut out_rows: Vec<RollupRow> = buckets
+        .iter()
+        .filter_map(|b| {
+            Some(match b.bucket.as_ref()? {
+                Bucket::Root(id) => {
+                    let name = org_names.get(id).cloned().unwrap_or_default();
+                    rollup_row(
+                        b,
+                        due.len(),
+                        "self",
+                        id.to_string(),
+                        format!("{name}（本级）"),
+                    )
+                }
+                Bucket::Organization(id) => {
+                    let name = org_names.get(id).cloned().unwrap_or_default();
+                    rollup_row(b, due.len(), "organization", id.to_string(), name)
+                }
+                Bucket::Region(code) => {
+                    let name = region_names.get(code).cloned().unwrap_or_default();
+                    rollup_row(b, due.len(), "region", code.clone(), name)
+                }
+            })
         })
         .collect();
-    let mut out_rows = out_rows;
     out_rows.sort_by(|a, b| {
         (a.kind != "self")
             .cmp(&(b.kind != "self"))
             .then_with(|| a.key.cmp(&b.key))
     });
-    missing_orgs.sort_by(|a, b| a.region_code.cmp(&b.region_code));
-    let not_reported_total = missing_orgs.len() as i64;
-    let listed: Vec<Uuid> = missing_orgs.iter().take(200).map(|o| o.id).collect();
+    // Who has not reported: the first 200 by region code, and how many in all.
+    let not_reported_total = all.organizations_not_reporting;
+    let missing = state
+        .store
+        .not_reporting(&scope.roll, period, &month_keys, &rules, 200)
+        .await?;
+    let listed: Vec<Uuid> = missing.iter().map(|(id, _)| *id).collect();
     let filed_months = state.store.filed_months(&listed, &due).await?;
     let names: HashMap<Uuid, String> = state
         .store
@@ -947,16 +915,15 @@ async fn rollup(
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let not_reported = missing_orgs
-        .iter()
-        .take(200)
-        .map(|o| NotReportedView {
-            organization_id: o.id,
-            name: names.get(&o.id).cloned().unwrap_or_default(),
-            region_code: o.region_code.clone(),
+    let not_reported = missing
+        .into_iter()
+        .map(|(id, region_code)| NotReportedView {
+            organization_id: id,
+            name: names.get(&id).cloned().unwrap_or_default(),
+            region_code,
             missing_months: due
                 .iter()
-                .filter(|m| !filed_months.get(&o.id).is_some_and(|f| f.contains(*m)))
+                .filter(|m| !filed_months.get(&id).is_some_and(|f| f.contains(*m)))
                 .cloned()
                 .collect(),
         })
@@ -967,7 +934,7 @@ async fn rollup(
         name: scope.name.clone(),
         month_from: from.to_string(),
         month_to: to.to_string(),
-        totals: totals.row(scope.kind, scope.key, scope.name),
+        totals: rollup_row(&all, due.len(), scope.kind, scope.key, scope.name),
         rows: out_rows,
         not_reported,
         not_reported_total,

@@ -11,12 +11,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set,
+    Statement, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::report::china_day_start;
-use zhihui_domain::{ActivityStatus, MembershipStatus, Month, OrganizationStatus, ReportStatus};
+use zhihui_domain::{ActivityStatus, MembershipStatus, Month, ReportStatus};
 
 use super::applications::NewAttachment;
 use super::Actor;
@@ -72,33 +73,48 @@ pub enum RollScope {
     Region(String),
 }
 
-/// An organisation in a roll-up's scope.
-#[derive(Debug, Clone)]
-pub struct ScopedOrg {
-    pub id: Uuid,
-    pub parent_id: Option<Uuid>,
-    pub region_code: String,
-    pub level: String,
-    pub approved_members: i64,
+/// The rules a roll-up applies to each organisation, as numbers the domain computed for
+/// the period: how many activities it must hold (the longest matching region prefix wins)
+/// and the smallest membership of each level that has one.
+#[derive(Debug, Clone, Default)]
+pub struct RollRules {
+    /// Activities required where no prefix matches.
+    pub required_activities: i64,
+    /// Region-code prefixes with their requirement.
+    pub required_by_prefix: Vec<(String, i64)>,
+    /// Levels with their minimum number of approved members.
+    pub minimum_members: Vec<(String, i64)>,
+    /// Months of the period already past their reporting deadline.
+    pub due_months: Vec<String>,
 }
 
-/// Reports filed for one organisation over the months of a roll-up.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Filed {
-    pub reports: i64,
-    /// Of them, reports for months already past their deadline.
-    pub due_reports: i64,
-    pub late: i64,
+/// What a roll-up row groups by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Bucket {
+    /// The root organisation itself (subtree scope).
+    Root(Uuid),
+    /// A child organisation and its subtree, or one organisation of a county region.
+    Organization(Uuid),
+    /// A child region (its full six-digit code).
+    Region(String),
+}
+
+/// Sums over the organisations of one roll-up row (`bucket` `None`: organisations of the
+/// scope that fall in no row, counted in the totals only).
+#[derive(Debug, Clone, Default)]
+pub struct BucketFigures {
+    pub bucket: Option<Bucket>,
+    pub organizations: i64,
+    pub figures: Figures,
     pub people_served: i64,
-    pub pairing_activities: i64,
-}
-
-/// Per-organisation figures of a scope, for the caller to fold.
-#[derive(Debug, Default)]
-pub struct ScopeFigures {
-    pub orgs: Vec<ScopedOrg>,
-    pub figures: HashMap<Uuid, Figures>,
-    pub filed: HashMap<Uuid, Filed>,
+    pub reports_filed: i64,
+    pub reports_late: i64,
+    /// Reports missing for months past their deadline, summed over organisations.
+    pub reports_missing: i64,
+    /// Organisations that have not filed every month past its deadline.
+    pub organizations_not_reporting: i64,
+    pub short_of_activities: i64,
+    pub below_minimum_size: i64,
 }
 
 /// The content an organisation writes into its report.
@@ -137,26 +153,6 @@ where
         .from(org_col)
         .to(organization::Column::Id)
         .into()
-}
-
-fn by_closure<E: EntityTrait>(org_col: E::Column) -> RelationDef {
-    E::belongs_to(organization_closure::Entity)
-        .from(org_col)
-        .to(organization_closure::Column::DescendantId)
-        .into()
-}
-
-/// Limits a query on a table with an organisation column to the scope.
-fn scoped<E: EntityTrait>(q: Select<E>, org_col: E::Column, scope: &RollScope) -> Select<E> {
-    match scope {
-        RollScope::Subtree(root) => q
-            .join(JoinType::InnerJoin, by_closure::<E>(org_col))
-            .filter(organization_closure::Column::AncestorId.eq(*root)),
-        RollScope::Region(prefix) if prefix.is_empty() => q,
-        RollScope::Region(prefix) => q
-            .join(JoinType::InnerJoin, by_org::<E>(org_col))
-            .filter(organization::Column::RegionCode.starts_with(prefix.as_str())),
-    }
 }
 
 fn status_conflict(status: &str, from: &[ReportStatus]) -> StoreError {
@@ -297,126 +293,97 @@ impl Store {
         Ok(out)
     }
 
-    /// Everything a roll-up folds: the approved organisations in scope, their figures, and
-    /// the reports they filed for `months` (submitted or accepted).
-    pub async fn scope_figures(
+    /// The roll-up, grouped in the database: one statement computes each approved
+    /// organisation's figures in scope, applies the rules to it and sums the organisations
+    /// by row, so that a national roll-up over 110,000 organisations returns some thirty
+    /// rows instead of one per organisation. Each figure comes from an index on the
+    /// period's column (`ix_activities_month_org`, `ix_service_records_date_org`,
+    /// `ix_memberships_decided_org`, `ix_monthly_reports_month_org`) covering what is summed.
+    pub async fn rollup_buckets(
         &self,
         scope: &RollScope,
         p: Period,
         months: &[String],
-        due: &[String],
-    ) -> StoreResult<ScopeFigures> {
-        let q = organization::Entity::find()
-            .select_only()
-            .column(organization::Column::Id)
-            .column(organization::Column::ParentId)
-            .column(organization::Column::RegionCode)
-            .column(organization::Column::Level)
-            .column(organization::Column::ApprovedMembers)
-            .filter(organization::Column::Status.eq(OrganizationStatus::Approved.as_str()));
-        let q = match scope {
-            RollScope::Subtree(root) => q
-                .join(
-                    JoinType::InnerJoin,
-                    by_closure::<organization::Entity>(organization::Column::Id),
-                )
-                .filter(organization_closure::Column::AncestorId.eq(*root)),
-            RollScope::Region(prefix) => {
-                q.filter(organization::Column::RegionCode.starts_with(prefix.as_str()))
-            }
-        };
-        let orgs: Vec<(Uuid, Option<Uuid>, String, String, i64)> =
-            q.into_tuple().all(&self.db).await?;
-        let orgs = orgs
-            .into_iter()
-            .map(
-                |(id, parent_id, region_code, level, approved_members)| ScopedOrg {
-                    id,
-                    parent_id,
-                    region_code,
-                    level,
-                    approved_members,
+        rules: &RollRules,
+    ) -> StoreResult<Vec<BucketFigures>> {
+        let mut b = Binder::new(self.db.get_database_backend());
+        let per_org = per_org_sql(&mut b, scope, p, months, rules, true);
+        let sql = format!(
+            "{per_org} SELECT CAST(is_root AS BIGINT) AS is_root, bucket_org, bucket_region, \
+             CAST(count(*) AS BIGINT) AS organizations, \
+             CAST(sum(activities) AS BIGINT) AS activities, \
+             CAST(sum(attendances) AS BIGINT) AS attendances, \
+             CAST(sum(hours) AS BIGINT) AS hours, \
+             CAST(sum(new_volunteers) AS BIGINT) AS new_volunteers, \
+             CAST(sum(people) AS BIGINT) AS people, \
+             CAST(sum(pairing) AS BIGINT) AS pairing, \
+             CAST(sum(filed) AS BIGINT) AS filed, \
+             CAST(sum(late) AS BIGINT) AS late, \
+             CAST(sum(missing) AS BIGINT) AS missing, \
+             CAST(sum(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS BIGINT) AS not_reporting, \
+             CAST(sum(short) AS BIGINT) AS short, \
+             CAST(sum(below) AS BIGINT) AS below \
+             FROM per_org GROUP BY is_root, bucket_org, bucket_region"
+        );
+        let rows = self.db.query_all(b.statement(sql)).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let is_root: i64 = r.try_get("", "is_root")?;
+            let org: Option<Uuid> = r.try_get("", "bucket_org")?;
+            let region: Option<String> = r.try_get("", "bucket_region")?;
+            let bucket = match (org, region) {
+                (Some(o), _) if is_root == 1 => Some(Bucket::Root(o)),
+                (Some(o), _) => Some(Bucket::Organization(o)),
+                (None, Some(code)) => Some(Bucket::Region(code)),
+                (None, None) => None,
+            };
+            let n =
+                |c: &str| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>>("", c)?.unwrap_or(0)) };
+            out.push(BucketFigures {
+                bucket,
+                organizations: n("organizations")?,
+                figures: Figures {
+                    activities_held: n("activities")?,
+                    attendances: n("attendances")?,
+                    hours_tenths: n("hours")?,
+                    new_volunteers: n("new_volunteers")?,
+                    pairing_activities: n("pairing")?,
                 },
-            )
-            .collect();
-        let filter = ScopeFilter::Roll(scope.clone());
-        let figures = self.figures_by_org(&filter, p).await?;
-        // One pass over the period's filed reports: how many, their sums, how many were
-        // late, and how many are for months already past their deadline.
-        let count_if = |cond: SimpleExpr| -> SimpleExpr {
-            Func::sum(SimpleExpr::Case(Box::new(
-                Expr::case(cond, 1i32).finally(0i32),
-            )))
-            .into()
-        };
-        let q = monthly_report::Entity::find()
-            .select_only()
-            .column(monthly_report::Column::OrganizationId)
-            .column_as(
-                Expr::col((monthly_report::Entity, monthly_report::Column::Id)).count(),
-                "n",
-            )
-            .column_as(
-                SimpleExpr::from(Func::coalesce([
-                    Expr::col((monthly_report::Entity, monthly_report::Column::PeopleServed)).sum(),
-                    Expr::val(0i64).into(),
-                ])),
-                "people",
-            )
-            .column_as(
-                SimpleExpr::from(Func::coalesce([
-                    Expr::col((
-                        monthly_report::Entity,
-                        monthly_report::Column::PairingActivities,
-                    ))
-                    .sum(),
-                    Expr::val(0i64).into(),
-                ])),
-                "pairing",
-            )
-            .column_as(
-                count_if(
-                    Expr::col((monthly_report::Entity, monthly_report::Column::Late)).eq(true),
-                ),
-                "late",
-            )
-            .column_as(
-                count_if(if due.is_empty() {
-                    Expr::val(false).into()
-                } else {
-                    Expr::col((monthly_report::Entity, monthly_report::Column::Month))
-                        .is_in(due.to_vec())
-                }),
-                "due",
-            )
-            .filter(monthly_report::Column::Month.is_in(months.to_vec()))
-            .filter(monthly_report::Column::Status.is_in(FILED))
-            .group_by(monthly_report::Column::OrganizationId);
-        let rows: Vec<(Uuid, i64, i64, i64, i64, i64)> = filter
-            .apply(q, monthly_report::Column::OrganizationId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let filed: HashMap<Uuid, Filed> = rows
-            .into_iter()
-            .map(|(org, n, people, pairing, late, due_reports)| {
-                (
-                    org,
-                    Filed {
-                        reports: n,
-                        due_reports,
-                        late,
-                        people_served: people,
-                        pairing_activities: pairing,
-                    },
-                )
-            })
-            .collect();
-        Ok(ScopeFigures {
-            orgs,
-            figures,
-            filed,
-        })
+                people_served: n("people")?,
+                reports_filed: n("filed")?,
+                reports_late: n("late")?,
+                reports_missing: n("missing")?,
+                organizations_not_reporting: n("not_reporting")?,
+                short_of_activities: n("short")?,
+                below_minimum_size: n("below")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The first `limit` organisations of the scope (by region code) that have not filed
+    /// every month past its deadline, with their region codes.
+    pub async fn not_reporting(
+        &self,
+        scope: &RollScope,
+        p: Period,
+        months: &[String],
+        rules: &RollRules,
+        limit: u64,
+    ) -> StoreResult<Vec<(Uuid, String)>> {
+        if rules.due_months.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut b = Binder::new(self.db.get_database_backend());
+        let per_org = per_org_sql(&mut b, scope, p, months, rules, false);
+        let sql = format!(
+            "{per_org} SELECT id, region_code FROM per_org WHERE missing > 0 \
+             ORDER BY region_code, id LIMIT {limit}"
+        );
+        let rows = self.db.query_all(b.statement(sql)).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "region_code")?)))
+            .collect()
     }
 
     /// The months among `months` for which each organisation filed (submitted or accepted).
@@ -712,19 +679,201 @@ impl Store {
     }
 }
 
-/// A scope for the grouped queries: one organisation, or a roll-up scope.
+/// A scope for the grouped queries: one organisation.
 enum ScopeFilter {
     One(Uuid),
-    Roll(RollScope),
 }
 
 impl ScopeFilter {
     fn apply<E: EntityTrait>(&self, q: Select<E>, org_col: E::Column) -> Select<E> {
         match self {
             ScopeFilter::One(id) => q.filter(org_col.eq(*id)),
-            ScopeFilter::Roll(scope) => scoped(q, org_col, scope),
         }
     }
+}
+
+/// Numbered parameters (`$n` for PostgreSQL, `?n` for SQLite), so that the text may use
+/// them in any order.
+struct Binder {
+    backend: DbBackend,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Binder {
+    fn new(backend: DbBackend) -> Self {
+        Self {
+            backend,
+            values: vec![],
+        }
+    }
+
+    /// A placeholder for `v`.
+    fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
+        self.values.push(v.into());
+        match self.backend {
+            DbBackend::Postgres => format!("${}", self.values.len()),
+            _ => format!("?{}", self.values.len()),
+        }
+    }
+
+    /// Placeholders for a list, for `IN (…)`; `NULL` for an empty one (matches nothing).
+    fn list(&mut self, items: &[String]) -> String {
+        if items.is_empty() {
+            return "NULL".into();
+        }
+        items
+            .iter()
+            .map(|m| self.bind(m.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn statement(self, sql: String) -> Statement {
+        Statement::from_sql_and_values(self.backend, sql, self.values)
+    }
+}
+
+/// `WITH … per_org AS (…)`: one row per approved organisation in scope with its figures for
+/// the period, its row (`is_root`, `bucket_org`, `bucket_region`) and the rules applied
+/// (`short`, `below`, `missing`). Placeholders are bound in the order they appear.
+fn per_org_sql(
+    b: &mut Binder,
+    scope: &RollScope,
+    p: Period,
+    months: &[String],
+    rules: &RollRules,
+    figures: bool,
+) -> String {
+    // Which organisations, and which row each counts in.
+    let (from_orgs, is_root, bucket_org, bucket_region) = match scope {
+        RollScope::Subtree(root) => {
+            let r1 = b.bind(*root);
+            let r2 = b.bind(*root);
+            let r3 = b.bind(*root);
+            (
+                format!(
+                    "FROM organization_closure c JOIN organizations o ON o.id = c.descendant_id \
+                     LEFT JOIN organization_closure k ON k.descendant_id = o.id AND k.ancestor_id IN \
+                     (SELECT descendant_id FROM organization_closure WHERE ancestor_id = {r2} AND depth = 1) \
+                     WHERE c.ancestor_id = {r1} AND o.status = 'approved'"
+                ),
+                format!("CASE WHEN o.id = {r3} THEN 1 ELSE 0 END"),
+                format!("CASE WHEN o.id = {} THEN o.id ELSE k.ancestor_id END", b.bind(*root)),
+                "CAST(NULL AS TEXT)".to_string(),
+            )
+        }
+        RollScope::Region(prefix) => {
+            let filter = if prefix.is_empty() {
+                String::new()
+            } else {
+                format!(" AND o.region_code LIKE {}", b.bind(format!("{prefix}%")))
+            };
+            let orgs = format!("FROM organizations o WHERE o.status = 'approved'{filter}");
+            match prefix.len() {
+                6 => (orgs, "0".into(), "o.id".into(), "CAST(NULL AS TEXT)".into()),
+                n => {
+                    let zeros = "0".repeat(6 - n - 2);
+                    (
+                        orgs,
+                        "0".into(),
+                        "CAST(NULL AS UUID)".into(),
+                        format!(
+                            "CASE WHEN length(o.region_code) = 6 THEN substr(o.region_code, 1, {}) || '{zeros}' END",
+                            n + 2
+                        ),
+                    )
+                }
+            }
+        }
+    };
+    let scope_orgs = format!(
+        "WITH scope_orgs AS (SELECT o.id, o.region_code, o.level, o.approved_members, \
+           {is_root} AS is_root, {bucket_org} AS bucket_org, {bucket_region} AS bucket_region \
+           {from_orgs})"
+    );
+    // Limits a table to the scope; the nation takes every row (the final join keeps only
+    // approved organisations), which saves a join per figure.
+    let in_scope = |alias: &str| match scope {
+        RollScope::Region(prefix) if prefix.is_empty() => String::new(),
+        _ => format!("JOIN scope_orgs s ON s.id = {alias}.organization_id"),
+    };
+    let month_list = b.list(months);
+    let due_list = b.list(&rules.due_months);
+    let due_count = b.bind(rules.due_months.len() as i64);
+    let reports = format!(
+        "rep AS (SELECT mr.organization_id AS org, count(mr.organization_id) AS n, \
+           sum(mr.people_served) AS people, sum(mr.pairing_activities) AS pairing, \
+           sum(CASE WHEN mr.late THEN 1 ELSE 0 END) AS late, \
+           sum(CASE WHEN mr.month IN ({due_list}) THEN 1 ELSE 0 END) AS due \
+           FROM monthly_reports mr {} \
+           WHERE mr.month IN ({month_list}) AND mr.status IN ('submitted', 'accepted') \
+           GROUP BY mr.organization_id)",
+        in_scope("mr")
+    );
+    let missing = format!(
+        "CASE WHEN {due_count} > coalesce(rep.due, 0) THEN {due_count} - coalesce(rep.due, 0) ELSE 0 END"
+    );
+    if !figures {
+        return format!(
+            "{scope_orgs}, {reports}, \
+             per_org AS (SELECT s.id, s.region_code, {missing} AS missing \
+               FROM scope_orgs s LEFT JOIN rep ON rep.org = s.id)"
+        );
+    }
+    let from = b.bind(p.from);
+    let until = b.bind(p.until);
+    let first_day = b.bind(p.first_day);
+    let last_day = b.bind(p.last_day);
+    let mut required = String::from("CASE");
+    let mut by_prefix = rules.required_by_prefix.clone();
+    by_prefix.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+    for (prefix, n) in &by_prefix {
+        let pat = b.bind(format!("{prefix}%"));
+        let n = b.bind(*n);
+        required.push_str(&format!(" WHEN s.region_code LIKE {pat} THEN {n}"));
+    }
+    let default_required = b.bind(rules.required_activities);
+    let required = if by_prefix.is_empty() {
+        default_required
+    } else {
+        format!("{required} ELSE {default_required} END")
+    };
+    let minimum = if rules.minimum_members.is_empty() {
+        "NULL".to_string()
+    } else {
+        let mut m = String::from("CASE s.level");
+        for (level, n) in &rules.minimum_members {
+            let l = b.bind(level.clone());
+            let n = b.bind(*n);
+            m.push_str(&format!(" WHEN {l} THEN {n}"));
+        }
+        m + " END"
+    };
+    format!(
+        "{scope_orgs}, {reports}, \
+         act AS (SELECT a.organization_id AS org, count(a.organization_id) AS n FROM activities a {} \
+           WHERE a.starts_at >= {from} AND a.starts_at < {until} AND a.status = 'published' \
+           GROUP BY a.organization_id), \
+         rec AS (SELECT r.organization_id AS org, count(r.organization_id) AS n, sum(r.hours_tenths) AS h \
+           FROM service_records r {} \
+           WHERE r.service_date >= {first_day} AND r.service_date <= {last_day} \
+           GROUP BY r.organization_id), \
+         mem AS (SELECT m.organization_id AS org, count(m.organization_id) AS n FROM memberships m {} \
+           WHERE m.decided_at >= {from} AND m.decided_at < {until} AND m.status = 'approved' \
+           GROUP BY m.organization_id), \
+         per_org AS (SELECT s.id, s.region_code, s.is_root, s.bucket_org, s.bucket_region, \
+           coalesce(act.n, 0) AS activities, coalesce(rec.n, 0) AS attendances, \
+           coalesce(rec.h, 0) AS hours, coalesce(mem.n, 0) AS new_volunteers, \
+           coalesce(rep.people, 0) AS people, coalesce(rep.pairing, 0) AS pairing, \
+           coalesce(rep.n, 0) AS filed, coalesce(rep.late, 0) AS late, {missing} AS missing, \
+           CASE WHEN coalesce(act.n, 0) < {required} THEN 1 ELSE 0 END AS short, \
+           CASE WHEN s.approved_members < {minimum} THEN 1 ELSE 0 END AS below \
+           FROM scope_orgs s LEFT JOIN act ON act.org = s.id LEFT JOIN rec ON rec.org = s.id \
+           LEFT JOIN mem ON mem.org = s.id LEFT JOIN rep ON rep.org = s.id)",
+        in_scope("a"),
+        in_scope("r"),
+        in_scope("m"),
+    )
 }
 
 fn set_figures(m: &mut monthly_report::ActiveModel, f: Figures) {
