@@ -334,6 +334,12 @@ dual_test!(
             vec![other_id.clone()],
             "a city finds its districts"
         );
+        let (_, l) = app.get("/api/v1/activities?region_code=440305", None).await;
+        assert_eq!(ids(&l), vec![other_id.clone()], "a district finds its own");
+        let (_, l) = app.get("/api/v1/activities?region_code=440304", None).await;
+        assert_eq!(ids(&l), Vec::<String>::new(), "and not its neighbour's");
+        let (_, l) = app.get("/api/v1/activities?region_code=120000", None).await;
+        assert_eq!(ids(&l), Vec::<String>::new(), "nor another province's");
         let (_, l) = app
             .get("/api/v1/activities?category=science_popularisation", None)
             .await;

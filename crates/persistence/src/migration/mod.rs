@@ -12,6 +12,7 @@ mod m20261128_000007_idempotency;
 mod m20261129_000008_api_clients;
 mod m20261130_000009_webhooks;
 mod m20261201_000010_rollup_indexes;
+mod m20261202_000011_activity_region_order;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_api_clients::Migration),
             Box::new(m20261130_000009_webhooks::Migration),
             Box::new(m20261201_000010_rollup_indexes::Migration),
+            Box::new(m20261202_000011_activity_region_order::Migration),
         ]
     }
 }

@@ -415,7 +415,15 @@ impl Store {
             q = q.filter(visible);
         }
         if let Some(v) = &f.region_prefix {
-            q = q.filter(activity::Column::RegionCode.starts_with(v.as_str()));
+            // A province's or a city's activities in start order come from
+            // `ix_activities_province_start` / `ix_activities_city_start` (indexes on the
+            // code's first two or four digits), a county's from `ix_activities_region_start`.
+            q = match v.len() {
+                2 => q.filter(Expr::expr(Expr::cust("substr(region_code, 1, 2)")).eq(v.as_str())),
+                4 => q.filter(Expr::expr(Expr::cust("substr(region_code, 1, 4)")).eq(v.as_str())),
+                6 => q.filter(activity::Column::RegionCode.eq(v.as_str())),
+                _ => q.filter(super::region_prefix(activity::Column::RegionCode, v)),
+            };
         }
         if let Some(v) = &f.category {
             q = q.filter(activity::Column::Category.eq(v.as_str()));

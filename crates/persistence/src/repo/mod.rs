@@ -33,6 +33,17 @@ where
     Ok(())
 }
 
+/// Region codes starting with `prefix`, as a range (`>= prefix` and `< prefix + "~"`)
+/// rather than `LIKE 'prefix%'`: PostgreSQL only turns a `LIKE` into an index range
+/// under the `C` collation, and the range reads `ix_activities_region_start`,
+/// and `ix_organizations_region` under any collation (codes are
+/// digits, which sort before `~`).
+pub(crate) fn region_prefix<C: sea_orm::ColumnTrait>(col: C, prefix: &str) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(col.gte(prefix))
+        .add(col.lt(format!("{prefix}~")))
+}
+
 /// Who acts, as a history (letters, applications, reports) records them: the account and
 /// its display name at the time.
 #[derive(Debug, Clone)]

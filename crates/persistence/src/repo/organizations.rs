@@ -199,7 +199,7 @@ impl Store {
             q = q.filter(organization::Column::Status.eq(v.as_str()));
         }
         if let Some(v) = &f.region_prefix {
-            q = q.filter(organization::Column::RegionCode.starts_with(v.as_str()));
+            q = q.filter(super::region_prefix(organization::Column::RegionCode, v));
         }
         if let Some(v) = &f.name_part {
             q = q.filter(organization::Column::Name.contains(v.as_str()));

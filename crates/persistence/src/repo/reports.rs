@@ -623,7 +623,10 @@ impl Store {
                     JoinType::InnerJoin,
                     by_org::<monthly_report::Entity>(C::OrganizationId),
                 )
-                .filter(organization::Column::RegionCode.starts_with(prefix.as_str()));
+                .filter(super::region_prefix(
+                    organization::Column::RegionCode,
+                    &prefix,
+                ));
         }
         if let Some(b) = f.before {
             q = q.filter(C::Id.lt(b));
@@ -766,7 +769,11 @@ fn per_org_sql(
             let filter = if prefix.is_empty() {
                 String::new()
             } else {
-                format!(" AND o.region_code LIKE {}", b.bind(format!("{prefix}%")))
+                format!(
+                    " AND o.region_code >= {} AND o.region_code < {}",
+                    b.bind(prefix.clone()),
+                    b.bind(format!("{prefix}~"))
+                )
             };
             let orgs = format!("FROM organizations o WHERE o.status = 'approved'{filter}");
             match prefix.len() {
