@@ -1050,6 +1050,48 @@ dual_test!(
             .await;
         assert_eq!(r["items"].as_array().unwrap().len(), 0, "period filter");
 
+        // Admins correcting the same hours at once: the corrections apply one after the
+        // other, each recording the hours it replaced, and the record ends with the last.
+        let correct = |h: f64| json!({"entries": [{"volunteer_id": a_vid, "hours": h, "reason": "核对签到表后更正"}]});
+        let (r1, r2, r3, r4) = tokio::join!(
+            app.post(&hours, Some(&w.admin.token), correct(1.5)),
+            app.post(&hours, Some(&w.admin.token), correct(2.5)),
+            app.post(&hours, Some(&w.admin.token), correct(4.5)),
+            app.post(&hours, Some(&w.admin.token), correct(5.5)),
+        );
+        for (s, b) in [&r1, &r2, &r3, &r4] {
+            assert_eq!(*s, 200, "{b}");
+        }
+        let (_, r) = app
+            .get("/api/v1/service-records", Some(&a_user.token))
+            .await;
+        let rec = &r["items"][0];
+        let chain: Vec<(f64, f64)> = rec["corrections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["old_hours"].as_f64().unwrap(),
+                    c["new_hours"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(chain.len(), 5, "{chain:?}");
+        for pair in chain.windows(2) {
+            assert_eq!(
+                pair[0].1, pair[1].0,
+                "each replaces the one before: {chain:?}"
+            );
+        }
+        assert_eq!(rec["hours"].as_f64(), Some(chain[4].1), "{chain:?}");
+        let mut last: Vec<f64> = chain[1..].iter().map(|c| c.1).collect();
+        last.sort_by(f64::total_cmp);
+        assert_eq!(last, vec![1.5, 2.5, 4.5, 5.5]);
+        // Back to the hours the rest of this test expects.
+        let (s, _) = app.post(&hours, Some(&w.admin.token), correct(3.0)).await;
+        assert_eq!(s, 200);
+
         // Sign-up list shows confirmed hours to the admin.
         let (_, l) = app
             .get(

@@ -13,6 +13,7 @@ mod m20261129_000008_api_clients;
 mod m20261130_000009_webhooks;
 mod m20261201_000010_rollup_indexes;
 mod m20261202_000011_activity_region_order;
+mod m20261203_000012_records_by_activity;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_webhooks::Migration),
             Box::new(m20261201_000010_rollup_indexes::Migration),
             Box::new(m20261202_000011_activity_region_order::Migration),
+            Box::new(m20261203_000012_records_by_activity::Migration),
         ]
     }
 }

@@ -126,10 +126,14 @@ impl Store {
         let mut out = Vec::with_capacity(entries.len());
         let a = &ctx.activity;
         for e in entries {
-            let existing = service_record::Entity::find()
-                .filter(service_record::Column::SignUpId.eq(e.sign_up_id))
-                .one(&txn)
-                .await?;
+            // Locked, so that two admins correcting the same hours at once are applied one
+            // after the other, each correction recording the hours it replaced.
+            let mut q = service_record::Entity::find()
+                .filter(service_record::Column::SignUpId.eq(e.sign_up_id));
+            if self.is_postgres() {
+                q = q.lock_exclusive();
+            }
+            let existing = q.one(&txn).await?;
             match existing {
                 None => {
                     let r = service_record::ActiveModel {
