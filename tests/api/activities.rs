@@ -1088,8 +1088,36 @@ dual_test!(
         let mut last: Vec<f64> = chain[1..].iter().map(|c| c.1).collect();
         last.sort_by(f64::total_cmp);
         assert_eq!(last, vec![1.5, 2.5, 4.5, 5.5]);
+        // Two participants corrected at once in opposite orders: no deadlock.
+        let b_hours = |r: &Value| r["items"][0]["hours"].as_f64().unwrap();
+        let (_, r) = app
+            .get("/api/v1/service-records", Some(&b_user.token))
+            .await;
+        let b_before = b_hours(&r);
+        for round in 0..5 {
+            let h = 6.0 + f64::from(round);
+            let both = |first: &str, second: &str| {
+                json!({"entries": [
+                    {"volunteer_id": first, "hours": h, "reason": "核对签到表后更正"},
+                    {"volunteer_id": second, "hours": h, "reason": "核对签到表后更正"},
+                ]})
+            };
+            let (x, y) = tokio::join!(
+                app.post(&hours, Some(&w.admin.token), both(&a_vid, &b_vid)),
+                app.post(&hours, Some(&w.admin.token), both(&b_vid, &a_vid)),
+            );
+            assert_eq!((x.0, y.0), (200, 200), "{} {}", x.1, y.1);
+        }
         // Back to the hours the rest of this test expects.
         let (s, _) = app.post(&hours, Some(&w.admin.token), correct(3.0)).await;
+        assert_eq!(s, 200);
+        let (s, _) = app
+            .post(
+                &hours,
+                Some(&w.admin.token),
+                json!({"entries": [{"volunteer_id": b_vid, "hours": b_before, "reason": "恢复"}]}),
+            )
+            .await;
         assert_eq!(s, 200);
 
         // Sign-up list shows confirmed hours to the admin.

@@ -122,6 +122,10 @@ impl Store {
         entries: Vec<HoursEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Confirmed>> {
+        // Records are locked in one order (by sign-up) whatever order the request lists
+        // them in, so that two confirmations of overlapping participants cannot deadlock.
+        let mut entries = entries;
+        entries.sort_by_key(|e| e.sign_up_id);
         let txn = self.db.begin().await?;
         let mut out = Vec::with_capacity(entries.len());
         let a = &ctx.activity;
