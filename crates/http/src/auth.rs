@@ -39,21 +39,32 @@ pub fn hash_password_sync(settings: &ApiSettings, password: &str) -> Result<Stri
         .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
 }
 
-/// Hashes off the async threads.
+/// Waits for one of the per-core turns at password hashing (see `AppState::password_work`).
+async fn password_turn(state: &AppState) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    state
+        .password_work
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("password work: {e}")))
+}
+
+/// Hashes off the async threads, one per core at a time.
 pub async fn hash_password(state: &AppState, password: String) -> Result<String, ApiError> {
     let settings = state.settings.clone();
+    let _turn = password_turn(state).await?;
     web::block(move || hash_password_sync(&settings, &password))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
-/// Verifies off the async threads.
+/// Verifies off the async threads, one per core at a time.
 pub async fn verify_password(
     state: &AppState,
     password: String,
     hash: String,
 ) -> Result<bool, ApiError> {
     let settings = state.settings.clone();
+    let _turn = password_turn(state).await?;
     web::block(move || {
         let parsed = PasswordHash::new(&hash)
             .map_err(|e| ApiError::Internal(format!("stored hash: {e}")))?;

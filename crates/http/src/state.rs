@@ -125,6 +125,11 @@ pub struct AppState {
     pub blobs: Blobs,
     /// Request counters for the rate limits.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Password hashes computed at once: one per core. Each argon2 hash holds its memory
+    /// cost (19 MiB by default) while it runs, and more at once than there are cores only
+    /// adds memory: 32 concurrent sign-ins grew the process by gigabytes that the
+    /// allocator kept after they finished.
+    pub password_work: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -140,6 +145,9 @@ impl AppState {
             blobs: Blobs::new(settings.attachments_dir.clone()),
             limiter: Arc::new(crate::ratelimit::RateLimiter::default()),
             dummy_hash: Arc::new(dummy),
+            password_work: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         }
     }
 }
