@@ -715,7 +715,7 @@ impl Store {
         // Fresh statistics: without them the planner takes the new tables for empty and
         // scans them.
         self.analyze().await?;
-        lap(&mut report, "statistics (VACUUM ANALYZE)");
+        lap(&mut report, "statistics");
         Ok(report)
     }
 

@@ -1,10 +1,10 @@
 //! Monthly reports and the live roll-up over the organisation and region trees
 //! (rules 39-43).
 //!
-//! The roll-up runs a fixed number of grouped queries whatever the size of the tree: each
-//! groups by organisation inside the scope (a subtree through the closure table, or a
-//! region-code prefix through the organisations' regions), and the caller folds the rows
-//! into children. Nothing is precomputed; the figures are as fresh as the records.
+//! The roll-up is two statements whatever the size of the tree (`rollup_buckets`,
+//! `not_reporting`): the scope is a subtree through the closure table or a region-code range,
+//! and the database sums the organisations' figures by row. Nothing is precomputed; the
+//! figures are as fresh as the records.
 
 use std::collections::HashMap;
 
