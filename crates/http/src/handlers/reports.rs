@@ -833,21 +833,8 @@ async fn rollup(
     // The totals count every organisation of the scope, the rows those that fall in one.
     let mut all = BucketFigures::default();
     for b in &buckets {
-        all.organizations += b.organizations;
-        all.figures.activities_held += b.figures.activities_held;
-        all.figures.attendances += b.figures.attendances;
-        all.figures.hours_tenths += b.figures.hours_tenths;
-        all.figures.new_volunteers += b.figures.new_volunteers;
-        all.figures.pairing_activities += b.figures.pairing_activities;
-        all.people_served += b.people_served;
-        all.reports_filed += b.reports_filed;
-        all.reports_late += b.reports_late;
-        all.reports_missing += b.reports_missing;
-        all.organizations_not_reporting += b.organizations_not_reporting;
-        all.short_of_activities += b.short_of_activities;
-        all.below_minimum_size += b.below_minimum_size;
-    }
-    // Names of the rows.
+        all.add(b);
+    } // Names of the rows.
     let org_keys: Vec<Uuid> = buckets
         .iter()
         .filter_map(|b| match b.bucket {

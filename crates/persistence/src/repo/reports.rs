@@ -89,7 +89,7 @@ pub struct RollRules {
 }
 
 /// What a roll-up row groups by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bucket {
     /// The root organisation itself (subtree scope).
     Root(Uuid),
@@ -115,6 +115,25 @@ pub struct BucketFigures {
     pub organizations_not_reporting: i64,
     pub short_of_activities: i64,
     pub below_minimum_size: i64,
+}
+
+impl BucketFigures {
+    /// Adds another row's sums (for the totals).
+    pub fn add(&mut self, o: &BucketFigures) {
+        self.organizations += o.organizations;
+        self.figures.activities_held += o.figures.activities_held;
+        self.figures.attendances += o.figures.attendances;
+        self.figures.hours_tenths += o.figures.hours_tenths;
+        self.figures.new_volunteers += o.figures.new_volunteers;
+        self.figures.pairing_activities += o.figures.pairing_activities;
+        self.people_served += o.people_served;
+        self.reports_filed += o.reports_filed;
+        self.reports_late += o.reports_late;
+        self.reports_missing += o.reports_missing;
+        self.organizations_not_reporting += o.organizations_not_reporting;
+        self.short_of_activities += o.short_of_activities;
+        self.below_minimum_size += o.below_minimum_size;
+    }
 }
 
 /// The content an organisation writes into its report.
