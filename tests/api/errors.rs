@@ -128,3 +128,53 @@ dual_test!(regions_are_the_published_list, |app: TestApp| async move {
         .await;
     assert!(second["items"][0]["code"].as_str().unwrap() > cursor);
 });
+
+dual_test!(
+    the_dashboard_is_served_with_its_routes_and_policy,
+    |s: &mut zhihui_http::ApiSettings| {
+        let dir = std::env::temp_dir().join(format!("zhihui-dashboard-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<!doctype html><title>dashboard-marker</title>",
+        )
+        .unwrap();
+        std::fs::write(dir.join("boot.js"), "import init from './app.js';").unwrap();
+        s.frontend_dir = Some(dir);
+    },
+    |app: TestApp| async move {
+        // A client-side route falls back to the app's page, under the dashboard's policy.
+        let r = app
+            .call(Method::GET, "/activities/42/sign-ups", None, None)
+            .await;
+        assert_eq!(r.status(), 200);
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(r.text().await.unwrap().contains("dashboard-marker"));
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        // Its files are served as they are.
+        let r = app.call(Method::GET, "/boot.js", None, None).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("import init"));
+        // The API keeps answering problems, not the app's page.
+        let r = app
+            .call(Method::GET, "/api/v1/no-such-resource", None, None)
+            .await;
+        assert_eq!(r.status(), 404);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("problem+json"));
+        // The Swagger UI needs inline code of its own: no dashboard policy there.
+        let r = app.call(Method::GET, "/docs/", None, None).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.headers().get("content-security-policy").is_none());
+    }
+);

@@ -165,3 +165,27 @@ pub fn problem_for_plain_errors<B>(
         ServiceResponse::new(req, resp).map_into_right_body(),
     ))
 }
+
+/// The dashboard's content security policy: scripts, styles, images and connections from
+/// this origin only; WebAssembly compiled from this origin's module (`wasm-unsafe-eval`);
+/// no inline scripts or styles, no plugins, no framing, forms post back here only.
+pub const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Puts [`DASHBOARD_CSP`] on every answer except the Swagger UI's (`/docs/`), whose bundled
+/// page needs inline code of its own; API answers carry it harmlessly.
+pub async fn content_security_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let docs = req.path().starts_with("/docs");
+    let mut res = next.call(req).await?;
+    if !docs {
+        res.headers_mut().insert(
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            actix_web::http::header::HeaderValue::from_static(DASHBOARD_CSP),
+        );
+    }
+    Ok(res)
+}

@@ -14,7 +14,7 @@ use crate::handlers::{
     accounts, activities, applications, imports, integrations, ops, organizations, pairing,
     records, regions, reports, volunteers, webhooks,
 };
-use crate::middleware::{observe, problem_for_plain_errors};
+use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
 use crate::openapi::{add_common_responses, ApiDoc};
 use crate::state::AppState;
 
@@ -262,9 +262,9 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// Headers every answer carries: no type sniffing, no framing by other sites, no referrer
 /// leaking paths (which hold ids) to other origins, and HTTPS remembered once served over it.
-/// A content security policy belongs with the dashboard, where a browser test can prove it
-/// does not break the pages (the Swagger UI bundle and the WebAssembly app need different
-/// allowances).
+/// The content security policy is added by `content_security_policy` (the Swagger UI bundle
+/// and the WebAssembly app need different allowances); the browser tests run the dashboard
+/// under it.
 fn security_headers() -> actix_web::middleware::DefaultHeaders {
     actix_web::middleware::DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))
@@ -306,6 +306,7 @@ pub fn build_server(
             .wrap(from_fn(crate::idempotency::idempotency))
             .wrap(from_fn(crate::ratelimit::rate_limit))
             .wrap(security_headers())
+            .wrap(from_fn(content_security_policy))
             .wrap(from_fn(observe))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
         if let Some(dir) = frontend.filter(|d| d.join("index.html").is_file()) {
