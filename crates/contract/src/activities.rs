@@ -76,14 +76,14 @@ pub struct CancelActivityRequest {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct LeaderView {
     pub volunteer_id: Uuid,
     pub name: String,
 }
 
 /// The caller's own sign-up, when they have one.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct OwnSignUpView {
     pub sign_up_id: Uuid,
     /// `confirmed` or `waitlisted`.
@@ -93,7 +93,7 @@ pub struct OwnSignUpView {
     pub checked_out_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ActivityView {
     pub id: Uuid,
     pub organization_id: Uuid,

@@ -66,14 +66,14 @@ pub struct GrantAdminRequest {
     pub login: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct OrganizationAdminView {
     pub account_id: Uuid,
     pub display_name: String,
     pub granted_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct OrganizationView {
     pub id: Uuid,
     pub name: String,

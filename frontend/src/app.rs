@@ -1,0 +1,212 @@
+//! Routes, the app shell (navigation, language switch) and the session.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+use zhihui_contract::accounts::MeView;
+
+use crate::components::AppCtx;
+use crate::i18n::{t, Lang};
+use crate::pages;
+use crate::services;
+
+#[derive(Clone, Routable, PartialEq, Debug)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/activities")]
+    Activities,
+    #[at("/activities/:id")]
+    Activity { id: String },
+    #[at("/sign-in")]
+    SignIn,
+    #[at("/register")]
+    Register,
+    #[at("/register-organization")]
+    RegisterOrganization,
+    #[at("/me")]
+    Me,
+    #[at("/check-in")]
+    CheckIn,
+    #[at("/verify")]
+    VerifyForm,
+    #[at("/verify/:number")]
+    Verify { number: String },
+    #[at("/orgs")]
+    Orgs,
+    #[at("/orgs/:id")]
+    Org { id: String },
+    #[at("/orgs/:id/:tab")]
+    OrgTab { id: String, tab: String },
+    #[at("/letters/:id")]
+    Letter { id: String },
+    #[at("/platform")]
+    Platform,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home | Route::Activities => html! { <pages::activities::ActivityList /> },
+        Route::Activity { id } => html! { <pages::activities::ActivityPage {id} /> },
+        Route::SignIn => html! { <pages::account::SignIn /> },
+        Route::Register => html! { <pages::account::Register /> },
+        Route::RegisterOrganization => html! { <pages::orgs::RegisterOrganization /> },
+        Route::Me => html! { <pages::me::MyPage /> },
+        Route::CheckIn => html! { <pages::activities::CheckIn /> },
+        Route::VerifyForm => html! { <pages::me::Verify number={None::<String>} /> },
+        Route::Verify { number } => html! { <pages::me::Verify number={Some(number)} /> },
+        Route::Orgs => html! { <pages::orgs::MyOrganizations /> },
+        Route::Org { id } => {
+            html! { <pages::orgs::OrganizationScreen {id} tab={"members".to_string()} /> }
+        }
+        Route::OrgTab { id, tab } => html! { <pages::orgs::OrganizationScreen {id} {tab} /> },
+        Route::Letter { id } => html! { <pages::letters::LetterPage {id} /> },
+        Route::Platform => html! { <pages::orgs::Platform /> },
+        Route::NotFound => html! { <pages::NotFound /> },
+    }
+}
+
+const LANG_KEY: &str = "zhihui.lang";
+
+fn saved_lang() -> Lang {
+    let stored = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    match stored.as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+fn set_document_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.tag());
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let lang = use_state(saved_lang);
+    let me = use_state(|| None::<Rc<MeView>>);
+    let ready = use_state(|| false);
+    let reload_me = {
+        let me = me.clone();
+        let ready = ready.clone();
+        Callback::from(move |_| {
+            let me = me.clone();
+            let ready = ready.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::get::<MeView>("/me").await {
+                    Ok(m) => me.set(Some(Rc::new(m))),
+                    Err(_) => me.set(None),
+                }
+                ready.set(true);
+            });
+        })
+    };
+    {
+        // On start, a session kept in this tab is renewed (the access token was only in
+        // memory, so a reload needs a new one).
+        let reload_me = reload_me.clone();
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if services::has_refresh_token() && services::refresh().await {
+                    reload_me.emit(());
+                } else {
+                    ready.set(true);
+                }
+            });
+        });
+    }
+    use_effect_with(*lang, |l| set_document_lang(*l));
+    let set_lang = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| {
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.set_item(LANG_KEY, l.tag());
+            }
+            lang.set(l);
+        })
+    };
+    let ctx = AppCtx {
+        lang: *lang,
+        me: (*me).clone(),
+        ready: *ready,
+        set_lang,
+        reload_me,
+    };
+    html! {
+        <ContextProvider<AppCtx> context={ctx}>
+            <BrowserRouter>
+                <Shell />
+            </BrowserRouter>
+        </ContextProvider<AppCtx>>
+    }
+}
+
+#[component]
+fn Shell() -> Html {
+    let app = crate::components::use_app();
+    let lang = app.lang;
+    let nav = use_navigator();
+    let toggle = {
+        let set = app.set_lang.clone();
+        Callback::from(move |_| set.emit(if lang == Lang::Zh { Lang::En } else { Lang::Zh }))
+    };
+    let sign_out = {
+        let reload = app.reload_me.clone();
+        Callback::from(move |_| {
+            let reload = reload.clone();
+            let nav = nav.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                services::sign_out().await;
+                reload.emit(());
+                if let Some(n) = nav {
+                    n.push(&Route::SignIn);
+                }
+            });
+        })
+    };
+    let me = app.me.clone();
+    html! {
+        <>
+            <header class="top">
+                <Link<Route> to={Route::Home} classes="brand">{ t(lang, "brand") }</Link<Route>>
+                <nav aria-label="main">
+                    <Link<Route> to={Route::Activities}>{ t(lang, "nav.activities") }</Link<Route>>
+                    <Link<Route> to={Route::VerifyForm}>{ t(lang, "nav.verify") }</Link<Route>>
+                    if let Some(m) = &me {
+                        <Link<Route> to={Route::Me}>{ t(lang, "nav.me") }</Link<Route>>
+                        if !m.administered_organizations.is_empty() {
+                            <Link<Route> to={Route::Orgs}>{ t(lang, "nav.orgs") }</Link<Route>>
+                        }
+                        if m.is_platform_admin {
+                            <Link<Route> to={Route::Platform}>{ t(lang, "nav.platform") }</Link<Route>>
+                        }
+                        <span class="who">{ m.display_name.clone() }</span>
+                        <button type="button" class="link" onclick={sign_out}>{ t(lang, "nav.sign_out") }</button>
+                    } else {
+                        <Link<Route> to={Route::SignIn}>{ t(lang, "nav.sign_in") }</Link<Route>>
+                        <Link<Route> to={Route::Register}>{ t(lang, "nav.register") }</Link<Route>>
+                    }
+                    <button type="button" class="link lang" onclick={toggle}>{ t(lang, "nav.lang") }</button>
+                </nav>
+            </header>
+            <main>
+                if app.ready {
+                    <Switch<Route> render={switch} />
+                } else {
+                    <crate::components::Spinner />
+                }
+            </main>
+        </>
+    }
+}

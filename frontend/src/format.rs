@@ -1,0 +1,130 @@
+//! Dates, times, hours and money as people in China write them, in China Standard Time
+//! (UTC+8, where the programme's dates are kept) whatever the browser's zone.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+
+use crate::i18n::Lang;
+
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!())
+}
+
+/// `2026年11月24日 14:30` / `2026-11-24 14:30`.
+pub fn date_time(lang: Lang, t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&cst());
+    match lang {
+        Lang::Zh => format!(
+            "{}年{}月{}日 {:02}:{:02}",
+            l.year(),
+            l.month(),
+            l.day(),
+            l.hour(),
+            l.minute()
+        ),
+        Lang::En => l.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// `2026年11月24日` / `2026-11-24`.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// `2026年11月` / `2026-11` from `YYYY-MM`.
+pub fn month(lang: Lang, ym: &str) -> String {
+    match (lang, ym.split_once('-')) {
+        (Lang::Zh, Some((y, m))) => format!("{y}年{}月", m.trim_start_matches('0')),
+        _ => ym.to_string(),
+    }
+}
+
+/// Money from integer fen: `¥12,345.60`.
+pub fn money(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    let yuan = (fen / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in yuan.chars().enumerate() {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{:02}", fen % 100)
+}
+
+/// Hours with at most one decimal: `3.5 小时` / `3.5 h`.
+pub fn hours(lang: Lang, h: f64) -> String {
+    let n = if (h.fract()).abs() < 1e-9 {
+        format!("{h:.0}")
+    } else {
+        format!("{h:.1}")
+    };
+    match lang {
+        Lang::Zh => format!("{n} 小时"),
+        Lang::En => format!("{n} h"),
+    }
+}
+
+/// The value of an `<input type="datetime-local">` (China time) for an instant.
+pub fn to_local_input(t: DateTime<Utc>) -> String {
+    t.with_timezone(&cst()).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// An instant from an `<input type="datetime-local">` value read as China time.
+pub fn from_local_input(s: &str) -> Option<DateTime<Utc>> {
+    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    cst()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The current month in China time, `YYYY-MM`, with an offset in months.
+pub fn month_of(t: DateTime<Utc>, offset: i32) -> String {
+    let l = t.with_timezone(&cst());
+    let total = l.year() * 12 + l.month0() as i32 + offset;
+    format!(
+        "{:04}-{:02}",
+        total.div_euclid(12),
+        total.rem_euclid(12) + 1
+    )
+}
+
+/// Now, from the browser's clock.
+pub fn now() -> DateTime<Utc> {
+    let ms = js_sys::Date::now() as i64;
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn chinese_dates_are_in_china_time() {
+        let t = DateTime::parse_from_rfc3339("2026-11-23T18:05:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        assert_eq!(date_time(Lang::Zh, t), "2026年11月24日 02:05");
+        assert_eq!(date_time(Lang::En, t), "2026-11-24 02:05");
+        assert_eq!(month(Lang::Zh, "2026-03"), "2026年3月");
+        assert_eq!(month_of(t, 0), "2026-11");
+        assert_eq!(month_of(t, -11), "2025-12");
+        assert_eq!(from_local_input(&to_local_input(t)), Some(t));
+    }
+
+    #[wasm_bindgen_test]
+    fn money_in_yuan_with_groups() {
+        assert_eq!(money(0), "¥0.00");
+        assert_eq!(money(1_234_560), "¥12,345.60");
+        assert_eq!(money(100_000_000), "¥1,000,000.00");
+        assert_eq!(money(-5), "-¥0.05");
+        assert_eq!(hours(Lang::Zh, 3.5), "3.5 小时");
+        assert_eq!(hours(Lang::En, 2.0), "2 h");
+    }
+}

@@ -1,0 +1,20 @@
+//! Zhihui (智惠) web dashboard: a Yew single-page app over the `/api/v1` API.
+//!
+//! It speaks the API's own wire types (`zhihui-contract`) and validates what people type with
+//! the service's own parsers (`zhihui-domain`), so a bad ID number is refused beside the field
+//! with the same reason the server would give.
+
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod services;
+pub mod validate;
+
+/// Mounts the app on the page (not in the wasm-bindgen-test runner, which has no page).
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

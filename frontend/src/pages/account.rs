@@ -1,0 +1,326 @@
+//! Signing in and registering as a volunteer (实名注册).
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+use zhihui_contract::accounts::{AccountView, MeView, RegisterAccountRequest};
+use zhihui_contract::organizations::OrganizationPage;
+use zhihui_contract::volunteers::{ConsentInput, RegisterVolunteerRequest, VolunteerProfileView};
+
+use super::{local_error, precheck};
+use crate::app::Route;
+use crate::components::{checked, input_value, use_app, ErrorBanner, RegionPicker, TextField};
+use crate::i18n::{label, t};
+use crate::services::{self, enc, ApiError};
+use crate::validate::Kind;
+
+/// The version of the volunteer agreement the registration form shows.
+pub const AGREEMENT_VERSION: &str = "2025-01";
+
+#[component]
+pub fn SignIn() -> Html {
+    let app = use_app();
+    let nav = use_navigator();
+    let login = use_state(String::new);
+    let password = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (login, password, error, busy) =
+            (login.clone(), password.clone(), error.clone(), busy.clone());
+        let reload = app.reload_me.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let (l, p) = ((*login).clone(), (*password).clone());
+            let (error, busy, reload, nav) =
+                (error.clone(), busy.clone(), reload.clone(), nav.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::login(l.trim(), &p).await {
+                    Ok(()) => {
+                        error.set(None);
+                        let me = services::get::<MeView>("/me").await.ok();
+                        reload.emit(());
+                        let to = match me {
+                            Some(m) if m.is_platform_admin => Route::Platform,
+                            Some(m) if !m.administered_organizations.is_empty() => Route::Orgs,
+                            _ => Route::Me,
+                        };
+                        if let Some(n) = nav {
+                            n.push(&to);
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <section class="page narrow">
+            <h1>{ app.t("sign_in.title") }</h1>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={(*error).clone()} />
+                <TextField name="login" label={app.t("field.login")} value={(*login).clone()} required=true
+                    autocomplete="username" oninput={let s = login.clone(); Callback::from(move |v| s.set(v))} error={(*error).clone()} />
+                <TextField name="password" label={app.t("field.password")} value={(*password).clone()} required=true
+                    input_type="password" autocomplete="current-password"
+                    oninput={let s = password.clone(); Callback::from(move |v| s.set(v))} error={(*error).clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ if *busy { app.t("working") } else { app.t("nav.sign_in") } }</button>
+            </form>
+            <p><Link<Route> to={Route::Register}>{ app.t("nav.register") }</Link<Route>>
+               { " · " }<Link<Route> to={Route::RegisterOrganization}>{ app.t("nav.register_org") }</Link<Route>></p>
+        </section>
+    }
+}
+
+const SERVICE_CATEGORIES: &[&str] = &[
+    "science_popularisation",
+    "technical_service",
+    "livelihood",
+    "emergency",
+    "professional",
+];
+
+#[derive(Clone, PartialEq, Default)]
+struct VolunteerForm {
+    login: String,
+    password: String,
+    name: String,
+    id_number: String,
+    phone: String,
+    region_code: String,
+    skills: String,
+    categories: Vec<String>,
+    consent: bool,
+    teams: Vec<(uuid::Uuid, String)>,
+}
+
+/// Real-name registration: an account (unless signed in already) and the volunteer profile,
+/// with the teams to ask to join. Every field is checked as it is typed with the service's
+/// own parsers; nothing is created while a field is known to be wrong.
+#[component]
+pub fn Register() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let form = use_state(VolunteerForm::default);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let done = use_state(|| None::<VolunteerProfileView>);
+    let team_query = use_state(String::new);
+    let teams = use_state(|| None::<OrganizationPage>);
+    let signed_in = app.me.clone();
+
+    let set = |f: fn(&mut VolunteerForm, String)| {
+        let form = form.clone();
+        Callback::from(move |v: String| {
+            let mut next = (*form).clone();
+            f(&mut next, v);
+            form.set(next);
+        })
+    };
+
+    let search_teams = {
+        let (team_query, teams) = (team_query.clone(), teams.clone());
+        Callback::from(move |_| {
+            let q = (*team_query).clone();
+            let teams = teams.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!(
+                    "/organizations?status=approved&limit=20&q={}",
+                    enc(q.trim())
+                );
+                if let Ok(p) = services::get::<OrganizationPage>(&path).await {
+                    teams.set(Some(p));
+                }
+            });
+        })
+    };
+    {
+        let search = search_teams.clone();
+        use_effect_with((), move |_| search.emit(()));
+    }
+
+    let onsubmit = {
+        let (form, error, busy, done) = (form.clone(), error.clone(), busy.clone(), done.clone());
+        let reload = app.reload_me.clone();
+        let signed_in = signed_in.is_some();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let f = (*form).clone();
+            let mut checks = vec![
+                ("name", Kind::PersonName, f.name.as_str(), true),
+                ("id_number", Kind::IdNumber, f.id_number.as_str(), true),
+                ("phone", Kind::Phone, f.phone.as_str(), true),
+                (
+                    "region_code",
+                    Kind::RegionCode,
+                    f.region_code.as_str(),
+                    true,
+                ),
+            ];
+            if !signed_in {
+                checks.push(("login", Kind::Login, f.login.as_str(), true));
+                checks.push(("password", Kind::Password, f.password.as_str(), true));
+            }
+            if let Some(problem) = precheck(&checks) {
+                error.set(Some(problem));
+                return;
+            }
+            if f.teams.is_empty() {
+                error.set(Some(local_error("choose_team")));
+                return;
+            }
+            if !f.consent {
+                error.set(Some(local_error("consent")));
+                return;
+            }
+            busy.set(true);
+            let (error, busy, done, reload) =
+                (error.clone(), busy.clone(), done.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    if !signed_in {
+                        let account = RegisterAccountRequest {
+                            login: f.login.trim().to_string(),
+                            password: f.password.clone(),
+                            display_name: f.name.trim().to_string(),
+                        };
+                        services::post::<_, AccountView>("/accounts", &account).await?;
+                        services::login(f.login.trim(), &f.password).await?;
+                        reload.emit(());
+                    }
+                    let body = RegisterVolunteerRequest {
+                        name: f.name.trim().to_string(),
+                        id_number: f.id_number.trim().to_string(),
+                        phone: f.phone.trim().to_string(),
+                        region_code: f.region_code.clone(),
+                        skills: f
+                            .skills
+                            .split(['、', ',', '，', ';', '；'])
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        service_categories: f.categories.clone(),
+                        three_heads_role: None,
+                        guardian: None,
+                        consent: ConsentInput {
+                            agreement_version: AGREEMENT_VERSION.into(),
+                            accepted: true,
+                        },
+                        organization_ids: f.teams.iter().map(|(id, _)| *id).collect(),
+                    };
+                    services::post::<_, VolunteerProfileView>("/volunteers", &body).await
+                }
+                .await;
+                match result {
+                    Ok(profile) => {
+                        error.set(None);
+                        done.set(Some(profile));
+                        reload.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    if let Some(profile) = &*done {
+        return html! {
+            <section class="page narrow">
+                <h1>{ t(lang, "register.title") }</h1>
+                <p class="success" role="status">{ t(lang, "register.done") }</p>
+                <p>{ t(lang, "me.volunteer_number") }{ "：" }<strong>{ profile.volunteer_number.clone() }</strong></p>
+                <Link<Route> to={Route::Me} classes="button primary">{ t(lang, "nav.me") }</Link<Route>>
+            </section>
+        };
+    }
+
+    let f = (*form).clone();
+    let err = (*error).clone();
+    let team_list = teams.as_ref().map(|p| p.items.clone()).unwrap_or_default();
+    html! {
+        <section class="page narrow">
+            <h1>{ t(lang, "register.title") }</h1>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                <fieldset>
+                    <legend>{ t(lang, "register.account") }</legend>
+                    if let Some(me) = &signed_in {
+                        <p>{ t(lang, "register.signed_in_as") }{ me.login.clone() }</p>
+                    } else {
+                        <TextField name="login" label={t(lang, "field.login")} value={f.login.clone()} kind={Kind::Login}
+                            required=true autocomplete="username" oninput={set(|f, v| f.login = v)} error={err.clone()} />
+                        <TextField name="password" label={t(lang, "field.password")} value={f.password.clone()} kind={Kind::Password}
+                            required=true input_type="password" autocomplete="new-password" oninput={set(|f, v| f.password = v)} error={err.clone()} />
+                    }
+                </fieldset>
+                <fieldset>
+                    <legend>{ t(lang, "register.person") }</legend>
+                    <TextField name="name" label={t(lang, "field.name")} value={f.name.clone()} kind={Kind::PersonName}
+                        required=true autocomplete="name" oninput={set(|f, v| f.name = v)} error={err.clone()} />
+                    <TextField name="id_number" label={t(lang, "field.id_number")} value={f.id_number.clone()} kind={Kind::IdNumber}
+                        required=true autocomplete="off" oninput={set(|f, v| f.id_number = v)} error={err.clone()} />
+                    <TextField name="phone" label={t(lang, "field.phone")} value={f.phone.clone()} kind={Kind::Phone}
+                        required=true input_type="tel" inputmode="numeric" autocomplete="tel" oninput={set(|f, v| f.phone = v)} error={err.clone()} />
+                    <RegionPicker name="region_code" label={t(lang, "field.region_code")} value={f.region_code.clone()}
+                        onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
+                    <TextField name="skills" label={t(lang, "field.skills")} value={f.skills.clone()}
+                        oninput={set(|f, v| f.skills = v)} error={err.clone()} />
+                    <fieldset class="checks">
+                        <legend>{ t(lang, "field.service_categories") }</legend>
+                        { for SERVICE_CATEGORIES.iter().map(|c| {
+                            let form = form.clone();
+                            let code = c.to_string();
+                            let on = f.categories.contains(&code);
+                            let onchange = Callback::from(move |e: Event| {
+                                let mut next = (*form).clone();
+                                next.categories.retain(|x| *x != code);
+                                if checked(&e) { next.categories.push(code.clone()); }
+                                form.set(next);
+                            });
+                            html! { <label class="check"><input type="checkbox" checked={on} {onchange} />{ label(lang, "category", c) }</label> }
+                        }) }
+                    </fieldset>
+                </fieldset>
+                <fieldset class={classes!(err.as_ref().is_some_and(|e| e.code == "choose_team" || e.field("organization_ids").is_some()).then_some("has-error"))}>
+                    <legend>{ t(lang, "field.organization_ids") }</legend>
+                    <div class="inline">
+                        <input type="search" aria-label={t(lang, "register.team_search")} placeholder={t(lang, "register.team_search")}
+                            value={(*team_query).clone()}
+                            oninput={let q = team_query.clone(); Callback::from(move |e: InputEvent| q.set(input_value(&e)))} />
+                        <button type="button" onclick={let s = search_teams.clone(); move |_| s.emit(())}>{ t(lang, "search") }</button>
+                    </div>
+                    <ul class="choices">
+                        { for team_list.iter().map(|o| {
+                            let form = form.clone();
+                            let (id, name) = (o.id, o.name.clone());
+                            let on = f.teams.iter().any(|(x, _)| *x == id);
+                            let onchange = Callback::from(move |e: Event| {
+                                let mut next = (*form).clone();
+                                next.teams.retain(|(x, _)| *x != id);
+                                if checked(&e) { next.teams.push((id, name.clone())); }
+                                form.set(next);
+                            });
+                            html! { <li><label class="check"><input type="checkbox" name="team" checked={on} {onchange} />{ o.name.clone() }
+                                <span class="muted">{ format!(" · {}", o.region_name) }</span></label></li> }
+                        }) }
+                    </ul>
+                </fieldset>
+                <label class="check consent">
+                    <input type="checkbox" name="consent" checked={f.consent}
+                        onchange={let form = form.clone(); Callback::from(move |e: Event| { let mut n = (*form).clone(); n.consent = checked(&e); form.set(n); })} />
+                    { t(lang, "field.consent") }
+                </label>
+                <button type="submit" class="primary" disabled={*busy}>{ if *busy { t(lang, "working") } else { t(lang, "submit") } }</button>
+            </form>
+        </section>
+    }
+}

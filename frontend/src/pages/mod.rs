@@ -1,0 +1,55 @@
+//! The screens, one module per area.
+
+pub mod account;
+pub mod activities;
+pub mod letters;
+pub mod me;
+pub mod orgs;
+
+use yew::prelude::*;
+
+use crate::components::use_app;
+use crate::services::{ApiError, FieldMessage};
+use crate::validate::{check, Kind};
+
+#[component]
+pub fn NotFound() -> Html {
+    let app = use_app();
+    html! { <section class="page"><h1>{ app.t("not_found_page") }</h1></section> }
+}
+
+/// Runs the domain's checks over a form's fields before anything is sent; the failures come
+/// back in the shape of the service's answer, so fields show them the same way.
+pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
+    let failures: Vec<FieldMessage> = fields
+        .iter()
+        .filter_map(|(name, kind, value, required)| {
+            check(*kind, value, *required).map(|e| FieldMessage {
+                field: (*name).to_string(),
+                code: e.code.to_string(),
+                message: e.message,
+            })
+        })
+        .collect();
+    (!failures.is_empty()).then(|| ApiError {
+        status: 422,
+        code: "validation_failed".into(),
+        detail: "some fields are invalid".into(),
+        fields: failures,
+    })
+}
+
+/// An error the page itself raises (nothing selected, consent missing…).
+pub fn local_error(code: &str) -> ApiError {
+    ApiError {
+        status: 0,
+        code: code.into(),
+        detail: code.into(),
+        fields: vec![],
+    }
+}
+
+/// Short form of a UUID for display beside names.
+pub fn short_id(id: &uuid::Uuid) -> String {
+    id.to_string()[..8].to_string()
+}

@@ -1,0 +1,1071 @@
+//! An organisation's admin screens (members and join requests, activities, monthly reports,
+//! roll-up, pairing letters, child organisations), registering an organisation, and the
+//! platform admin's approvals and national roll-up.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+use zhihui_contract::activities::{
+    ActivityPage as ActivityPageDto, ActivityView, CreateActivityRequest,
+};
+use zhihui_contract::organizations::{
+    OrganizationPage as OrganizationPageDto, OrganizationView, RegisterOrganizationRequest,
+    RejectRequest,
+};
+use zhihui_contract::reports::{
+    AnnualSummaryView, MonthlyReportView, PrepareReportRequest, RollupRow, RollupView,
+    UpdateReportRequest,
+};
+use zhihui_contract::volunteers::{MemberPage, MembershipView};
+
+use super::activities::activity_card;
+use super::letters::Letters;
+use super::{local_error, precheck};
+use crate::app::Route;
+use crate::components::{
+    checked, use_app, use_get, view_load, Empty, ErrorBanner, RegionPicker, SelectField, TextField,
+};
+use crate::format;
+use crate::i18n::{label, t, Lang};
+use crate::services::{self, ApiError};
+use crate::validate::Kind;
+
+#[component]
+pub fn MyOrganizations() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let orgs = app
+        .me
+        .as_ref()
+        .map(|m| m.administered_organizations.clone())
+        .unwrap_or_default();
+    html! {
+        <section class="page">
+            <h1>{ t(lang, "orgs.title") }</h1>
+            if orgs.is_empty() {
+                <Empty text={t(lang, "orgs.none")} />
+            } else {
+                <ul class="cards">
+                { for orgs.iter().map(|o| html! {
+                    <li class="card"><h3><Link<Route> to={Route::Org { id: o.id.to_string() }}>{ o.name.clone() }</Link<Route>></h3>
+                        <p class="meta"><span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span></p></li>
+                }) }
+                </ul>
+            }
+            <p><Link<Route> to={Route::RegisterOrganization}>{ t(lang, "nav.register_org") }</Link<Route>></p>
+        </section>
+    }
+}
+
+const TABS: &[(&str, &str)] = &[
+    ("members", "org.members"),
+    ("activities", "org.activities"),
+    ("reports", "org.reports"),
+    ("rollup", "org.rollup"),
+    ("letters", "org.letters"),
+    ("children", "org.children"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct OrgProps {
+    pub id: String,
+    pub tab: String,
+}
+
+#[component]
+pub fn OrganizationScreen(props: &OrgProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let (org, retry) = use_get::<OrganizationView>(Some(format!("/organizations/{}", props.id)));
+    let tab = props.tab.clone();
+    view_load(&org, lang, &retry, |o| {
+        if !app.administers(o.id) {
+            return html! { <section class="page"><h1>{ o.name.clone() }</h1><p>{ t(lang, "forbidden_page") }</p></section> };
+        }
+        html! {
+            <section class="page">
+                <h1>{ o.name.clone() }</h1>
+                <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", &o.category), label(lang, "level", &o.level), o.region_name) }
+                    { " · " }<span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span>
+                    { format!(" · {} {}", t(lang, "org.members_count"), o.approved_members) }</p>
+                <nav class="tabs" aria-label="organisation">
+                    { for TABS.iter().map(|(k, l)| html! {
+                        <Link<Route> to={Route::OrgTab { id: o.id.to_string(), tab: (*k).to_string() }}
+                            classes={classes!(if tab == *k { "active" } else { "" })}>{ t(lang, l) }</Link<Route>>
+                    }) }
+                </nav>
+                { match tab.as_str() {
+                    "activities" => html! { <OrgActivities org={(*o).clone()} /> },
+                    "reports" => html! { <Reports org={o.id} /> },
+                    "rollup" => html! { <Rollup org={Some(o.id)} /> },
+                    "letters" => html! { <Letters org={o.id} /> },
+                    "children" => html! { <Children org={o.id} /> },
+                    _ => html! { <Members org={o.id} /> },
+                } }
+            </section>
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct OrgIdProps {
+    org: uuid::Uuid,
+}
+
+/// Join requests decided in bulk (approve, or reject with one reason), and the members.
+#[component]
+fn Members(props: &OrgIdProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let org = props.org;
+    let (pending, reload_pending) = use_get::<MemberPage>(Some(format!(
+        "/organizations/{org}/members?status=pending&limit=200"
+    )));
+    let (members, reload_members) = use_get::<MemberPage>(Some(format!(
+        "/organizations/{org}/members?status=approved&limit=200"
+    )));
+    let selected = use_state(Vec::<uuid::Uuid>::new);
+    let reason = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let decide = {
+        let (selected, reason, error, busy) = (
+            selected.clone(),
+            reason.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        let (reload_pending, reload_members) = (reload_pending.clone(), reload_members.clone());
+        move |approve: bool| {
+            let (selected, reason, error, busy) = (
+                selected.clone(),
+                reason.clone(),
+                error.clone(),
+                busy.clone(),
+            );
+            let (reload_pending, reload_members) = (reload_pending.clone(), reload_members.clone());
+            Callback::from(move |_| {
+                if *busy {
+                    return;
+                }
+                if selected.is_empty() {
+                    error.set(Some(local_error("nothing_selected")));
+                    return;
+                }
+                if !approve {
+                    if let Some(p) = precheck(&[("reason", Kind::Required, &reason, true)]) {
+                        error.set(Some(p));
+                        return;
+                    }
+                }
+                busy.set(true);
+                let ids = (*selected).clone();
+                let why = reason.trim().to_string();
+                let (selected, error, busy) = (selected.clone(), error.clone(), busy.clone());
+                let (reload_pending, reload_members) =
+                    (reload_pending.clone(), reload_members.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    // One request per person: each decision stands on its own, and the first
+                    // refusal is shown while the others still go through.
+                    let mut first_error = None;
+                    for id in ids {
+                        let path = format!(
+                            "/organizations/{org}/memberships/{id}/{}",
+                            if approve { "approve" } else { "reject" }
+                        );
+                        let r = if approve {
+                            services::act::<MembershipView>(&path).await
+                        } else {
+                            services::post::<_, MembershipView>(
+                                &path,
+                                &RejectRequest {
+                                    reason: why.clone(),
+                                },
+                            )
+                            .await
+                        };
+                        if let Err(e) = r {
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                    error.set(first_error);
+                    selected.set(vec![]);
+                    reload_pending.emit(());
+                    reload_members.emit(());
+                    busy.set(false);
+                });
+            })
+        }
+    };
+    html! {
+        <>
+        <section class="panel">
+            <h2>{ t(lang, "org.pending") }</h2>
+            <ErrorBanner error={(*error).clone()} />
+            { view_load(&pending, lang, &reload_pending, |p| {
+                if p.items.is_empty() {
+                    return html! { <Empty /> };
+                }
+                let all: Vec<uuid::Uuid> = p.items.iter().map(|m| m.membership_id).collect();
+                let select_all = { let s = selected.clone(); Callback::from(move |e: Event| s.set(if checked(&e) { all.clone() } else { vec![] })) };
+                html! {
+                    <div class="table-wrap"><table>
+                        <thead><tr>
+                            <th><input type="checkbox" aria-label={t(lang, "select_all")} onchange={select_all} /></th>
+                            <th>{ t(lang, "field.name") }</th><th>{ t(lang, "field.id_number") }</th><th>{ t(lang, "field.phone") }</th>
+                            <th>{ t(lang, "org.requested_at") }</th>
+                        </tr></thead>
+                        <tbody>{ for p.items.iter().map(|m| {
+                            let id = m.membership_id;
+                            let on = selected.contains(&id);
+                            let onchange = { let s = selected.clone(); Callback::from(move |e: Event| {
+                                let mut n = (*s).clone(); n.retain(|x| *x != id); if checked(&e) { n.push(id); } s.set(n);
+                            }) };
+                            html! { <tr>
+                                <td><input type="checkbox" aria-label={m.volunteer.name.clone()} checked={on} {onchange} /></td>
+                                <td>{ m.volunteer.name.clone() }</td><td>{ m.volunteer.id_number_masked.clone() }</td>
+                                <td>{ m.volunteer.phone_masked.clone() }</td><td>{ format::date_time(lang, m.requested_at) }</td>
+                            </tr> }
+                        }) }</tbody>
+                    </table></div>
+                }
+            }) }
+            <div class="actions">
+                <button type="button" class="primary" onclick={decide(true)} disabled={*busy}>{ t(lang, "org.approve_selected") }</button>
+                <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()}
+                    oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
+                <button type="button" onclick={decide(false)} disabled={*busy}>{ t(lang, "org.reject_selected") }</button>
+            </div>
+        </section>
+        <section class="panel">
+            <h2>{ t(lang, "org.members") }</h2>
+            { view_load(&members, lang, &reload_members, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
+                <div class="table-wrap"><table>
+                    <thead><tr><th>{ t(lang, "field.name") }</th><th>{ t(lang, "me.volunteer_number") }</th><th>{ t(lang, "field.phone") }</th></tr></thead>
+                    <tbody>{ for p.items.iter().map(|m| html! {
+                        <tr><td>{ m.volunteer.name.clone() }</td><td>{ m.volunteer.volunteer_number.clone() }</td><td>{ m.volunteer.phone_masked.clone() }</td></tr>
+                    }) }</tbody>
+                </table></div>
+            } }) }
+        </section>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OrgViewProps {
+    org: OrganizationView,
+}
+
+#[derive(Clone, PartialEq)]
+struct ActivityForm {
+    title: String,
+    category: String,
+    description: String,
+    starts_at: String,
+    ends_at: String,
+    place: String,
+    region_code: String,
+    capacity: String,
+    members_only: bool,
+}
+
+#[component]
+fn OrgActivities(props: &OrgViewProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let nav = use_navigator();
+    let org = &props.org;
+    let (list, retry) = use_get::<ActivityPageDto>(Some(format!(
+        "/activities?organization_id={}&limit=50",
+        org.id
+    )));
+    let start = format::now() + chrono::Duration::days(7);
+    let form = use_state(|| ActivityForm {
+        title: String::new(),
+        category: "science_popularisation".into(),
+        description: String::new(),
+        starts_at: format::to_local_input(start),
+        ends_at: format::to_local_input(start + chrono::Duration::hours(3)),
+        place: String::new(),
+        region_code: org.region_code.clone(),
+        capacity: "30".into(),
+        members_only: false,
+    });
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let set = |f: fn(&mut ActivityForm, String)| {
+        let form = form.clone();
+        Callback::from(move |v: String| {
+            let mut n = (*form).clone();
+            f(&mut n, v);
+            form.set(n);
+        })
+    };
+    let onsubmit = {
+        let (form, error, busy) = (form.clone(), error.clone(), busy.clone());
+        let org_id = org.id;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let f = (*form).clone();
+            if let Some(p) = precheck(&[
+                ("title", Kind::Required, &f.title, true),
+                ("description", Kind::Required, &f.description, true),
+                ("place", Kind::Required, &f.place, true),
+                ("region_code", Kind::RegionCode, &f.region_code, true),
+            ]) {
+                error.set(Some(p));
+                return;
+            }
+            let when = |field: &str, s: &str| {
+                format::from_local_input(s).ok_or_else(|| ApiError {
+                    status: 422,
+                    code: "validation_failed".into(),
+                    detail: String::new(),
+                    fields: vec![crate::services::FieldMessage {
+                        field: field.into(),
+                        code: "required".into(),
+                        message: "required".into(),
+                    }],
+                })
+            };
+            let (starts_at, ends_at) =
+                match (when("starts_at", &f.starts_at), when("ends_at", &f.ends_at)) {
+                    (Ok(s), Ok(e)) => (s, e),
+                    (Err(e), _) | (_, Err(e)) => {
+                        error.set(Some(e));
+                        return;
+                    }
+                };
+            let body = CreateActivityRequest {
+                organization_id: org_id,
+                title: f.title.trim().into(),
+                category: f.category.clone(),
+                description: f.description.trim().into(),
+                starts_at,
+                ends_at,
+                place: f.place.trim().into(),
+                region_code: f.region_code.clone(),
+                capacity: f.capacity.trim().parse().unwrap_or(0),
+                sign_up_opens_at: None,
+                sign_up_closes_at: None,
+                members_only: f.members_only,
+                key_date: None,
+                leader_ids: vec![],
+            };
+            busy.set(true);
+            let (error, busy, nav) = (error.clone(), busy.clone(), nav.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::post::<_, ActivityView>("/activities", &body).await {
+                    Ok(a) => {
+                        if let Some(n) = nav {
+                            n.push(&Route::Activity {
+                                id: a.id.to_string(),
+                            });
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let f = (*form).clone();
+    let err = (*error).clone();
+    let categories: Vec<(String, String)> = [
+        "science_popularisation",
+        "technical_service",
+        "livelihood",
+        "emergency",
+        "professional",
+    ]
+    .iter()
+    .map(|c| (c.to_string(), label(lang, "category", c)))
+    .collect();
+    html! {
+        <>
+        <section class="panel">
+            <h2>{ t(lang, "org.activities") }</h2>
+            { view_load(&list, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else {
+                html! { <ul class="cards">{ for p.items.iter().map(|a| activity_card(lang, a)) }</ul> } }) }
+        </section>
+        <section class="panel">
+            <h2>{ t(lang, "activity.create") }</h2>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                <TextField name="title" label={t(lang, "activity.title_field")} value={f.title.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.title = v)} error={err.clone()} />
+                <SelectField name="category" label={t(lang, "activities.category")} value={f.category.clone()} options={categories} onchange={set(|f, v| f.category = v)} error={err.clone()} />
+                <TextField name="description" label={t(lang, "activity.description")} value={f.description.clone()} required=true kind={Kind::Required} multiline=true oninput={set(|f, v| f.description = v)} error={err.clone()} />
+                <TextField name="starts_at" label={t(lang, "activity.starts_at")} value={f.starts_at.clone()} required=true input_type="datetime-local" oninput={set(|f, v| f.starts_at = v)} error={err.clone()} />
+                <TextField name="ends_at" label={t(lang, "activity.ends_at")} value={f.ends_at.clone()} required=true input_type="datetime-local" oninput={set(|f, v| f.ends_at = v)} error={err.clone()} />
+                <TextField name="place" label={t(lang, "activity.place")} value={f.place.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.place = v)} error={err.clone()} />
+                <RegionPicker name="region_code" label={t(lang, "field.region_code")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
+                <TextField name="capacity" label={t(lang, "activity.capacity")} value={f.capacity.clone()} required=true input_type="number" inputmode="numeric" oninput={set(|f, v| f.capacity = v)} error={err.clone()} />
+                <label class="check"><input type="checkbox" checked={f.members_only}
+                    onchange={let form = form.clone(); Callback::from(move |e: Event| { let mut n = (*form).clone(); n.members_only = checked(&e); form.set(n); })} />
+                    { t(lang, "activity.members_only") }</label>
+                <button type="submit" class="primary" disabled={*busy}>{ if *busy { t(lang, "working") } else { t(lang, "save") } }</button>
+            </form>
+        </section>
+        </>
+    }
+}
+
+/// This month's report: prepared from the records, completed, submitted; a returned report
+/// shows why.
+#[component]
+fn Reports(props: &OrgIdProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let org = props.org;
+    let month = use_state(|| format::month_of(format::now(), -1));
+    let report = use_state(|| None::<MonthlyReportView>);
+    let draft = use_state(UpdateReportRequest::default);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let notice = use_state(|| None::<&'static str>);
+    let (list, retry) = use_get::<zhihui_contract::reports::MonthlyReportPage>(Some(format!(
+        "/monthly-reports?organization_id={org}&limit=24"
+    )));
+    let show = {
+        let (report, draft) = (report.clone(), draft.clone());
+        Callback::from(move |r: MonthlyReportView| {
+            draft.set(UpdateReportRequest {
+                people_served: r.people_served,
+                narrative: Some(r.narrative.clone()),
+                highlights: Some(r.highlights.clone()),
+                problems: Some(r.problems.clone()),
+                next_plan: Some(r.next_plan.clone()),
+            });
+            report.set(Some(r));
+        })
+    };
+    let prepare = {
+        let (month, error, busy, show) = (month.clone(), error.clone(), busy.clone(), show.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let body = PrepareReportRequest {
+                month: (*month).clone(),
+            };
+            let (error, busy, show) = (error.clone(), busy.clone(), show.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::post::<_, MonthlyReportView>(
+                    &format!("/organizations/{org}/monthly-reports"),
+                    &body,
+                )
+                .await
+                {
+                    Ok(r) => {
+                        error.set(None);
+                        show.emit(r);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let save = {
+        let (report, draft, error, busy, show, notice, retry) = (
+            report.clone(),
+            draft.clone(),
+            error.clone(),
+            busy.clone(),
+            show.clone(),
+            notice.clone(),
+            retry.clone(),
+        );
+        move |submit: bool| {
+            let (report, draft, error, busy, show, notice, retry) = (
+                report.clone(),
+                draft.clone(),
+                error.clone(),
+                busy.clone(),
+                show.clone(),
+                notice.clone(),
+                retry.clone(),
+            );
+            Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                let Some(r) = (*report).clone() else { return };
+                if *busy {
+                    return;
+                }
+                busy.set(true);
+                let body = (*draft).clone();
+                let (error, busy, show, notice, retry) = (
+                    error.clone(),
+                    busy.clone(),
+                    show.clone(),
+                    notice.clone(),
+                    retry.clone(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = async {
+                        let saved = services::put_version::<_, MonthlyReportView>(
+                            &format!("/monthly-reports/{}", r.id),
+                            &body,
+                            r.version,
+                        )
+                        .await?;
+                        if submit {
+                            services::act_version::<MonthlyReportView>(
+                                &format!("/monthly-reports/{}/submit", saved.id),
+                                saved.version,
+                            )
+                            .await
+                        } else {
+                            Ok(saved)
+                        }
+                    }
+                    .await;
+                    match result {
+                        Ok(r) => {
+                            error.set(None);
+                            notice.set(Some(if submit { "done" } else { "report.saved" }));
+                            show.emit(r);
+                            retry.emit(());
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                    busy.set(false);
+                });
+            })
+        }
+    };
+    let d = (*draft).clone();
+    let err = (*error).clone();
+    let set_text = |f: fn(&mut UpdateReportRequest, String)| {
+        let draft = draft.clone();
+        Callback::from(move |v: String| {
+            let mut n = (*draft).clone();
+            f(&mut n, v);
+            draft.set(n);
+        })
+    };
+    html! {
+        <>
+        <section class="panel">
+            <h2>{ t(lang, "org.reports") }</h2>
+            <form class="inline" onsubmit={prepare}>
+                <label for="f-month">{ t(lang, "report.month") }</label>
+                <input id="f-month" type="month" value={(*month).clone()}
+                    oninput={let m = month.clone(); Callback::from(move |e: InputEvent| m.set(crate::components::input_value(&e)))} />
+                <button type="submit" class="primary" disabled={*busy}>{ t(lang, "report.prepare") }</button>
+            </form>
+            <ErrorBanner error={err.clone()} />
+            if let Some(k) = *notice { <p class="success" role="status">{ t(lang, k) }</p> }
+            if let Some(r) = &*report {
+                <div class="report">
+                    <h3>{ format!("{} · ", format::month(lang, &r.month)) }<span class={classes!("tag", r.status.clone())}>{ label(lang, "status", &r.status) }</span></h3>
+                    if let Some(why) = &r.return_reason { <p class="problem">{ format!("{}：{}", t(lang, "report.returned_reason"), why) }</p> }
+                    <p class="meta">{ format!("{} {}", t(lang, "report.due"), format::date(lang, r.on_time_until)) }</p>
+                    <div class="stats">
+                        <div class="stat"><span class="label">{ t(lang, "report.activities_held") }</span><strong>{ r.figures.activities_held }</strong></div>
+                        <div class="stat"><span class="label">{ t(lang, "report.attendances") }</span><strong>{ r.figures.volunteer_attendances }</strong></div>
+                        <div class="stat"><span class="label">{ t(lang, "report.service_hours") }</span><strong>{ format::hours(lang, r.figures.service_hours) }</strong></div>
+                        <div class="stat"><span class="label">{ t(lang, "report.new_volunteers") }</span><strong>{ r.figures.new_volunteers }</strong></div>
+                    </div>
+                    if r.allowed_actions.iter().any(|a| a == "update" || a == "submit") {
+                        <form novalidate=true>
+                            <TextField name="people_served" label={t(lang, "report.people_served")} input_type="number" inputmode="numeric"
+                                value={d.people_served.map(|n| n.to_string()).unwrap_or_default()}
+                                oninput={let draft = draft.clone(); Callback::from(move |v: String| { let mut n = (*draft).clone(); n.people_served = v.trim().parse().ok(); draft.set(n); })}
+                                error={err.clone()} />
+                            <TextField name="narrative" label={t(lang, "report.narrative")} multiline=true value={d.narrative.clone().unwrap_or_default()} oninput={set_text(|d, v| d.narrative = Some(v))} error={err.clone()} />
+                            <TextField name="highlights" label={t(lang, "report.highlights")} multiline=true value={d.highlights.clone().unwrap_or_default()} oninput={set_text(|d, v| d.highlights = Some(v))} error={err.clone()} />
+                            <TextField name="problems" label={t(lang, "report.problems")} multiline=true value={d.problems.clone().unwrap_or_default()} oninput={set_text(|d, v| d.problems = Some(v))} error={err.clone()} />
+                            <TextField name="next_plan" label={t(lang, "report.next_plan")} multiline=true value={d.next_plan.clone().unwrap_or_default()} oninput={set_text(|d, v| d.next_plan = Some(v))} error={err.clone()} />
+                            <div class="actions">
+                                <button type="button" onclick={save(false)} disabled={*busy}>{ t(lang, "save") }</button>
+                                <button type="submit" class="primary" onclick={save(true)} disabled={*busy}>{ t(lang, "report.submit") }</button>
+                            </div>
+                        </form>
+                    }
+                </div>
+            }
+        </section>
+        <section class="panel">
+            { view_load(&list, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
+                <div class="table-wrap"><table>
+                    <thead><tr><th>{ t(lang, "report.month") }</th><th>{ t(lang, "activity.status") }</th>
+                        <th>{ t(lang, "report.activities_held") }</th><th>{ t(lang, "report.service_hours") }</th></tr></thead>
+                    <tbody>{ for p.items.iter().map(|r| {
+                        let (show, r2) = (show.clone(), r.clone());
+                        html! { <tr>
+                            <td><button type="button" class="link" onclick={move |_| show.emit(r2.clone())}>{ format::month(lang, &r.month) }</button></td>
+                            <td>{ label(lang, "status", &r.status) }</td><td>{ r.figures.activities_held }</td><td>{ format::hours(lang, r.figures.service_hours) }</td>
+                        </tr> }
+                    }) }</tbody>
+                </table></div>
+            } }) }
+        </section>
+        </>
+    }
+}
+
+/// Horizontal bars drawn as SVG: one bar per (label, value).
+pub fn bar_chart(title: &str, rows: &[(String, f64)], unit: &dyn Fn(f64) -> String) -> Html {
+    if rows.is_empty() {
+        return html! {};
+    }
+    let max = rows
+        .iter()
+        .map(|(_, v)| *v)
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let row_h = 26.0;
+    let height = rows.len() as f64 * row_h + 8.0;
+    html! {
+        <figure class="chart">
+            <figcaption>{ title.to_string() }</figcaption>
+            <svg viewBox={format!("0 0 640 {height}")} role="img" aria-label={title.to_string()} preserveAspectRatio="xMinYMin meet">
+                { for rows.iter().enumerate().map(|(i, (name, v))| {
+                    let y = i as f64 * row_h + 4.0;
+                    let w = (v / max * 360.0).max(1.0);
+                    html! { <g>
+                        <text x="0" y={format!("{}", y + 17.0)} class="chart-label">{ name.chars().take(12).collect::<String>() }</text>
+                        <rect x="190" y={format!("{y}")} width={format!("{w:.1}")} height="18" class="bar" />
+                        <text x={format!("{:.1}", 196.0 + w)} y={format!("{}", y + 14.0)} class="chart-value">{ unit(*v) }</text>
+                    </g> }
+                }) }
+            </svg>
+        </figure>
+    }
+}
+
+fn rollup_row(lang: Lang, r: &RollupRow, strong: bool) -> Html {
+    let cell = |s: String| {
+        if strong {
+            html! { <th>{ s }</th> }
+        } else {
+            html! { <td>{ s }</td> }
+        }
+    };
+    html! {
+        <tr class={classes!((!r.compliant).then_some("short"))}>
+            { cell(r.name.clone()) }
+            { cell(r.organizations.to_string()) }
+            { cell(r.figures.activities_held.to_string()) }
+            { cell(r.figures.volunteer_attendances.to_string()) }
+            { cell(format::hours(lang, r.figures.service_hours)) }
+            { cell(r.figures.new_volunteers.to_string()) }
+            { cell(r.reports_filed.to_string()) }
+            { cell(r.reports_late.to_string()) }
+            { cell(r.reports_missing.to_string()) }
+        </tr>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RollupProps {
+    /// An organisation's subtree; `None` for the nation (platform admins).
+    pub org: Option<uuid::Uuid>,
+}
+
+/// The roll-up of an organisation's subtree (or the nation) for a range of months: a table
+/// with a row per child, bars by child, the year's months as bars, who has not reported, and
+/// the Excel export.
+#[component]
+pub fn Rollup(props: &RollupProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let now = format::now();
+    let from = use_state(|| format::month_of(now, -1));
+    let to = use_state(|| format::month_of(now, -1));
+    let applied = use_state(|| ((*from).clone(), (*to).clone()));
+    let scope = props
+        .org
+        .map(|o| format!("organization_id={o}&"))
+        .unwrap_or_default();
+    let query = format!("{scope}month_from={}&month_to={}", applied.0, applied.1);
+    let (rollup, retry) = use_get::<RollupView>(Some(format!("/report-rollup?{query}")));
+    let year = applied
+        .1
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or(2026);
+    let (annual, retry_annual) = use_get::<AnnualSummaryView>(
+        props
+            .org
+            .map(|o| format!("/organizations/{o}/annual-summary?year={year}")),
+    );
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (from, to, applied) = (from.clone(), to.clone(), applied.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            applied.set(((*from).clone(), (*to).clone()));
+        })
+    };
+    let export = {
+        let (error, query) = (error.clone(), query.clone());
+        Callback::from(move |_| {
+            let (error, query) = (error.clone(), query.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = services::download(
+                    &format!("/report-rollup/export?{query}&format=xlsx"),
+                    "rollup.xlsx",
+                )
+                .await
+                {
+                    error.set(Some(e));
+                }
+            });
+        })
+    };
+    let month_input = |id: &'static str, state: &UseStateHandle<String>| {
+        let s = state.clone();
+        html! { <input id={id} type="month" value={(**state).clone()}
+        oninput={Callback::from(move |e: InputEvent| s.set(crate::components::input_value(&e)))} /> }
+    };
+    html! {
+        <section class="panel">
+            <h2>{ t(lang, "org.rollup") }</h2>
+            <form class="inline" {onsubmit}>
+                <label for="f-from">{ t(lang, "rollup.from") }</label>{ month_input("f-from", &from) }
+                <label for="f-to">{ t(lang, "rollup.to") }</label>{ month_input("f-to", &to) }
+                <button type="submit" class="primary">{ t(lang, "rollup.show") }</button>
+                <button type="button" onclick={export}>{ t(lang, "rollup.export") }</button>
+            </form>
+            <ErrorBanner error={(*error).clone()} />
+            { view_load(&rollup, lang, &retry, |r| html! {
+                <>
+                <div class="table-wrap"><table class="rollup">
+                    <thead><tr>
+                        <th>{ t(lang, "rollup.unit") }</th><th>{ t(lang, "rollup.orgs") }</th>
+                        <th>{ t(lang, "report.activities_held") }</th><th>{ t(lang, "report.attendances") }</th>
+                        <th>{ t(lang, "report.service_hours") }</th><th>{ t(lang, "report.new_volunteers") }</th>
+                        <th>{ t(lang, "rollup.filed") }</th><th>{ t(lang, "rollup.late") }</th><th>{ t(lang, "rollup.missing") }</th>
+                    </tr></thead>
+                    <tbody>{ for r.rows.iter().map(|row| rollup_row(lang, row, false)) }</tbody>
+                    <tfoot>{ rollup_row(lang, &RollupRow { name: t(lang, "rollup.total").into(), ..r.totals.clone() }, true) }</tfoot>
+                </table></div>
+                <div class="charts">
+                    { bar_chart(t(lang, "rollup.chart_hours"), &r.rows.iter().map(|x| (x.name.clone(), x.figures.service_hours)).collect::<Vec<_>>(), &|v| format::hours(lang, v)) }
+                    { bar_chart(t(lang, "rollup.chart_activities"), &r.rows.iter().map(|x| (x.name.clone(), x.figures.activities_held as f64)).collect::<Vec<_>>(), &|v| format!("{v:.0}")) }
+                </div>
+                <h3>{ format!("{} ({})", t(lang, "rollup.not_reported"), r.not_reported_total) }</h3>
+                if r.not_reported.is_empty() { <Empty /> } else {
+                    <ul class="plain not-reported">{ for r.not_reported.iter().map(|n| html! {
+                        <li>{ format!("{} · {}", n.name, n.missing_months.iter().map(|m| format::month(lang, m)).collect::<Vec<_>>().join("、")) }</li>
+                    }) }</ul>
+                }
+                </>
+            }) }
+            if props.org.is_some() {
+                { view_load(&annual, lang, &retry_annual, |a| bar_chart(
+                    t(lang, "rollup.chart_months"),
+                    &a.months.iter().map(|m| (format::month(lang, &m.month), m.figures.service_hours)).collect::<Vec<_>>(),
+                    &|v| format::hours(lang, v),
+                )) }
+            }
+        </section>
+    }
+}
+
+/// Child organisations; pending ones are approved or rejected here.
+#[component]
+fn Children(props: &OrgIdProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let (children, retry) = use_get::<OrganizationPageDto>(Some(format!(
+        "/organizations/{}/children?limit=200",
+        props.org
+    )));
+    html! {
+        <section class="panel">
+            <h2>{ t(lang, "org.children") }</h2>
+            { view_load(&children, lang, &retry, |p| pending_list(lang, &p.items, &retry)) }
+        </section>
+    }
+}
+
+fn pending_list(lang: Lang, items: &[OrganizationView], reload: &Callback<()>) -> Html {
+    if items.is_empty() {
+        return html! { <Empty /> };
+    }
+    html! {
+        <ul class="cards">{ for items.iter().map(|o| html! {
+            <li class="card">
+                <h3>{ o.name.clone() }</h3>
+                <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", &o.category), label(lang, "level", &o.level), o.region_name) }
+                    { " · " }<span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span></p>
+                if o.status == "pending" { <Decide id={o.id} reload={reload.clone()} /> }
+            </li>
+        }) }</ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DecideProps {
+    id: uuid::Uuid,
+    reload: Callback<()>,
+}
+
+#[component]
+fn Decide(props: &DecideProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let error = use_state(|| None::<ApiError>);
+    let reason = use_state(String::new);
+    let busy = use_state(|| false);
+    let go = {
+        let (error, reason, busy, reload, id) = (
+            error.clone(),
+            reason.clone(),
+            busy.clone(),
+            props.reload.clone(),
+            props.id,
+        );
+        move |approve: bool| {
+            let (error, reason, busy, reload) =
+                (error.clone(), reason.clone(), busy.clone(), reload.clone());
+            Callback::from(move |_| {
+                if *busy {
+                    return;
+                }
+                if !approve {
+                    if let Some(p) = precheck(&[("reason", Kind::Required, &reason, true)]) {
+                        error.set(Some(p));
+                        return;
+                    }
+                }
+                busy.set(true);
+                let why = reason.trim().to_string();
+                let (error, busy, reload) = (error.clone(), busy.clone(), reload.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = if approve {
+                        services::act::<OrganizationView>(&format!("/organizations/{id}/approve"))
+                            .await
+                    } else {
+                        services::post::<_, OrganizationView>(
+                            &format!("/organizations/{id}/reject"),
+                            &RejectRequest { reason: why },
+                        )
+                        .await
+                    };
+                    match r {
+                        Ok(_) => reload.emit(()),
+                        Err(e) => error.set(Some(e)),
+                    }
+                    busy.set(false);
+                });
+            })
+        }
+    };
+    html! {
+        <div class="actions">
+            <ErrorBanner error={(*error).clone()} />
+            <button type="button" class="primary" onclick={go(true)} disabled={*busy}>{ t(lang, "org.approve") }</button>
+            <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()}
+                oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
+            <button type="button" onclick={go(false)} disabled={*busy}>{ t(lang, "org.reject") }</button>
+        </div>
+    }
+}
+
+const ORG_CATEGORIES: &[&str] = &[
+    "national_society",
+    "provincial_society",
+    "municipal_society",
+    "provincial_association",
+    "city_association",
+    "county_association",
+    "county_volunteer_federation",
+    "university",
+    "enterprise",
+    "rural_technical_association",
+    "youth",
+    "science_caravan",
+    "science_education_base",
+    "other",
+];
+const LEVELS: &[&str] = &["national", "province", "city", "county", "grassroots"];
+
+#[derive(Clone, PartialEq, Default)]
+struct OrgForm {
+    name: String,
+    category: String,
+    level: String,
+    parent_query: String,
+    parent: Option<(uuid::Uuid, String)>,
+    region_code: String,
+    credit_code: String,
+    contact_name: String,
+    contact_phone: String,
+    address: String,
+}
+
+#[component]
+pub fn RegisterOrganization() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let form = use_state(|| OrgForm {
+        category: "county_association".into(),
+        level: "county".into(),
+        ..Default::default()
+    });
+    let parents = use_state(Vec::<(uuid::Uuid, String)>::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let done = use_state(|| false);
+    if app.me.is_none() {
+        return html! { <section class="page narrow"><h1>{ t(lang, "org.register_title") }</h1>
+        <Link<Route> to={Route::SignIn} classes="button primary">{ t(lang, "nav.sign_in") }</Link<Route>></section> };
+    }
+    let set = |f: fn(&mut OrgForm, String)| {
+        let form = form.clone();
+        Callback::from(move |v: String| {
+            let mut n = (*form).clone();
+            f(&mut n, v);
+            form.set(n);
+        })
+    };
+    let search = {
+        let (form, parents) = (form.clone(), parents.clone());
+        Callback::from(move |_| {
+            let (q, parents) = (form.parent_query.clone(), parents.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!(
+                    "/organizations?status=approved&limit=20&q={}",
+                    services::enc(q.trim())
+                );
+                if let Ok(p) = services::get::<OrganizationPageDto>(&path).await {
+                    parents.set(
+                        p.items
+                            .into_iter()
+                            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
+                            .collect(),
+                    );
+                }
+            });
+        })
+    };
+    let onsubmit = {
+        let (form, error, busy, done, reload) = (
+            form.clone(),
+            error.clone(),
+            busy.clone(),
+            done.clone(),
+            app.reload_me.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let f = (*form).clone();
+            if let Some(p) = precheck(&[
+                ("name", Kind::Required, &f.name, true),
+                ("region_code", Kind::RegionCode, &f.region_code, true),
+                ("credit_code", Kind::CreditCode, &f.credit_code, false),
+                ("contact_name", Kind::PersonName, &f.contact_name, true),
+                ("contact_phone", Kind::Phone, &f.contact_phone, true),
+            ]) {
+                error.set(Some(p));
+                return;
+            }
+            let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+            let body = RegisterOrganizationRequest {
+                name: f.name.trim().into(),
+                category: f.category.clone(),
+                level: f.level.clone(),
+                parent_id: f.parent.as_ref().map(|(id, _)| *id),
+                region_code: f.region_code.clone(),
+                credit_code: opt(&f.credit_code),
+                contact_name: f.contact_name.trim().into(),
+                contact_phone: f.contact_phone.trim().into(),
+                address: opt(&f.address),
+                description: None,
+            };
+            busy.set(true);
+            let (error, busy, done, reload) =
+                (error.clone(), busy.clone(), done.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::post::<_, OrganizationView>("/organizations", &body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        done.set(true);
+                        reload.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    if *done {
+        return html! { <section class="page narrow"><h1>{ t(lang, "org.register_title") }</h1>
+        <p class="success" role="status">{ t(lang, "org.registered") }</p>
+        <Link<Route> to={Route::Orgs} classes="button primary">{ t(lang, "nav.orgs") }</Link<Route>></section> };
+    }
+    let f = (*form).clone();
+    let err = (*error).clone();
+    html! {
+        <section class="page narrow">
+            <h1>{ t(lang, "org.register_title") }</h1>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                <TextField name="name" label={t(lang, "org.name")} value={f.name.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.name = v)} error={err.clone()} />
+                <SelectField name="category" label={t(lang, "org.category")} value={f.category.clone()}
+                    options={ORG_CATEGORIES.iter().map(|c| (c.to_string(), label(lang, "org_category", c))).collect::<Vec<_>>()}
+                    onchange={set(|f, v| f.category = v)} error={err.clone()} />
+                <SelectField name="level" label={t(lang, "org.level")} value={f.level.clone()}
+                    options={LEVELS.iter().map(|c| (c.to_string(), label(lang, "level", c))).collect::<Vec<_>>()}
+                    onchange={set(|f, v| f.level = v)} error={err.clone()} />
+                <fieldset>
+                    <legend>{ t(lang, "org.parent") }<span class="hint">{ t(lang, "optional") }</span></legend>
+                    if let Some((_, n)) = &f.parent { <p class="chosen">{ n.clone() }</p> }
+                    <div class="inline">
+                        <input type="search" aria-label={t(lang, "org.parent")} value={f.parent_query.clone()}
+                            oninput={let form = form.clone(); Callback::from(move |e: InputEvent| { let mut n = (*form).clone(); n.parent_query = crate::components::input_value(&e); form.set(n); })} />
+                        <button type="button" onclick={let s = search.clone(); move |_| s.emit(())}>{ t(lang, "search") }</button>
+                    </div>
+                    <ul class="choices">{ for parents.iter().map(|(id, name)| {
+                        let (form, id, name) = (form.clone(), *id, name.clone());
+                        let on = f.parent.as_ref().is_some_and(|(x, _)| *x == id);
+                        let text = name.clone();
+                        html! { <li><label class="check"><input type="radio" name="parent" checked={on}
+                            onchange={Callback::from(move |_| { let mut n = (*form).clone(); n.parent = Some((id, name.clone())); form.set(n); })} />{ text }</label></li> }
+                    }) }</ul>
+                </fieldset>
+                <RegionPicker name="region_code" label={t(lang, "field.region_code")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
+                <TextField name="credit_code" label={t(lang, "org.credit_code")} value={f.credit_code.clone()} kind={Kind::CreditCode} oninput={set(|f, v| f.credit_code = v)} error={err.clone()} />
+                <TextField name="contact_name" label={t(lang, "org.contact_name")} value={f.contact_name.clone()} required=true kind={Kind::PersonName} oninput={set(|f, v| f.contact_name = v)} error={err.clone()} />
+                <TextField name="contact_phone" label={t(lang, "org.contact_phone")} value={f.contact_phone.clone()} required=true kind={Kind::Phone} input_type="tel" oninput={set(|f, v| f.contact_phone = v)} error={err.clone()} />
+                <TextField name="address" label={t(lang, "org.address")} value={f.address.clone()} oninput={set(|f, v| f.address = v)} error={err.clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ if *busy { t(lang, "working") } else { t(lang, "submit") } }</button>
+            </form>
+        </section>
+    }
+}
+
+/// The platform admin's desk: organisations waiting for approval, and the national roll-up.
+#[component]
+pub fn Platform() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let (pending, retry) =
+        use_get::<OrganizationPageDto>(Some("/organizations?status=pending&limit=100".into()));
+    if !app.me.as_ref().is_some_and(|m| m.is_platform_admin) {
+        return html! { <section class="page"><p>{ t(lang, "forbidden_page") }</p></section> };
+    }
+    html! {
+        <section class="page">
+            <h1>{ t(lang, "nav.platform") }</h1>
+            <section class="panel">
+                <h2>{ t(lang, "platform.pending") }</h2>
+                { view_load(&pending, lang, &retry, |p| pending_list(lang, &p.items, &retry)) }
+            </section>
+            <h2>{ t(lang, "platform.national") }</h2>
+            <Rollup org={None::<uuid::Uuid>} />
+        </section>
+    }
+}
