@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The Zhihui service: the API, the docs page and (once built) the dashboard on one port.
+# The Zhihui service: the API, the docs page and the dashboard on one port.
 # Build: docker build -t zhihui .      Run several behind a proxy: see docker-compose.yml.
 
 # 1. The service, in release mode, with the versions in Cargo.lock.
@@ -10,13 +10,22 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     cargo build --release --locked -p zhihui-server \
  && cp target/release/zhihui /usr/local/bin/zhihui
 
-# 2. The CJK font printed documents embed (Noto Sans SC, OFL), from the npm registry.
+# 2. The dashboard: the Yew app compiled to wasm32 and bound by wasm-bindgen-cli at the
+#    version in Cargo.lock (scripts/build-frontend), into frontend/dist.
+FROM rust:1.95-bookworm AS frontend
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    rustup target add wasm32-unknown-unknown \
+ && bash scripts/build-frontend
+
+# 3. The CJK font printed documents embed (Noto Sans SC, OFL), from the npm registry.
 FROM node:20-bookworm-slim AS fonts
 WORKDIR /src
 COPY scripts/fetch-fonts scripts/fetch-fonts
 RUN bash scripts/fetch-fonts
 
-# 3. A small runtime image, run as an unprivileged user.
+# 4. A small runtime image, run as an unprivileged user.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
@@ -25,6 +34,7 @@ RUN apt-get update \
  && mkdir -p /var/lib/zhihui && chown zhihui /var/lib/zhihui
 COPY --from=build /usr/local/bin/zhihui /usr/local/bin/zhihui
 COPY --from=fonts /src/target/fonts /opt/zhihui/fonts
+COPY --from=frontend /src/frontend/dist /opt/zhihui/frontend
 ENV ZHIHUI_MODE=production \
     ZHIHUI_BIND=0.0.0.0:8080 \
     ZHIHUI_DATA_DIR=/var/lib/zhihui \

@@ -1,0 +1,357 @@
+// One browser flow per role, against the real service with the dashboard at `/`.
+// Data other flows depend on is prepared through the API; what each flow is about is done
+// in the browser, as its user would. Each flow saves a screenshot in ZHIHUI_E2E_OUT.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+
+const BASE = process.env.ZHIHUI_E2E_URL;
+const OUT = process.env.ZHIHUI_E2E_OUT;
+const API = `${BASE}/api/v1`;
+const PASSWORD = 'secret-pass-1';
+
+async function api(method, path, token, body) {
+  const res = await fetch(`${API}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+const token = async (login, password = PASSWORD) =>
+  (await api('POST', '/auth/login', null, { login, password })).access_token;
+async function account(login, name) {
+  await api('POST', '/accounts', null, { login, password: PASSWORD, display_name: name });
+  return token(login);
+}
+async function organization(tok, body) {
+  return api('POST', '/organizations', tok, {
+    contact_name: '王芳', contact_phone: '13800138000', ...body,
+  });
+}
+
+/** China time as an `<input type=datetime-local>` value, `minutes` from now, whole minutes. */
+function localInput(minutes) {
+  const t = new Date(Math.ceil((Date.now() + minutes * 60_000) / 60_000) * 60_000 + 8 * 3600_000);
+  return t.toISOString().slice(0, 16);
+}
+const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+
+const profile = mkdtempSync(join(tmpdir(), 'zhihui-e2e-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  acceptDownloads: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+context.setDefaultTimeout(15_000);
+
+// Any script error or content-security-policy violation on any page fails the run.
+const pageErrors = [];
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+  });
+  return page;
+}
+async function signIn(page, login, password = PASSWORD) {
+  await page.goto(`${BASE}/sign-in`);
+  await page.fill('#f-login', login);
+  await page.fill('#f-password', password);
+  await page.click('form button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}
+async function shot(page, name) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+const passed = [];
+async function flow(name, body) {
+  const started = Date.now();
+  await body();
+  passed.push(name);
+  console.log(`ok  ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+try {
+  // Prepared through the API: the accounts and the organisations waiting for approval.
+  const provTok = await account('prov@example.cn', '省科协管理员');
+  const societyTok = await account('society@example.cn', '学会管理员');
+  const countyTok = await account('county@example.cn', '县科协管理员');
+  const prov = await organization(provTok, {
+    name: '北京市科学技术协会', category: 'provincial_association', level: 'province', region_code: '110000',
+  });
+  const society = await organization(societyTok, {
+    name: '中国农学会', category: 'national_society', level: 'national', region_code: '110000',
+  });
+
+  await flow('served: security headers, client-side routes fall back to the app', async () => {
+    const res = await fetch(`${BASE}/activities/some/client/route`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /boot\.js/);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    const docs = await fetch(`${BASE}/docs/`);
+    assert.equal(docs.status, 200);
+    const api404 = await fetch(`${API}/no-such-thing`);
+    assert.equal(api404.status, 404);
+    assert.match(api404.headers.get('content-type'), /problem\+json/);
+  });
+
+  await flow('platform admin approves the top-level organisations', async () => {
+    const page = await newPage();
+    await signIn(page, 'admin@example.cn', 'admin-pass-1');
+    await page.waitForURL(/\/platform$/);
+    for (const name of ['北京市科学技术协会', '中国农学会']) {
+      const card = page.locator('li.card', { hasText: name });
+      await card.getByRole('button', { name: '通过' }).click();
+    }
+    await page.locator('li.card', { hasText: '中国农学会' }).waitFor({ state: 'detached' });
+    const org = await api('GET', `/organizations/${prov.id}`, provTok);
+    assert.equal(org.status, 'approved');
+    await shot(page, '01-platform-admin-approves');
+    await page.close();
+  });
+
+  const county = await organization(countyTok, {
+    name: '北京市朝阳区科学技术协会', category: 'county_association', level: 'county', region_code: '110105',
+    parent_id: prov.id,
+  });
+
+  await flow('province admin approves a child organisation', async () => {
+    const page = await newPage();
+    await signIn(page, 'prov@example.cn');
+    await page.goto(`${BASE}/orgs/${prov.id}/children`);
+    const card = page.locator('li.card', { hasText: '朝阳区科学技术协会' });
+    await card.getByRole('button', { name: '通过' }).click();
+    await card.getByText('已通过').waitFor();
+    await shot(page, '02-province-approves-child');
+    await page.close();
+  });
+
+  await flow('volunteer registers on a phone: a bad ID number is refused beside the field', async () => {
+    const page = await newPage({ width: 360, height: 780 });
+    await page.goto(`${BASE}/register`);
+    await page.fill('#f-login', 'zhang.wei@example.cn');
+    await page.fill('#f-password', PASSWORD);
+    await page.fill('#f-name', '张伟');
+    await page.fill('#f-id_number', '110105194912310021');
+    await page.locator('#f-id_number-error').getByText('身份证号校验位不正确').waitFor();
+    await page.fill('#f-phone', '13912345678');
+    await page.selectOption('#f-region_code-region\\.province', '110000');
+    await page.selectOption('#f-region_code-region\\.city', '110100');
+    await page.selectOption('#f-region_code-region\\.county', '110105');
+    await page.getByRole('searchbox', { name: '搜索团队名称' }).fill('朝阳');
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.getByLabel('北京市朝阳区科学技术协会').check();
+    await page.locator('input[name=consent]').check();
+    // Submitting with the bad number sends nothing: the error stays beside the field.
+    await page.click('form button[type=submit]');
+    await page.locator('#f-id_number-error').waitFor();
+    await shot(page, '03a-volunteer-bad-id-number');
+    const before = await api('GET', `/organizations/${county.id}/members?status=pending`, countyTok);
+    assert.equal(before.items.length, 0);
+    await page.fill('#f-id_number', '11010519491231002X');
+    await page.locator('#f-id_number-error').waitFor({ state: 'detached' });
+    await page.click('form button[type=submit]');
+    await page.getByText('注册成功').waitFor();
+    // 360 px: nothing wider than the screen.
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `page is ${width} px wide`);
+    await shot(page, '03b-volunteer-registered');
+    await page.close();
+  });
+
+  await flow('team admin approves the join request', async () => {
+    const page = await newPage();
+    await signIn(page, 'county@example.cn');
+    await page.goto(`${BASE}/orgs/${county.id}/members`);
+    await page.getByRole('checkbox', { name: '张伟' }).check();
+    await page.getByRole('button', { name: '批量通过' }).click();
+    await page.locator('table', { hasText: 'ZY' }).or(page.locator('table', { hasText: '张伟' })).first().waitFor();
+    const members = await api('GET', `/organizations/${county.id}/members?status=approved`, countyTok);
+    assert.equal(members.items.length, 1);
+    assert.equal(members.items[0].volunteer.name, '张伟');
+    await shot(page, '04-admin-approves-join-request');
+    await page.close();
+  });
+
+  // The admin and the volunteer work side by side from here.
+  const admin = await newPage();
+  await signIn(admin, 'county@example.cn');
+  let activityId;
+  await flow('team admin creates and publishes an activity', async () => {
+    await admin.goto(`${BASE}/orgs/${county.id}/activities`);
+    await admin.fill('#f-title', '冬季果树修剪技术培训');
+    await admin.fill('#f-description', '为果农讲解冬季修剪要点并现场示范。');
+    await admin.fill('#f-starts_at', localInput(1));
+    await admin.fill('#f-ends_at', localInput(2));
+    await admin.fill('#f-place', '朝阳区科普活动中心');
+    await admin.click('form button[type=submit]');
+    await admin.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
+    activityId = admin.url().split('/').pop();
+    await admin.getByText('草稿').waitFor();
+    await admin.getByRole('button', { name: '发布活动' }).click();
+    await admin.getByText('已发布').waitFor();
+    await shot(admin, '05-admin-publishes-activity');
+  });
+
+  const volunteer = await newPage({ width: 360, height: 780 });
+  await signIn(volunteer, 'zhang.wei@example.cn');
+  await flow('volunteer signs up and checks in with the code the leader shows', async () => {
+    await volunteer.goto(`${BASE}/activities/${activityId}`);
+    await volunteer.getByRole('button', { name: '报名参加' }).click();
+    await volunteer.getByText('已报名').waitFor();
+    await admin.reload();
+    await admin.getByRole('button', { name: '显示签到码' }).click();
+    const code = (await admin.locator('.check-in-code .code').textContent()).trim();
+    assert.match(code, /^[0-9A-Z]{4,12}$/);
+    assert.equal(await admin.locator('.check-in-code .qr svg').count(), 1);
+    await shot(admin, '06a-leader-shows-check-in-code');
+    await volunteer.goto(`${BASE}/check-in`);
+    await volunteer.selectOption('#f-activity', activityId);
+    await volunteer.fill('#f-code', code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA');
+    await volunteer.getByRole('button', { name: '签到', exact: true }).click();
+    await volunteer.locator('.problem').waitFor();
+    await volunteer.fill('#f-code', code);
+    await volunteer.getByRole('button', { name: '签到', exact: true }).click();
+    await volunteer.getByText('签到成功').waitFor();
+    await shot(volunteer, '06b-volunteer-checked-in');
+  });
+
+  let letterId;
+  await flow('society sends a pairing letter and the county accepts it', async () => {
+    const page = await newPage();
+    await signIn(page, 'society@example.cn');
+    await page.goto(`${BASE}/orgs/${society.id}/letters`);
+    await page.getByRole('button', { name: '撰写结对函' }).click();
+    await page.getByRole('searchbox', { name: '结对对象（县级单位）' }).fill('朝阳');
+    await page.locator('form.compose').getByRole('button', { name: '搜索' }).click();
+    await page.getByLabel(/北京市朝阳区科学技术协会/).check();
+    await page.fill('#f-subject', '关于开展农业科技志愿服务结对的函');
+    await page.fill('#f-purpose', '发挥学会人才优势，服务朝阳区都市农业发展。');
+    await page.fill('[id="f-activities[0].what"]', '果树病虫害防治讲座');
+    await page.fill('[id="f-activities[0].month"]', '2027-03');
+    await page.fill('[id="f-activities[0].place"]', '朝阳区');
+    await page.fill('#f-period_from', '2027-01-01');
+    await page.fill('#f-period_to', '2027-12-31');
+    await page.fill('#f-contact_name', '李华');
+    await page.fill('#f-contact_phone', '13911112222');
+    await page.getByRole('button', { name: '发送' }).click();
+    await page.waitForURL(/\/letters\//);
+    letterId = page.url().split('/').pop();
+    await page.getByText('已发送').waitFor();
+    await shot(page, '07a-society-sends-letter');
+    await page.close();
+
+    await admin.goto(`${BASE}/orgs/${county.id}/letters`);
+    await admin.getByRole('link', { name: '关于开展农业科技志愿服务结对的函' }).click();
+    await admin.getByRole('button', { name: '接受结对' }).click();
+    await admin.getByText('已接受').waitFor();
+    await admin.locator('.proof').waitFor();
+    await shot(admin, '07b-county-accepts-letter');
+  });
+
+  await flow('an unknown activity shows a message, not a blank page or JSON', async () => {
+    await volunteer.goto(`${BASE}/activities/00000000-0000-0000-0000-000000000000`);
+    await volunteer.locator('.problem').waitFor();
+    const body = await volunteer.locator('main').textContent();
+    assert.doesNotMatch(body, /[{}]/);
+  });
+
+  await flow('team admin confirms hours after the activity and issues a certificate', async () => {
+    const activity = await api('GET', `/activities/${activityId}`, countyTok);
+    const wait = Date.parse(activity.ends_at) - Date.now() + 1500;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await admin.goto(`${BASE}/activities/${activityId}`);
+    await admin.getByRole('spinbutton', { name: /张伟/ }).fill('2');
+    await admin.getByRole('checkbox', { name: '张伟' }).check();
+    await admin.getByRole('button', { name: '确认所选人员服务时长' }).click();
+    await admin.locator('td.hours', { hasText: '2 小时' }).waitFor();
+    await admin.getByRole('button', { name: '开具证明' }).click();
+    await admin.getByText(/证明编号 ZHC-/).waitFor();
+    await shot(admin, '08-admin-confirms-hours');
+  });
+
+  await flow('volunteer sees the hours and downloads the certificate', async () => {
+    await volunteer.goto(`${BASE}/me`);
+    await volunteer.locator('#total-hours', { hasText: '2 小时' }).waitFor();
+    const [download] = await Promise.all([
+      volunteer.waitForEvent('download'),
+      volunteer.getByRole('button', { name: '下载 PDF' }).click(),
+    ]);
+    const file = join(OUT, 'certificate.pdf');
+    await download.saveAs(file);
+    assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+    await shot(volunteer, '09a-volunteer-certificates');
+    const number = download.suggestedFilename().replace(/\.pdf$/, '');
+    await volunteer.goto(`${BASE}/verify/${number}`);
+    await volunteer.getByText('证明有效').waitFor();
+    await volunteer.getByText('张*').or(volunteer.getByText('张伟')).first().waitFor();
+    await shot(volunteer, '09b-certificate-verified');
+  });
+
+  await flow('monthly report submitted and seen in the parent\'s roll-up', async () => {
+    await admin.goto(`${BASE}/orgs/${county.id}/reports`);
+    await admin.fill('#f-month', thisMonth());
+    await admin.getByRole('button', { name: '生成月报草稿' }).click();
+    await admin.fill('#f-narrative', '本月开展果树修剪培训一场。');
+    await admin.fill('#f-people_served', '40');
+    await admin.getByRole('button', { name: '提交月报' }).click();
+    await admin.locator('.report .tag', { hasText: '已提交' }).waitFor();
+    await shot(admin, '10a-county-submits-report');
+
+    const page = await newPage();
+    await signIn(page, 'prov@example.cn');
+    await page.goto(`${BASE}/orgs/${prov.id}/rollup`);
+    await page.fill('#f-from', thisMonth());
+    await page.fill('#f-to', thisMonth());
+    await page.getByRole('button', { name: '查询' }).click();
+    const row = page.locator('table.rollup tbody tr', { hasText: '朝阳区科学技术协会' });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    // unit, organisations, activities, attendances, hours, new volunteers, filed, late, missing
+    assert.equal(cells[2], '1');
+    assert.equal(cells[4], '2 小时');
+    assert.equal(cells[6], '1');
+    assert.equal(await page.locator('figure.chart svg rect.bar').count() > 0, true);
+    await shot(page, '10b-parent-rollup');
+    await page.close();
+  });
+
+  await flow('English switch and sign-out', async () => {
+    await volunteer.goto(`${BASE}/me`);
+    await volunteer.getByRole('button', { name: 'English' }).click();
+    await volunteer.getByRole('heading', { name: 'My volunteer service' }).waitFor();
+    assert.equal(await volunteer.evaluate(() => document.documentElement.lang), 'en');
+    await volunteer.getByRole('button', { name: 'Sign out' }).click();
+    await volunteer.waitForURL(/\/sign-in$/);
+    await volunteer.goto(`${BASE}/me`);
+    await volunteer.getByRole('link', { name: 'Sign in' }).first().waitFor();
+    const stored = await volunteer.evaluate(() => [sessionStorage.length, localStorage.getItem('zhihui.refresh')]);
+    assert.deepEqual(stored, [0, null]);
+  });
+
+  assert.deepEqual(pageErrors, [], 'errors on the pages');
+  console.log(`all ${passed.length} browser flows passed; screenshots in ${OUT}`);
+} catch (e) {
+  console.error(`browser flows failed after: ${passed.join('; ') || 'none'}`);
+  console.error(e);
+  if (pageErrors.length) console.error('page errors:', pageErrors);
+  for (const p of context.pages()) {
+    try { await p.screenshot({ path: join(OUT, `failed-${context.pages().indexOf(p)}.png`), fullPage: true }); } catch {}
+  }
+  process.exitCode = 1;
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
