@@ -41,6 +41,10 @@ pub enum Route {
     OrgTab { id: String, tab: String },
     #[at("/letters/:id")]
     Letter { id: String },
+    #[at("/applications")]
+    Applications,
+    #[at("/applications/:id")]
+    Application { id: String },
     #[at("/platform")]
     Platform,
     #[not_found]
@@ -65,6 +69,8 @@ fn switch(route: Route) -> Html {
         }
         Route::OrgTab { id, tab } => html! { <pages::orgs::OrganizationScreen {id} {tab} /> },
         Route::Letter { id } => html! { <pages::letters::LetterPage {id} /> },
+        Route::Applications => html! { <pages::applications::Applications /> },
+        Route::Application { id } => html! { <pages::applications::ApplicationScreen {id} /> },
         Route::Platform => html! { <pages::orgs::Platform /> },
         Route::NotFound => html! { <pages::NotFound /> },
     }
@@ -188,6 +194,7 @@ fn Shell() -> Html {
                         if !m.administered_organizations.is_empty() {
                             <Link<Route> to={Route::Orgs}>{ t(lang, "nav.orgs") }</Link<Route>>
                         }
+                        <Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>>
                         if m.is_platform_admin {
                             <Link<Route> to={Route::Platform}>{ t(lang, "nav.platform") }</Link<Route>>
                         }

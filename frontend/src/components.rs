@@ -151,6 +151,9 @@ pub fn Empty(props: &EmptyProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ErrorBannerProps {
     pub error: Option<ApiError>,
+    /// Also list the field errors (on pages whose fields are not on screen).
+    #[prop_or_default]
+    pub list_fields: bool,
 }
 
 /// The problem a request answered with, in the page's language; field errors are shown
@@ -160,6 +163,11 @@ pub fn ErrorBanner(props: &ErrorBannerProps) -> Html {
     let app = use_app();
     match &props.error {
         None => html! {},
+        Some(e) if props.list_fields && !e.fields.is_empty() => html! {
+            <div class="problem" role="alert">
+                <ul class="plain">{ for e.fields.iter().map(|f| html! { <li>{ error_text(app.lang, &f.code, &f.message) }</li> }) }</ul>
+            </div>
+        },
         Some(e) => html! {
             <div class="problem" role="alert">{ error_text(app.lang, &e.code, &e.detail) }</div>
         },

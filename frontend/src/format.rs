@@ -56,6 +56,28 @@ pub fn money(fen: i64) -> String {
     format!("{sign}¥{grouped}.{:02}", fen % 100)
 }
 
+/// Fen from an amount typed in yuan (`12345.6`, `12,345.60`, `¥200000`); `None` when it is
+/// not an amount or has more than two decimals.
+pub fn parse_yuan(s: &str) -> Option<i64> {
+    let clean: String = s
+        .trim()
+        .trim_start_matches('¥')
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
+        .collect();
+    let (whole, frac) = clean.split_once('.').unwrap_or((&clean, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let yuan: i64 = whole.parse().ok()?;
+    let fen: i64 = format!("{frac:0<2}").parse().ok()?;
+    yuan.checked_mul(100)?.checked_add(fen)
+}
+
 /// Hours with at most one decimal: `3.5 小时` / `3.5 h`.
 pub fn hours(lang: Lang, h: f64) -> String {
     let n = if (h.fract()).abs() < 1e-9 {
@@ -125,6 +147,12 @@ mod tests {
         assert_eq!(money(100_000_000), "¥1,000,000.00");
         assert_eq!(money(-5), "-¥0.05");
         assert_eq!(hours(Lang::Zh, 3.5), "3.5 小时");
+        assert_eq!(parse_yuan("12,345.6"), Some(1_234_560));
+        assert_eq!(parse_yuan("¥200000"), Some(20_000_000));
+        assert_eq!(parse_yuan("0.05"), Some(5));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("-3"), None);
+        assert_eq!(parse_yuan("abc"), None);
         assert_eq!(hours(Lang::En, 2.0), "2 h");
     }
 }

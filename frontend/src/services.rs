@@ -316,6 +316,43 @@ pub async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(status, &text)
 }
 
+/// Uploads a file as the multipart field `file` (attachments, photos).
+pub async fn upload<T: DeserializeOwned>(path: &str, file: &web_sys::File) -> Result<T, ApiError> {
+    let url = format!("{API}{path}");
+    let send_once = || async {
+        let form = web_sys::FormData::new().map_err(|_| ApiError::network())?;
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| ApiError::network())?;
+        let window = web_sys::window().ok_or_else(ApiError::network)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        let headers = web_sys::Headers::new().map_err(|_| ApiError::network())?;
+        if let Some(t) = bearer() {
+            let _ = headers.set("authorization", &format!("Bearer {t}"));
+        }
+        init.set_headers(&headers);
+        init.set_body(&form);
+        let request = web_sys::Request::new_with_str_and_init(&url, &init)
+            .map_err(|_| ApiError::network())?;
+        let resp: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| ApiError::network())?
+            .dyn_into()
+            .map_err(|_| ApiError::network())?;
+        let text = match resp.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_string()),
+            Err(_) => None,
+        }
+        .unwrap_or_default();
+        Ok::<_, ApiError>((resp.status(), text))
+    };
+    let mut answer = send_once().await?;
+    if answer.0 == 401 && has_refresh_token() && refresh().await {
+        answer = send_once().await?;
+    }
+    decode(answer.0, &answer.1)
+}
+
 /// Signs in and keeps the tokens.
 pub async fn login(login: &str, password: &str) -> Result<(), ApiError> {
     let body = zhihui_contract::accounts::LoginRequest {

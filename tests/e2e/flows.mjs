@@ -2,7 +2,7 @@
 // Data other flows depend on is prepared through the API; what each flow is about is done
 // in the browser, as its user would. Each flow saves a screenshot in ZHIHUI_E2E_OUT.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -259,6 +259,92 @@ try {
     await admin.getByText('已接受').waitFor();
     await admin.locator('.proof').waitFor();
     await shot(admin, '07b-county-accepts-letter');
+  });
+
+  // A national society applies with the provincial society of the paired region (rule 33).
+  const adminTok = await token('admin@example.cn', 'admin-pass-1');
+  const provSociety = await organization(await account('bj-society@example.cn', '北京农学会管理员'), {
+    name: '北京农学会', category: 'provincial_society', level: 'province', region_code: '110000',
+  });
+  await api('POST', `/organizations/${provSociety.id}/approve`, adminTok);
+
+  await flow('platform publishes a call; a society applies with a budget and the stamped form; the platform decides', async () => {
+    const platform = await newPage();
+    await signIn(platform, 'admin@example.cn', 'admin-pass-1');
+    await platform.fill('#f-sub_project', '百会百县乡村行');
+    await platform.locator('form.compose').getByRole('button', { name: '提交' }).click();
+    await platform.getByText('百会百县乡村行').first().waitFor();
+
+    const page = await newPage();
+    await signIn(page, 'society@example.cn');
+    await page.goto(`${BASE}/orgs/${society.id}/applications`);
+    await page.locator('li.card', { hasText: '百会百县乡村行' }).getByRole('button', { name: '填写申报书' }).click();
+    await page.fill('#f-title', '朝阳区都市农业科技志愿服务项目');
+    await page.fill('#f-summary', '组织学会专家赴朝阳区开展果树栽培技术服务。');
+    await page.fill('#f-objectives', '培训果农 200 人次，建立示范园 2 个。');
+    await page.fill('#f-budget-0-item', '专家差旅费');
+    await page.fill('#f-budget-0-amount', '50,000');
+    await page.getByRole('button', { name: '增加预算行' }).click();
+    await page.fill('#f-budget-1-item', '培训资料印制');
+    await page.fill('#f-budget-1-amount', '3万');
+    await page.getByRole('searchbox', { name: '参与的省级学会' }).fill('北京');
+    await page.locator('form.compose fieldset', { hasText: '参与的省级学会' }).getByRole('button', { name: '搜索' }).click();
+    await page.getByLabel(/北京农学会/).check();
+    await page.fill('#f-provincial_partner_role', '组织本省专家参与技术培训。');
+    await page.fill('[id="f-contacts[0].name"]', '李华');
+    await page.fill('[id="f-contacts[0].phone"]', '13911112222');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    // A budget amount that is not a number is refused on its line; nothing is created.
+    await page.locator('table.budget .field-error').waitFor();
+    await page.fill('#f-budget-1-amount', '30000');
+    await page.locator('#budget-total', { hasText: '¥80,000.00' }).waitFor();
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
+    await page.locator('#requested', { hasText: '¥80,000.00' }).waitFor();
+    // Submitting without the stamped form is refused with the reason.
+    await page.getByRole('button', { name: '提交', exact: true }).click();
+    await page.getByText('提交前请上传盖章申报书').waitFor();
+    const form = join(OUT, 'stamped-form.pdf');
+    writeFileSync(form, '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    await page.setInputFiles('#f-file', form);
+    await page.locator('.attachments', { hasText: 'stamped-form.pdf' }).waitFor();
+    await page.getByRole('button', { name: '提交', exact: true }).click();
+    await page.locator('p.meta .tag', { hasText: '已提交' }).waitFor();
+    await page.locator('.history', { hasText: '上传附件' }).waitFor();
+    await shot(page, '11a-society-submits-application');
+    const id = page.url().split('/').pop();
+    await page.close();
+
+    // A reviewer assigned by the platform finds it among their applications and scores it.
+    const reviewerTok = await account('expert@example.cn', '评审专家');
+    const reviewerId = (await api('GET', '/me', reviewerTok)).id;
+    await api('POST', `/applications/${id}/reviewers`, adminTok, { reviewer_ids: [reviewerId] });
+    const reviewer = await newPage();
+    await signIn(reviewer, 'expert@example.cn');
+    await reviewer.goto(`${BASE}/applications`);
+    await reviewer.getByRole('link', { name: '朝阳区都市农业科技志愿服务项目' }).click();
+    await reviewer.fill('[id="f-scores[0]"]', '90');
+    await reviewer.fill('[id="f-scores[1]"]', '80');
+    await reviewer.fill('[id="f-scores[2]"]', '101');
+    await reviewer.fill('#f-comment', '方案可行，预算合理。');
+    await reviewer.locator('form.compose').getByRole('button', { name: '提交' }).click();
+    await reviewer.locator('[id="f-scores[2]-error"]').waitFor();
+    await reviewer.fill('[id="f-scores[2]"]', '70');
+    await reviewer.locator('form.compose').getByRole('button', { name: '提交' }).click();
+    // (90×30 + 80×40 + 70×30) / 100
+    await reviewer.getByText('加权得分 80.0').waitFor();
+    await shot(reviewer, '11b-reviewer-scores');
+    await reviewer.close();
+
+    await platform.goto(`${BASE}/applications/${id}`);
+    await platform.fill('#f-granted_fen', '60000');
+    await platform.locator('form.compose').getByRole('button', { name: '提交' }).click();
+    await platform.locator('p.meta .tag', { hasText: '已通过' }).waitFor();
+    const decided = await api('GET', `/applications/${id}`, societyTok);
+    assert.equal(decided.status, 'approved');
+    assert.equal(decided.granted_fen, 6_000_000);
+    await shot(platform, '11c-platform-decides');
+    await platform.close();
   });
 
   await flow('an unknown activity shows a message, not a blank page or JSON', async () => {

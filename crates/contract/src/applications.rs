@@ -81,7 +81,7 @@ pub struct UpdateCallRequest {
     pub criteria: Option<Vec<Criterion>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct CallView {
     pub id: Uuid,
     pub programme: String,
@@ -139,7 +139,7 @@ pub struct ContactInput {
     pub phone: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ContactView {
     pub name: String,
     pub role: String,
@@ -201,7 +201,7 @@ pub struct UpdateApplicationRequest {
     pub contacts: Option<Vec<ContactInput>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct AttachmentView {
     pub id: Uuid,
     pub file_name: String,
@@ -239,7 +239,7 @@ pub struct SubmitReviewRequest {
     pub comment: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ReviewView {
     /// The reviewer, for platform admins and the reviewer themself only.
     pub reviewer_id: Option<Uuid>,
@@ -260,7 +260,7 @@ pub struct AssignReviewersRequest {
     pub reviewer_ids: Vec<Uuid>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ReviewerView {
     pub reviewer_id: Uuid,
     pub name: String,
@@ -300,7 +300,7 @@ pub struct ProjectSummaryRequest {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ApplicationView {
     pub id: Uuid,
     pub call_id: Uuid,

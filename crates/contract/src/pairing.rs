@@ -80,7 +80,7 @@ pub struct DeclinePairingLetterRequest {
 }
 
 /// An organisation as a party to a letter or pairing.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct PartyView {
     pub id: Uuid,
     pub name: String,
@@ -105,7 +105,7 @@ pub struct LetterEventView {
 }
 
 /// The pairing an accepted letter created, in brief.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct PairingRef {
     pub id: Uuid,
     #[schema(example = "JD2026000001")]

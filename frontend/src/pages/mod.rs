@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod applications;
 pub mod letters;
 pub mod me;
 pub mod orgs;

@@ -62,6 +62,7 @@ const TABS: &[(&str, &str)] = &[
     ("reports", "org.reports"),
     ("rollup", "org.rollup"),
     ("letters", "org.letters"),
+    ("applications", "org.applications"),
     ("children", "org.children"),
 ];
 
@@ -99,6 +100,7 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
                     "rollup" => html! { <Rollup org={Some(o.id)} /> },
                     "letters" => html! { <Letters org={o.id} /> },
                     "children" => html! { <Children org={o.id} /> },
+                    "applications" => html! { <super::applications::OrgApplications org={o.id} /> },
                     _ => html! { <Members org={o.id} /> },
                 } }
             </section>
@@ -1064,6 +1066,8 @@ pub fn Platform() -> Html {
                 <h2>{ t(lang, "platform.pending") }</h2>
                 { view_load(&pending, lang, &retry, |p| pending_list(lang, &p.items, &retry)) }
             </section>
+            <section class="panel"><super::applications::CallComposer /></section>
+            <p><Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>></p>
             <h2>{ t(lang, "platform.national") }</h2>
             <Rollup org={None::<uuid::Uuid>} />
         </section>
