@@ -166,6 +166,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "请先完成志愿者实名注册",
         "Register as a volunteer first",
     ),
+    ("activity.leaders", "活动负责人", "Leaders"),
     ("activity.create", "新建活动", "New activity"),
     ("activity.description", "活动内容", "Description"),
     ("activity.starts_at", "开始时间", "Starts"),
@@ -433,6 +434,25 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("level.city", "市级", "City"),
     ("level.county", "县级", "County"),
     ("level.grassroots", "基层", "Grassroots"),
+    // bulk import
+    (
+        "import.title",
+        "批量导入志愿者",
+        "Bulk import of volunteers",
+    ),
+    ("import.template", "下载导入模板", "Download the template"),
+    (
+        "import.file",
+        "选择填好的文件（CSV 或 XLSX）",
+        "Choose the filled-in file (CSV or XLSX)",
+    ),
+    ("import.rows", "共", "Rows"),
+    ("import.created", "新增", "Created"),
+    ("import.already", "已是成员", "Members already"),
+    ("import.failed", "有误", "Refused"),
+    ("import.row", "行号", "Row"),
+    ("import.column", "列", "Column"),
+    ("import.reason", "原因", "Reason"),
     // calls and applications
     ("nav.applications", "项目申报", "Applications"),
     ("org.applications", "项目申报", "Applications"),

@@ -159,10 +159,18 @@ dual_test!(
         );
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        // Its files are served as they are.
+        // Its files are served as they are, gzip-compressed for a client that asks.
         let r = app.call(Method::GET, "/boot.js", None, None).await;
         assert_eq!(r.status(), 200);
         assert!(r.text().await.unwrap().contains("import init"));
+        let r = app
+            .client
+            .get(app.url("/boot.js"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-encoding"], "gzip");
         // The API keeps answering problems, not the app's page.
         let r = app
             .call(Method::GET, "/api/v1/no-such-resource", None, None)

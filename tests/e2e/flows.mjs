@@ -34,6 +34,13 @@ async function organization(tok, body) {
   });
 }
 
+/** A resident ID number with its GB 11643 check character. */
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
 /** China time as an `<input type=datetime-local>` value, `minutes` from now, whole minutes. */
 function localInput(minutes) {
   const t = new Date(Math.ceil((Date.now() + minutes * 60_000) / 60_000) * 60_000 + 8 * 3600_000);
@@ -181,7 +188,26 @@ try {
     const members = await api('GET', `/organizations/${county.id}/members?status=approved`, countyTok);
     assert.equal(members.items.length, 1);
     assert.equal(members.items[0].volunteer.name, '张伟');
-    await shot(page, '04-admin-approves-join-request');
+    await shot(page, '04a-admin-approves-join-request');
+
+    // Bulk import: one good row, one with a bad ID number; the report names the bad row.
+    const template = await (await fetch(`${API}/volunteer-imports/template?format=csv`)).text();
+    const header = template.replace(/^\uFEFF/, '').split(/\r?\n/)[0].split(',');
+    const row = (values) => header.map((h) => values[h] ?? '').join(',');
+    const good = idNumber('11010519850315002');
+    const bad = good.slice(0, 17) + (good[17] === '1' ? '2' : '1');
+    const csv = [header.join(','),
+      row({ '姓名': '王芳', '身份证号': good, '手机号': '13700001111', '居住地区代码': '110105' }),
+      row({ '姓名': '赵强', '身份证号': bad, '手机号': '13700002222', '居住地区代码': '110105' })].join('\n') + '\n';
+    const file = join(OUT, 'import.csv');
+    writeFileSync(file, csv);
+    await page.setInputFiles('#f-import', file);
+    await page.getByText(/新增 1/).waitFor();
+    const refused = page.locator('table.import-errors tbody tr');
+    assert.equal(await refused.count(), 1);
+    assert.match(await refused.first().textContent(), /^3/);
+    await page.locator('table', { hasText: '王芳' }).waitFor();
+    await shot(page, '04b-admin-imports-volunteers');
     await page.close();
   });
 

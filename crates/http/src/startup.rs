@@ -308,6 +308,9 @@ pub fn build_server(
             .wrap(security_headers())
             .wrap(from_fn(content_security_policy))
             .wrap(from_fn(observe))
+            // gzip for clients that ask (browsers, mobile apps): the dashboard's WebAssembly
+            // module shrinks to about a third, long JSON lists more.
+            .wrap(actix_web::middleware::Compress::default())
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
         if let Some(dir) = frontend.filter(|d| d.join("index.html").is_file()) {
             let index = dir.join("index.html");

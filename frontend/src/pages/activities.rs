@@ -211,6 +211,12 @@ pub fn ActivityPage(props: &IdProps) -> Html {
 
     view_load(&activity, lang, &reload, |a| {
         let admin = app.administers(a.organization_id);
+        // Leaders run check-in and attendance too (rule 20); confirming hours stays with admins.
+        let leader = app
+            .me
+            .as_ref()
+            .and_then(|m| m.volunteer_id)
+            .is_some_and(|v| a.leaders.iter().any(|l| l.volunteer_id == v));
         let me = app.me.clone();
         let mine = a.my_sign_up.as_ref().filter(|s| s.status != "cancelled");
         html! {
@@ -226,6 +232,10 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                     <dd>{ format!("{} – {}", format::date_time(lang, a.starts_at), format::date_time(lang, a.ends_at)) }</dd>
                     <dt>{ t(lang, "activity.place") }</dt><dd>{ format!("{} · {}", a.place, a.region_name) }</dd>
                     <dt>{ t(lang, "activity.org") }</dt><dd>{ a.organization_name.clone() }</dd>
+                    if !a.leaders.is_empty() {
+                        <dt>{ t(lang, "activity.leaders") }</dt>
+                        <dd>{ a.leaders.iter().map(|l| l.name.clone()).collect::<Vec<_>>().join("、") }</dd>
+                    }
                     <dt>{ t(lang, "activity.places") }</dt>
                     <dd>{ format!("{}/{} · {} {}", a.places_taken, a.capacity, t(lang, "activity.waitlist"), a.waitlist_length) }</dd>
                 </dl>
@@ -257,9 +267,9 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                         <button type="button" class="primary" onclick={run("publish", a.id)} disabled={*busy}>{ t(lang, "activity.publish") }</button>
                     }
                 </div>
-                if admin && a.status == "published" {
+                if (admin || leader) && a.status == "published" {
                     <CheckInCode id={a.id} />
-                    <Participants activity={a.clone()} />
+                    <Participants activity={a.clone()} can_confirm={admin} />
                 }
             </section>
         }
@@ -329,6 +339,8 @@ fn CheckInCode(props: &UuidProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ParticipantsProps {
     activity: ActivityView,
+    /// Admins confirm hours and issue certificates; leaders see the list.
+    can_confirm: bool,
 }
 
 /// Participants with their attendance; hours confirmed in bulk (the selected, or everyone who
@@ -340,7 +352,7 @@ fn Participants(props: &ParticipantsProps) -> Html {
     let a = &props.activity;
     let (sign_ups, reload) =
         use_get::<SignUpPage>(Some(format!("/activities/{}/sign-ups?limit=200", a.id)));
-    let ended = a.ends_at <= format::now();
+    let ended = props.can_confirm && a.ends_at <= format::now();
     let selected = use_state(Vec::<uuid::Uuid>::new);
     // Hours typed by hand per volunteer (otherwise computed from check-in and check-out).
     let typed = use_state(std::collections::HashMap::<uuid::Uuid, String>::new);
@@ -521,7 +533,7 @@ fn Participants(props: &ParticipantsProps) -> Html {
                                                 })} />
                                         }
                                     </td>
-                                    <td>if s.confirmed_hours.is_some_and(|h| h > 0.0) {
+                                    <td>if props.can_confirm && s.confirmed_hours.is_some_and(|h| h > 0.0) {
                                         <button type="button" onclick={issue(v)}>{ t(lang, "activity.issue_certificate") }</button>
                                     }</td>
                                 </tr>

@@ -132,14 +132,93 @@ pub fn MyPage() -> Html {
                 <h2>{ t(lang, "me.teams") }</h2>
                 { view_load(&profile, lang, &retry_profile, |p| if p.memberships.is_empty() { html! { <Empty /> } } else { html! {
                     <ul class="plain">
-                    { for p.memberships.iter().map(|m| html! {
+                    { for p.memberships.iter().map(|m| {
+                        let leave = (m.status == "approved").then(|| team_action(m.organization_id, "leave", error.clone(), retry_profile.clone()));
+                        html! {
                         <li>{ m.organization_name.clone() }{ " · " }<span class={classes!("tag", m.status.clone())}>{ label(lang, "status", &m.status) }</span>
-                            if let Some(r) = &m.reason { <span class="muted">{ format!(" {r}") }</span> }</li>
-                    }) }
+                            if let Some(r) = &m.reason { <span class="muted">{ format!(" {r}") }</span> }
+                            if let Some(onclick) = leave { { " " }<button type="button" class="link" {onclick}>{ t(lang, "me.leave") }</button> }</li>
+                    } }) }
                     </ul>
                 } }) }
+                <JoinTeam done={retry_profile.clone()} />
             </section>
         </section>
+    }
+}
+
+/// Asks to join a team, or leaves one; the list is read again after.
+fn team_action(
+    org: uuid::Uuid,
+    action: &'static str,
+    error: UseStateHandle<Option<ApiError>>,
+    done: Callback<()>,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        let (error, done) = (error.clone(), done.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let path = match action {
+                "leave" => format!("/organizations/{org}/leave"),
+                _ => format!("/organizations/{org}/memberships"),
+            };
+            match services::act::<zhihui_contract::volunteers::MembershipView>(&path).await {
+                Ok(_) => error.set(None),
+                Err(e) => error.set(Some(e)),
+            }
+            done.emit(());
+        });
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct JoinProps {
+    done: Callback<()>,
+}
+
+/// Finds an approved team by name and asks to join it.
+#[component]
+fn JoinTeam(props: &JoinProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let query = use_state(String::new);
+    let found = use_state(Vec::<(uuid::Uuid, String)>::new);
+    let error = use_state(|| None::<ApiError>);
+    let search = {
+        let (query, found) = (query.clone(), found.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (q, found) = ((*query).clone(), found.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!(
+                    "/organizations?status=approved&limit=20&q={}",
+                    services::enc(q.trim())
+                );
+                if let Ok(p) =
+                    services::get::<zhihui_contract::organizations::OrganizationPage>(&path).await
+                {
+                    found.set(
+                        p.items
+                            .into_iter()
+                            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
+                            .collect(),
+                    );
+                }
+            });
+        })
+    };
+    html! {
+        <div class="join">
+            <h3>{ t(lang, "me.join") }</h3>
+            <ErrorBanner error={(*error).clone()} />
+            <form class="inline" onsubmit={search}>
+                <input type="search" aria-label={t(lang, "register.team_search")} placeholder={t(lang, "register.team_search")} value={(*query).clone()}
+                    oninput={let q = query.clone(); Callback::from(move |e: InputEvent| q.set(input_value(&e)))} />
+                <button type="submit">{ t(lang, "search") }</button>
+            </form>
+            <ul class="plain">{ for found.iter().map(|(id, name)| html! {
+                <li>{ name.clone() }{ " " }<button type="button" onclick={team_action(*id, "join", error.clone(), props.done.clone())}>{ t(lang, "me.ask_to_join") }</button></li>
+            }) }</ul>
+        </div>
     }
 }
 

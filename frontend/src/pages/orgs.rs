@@ -15,12 +15,13 @@ use zhihui_contract::reports::{
     AnnualSummaryView, MonthlyReportView, PrepareReportRequest, RollupRow, RollupView,
     UpdateReportRequest,
 };
-use zhihui_contract::volunteers::{MemberPage, MembershipView};
+use zhihui_contract::volunteers::{MemberPage, MembershipView, VolunteerImportView};
 
 use super::activities::activity_card;
 use super::letters::Letters;
 use super::{local_error, precheck};
 use crate::app::Route;
+use crate::components::Load;
 use crate::components::{
     checked, use_app, use_get, view_load, Empty, ErrorBanner, RegionPicker, SelectField, TextField,
 };
@@ -238,8 +239,9 @@ fn Members(props: &OrgIdProps) -> Html {
                 <button type="button" onclick={decide(false)} disabled={*busy}>{ t(lang, "org.reject_selected") }</button>
             </div>
         </section>
+        <Import org={org} done={reload_members.clone()} />
         <section class="panel">
-            <h2>{ t(lang, "org.members") }</h2>
+            <h2>{ t(lang, "org.members_count") }</h2>
             { view_load(&members, lang, &reload_members, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
                 <div class="table-wrap"><table>
                     <thead><tr><th>{ t(lang, "field.name") }</th><th>{ t(lang, "me.volunteer_number") }</th><th>{ t(lang, "field.phone") }</th></tr></thead>
@@ -250,6 +252,103 @@ fn Members(props: &OrgIdProps) -> Html {
             } }) }
         </section>
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ImportProps {
+    org: uuid::Uuid,
+    done: Callback<()>,
+}
+
+/// Bulk import (批量导入) from the template, as CSV or XLSX: the row-by-row report of what was
+/// refused and why, next to how many were created or were members already.
+#[component]
+fn Import(props: &ImportProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let report = use_state(|| None::<VolunteerImportView>);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let onchange = {
+        let (report, error, busy, done, org) = (
+            report.clone(),
+            error.clone(),
+            busy.clone(),
+            props.done.clone(),
+            props.org,
+        );
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            busy.set(true);
+            let (report, error, busy, done) =
+                (report.clone(), error.clone(), busy.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::upload::<VolunteerImportView>(
+                    &format!("/organizations/{org}/volunteer-imports"),
+                    &file,
+                )
+                .await
+                {
+                    Ok(r) => {
+                        error.set(None);
+                        report.set(Some(r));
+                        done.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                input.set_value("");
+                busy.set(false);
+            });
+        })
+    };
+    let template = {
+        let error = error.clone();
+        Callback::from(move |_| {
+            let error = error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = services::download(
+                    "/volunteer-imports/template?format=xlsx",
+                    "志愿者导入模板.xlsx",
+                )
+                .await
+                {
+                    error.set(Some(e));
+                }
+            });
+        })
+    };
+    html! {
+        <section class="panel">
+            <h2>{ t(lang, "import.title") }</h2>
+            <ErrorBanner error={(*error).clone()} list_fields=true />
+            <div class="actions">
+                <button type="button" onclick={template}>{ t(lang, "import.template") }</button>
+                <div class="field">
+                    <label for="f-import">{ t(lang, "import.file") }</label>
+                    <input id="f-import" type="file" disabled={*busy}
+                        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {onchange} />
+                </div>
+            </div>
+            if let Some(r) = &*report {
+                <p class="success" role="status">{ format!("{} {} · {} {} · {} {} · {} {}",
+                    t(lang, "import.rows"), r.total_rows, t(lang, "import.created"), r.created,
+                    t(lang, "import.already"), r.already_members, t(lang, "import.failed"), r.failed) }</p>
+                if !r.errors.is_empty() {
+                    <div class="table-wrap"><table class="import-errors">
+                        <thead><tr><th>{ t(lang, "import.row") }</th><th>{ t(lang, "import.column") }</th><th>{ t(lang, "import.reason") }</th></tr></thead>
+                        <tbody>{ for r.errors.iter().map(|e| html! {
+                            <tr><td>{ e.row }</td><td>{ e.field.clone() }</td><td>{ crate::i18n::error_text(lang, &e.code, &e.reason) }</td></tr>
+                        }) }</tbody>
+                    </table></div>
+                }
+            }
+        </section>
     }
 }
 
@@ -269,6 +368,7 @@ struct ActivityForm {
     region_code: String,
     capacity: String,
     members_only: bool,
+    leaders: Vec<uuid::Uuid>,
 }
 
 #[component]
@@ -292,7 +392,12 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
         region_code: org.region_code.clone(),
         capacity: "30".into(),
         members_only: false,
+        leaders: vec![],
     });
+    let (members, _) = use_get::<MemberPage>(Some(format!(
+        "/organizations/{}/members?status=approved&limit=200",
+        org.id
+    )));
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let set = |f: fn(&mut ActivityForm, String)| {
@@ -355,7 +460,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 sign_up_closes_at: None,
                 members_only: f.members_only,
                 key_date: None,
-                leader_ids: vec![],
+                leader_ids: f.leaders.clone(),
             };
             busy.set(true);
             let (error, busy, nav) = (error.clone(), busy.clone(), nav.clone());
@@ -405,6 +510,20 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 <TextField name="place" label={t(lang, "activity.place")} value={f.place.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.place = v)} error={err.clone()} />
                 <RegionPicker name="region_code" label={t(lang, "field.region_code")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
                 <TextField name="capacity" label={t(lang, "activity.capacity")} value={f.capacity.clone()} required=true input_type="number" inputmode="numeric" oninput={set(|f, v| f.capacity = v)} error={err.clone()} />
+                if let Load::Ready(m) = &members {
+                    if !m.items.is_empty() {
+                        <fieldset class="checks">
+                            <legend>{ t(lang, "activity.leaders") }<span class="hint">{ t(lang, "optional") }</span></legend>
+                            { for m.items.iter().map(|member| {
+                                let (form, v) = (form.clone(), member.volunteer.id);
+                                let on = f.leaders.contains(&v);
+                                html! { <label class="check"><input type="checkbox" name="leader" checked={on} onchange={Callback::from(move |e: Event| {
+                                    let mut n = (*form).clone(); n.leaders.retain(|x| *x != v); if checked(&e) { n.leaders.push(v); } form.set(n);
+                                })} />{ member.volunteer.name.clone() }</label> }
+                            }) }
+                        </fieldset>
+                    }
+                }
                 <label class="check"><input type="checkbox" checked={f.members_only}
                     onchange={let form = form.clone(); Callback::from(move |e: Event| { let mut n = (*form).clone(); n.members_only = checked(&e); form.set(n); })} />
                     { t(lang, "activity.members_only") }</label>
