@@ -186,3 +186,45 @@ dual_test!(
         assert!(r.headers().get("content-security-policy").is_none());
     }
 );
+
+dual_test!(
+    a_transaction_that_loses_a_race_answers_a_retryable_503,
+    |app: TestApp| async move {
+        use sea_orm::{ConnectionTrait, Database, DbBackend};
+        let db = Database::connect(&app.database_url).await.unwrap();
+        if db.get_database_backend() != DbBackend::Postgres {
+            // SQLite serialises writers in one connection: no deadlock to report.
+            db.close().await.unwrap();
+            return;
+        }
+        // The database reports a deadlock for this one login, as it would for the loser of
+        // two transactions waiting on each other.
+        db.execute_unprepared(
+            "CREATE FUNCTION lose_race() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$; \
+             CREATE TRIGGER lose_race BEFORE INSERT ON accounts FOR EACH ROW \
+             WHEN (NEW.login = 'race@example.cn') EXECUTE FUNCTION lose_race();",
+        )
+        .await
+        .unwrap();
+        let body = serde_json::json!({"login": "race@example.cn", "password": "secret-pass-1", "display_name": "竞争"});
+        let r = app
+            .client
+            .post(app.url("/api/v1/accounts"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 503);
+        assert_eq!(r.headers()["retry-after"], "1");
+        let p: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(p["code"], "database_busy", "{p}");
+        // Nothing was written: the same request succeeds once the race is gone.
+        db.execute_unprepared("DROP TRIGGER lose_race ON accounts; DROP FUNCTION lose_race();")
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+        let (s, b) = app.post("/api/v1/accounts", None, body).await;
+        assert_eq!(s, 201, "{b}");
+    }
+);

@@ -35,6 +35,9 @@ pub enum ApiError {
     },
     #[error("service unavailable")]
     Unavailable,
+    /// A deadlock or serialization failure: nothing was written; retrying is safe.
+    #[error("database busy")]
+    Busy,
     /// A capability the server is not set up for (e.g. the PDF font is missing).
     #[error("{detail}")]
     Unconfigured { code: &'static str, detail: String },
@@ -66,6 +69,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "version_mismatch",
             ApiError::TooManyRequests { code, .. } => code,
             ApiError::Unavailable => "service_unavailable",
+            ApiError::Busy => "database_busy",
             ApiError::Unconfigured { code, .. } => code,
             ApiError::Internal(_) => "internal_error",
             ApiError::Status(s, _) => match s.as_u16() {
@@ -88,6 +92,9 @@ impl ApiError {
                     .into(),
             ),
             ApiError::Unavailable => Some("the database is unreachable; try again shortly".into()),
+            ApiError::Busy => Some(
+                "another change to the same records got there first; nothing was written, send the request again".into(),
+            ),
             ApiError::NotFound(_) => Some("no such resource, or it is not visible to you".into()),
             ApiError::PreconditionFailed => Some(
                 "the document changed since you read it; read it again and reapply your change"
@@ -120,7 +127,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable | ApiError::Unconfigured { .. } => {
+            ApiError::Unavailable | ApiError::Busy | ApiError::Unconfigured { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,6 +153,9 @@ impl ResponseError for ApiError {
             ApiError::Unavailable => {
                 res.insert_header((header::RETRY_AFTER, "5"));
             }
+            ApiError::Busy => {
+                res.insert_header((header::RETRY_AFTER, "1"));
+            }
             _ => {}
         }
         res.body(serde_json::to_string(&self.to_problem()).unwrap_or_default())
@@ -161,6 +171,10 @@ impl From<StoreError> for ApiError {
             StoreError::Unavailable(cause) => {
                 tracing::warn!(%cause, "database unavailable");
                 ApiError::Unavailable
+            }
+            StoreError::Contention(cause) => {
+                tracing::warn!(%cause, "transaction lost a race; the client may retry");
+                ApiError::Busy
             }
             StoreError::Db(e) => ApiError::Internal(e.to_string()),
             StoreError::Crypto => {
@@ -219,6 +233,7 @@ mod tests {
                 "login_locked",
             ),
             (ApiError::Unavailable, 503, "service_unavailable"),
+            (ApiError::Busy, 503, "database_busy"),
             (
                 ApiError::Internal("secret cause".into()),
                 500,

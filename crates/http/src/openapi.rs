@@ -66,7 +66,7 @@ impl Modify for SecurityAddon {
 /// Adds the error answers every operation can give, so each operation's documentation
 /// is complete without repeating them on every handler: 400 (malformed body or query),
 /// 413/415 (body too large, not JSON) where a body is taken, 401 where a token is needed,
-/// 500 and 503 (database unreachable) everywhere under `/api/v1`.
+/// 500 and 503 (database unreachable or busy) everywhere under `/api/v1`.
 pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::Operation;
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -108,7 +108,10 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
             "Too many requests (rate_limited); wait the seconds in Retry-After",
         );
         put("500", "Unexpected error; quote the x-request-id header");
-        put("503", "The database is unreachable; retry later");
+        put(
+            "503",
+            "`service_unavailable`: the database is unreachable, retry after `Retry-After` seconds; `database_busy`: a concurrent change to the same records won (deadlock or serialization failure), nothing was written, retry at once",
+        );
     }
 
     /// Every POST takes `Idempotency-Key` (see `crate::idempotency`).

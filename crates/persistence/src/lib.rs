@@ -57,6 +57,11 @@ pub enum StoreError {
     VersionMismatch,
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The transaction lost a race it could not win by waiting (a deadlock, a serialization
+    /// failure, a lock not available): nothing was written, and the same request may be
+    /// sent again.
+    #[error("database contention: {0}")]
+    Contention(String),
     #[error("database error: {0}")]
     Db(DbErr),
     #[error("stored data could not be decrypted")]
@@ -73,6 +78,8 @@ impl From<DbErr> for StoreError {
         }
         if connection_lost(&e) {
             StoreError::Unavailable(e.to_string())
+        } else if sqlstate(&e).is_some_and(|c| matches!(c.as_str(), "40P01" | "40001" | "55P03")) {
+            StoreError::Contention(e.to_string())
         } else {
             StoreError::Db(e)
         }
@@ -104,6 +111,17 @@ fn connection_lost(e: &DbErr) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// The SQLSTATE of a database error, when the database gave one.
+fn sqlstate(e: &DbErr) -> Option<String> {
+    match e {
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sea_orm::sqlx::Error::Database(d)))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sea_orm::sqlx::Error::Database(d))) => {
+            d.code().map(|c| c.into_owned())
+        }
+        _ => None,
     }
 }
 
