@@ -385,6 +385,9 @@ try {
     const wait = Date.parse(activity.ends_at) - Date.now() + 1500;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await admin.goto(`${BASE}/activities/${activityId}`);
+    // Attendance by hand needs a reason, asked for beside its field.
+    await admin.getByRole('button', { name: '记为缺勤' }).click();
+    await admin.locator('#f-reason-error').waitFor();
     await admin.getByRole('spinbutton', { name: /张伟/ }).fill('2');
     await admin.getByRole('checkbox', { name: '张伟' }).check();
     await admin.getByRole('button', { name: '确认所选人员服务时长' }).click();

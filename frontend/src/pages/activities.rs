@@ -6,8 +6,9 @@ use serde::Deserialize;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::activities::{
-    ActivityPage as ActivityPageDto, ActivityView, CheckInCodeView, CheckInRequest,
-    ConfirmHoursRequest, ConfirmHoursView, HoursEntryInput, SignUpPage, SignUpView,
+    ActivityPage as ActivityPageDto, ActivityView, AttendanceRequest, AttendanceView,
+    CheckInCodeView, CheckInRequest, ConfirmHoursRequest, ConfirmHoursView, HoursEntryInput,
+    SignUpPage, SignUpView,
 };
 use zhihui_contract::records::{CertificateView, IssueCertificateRequest};
 
@@ -359,6 +360,44 @@ fn Participants(props: &ParticipantsProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let notice = use_state(|| None::<String>);
+    let reason = use_state(String::new);
+
+    // Attendance by hand (rule 20): present for the activity's whole time, or absent; the
+    // reason is kept with who recorded it and when.
+    let attend = {
+        let (error, reload, reason) = (error.clone(), reload.clone(), reason.clone());
+        let (id, starts_at, ends_at) = (a.id, a.starts_at, a.ends_at);
+        move |volunteer: uuid::Uuid, absent: bool| {
+            let (error, reload, reason) = (error.clone(), reload.clone(), reason.clone());
+            Callback::from(move |_| {
+                if let Some(p) =
+                    super::precheck(&[("reason", crate::validate::Kind::Required, &reason, true)])
+                {
+                    error.set(Some(p));
+                    return;
+                }
+                let body = AttendanceRequest {
+                    checked_in_at: (!absent).then_some(starts_at),
+                    checked_out_at: (!absent).then_some(ends_at),
+                    absent,
+                    reason: reason.trim().to_string(),
+                };
+                let (error, reload) = (error.clone(), reload.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match services::put::<_, AttendanceView>(
+                        &format!("/activities/{id}/attendance/{volunteer}"),
+                        &body,
+                    )
+                    .await
+                    {
+                        Ok(_) => error.set(None),
+                        Err(e) => error.set(Some(e)),
+                    }
+                    reload.emit(());
+                });
+            })
+        }
+    };
 
     let confirm = {
         let (selected, error, busy, reload, notice, typed) = (
@@ -483,6 +522,8 @@ fn Participants(props: &ParticipantsProps) -> Html {
             <h2>{ t(lang, "activity.participants") }</h2>
             <ErrorBanner error={(*error).clone()} />
             if let Some(n) = &*notice { <p class="success" role="status">{ n.clone() }</p> }
+            <crate::components::TextField name="reason" label={t(lang, "activity.attendance_reason")} value={(*reason).clone()}
+                oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
             { view_load(&sign_ups, lang, &reload, |page| {
                 let rows: Vec<&SignUpView> = page.items.iter().filter(|s| s.status != "cancelled").collect();
                 if rows.is_empty() {
@@ -521,7 +562,15 @@ fn Participants(props: &ParticipantsProps) -> Html {
                                     <td>{ s.volunteer_name.clone() }<br/><span class="muted">{ s.volunteer_number.clone() }</span></td>
                                     <td>{ s.phone_masked.clone() }</td>
                                     <td>{ if s.status == "waitlisted" { fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string()) } else { label(lang, "status", &s.status) } }</td>
-                                    <td>{ s.checked_in_at.map(|t| format::date_time(lang, t)).unwrap_or_else(|| "—".into()) }</td>
+                                    <td>
+                                        { if s.absent { t(lang, "activity.absent").to_string() } else { s.checked_in_at.map(|t| format::date_time(lang, t)).unwrap_or_else(|| "—".into()) } }
+                                        if s.status == "confirmed" && s.confirmed_hours.is_none() {
+                                            <div class="row-actions">
+                                                <button type="button" class="link" onclick={attend(v, false)}>{ t(lang, "activity.mark_present") }</button>
+                                                <button type="button" class="link" onclick={attend(v, true)}>{ t(lang, "activity.mark_absent") }</button>
+                                            </div>
+                                        }
+                                    </td>
                                     <td class="hours">
                                         { s.confirmed_hours.map(|h| format::hours(lang, h)).unwrap_or_else(|| "—".into()) }
                                         if ended && s.status == "confirmed" && s.confirmed_hours.is_none() {

@@ -881,11 +881,20 @@ pub fn Rollup(props: &RollupProps) -> Html {
                 </>
             }) }
             if props.org.is_some() {
-                { view_load(&annual, lang, &retry_annual, |a| bar_chart(
-                    t(lang, "rollup.chart_months"),
-                    &a.months.iter().map(|m| (format::month(lang, &m.month), m.figures.service_hours)).collect::<Vec<_>>(),
-                    &|v| format::hours(lang, v),
-                )) }
+                { view_load(&annual, lang, &retry_annual, |a| html! {
+                    <div class="charts">
+                        { bar_chart(
+                            t(lang, "rollup.chart_months"),
+                            &a.months.iter().map(|m| (format::month(lang, &m.month), m.figures.service_hours)).collect::<Vec<_>>(),
+                            &|v| format::hours(lang, v),
+                        ) }
+                        { bar_chart(
+                            t(lang, "rollup.chart_month_activities"),
+                            &a.months.iter().map(|m| (format::month(lang, &m.month), m.figures.activities_held as f64)).collect::<Vec<_>>(),
+                            &|v| format!("{v:.0}"),
+                        ) }
+                    </div>
+                }) }
             }
         </section>
     }
