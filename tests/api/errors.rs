@@ -180,6 +180,23 @@ dual_test!(
             .to_str()
             .unwrap()
             .contains("problem+json"));
+        // Other methods are not the dashboard's: a known path still answers 405 with `Allow`.
+        let r = app
+            .call(
+                Method::from_bytes(b"TRACE").unwrap(),
+                "/healthz",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(r.status(), 405);
+        assert_eq!(r.headers()["allow"], "GET");
+        let r = app.call(Method::POST, "/activities/42", None, None).await;
+        assert_eq!(r.status(), 404);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("problem+json"));
         // The Swagger UI needs inline code of its own: no dashboard policy there.
         let r = app.call(Method::GET, "/docs/", None, None).await;
         assert_eq!(r.status(), 200);

@@ -316,6 +316,11 @@ pub fn build_server(
             let index = dir.join("index.html");
             app = app.service(
                 actix_files::Files::new("/", dir)
+                    // Only reads reach the dashboard's files: any other method falls through
+                    // to the API's own 404/405 answers (with `Allow` for known paths).
+                    .guard(
+                        actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()),
+                    )
                     .index_file("index.html")
                     .default_handler(actix_web::dev::fn_service(
                         move |req: actix_web::dev::ServiceRequest| {
