@@ -343,13 +343,6 @@ pub fn checked(e: &Event) -> bool {
         .unwrap_or(false)
 }
 
-/// Runs an async action once at a time: `busy` is true while it runs, so a double click
-/// sends one request.
-#[hook]
-pub fn use_busy() -> UseStateHandle<bool> {
-    use_state(|| false)
-}
-
 #[derive(Properties, PartialEq)]
 pub struct RegionPickerProps {
     pub name: AttrValue,

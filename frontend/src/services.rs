@@ -410,6 +410,24 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Approved organisations whose name holds `q`, narrowed by `filter` (extra query
+/// parameters such as `level=county&`), as (id, "name · region") for pickers. A failed search
+/// finds nothing; the pickers show an empty list.
+pub async fn find_organizations(filter: &str, q: &str) -> Vec<(uuid::Uuid, String)> {
+    let path = format!(
+        "/organizations?status=approved&{filter}limit=20&q={}",
+        enc(q.trim())
+    );
+    match get::<zhihui_contract::organizations::OrganizationPage>(&path).await {
+        Ok(p) => p
+            .items
+            .into_iter()
+            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
+            .collect(),
+        Err(_) => vec![],
+    }
+}
+
 /// Percent-encodes a query value.
 pub fn enc(value: &str) -> String {
     String::from(js_sys::encode_uri_component(value))

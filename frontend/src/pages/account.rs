@@ -3,14 +3,13 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::accounts::{AccountView, MeView, RegisterAccountRequest};
-use zhihui_contract::organizations::OrganizationPage;
 use zhihui_contract::volunteers::{ConsentInput, RegisterVolunteerRequest, VolunteerProfileView};
 
 use super::{local_error, precheck};
 use crate::app::Route;
 use crate::components::{checked, input_value, use_app, ErrorBanner, RegionPicker, TextField};
 use crate::i18n::{label, t};
-use crate::services::{self, enc, ApiError};
+use crate::services::{self, ApiError};
 use crate::validate::Kind;
 
 /// The version of the volunteer agreement the registration form shows.
@@ -110,7 +109,7 @@ pub fn Register() -> Html {
     let busy = use_state(|| false);
     let done = use_state(|| None::<VolunteerProfileView>);
     let team_query = use_state(String::new);
-    let teams = use_state(|| None::<OrganizationPage>);
+    let teams = use_state(Vec::<(uuid::Uuid, String)>::new);
     let signed_in = app.me.clone();
 
     let set = |f: fn(&mut VolunteerForm, String)| {
@@ -128,13 +127,7 @@ pub fn Register() -> Html {
             let q = (*team_query).clone();
             let teams = teams.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/organizations?status=approved&limit=20&q={}",
-                    enc(q.trim())
-                );
-                if let Ok(p) = services::get::<OrganizationPage>(&path).await {
-                    teams.set(Some(p));
-                }
+                teams.set(services::find_organizations("", &q).await);
             });
         })
     };
@@ -245,7 +238,7 @@ pub fn Register() -> Html {
 
     let f = (*form).clone();
     let err = (*error).clone();
-    let team_list = teams.as_ref().map(|p| p.items.clone()).unwrap_or_default();
+    let team_list = (*teams).clone();
     html! {
         <section class="page narrow">
             <h1>{ t(lang, "register.title") }</h1>
@@ -299,9 +292,9 @@ pub fn Register() -> Html {
                         <button type="button" onclick={let s = search_teams.clone(); move |_| s.emit(())}>{ t(lang, "search") }</button>
                     </div>
                     <ul class="choices">
-                        { for team_list.iter().map(|o| {
+                        { for team_list.iter().map(|(id, name)| {
                             let form = form.clone();
-                            let (id, name) = (o.id, o.name.clone());
+                            let (id, name, text) = (*id, name.clone(), name.clone());
                             let on = f.teams.iter().any(|(x, _)| *x == id);
                             let onchange = Callback::from(move |e: Event| {
                                 let mut next = (*form).clone();
@@ -309,8 +302,7 @@ pub fn Register() -> Html {
                                 if checked(&e) { next.teams.push((id, name.clone())); }
                                 form.set(next);
                             });
-                            html! { <li><label class="check"><input type="checkbox" name="team" checked={on} {onchange} />{ o.name.clone() }
-                                <span class="muted">{ format!(" · {}", o.region_name) }</span></label></li> }
+                            html! { <li><label class="check"><input type="checkbox" name="team" checked={on} {onchange} />{ text }</label></li> }
                         }) }
                     </ul>
                 </fieldset>

@@ -12,28 +12,15 @@ use zhihui_contract::applications::{
 };
 use zhihui_contract::pairing::ProposedActivity;
 
-use super::precheck;
+use super::{field_error, precheck};
 use crate::app::Route;
 use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, SelectField, TextField,
 };
 use crate::format;
 use crate::i18n::{label, t, Lang};
-use crate::services::{self, ApiError, FieldMessage};
+use crate::services::{self, ApiError};
 use crate::validate::Kind;
-
-fn field_error(field: &str, code: &str) -> ApiError {
-    ApiError {
-        status: 422,
-        code: "validation_failed".into(),
-        detail: String::new(),
-        fields: vec![FieldMessage {
-            field: field.into(),
-            code: code.into(),
-            message: code.into(),
-        }],
-    }
-}
 
 fn call_title(c: &CallView) -> String {
     format!("{} · {}（{}）", c.programme, c.sub_project, c.year)
@@ -239,20 +226,8 @@ fn Composer(props: &ComposerProps) -> Html {
         Callback::from(move |_| {
             let (q, partners) = (draft.partner_query.clone(), partners.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/organizations?status=approved&category=provincial_society&limit=20&q={}",
-                    services::enc(q.trim())
-                );
-                if let Ok(p) =
-                    services::get::<zhihui_contract::organizations::OrganizationPage>(&path).await
-                {
-                    partners.set(
-                        p.items
-                            .into_iter()
-                            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
-                            .collect(),
-                    );
-                }
+                partners
+                    .set(services::find_organizations("category=provincial_society&", &q).await);
             });
         })
     };

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use yew::prelude::*;
 use yew_router::prelude::*;
-use zhihui_contract::organizations::OrganizationPage;
 use zhihui_contract::pairing::{
     AcceptPairingLetterRequest, CreatePairingLetterRequest, DeclinePairingLetterRequest,
     PairingLetterPage, PairingLetterView, ProposedActivity,
@@ -15,7 +14,7 @@ use crate::app::Route;
 use crate::components::{input_value, use_app, use_get, view_load, Empty, ErrorBanner, TextField};
 use crate::format;
 use crate::i18n::{label, t, Lang};
-use crate::services::{self, enc, ApiError};
+use crate::services::{self, ApiError};
 use crate::validate::Kind;
 
 fn letter_row(lang: Lang, l: &PairingLetterView, inbox: bool) -> Html {
@@ -111,18 +110,7 @@ fn Compose(props: &OrgIdProps) -> Html {
             let q = form.recipient_query.clone();
             let found = found.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/organizations?status=approved&level=county&limit=20&q={}",
-                    enc(q.trim())
-                );
-                if let Ok(p) = services::get::<OrganizationPage>(&path).await {
-                    found.set(
-                        p.items
-                            .into_iter()
-                            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
-                            .collect(),
-                    );
-                }
+                found.set(services::find_organizations("level=county&", &q).await);
             });
         })
     };
@@ -276,16 +264,7 @@ pub fn LetterPage(props: &LetterProps) -> Html {
                     return;
                 }
                 if action == "decline" && reason.trim().is_empty() {
-                    error.set(Some(ApiError {
-                        status: 422,
-                        code: "validation_failed".into(),
-                        detail: String::new(),
-                        fields: vec![crate::services::FieldMessage {
-                            field: "reason".into(),
-                            code: "required".into(),
-                            message: "required".into(),
-                        }],
-                    }));
+                    error.set(Some(super::field_error("reason", "required")));
                     return;
                 }
                 busy.set(true);

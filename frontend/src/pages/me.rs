@@ -189,20 +189,7 @@ fn JoinTeam(props: &JoinProps) -> Html {
             e.prevent_default();
             let (q, found) = ((*query).clone(), found.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/organizations?status=approved&limit=20&q={}",
-                    services::enc(q.trim())
-                );
-                if let Ok(p) =
-                    services::get::<zhihui_contract::organizations::OrganizationPage>(&path).await
-                {
-                    found.set(
-                        p.items
-                            .into_iter()
-                            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
-                            .collect(),
-                    );
-                }
+                found.set(services::find_organizations("", &q).await);
             });
         })
     };

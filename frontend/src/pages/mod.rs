@@ -40,6 +40,20 @@ pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
     })
 }
 
+/// One field refused by the page itself, in the shape of the service's answer.
+pub fn field_error(field: &str, code: &str) -> ApiError {
+    ApiError {
+        status: 422,
+        code: "validation_failed".into(),
+        detail: String::new(),
+        fields: vec![FieldMessage {
+            field: field.into(),
+            code: code.into(),
+            message: code.into(),
+        }],
+    }
+}
+
 /// An error the page itself raises (nothing selected, consent missing…).
 pub fn local_error(code: &str) -> ApiError {
     ApiError {
@@ -48,9 +62,4 @@ pub fn local_error(code: &str) -> ApiError {
         detail: code.into(),
         fields: vec![],
     }
-}
-
-/// Short form of a UUID for display beside names.
-pub fn short_id(id: &uuid::Uuid) -> String {
-    id.to_string()[..8].to_string()
 }

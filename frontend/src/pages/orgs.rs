@@ -427,16 +427,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 return;
             }
             let when = |field: &str, s: &str| {
-                format::from_local_input(s).ok_or_else(|| ApiError {
-                    status: 422,
-                    code: "validation_failed".into(),
-                    detail: String::new(),
-                    fields: vec![crate::services::FieldMessage {
-                        field: field.into(),
-                        code: "required".into(),
-                        message: "required".into(),
-                    }],
-                })
+                format::from_local_input(s).ok_or_else(|| super::field_error(field, "required"))
             };
             let (starts_at, ends_at) =
                 match (when("starts_at", &f.starts_at), when("ends_at", &f.ends_at)) {
@@ -1063,18 +1054,7 @@ pub fn RegisterOrganization() -> Html {
         Callback::from(move |_| {
             let (q, parents) = (form.parent_query.clone(), parents.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/organizations?status=approved&limit=20&q={}",
-                    services::enc(q.trim())
-                );
-                if let Ok(p) = services::get::<OrganizationPageDto>(&path).await {
-                    parents.set(
-                        p.items
-                            .into_iter()
-                            .map(|o| (o.id, format!("{} · {}", o.name, o.region_name)))
-                            .collect(),
-                    );
-                }
+                parents.set(services::find_organizations("", &q).await);
             });
         })
     };
