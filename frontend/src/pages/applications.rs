@@ -613,8 +613,10 @@ fn ReviewForm(props: &ReviewProps) -> Html {
             .unwrap_or_default()
     });
     let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
     let saved = use_state(|| None::<f64>);
     let onsubmit = {
+        let busy_in = busy.clone();
         let (scores, comment, error, saved, done) = (
             scores.clone(),
             comment.clone(),
@@ -625,6 +627,9 @@ fn ReviewForm(props: &ReviewProps) -> Html {
         let (id, criteria) = (props.id, props.criteria.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *busy_in {
+                return;
+            }
             let mut list = vec![];
             for (i, c) in criteria.iter().enumerate() {
                 match scores
@@ -646,6 +651,8 @@ fn ReviewForm(props: &ReviewProps) -> Html {
                 scores: list,
                 comment: comment.trim().to_string(),
             };
+            busy_in.set(true);
+            let busy_done = busy_in.clone();
             let (error, saved, done) = (error.clone(), saved.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::put::<_, ReviewView>(
@@ -661,6 +668,7 @@ fn ReviewForm(props: &ReviewProps) -> Html {
                     }
                     Err(e) => error.set(Some(e)),
                 }
+                busy_done.set(false);
             });
         })
     };
@@ -678,7 +686,7 @@ fn ReviewForm(props: &ReviewProps) -> Html {
             }) }
             <TextField name="comment" label={t(lang, "apps.comment")} multiline=true value={(*comment).clone()} required=true kind={Kind::Required}
                 oninput={let c = comment.clone(); Callback::from(move |v| c.set(v))} error={err.clone()} />
-            <button type="submit" class="primary">{ t(lang, "submit") }</button>
+            <button type="submit" class="primary" disabled={*busy}>{ t(lang, "submit") }</button>
         </form>
     }
 }
@@ -700,7 +708,9 @@ fn Decide(props: &DecideProps) -> Html {
     let granted = use_state(|| format!("{}.{:02}", props.requested / 100, props.requested % 100));
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
     let onsubmit = {
+        let busy_in = busy.clone();
         let (decision, granted, reason, error, done) = (
             decision.clone(),
             granted.clone(),
@@ -711,6 +721,9 @@ fn Decide(props: &DecideProps) -> Html {
         let (id, version) = (props.id, props.version);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *busy_in {
+                return;
+            }
             let approve = *decision == "approve";
             let granted_fen = if approve {
                 match format::parse_yuan(&granted) {
@@ -733,6 +746,8 @@ fn Decide(props: &DecideProps) -> Html {
                 reason: (!reason.trim().is_empty()).then(|| reason.trim().to_string()),
                 revision_deadline: None,
             };
+            busy_in.set(true);
+            let busy_done = busy_in.clone();
             let (error, done) = (error.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::post_version::<_, ApplicationView>(
@@ -748,6 +763,7 @@ fn Decide(props: &DecideProps) -> Html {
                     }
                     Err(e) => error.set(Some(e)),
                 }
+                busy_done.set(false);
             });
         })
     };
@@ -769,7 +785,7 @@ fn Decide(props: &DecideProps) -> Html {
                 <TextField name="reason" label={t(lang, "apps.decision_reason")} multiline=true value={(*reason).clone()} required=true
                     oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={err.clone()} />
             }
-            <button type="submit" class="primary">{ t(lang, "submit") }</button>
+            <button type="submit" class="primary" disabled={*busy}>{ t(lang, "submit") }</button>
         </form>
     }
 }
@@ -819,6 +835,7 @@ pub fn CallComposer() -> Html {
         criteria: "项目意义:30\n实施方案:40\n预算合理性:30".into(),
     });
     let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
     let created = use_state(|| None::<CallView>);
     let set = |f: fn(&mut CallForm, String)| {
         let form = form.clone();
@@ -829,9 +846,13 @@ pub fn CallComposer() -> Html {
         })
     };
     let onsubmit = {
+        let busy_in = busy.clone();
         let (form, error, created) = (form.clone(), error.clone(), created.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if *busy_in {
+                return;
+            }
             let f = (*form).clone();
             if let Some(p) = precheck(&[("sub_project", Kind::Required, &f.sub_project, true)]) {
                 error.set(Some(p));
@@ -882,6 +903,8 @@ pub fn CallComposer() -> Html {
                 summary_due,
                 criteria,
             };
+            busy_in.set(true);
+            let busy_done = busy_in.clone();
             let (error, created) = (error.clone(), created.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::post::<_, CallView>("/calls", &body).await {
@@ -891,6 +914,7 @@ pub fn CallComposer() -> Html {
                     }
                     Err(e) => error.set(Some(e)),
                 }
+                busy_done.set(false);
             });
         })
     };
@@ -927,7 +951,7 @@ pub fn CallComposer() -> Html {
                 onchange={let form = form.clone(); Callback::from(move |e: Event| { let mut n = (*form).clone(); n.endorsement_required = checked(&e); form.set(n); })} />{ t(lang, "apps.endorsement_required") }</label>
             <TextField name="summary_due" label={t(lang, "apps.summary_due")} value={f.summary_due.clone()} input_type="date" required=true oninput={set(|f, v| f.summary_due = v)} error={err.clone()} />
             <TextField name="criteria" label={t(lang, "apps.criteria")} value={f.criteria.clone()} multiline=true required=true oninput={set(|f, v| f.criteria = v)} error={err.clone()} />
-            <button type="submit" class="primary">{ t(lang, "submit") }</button>
+            <button type="submit" class="primary" disabled={*busy}>{ t(lang, "submit") }</button>
         </form>
     }
 }
