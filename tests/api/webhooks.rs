@@ -857,3 +857,83 @@ dual_test!(
         }
     }
 );
+
+dual_test!(
+    settled_history_is_forgotten_after_the_retention,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let mut hook = Receiver::start().await;
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let gone = format!("http://{}/gone", closed.local_addr().unwrap());
+        drop(closed);
+        // One endpoint hears cancellations and answers; the other hears publications and
+        // never answers, so its delivery is still being retried.
+        let (good, _) = endpoint(
+            &app,
+            &t.county_admin,
+            Some(&t.county),
+            &hook.url,
+            &["activity.cancelled"],
+        )
+        .await;
+        let (bad, _) = endpoint(
+            &app,
+            &t.county_admin,
+            Some(&t.county),
+            &gone,
+            &["activity.published"],
+        )
+        .await;
+        let id = published(&app, &t.county_admin, activity_body(&t.county, 20, 10)).await;
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/cancel"),
+                Some(&t.county_admin.token),
+                json!({"reason": "暴雨预警"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        hook.next().await;
+        assert_eq!(
+            settled(&app, &t.county_admin, &good, 1).await["status"],
+            "delivered"
+        );
+        assert_eq!(
+            settled(&app, &t.county_admin, &bad, 1).await["status"],
+            "pending"
+        );
+
+        // Within the retention nothing goes.
+        let now = app.clock.now();
+        let n = app
+            .store
+            .prune_webhook_history(now - Duration::days(1), 1000)
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
+        assert_eq!(deliveries(&app, &t.county_admin, &good).await.len(), 1);
+
+        // Past it, the settled delivery goes with its event and attempts; the one still
+        // being retried stays.
+        let n = app
+            .store
+            .prune_webhook_history(now + Duration::days(1), 1000)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        assert!(deliveries(&app, &t.county_admin, &good).await.is_empty());
+        let kept = deliveries(&app, &t.county_admin, &bad).await;
+        assert_eq!(kept.len(), 1);
+        let (s, d) = app
+            .get(
+                &format!(
+                    "/api/v1/webhook-deliveries/{}",
+                    kept[0]["id"].as_str().unwrap()
+                ),
+                Some(&t.county_admin.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{d}");
+    }
+);

@@ -69,6 +69,8 @@ pub struct WebhookSettings {
     pub retry_base_secs: i64,
     /// Also accept `http://` and local-network addresses (development and tests).
     pub allow_insecure_urls: bool,
+    /// Settled deliveries and their events are kept this many days, then forgotten.
+    pub retention_days: i64,
 }
 
 impl ApiSettings {
@@ -104,6 +106,7 @@ impl ApiSettings {
                 deliver: true,
                 poll: std::time::Duration::from_millis(50),
                 retry_base_secs: 30,
+                retention_days: 30,
                 allow_insecure_urls: true,
             },
         }

@@ -21,6 +21,8 @@ const LEASE_SECS: i64 = 120;
 const EXCERPT_BYTES: usize = 1024;
 /// Deliveries attempted at once.
 const PARALLEL: usize = 8;
+/// How often the sender forgets history past the retention.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Starts the sender on the current Tokio runtime when the settings ask for it.
 pub fn spawn_sender(state: AppState) {
@@ -44,12 +46,38 @@ async fn run(state: AppState) {
             return;
         }
     };
+    let mut last_prune: Option<Instant> = None;
     loop {
         if let Err(e) = round(&state, &client).await {
             // The database may be away; the next round tries again.
             tracing::warn!(error = %e, "webhook round failed");
         }
+        if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+            match prune(&state).await {
+                Ok(n) => {
+                    last_prune = Some(Instant::now());
+                    if n > 0 {
+                        tracing::info!(events = n, "old webhook history forgotten");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "pruning webhook history failed"),
+            }
+        }
         tokio::time::sleep(state.settings.webhooks.poll).await;
+    }
+}
+
+/// Forgets the settled history older than the retention, a thousand events at a time so
+/// that no statement holds its locks for long.
+async fn prune(state: &AppState) -> StoreResult<u64> {
+    let before = state.clock.now() - Duration::days(state.settings.webhooks.retention_days);
+    let mut total = 0;
+    loop {
+        let n = state.store.prune_webhook_history(before, 1000).await?;
+        total += n;
+        if n < 1000 {
+            return Ok(total);
+        }
     }
 }
 

@@ -80,6 +80,8 @@ pub struct Settings {
     /// The first retry's wait, in seconds; each later one waits twice as long (up to four
     /// hours), for a day.
     pub webhook_retry_base_secs: i64,
+    /// Days settled webhook deliveries (and their events) are kept.
+    pub webhook_retention_days: i64,
     /// Also accept `http://` and local-network webhook addresses (development only).
     pub webhook_allow_insecure_urls: bool,
     pub workers: usize,
@@ -130,6 +132,7 @@ impl Default for Settings {
             webhook_delivery: true,
             webhook_poll_millis: 1000,
             webhook_retry_base_secs: 30,
+            webhook_retention_days: 30,
             webhook_allow_insecure_urls: false,
             workers: 0,
             log_format: "json".into(),
@@ -238,6 +241,7 @@ impl Settings {
                 deliver: self.webhook_delivery,
                 poll: std::time::Duration::from_millis(self.webhook_poll_millis.max(10)),
                 retry_base_secs: self.webhook_retry_base_secs.max(1),
+                retention_days: self.webhook_retention_days.max(2),
                 allow_insecure_urls: self.webhook_allow_insecure_urls,
             },
             activity_rules: self

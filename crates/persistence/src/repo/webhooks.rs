@@ -343,6 +343,41 @@ impl Store {
         Ok(letters.len())
     }
 
+    /// Forgets up to `limit` events dispatched before `before` whose deliveries are all
+    /// settled (delivered or given up) and older than `before`, with those deliveries and
+    /// their attempts (the foreign keys cascade). Events still being delivered, and events
+    /// replayed since, stay. Returns how many events went.
+    pub async fn prune_webhook_history(
+        &self,
+        before: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<u64> {
+        let backend = self.db.get_database_backend();
+        let p = |i: usize| match backend {
+            sea_orm::DbBackend::Postgres => format!("${i}"),
+            _ => format!("?{i}"),
+        };
+        let sql = format!(
+            "DELETE FROM outbox_events WHERE id IN (SELECT e.id FROM outbox_events e \
+             WHERE e.dispatched_at IS NOT NULL AND e.dispatched_at < {before} \
+             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id \
+               AND (d.status = {pending} OR d.created_at >= {before2})) \
+             ORDER BY e.dispatched_at LIMIT {limit})",
+            before = p(1),
+            pending = p(2),
+            before2 = p(3),
+        );
+        let r = self
+            .db
+            .execute(sea_orm::Statement::from_sql_and_values(
+                backend,
+                sql,
+                [before.into(), PENDING.into(), before.into()],
+            ))
+            .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Claims up to `limit` due deliveries for `lease`: they are not due again until the
     /// lease runs out, so a crash mid-attempt means a later retry, not a lost delivery.
     pub async fn claim_due_deliveries(
