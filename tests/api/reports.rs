@@ -7,7 +7,7 @@ use std::io::Cursor;
 use calamine::{Reader, Xlsx};
 use chrono::{TimeZone, Utc};
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use uuid::Uuid;
 use zhihui_persistence::entities::{activity, service_record};
@@ -736,6 +736,152 @@ dual_test!(
         assert_eq!(
             quarterly["totals"]["organizations_short_of_activities"],
             short_quarterly
+        );
+    }
+);
+
+/// The roll-up's figures for one organisation's own row: (activities, attendances, hours,
+/// new volunteers).
+async fn own_figures(app: &TestApp, admin: &User, org: &str, month: &str) -> (u64, u64, f64, u64) {
+    let (s, v) = app
+        .get(
+            &format!("/api/v1/report-rollup?organization_id={org}&month_from={month}"),
+            Some(&admin.token),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let f = &v["totals"]["figures"];
+    (
+        f["activities_held"].as_u64().unwrap(),
+        f["volunteer_attendances"].as_u64().unwrap(),
+        f["service_hours"].as_f64().unwrap(),
+        f["new_volunteers"].as_u64().unwrap(),
+    )
+}
+
+dual_test!(
+    the_kept_monthly_figures_follow_every_change,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let drift = || async { app.store.month_figures_drift().await.unwrap() };
+        app.clock.set(june(1, 2));
+        let (v1, id1) = volunteer(&app, 1, "张三").await;
+        let (v2, id2) = volunteer(&app, 2, "李四").await;
+        member(&app, &t.county_admin, &t.county, &v1).await;
+        member(&app, &t.county_admin, &t.county, &v2).await;
+        let a = served(
+            &app,
+            &t.county_admin,
+            &t.county,
+            "130102",
+            10,
+            &[(&v1, &id1, 3.5), (&v2, &id2, 2.0)],
+        )
+        .await;
+        let b = served(&app, &t.county_admin, &t.county, "130102", 12, &[]).await;
+        assert_eq!(drift().await, 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06").await,
+            (2, 2, 5.5, 2)
+        );
+
+        // A correction changes the month's hours by the difference.
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/activities/{a}/service-hours"),
+                Some(&t.county_admin.token),
+                json!({"entries": [{"volunteer_id": id1, "hours": 1.5, "reason": "核对签到表后更正"}]}),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(drift().await, 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06").await,
+            (2, 2, 3.5, 2)
+        );
+
+        // A published activity moved into July counts there, and no longer in June.
+        app.clock.set(june(11, 0));
+        let (s, r) = split(
+            app.call(
+                Method::PUT,
+                &format!("/api/v1/activities/{b}"),
+                Some(&t.county_admin.token),
+                Some(json!({"starts_at": july(14, 1), "ends_at": july(14, 5)})),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(drift().await, 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06")
+                .await
+                .0,
+            1
+        );
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-07")
+                .await
+                .0,
+            1
+        );
+
+        // Cancelled, it counts nowhere.
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/activities/{b}/cancel"),
+                Some(&t.county_admin.token),
+                json!({"reason": "暴雨预警"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(drift().await, 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-07")
+                .await
+                .0,
+            0
+        );
+
+        // A member who leaves no longer counts among June's new volunteers.
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/organizations/{}/leave", t.county),
+                Some(&v2.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(drift().await, 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06").await,
+            (1, 2, 3.5, 1)
+        );
+
+        // The check notices figures that no longer match the records, and a rebuild
+        // restores them.
+        app.store
+            .connection()
+            .execute_unprepared(
+                "UPDATE organization_month_figures SET hours_tenths = hours_tenths + 70 \
+                 WHERE month = '2026-06'",
+            )
+            .await
+            .unwrap();
+        assert!(drift().await > 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06")
+                .await
+                .2,
+            10.5
+        );
+        app.store.rebuild_month_figures().await.unwrap();
+        assert_eq!(drift().await, 0);
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06").await,
+            (1, 2, 3.5, 1)
         );
     }
 );

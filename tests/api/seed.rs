@@ -54,6 +54,9 @@ dual_test!(
 
         // What the service relies on.
         assert_eq!(count(&app, "SELECT count(*) FROM volunteers").await, 2000);
+        // The roll-ups' monthly figures, filled from the records just loaded.
+        assert!(count(&app, "SELECT count(*) FROM organization_month_figures").await > 0);
+        assert_eq!(app.store.month_figures_drift().await.unwrap(), 0);
         assert_eq!(
             count(
                 &app,

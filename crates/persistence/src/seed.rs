@@ -712,6 +712,9 @@ impl Store {
         report.monthly_reports += reps.len();
         self.insert_rows(reps, 24).await?;
         lap(&mut report, "monthly reports");
+        // Each organisation's monthly figures, from the records just loaded.
+        crate::repo::figures::rebuild(&self.db).await?;
+        lap(&mut report, "monthly figures");
         // Fresh statistics: without them the planner takes the new tables for empty and
         // scans them.
         self.analyze().await?;

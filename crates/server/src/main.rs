@@ -1,4 +1,4 @@
-//! `zhihui`: serve, migrate, openapi, admin.
+//! `zhihui`: serve, migrate, openapi, seed, admin, figures.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -38,6 +38,20 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Each organisation's monthly figures (activities, attendances, hours, new
+    /// volunteers), which the service keeps for the roll-ups.
+    Figures {
+        #[command(subcommand)]
+        action: FiguresAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum FiguresAction {
+    /// Compare the kept figures with the records; fails when they differ.
+    Check,
+    /// Recompute the kept figures from the records (after a manual repair of the records).
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -135,6 +149,26 @@ async fn main() -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("platform admin {login} ({id})");
+            Ok(())
+        }
+        Command::Figures { action } => {
+            let store = open_store(&settings).await?;
+            match action {
+                FiguresAction::Check => {
+                    let drift = store.month_figures_drift().await?;
+                    if drift > 0 {
+                        anyhow::bail!(
+                            "{drift} (organisation, month) rows of the kept figures differ from \
+                             the records; `zhihui figures rebuild` recomputes them"
+                        );
+                    }
+                    println!("the kept monthly figures match the records");
+                }
+                FiguresAction::Rebuild => {
+                    let n = store.rebuild_month_figures().await?;
+                    println!("{n} (organisation, month) rows recomputed from the records");
+                }
+            }
             Ok(())
         }
         Command::Openapi => Ok(()),

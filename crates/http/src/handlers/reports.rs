@@ -824,11 +824,10 @@ async fn rollup(
         .filter(|m| is_overdue(**m, today, grace))
         .map(|m| m.to_string())
         .collect();
-    let period = Period::months(from, to);
     let rules = roll_rules(state, months.len() as u32, due.clone());
     let buckets = state
         .store
-        .rollup_buckets(&scope.roll, period, &month_keys, &rules)
+        .rollup_buckets(&scope.roll, &month_keys, &rules)
         .await?;
     // The totals count every organisation of the scope, the rows those that fall in one.
     let mut all = BucketFigures::default();
@@ -891,7 +890,7 @@ async fn rollup(
     let not_reported_total = all.organizations_not_reporting;
     let missing = state
         .store
-        .not_reporting(&scope.roll, period, &month_keys, &rules, 200)
+        .not_reporting(&scope.roll, &month_keys, &rules, 200)
         .await?;
     let listed: Vec<Uuid> = missing.iter().map(|(id, _)| *id).collect();
     let filed_months = state.store.filed_months(&listed, &due).await?;
@@ -932,7 +931,8 @@ async fn rollup(
 /// The live roll-up of an organisation's subtree (a row for itself and one per child), a
 /// region (a province by city, a city by county, a county by organisation) or the nation
 /// (by province), for a month or a range: totals, compliance per row, and who has not
-/// reported. Computed from the records on each call.
+/// reported. Computed on each call from the organisations' monthly figures, which the service
+/// keeps up to date in the transactions that change them, and from the filed reports.
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupQuery), responses(
     (status = 200, body = RollupView),
     (status = 401, body = Problem, content_type = "application/problem+json"),

@@ -14,6 +14,7 @@ mod m20261130_000009_webhooks;
 mod m20261201_000010_rollup_indexes;
 mod m20261202_000011_activity_region_order;
 mod m20261203_000012_records_by_activity;
+mod m20261204_000013_month_figures;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_rollup_indexes::Migration),
             Box::new(m20261202_000011_activity_region_order::Migration),
             Box::new(m20261203_000012_records_by_activity::Migration),
+            Box::new(m20261204_000013_month_figures::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use zhihui_domain::{ActivityStatus, SignUpStatus};
 
 use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
+use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult, Viewer};
 use zhihui_domain::integration::EventType;
@@ -234,6 +235,21 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        // A published activity moved to another month counts in that one.
+        if cur.status == ActivityStatus::Published.as_str() {
+            let mut moved = Changes::default();
+            moved.add(
+                cur.organization_id,
+                figures::month_of(cur.starts_at),
+                held(-1),
+            );
+            moved.add(
+                out.organization_id,
+                figures::month_of(out.starts_at),
+                held(1),
+            );
+            moved.write(&txn).await?;
+        }
         txn.commit().await?;
         Ok(out)
     }
@@ -299,6 +315,18 @@ impl Store {
                 "href": format!("/api/v1/activities/{}", out.id),
             });
             emit(&txn, kind, &[out.organization_id], resource, now).await?;
+        }
+        // Published activities count in the month they start in.
+        let published = ActivityStatus::Published.as_str();
+        let change = i64::from(out.status == published) - i64::from(cur.status == published);
+        if change != 0 {
+            Changes::one(
+                out.organization_id,
+                figures::month_of(out.starts_at),
+                held(change),
+            )
+            .write(&txn)
+            .await?;
         }
         txn.commit().await?;
         Ok(out)
@@ -871,5 +899,13 @@ impl Store {
             .order_by_asc(sign_up::Column::Id)
             .all(&self.db)
             .await?)
+    }
+}
+
+/// `n` activities held, for the monthly figures.
+fn held(n: i64) -> Delta {
+    Delta {
+        activities_held: n,
+        ..Delta::default()
     }
 }

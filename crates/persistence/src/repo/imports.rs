@@ -7,6 +7,7 @@ use uuid::Uuid;
 use zhihui_domain::MembershipStatus;
 
 use crate::entities::{membership, organization, region, volunteer, volunteer_import};
+use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{NewVolunteer, Store, StoreResult};
 use zhihui_domain::integration::EventType;
@@ -189,6 +190,17 @@ impl Store {
                 }),
                 now,
             )
+            .await?;
+            // The new members count in this month's figures: written last.
+            Changes::one(
+                org,
+                figures::month_of(now),
+                Delta {
+                    new_volunteers: i64::from(created),
+                    ..Delta::default()
+                },
+            )
+            .write(&txn)
             .await?;
         }
         txn.commit().await?;

@@ -2,6 +2,7 @@ pub mod accounts;
 pub mod activities;
 pub mod api_clients;
 pub mod applications;
+pub mod figures;
 pub mod idempotency;
 pub mod imports;
 pub mod organizations;

@@ -13,6 +13,7 @@ use zhihui_domain::{ActivityStatus, MembershipStatus};
 use crate::entities::{
     activity, certificate, counter, membership, service_record, service_record_change, volunteer,
 };
+use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
 use zhihui_domain::integration::EventType;
@@ -129,6 +130,8 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut out = Vec::with_capacity(entries.len());
         let a = &ctx.activity;
+        // What the confirmation adds to the organisation's figures for the month.
+        let mut added = Delta::default();
         for e in entries {
             // Locked, so that two admins correcting the same hours at once are applied one
             // after the other, each correction recording the hours it replaced.
@@ -166,6 +169,8 @@ impl Store {
                         },
                         other => other,
                     })?;
+                    added.attendances += 1;
+                    added.hours_tenths += i64::from(r.hours_tenths);
                     out.push(Confirmed {
                         record: r,
                         outcome: "created",
@@ -193,6 +198,7 @@ impl Store {
                     }
                     .insert(&txn)
                     .await?;
+                    added.hours_tenths += i64::from(e.tenths) - i64::from(r.hours_tenths);
                     let mut m: service_record::ActiveModel = r.into();
                     m.hours_tenths = Set(e.tenths);
                     m.updated_at = Set(now);
@@ -237,6 +243,13 @@ impl Store {
             )
             .await?;
         }
+        Changes::one(
+            a.organization_id,
+            figures::month_of_date(ctx.service_date),
+            added,
+        )
+        .write(&txn)
+        .await?;
         txn.commit().await?;
         Ok(out)
     }

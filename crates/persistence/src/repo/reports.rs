@@ -315,18 +315,18 @@ impl Store {
     /// The roll-up, grouped in the database: one statement computes each approved
     /// organisation's figures in scope, applies the rules to it and sums the organisations
     /// by row, so that a national roll-up over 110,000 organisations returns some thirty
-    /// rows instead of one per organisation. Each figure comes from an index on the
-    /// period's column (`ix_activities_month_org`, `ix_service_records_date_org`,
-    /// `ix_memberships_decided_org`, `ix_monthly_reports_month_org`) covering what is summed.
+    /// rows instead of one per organisation. The figures are the kept monthly figures
+    /// (`organization_month_figures`, one row per organisation and month: its key for a
+    /// subtree, `ix_month_figures_month` for a region or the nation) and the reports'
+    /// (`ix_monthly_reports_month_org`, covering what is summed).
     pub async fn rollup_buckets(
         &self,
         scope: &RollScope,
-        p: Period,
         months: &[String],
         rules: &RollRules,
     ) -> StoreResult<Vec<BucketFigures>> {
         let mut b = Binder::new(self.db.get_database_backend());
-        let per_org = per_org_sql(&mut b, scope, p, months, rules, true);
+        let per_org = per_org_sql(&mut b, scope, months, rules, true);
         let sql = format!(
             "{per_org} SELECT CAST(is_root AS BIGINT) AS is_root, bucket_org, bucket_region, \
              CAST(count(*) AS BIGINT) AS organizations, \
@@ -385,7 +385,6 @@ impl Store {
     pub async fn not_reporting(
         &self,
         scope: &RollScope,
-        p: Period,
         months: &[String],
         rules: &RollRules,
         limit: u64,
@@ -394,7 +393,7 @@ impl Store {
             return Ok(vec![]);
         }
         let mut b = Binder::new(self.db.get_database_backend());
-        let per_org = per_org_sql(&mut b, scope, p, months, rules, false);
+        let per_org = per_org_sql(&mut b, scope, months, rules, false);
         let sql = format!(
             "{per_org} SELECT id, region_code FROM per_org WHERE missing > 0 \
              ORDER BY region_code, id LIMIT {limit}"
@@ -761,7 +760,6 @@ impl Binder {
 fn per_org_sql(
     b: &mut Binder,
     scope: &RollScope,
-    p: Period,
     months: &[String],
     rules: &RollRules,
     figures: bool,
@@ -846,10 +844,7 @@ fn per_org_sql(
                FROM scope_orgs s LEFT JOIN rep ON rep.org = s.id)"
         );
     }
-    let from = b.bind(p.from);
-    let until = b.bind(p.until);
-    let first_day = b.bind(p.first_day);
-    let last_day = b.bind(p.last_day);
+    let fig_months = b.list(months);
     let mut required = String::from("CASE");
     let mut by_prefix = rules.required_by_prefix.clone();
     by_prefix.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
@@ -875,30 +870,23 @@ fn per_org_sql(
         }
         m + " END"
     };
+    // The figures come from the kept monthly figures (`repo::figures`), one row per
+    // organisation and month, not from the records themselves.
     format!(
         "{scope_orgs}, {reports}, \
-         act AS (SELECT a.organization_id AS org, count(a.organization_id) AS n FROM activities a {} \
-           WHERE a.starts_at >= {from} AND a.starts_at < {until} AND a.status = 'published' \
-           GROUP BY a.organization_id), \
-         rec AS (SELECT r.organization_id AS org, count(r.organization_id) AS n, sum(r.hours_tenths) AS h \
-           FROM service_records r {} \
-           WHERE r.service_date >= {first_day} AND r.service_date <= {last_day} \
-           GROUP BY r.organization_id), \
-         mem AS (SELECT m.organization_id AS org, count(m.organization_id) AS n FROM memberships m {} \
-           WHERE m.decided_at >= {from} AND m.decided_at < {until} AND m.status = 'approved' \
-           GROUP BY m.organization_id), \
+         fig AS (SELECT f.organization_id AS org, sum(f.activities_held) AS act, \
+           sum(f.attendances) AS n, sum(f.hours_tenths) AS h, sum(f.new_volunteers) AS mem \
+           FROM {figures} f {} WHERE f.month IN ({fig_months}) GROUP BY f.organization_id), \
          per_org AS (SELECT s.id, s.region_code, s.is_root, s.bucket_org, s.bucket_region, \
-           coalesce(act.n, 0) AS activities, coalesce(rec.n, 0) AS attendances, \
-           coalesce(rec.h, 0) AS hours, coalesce(mem.n, 0) AS new_volunteers, \
+           coalesce(fig.act, 0) AS activities, coalesce(fig.n, 0) AS attendances, \
+           coalesce(fig.h, 0) AS hours, coalesce(fig.mem, 0) AS new_volunteers, \
            coalesce(rep.people, 0) AS people, coalesce(rep.pairing, 0) AS pairing, \
            coalesce(rep.n, 0) AS filed, coalesce(rep.late, 0) AS late, {missing} AS missing, \
-           CASE WHEN coalesce(act.n, 0) < {required} THEN 1 ELSE 0 END AS short, \
+           CASE WHEN coalesce(fig.act, 0) < {required} THEN 1 ELSE 0 END AS short, \
            CASE WHEN s.approved_members < {minimum} THEN 1 ELSE 0 END AS below \
-           FROM scope_orgs s LEFT JOIN act ON act.org = s.id LEFT JOIN rec ON rec.org = s.id \
-           LEFT JOIN mem ON mem.org = s.id LEFT JOIN rep ON rep.org = s.id)",
-        in_scope("a"),
-        in_scope("r"),
-        in_scope("m"),
+           FROM scope_orgs s LEFT JOIN fig ON fig.org = s.id LEFT JOIN rep ON rep.org = s.id)",
+        in_scope("f"),
+        figures = super::figures::TABLE,
     )
 }
 

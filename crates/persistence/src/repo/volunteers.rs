@@ -10,6 +10,7 @@ use zhihui_domain::{
 };
 
 use crate::entities::{counter, membership, organization, volunteer};
+use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
 use zhihui_domain::integration::EventType;
@@ -255,6 +256,7 @@ impl Store {
             .await?;
         if status == MembershipStatus::Approved {
             bump_members(txn, org_id, 1).await?;
+            new_member(org_id, now).write(txn).await?;
         } else {
             emit(
                 txn,
@@ -350,6 +352,7 @@ impl Store {
                 now,
             )
             .await?;
+            new_member(org_id, now).write(&txn).await?;
         }
         txn.commit().await?;
         Ok(m)
@@ -401,6 +404,22 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        // An approval counts in its month's new volunteers while it stands.
+        if let (true, Some(approved_at)) = (
+            current.status == MembershipStatus::Approved.as_str(),
+            current.decided_at,
+        ) {
+            Changes::one(
+                org_id,
+                figures::month_of(approved_at),
+                Delta {
+                    new_volunteers: -1,
+                    ..Delta::default()
+                },
+            )
+            .write(&txn)
+            .await?;
+        }
         txn.commit().await?;
         Ok(m)
     }
@@ -537,6 +556,18 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// One new member of `org` in the month of `approved_at`, for its monthly figures.
+fn new_member(org: Uuid, approved_at: DateTime<Utc>) -> Changes {
+    Changes::one(
+        org,
+        figures::month_of(approved_at),
+        Delta {
+            new_volunteers: 1,
+            ..Delta::default()
+        },
+    )
 }
 
 async fn bump_members(txn: &DatabaseTransaction, org_id: Uuid, delta: i64) -> StoreResult<()> {
