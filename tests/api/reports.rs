@@ -827,6 +827,11 @@ dual_test!(
                 .0,
             1
         );
+        // A range adds the months up.
+        assert_eq!(
+            own_figures(&app, &t.county_admin, &t.county, "2026-06&month_to=2026-07").await,
+            (2, 2, 3.5, 2)
+        );
 
         // Cancelled, it counts nowhere.
         let (s, r) = app

@@ -38,7 +38,7 @@ pub use repo::records::{
 };
 pub use repo::reports::{
     Bucket, BucketFigures, Figures, Period, ReportContent, ReportFilter, ReportStep, RollRules,
-    RollScope,
+    RollScope, RollupRows,
 };
 pub use repo::volunteers::{MemberRow, NewVolunteer};
 pub use repo::webhooks::{

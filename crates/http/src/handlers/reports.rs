@@ -23,7 +23,7 @@ use zhihui_domain::{
 use zhihui_persistence::entities::{monthly_report, organization};
 use zhihui_persistence::{
     Bucket, BucketFigures, Figures, Period, ReportContent, ReportFilter, ReportStep, RollRules,
-    RollScope,
+    RollScope, RollupRows,
 };
 
 use super::pairing::{parties, party_of};
@@ -825,21 +825,28 @@ async fn rollup(
         .map(|m| m.to_string())
         .collect();
     let rules = roll_rules(state, months.len() as u32, due.clone());
-    let buckets = state
+    // Who has not reported: the first 200 by region code (and how many in all, below).
+    let RollupRows {
+        buckets,
+        not_reporting: missing,
+    } = state
         .store
-        .rollup_buckets(&scope.roll, &month_keys, &rules)
+        .rollup(&scope.roll, &month_keys, &rules, 200)
         .await?;
     // The totals count every organisation of the scope, the rows those that fall in one.
     let mut all = BucketFigures::default();
     for b in &buckets {
         all.add(b);
     } // Names of the rows.
+    let listed: Vec<Uuid> = missing.iter().map(|(id, _)| *id).collect();
+    // The rows' organisations and those listed as not reporting, named in one read.
     let org_keys: Vec<Uuid> = buckets
         .iter()
         .filter_map(|b| match b.bucket {
             Some(Bucket::Root(id)) | Some(Bucket::Organization(id)) => Some(id),
             _ => None,
         })
+        .chain(listed.iter().copied())
         .collect();
     let region_keys: Vec<String> = buckets
         .iter()
@@ -886,26 +893,13 @@ async fn rollup(
             .cmp(&(b.kind != "self"))
             .then_with(|| a.key.cmp(&b.key))
     });
-    // Who has not reported: the first 200 by region code, and how many in all.
     let not_reported_total = all.organizations_not_reporting;
-    let missing = state
-        .store
-        .not_reporting(&scope.roll, &month_keys, &rules, 200)
-        .await?;
-    let listed: Vec<Uuid> = missing.iter().map(|(id, _)| *id).collect();
     let filed_months = state.store.filed_months(&listed, &due).await?;
-    let names: HashMap<Uuid, String> = state
-        .store
-        .organizations_by_ids(&listed)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
     let not_reported = missing
         .into_iter()
         .map(|(id, region_code)| NotReportedView {
             organization_id: id,
-            name: names.get(&id).cloned().unwrap_or_default(),
+            name: org_names.get(&id).cloned().unwrap_or_default(),
             region_code,
             missing_months: due
                 .iter()
