@@ -1,10 +1,11 @@
 //! Monthly reports and the live roll-up over the organisation and region trees
 //! (rules 39-43).
 //!
-//! The roll-up is two statements whatever the size of the tree (`rollup_buckets`,
-//! `not_reporting`): the scope is a subtree through the closure table or a region-code range,
-//! and the database sums the organisations' figures by row. Nothing is precomputed; the
-//! figures are as fresh as the records.
+//! The roll-up is one statement whatever the size of the tree (`Store::rollup`): the scope
+//! is a subtree through the closure table or a region-code range, and the database sums the
+//! organisations' figures by row and lists who has not reported. The figures are the kept
+//! monthly figures (`repo::figures`), written by the transactions that change the records,
+//! so they are as fresh as the records.
 
 use std::collections::HashMap;
 
