@@ -3,9 +3,10 @@
 //! The roll-up read a month of activities, service records and memberships, grouped by
 //! organisation, on every call (0.7 s of PostgreSQL CPU for the nation). The service now
 //! keeps each organisation's figures for each month in this table, in the transactions that
-//! change them; the roll-up reads one row per organisation and month. The primary key
-//! serves subtrees (by organisation), `ix_month_figures_month` regions and the nation (a
-//! month's rows with every summed column, an index-only scan).
+//! change them; the roll-up reads one row per organisation and month from
+//! `ix_month_figures_month` (month, organisation, then every summed column: index-only),
+//! looking up a subtree's organisations one by one and reading a month's range for a
+//! region or the nation. The primary key keeps one row per organisation and month.
 //!
 //! Existing databases get the table filled from their records here, once.
 

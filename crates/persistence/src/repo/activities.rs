@@ -241,12 +241,12 @@ impl Store {
             moved.add(
                 cur.organization_id,
                 figures::month_of(cur.starts_at),
-                held(-1),
+                Delta::held(-1),
             );
             moved.add(
                 out.organization_id,
                 figures::month_of(out.starts_at),
-                held(1),
+                Delta::held(1),
             );
             moved.write(&txn).await?;
         }
@@ -323,7 +323,7 @@ impl Store {
             Changes::one(
                 out.organization_id,
                 figures::month_of(out.starts_at),
-                held(change),
+                Delta::held(change),
             )
             .write(&txn)
             .await?;
@@ -899,13 +899,5 @@ impl Store {
             .order_by_asc(sign_up::Column::Id)
             .all(&self.db)
             .await?)
-    }
-}
-
-/// `n` activities held, for the monthly figures.
-fn held(n: i64) -> Delta {
-    Delta {
-        activities_held: n,
-        ..Delta::default()
     }
 }

@@ -19,8 +19,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::repo::Binder;
 use uuid::Uuid;
 use zhihui_domain::Month;
 
@@ -39,6 +41,22 @@ pub(crate) struct Delta {
 }
 
 impl Delta {
+    /// `n` published activities.
+    pub fn held(n: i64) -> Self {
+        Self {
+            activities_held: n,
+            ..Self::default()
+        }
+    }
+
+    /// `n` approved members.
+    pub fn members(n: i64) -> Self {
+        Self {
+            new_volunteers: n,
+            ..Self::default()
+        }
+    }
+
     fn is_zero(&self) -> bool {
         *self == Self::default()
     }
@@ -54,11 +72,6 @@ impl Delta {
 /// The China-time month of an instant.
 pub(crate) fn month_of(t: DateTime<Utc>) -> Month {
     Month::of((t + Duration::hours(8)).date_naive())
-}
-
-/// The month of a date.
-pub(crate) fn month_of_date(d: NaiveDate) -> Month {
-    Month::of(d)
 }
 
 /// Changes collected during a transaction and written at its end.
@@ -80,15 +93,11 @@ impl Changes {
     /// Adds the changes to the table, in (organisation, month) order, skipping those that
     /// cancel out.
     pub async fn write<C: ConnectionTrait>(self, c: &C) -> StoreResult<()> {
-        let backend = c.get_database_backend();
-        let p = |i: usize| match backend {
-            DbBackend::Postgres => format!("${i}"),
-            _ => format!("?{i}"),
-        };
         for ((org, month), d) in self.0 {
             if d.is_zero() {
                 continue;
             }
+            let mut b = Binder::new(c.get_database_backend());
             let sql = format!(
                 "INSERT INTO {TABLE} (organization_id, month, activities_held, attendances, \
                  hours_tenths, new_volunteers) VALUES ({}, {}, {}, {}, {}, {}) \
@@ -97,26 +106,14 @@ impl Changes {
                  attendances = {TABLE}.attendances + excluded.attendances, \
                  hours_tenths = {TABLE}.hours_tenths + excluded.hours_tenths, \
                  new_volunteers = {TABLE}.new_volunteers + excluded.new_volunteers",
-                p(1),
-                p(2),
-                p(3),
-                p(4),
-                p(5),
-                p(6)
+                b.bind(org),
+                b.bind(month),
+                b.bind(d.activities_held),
+                b.bind(d.attendances),
+                b.bind(d.hours_tenths),
+                b.bind(d.new_volunteers),
             );
-            c.execute(Statement::from_sql_and_values(
-                backend,
-                sql,
-                [
-                    org.into(),
-                    month.into(),
-                    d.activities_held.into(),
-                    d.attendances.into(),
-                    d.hours_tenths.into(),
-                    d.new_volunteers.into(),
-                ],
-            ))
-            .await?;
+            c.execute(b.statement(sql)).await?;
         }
         Ok(())
     }
@@ -211,7 +208,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, TimeZone};
 
     #[test]
     fn months_are_china_time() {
@@ -225,23 +222,9 @@ mod tests {
     #[test]
     fn changes_to_one_month_add_up_and_cancel_out() {
         let org = Uuid::nil();
-        let m = month_of_date(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
-        let mut c = Changes::one(
-            org,
-            m,
-            Delta {
-                activities_held: 1,
-                ..Default::default()
-            },
-        );
-        c.add(
-            org,
-            m,
-            Delta {
-                activities_held: -1,
-                ..Default::default()
-            },
-        );
+        let m = Month::of(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+        let mut c = Changes::one(org, m, Delta::held(1));
+        c.add(org, m, Delta::held(-1));
         assert_eq!(c.0.len(), 1);
         assert!(c.0.values().all(Delta::is_zero));
     }

@@ -195,10 +195,7 @@ impl Store {
             Changes::one(
                 org,
                 figures::month_of(now),
-                Delta {
-                    new_volunteers: i64::from(created),
-                    ..Delta::default()
-                },
+                Delta::members(i64::from(created)),
             )
             .write(&txn)
             .await?;

@@ -45,6 +45,47 @@ pub(crate) fn region_prefix<C: sea_orm::ColumnTrait>(col: C, prefix: &str) -> se
         .add(col.lt(format!("{prefix}~")))
 }
 
+/// Numbered parameters (`$n` for PostgreSQL, `?n` for SQLite), so that the text may use
+/// them in any order.
+pub(crate) struct Binder {
+    backend: sea_orm::DbBackend,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Binder {
+    pub(crate) fn new(backend: sea_orm::DbBackend) -> Self {
+        Self {
+            backend,
+            values: vec![],
+        }
+    }
+
+    /// A placeholder for `v`.
+    pub(crate) fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
+        self.values.push(v.into());
+        match self.backend {
+            sea_orm::DbBackend::Postgres => format!("${}", self.values.len()),
+            _ => format!("?{}", self.values.len()),
+        }
+    }
+
+    /// Placeholders for a list, for `IN (…)`; `NULL` for an empty one (matches nothing).
+    pub(crate) fn list(&mut self, items: &[String]) -> String {
+        if items.is_empty() {
+            return "NULL".into();
+        }
+        items
+            .iter()
+            .map(|m| self.bind(m.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub(crate) fn statement(self, sql: String) -> sea_orm::Statement {
+        sea_orm::Statement::from_sql_and_values(self.backend, sql, self.values)
+    }
+}
+
 /// Who acts, as a history (letters, applications, reports) records them: the account and
 /// its display name at the time.
 #[derive(Debug, Clone)]

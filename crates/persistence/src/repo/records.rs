@@ -8,12 +8,12 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::{ActivityStatus, MembershipStatus};
+use zhihui_domain::{ActivityStatus, MembershipStatus, Month};
 
 use crate::entities::{
     activity, certificate, counter, membership, service_record, service_record_change, volunteer,
 };
-use crate::repo::figures::{self, Changes, Delta};
+use crate::repo::figures::{Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
 use zhihui_domain::integration::EventType;
@@ -243,13 +243,9 @@ impl Store {
             )
             .await?;
         }
-        Changes::one(
-            a.organization_id,
-            figures::month_of_date(ctx.service_date),
-            added,
-        )
-        .write(&txn)
-        .await?;
+        Changes::one(a.organization_id, Month::of(ctx.service_date), added)
+            .write(&txn)
+            .await?;
         txn.commit().await?;
         Ok(out)
     }

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set,
-    Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::report::china_day_start;
@@ -27,6 +27,7 @@ use crate::entities::{
     report_photo, service_record,
 };
 use crate::repo::webhooks::emit;
+use crate::repo::Binder;
 use crate::{Store, StoreError, StoreResult};
 use zhihui_domain::integration::EventType;
 
@@ -328,8 +329,8 @@ impl Store {
     /// every month past its deadline, so that a national roll-up over 110,000 organisations
     /// returns some thirty rows and that list instead of one row per organisation, and
     /// computes each organisation's figures once for both. The figures are the kept monthly
-    /// figures (`organization_month_figures`, one row per organisation and month: its key
-    /// for a subtree, `ix_month_figures_month` for a region or the nation) and the reports'
+    /// figures (`organization_month_figures`, one row per organisation and month, from
+    /// `ix_month_figures_month`) and the reports'
     /// (`ix_monthly_reports_month_org`, covering what is summed).
     pub async fn rollup(
         &self,
@@ -734,47 +735,6 @@ impl ScopeFilter {
         match self {
             ScopeFilter::One(id) => q.filter(org_col.eq(*id)),
         }
-    }
-}
-
-/// Numbered parameters (`$n` for PostgreSQL, `?n` for SQLite), so that the text may use
-/// them in any order.
-struct Binder {
-    backend: DbBackend,
-    values: Vec<sea_orm::Value>,
-}
-
-impl Binder {
-    fn new(backend: DbBackend) -> Self {
-        Self {
-            backend,
-            values: vec![],
-        }
-    }
-
-    /// A placeholder for `v`.
-    fn bind(&mut self, v: impl Into<sea_orm::Value>) -> String {
-        self.values.push(v.into());
-        match self.backend {
-            DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => format!("?{}", self.values.len()),
-        }
-    }
-
-    /// Placeholders for a list, for `IN (…)`; `NULL` for an empty one (matches nothing).
-    fn list(&mut self, items: &[String]) -> String {
-        if items.is_empty() {
-            return "NULL".into();
-        }
-        items
-            .iter()
-            .map(|m| self.bind(m.clone()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    fn statement(self, sql: String) -> Statement {
-        Statement::from_sql_and_values(self.backend, sql, self.values)
     }
 }
 

@@ -256,7 +256,9 @@ impl Store {
             .await?;
         if status == MembershipStatus::Approved {
             bump_members(txn, org_id, 1).await?;
-            new_member(org_id, now).write(txn).await?;
+            Changes::one(org_id, figures::month_of(now), Delta::members(1))
+                .write(txn)
+                .await?;
         } else {
             emit(
                 txn,
@@ -352,7 +354,9 @@ impl Store {
                 now,
             )
             .await?;
-            new_member(org_id, now).write(&txn).await?;
+            Changes::one(org_id, figures::month_of(now), Delta::members(1))
+                .write(&txn)
+                .await?;
         }
         txn.commit().await?;
         Ok(m)
@@ -409,16 +413,9 @@ impl Store {
             current.status == MembershipStatus::Approved.as_str(),
             current.decided_at,
         ) {
-            Changes::one(
-                org_id,
-                figures::month_of(approved_at),
-                Delta {
-                    new_volunteers: -1,
-                    ..Delta::default()
-                },
-            )
-            .write(&txn)
-            .await?;
+            Changes::one(org_id, figures::month_of(approved_at), Delta::members(-1))
+                .write(&txn)
+                .await?;
         }
         txn.commit().await?;
         Ok(m)
@@ -556,18 +553,6 @@ impl Store {
             })
             .collect())
     }
-}
-
-/// One new member of `org` in the month of `approved_at`, for its monthly figures.
-fn new_member(org: Uuid, approved_at: DateTime<Utc>) -> Changes {
-    Changes::one(
-        org,
-        figures::month_of(approved_at),
-        Delta {
-            new_volunteers: 1,
-            ..Delta::default()
-        },
-    )
 }
 
 async fn bump_members(txn: &DatabaseTransaction, org_id: Uuid, delta: i64) -> StoreResult<()> {

@@ -352,29 +352,18 @@ impl Store {
         before: DateTime<Utc>,
         limit: u64,
     ) -> StoreResult<u64> {
-        let backend = self.db.get_database_backend();
-        let p = |i: usize| match backend {
-            sea_orm::DbBackend::Postgres => format!("${i}"),
-            _ => format!("?{i}"),
-        };
+        let mut b = crate::repo::Binder::new(self.db.get_database_backend());
         let sql = format!(
             "DELETE FROM outbox_events WHERE id IN (SELECT e.id FROM outbox_events e \
              WHERE e.dispatched_at IS NOT NULL AND e.dispatched_at < {before} \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id \
                AND (d.status = {pending} OR d.created_at >= {before2})) \
              ORDER BY e.dispatched_at LIMIT {limit})",
-            before = p(1),
-            pending = p(2),
-            before2 = p(3),
+            before = b.bind(before),
+            pending = b.bind(PENDING),
+            before2 = b.bind(before),
         );
-        let r = self
-            .db
-            .execute(sea_orm::Statement::from_sql_and_values(
-                backend,
-                sql,
-                [before.into(), PENDING.into(), before.into()],
-            ))
-            .await?;
+        let r = self.db.execute(b.statement(sql)).await?;
         Ok(r.rows_affected())
     }
 
