@@ -127,6 +127,12 @@ pub fn last_on_time_day(month: Month, grace_days: u32) -> NaiveDate {
     }
 }
 
+/// The date in China Standard Time (UTC+8), where the programme's dates are kept, of an
+/// instant.
+pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
+    (t + Duration::hours(8)).date_naive()
+}
+
 /// Midnight of a China date (UTC+8), as a UTC instant.
 pub fn china_day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(8)
@@ -229,6 +235,10 @@ mod tests {
             china_day_start(d(2026, 7, 1)).to_rfc3339(),
             "2026-06-30T16:00:00+00:00"
         );
+        // China's date turns at 16:00 UTC, and the start of a day is in that day.
+        let start = china_day_start(d(2026, 7, 1));
+        assert_eq!(china_date(start), d(2026, 7, 1));
+        assert_eq!(china_date(start - Duration::seconds(1)), d(2026, 6, 30));
     }
 
     #[test]

@@ -14,11 +14,7 @@ pub trait Clock: Send + Sync {
     }
 }
 
-/// The date in China Standard Time (UTC+8) of an instant.
-pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
-    t.with_timezone(&cst).date_naive()
-}
+pub use zhihui_domain::report::china_date;
 
 pub struct SystemClock;
 

@@ -19,11 +19,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::repo::Binder;
 use uuid::Uuid;
+use zhihui_domain::report::china_date;
 use zhihui_domain::Month;
 
 use crate::{Store, StoreResult};
@@ -71,7 +72,7 @@ impl Delta {
 
 /// The China-time month of an instant.
 pub(crate) fn month_of(t: DateTime<Utc>) -> Month {
-    Month::of((t + Duration::hours(8)).date_naive())
+    Month::of(china_date(t))
 }
 
 /// Changes collected during a transaction and written at its end.
