@@ -21,7 +21,7 @@ use zhihui_persistence::{NewCertificate, RecordFilter};
 
 use super::activities::certificate_suffix;
 use super::organizations::{load_visible, policy};
-use super::volunteers::sees_volunteer;
+use super::volunteers::sees_volunteer_by_id;
 use super::{compound_cursor, next_cursor, uuid_cursor};
 use crate::auth::{Authenticated, Caller};
 use crate::error::ApiError;
@@ -186,14 +186,6 @@ pub async fn get_volunteer_summary(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = state
-        .store
-        .get_volunteer(*id)
-        .await?
-        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
-    if !sees_volunteer(&state, &who, &v).await? {
-        return Err(ApiError::NotFound("volunteer_not_found"));
-    }
     let today = state.clock.today();
     let year = today.year();
     let (Some(jan1), Some(dec31)) = (
@@ -202,14 +194,22 @@ pub async fn get_volunteer_summary(
     ) else {
         return Err(ApiError::Internal("the service clock's year".into()));
     };
-    let (all, this_year) = state
+    // One statement: the volunteer with both totals (read before knowing whether the
+    // caller may see them, which the volunteer's own account, the usual caller, settles
+    // without another read).
+    let v = state
         .store
-        .volunteer_totals_and_within(v.id, jan1, dec31)
-        .await?;
+        .volunteer_summary(*id, jan1, dec31)
+        .await?
+        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+    if !sees_volunteer_by_id(&state, &who, v.volunteer_id, v.account_id).await? {
+        return Err(ApiError::NotFound("volunteer_not_found"));
+    }
+    let (all, this_year) = (v.all, v.within);
     let total = hours(all.tenths);
     let stars = star_level(total);
     Ok(HttpResponse::Ok().json(VolunteerSummaryView {
-        volunteer_id: v.id,
+        volunteer_id: v.volunteer_id,
         volunteer_number: v.volunteer_number,
         name: v.name,
         total_hours: total,

@@ -46,10 +46,20 @@ pub(crate) async fn sees_volunteer(
     who: &Authenticated,
     v: &zhihui_persistence::entities::volunteer::Model,
 ) -> Result<bool, ApiError> {
-    if who.is_platform_admin || v.account_id == Some(who.account_id) {
+    sees_volunteer_by_id(state, who, v.id, v.account_id).await
+}
+
+/// [`sees_volunteer`] for a volunteer known by id and account.
+pub(crate) async fn sees_volunteer_by_id(
+    state: &AppState,
+    who: &Authenticated,
+    volunteer_id: Uuid,
+    account_id: Option<Uuid>,
+) -> Result<bool, ApiError> {
+    if who.is_platform_admin || account_id == Some(who.account_id) {
         return Ok(true);
     }
-    let orgs = state.store.organizations_of_volunteer(v.id).await?;
+    let orgs = state.store.organizations_of_volunteer(volunteer_id).await?;
     Ok(state
         .store
         .organizations_by_ids(&orgs)

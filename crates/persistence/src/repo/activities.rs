@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::{ActivityStatus, SignUpStatus};
@@ -55,7 +55,7 @@ pub struct ActivityChanges {
     pub leaders: Vec<Uuid>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct ActivityFilter {
     pub region_prefix: Option<String>,
     pub category: Option<String>,
@@ -518,35 +518,40 @@ impl Store {
             SignUpStatus::Confirmed.as_str(),
             SignUpStatus::Waitlisted.as_str(),
         ];
-        let mine: Vec<sign_up::Model> = sign_up::Entity::find()
+        // The volunteer's live sign-ups that are this activity or overlap it (this one
+        // overlaps itself), in one read: the volunteer's lock above keeps the answer true
+        // until the commit.
+        let hits: Vec<(Uuid, String)> = sign_up::Entity::find()
+            .select_only()
+            .column(sign_up::Column::ActivityId)
+            .column(activity::Column::Title)
+            .join(JoinType::InnerJoin, sign_up::Relation::Activity.def())
             .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
             .filter(sign_up::Column::Status.is_in(live))
+            .filter(
+                Condition::any()
+                    .add(sign_up::Column::ActivityId.eq(activity_id))
+                    .add(
+                        Condition::all()
+                            .add(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str()))
+                            .add(activity::Column::StartsAt.lt(a.ends_at))
+                            .add(activity::Column::EndsAt.gt(a.starts_at)),
+                    ),
+            )
+            .into_tuple()
             .all(&txn)
             .await?;
-        if mine.iter().any(|s| s.activity_id == activity_id) {
+        if hits.iter().any(|(id, _)| *id == activity_id) {
             return Err(StoreError::Conflict {
                 code: "already_signed_up",
                 message: "the volunteer is already signed up for this activity".into(),
             });
         }
-        let others: Vec<Uuid> = mine.iter().map(|s| s.activity_id).collect();
-        if !others.is_empty() {
-            let clash = activity::Entity::find()
-                .filter(activity::Column::Id.is_in(others))
-                .filter(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str()))
-                .filter(activity::Column::StartsAt.lt(a.ends_at))
-                .filter(activity::Column::EndsAt.gt(a.starts_at))
-                .one(&txn)
-                .await?;
-            if let Some(c) = clash {
-                return Err(StoreError::Conflict {
-                    code: "overlapping_sign_up",
-                    message: format!(
-                        "already signed up for 「{}」 at an overlapping time",
-                        c.title
-                    ),
-                });
-            }
+        if let Some((_, title)) = hits.first() {
+            return Err(StoreError::Conflict {
+                code: "overlapping_sign_up",
+                message: format!("already signed up for 「{title}」 at an overlapping time"),
+            });
         }
         let confirmed = a.confirmed_count < a.capacity;
         let status = if confirmed {

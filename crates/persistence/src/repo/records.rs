@@ -2,10 +2,10 @@
 //! and service certificates (rule 25).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Func, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::{ActivityStatus, MembershipStatus, Month};
@@ -58,6 +58,17 @@ pub struct RecordFilter {
 pub struct Totals {
     pub tenths: i64,
     pub activities: i64,
+}
+
+/// A volunteer's totals with what the summary names them by.
+#[derive(Debug, Clone)]
+pub struct VolunteerTotals {
+    pub volunteer_id: Uuid,
+    pub account_id: Option<Uuid>,
+    pub volunteer_number: String,
+    pub name: String,
+    pub all: Totals,
+    pub within: Totals,
 }
 
 /// A member meeting the annual thresholds.
@@ -364,59 +375,51 @@ impl Store {
         })
     }
 
-    /// A volunteer's totals over all time and within `from..=to` (this year, on the
-    /// summary), in one aggregate query on `ix_service_records_volunteer_date`.
-    pub async fn volunteer_totals_and_within(
+    /// A volunteer's name and number with their totals over all time and within
+    /// `from..=to` (this year, on the summary): one statement, the totals aggregated on
+    /// `ix_service_records_volunteer_date`. `None` when there is no such volunteer.
+    pub async fn volunteer_summary(
         &self,
         volunteer_id: Uuid,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> StoreResult<(Totals, Totals)> {
-        let within = || {
-            Expr::col(service_record::Column::ServiceDate)
-                .gte(from)
-                .and(Expr::col(service_record::Column::ServiceDate).lte(to))
+    ) -> StoreResult<Option<VolunteerTotals>> {
+        let mut b = super::Binder::new(self.db.get_database_backend());
+        let v = b.bind(volunteer_id);
+        let (f, t) = (b.bind(from), b.bind(to));
+        let sql = format!(
+            "SELECT v.id, v.account_id, v.volunteer_number, v.name, \
+                    t.tenths, t.activities, t.tenths_within, t.activities_within \
+             FROM volunteers v LEFT JOIN ( \
+               SELECT volunteer_id, SUM(hours_tenths) AS tenths, \
+                      COUNT(DISTINCT activity_id) AS activities, \
+                      SUM(CASE WHEN service_date >= {f} AND service_date <= {t} \
+                          THEN hours_tenths ELSE 0 END) AS tenths_within, \
+                      COUNT(DISTINCT CASE WHEN service_date >= {f} AND service_date <= {t} \
+                          THEN activity_id END) AS activities_within \
+               FROM service_records WHERE volunteer_id = {v} GROUP BY volunteer_id \
+             ) t ON t.volunteer_id = v.id \
+             WHERE v.id = {v}"
+        );
+        let Some(r) = self.db.query_one(b.statement(sql)).await? else {
+            return Ok(None);
         };
-        let row: Option<(Option<i64>, i64, Option<i64>, i64)> = service_record::Entity::find()
-            .filter(service_record::Column::VolunteerId.eq(volunteer_id))
-            .select_only()
-            .column_as(
-                Expr::expr(Func::sum(Expr::col(service_record::Column::HoursTenths))),
-                "tenths",
-            )
-            .column_as(
-                Expr::expr(Func::count_distinct(Expr::col(
-                    service_record::Column::ActivityId,
-                ))),
-                "activities",
-            )
-            .column_as(
-                Expr::expr(Func::sum(SimpleExpr::Case(Box::new(
-                    Expr::case(within(), Expr::col(service_record::Column::HoursTenths))
-                        .finally(0i32),
-                )))),
-                "tenths_within",
-            )
-            .column_as(
-                Expr::expr(Func::count_distinct(SimpleExpr::Case(Box::new(
-                    Expr::case(within(), Expr::col(service_record::Column::ActivityId)),
-                )))),
-                "activities_within",
-            )
-            .into_tuple()
-            .one(&self.db)
-            .await?;
-        let (all, n, within_tenths, within_n) = row.unwrap_or((None, 0, None, 0));
-        Ok((
-            Totals {
-                tenths: all.unwrap_or(0),
-                activities: n,
+        let count =
+            |c: &str| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>>("", c)?.unwrap_or(0)) };
+        Ok(Some(VolunteerTotals {
+            volunteer_id: r.try_get("", "id")?,
+            account_id: r.try_get("", "account_id")?,
+            volunteer_number: r.try_get("", "volunteer_number")?,
+            name: r.try_get("", "name")?,
+            all: Totals {
+                tenths: count("tenths")?,
+                activities: count("activities")?,
             },
-            Totals {
-                tenths: within_tenths.unwrap_or(0),
-                activities: within_n,
+            within: Totals {
+                tenths: count("tenths_within")?,
+                activities: count("activities_within")?,
             },
-        ))
+        }))
     }
 
     /// What an organisation recorded for a volunteer in a period (for certificates).
