@@ -876,6 +876,8 @@ dual_test!(
             .await
             .unwrap();
         assert!(drift().await > 0);
+        // (Changed under the service: its roll-ups show it once the kept ones expire.)
+        app.clock.advance(chrono::Duration::seconds(6));
         assert_eq!(
             own_figures(&app, &t.county_admin, &t.county, "2026-06")
                 .await
@@ -884,9 +886,179 @@ dual_test!(
         );
         app.store.rebuild_month_figures().await.unwrap();
         assert_eq!(drift().await, 0);
+        app.clock.advance(chrono::Duration::seconds(6));
         assert_eq!(
             own_figures(&app, &t.county_admin, &t.county, "2026-06").await,
             (1, 2, 3.5, 1)
         );
+    }
+);
+
+/// The whole roll-up of one organisation for a month, as `user` reads it.
+async fn rollup_of(app: &TestApp, user: &User, org: &str, month: &str) -> (u16, Value) {
+    app.get(
+        &format!("/api/v1/report-rollup?organization_id={org}&month_from={month}"),
+        Some(&user.token),
+    )
+    .await
+}
+
+fn hours_of(v: &Value) -> f64 {
+    v["totals"]["figures"]["service_hours"].as_f64().unwrap()
+}
+
+dual_test!(
+    answers_are_kept_for_seconds_and_forgotten_on_writes,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let (v1, id1) = volunteer(&app, 1, "张三").await;
+        member(&app, &t.county_admin, &t.county, &v1).await;
+        let a = served(
+            &app,
+            &t.county_admin,
+            &t.county,
+            "130102",
+            10,
+            &[(&v1, &id1, 3.5)],
+        )
+        .await;
+
+        // A roll-up read again within the period, with nothing written, is the kept one.
+        let (s, first) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(s, 200, "{first}");
+        assert_eq!(hours_of(&first), 3.5);
+        app.clock.advance(chrono::Duration::seconds(2));
+        let (_, again) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(again["computed_at"], first["computed_at"]);
+
+        // A change this process did not make (another replica's, the command line's) shows
+        // once the period has passed.
+        app.store
+            .connection()
+            .execute_unprepared(
+                "UPDATE organization_month_figures SET hours_tenths = hours_tenths + 70 \
+                 WHERE month = '2026-06'",
+            )
+            .await
+            .unwrap();
+        let (_, kept) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(hours_of(&kept), 3.5, "still the kept answer");
+        app.clock.advance(chrono::Duration::seconds(4));
+        let (_, later) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(hours_of(&later), 10.5);
+        assert_ne!(later["computed_at"], first["computed_at"]);
+
+        // A write this process answers forgets every kept roll-up at once.
+        app.store.rebuild_month_figures().await.unwrap();
+        let (_, kept) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(hours_of(&kept), 10.5);
+        let (s, b) = app
+            .post(
+                "/api/v1/activities",
+                Some(&t.county_admin.token),
+                crate::activities::activity_body(&t.county, 20, 10),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let (_, fresh) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(hours_of(&fresh), 3.5);
+
+        // The public list: the same kept page for everyone but admins, with each caller's
+        // own sign-up added.
+        let list = format!("/api/v1/activities?organization_id={}", t.county);
+        let title_of = |v: &Value| -> String {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == a.as_str())
+                .map(|x| x["title"].as_str().unwrap().to_string())
+                .unwrap()
+        };
+        let (s, anyone) = app.get(&list, None).await;
+        assert_eq!(s, 200, "{anyone}");
+        let before = title_of(&anyone);
+        app.store
+            .connection()
+            .execute(sea_orm::Statement::from_sql_and_values(
+                app.store.connection().get_database_backend(),
+                match app.store.connection().get_database_backend() {
+                    sea_orm::DbBackend::Postgres => {
+                        "UPDATE activities SET title = $1 WHERE id = $2"
+                    }
+                    _ => "UPDATE activities SET title = ?1 WHERE id = ?2",
+                },
+                ["改过的标题".into(), Uuid::parse_str(&a).unwrap().into()],
+            ))
+            .await
+            .unwrap();
+        let (_, anyone) = app.get(&list, None).await;
+        assert_eq!(title_of(&anyone), before, "the kept page");
+        let mine = |v: &Value| -> Value {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == a.as_str())
+                .unwrap()["my_sign_up"]
+                .clone()
+        };
+        assert!(mine(&anyone).is_null());
+        let (_, as_v1) = app.get(&list, Some(&v1.token)).await;
+        assert_eq!(title_of(&as_v1), before, "the kept page");
+        assert_eq!(mine(&as_v1)["status"], "confirmed", "{as_v1}");
+        let (_, as_admin) = app.get(&list, Some(&t.county_admin.token)).await;
+        assert_eq!(title_of(&as_admin), "改过的标题", "admins read afresh");
+        app.clock.advance(chrono::Duration::seconds(6));
+        let (_, anyone) = app.get(&list, None).await;
+        assert_eq!(title_of(&anyone), "改过的标题");
+
+        // Rights: a change made elsewhere shows within the period; one made through the
+        // store takes effect at once.
+        let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
+        assert_eq!(s, 403);
+        app.store
+            .connection()
+            .execute(sea_orm::Statement::from_sql_and_values(
+                app.store.connection().get_database_backend(),
+                match app.store.connection().get_database_backend() {
+                    sea_orm::DbBackend::Postgres => {
+                        "UPDATE accounts SET is_platform_admin = TRUE WHERE id = $1"
+                    }
+                    _ => "UPDATE accounts SET is_platform_admin = 1 WHERE id = ?1",
+                },
+                [t.outsider.id.into()],
+            ))
+            .await
+            .unwrap();
+        let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
+        assert_eq!(s, 403, "the kept rights");
+        app.clock.advance(chrono::Duration::seconds(6));
+        let (s, b) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
+        assert_eq!(s, 200, "{b}");
+        app.store
+            .set_platform_admin(t.outsider.id, false)
+            .await
+            .unwrap();
+        let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
+        assert_eq!(s, 403, "taken away at once");
+    }
+);
+
+dual_test!(
+    nothing_is_kept_with_a_zero_period,
+    |s: &mut zhihui_http::ApiSettings| {
+        long_sessions(s);
+        s.read_cache_secs = 0;
+    },
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        app.clock.set(june(20, 2));
+        let (s, first) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(s, 200, "{first}");
+        app.clock.advance(chrono::Duration::seconds(1));
+        let (_, again) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_ne!(again["computed_at"], first["computed_at"]);
     }
 );

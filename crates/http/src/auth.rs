@@ -200,16 +200,32 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
     if let Some(key) = token.trim().strip_prefix(API_KEY_PREFIX) {
         return authenticate_client(&req, &state, key).await.map(Some);
     }
-    let account_id = read_access_token(&state.settings, token.trim(), state.clock.now())?;
-    let (account, admin_of) = state
-        .store
-        .account_with_admin_of(account_id)
-        .await?
-        .ok_or_else(|| invalid_token("the account no longer exists"))?;
+    let now = state.clock.now();
+    let account_id = read_access_token(&state.settings, token.trim(), now)?;
+    // The rights are kept for a few seconds (`crate::cache`): a person's app sends several
+    // requests at once, and each would read the same rows.
+    let generation = state.store.access_generation();
+    let key = account_id.to_string();
+    let rights = match state.rights.get(&key, generation, now) {
+        Some(r) => r,
+        None => {
+            let (account, admin_of) = state
+                .store
+                .account_with_admin_of(account_id)
+                .await?
+                .ok_or_else(|| invalid_token("the account no longer exists"))?;
+            let r = std::sync::Arc::new(crate::state::Rights {
+                is_platform_admin: account.is_platform_admin,
+                admin_of,
+            });
+            state.rights.put(key, generation, now, r.clone());
+            r
+        }
+    };
     Ok(Some(Authenticated {
-        account_id: account.id,
-        is_platform_admin: account.is_platform_admin,
-        admin_of,
+        account_id,
+        is_platform_admin: rights.is_platform_admin,
+        admin_of: rights.admin_of.clone(),
         client: None,
     }))
 }

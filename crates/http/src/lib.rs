@@ -4,6 +4,7 @@
 //! repositories of `zhihui-persistence`.
 
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod error;
 pub mod export;

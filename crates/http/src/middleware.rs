@@ -104,6 +104,7 @@ fn request_id(req: &ServiceRequest) -> String {
 
 /// Gives every request an id (kept from the client when well-formed), logs one line per
 /// request (method, route, status, latency; never bodies or query strings), and counts it.
+/// After a write it advances the write generation (`crate::cache`).
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -114,7 +115,20 @@ pub async fn observe(
     let path = req.path().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let span = tracing::info_span!("request", request_id = %id);
-    let mut res = next.call(req).instrument(span.clone()).await?;
+    let writes = !matches!(
+        *req.method(),
+        actix_web::http::Method::GET
+            | actix_web::http::Method::HEAD
+            | actix_web::http::Method::OPTIONS
+    );
+    let res = next.call(req).instrument(span.clone()).await;
+    if writes {
+        // Whatever the write did is committed now: answers kept from before it go.
+        if let Some(s) = &state {
+            s.writes.advance();
+        }
+    }
+    let mut res = res?;
     let route = res
         .request()
         .match_pattern()

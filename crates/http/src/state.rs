@@ -7,6 +7,10 @@ use zhihui_domain::hours::RoundingRule;
 use zhihui_domain::RecognitionRule;
 use zhihui_persistence::{Blobs, Store};
 
+use zhihui_contract::activities::ActivityView;
+use zhihui_contract::reports::RollupView;
+
+use crate::cache::{Generation, ReadCache};
 use crate::clock::Clock;
 use crate::middleware::Metrics;
 use crate::pdf::PdfFonts;
@@ -56,6 +60,9 @@ pub struct ApiSettings {
     /// Sign-in, registration and refresh attempts a minute per address.
     pub auth_rate_limit_per_minute: u32,
     pub webhooks: WebhookSettings,
+    /// Seconds roll-ups, the public activity list and account rights are kept in this
+    /// process (`crate::cache`); 0 keeps nothing.
+    pub read_cache_secs: u64,
 }
 
 /// The webhook sender's settings.
@@ -109,6 +116,7 @@ impl ApiSettings {
                 retention_days: 30,
                 allow_insecure_urls: true,
             },
+            read_cache_secs: 5,
         }
     }
 }
@@ -133,6 +141,21 @@ pub struct AppState {
     /// adds memory: 32 concurrent sign-ins grew the process by gigabytes that the
     /// allocator kept after they finished.
     pub password_work: Arc<tokio::sync::Semaphore>,
+    /// Advanced after every answered write; roll-ups and activity lists kept from before
+    /// it are read again.
+    pub writes: Arc<Generation>,
+    /// Roll-ups by scope, period and day (`crate::cache`).
+    pub rollups: Arc<ReadCache<RollupView>>,
+    /// Pages of the activity list as anyone but an admin sees them, by filter.
+    pub activity_pages: Arc<ReadCache<Vec<ActivityView>>>,
+    /// A signed-in account's rights, by account, stamped with the store's access generation.
+    pub rights: Arc<ReadCache<Rights>>,
+}
+
+/// What the permission checks read of an account.
+pub struct Rights {
+    pub is_platform_admin: bool,
+    pub admin_of: Vec<uuid::Uuid>,
 }
 
 impl AppState {
@@ -151,6 +174,10 @@ impl AppState {
             password_work: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             )),
+            writes: Arc::default(),
+            rollups: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
+            activity_pages: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
+            rights: Arc::new(ReadCache::new(settings.read_cache_secs, 100_000)),
         }
     }
 }

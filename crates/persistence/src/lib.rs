@@ -34,7 +34,7 @@ pub use repo::organizations::{NewOrganization, OrganizationChanges, Organization
 pub use repo::pairing::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 pub use repo::records::{
     Confirmed, HoursEntry, NewCertificate, Nominee, RecordContext, RecordFilter, RecordedService,
-    Totals,
+    Totals, VolunteerTotals,
 };
 pub use repo::reports::{
     Bucket, BucketFigures, Figures, Period, ReportContent, ReportFilter, ReportStep, RollRules,
@@ -151,6 +151,10 @@ pub struct Store {
     /// Region names by code, read once: the region list comes with a migration and no
     /// request changes it, while nearly every list names its regions.
     pub(crate) region_names: Arc<OnceLock<Arc<HashMap<String, String>>>>,
+    /// Advanced after every committed change to who may do what (an account's platform
+    /// right, an admin seat, a new organisation's first admin), so that rights kept by the
+    /// caller for a few seconds are read again at once.
+    pub(crate) access_changes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The connection pool's size and patience.
@@ -211,7 +215,19 @@ impl Store {
             db,
             crypto,
             region_names: Arc::default(),
+            access_changes: Arc::default(),
         }
+    }
+
+    /// How many changes of rights this store has committed (see `access_changes`).
+    pub fn access_generation(&self) -> u64 {
+        self.access_changes
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn access_changed(&self) {
+        self.access_changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

@@ -84,6 +84,10 @@ pub struct Settings {
     pub webhook_retention_days: i64,
     /// Also accept `http://` and local-network webhook addresses (development only).
     pub webhook_allow_insecure_urls: bool,
+    /// Seconds roll-ups, the public activity list and account rights are kept in each
+    /// process; a write this process answers forgets them at once, another replica's shows
+    /// within this period. 0 keeps nothing.
+    pub read_cache_secs: u64,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -134,6 +138,7 @@ impl Default for Settings {
             webhook_retry_base_secs: 30,
             webhook_retention_days: 30,
             webhook_allow_insecure_urls: false,
+            read_cache_secs: 5,
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -244,6 +249,7 @@ impl Settings {
                 retention_days: self.webhook_retention_days.max(2),
                 allow_insecure_urls: self.webhook_allow_insecure_urls,
             },
+            read_cache_secs: self.read_cache_secs.min(300),
             activity_rules: self
                 .activity_rules
                 .split(',')

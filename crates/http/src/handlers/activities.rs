@@ -2,6 +2,7 @@
 //! (rules 17-22).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -111,6 +112,16 @@ async fn views(
     who: Option<&Authenticated>,
     items: Vec<activity::Model>,
 ) -> Result<Vec<ActivityView>, ApiError> {
+    let mut out = plain_views(state, items).await?;
+    add_own_sign_ups(state, who, &mut out).await?;
+    Ok(out)
+}
+
+/// Views as anyone sees them (no caller's own sign-up): two queries, whatever the length.
+async fn plain_views(
+    state: &AppState,
+    items: Vec<activity::Model>,
+) -> Result<Vec<ActivityView>, ApiError> {
     let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
     let org_ids: Vec<Uuid> = items.iter().map(|a| a.organization_id).collect();
     let orgs: HashMap<Uuid, String> = state
@@ -123,28 +134,6 @@ async fn views(
     let codes: Vec<String> = items.iter().map(|a| a.region_code.clone()).collect();
     let regions = state.store.region_names(&codes).await?;
     let mut leaders = state.store.leaders_of(&ids).await?;
-    let mut mine: HashMap<Uuid, OwnSignUpView> = HashMap::new();
-    if let Some(w) = who {
-        if let Some(v) = my_volunteer(state, w).await? {
-            for s in state.store.live_sign_ups_among(v.id, &ids).await? {
-                let pos = if s.status == SignUpStatus::Waitlisted.as_str() {
-                    Some(state.store.waitlist_position(&s).await?)
-                } else {
-                    None
-                };
-                mine.insert(
-                    s.activity_id,
-                    OwnSignUpView {
-                        sign_up_id: s.id,
-                        status: s.status.clone(),
-                        waitlist_position: pos,
-                        checked_in_at: s.checked_in_at,
-                        checked_out_at: s.checked_out_at,
-                    },
-                );
-            }
-        }
-    }
     let now = state.clock.now();
     Ok(items
         .into_iter()
@@ -181,7 +170,7 @@ async fn views(
                     .into_iter()
                     .map(|(volunteer_id, name)| LeaderView { volunteer_id, name })
                     .collect(),
-                my_sign_up: mine.remove(&a.id),
+                my_sign_up: None,
                 hours_confirmable_until: confirmable_until(&state.settings, &a),
                 version: a.version,
                 created_at: a.created_at,
@@ -189,6 +178,44 @@ async fn views(
             }
         })
         .collect())
+}
+
+/// Adds the caller's own live sign-ups (with the waiting-list position) to views, when the
+/// caller is a registered volunteer: one query, and one more per waiting-list place.
+async fn add_own_sign_ups(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    views: &mut [ActivityView],
+) -> Result<(), ApiError> {
+    let Some(w) = who else {
+        return Ok(());
+    };
+    let Some(v) = my_volunteer(state, w).await? else {
+        return Ok(());
+    };
+    let ids: Vec<Uuid> = views.iter().map(|a| a.id).collect();
+    let mut mine: HashMap<Uuid, OwnSignUpView> = HashMap::new();
+    for s in state.store.live_sign_ups_among(v.id, &ids).await? {
+        let pos = if s.status == SignUpStatus::Waitlisted.as_str() {
+            Some(state.store.waitlist_position(&s).await?)
+        } else {
+            None
+        };
+        mine.insert(
+            s.activity_id,
+            OwnSignUpView {
+                sign_up_id: s.id,
+                status: s.status.clone(),
+                waitlist_position: pos,
+                checked_in_at: s.checked_in_at,
+                checked_out_at: s.checked_out_at,
+            },
+        );
+    }
+    for view in views.iter_mut() {
+        view.my_sign_up = mine.remove(&view.id);
+    }
+    Ok(())
 }
 
 async fn view(
@@ -590,6 +617,9 @@ pub async fn cancel_activity(
 /// Activities by region (a province or city code includes the regions inside it), category,
 /// organisation, dates, status, key date and free text; ordered by start. Anyone may list
 /// published and cancelled activities; drafts appear to their organisation's admins.
+/// A page as anyone but an admin sees it is kept by a replica for `read_cache_secs` (5 s by
+/// default) and forgotten when it takes a write, so places left may lag another replica's
+/// sign-ups by those seconds; the caller's own sign-up (`my_sign_up`) is always current.
 #[utoipa::path(tag = "activities", params(ActivityQuery), responses(
     (status = 200, body = ActivityPage),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -636,29 +666,50 @@ pub async fn list_activities(
     });
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let items = state
-        .store
-        .list_activities(
-            &caller.viewer(),
-            &ActivityFilter {
-                region_prefix,
-                category: q.category.clone(),
-                organization_id: q.organization_id,
-                from: q.from,
-                to: q.to,
-                status: q.status.clone(),
-                text: q.q.as_ref().map(|t| t.trim().to_string()),
-                key_date: q.key_date.clone(),
-                after,
-                limit,
-            },
-        )
-        .await?;
-    let next = next_cursor(&items, limit, |a| {
+    let viewer = caller.viewer();
+    let filter = ActivityFilter {
+        region_prefix,
+        category: q.category.clone(),
+        organization_id: q.organization_id,
+        from: q.from,
+        to: q.to,
+        status: q.status.clone(),
+        text: q.q.as_ref().map(|t| t.trim().to_string()),
+        key_date: q.key_date.clone(),
+        after,
+        limit,
+    };
+    // Everyone but an admin (who also sees drafts) sees the same page for the same filter:
+    // it is kept for a few seconds (`crate::cache`), and the caller's own sign-ups are added.
+    let shared = !viewer.platform_admin && viewer.admin_of.is_empty();
+    let now = state.clock.now();
+    let generation = state.writes.current();
+    let key = format!("{filter:?}");
+    let kept = if shared {
+        state.activity_pages.get(&key, generation, now)
+    } else {
+        None
+    };
+    let page = match kept {
+        Some(page) => page,
+        None => {
+            let items = state.store.list_activities(&viewer, &filter).await?;
+            let page = Arc::new(plain_views(&state, items).await?);
+            if shared {
+                state
+                    .activity_pages
+                    .put(key, generation, now, Arc::clone(&page));
+            }
+            page
+        }
+    };
+    let next = next_cursor(&page, limit, |a| {
         format!("{}_{}", a.starts_at.timestamp_micros(), a.id)
     });
+    let mut items = page.to_vec();
+    add_own_sign_ups(&state, caller.0.as_ref(), &mut items).await?;
     Ok(HttpResponse::Ok().json(ActivityPage {
-        items: views(&state, caller.0.as_ref(), items).await?,
+        items,
         next_cursor: next,
     }))
 }

@@ -2,6 +2,7 @@
 //! annual summaries, rules 39-43.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -806,7 +807,7 @@ async fn rollup(
     region_code: Option<&str>,
     month_from: &str,
     month_to: Option<&str>,
-) -> Result<RollupView, ApiError> {
+) -> Result<Arc<RollupView>, ApiError> {
     let mut p = Problems::default();
     let range = months_of(&mut p, month_from, month_to);
     let scope = resolve_scope(state, who, &mut p, organization_id, region_code).await?;
@@ -816,6 +817,13 @@ async fn rollup(
     };
     let now = state.clock.now();
     let today = china_date(now);
+    // The same scope, period and day give the same answer: kept for a few seconds, and
+    // forgotten at once when this process answers a write (`crate::cache`).
+    let generation = state.writes.current();
+    let cache_key = format!("{}|{}|{from}|{to}|{today}", scope.kind, scope.key);
+    if let Some(v) = state.rollups.get(&cache_key, generation, now) {
+        return Ok(v);
+    }
     let grace = state.settings.report_grace_days;
     let months: Vec<Month> = from.through(to);
     let month_keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
@@ -908,7 +916,7 @@ async fn rollup(
                 .collect(),
         })
         .collect();
-    Ok(RollupView {
+    let v = Arc::new(RollupView {
         scope: scope.kind.to_string(),
         key: scope.key.clone(),
         name: scope.name.clone(),
@@ -919,14 +927,20 @@ async fn rollup(
         not_reported,
         not_reported_total,
         computed_at: now,
-    })
+    });
+    state
+        .rollups
+        .put(cache_key, generation, now, Arc::clone(&v));
+    Ok(v)
 }
 
 /// The live roll-up of an organisation's subtree (a row for itself and one per child), a
 /// region (a province by city, a city by county, a county by organisation) or the nation
 /// (by province), for a month or a range: totals, compliance per row, and who has not
-/// reported. Computed on each call from the organisations' monthly figures, which the service
-/// keeps up to date in the transactions that change them, and from the filed reports.
+/// reported. Computed from the organisations' monthly figures, which the service keeps up to
+/// date in the transactions that change them, and from the filed reports; `computed_at` says
+/// when. A replica keeps an answer for `read_cache_secs` (5 s by default) and forgets it when
+/// it takes a write, so figures changed through another replica show within those seconds.
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupQuery), responses(
     (status = 200, body = RollupView),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -949,7 +963,7 @@ pub async fn get_report_rollup(
         q.month_to.as_deref(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(v))
+    Ok(HttpResponse::Ok().json(&*v))
 }
 
 /// The roll-up as XLSX or CSV with Chinese headers: one line per row, then the totals.

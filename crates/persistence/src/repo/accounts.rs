@@ -100,6 +100,7 @@ impl Store {
             .filter(account::Column::Id.eq(id))
             .exec(&self.db)
             .await?;
+        self.access_changed();
         Ok(())
     }
 

@@ -152,6 +152,7 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        self.access_changed();
         Ok(model)
     }
 
@@ -383,6 +384,7 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        self.access_changed();
         Ok(seat)
     }
 
@@ -420,6 +422,7 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        self.access_changed();
         Ok(())
     }
 
