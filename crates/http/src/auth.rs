@@ -206,22 +206,20 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
     // requests at once, and each would read the same rows.
     let generation = state.store.access_generation();
     let key = account_id.to_string();
-    let rights = match state.rights.get(&key, generation, now) {
-        Some(r) => r,
-        None => {
-            let (account, admin_of) = state
-                .store
+    let store = state.store.clone();
+    let rights = state
+        .rights
+        .get_or_compute(&key, generation, now, move || async move {
+            let (account, admin_of) = store
                 .account_with_admin_of(account_id)
                 .await?
                 .ok_or_else(|| invalid_token("the account no longer exists"))?;
-            let r = std::sync::Arc::new(crate::state::Rights {
+            Ok::<_, ApiError>(crate::state::Rights {
                 is_platform_admin: account.is_platform_admin,
                 admin_of,
-            });
-            state.rights.put(key, generation, now, r.clone());
-            r
-        }
-    };
+            })
+        })
+        .await?;
     Ok(Some(Authenticated {
         account_id,
         is_platform_admin: rights.is_platform_admin,

@@ -619,7 +619,7 @@ pub async fn cancel_activity(
 /// published and cancelled activities; drafts appear to their organisation's admins.
 /// A page as anyone but an admin sees it is kept by a replica for `read_cache_secs` (5 s by
 /// default) and forgotten when it takes a write, so places left may lag another replica's
-/// sign-ups by those seconds; the caller's own sign-up (`my_sign_up`) is always current.
+/// sign-ups by up to twice that; the caller's own sign-up (`my_sign_up`) is always current.
 #[utoipa::path(tag = "activities", params(ActivityQuery), responses(
     (status = 200, body = ActivityPage),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -685,23 +685,18 @@ pub async fn list_activities(
     let now = state.clock.now();
     let generation = state.writes.current();
     let key = format!("{filter:?}");
-    let kept = if shared {
-        state.activity_pages.get(&key, generation, now)
-    } else {
-        None
+    let st = state.clone();
+    let page = move || async move {
+        let items = st.store.list_activities(&viewer, &filter).await?;
+        plain_views(&st, items).await
     };
-    let page = match kept {
-        Some(page) => page,
-        None => {
-            let items = state.store.list_activities(&viewer, &filter).await?;
-            let page = Arc::new(plain_views(&state, items).await?);
-            if shared {
-                state
-                    .activity_pages
-                    .put(key, generation, now, Arc::clone(&page));
-            }
-            page
-        }
+    let page = if shared {
+        state
+            .activity_pages
+            .get_or_compute(&key, generation, now, page)
+            .await?
+    } else {
+        Arc::new(page().await?)
     };
     let next = next_cursor(&page, limit, |a| {
         format!("{}_{}", a.starts_at.timestamp_micros(), a.id)

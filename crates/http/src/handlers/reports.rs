@@ -801,7 +801,7 @@ fn months_of(p: &mut Problems, from: &str, to: Option<&str>) -> Option<(Month, M
 }
 
 async fn rollup(
-    state: &AppState,
+    state: &web::Data<AppState>,
     who: &Authenticated,
     organization_id: Option<Uuid>,
     region_code: Option<&str>,
@@ -821,9 +821,24 @@ async fn rollup(
     // forgotten at once when this process answers a write (`crate::cache`).
     let generation = state.writes.current();
     let cache_key = format!("{}|{}|{from}|{to}|{today}", scope.kind, scope.key);
-    if let Some(v) = state.rollups.get(&cache_key, generation, now) {
-        return Ok(v);
-    }
+    let state_for_work = state.clone();
+    state
+        .rollups
+        .get_or_compute(&cache_key, generation, now, move || {
+            compute_rollup(state_for_work, scope, from, to, now)
+        })
+        .await
+}
+
+/// The roll-up of a resolved scope and period, as of `now`.
+async fn compute_rollup(
+    state: web::Data<AppState>,
+    scope: Scope,
+    from: Month,
+    to: Month,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<RollupView, ApiError> {
+    let today = china_date(now);
     let grace = state.settings.report_grace_days;
     let months: Vec<Month> = from.through(to);
     let month_keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
@@ -832,7 +847,7 @@ async fn rollup(
         .filter(|m| is_overdue(**m, today, grace))
         .map(|m| m.to_string())
         .collect();
-    let rules = roll_rules(state, months.len() as u32, due.clone());
+    let rules = roll_rules(&state, months.len() as u32, due.clone());
     // Who has not reported: the first 200 by region code (and how many in all, below).
     let RollupRows {
         buckets,
@@ -916,7 +931,7 @@ async fn rollup(
                 .collect(),
         })
         .collect();
-    let v = Arc::new(RollupView {
+    Ok(RollupView {
         scope: scope.kind.to_string(),
         key: scope.key.clone(),
         name: scope.name.clone(),
@@ -927,11 +942,7 @@ async fn rollup(
         not_reported,
         not_reported_total,
         computed_at: now,
-    });
-    state
-        .rollups
-        .put(cache_key, generation, now, Arc::clone(&v));
-    Ok(v)
+    })
 }
 
 /// The live roll-up of an organisation's subtree (a row for itself and one per child), a
@@ -940,7 +951,7 @@ async fn rollup(
 /// reported. Computed from the organisations' monthly figures, which the service keeps up to
 /// date in the transactions that change them, and from the filed reports; `computed_at` says
 /// when. A replica keeps an answer for `read_cache_secs` (5 s by default) and forgets it when
-/// it takes a write, so figures changed through another replica show within those seconds.
+/// it takes a write; figures changed through another replica show within twice that.
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupQuery), responses(
     (status = 200, body = RollupView),
     (status = 401, body = Problem, content_type = "application/problem+json"),
