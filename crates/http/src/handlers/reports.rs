@@ -642,7 +642,9 @@ struct Scope {
     roll: RollScope,
     kind: &'static str,
     key: String,
-    name: String,
+    /// `None` for an organisation: read with the figures (a roll-up kept for the scope
+    /// then needs no read at all, for a caller whose rights settle the permission).
+    name: Option<String>,
 }
 
 async fn resolve_scope(
@@ -662,8 +664,8 @@ async fn resolve_scope(
             Ok(None)
         }
         (Some(id), None) => {
-            let org = load_org(state, id).await?;
             if !oversees(state, who, id).await? {
+                load_org(state, id).await?; // 404 when there is no such organisation
                 return Err(ApiError::Forbidden(
                     "a roll-up is shown to the organisation's admins and those above it".into(),
                 ));
@@ -672,7 +674,7 @@ async fn resolve_scope(
                 roll: RollScope::Subtree(id),
                 kind: "organization",
                 key: id.to_string(),
-                name: org.name,
+                name: None,
             }))
         }
         (None, Some(code)) => {
@@ -706,7 +708,7 @@ async fn resolve_scope(
                 roll: RollScope::Region(prefix.clone()),
                 kind: "region",
                 key: code.to_string(),
-                name: region.name,
+                name: Some(region.name),
             }))
         }
         (None, None) => {
@@ -719,7 +721,7 @@ async fn resolve_scope(
                 roll: RollScope::Region(String::new()),
                 kind: "nation",
                 key: "000000".into(),
-                name: "全国".into(),
+                name: Some("全国".into()),
             }))
         }
     }
@@ -839,6 +841,11 @@ async fn compute_rollup(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<RollupView, ApiError> {
     let today = china_date(now);
+    let scope_name = match (&scope.name, &scope.roll) {
+        (Some(name), _) => name.clone(),
+        (None, RollScope::Subtree(id)) => load_org(&state, *id).await?.name,
+        (None, RollScope::Region(_)) => String::new(),
+    };
     let grace = state.settings.report_grace_days;
     let months: Vec<Month> = from.through(to);
     let month_keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
@@ -934,10 +941,10 @@ async fn compute_rollup(
     Ok(RollupView {
         scope: scope.kind.to_string(),
         key: scope.key.clone(),
-        name: scope.name.clone(),
+        name: scope_name.clone(),
         month_from: from.to_string(),
         month_to: to.to_string(),
-        totals: rollup_row(&all, due.len(), scope.kind, scope.key, scope.name),
+        totals: rollup_row(&all, due.len(), scope.kind, scope.key, scope_name),
         rows: out_rows,
         not_reported,
         not_reported_total,
