@@ -2,21 +2,22 @@
 //!
 //! A province's staff open the same roll-up many times a minute, every visitor of the public
 //! activity list asks for the same first pages, and every request of a signed-in person reads
-//! the same account rights. Each of these is kept here for at most `read_cache_seconds` and
-//! is also forgotten as soon as something this process serves might change it:
+//! the same account rights. Each of these is kept here for `read_cache_secs` and is also
+//! forgotten as soon as something this process serves might change it:
 //!
 //! - roll-ups and the public activity list are stamped with the **write generation**, which
 //!   the request middleware advances after every answered write (any method but `GET`,
 //!   `HEAD` and `OPTIONS`), so a client reads its own writes from the replica that took them;
 //! - account rights are stamped with the store's **access generation**, which the
-//!   repositories advance when an account, an admin right or an organisation's status
-//!   changes (sign-ups and hours do not touch it).
+//!   repositories advance when they commit a change of rights (an admin seat granted or
+//!   revoked, a new organisation's first admin, the platform right); sign-ups and hours do
+//!   not touch it.
 //!
-//! Writes taken by another replica, or by the command line, show once the period has passed.
-//! `read_cache_seconds = 0` keeps nothing.
+//! Writes taken by another replica, or by the command line, show within one or two periods
+//! (at most four, see [`ReadCache::get_or_compute`]). `read_cache_secs = 0` keeps nothing.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
@@ -46,13 +47,15 @@ struct Slot<V> {
     generation: u64,
     value: Arc<tokio::sync::OnceCell<Arc<V>>>,
     stale: Option<Arc<V>>,
+    /// Whether a background computation of `value` is queued or running.
+    refreshing: Arc<AtomicBool>,
 }
 
 /// What a request does with a key: take an answer, take the previous one and start the
 /// computation in the background, or await (or make) the computation.
 enum Lookup<V> {
     Ready(Arc<V>),
-    Refresh(Arc<V>, Arc<tokio::sync::OnceCell<Arc<V>>>),
+    Refresh(Arc<V>, Arc<tokio::sync::OnceCell<Arc<V>>>, Arc<AtomicBool>),
     Compute(Arc<tokio::sync::OnceCell<Arc<V>>>),
 }
 
@@ -63,6 +66,12 @@ pub struct ReadCache<V> {
     ttl: Duration,
     capacity: usize,
     entries: Mutex<HashMap<String, Slot<V>>>,
+    /// Background computations at once: one per core. Answers computed together expire
+    /// together, and their computations started all at once would take every database
+    /// connection and both cores at the same moment (62 provinces' roll-ups, each 0.1 s of
+    /// PostgreSQL time); queued, they finish within the period while requests get the
+    /// previous answers.
+    refreshing: Arc<tokio::sync::Semaphore>,
 }
 
 impl<V> ReadCache<V> {
@@ -71,7 +80,16 @@ impl<V> ReadCache<V> {
             ttl: Duration::seconds(i64::try_from(ttl_secs).unwrap_or(i64::MAX / 1000)),
             capacity,
             entries: Mutex::new(HashMap::new()),
+            refreshing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            )),
         }
+    }
+
+    /// The same with at most `n` background computations at once.
+    pub fn with_refreshes(mut self, n: usize) -> Self {
+        self.refreshing = Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+        self
     }
 
     pub fn enabled(&self) -> bool {
@@ -86,7 +104,9 @@ impl<V> ReadCache<V> {
     /// is read by the caller before it looks, so that a write answered while the answer is
     /// computed makes it stale at once. Within the period after an answer expired (and only
     /// while no write was answered since it was computed), the request gets it as it was and
-    /// the new one is computed in the background: an answer is at most two periods old. A
+    /// the new one is computed in the background (one per core at once; while one waits
+    /// for its turn the previous answer still stands in): an answer is at most four periods
+    /// old, and usually one or two. A
     /// failed computation keeps nothing new.
     pub async fn get_or_compute<E, F, Fut>(
         &self,
@@ -106,12 +126,16 @@ impl<V> ReadCache<V> {
         }
         match self.lookup(key, generation, now) {
             Lookup::Ready(v) => Ok(v),
-            Lookup::Refresh(previous, cell) => {
+            Lookup::Refresh(previous, cell, running) => {
                 let work = compute();
+                let turns = self.refreshing.clone();
                 tokio::spawn(async move {
-                    let _ = cell
-                        .get_or_try_init(|| async { work.await.map(Arc::new) })
-                        .await;
+                    if let Ok(_turn) = turns.acquire_owned().await {
+                        let _ = cell
+                            .get_or_try_init(|| async { work.await.map(Arc::new) })
+                            .await;
+                    }
+                    running.store(false, Ordering::Release);
                 });
                 Ok(previous)
             }
@@ -135,9 +159,17 @@ impl<V> ReadCache<V> {
                 };
             }
             // Expired by time alone, and not long ago: what it held stands in while it is
-            // computed again.
+            // computed again. A computation still waiting for its turn past the period
+            // leaves the answer before it standing in (it was itself at most two periods
+            // old when that computation began).
             if k.generation == generation && now >= k.at && now - k.at < self.ttl * 2 {
-                stale = k.value.get().cloned();
+                match (k.value.get(), &k.stale) {
+                    (Some(v), _) => stale = Some(v.clone()),
+                    (None, Some(v)) if k.refreshing.load(Ordering::Acquire) => {
+                        return Lookup::Ready(v.clone());
+                    }
+                    (None, _) => {}
+                }
             }
         }
         if entries.len() >= self.capacity && !entries.contains_key(key) {
@@ -147,6 +179,7 @@ impl<V> ReadCache<V> {
             }
         }
         let value: Arc<tokio::sync::OnceCell<Arc<V>>> = Arc::default();
+        let running = Arc::new(AtomicBool::new(stale.is_some()));
         entries.insert(
             key.to_string(),
             Slot {
@@ -154,10 +187,11 @@ impl<V> ReadCache<V> {
                 generation,
                 value: value.clone(),
                 stale: stale.clone(),
+                refreshing: running.clone(),
             },
         );
         match stale {
-            Some(previous) => Lookup::Refresh(previous, value),
+            Some(previous) => Lookup::Refresh(previous, value, running),
             None => Lookup::Compute(value),
         }
     }
@@ -279,6 +313,46 @@ mod tests {
         // Long expired, or after a write, nothing stands in: the request computes.
         assert_eq!(read(&c, "a", 1, 30, 5).await, 5);
         assert_eq!(read(&c, "a", 2, 31, 6).await, 6);
+    }
+
+    #[tokio::test]
+    async fn a_computation_waiting_for_its_turn_leaves_the_answer_before_it_standing_in() {
+        let c = Arc::new(ReadCache::new(5, 10).with_refreshes(1));
+        assert_eq!(read(&c, "a", 1, 0, 1).await, 1);
+        assert_eq!(read(&c, "b", 1, 0, 1).await, 1);
+        // At 6 s "b" is computed again in the background, holding the one turn.
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let started = Arc::new(AtomicUsize::new(0));
+        let (g, st) = (gate.clone(), started.clone());
+        let b = c
+            .get_or_compute::<(), _, _>("b", 1, at(6), move || async move {
+                st.fetch_add(1, Ordering::SeqCst);
+                g.notified().await;
+                Ok(2)
+            })
+            .await;
+        assert_eq!(b.as_deref(), Ok(&1));
+        while started.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // "a" expires too: its computation waits for the turn, the old answer stands in,
+        // past the period of that computation as well, and nothing else is computed.
+        assert_eq!(read(&c, "a", 1, 6, 3).await, 1);
+        assert_eq!(
+            read(&c, "a", 1, 12, 4).await,
+            1,
+            "still waiting for its turn"
+        );
+        gate.notify_waiters();
+        let mut seen = 0;
+        for _ in 0..1000 {
+            seen = read(&c, "a", 1, 13, 5).await;
+            if seen != 1 {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(seen, 3, "the computation that waited, once it ran");
     }
 
     #[tokio::test]

@@ -619,7 +619,8 @@ pub async fn cancel_activity(
 /// published and cancelled activities; drafts appear to their organisation's admins.
 /// A page as anyone but an admin sees it is kept by a replica for `read_cache_secs` (5 s by
 /// default) and forgotten when it takes a write, so places left may lag another replica's
-/// sign-ups by up to twice that; the caller's own sign-up (`my_sign_up`) is always current.
+/// sign-ups by a few times that (at most four); the caller's own sign-up (`my_sign_up`) is
+/// always current.
 #[utoipa::path(tag = "activities", params(ActivityQuery), responses(
     (status = 200, body = ActivityPage),
     (status = 422, body = Problem, content_type = "application/problem+json"),

@@ -958,7 +958,8 @@ async fn compute_rollup(
 /// reported. Computed from the organisations' monthly figures, which the service keeps up to
 /// date in the transactions that change them, and from the filed reports; `computed_at` says
 /// when. A replica keeps an answer for `read_cache_secs` (5 s by default) and forgets it when
-/// it takes a write; figures changed through another replica show within twice that.
+/// it takes a write; figures changed through another replica show within a few times that
+/// (at most four).
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupQuery), responses(
     (status = 200, body = RollupView),
     (status = 401, body = Problem, content_type = "application/problem+json"),
