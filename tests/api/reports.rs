@@ -1046,6 +1046,64 @@ dual_test!(
             .unwrap();
         let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
         assert_eq!(s, 403, "taken away at once");
+
+        // What a write reaches: a sign-up changes the activity pages at once, not the
+        // roll-ups (they count confirmed hours); signing in changes neither.
+        let d = crate::activities::published(
+            &app,
+            &t.county_admin,
+            crate::activities::activity_body(&t.county, 25, 10),
+        )
+        .await;
+        app.clock.set(at(24, 0, 0));
+        let (_, before) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        let taken = |v: &Value| -> i64 {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == d.as_str())
+                .unwrap()["places_taken"]
+                .as_i64()
+                .unwrap()
+        };
+        let (_, page) = app.get(&list, None).await;
+        assert_eq!(taken(&page), 0);
+        app.clock.advance(chrono::Duration::seconds(1));
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{d}/sign-ups"),
+                Some(&v1.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let _ = app.login("v1@zh.cn").await;
+        let (_, after) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(after["computed_at"], before["computed_at"], "still kept");
+        let (_, page) = app.get(&list, None).await;
+        assert_eq!(taken(&page), 1, "the place taken shows at once");
+        // A refused write reaches nothing either; hours confirmed reach the roll-ups.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{d}/sign-ups"),
+                Some(&v1.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 409);
+        let (_, again) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_eq!(again["computed_at"], before["computed_at"]);
+        let (s, b) = app
+            .post(
+                "/api/v1/activities",
+                Some(&t.county_admin.token),
+                crate::activities::activity_body(&t.county, 27, 10),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let (_, later) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
+        assert_ne!(later["computed_at"], before["computed_at"]);
     }
 );
 

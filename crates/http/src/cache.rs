@@ -5,9 +5,11 @@
 //! the same account rights. Each of these is kept here for `read_cache_secs` and is also
 //! forgotten as soon as something this process serves might change it:
 //!
-//! - roll-ups and the public activity list are stamped with the **write generation**, which
-//!   the request middleware advances after every answered write (any method but `GET`,
-//!   `HEAD` and `OPTIONS`), so a client reads its own writes from the replica that took them;
+//! - roll-ups and the public activity list are stamped with **write generations**, which the
+//!   request middleware advances after every write it answers (any method but `GET`, `HEAD`
+//!   and `OPTIONS`, unless refused with a 4xx) that may change them ([`reach_of`]: a sign-up
+//!   reaches the activity pages, not the roll-ups; signing in reaches neither), so a client
+//!   reads its own writes from the replica that took them;
 //! - account rights are stamped with the store's **access generation**, which the
 //!   repositories advance when they commit a change of rights (an admin seat granted or
 //!   revoked, a new organisation's first admin, the platform right); sign-ups and hours do
@@ -21,6 +23,51 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
+
+/// What an answered write may have changed, by its route: the kept answers it makes stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Neither roll-ups nor activity pages (signing in, integrations, applications, letters,
+    /// certificates).
+    Nothing,
+    /// Activity pages (places taken, the waiting list), not roll-ups: a sign-up, its
+    /// withdrawal, a check-in or check-out. Roll-ups count confirmed hours, not sign-ups.
+    Activities,
+    /// Anything else, and any route not named here.
+    Everything,
+}
+
+/// The reach of a write answered on `route` (the matched pattern, e.g.
+/// `/api/v1/activities/{id}/sign-ups`). A route not listed reaches everything, so a new one
+/// is safe until it is classified.
+pub fn reach_of(route: &str) -> Reach {
+    const NOTHING: [&str; 10] = [
+        "/api/v1/auth/",
+        "/api/v1/accounts",
+        "/api/v1/webhooks",
+        "/api/v1/webhook-deliveries/",
+        "/api/v1/api-clients/",
+        "/api/v1/applications",
+        "/api/v1/calls",
+        "/api/v1/certificates",
+        "/api/v1/pairing-letters",
+        "/api/v1/activities/{id}/check-in-codes",
+    ];
+    const ACTIVITIES: [&str; 3] = [
+        "/api/v1/activities/{id}/sign-ups",
+        "/api/v1/activities/{id}/check-in",
+        "/api/v1/activities/{id}/check-out",
+    ];
+    if NOTHING.iter().any(|p| route.starts_with(p))
+        || (route.starts_with("/api/v1/organizations/{id}/api-clients"))
+    {
+        Reach::Nothing
+    } else if ACTIVITIES.iter().any(|p| route.starts_with(p)) {
+        Reach::Activities
+    } else {
+        Reach::Everything
+    }
+}
 
 /// A counter that only goes up: a cached answer stamped with an older value is stale.
 #[derive(Default)]
@@ -366,6 +413,32 @@ mod tests {
         read(&c, "fourth", 2, 2, 4).await;
         assert_eq!(c.len(), 1, "nothing was stale: everything went");
         assert_eq!(read(&c, "fourth", 2, 2, 40).await, 4);
+    }
+
+    #[test]
+    fn writes_reach_what_they_may_change() {
+        for (route, reach) in [
+            ("/api/v1/auth/login", Reach::Nothing),
+            ("/api/v1/accounts", Reach::Nothing),
+            ("/api/v1/pairing-letters/{id}/send", Reach::Nothing),
+            ("/api/v1/organizations/{id}/api-clients", Reach::Nothing),
+            ("/api/v1/activities/{id}/check-in-codes", Reach::Nothing),
+            ("/api/v1/activities/{id}/sign-ups", Reach::Activities),
+            ("/api/v1/activities/{id}/sign-ups/mine", Reach::Activities),
+            ("/api/v1/activities/{id}/check-out", Reach::Activities),
+            ("/api/v1/activities/{id}/service-hours", Reach::Everything),
+            (
+                "/api/v1/activities/{id}/attendance/{volunteer_id}",
+                Reach::Everything,
+            ),
+            ("/api/v1/activities/{id}/publish", Reach::Everything),
+            ("/api/v1/organizations/{id}/memberships", Reach::Everything),
+            ("/api/v1/monthly-reports/{id}/submit", Reach::Everything),
+            ("/api/v1/something-new", Reach::Everything),
+            ("", Reach::Everything),
+        ] {
+            assert_eq!(reach_of(route), reach, "{route}");
+        }
     }
 
     #[tokio::test]

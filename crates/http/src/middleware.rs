@@ -12,6 +12,7 @@ use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{web, ResponseError};
 use tracing::Instrument;
 
+use crate::cache::{reach_of, Reach};
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::state::AppState;
 
@@ -104,7 +105,7 @@ fn request_id(req: &ServiceRequest) -> String {
 
 /// Gives every request an id (kept from the client when well-formed), logs one line per
 /// request (method, route, status, latency; never bodies or query strings), and counts it.
-/// After a write it advances the write generation (`crate::cache`).
+/// After a write it advances the write generations it reaches (`crate::cache`).
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -122,10 +123,19 @@ pub async fn observe(
             | actix_web::http::Method::OPTIONS
     );
     let res = next.call(req).instrument(span.clone()).await;
-    if writes {
-        // Whatever the write did is committed now: answers kept from before it go.
-        if let Some(s) = &state {
+    if let (true, Some(s)) = (writes, &state) {
+        // Whatever the write did is committed now: the kept answers it may have changed go
+        // (a refusal, 4xx, changed nothing).
+        let reach = match &res {
+            Ok(r) if r.status().is_client_error() => Reach::Nothing,
+            Ok(r) => reach_of(&r.request().match_pattern().unwrap_or_default()),
+            Err(_) => Reach::Everything,
+        };
+        if reach == Reach::Everything {
             s.writes.advance();
+        }
+        if reach != Reach::Nothing {
+            s.activity_writes.advance();
         }
     }
     let mut res = res?;

@@ -141,9 +141,12 @@ pub struct AppState {
     /// adds memory: 32 concurrent sign-ins grew the process by gigabytes that the
     /// allocator kept after they finished.
     pub password_work: Arc<tokio::sync::Semaphore>,
-    /// Advanced after every answered write; roll-ups and activity lists kept from before
-    /// it are read again.
+    /// Advanced after an answered write that may change a roll-up (`crate::cache::reach_of`);
+    /// roll-ups kept from before it are computed again.
     pub writes: Arc<Generation>,
+    /// Advanced after an answered write that may change an activity page (those above, and
+    /// sign-ups, check-ins and check-outs).
+    pub activity_writes: Arc<Generation>,
     /// Roll-ups by scope, period and day (`crate::cache`).
     pub rollups: Arc<ReadCache<RollupView>>,
     /// Pages of the activity list as anyone but an admin sees them, by filter.
@@ -175,6 +178,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(1, |n| n.get()),
             )),
             writes: Arc::default(),
+            activity_writes: Arc::default(),
             rollups: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
             activity_pages: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
             rights: Arc::new(ReadCache::new(settings.read_cache_secs, 100_000)),

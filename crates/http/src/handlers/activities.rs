@@ -618,7 +618,8 @@ pub async fn cancel_activity(
 /// organisation, dates, status, key date and free text; ordered by start. Anyone may list
 /// published and cancelled activities; drafts appear to their organisation's admins.
 /// A page as anyone but an admin sees it is kept by a replica for `read_cache_secs` (5 s by
-/// default) and forgotten when it takes a write, so places left may lag another replica's
+/// default) and forgotten when it takes a write that may change it (a sign-up does), so
+/// places left may lag another replica's
 /// sign-ups by a few times that (at most four); the caller's own sign-up (`my_sign_up`) is
 /// always current.
 #[utoipa::path(tag = "activities", params(ActivityQuery), responses(
@@ -684,7 +685,7 @@ pub async fn list_activities(
     // it is kept for a few seconds (`crate::cache`), and the caller's own sign-ups are added.
     let shared = !viewer.platform_admin && viewer.admin_of.is_empty();
     let now = state.clock.now();
-    let generation = state.writes.current();
+    let generation = state.activity_writes.current();
     let key = format!("{filter:?}");
     let st = state.clone();
     let page = move || async move {

@@ -958,7 +958,7 @@ async fn compute_rollup(
 /// reported. Computed from the organisations' monthly figures, which the service keeps up to
 /// date in the transactions that change them, and from the filed reports; `computed_at` says
 /// when. A replica keeps an answer for `read_cache_secs` (5 s by default) and forgets it when
-/// it takes a write; figures changed through another replica show within a few times that
+/// it takes a write that may change it (hours, reports, members; not sign-ups); figures changed through another replica show within a few times that
 /// (at most four).
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(RollupQuery), responses(
     (status = 200, body = RollupView),
