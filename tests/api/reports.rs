@@ -904,6 +904,32 @@ async fn rollup_of(app: &TestApp, user: &User, org: &str, month: &str) -> (u16, 
     .await
 }
 
+/// Runs a statement under the service, as another replica or the command line would;
+/// `$n` placeholders become `?n` on SQLite.
+async fn under_the_service(app: &TestApp, sql: &str, values: Vec<sea_orm::Value>) {
+    let db = app.store.connection();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => sql.to_string(),
+        _ => sql.replace('$', "?"),
+    };
+    db.execute(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await
+    .unwrap();
+}
+
+/// The item of a page of activities with this id.
+fn item<'a>(page: &'a Value, id: &str) -> &'a Value {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not on the page: {page}"))
+}
+
 fn hours_of(v: &Value) -> f64 {
     v["totals"]["figures"]["service_hours"].as_f64().unwrap()
 }
@@ -952,7 +978,8 @@ dual_test!(
         assert_eq!(hours_of(&later), 10.5);
         assert_ne!(later["computed_at"], first["computed_at"]);
 
-        // A write this process answers forgets every kept roll-up at once.
+        // A write this process answers that may change a roll-up (a new activity) forgets
+        // it at once.
         app.store.rebuild_month_figures().await.unwrap();
         let (_, kept) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
         assert_eq!(hours_of(&kept), 10.5);
@@ -970,43 +997,19 @@ dual_test!(
         // The public list: the same kept page for everyone but admins, with each caller's
         // own sign-up added.
         let list = format!("/api/v1/activities?organization_id={}", t.county);
-        let title_of = |v: &Value| -> String {
-            v["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|x| x["id"] == a.as_str())
-                .map(|x| x["title"].as_str().unwrap().to_string())
-                .unwrap()
-        };
+        let title_of = |v: &Value| item(v, &a)["title"].as_str().unwrap().to_string();
         let (s, anyone) = app.get(&list, None).await;
         assert_eq!(s, 200, "{anyone}");
         let before = title_of(&anyone);
-        app.store
-            .connection()
-            .execute(sea_orm::Statement::from_sql_and_values(
-                app.store.connection().get_database_backend(),
-                match app.store.connection().get_database_backend() {
-                    sea_orm::DbBackend::Postgres => {
-                        "UPDATE activities SET title = $1 WHERE id = $2"
-                    }
-                    _ => "UPDATE activities SET title = ?1 WHERE id = ?2",
-                },
-                ["改过的标题".into(), Uuid::parse_str(&a).unwrap().into()],
-            ))
-            .await
-            .unwrap();
+        under_the_service(
+            &app,
+            "UPDATE activities SET title = $1 WHERE id = $2",
+            vec!["改过的标题".into(), Uuid::parse_str(&a).unwrap().into()],
+        )
+        .await;
         let (_, anyone) = app.get(&list, None).await;
         assert_eq!(title_of(&anyone), before, "the kept page");
-        let mine = |v: &Value| -> Value {
-            v["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|x| x["id"] == a.as_str())
-                .unwrap()["my_sign_up"]
-                .clone()
-        };
+        let mine = |v: &Value| item(v, &a)["my_sign_up"].clone();
         assert!(mine(&anyone).is_null());
         let (_, as_v1) = app.get(&list, Some(&v1.token)).await;
         assert_eq!(title_of(&as_v1), before, "the kept page");
@@ -1021,20 +1024,12 @@ dual_test!(
         // store takes effect at once.
         let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
         assert_eq!(s, 403);
-        app.store
-            .connection()
-            .execute(sea_orm::Statement::from_sql_and_values(
-                app.store.connection().get_database_backend(),
-                match app.store.connection().get_database_backend() {
-                    sea_orm::DbBackend::Postgres => {
-                        "UPDATE accounts SET is_platform_admin = TRUE WHERE id = $1"
-                    }
-                    _ => "UPDATE accounts SET is_platform_admin = 1 WHERE id = ?1",
-                },
-                [t.outsider.id.into()],
-            ))
-            .await
-            .unwrap();
+        under_the_service(
+            &app,
+            "UPDATE accounts SET is_platform_admin = $1 WHERE id = $2",
+            vec![true.into(), t.outsider.id.into()],
+        )
+        .await;
         let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
         assert_eq!(s, 403, "the kept rights");
         app.clock.advance(chrono::Duration::seconds(11));
@@ -1046,6 +1041,31 @@ dual_test!(
             .unwrap();
         let (s, _) = rollup_of(&app, &t.outsider, &t.county, "2026-06").await;
         assert_eq!(s, 403, "taken away at once");
+        // Registering an organisation makes its registrant its admin at once, though their
+        // rights were kept a moment before (a pending organisation shows only to its admins).
+        let (s, _) = app.get("/api/v1/me", Some(&v1.token)).await;
+        assert_eq!(s, 200);
+        let pending = app
+            .organization(
+                &v1,
+                "桥西区科学技术协会",
+                "county_association",
+                "county",
+                Some(&t.city),
+                "130104",
+            )
+            .await;
+        let (s, b) = app
+            .get(&format!("/api/v1/organizations/{pending}"), Some(&v1.token))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/organizations/{pending}"),
+                Some(&t.outsider.token),
+            )
+            .await;
+        assert_eq!(s, 404, "still hidden from others");
 
         // What a write reaches: a sign-up changes the activity pages at once, not the
         // roll-ups (they count confirmed hours); signing in changes neither.
@@ -1057,16 +1077,7 @@ dual_test!(
         .await;
         app.clock.set(at(24, 0, 0));
         let (_, before) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
-        let taken = |v: &Value| -> i64 {
-            v["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|x| x["id"] == d.as_str())
-                .unwrap()["places_taken"]
-                .as_i64()
-                .unwrap()
-        };
+        let taken = |v: &Value| item(v, &d)["places_taken"].as_i64().unwrap();
         let (_, page) = app.get(&list, None).await;
         assert_eq!(taken(&page), 0);
         app.clock.advance(chrono::Duration::seconds(1));
@@ -1083,7 +1094,7 @@ dual_test!(
         assert_eq!(after["computed_at"], before["computed_at"], "still kept");
         let (_, page) = app.get(&list, None).await;
         assert_eq!(taken(&page), 1, "the place taken shows at once");
-        // A refused write reaches nothing either; hours confirmed reach the roll-ups.
+        // A refused write reaches nothing either; a new activity reaches the roll-ups.
         let (s, _) = app
             .post(
                 &format!("/api/v1/activities/{d}/sign-ups"),

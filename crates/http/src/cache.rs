@@ -244,11 +244,13 @@ impl<V> ReadCache<V> {
     }
 
     /// How many answers are kept (fresh or not yet swept).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.entries.lock().map(|e| e.len()).unwrap_or(0)
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
@@ -256,6 +258,8 @@ impl<V> ReadCache<V> {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::AtomicUsize;
+
+    use tokio::sync::Notify;
 
     use super::*;
 
@@ -267,6 +271,39 @@ mod tests {
         *c.get_or_compute::<(), _, _>(key, generation, at(now), move || async move { Ok(v) })
             .await
             .unwrap_or_else(|_| Arc::new(-1))
+    }
+
+    type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Result<i32, ()>> + Send>>;
+
+    /// A computation that counts its runs and answers `v` once `gate` opens.
+    fn held(v: i32, runs: &Arc<AtomicUsize>, gate: &Arc<Notify>) -> impl FnOnce() -> Work {
+        let (runs, gate) = (runs.clone(), gate.clone());
+        move || {
+            Box::pin(async move {
+                runs.fetch_add(1, Ordering::SeqCst);
+                gate.notified().await;
+                Ok(v)
+            })
+        }
+    }
+
+    async fn until_started(runs: &AtomicUsize) {
+        while runs.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// What `key` reads at `now` once it no longer reads `old` (a background computation
+    /// finished), or `old` if it never changes.
+    async fn settled(c: &ReadCache<i32>, key: &str, now: i64, old: i32) -> i32 {
+        for _ in 0..1000 {
+            let seen = read(c, key, 1, now, -9).await;
+            if seen != old {
+                return seen;
+            }
+            tokio::task::yield_now().await;
+        }
+        old
     }
 
     #[tokio::test]
@@ -298,23 +335,17 @@ mod tests {
     async fn requests_arriving_together_compute_once() {
         let c = Arc::new(ReadCache::new(5, 10));
         let runs = Arc::new(AtomicUsize::new(0));
-        let gate = Arc::new(tokio::sync::Notify::new());
+        let gate = Arc::new(Notify::new());
         let mut waiting = vec![];
         for _ in 0..8 {
-            let (c, runs, gate) = (c.clone(), runs.clone(), gate.clone());
+            let (c, work) = (c.clone(), held(5, &runs, &gate));
             waiting.push(tokio::spawn(async move {
-                *c.get_or_compute::<(), _, _>("a", 1, at(0), move || async move {
-                    runs.fetch_add(1, Ordering::SeqCst);
-                    gate.notified().await;
-                    Ok(5)
-                })
-                .await
-                .unwrap_or_else(|_| Arc::new(-1))
+                *c.get_or_compute("a", 1, at(0), work)
+                    .await
+                    .unwrap_or_else(|_| Arc::new(-1))
             }));
         }
-        while runs.load(Ordering::SeqCst) == 0 {
-            tokio::task::yield_now().await;
-        }
+        until_started(&runs).await;
         for _ in 0..50 {
             tokio::task::yield_now().await;
         }
@@ -331,31 +362,20 @@ mod tests {
         assert_eq!(read(&c, "a", 1, 0, 1).await, 1);
         // At 6 s the request gets the old answer at once; the new one is computed in the
         // background, and the requests meanwhile get the old one too.
-        let gate = Arc::new(tokio::sync::Notify::new());
+        let gate = Arc::new(Notify::new());
         let started = Arc::new(AtomicUsize::new(0));
-        let (g, st) = (gate.clone(), started.clone());
         let first = c
-            .get_or_compute::<(), _, _>("a", 1, at(6), move || async move {
-                st.fetch_add(1, Ordering::SeqCst);
-                g.notified().await;
-                Ok(2)
-            })
+            .get_or_compute("a", 1, at(6), held(2, &started, &gate))
             .await;
         assert_eq!(first.as_deref(), Ok(&1), "the old answer, at once");
-        while started.load(Ordering::SeqCst) == 0 {
-            tokio::task::yield_now().await;
-        }
+        until_started(&started).await;
         assert_eq!(read(&c, "a", 1, 7, 3).await, 1, "still the old one");
         gate.notify_waiters();
-        let mut seen = 0;
-        for _ in 0..1000 {
-            seen = read(&c, "a", 1, 8, 4).await;
-            if seen == 2 {
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-        assert_eq!(seen, 2, "the new one, once computed");
+        assert_eq!(
+            settled(&c, "a", 8, 1).await,
+            2,
+            "the new one, once computed"
+        );
         assert_eq!(started.load(Ordering::SeqCst), 1);
         // Long expired, or after a write, nothing stands in: the request computes.
         assert_eq!(read(&c, "a", 1, 30, 5).await, 5);
@@ -368,20 +388,13 @@ mod tests {
         assert_eq!(read(&c, "a", 1, 0, 1).await, 1);
         assert_eq!(read(&c, "b", 1, 0, 1).await, 1);
         // At 6 s "b" is computed again in the background, holding the one turn.
-        let gate = Arc::new(tokio::sync::Notify::new());
+        let gate = Arc::new(Notify::new());
         let started = Arc::new(AtomicUsize::new(0));
-        let (g, st) = (gate.clone(), started.clone());
         let b = c
-            .get_or_compute::<(), _, _>("b", 1, at(6), move || async move {
-                st.fetch_add(1, Ordering::SeqCst);
-                g.notified().await;
-                Ok(2)
-            })
+            .get_or_compute("b", 1, at(6), held(2, &started, &gate))
             .await;
         assert_eq!(b.as_deref(), Ok(&1));
-        while started.load(Ordering::SeqCst) == 0 {
-            tokio::task::yield_now().await;
-        }
+        until_started(&started).await;
         // "a" expires too: its computation waits for the turn, the old answer stands in,
         // past the period of that computation as well, and nothing else is computed.
         assert_eq!(read(&c, "a", 1, 6, 3).await, 1);
@@ -391,15 +404,11 @@ mod tests {
             "still waiting for its turn"
         );
         gate.notify_waiters();
-        let mut seen = 0;
-        for _ in 0..1000 {
-            seen = read(&c, "a", 1, 13, 5).await;
-            if seen != 1 {
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-        assert_eq!(seen, 3, "the computation that waited, once it ran");
+        assert_eq!(
+            settled(&c, "a", 13, 1).await,
+            3,
+            "the computation that waited, once it ran"
+        );
     }
 
     #[tokio::test]

@@ -2,15 +2,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 
     /// Today's date in China Standard Time (UTC+8), where the programme's dates are kept.
     fn today(&self) -> NaiveDate {
-        let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
-        self.now().with_timezone(&cst).date_naive()
+        china_date(self.now())
     }
 }
 

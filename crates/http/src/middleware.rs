@@ -123,12 +123,16 @@ pub async fn observe(
             | actix_web::http::Method::OPTIONS
     );
     let res = next.call(req).instrument(span.clone()).await;
+    let route = match &res {
+        Ok(r) => r.request().match_pattern(),
+        Err(_) => None,
+    };
     if let (true, Some(s)) = (writes, &state) {
         // Whatever the write did is committed now: the kept answers it may have changed go
         // (a refusal, 4xx, changed nothing).
         let reach = match &res {
             Ok(r) if r.status().is_client_error() => Reach::Nothing,
-            Ok(r) => reach_of(&r.request().match_pattern().unwrap_or_default()),
+            Ok(_) => reach_of(route.as_deref().unwrap_or_default()),
             Err(_) => Reach::Everything,
         };
         if reach == Reach::Everything {
@@ -139,10 +143,7 @@ pub async fn observe(
         }
     }
     let mut res = res?;
-    let route = res
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".into());
+    let route = route.unwrap_or_else(|| "unmatched".into());
     let status = res.status().as_u16();
     let secs = started.elapsed().as_secs_f64();
     if let Ok(v) = HeaderValue::from_str(&id) {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 use zhihui_contract::records::{
     CertificatePage, CertificateQuery, CertificateVerificationView, CertificateView,
@@ -257,18 +257,8 @@ pub async fn get_recognition_candidates(
         return Err(ApiError::field("year", "out_of_range", "not a year"));
     };
     // The year in China Standard Time, as instants.
-    let cst =
-        chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| ApiError::Internal("tz".into()))?;
-    let start = cst
-        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| ApiError::Internal("year start".into()))?;
-    let end = cst
-        .with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| ApiError::Internal("year end".into()))?;
+    let start = zhihui_domain::report::china_day_start(d_from);
+    let end = zhihui_domain::report::china_day_start(d_to) + chrono::Duration::days(1);
     let team = state
         .store
         .organization_totals(org.id, start, end, d_from, d_to)
