@@ -511,6 +511,34 @@ dual_test!(
             .await;
         assert_eq!(s, 201, "touching ends do not overlap");
 
+        // Moving an activity moves its sign-ups' times: the check sees the new times only.
+        let (s, b, _) = put(
+            &app,
+            &format!("/api/v1/activities/{after_id}"),
+            &w.other_admin.token,
+            json!({"starts_at": at(12, 1, 0), "ends_at": at(12, 3, 0)}),
+            None,
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        let mut old_slot = activity_body(&w.other_org, 10, 10);
+        old_slot["starts_at"] = json!(at(10, 5, 30));
+        old_slot["ends_at"] = json!(at(10, 7, 0));
+        let mut new_slot = activity_body(&w.other_org, 12, 10);
+        new_slot["starts_at"] = json!(at(12, 2, 0));
+        new_slot["ends_at"] = json!(at(12, 4, 0));
+        for (body, want) in [(old_slot, 201), (new_slot, 409)] {
+            let slot = published(&app, &w.other_admin, body).await;
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{slot}/sign-ups"),
+                    Some(&vols[0].0.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(s, want, "{b}");
+        }
+
         // Members only.
         let mut closed = activity_body(&w.org, 15, 10);
         closed["members_only"] = json!(true);
@@ -545,6 +573,52 @@ dual_test!(
         let (s, b) = app.post(&lpath, Some(&vols[3].0.token), json!({})).await;
         assert_eq!((s, b["code"].as_str()), (409, Some("sign_up_closed")));
         app.clock.set(at(1, 3, 0));
+
+        // Judged on the activity read under its lock: a draft is not there for a volunteer,
+        // nor an unknown id; a cancelled one takes no sign-ups; a refusal writes nothing.
+        let (s, draft) = app
+            .post(
+                "/api/v1/activities",
+                Some(&w.admin.token),
+                activity_body(&w.org, 25, 10),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let unknown = uuid::Uuid::now_v7().to_string();
+        for target in [draft["id"].as_str().unwrap(), unknown.as_str()] {
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{target}/sign-ups"),
+                    Some(&vols[3].0.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!((s, b["code"].as_str()), (404, Some("activity_not_found")));
+        }
+        let gone = published(&app, &w.admin, activity_body(&w.org, 26, 10)).await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{gone}/cancel"),
+                Some(&w.admin.token),
+                json!({"reason": "天气"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{gone}/sign-ups"),
+                Some(&vols[3].0.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("activity_not_open")));
+        let (_, l) = app
+            .get(
+                &format!("/api/v1/activities/{gone}/sign-ups"),
+                Some(&w.admin.token),
+            )
+            .await;
+        assert_eq!(l["items"].as_array().map(Vec::len), Some(0));
 
         // Who sees the sign-ups.
         let (s, l) = app.get(&path, Some(&w.admin.token)).await;
@@ -589,7 +663,9 @@ dual_test!(
             .await;
         assert_eq!(s, 200);
         let items = mine["items"].as_array().unwrap();
-        assert_eq!(items.len(), 3, "{mine}");
+        // Two sign-ups for the first activity (one withdrawn), the moved one and the slot
+        // its old times freed.
+        assert_eq!(items.len(), 4, "{mine}");
         assert_eq!(items[0]["sign_up"]["status"], "waitlisted");
 
         // Capacity below the places taken is refused; raising it promotes the queue.

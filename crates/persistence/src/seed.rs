@@ -614,6 +614,8 @@ impl Store {
                     checked_out_at: Set(past.then_some(ends)),
                     absent: Set(false),
                     attendance_source: Set(past.then(|| "check_in".to_string())),
+                    starts_at: Set(starts),
+                    ends_at: Set(ends),
                 });
                 if past {
                     let tenths = (ends - starts).num_hours() as i32 * 10;
@@ -643,7 +645,7 @@ impl Store {
                 report.sign_ups += sups.len();
                 report.records += recs.len();
                 self.insert_rows(std::mem::take(&mut acts), 22).await?;
-                self.insert_rows(std::mem::take(&mut sups), 11).await?;
+                self.insert_rows(std::mem::take(&mut sups), 13).await?;
                 self.insert_rows(std::mem::take(&mut recs), 15).await?;
             }
         }

@@ -26,6 +26,7 @@ use zhihui_domain::{
 use zhihui_persistence::entities::{activity, organization, sign_up, volunteer};
 use zhihui_persistence::{
     ActivityChanges, ActivityFilter, AttendanceEntry, HoursEntry, NewActivity, RecordContext,
+    SignUpGround,
 };
 
 use super::organizations::{load_visible, policy};
@@ -793,41 +794,55 @@ pub async fn sign_up_for_activity(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let a = load(&state, Some(&who), *id).await?;
-    let v = require_volunteer(&state, &who).await?;
     let now = state.clock.now();
-    if a.status != ActivityStatus::Published.as_str() {
-        return Err(ApiError::Conflict {
-            code: "activity_not_open",
-            message: format!("the activity is {}; it takes no sign-ups", a.status),
-        });
-    }
-    if now < a.sign_up_opens_at {
-        return Err(ApiError::Conflict {
-            code: "sign_up_not_open_yet",
-            message: format!("sign-up opens at {}", a.sign_up_opens_at.to_rfc3339()),
-        });
-    }
-    if now > a.sign_up_closes_at {
-        return Err(ApiError::Conflict {
-            code: "sign_up_closed",
-            message: "sign-up for this activity has closed".into(),
-        });
-    }
-    if a.members_only
-        && state
-            .store
-            .approved_members_among(a.organization_id, &[v.id])
-            .await?
-            .is_empty()
-    {
-        return Err(ApiError::Forbidden(
-            "this activity is for the organisation's members only; ask to join the team first"
-                .into(),
-        ));
-    }
-    let s = state.store.sign_up(a.id, v.id, now).await?;
-    Ok(HttpResponse::Created().json(own_view(&state, &v, s).await?))
+    // The rules are judged on what the store read under its locks, so a sign-up is a
+    // single transaction and nothing is read twice.
+    let judge = |g: SignUpGround<'_>| -> Result<(), ApiError> {
+        let a = g.activity;
+        if !pa::visible(Some(&who), a) {
+            return Err(ApiError::NotFound("activity_not_found"));
+        }
+        if g.volunteer.is_none() {
+            return Err(ApiError::Conflict {
+                code: "volunteer_not_registered",
+                message: "register your real-name volunteer profile first".into(),
+            });
+        }
+        if a.status != ActivityStatus::Published.as_str() {
+            return Err(ApiError::Conflict {
+                code: "activity_not_open",
+                message: format!("the activity is {}; it takes no sign-ups", a.status),
+            });
+        }
+        if now < a.sign_up_opens_at {
+            return Err(ApiError::Conflict {
+                code: "sign_up_not_open_yet",
+                message: format!("sign-up opens at {}", a.sign_up_opens_at.to_rfc3339()),
+            });
+        }
+        if now > a.sign_up_closes_at {
+            return Err(ApiError::Conflict {
+                code: "sign_up_closed",
+                message: "sign-up for this activity has closed".into(),
+            });
+        }
+        if !g.admitted {
+            return Err(ApiError::Forbidden(
+                "this activity is for the organisation's members only; ask to join the team first"
+                    .into(),
+            ));
+        }
+        Ok(())
+    };
+    let done = state
+        .store
+        .sign_up(*id, who.account_id, now, judge)
+        .await
+        .map_err(|e| match e {
+            ApiError::NotFound("not_found") => ApiError::NotFound("activity_not_found"),
+            other => other,
+        })?;
+    Ok(HttpResponse::Created().json(own_view(&state, &done.volunteer, done.sign_up).await?))
 }
 
 /// Withdraws the caller's sign-up; a freed place goes to the first on the waiting list.

@@ -15,6 +15,10 @@ pub struct Model {
     pub checked_out_at: Option<DateTimeUtc>,
     pub absent: bool,
     pub attendance_source: Option<String>,
+    /// The activity's times, copied so that a volunteer's overlap check reads only the
+    /// sign-ups still to come (`ix_sign_ups_volunteer_end`); they change with the activity's.
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,9 +12,11 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::{ActivityStatus, SignUpStatus};
+use zhihui_domain::{ActivityStatus, MembershipStatus, SignUpStatus};
 
-use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
+use crate::entities::{
+    activity, activity_leader, attendance_change, membership, sign_up, volunteer,
+};
 use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult, Viewer};
@@ -80,6 +82,22 @@ pub struct SignUpRow {
     pub phone_masked: String,
     /// 1-based place on the waiting list, for waitlisted sign-ups.
     pub waitlist_position: Option<i64>,
+}
+
+/// What a sign-up rests on, read under the transaction's locks for the caller to judge.
+pub struct SignUpGround<'a> {
+    pub activity: &'a activity::Model,
+    /// The caller's volunteer profile; `None` when they have not registered one.
+    pub volunteer: Option<&'a volunteer::Model>,
+    /// False only when the activity is for its organisation's members and the volunteer is
+    /// not an approved member.
+    pub admitted: bool,
+}
+
+/// A sign-up made, with the volunteer who made it.
+pub struct SignedUp {
+    pub volunteer: volunteer::Model,
+    pub sign_up: sign_up::Model,
 }
 
 /// Outcome of withdrawing a sign-up.
@@ -226,6 +244,14 @@ impl Store {
         m.updated_at = Set(now);
         m.version = Set(cur.version + 1);
         m.update(&txn).await?;
+        if (c.starts_at, c.ends_at) != (cur.starts_at, cur.ends_at) {
+            sign_up::Entity::update_many()
+                .col_expr(sign_up::Column::StartsAt, Expr::value(c.starts_at))
+                .col_expr(sign_up::Column::EndsAt, Expr::value(c.ends_at))
+                .filter(sign_up::Column::ActivityId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
         self.set_leaders(&txn, id, &c.leaders).await?;
         let free = c.capacity - cur.confirmed_count;
         if free > 0 {
@@ -495,63 +521,88 @@ impl Store {
             .await?)
     }
 
-    /// Signs a volunteer up: a place while there is one, else the waiting list. The caller
-    /// has checked the window and membership; this checks, under the activity's lock, that
-    /// it is still published, and under the volunteer's lock, that nothing overlaps.
-    pub async fn sign_up(
+    /// Signs the account's volunteer up: a place while there is one, else the waiting list.
+    /// Everything the decision rests on is read under the transaction's locks, the
+    /// activity's first and then the volunteer's, and handed to `judge` (the caller's rules:
+    /// who may see the activity, its sign-up window) before anything is written; an error
+    /// from `judge` writes nothing. Under those locks this checks that the activity is still
+    /// published and that none of the volunteer's live sign-ups overlaps it.
+    pub async fn sign_up<E: From<StoreError>>(
         &self,
         activity_id: Uuid,
-        volunteer_id: Uuid,
+        account_id: Uuid,
         now: DateTime<Utc>,
-    ) -> StoreResult<sign_up::Model> {
-        let txn = self.db.begin().await?;
+        judge: impl FnOnce(SignUpGround<'_>) -> Result<(), E>,
+    ) -> Result<SignedUp, E> {
+        let txn = self.db.begin().await.map_err(StoreError::from)?;
         let a = self.lock_activity(&txn, activity_id).await?;
-        if a.status != ActivityStatus::Published.as_str() {
-            return Err(not_open(&a.status));
-        }
-        let mut vq = volunteer::Entity::find_by_id(volunteer_id);
+        let mut vq = volunteer::Entity::find().filter(volunteer::Column::AccountId.eq(account_id));
         if self.is_postgres() {
             vq = vq.lock_exclusive();
         }
-        vq.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let v = vq.one(&txn).await.map_err(StoreError::from)?;
+        let admitted = match &v {
+            Some(v) if a.members_only => {
+                membership::Entity::find()
+                    .filter(membership::Column::OrganizationId.eq(a.organization_id))
+                    .filter(membership::Column::VolunteerId.eq(v.id))
+                    .filter(membership::Column::Status.eq(MembershipStatus::Approved.as_str()))
+                    .count(&txn)
+                    .await
+                    .map_err(StoreError::from)?
+                    > 0
+            }
+            _ => true,
+        };
+        judge(SignUpGround {
+            activity: &a,
+            volunteer: v.as_ref(),
+            admitted,
+        })?;
+        let v = v.ok_or(StoreError::NotFound)?;
+        if a.status != ActivityStatus::Published.as_str() {
+            return Err(not_open(&a.status).into());
+        }
+        let volunteer_id = v.id;
         let live = [
             SignUpStatus::Confirmed.as_str(),
             SignUpStatus::Waitlisted.as_str(),
         ];
-        // The volunteer's live sign-ups that are this activity or overlap it (this one
-        // overlaps itself), in one read: the volunteer's lock above keeps the answer true
-        // until the commit.
+        // The volunteer's live sign-ups that are this activity or overlap it (an activity
+        // overlaps itself), in one read of the sign-ups still to come: those that end after
+        // this one starts (`ix_sign_ups_volunteer_end`). The volunteer's lock above keeps the
+        // answer true until the commit.
         let hits: Vec<(Uuid, String)> = sign_up::Entity::find()
             .select_only()
             .column(sign_up::Column::ActivityId)
             .column(activity::Column::Title)
             .join(JoinType::InnerJoin, sign_up::Relation::Activity.def())
             .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
+            .filter(sign_up::Column::EndsAt.gt(a.starts_at))
+            .filter(sign_up::Column::StartsAt.lt(a.ends_at))
             .filter(sign_up::Column::Status.is_in(live))
             .filter(
                 Condition::any()
                     .add(sign_up::Column::ActivityId.eq(activity_id))
-                    .add(
-                        Condition::all()
-                            .add(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str()))
-                            .add(activity::Column::StartsAt.lt(a.ends_at))
-                            .add(activity::Column::EndsAt.gt(a.starts_at)),
-                    ),
+                    .add(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str())),
             )
             .into_tuple()
             .all(&txn)
-            .await?;
+            .await
+            .map_err(StoreError::from)?;
         if hits.iter().any(|(id, _)| *id == activity_id) {
             return Err(StoreError::Conflict {
                 code: "already_signed_up",
                 message: "the volunteer is already signed up for this activity".into(),
-            });
+            }
+            .into());
         }
         if let Some((_, title)) = hits.first() {
             return Err(StoreError::Conflict {
                 code: "overlapping_sign_up",
                 message: format!("already signed up for 「{title}」 at an overlapping time"),
-            });
+            }
+            .into());
         }
         let confirmed = a.confirmed_count < a.capacity;
         let status = if confirmed {
@@ -571,6 +622,8 @@ impl Store {
             checked_out_at: Set(None),
             absent: Set(false),
             attendance_source: Set(None),
+            starts_at: Set(a.starts_at),
+            ends_at: Set(a.ends_at),
         }
         .insert(&txn)
         .await
@@ -590,9 +643,13 @@ impl Store {
             .col_expr(col, Expr::col(col).add(1))
             .filter(activity::Column::Id.eq(activity_id))
             .exec(&txn)
-            .await?;
-        txn.commit().await?;
-        Ok(s)
+            .await
+            .map_err(StoreError::from)?;
+        txn.commit().await.map_err(StoreError::from)?;
+        Ok(SignedUp {
+            volunteer: v,
+            sign_up: s,
+        })
     }
 
     /// Moves up to `n` people from the waiting list into places, first come first served.
