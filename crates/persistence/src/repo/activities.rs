@@ -8,8 +8,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    Set, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::{ActivityStatus, MembershipStatus, SignUpStatus};
@@ -563,15 +564,107 @@ impl Store {
         if a.status != ActivityStatus::Published.as_str() {
             return Err(not_open(&a.status).into());
         }
-        let volunteer_id = v.id;
-        let live = [
-            SignUpStatus::Confirmed.as_str(),
-            SignUpStatus::Waitlisted.as_str(),
-        ];
-        // The volunteer's live sign-ups that are this activity or overlap it (an activity
-        // overlaps itself), in one read of the sign-ups still to come: those that end after
-        // this one starts (`ix_sign_ups_volunteer_end`). The volunteer's lock above keeps the
-        // answer true until the commit.
+        let confirmed = a.confirmed_count < a.capacity;
+        let status = if confirmed {
+            SignUpStatus::Confirmed
+        } else {
+            SignUpStatus::Waitlisted
+        };
+        let s = self
+            .insert_unless_clash(&txn, &a, v.id, status, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => StoreError::Conflict {
+                    code: "already_signed_up",
+                    message: "the volunteer is already signed up for this activity".into(),
+                },
+                other => other,
+            })?;
+        let Some(s) = s else {
+            return Err(self.clash(&txn, &a, v.id).await?.into());
+        };
+        txn.commit().await.map_err(StoreError::from)?;
+        Ok(SignedUp {
+            volunteer: v,
+            sign_up: s,
+        })
+    }
+
+    /// Writes the sign-up and counts it on the activity, unless one of the volunteer's live
+    /// sign-ups is this activity or overlaps it (an activity overlaps itself); `None` when
+    /// one does, and nothing is written. The check reads only the sign-ups that end after
+    /// this activity starts (`ix_sign_ups_volunteer_end`), and runs in the statement that
+    /// inserts: the volunteer's lock, taken by an earlier statement, keeps it true until
+    /// the commit. On PostgreSQL the count is updated in the same statement; SQLite, which
+    /// has no writing common table expressions, updates it in a second one.
+    async fn insert_unless_clash(
+        &self,
+        txn: &DatabaseTransaction,
+        a: &activity::Model,
+        volunteer_id: Uuid,
+        status: SignUpStatus,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<sign_up::Model>> {
+        let backend = txn.get_database_backend();
+        let mut b = super::Binder::new(backend);
+        let (id, act, vol) = (b.bind(Uuid::now_v7()), b.bind(a.id), b.bind(volunteer_id));
+        let (st, at, no) = (b.bind(status.as_str()), b.bind(now), b.bind(false));
+        let (from, to) = (b.bind(a.starts_at), b.bind(a.ends_at));
+        let (confirmed, waitlisted) = (
+            b.bind(SignUpStatus::Confirmed.as_str()),
+            b.bind(SignUpStatus::Waitlisted.as_str()),
+        );
+        let cancelled = b.bind(ActivityStatus::Cancelled.as_str());
+        let insert = format!(
+            "INSERT INTO sign_ups (id, activity_id, volunteer_id, status, signed_up_at, absent, \
+                                   starts_at, ends_at) \
+             SELECT {id}, {act}, {vol}, {st}, {at}, {no}, {from}, {to} \
+             WHERE NOT EXISTS ( \
+               SELECT 1 FROM sign_ups s JOIN activities a ON a.id = s.activity_id \
+               WHERE s.volunteer_id = {vol} AND s.ends_at > {from} AND s.starts_at < {to} \
+                 AND s.status IN ({confirmed}, {waitlisted}) \
+                 AND (s.activity_id = {act} OR a.status <> {cancelled})) \
+             RETURNING *"
+        );
+        let count = if status == SignUpStatus::Confirmed {
+            "confirmed_count"
+        } else {
+            "waitlist_count"
+        };
+        let bump = |cond: &str| {
+            format!("UPDATE activities SET {count} = {count} + 1 WHERE id = {act}{cond}")
+        };
+        let row = if backend == sea_orm::DbBackend::Postgres {
+            let sql = format!(
+                "WITH ins AS ({insert}), \
+                 counted AS ({}) \
+                 SELECT * FROM ins",
+                bump(" AND EXISTS (SELECT 1 FROM ins)")
+            );
+            txn.query_one(b.statement(sql)).await?
+        } else {
+            let row = txn.query_one(b.statement(insert)).await?;
+            if row.is_some() {
+                let mut u = super::Binder::new(backend);
+                let act = u.bind(a.id);
+                let sql = format!("UPDATE activities SET {count} = {count} + 1 WHERE id = {act}");
+                txn.execute(u.statement(sql)).await?;
+            }
+            row
+        };
+        row.map(|r| sign_up::Model::from_query_result(&r, ""))
+            .transpose()
+            .map_err(StoreError::from)
+    }
+
+    /// Why `insert_unless_clash` wrote nothing: the volunteer's live sign-up for this
+    /// activity, or one at an overlapping time (named by its title).
+    async fn clash(
+        &self,
+        txn: &DatabaseTransaction,
+        a: &activity::Model,
+        volunteer_id: Uuid,
+    ) -> StoreResult<StoreError> {
         let hits: Vec<(Uuid, String)> = sign_up::Entity::find()
             .select_only()
             .column(sign_up::Column::ActivityId)
@@ -580,75 +673,30 @@ impl Store {
             .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
             .filter(sign_up::Column::EndsAt.gt(a.starts_at))
             .filter(sign_up::Column::StartsAt.lt(a.ends_at))
-            .filter(sign_up::Column::Status.is_in(live))
+            .filter(sign_up::Column::Status.is_in([
+                SignUpStatus::Confirmed.as_str(),
+                SignUpStatus::Waitlisted.as_str(),
+            ]))
             .filter(
                 Condition::any()
-                    .add(sign_up::Column::ActivityId.eq(activity_id))
+                    .add(sign_up::Column::ActivityId.eq(a.id))
                     .add(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str())),
             )
             .into_tuple()
-            .all(&txn)
-            .await
-            .map_err(StoreError::from)?;
-        if hits.iter().any(|(id, _)| *id == activity_id) {
-            return Err(StoreError::Conflict {
+            .all(txn)
+            .await?;
+        Ok(if hits.iter().any(|(id, _)| *id == a.id) {
+            StoreError::Conflict {
                 code: "already_signed_up",
                 message: "the volunteer is already signed up for this activity".into(),
             }
-            .into());
-        }
-        if let Some((_, title)) = hits.first() {
-            return Err(StoreError::Conflict {
+        } else if let Some((_, title)) = hits.first() {
+            StoreError::Conflict {
                 code: "overlapping_sign_up",
                 message: format!("already signed up for 「{title}」 at an overlapping time"),
             }
-            .into());
-        }
-        let confirmed = a.confirmed_count < a.capacity;
-        let status = if confirmed {
-            SignUpStatus::Confirmed
         } else {
-            SignUpStatus::Waitlisted
-        };
-        let s = sign_up::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            activity_id: Set(activity_id),
-            volunteer_id: Set(volunteer_id),
-            status: Set(status.as_str().to_string()),
-            signed_up_at: Set(now),
-            promoted_at: Set(None),
-            cancelled_at: Set(None),
-            checked_in_at: Set(None),
-            checked_out_at: Set(None),
-            absent: Set(false),
-            attendance_source: Set(None),
-            starts_at: Set(a.starts_at),
-            ends_at: Set(a.ends_at),
-        }
-        .insert(&txn)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict { .. } => StoreError::Conflict {
-                code: "already_signed_up",
-                message: "the volunteer is already signed up for this activity".into(),
-            },
-            other => other,
-        })?;
-        let col = if confirmed {
-            activity::Column::ConfirmedCount
-        } else {
-            activity::Column::WaitlistCount
-        };
-        activity::Entity::update_many()
-            .col_expr(col, Expr::col(col).add(1))
-            .filter(activity::Column::Id.eq(activity_id))
-            .exec(&txn)
-            .await
-            .map_err(StoreError::from)?;
-        txn.commit().await.map_err(StoreError::from)?;
-        Ok(SignedUp {
-            volunteer: v,
-            sign_up: s,
+            StoreError::Contention("the sign-up clashed with one withdrawn meanwhile".into())
         })
     }
 
