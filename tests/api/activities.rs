@@ -498,6 +498,10 @@ dual_test!(
             (409, Some("overlapping_sign_up")),
             "{b}"
         );
+        assert!(
+            b["detail"].as_str().unwrap().contains("「果树冬季修剪技术指导」"),
+            "the clash is named: {b}"
+        );
         let mut after = activity_body(&w.other_org, 10, 10);
         after["starts_at"] = json!(at(10, 5, 0));
         after["ends_at"] = json!(at(10, 6, 0));

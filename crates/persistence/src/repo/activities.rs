@@ -9,15 +9,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
-    Set, TransactionTrait,
+    FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::{ActivityStatus, MembershipStatus, SignUpStatus};
+use zhihui_domain::{ActivityStatus, SignUpStatus};
 
-use crate::entities::{
-    activity, activity_leader, attendance_change, membership, sign_up, volunteer,
-};
+use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
 use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult, Viewer};
@@ -115,6 +113,23 @@ pub struct AttendanceEntry {
     pub absent: bool,
     pub reason: String,
     pub by: Uuid,
+}
+
+/// The volunteer's live sign-ups that are the activity or overlap it (an activity overlaps
+/// itself; a cancelled one overlaps nothing), as the `FROM … WHERE …` of a statement over
+/// `sign_ups s JOIN activities a`, with the placeholders of the activity, the volunteer and
+/// the activity's times. It reads the sign-ups still to come through
+/// `ix_sign_ups_volunteer_end`.
+fn clashing(b: &mut super::Binder, act: &str, vol: &str, from: &str, to: &str) -> String {
+    let confirmed = b.bind(SignUpStatus::Confirmed.as_str());
+    let waitlisted = b.bind(SignUpStatus::Waitlisted.as_str());
+    let cancelled = b.bind(ActivityStatus::Cancelled.as_str());
+    format!(
+        "FROM sign_ups s JOIN activities a ON a.id = s.activity_id \
+         WHERE s.volunteer_id = {vol} AND s.ends_at > {from} AND s.starts_at < {to} \
+           AND s.status IN ({confirmed}, {waitlisted}) \
+           AND (s.activity_id = {act} OR a.status <> {cancelled})"
+    )
 }
 
 fn not_open(status: &str) -> StoreError {
@@ -544,10 +559,7 @@ impl Store {
         let v = vq.one(&txn).await.map_err(StoreError::from)?;
         let admitted = match &v {
             Some(v) if a.members_only => {
-                membership::Entity::find()
-                    .filter(membership::Column::OrganizationId.eq(a.organization_id))
-                    .filter(membership::Column::VolunteerId.eq(v.id))
-                    .filter(membership::Column::Status.eq(MembershipStatus::Approved.as_str()))
+                super::volunteers::approved_members(a.organization_id, vec![v.id])
                     .count(&txn)
                     .await
                     .map_err(StoreError::from)?
@@ -591,10 +603,8 @@ impl Store {
     }
 
     /// Writes the sign-up and counts it on the activity, unless one of the volunteer's live
-    /// sign-ups is this activity or overlaps it (an activity overlaps itself); `None` when
-    /// one does, and nothing is written. The check reads only the sign-ups that end after
-    /// this activity starts (`ix_sign_ups_volunteer_end`), and runs in the statement that
-    /// inserts: the volunteer's lock, taken by an earlier statement, keeps it true until
+    /// sign-ups clashes with it (`clashing`); `None` when one does, and nothing is written.
+    /// The check runs in the statement that inserts: the volunteer's lock, taken by an earlier statement, keeps it true until
     /// the commit. On PostgreSQL the count is updated in the same statement; SQLite, which
     /// has no writing common table expressions, updates it in a second one.
     async fn insert_unless_clash(
@@ -610,20 +620,12 @@ impl Store {
         let (id, act, vol) = (b.bind(Uuid::now_v7()), b.bind(a.id), b.bind(volunteer_id));
         let (st, at, no) = (b.bind(status.as_str()), b.bind(now), b.bind(false));
         let (from, to) = (b.bind(a.starts_at), b.bind(a.ends_at));
-        let (confirmed, waitlisted) = (
-            b.bind(SignUpStatus::Confirmed.as_str()),
-            b.bind(SignUpStatus::Waitlisted.as_str()),
-        );
-        let cancelled = b.bind(ActivityStatus::Cancelled.as_str());
+        let clashes = clashing(&mut b, &act, &vol, &from, &to);
         let insert = format!(
             "INSERT INTO sign_ups (id, activity_id, volunteer_id, status, signed_up_at, absent, \
                                    starts_at, ends_at) \
              SELECT {id}, {act}, {vol}, {st}, {at}, {no}, {from}, {to} \
-             WHERE NOT EXISTS ( \
-               SELECT 1 FROM sign_ups s JOIN activities a ON a.id = s.activity_id \
-               WHERE s.volunteer_id = {vol} AND s.ends_at > {from} AND s.starts_at < {to} \
-                 AND s.status IN ({confirmed}, {waitlisted}) \
-                 AND (s.activity_id = {act} OR a.status <> {cancelled})) \
+             WHERE NOT EXISTS (SELECT 1 {clashes}) \
              RETURNING *"
         );
         let count = if status == SignUpStatus::Confirmed {
@@ -631,23 +633,20 @@ impl Store {
         } else {
             "waitlist_count"
         };
-        let bump = |cond: &str| {
+        let bump = |act: &str, cond: &str| {
             format!("UPDATE activities SET {count} = {count} + 1 WHERE id = {act}{cond}")
         };
         let row = if backend == sea_orm::DbBackend::Postgres {
             let sql = format!(
-                "WITH ins AS ({insert}), \
-                 counted AS ({}) \
-                 SELECT * FROM ins",
-                bump(" AND EXISTS (SELECT 1 FROM ins)")
+                "WITH ins AS ({insert}), counted AS ({}) SELECT * FROM ins",
+                bump(&act, " AND EXISTS (SELECT 1 FROM ins)")
             );
             txn.query_one(b.statement(sql)).await?
         } else {
             let row = txn.query_one(b.statement(insert)).await?;
             if row.is_some() {
                 let mut u = super::Binder::new(backend);
-                let act = u.bind(a.id);
-                let sql = format!("UPDATE activities SET {count} = {count} + 1 WHERE id = {act}");
+                let sql = bump(&u.bind(a.id), "");
                 txn.execute(u.statement(sql)).await?;
             }
             row
@@ -665,26 +664,19 @@ impl Store {
         a: &activity::Model,
         volunteer_id: Uuid,
     ) -> StoreResult<StoreError> {
-        let hits: Vec<(Uuid, String)> = sign_up::Entity::find()
-            .select_only()
-            .column(sign_up::Column::ActivityId)
-            .column(activity::Column::Title)
-            .join(JoinType::InnerJoin, sign_up::Relation::Activity.def())
-            .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
-            .filter(sign_up::Column::EndsAt.gt(a.starts_at))
-            .filter(sign_up::Column::StartsAt.lt(a.ends_at))
-            .filter(sign_up::Column::Status.is_in([
-                SignUpStatus::Confirmed.as_str(),
-                SignUpStatus::Waitlisted.as_str(),
-            ]))
-            .filter(
-                Condition::any()
-                    .add(sign_up::Column::ActivityId.eq(a.id))
-                    .add(activity::Column::Status.ne(ActivityStatus::Cancelled.as_str())),
-            )
-            .into_tuple()
-            .all(txn)
-            .await?;
+        let mut b = super::Binder::new(txn.get_database_backend());
+        let (act, vol) = (b.bind(a.id), b.bind(volunteer_id));
+        let (from, to) = (b.bind(a.starts_at), b.bind(a.ends_at));
+        let sql = format!(
+            "SELECT s.activity_id, a.title {}",
+            clashing(&mut b, &act, &vol, &from, &to)
+        );
+        let hits = txn
+            .query_all(b.statement(sql))
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("", "activity_id")?, r.try_get("", "title")?)))
+            .collect::<Result<Vec<(Uuid, String)>, sea_orm::DbErr>>()?;
         Ok(if hits.iter().any(|(id, _)| *id == a.id) {
             StoreError::Conflict {
                 code: "already_signed_up",

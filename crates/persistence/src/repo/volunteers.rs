@@ -97,6 +97,17 @@ fn limit_reached() -> StoreError {
     }
 }
 
+/// The approved memberships of an organisation among these volunteers.
+pub(crate) fn approved_members(
+    org_id: Uuid,
+    volunteer_ids: Vec<Uuid>,
+) -> sea_orm::Select<membership::Entity> {
+    membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(org_id))
+        .filter(membership::Column::VolunteerId.is_in(volunteer_ids))
+        .filter(membership::Column::Status.eq(MembershipStatus::Approved.as_str()))
+}
+
 impl Store {
     /// Reserves `n` consecutive volunteer numbers and returns the first.
     pub(crate) async fn reserve_numbers(
@@ -500,10 +511,7 @@ impl Store {
         if volunteer_ids.is_empty() {
             return Ok(vec![]);
         }
-        Ok(membership::Entity::find()
-            .filter(membership::Column::OrganizationId.eq(org_id))
-            .filter(membership::Column::VolunteerId.is_in(volunteer_ids.to_vec()))
-            .filter(membership::Column::Status.eq(MembershipStatus::Approved.as_str()))
+        Ok(approved_members(org_id, volunteer_ids.to_vec())
             .select_only()
             .column(membership::Column::VolunteerId)
             .into_tuple()
