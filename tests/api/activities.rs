@@ -499,7 +499,10 @@ dual_test!(
             "{b}"
         );
         assert!(
-            b["detail"].as_str().unwrap().contains("「果树冬季修剪技术指导」"),
+            b["detail"]
+                .as_str()
+                .unwrap()
+                .contains("「果树冬季修剪技术指导」"),
             "the clash is named: {b}"
         );
         let mut after = activity_body(&w.other_org, 10, 10);
