@@ -779,6 +779,49 @@ async fn concurrent(app: TestApp) {
         .collect();
     pos.sort();
     assert_eq!(pos, (1..=48).collect::<Vec<_>>());
+
+    // One volunteer's submit clicked eight times over two activities at the same hours:
+    // one sign-up, and the counts agree (the clash is checked after the volunteer's lock).
+    let (clicker, _) = volunteer(&app, 990, "连点者").await;
+    let twins = [
+        published(&app, &w.admin, activity_body(&w.org, 11, 5)).await,
+        published(&app, &w.admin, activity_body(&w.org, 11, 5)).await,
+    ];
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/activities/{}/sign-ups", twins[n % 2]));
+        let token = clicker.token.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = client.post(url).bearer_auth(&token).send().await.unwrap();
+            split(r).await
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        let (s, b) = t.await.unwrap();
+        codes.push((s, b["code"].as_str().map(str::to_string)));
+    }
+    assert_eq!(
+        codes.iter().filter(|(s, _)| *s == 201).count(),
+        1,
+        "{codes:?}"
+    );
+    assert!(
+        codes.iter().all(|(s, c)| *s == 201
+            || (*s == 409
+                && matches!(
+                    c.as_deref(),
+                    Some("already_signed_up" | "overlapping_sign_up")
+                ))),
+        "{codes:?}"
+    );
+    let mut taken = 0;
+    for t in &twins {
+        let (_, a) = app.get(&format!("/api/v1/activities/{t}"), None).await;
+        taken += a["places_taken"].as_i64().unwrap();
+    }
+    assert_eq!(taken, 1);
 }
 
 mod concurrent_sign_ups_never_exceed_capacity {
