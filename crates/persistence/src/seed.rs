@@ -390,7 +390,7 @@ impl Store {
             created_at: Set(now),
         });
         report.accounts += accounts.len();
-        self.insert_rows(accounts, 6).await?;
+        self.insert_rows(accounts).await?;
 
         let mut rows = Vec::with_capacity(orgs.len());
         let mut closure = Vec::with_capacity(orgs.len() * 4);
@@ -436,9 +436,9 @@ impl Store {
         }
         report.organizations = rows.len();
         // Parents before children: the list was built top-down.
-        self.insert_rows(rows, 21).await?;
-        self.insert_rows(closure, 3).await?;
-        self.insert_rows(admins, 4).await?;
+        self.insert_rows(rows).await?;
+        self.insert_rows(closure).await?;
+        self.insert_rows(admins).await?;
         lap(&mut report, "organisations, their tree and admin accounts");
 
         // Volunteers (with valid, unique ID numbers) and their memberships.
@@ -517,9 +517,9 @@ impl Store {
                 report.volunteers += vol_rows.len();
                 report.memberships += mem_rows.len();
                 report.accounts += acc_rows.len();
-                self.insert_rows(std::mem::take(&mut acc_rows), 6).await?;
-                self.insert_rows(std::mem::take(&mut vol_rows), 25).await?;
-                self.insert_rows(std::mem::take(&mut mem_rows), 8).await?;
+                self.insert_rows(std::mem::take(&mut acc_rows)).await?;
+                self.insert_rows(std::mem::take(&mut vol_rows)).await?;
+                self.insert_rows(std::mem::take(&mut mem_rows)).await?;
                 if report.volunteers % 500_000 < 10_000 {
                     progress(&format!("  {} volunteers", report.volunteers));
                 }
@@ -644,9 +644,9 @@ impl Store {
                 report.activities += acts.len();
                 report.sign_ups += sups.len();
                 report.records += recs.len();
-                self.insert_rows(std::mem::take(&mut acts), 22).await?;
-                self.insert_rows(std::mem::take(&mut sups), 13).await?;
-                self.insert_rows(std::mem::take(&mut recs), 15).await?;
+                self.insert_rows(std::mem::take(&mut acts)).await?;
+                self.insert_rows(std::mem::take(&mut sups)).await?;
+                self.insert_rows(std::mem::take(&mut recs)).await?;
             }
         }
         lap(&mut report, "activities, sign-ups and service records");
@@ -707,12 +707,12 @@ impl Store {
                 });
                 if reps.len() >= 10_000 {
                     report.monthly_reports += reps.len();
-                    self.insert_rows(std::mem::take(&mut reps), 24).await?;
+                    self.insert_rows(std::mem::take(&mut reps)).await?;
                 }
             }
         }
         report.monthly_reports += reps.len();
-        self.insert_rows(reps, 24).await?;
+        self.insert_rows(reps).await?;
         lap(&mut report, "monthly reports");
         // Each organisation's monthly figures, from the records just loaded.
         crate::repo::figures::rebuild(&self.db).await?;
@@ -724,12 +724,12 @@ impl Store {
         Ok(report)
     }
 
-    async fn insert_rows<A>(&self, rows: Vec<A>, columns: usize) -> StoreResult<()>
+    async fn insert_rows<A>(&self, rows: Vec<A>) -> StoreResult<()>
     where
         A: ActiveModelTrait + Send,
         <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     {
-        crate::repo::insert_in_chunks(&self.db, rows, columns).await
+        crate::repo::insert_in_chunks(&self.db, rows).await
     }
 
     async fn analyze(&self) -> StoreResult<()> {

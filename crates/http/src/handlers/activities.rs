@@ -803,10 +803,7 @@ pub async fn sign_up_for_activity(
             return Err(ApiError::NotFound("activity_not_found"));
         }
         if g.volunteer.is_none() {
-            return Err(ApiError::Conflict {
-                code: "volunteer_not_registered",
-                message: "register your real-name volunteer profile first".into(),
-            });
+            return Err(super::volunteers::not_registered());
         }
         if a.status != ActivityStatus::Published.as_str() {
             return Err(ApiError::Conflict {

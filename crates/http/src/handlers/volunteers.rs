@@ -327,10 +327,15 @@ pub(crate) async fn my_volunteer(
         .store
         .volunteer_by_account(who.account_id)
         .await?
-        .ok_or(ApiError::Conflict {
-            code: "volunteer_not_registered",
-            message: "register your real-name volunteer profile first".into(),
-        })
+        .ok_or_else(not_registered)
+}
+
+/// The answer to a volunteer's action from an account without a volunteer profile.
+pub(crate) fn not_registered() -> ApiError {
+    ApiError::Conflict {
+        code: "volunteer_not_registered",
+        message: "register your real-name volunteer profile first".into(),
+    }
 }
 
 /// Asks to join a team (at most 5 active memberships).

@@ -144,8 +144,8 @@ impl Store {
                     decided_by: Set(Some(meta.created_by)),
                 });
             }
-            crate::repo::insert_in_chunks(&txn, vols, 25).await?;
-            crate::repo::insert_in_chunks(&txn, mems, 8).await?;
+            crate::repo::insert_in_chunks(&txn, vols).await?;
+            crate::repo::insert_in_chunks(&txn, mems).await?;
             organization::Entity::update_many()
                 .col_expr(
                     organization::Column::ApprovedMembers,

@@ -13,17 +13,20 @@ pub mod reports;
 pub mod volunteers;
 pub mod webhooks;
 
-/// Inserts rows in multi-row statements of at most `30_000 / columns` rows, under the
-/// bind-parameter limits of both databases (imports, the outbox fan-out, the seed).
+/// Inserts rows in multi-row statements of at most `30_000 / columns` rows (the columns of
+/// the rows' table), under the bind-parameter limits of both databases (imports, the outbox
+/// fan-out, the seed).
 pub(crate) async fn insert_in_chunks<A>(
     c: &impl sea_orm::ConnectionTrait,
     mut rows: Vec<A>,
-    columns: usize,
 ) -> crate::StoreResult<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
     <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
 {
+    // Every row binds one value per column of its table.
+    let columns =
+        <<A::Entity as sea_orm::EntityTrait>::Column as sea_orm::Iterable>::iter().count();
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min((30_000 / columns.max(1)).max(1)));
         <A::Entity as sea_orm::EntityTrait>::insert_many(rows)

@@ -295,7 +295,7 @@ impl Store {
                 }
             }
         }
-        crate::repo::insert_in_chunks(&txn, deliveries, 14).await?;
+        crate::repo::insert_in_chunks(&txn, deliveries).await?;
         outbox_event::Entity::update_many()
             .col_expr(outbox_event::Column::DispatchedAt, Expr::value(now))
             .filter(outbox_event::Column::Id.is_in(events.iter().map(|e| e.id)))
