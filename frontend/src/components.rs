@@ -77,7 +77,9 @@ impl<T> PartialEq for Load<T> {
 }
 
 /// GETs `path` (nothing while it is `None`) and again whenever the returned callback is
-/// called; a reload keeps showing the old value until the new one arrives.
+/// called; a reload keeps showing the old value until the new one arrives. Only the answer
+/// to the latest request is shown: when the path changes twice quickly (a filter changed
+/// again before its list arrived), an earlier answer arriving last is dropped.
 #[hook]
 pub fn use_get<T>(path: Option<String>) -> (Load<T>, Callback<()>)
 where
@@ -85,6 +87,7 @@ where
 {
     let state = use_state(|| Load::<T>::Loading);
     let tick = use_state(|| 0u32);
+    let latest = use_mut_ref(|| 0u64);
     {
         let state = state.clone();
         use_effect_with((path, *tick), move |(path, _)| {
@@ -92,8 +95,17 @@ where
                 if !matches!(*state, Load::Ready(_)) {
                     state.set(Load::Loading);
                 }
+                let request = {
+                    let mut n = latest.borrow_mut();
+                    *n += 1;
+                    *n
+                };
                 wasm_bindgen_futures::spawn_local(async move {
-                    match get::<T>(&path).await {
+                    let answer = get::<T>(&path).await;
+                    if *latest.borrow() != request {
+                        return;
+                    }
+                    match answer {
                         Ok(v) => state.set(Load::Ready(Rc::new(v))),
                         Err(e) => state.set(Load::Failed(e)),
                     }

@@ -433,6 +433,11 @@ try {
     await page.fill('#f-from', thisMonth());
     await page.fill('#f-to', thisMonth());
     await page.getByRole('button', { name: '查询' }).click();
+    // The page opens on last month; the figures are this month's once the table says so.
+    const [year, month] = thisMonth().split('-');
+    await page
+      .locator('table.rollup[aria-busy="false"] caption', { hasText: new RegExp(`^${year}年${Number(month)}月$`) })
+      .waitFor();
     const row = page.locator('table.rollup tbody tr', { hasText: '朝阳区科学技术协会' });
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();

@@ -775,6 +775,19 @@ fn rollup_row(lang: Lang, r: &RollupRow, strong: bool) -> Html {
     }
 }
 
+/// "2026年11月", or "2026年10月 – 2026年11月" for a range.
+fn period_caption(lang: Lang, from: &str, to: &str) -> String {
+    if from == to {
+        format::month(lang, from)
+    } else {
+        format!(
+            "{} – {}",
+            format::month(lang, from),
+            format::month(lang, to)
+        )
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct RollupProps {
     /// An organisation's subtree; `None` for the nation (platform admins).
@@ -849,7 +862,10 @@ pub fn Rollup(props: &RollupProps) -> Html {
             <ErrorBanner error={(*error).clone()} />
             { view_load(&rollup, lang, &retry, |r| html! {
                 <>
-                <div class="table-wrap"><table class="rollup">
+                // The months the figures below are for; while other months are being
+                // fetched the table says so rather than passing the old figures for them.
+                <div class="table-wrap"><table class="rollup" aria-busy={(applied.0 != r.month_from || applied.1 != r.month_to).to_string()}>
+                    <caption>{ period_caption(lang, &r.month_from, &r.month_to) }</caption>
                     <thead><tr>
                         <th>{ t(lang, "rollup.unit") }</th><th>{ t(lang, "rollup.orgs") }</th>
                         <th>{ t(lang, "report.activities_held") }</th><th>{ t(lang, "report.attendances") }</th>
