@@ -1245,6 +1245,8 @@ dual_test!(
             )
             .await;
         assert_eq!(s, 200);
+        // The volunteers' kept totals followed every one of those corrections.
+        assert_eq!(app.store.volunteer_totals_drift().await.unwrap(), 0);
 
         // Sign-up list shows confirmed hours to the admin.
         let (_, l) = app

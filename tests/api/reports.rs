@@ -27,8 +27,23 @@ pub(crate) async fn served(
     day: u32,
     volunteers: &[(&User, &str, f64)],
 ) -> String {
-    app.clock.set(at(day, 0, 0) - chrono::Duration::days(1));
-    let mut body = crate::activities::activity_body(org, day, 30);
+    served_from(app, admin, org, region, at(day, 1, 0), volunteers).await
+}
+
+/// The same for an activity from `starts` to four hours later, on any day.
+pub(crate) async fn served_from(
+    app: &TestApp,
+    admin: &User,
+    org: &str,
+    region: &str,
+    starts: chrono::DateTime<Utc>,
+    volunteers: &[(&User, &str, f64)],
+) -> String {
+    app.clock
+        .set(starts - chrono::Duration::hours(1) - chrono::Duration::days(1));
+    let mut body = crate::activities::activity_body(org, 1, 30);
+    body["starts_at"] = json!(starts);
+    body["ends_at"] = json!(starts + chrono::Duration::hours(4));
     body["region_code"] = json!(region);
     let id = crate::activities::published(app, admin, body).await;
     for (v, _, _) in volunteers {
@@ -41,7 +56,7 @@ pub(crate) async fn served(
             .await;
         assert_eq!(s, 201, "{b}");
     }
-    app.clock.set(at(day, 6, 0));
+    app.clock.set(starts + chrono::Duration::hours(5));
     if volunteers.is_empty() {
         return id;
     }
@@ -892,6 +907,172 @@ dual_test!(
             own_figures(&app, &t.county_admin, &t.county, "2026-06").await,
             (1, 2, 3.5, 1)
         );
+    }
+);
+
+/// A volunteer's summary as they read it: total hours, activities, the year, and the
+/// year's hours and activities.
+async fn summary_of(app: &TestApp, v: &User, id: &str) -> (f64, i64, i64, f64, i64) {
+    let (s, b) = app
+        .get(&format!("/api/v1/volunteers/{id}/summary"), Some(&v.token))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    (
+        b["total_hours"].as_f64().unwrap(),
+        b["activities"].as_i64().unwrap(),
+        b["year"].as_i64().unwrap(),
+        b["hours_this_year"].as_f64().unwrap(),
+        b["activities_this_year"].as_i64().unwrap(),
+    )
+}
+
+/// Sessions that outlast the turn of the year the test moves its clock across.
+fn year_long_sessions(s: &mut zhihui_http::ApiSettings) {
+    s.access_token_ttl_secs = 400 * 24 * 3600;
+}
+
+dual_test!(
+    the_kept_volunteer_totals_follow_every_change,
+    year_long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let drift = || async { app.store.volunteer_totals_drift().await.unwrap() };
+        app.clock.set(june(1, 2));
+        let (v1, id1) = volunteer(&app, 1, "张三").await;
+        let (v2, id2) = volunteer(&app, 2, "李四").await;
+        member(&app, &t.county_admin, &t.county, &v1).await;
+        member(&app, &t.county_admin, &t.county, &v2).await;
+        assert_eq!(summary_of(&app, &v1, &id1).await, (0.0, 0, 2026, 0.0, 0));
+
+        // Each confirmation adds its hours and, once per activity, the activity.
+        let a = served(
+            &app,
+            &t.county_admin,
+            &t.county,
+            "130102",
+            10,
+            &[(&v1, &id1, 3.5), (&v2, &id2, 2.0)],
+        )
+        .await;
+        served(
+            &app,
+            &t.county_admin,
+            &t.county,
+            "130102",
+            12,
+            &[(&v1, &id1, 1.0)],
+        )
+        .await;
+        assert_eq!(drift().await, 0);
+        assert_eq!(summary_of(&app, &v1, &id1).await, (4.5, 2, 2026, 4.5, 2));
+        assert_eq!(summary_of(&app, &v2, &id2).await, (2.0, 1, 2026, 2.0, 1));
+
+        // A correction moves the hours by the difference and leaves the activities; one to
+        // no hours at all still leaves the activity counted, as its record remains.
+        let hours = format!("/api/v1/activities/{a}/service-hours");
+        let correct = |vid: &str, h: f64| json!({"entries": [{"volunteer_id": vid, "hours": h, "reason": "核对签到表后更正"}]});
+        let (s, r) = app
+            .post(&hours, Some(&t.county_admin.token), correct(&id1, 1.5))
+            .await;
+        assert_eq!(s, 200, "{r}");
+        let (s, r) = app
+            .post(&hours, Some(&t.county_admin.token), correct(&id2, 0.0))
+            .await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(drift().await, 0);
+        assert_eq!(summary_of(&app, &v1, &id1).await, (2.5, 2, 2026, 2.5, 2));
+        assert_eq!(summary_of(&app, &v2, &id2).await, (0.0, 1, 2026, 0.0, 1));
+
+        // Confirming the same hours again changes nothing.
+        let (s, r) = app
+            .post(
+                &hours,
+                Some(&t.county_admin.token),
+                json!({"entries": [{"volunteer_id": id1, "hours": 1.5}]}),
+            )
+            .await;
+        assert_eq!(
+            (s, r["results"][0]["outcome"].as_str()),
+            (200, Some("unchanged")),
+            "{r}"
+        );
+        assert_eq!(summary_of(&app, &v1, &id1).await, (2.5, 2, 2026, 2.5, 2));
+
+        // Moved to a later day after its hours were confirmed, the activity can be left and
+        // joined again, and the new sign-up's hours make a second record of the same
+        // activity: the hours add up and the activity still counts once.
+        let (s, r) = split(
+            app.call(
+                Method::PUT,
+                &format!("/api/v1/activities/{a}"),
+                Some(&t.county_admin.token),
+                Some(json!({
+                    "starts_at": june(20, 1),
+                    "ends_at": june(20, 5),
+                    "sign_up_closes_at": june(20, 0),
+                })),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+        let mine = format!("/api/v1/activities/{a}/sign-ups/mine");
+        let (s, r) = split(app.call(Method::DELETE, &mine, Some(&v2.token), None).await).await;
+        assert_eq!(s, 200, "{r}");
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/activities/{a}/sign-ups"),
+                Some(&v2.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        app.clock.set(june(20, 6));
+        let (s, r) = app
+            .post(
+                &hours,
+                Some(&t.county_admin.token),
+                json!({"entries": [{"volunteer_id": id2, "hours": 3.0}]}),
+            )
+            .await;
+        assert_eq!(
+            (s, r["results"][0]["outcome"].as_str()),
+            (200, Some("created")),
+            "{r}"
+        );
+        assert_eq!(drift().await, 0);
+        assert_eq!(summary_of(&app, &v2, &id2).await, (3.0, 1, 2026, 3.0, 1));
+
+        // In the next year the totals stay and the year's start again; a service in the new
+        // year counts in both.
+        let new_year = Utc.with_ymd_and_hms(2027, 1, 5, 1, 0, 0).unwrap();
+        app.clock.set(new_year);
+        assert_eq!(summary_of(&app, &v1, &id1).await, (2.5, 2, 2027, 0.0, 0));
+        served_from(
+            &app,
+            &t.county_admin,
+            &t.county,
+            "130102",
+            new_year + chrono::Duration::days(3),
+            &[(&v1, &id1, 2.0)],
+        )
+        .await;
+        assert_eq!(drift().await, 0);
+        assert_eq!(summary_of(&app, &v1, &id1).await, (4.5, 3, 2027, 2.0, 1));
+
+        // The check notices totals that no longer match the records, and a rebuild
+        // restores them.
+        app.store
+            .connection()
+            .execute_unprepared("UPDATE volunteer_totals SET hours_tenths = hours_tenths + 70")
+            .await
+            .unwrap();
+        assert!(drift().await > 0);
+        assert_eq!(summary_of(&app, &v1, &id1).await, (11.5, 3, 2027, 9.0, 1));
+        app.store.rebuild_volunteer_totals().await.unwrap();
+        assert_eq!(drift().await, 0);
+        assert_eq!(summary_of(&app, &v1, &id1).await, (4.5, 3, 2027, 2.0, 1));
+        assert_eq!(summary_of(&app, &v2, &id2).await, (3.0, 1, 2027, 0.0, 0));
     }
 );
 

@@ -57,6 +57,9 @@ dual_test!(
         // The roll-ups' monthly figures, filled from the records just loaded.
         assert!(count(&app, "SELECT count(*) FROM organization_month_figures").await > 0);
         assert_eq!(app.store.month_figures_drift().await.unwrap(), 0);
+        // And the volunteers' kept totals.
+        assert!(count(&app, "SELECT count(*) FROM volunteer_totals").await > 0);
+        assert_eq!(app.store.volunteer_totals_drift().await.unwrap(), 0);
         assert_eq!(
             count(
                 &app,

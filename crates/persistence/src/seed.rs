@@ -717,6 +717,9 @@ impl Store {
         // Each organisation's monthly figures, from the records just loaded.
         crate::repo::figures::rebuild(&self.db).await?;
         lap(&mut report, "monthly figures");
+        // Each volunteer's totals, likewise.
+        crate::repo::volunteer_totals::rebuild(&self.db).await?;
+        lap(&mut report, "volunteer totals");
         // Fresh statistics: without them the planner takes the new tables for empty and
         // scans them.
         self.analyze().await?;

@@ -38,8 +38,9 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
-    /// Each organisation's monthly figures (activities, attendances, hours, new
-    /// volunteers), which the service keeps for the roll-ups.
+    /// The figures the service keeps beside the records: each organisation's monthly
+    /// figures (activities, attendances, hours, new volunteers) for the roll-ups, and each
+    /// volunteer's totals (hours, activities; all time and per year) for the summaries.
     Figures {
         #[command(subcommand)]
         action: FiguresAction,
@@ -48,9 +49,10 @@ enum Command {
 
 #[derive(Subcommand)]
 enum FiguresAction {
-    /// Compare the kept figures with the records; fails when they differ.
+    /// Compare the kept figures and totals with the records; fails when they differ.
     Check,
-    /// Recompute the kept figures from the records (after a manual repair of the records).
+    /// Recompute the kept figures and totals from the records (after a manual repair of
+    /// the records).
     Rebuild,
 }
 
@@ -155,18 +157,23 @@ async fn main() -> anyhow::Result<()> {
             let store = open_store(&settings).await?;
             match action {
                 FiguresAction::Check => {
-                    let drift = store.month_figures_drift().await?;
-                    if drift > 0 {
+                    let months = store.month_figures_drift().await?;
+                    let volunteers = store.volunteer_totals_drift().await?;
+                    if months + volunteers > 0 {
                         anyhow::bail!(
-                            "{drift} (organisation, month) rows of the kept figures differ from \
-                             the records; `zhihui figures rebuild` recomputes them"
+                            "{months} (organisation, month) rows of the kept monthly figures \
+                             and {volunteers} (volunteer, period) rows of the kept volunteer \
+                             totals differ from the records; `zhihui figures rebuild` \
+                             recomputes them"
                         );
                     }
-                    println!("the kept monthly figures match the records");
+                    println!("the kept monthly figures and volunteer totals match the records");
                 }
                 FiguresAction::Rebuild => {
                     let n = store.rebuild_month_figures().await?;
                     println!("{n} (organisation, month) rows recomputed from the records");
+                    let n = store.rebuild_volunteer_totals().await?;
+                    println!("{n} (volunteer, period) rows recomputed from the records");
                 }
             }
             Ok(())

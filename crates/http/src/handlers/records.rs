@@ -186,26 +186,19 @@ pub async fn get_volunteer_summary(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
-    let year = today.year();
-    let (Some(jan1), Some(dec31)) = (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) else {
-        return Err(ApiError::Internal("the service clock's year".into()));
-    };
-    // One statement: the volunteer with both totals (read before knowing whether the
+    let year = state.clock.today().year();
+    // One statement: the volunteer with both kept totals (read before knowing whether the
     // caller may see them, which the volunteer's own account, the usual caller, settles
     // without another read).
     let v = state
         .store
-        .volunteer_summary(*id, jan1, dec31)
+        .volunteer_summary(*id, year)
         .await?
         .ok_or(ApiError::NotFound("volunteer_not_found"))?;
     if !sees_volunteer_by_id(&state, &who, v.volunteer_id, v.account_id).await? {
         return Err(ApiError::NotFound("volunteer_not_found"));
     }
-    let (all, this_year) = (v.all, v.within);
+    let (all, this_year) = (v.all, v.in_year);
     let total = hours(all.tenths);
     let stars = star_level(total);
     Ok(HttpResponse::Ok().json(VolunteerSummaryView {

@@ -16,6 +16,7 @@ mod m20261202_000011_activity_region_order;
 mod m20261203_000012_records_by_activity;
 mod m20261204_000013_month_figures;
 mod m20261205_000014_sign_up_times;
+mod m20261206_000015_volunteer_totals;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_records_by_activity::Migration),
             Box::new(m20261204_000013_month_figures::Migration),
             Box::new(m20261205_000014_sign_up_times::Migration),
+            Box::new(m20261206_000015_volunteer_totals::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod pairing;
 pub mod records;
 pub mod regions;
 pub mod reports;
+pub mod volunteer_totals;
 pub mod volunteers;
 pub mod webhooks;
 

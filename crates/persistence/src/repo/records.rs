@@ -1,7 +1,9 @@
 //! Service records (rule 23), volunteer summaries (rule 24), annual recognition (rule 26)
 //! and service certificates (rule 25).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -14,6 +16,7 @@ use crate::entities::{
     activity, certificate, counter, membership, service_record, service_record_change, volunteer,
 };
 use crate::repo::figures::{Changes, Delta};
+use crate::repo::volunteer_totals::{self, TotalsChanges};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult};
 use zhihui_domain::integration::EventType;
@@ -68,7 +71,8 @@ pub struct VolunteerTotals {
     pub volunteer_number: String,
     pub name: String,
     pub all: Totals,
-    pub within: Totals,
+    /// In the year asked for.
+    pub in_year: Totals,
 }
 
 /// A member meeting the annual thresholds.
@@ -141,8 +145,23 @@ impl Store {
         let txn = self.db.begin().await?;
         let mut out = Vec::with_capacity(entries.len());
         let a = &ctx.activity;
-        // What the confirmation adds to the organisation's figures for the month.
+        // Confirmations of one activity take turns: whether a record is a volunteer's first
+        // of the activity (which the kept totals count) is then read after every earlier
+        // confirmation of it has committed.
+        if self.is_postgres() {
+            activity::Entity::find_by_id(a.id)
+                .select_only()
+                .column(activity::Column::Id)
+                .lock_exclusive()
+                .into_tuple::<Uuid>()
+                .one(&txn)
+                .await?;
+        }
+        // What the confirmation adds to the organisation's figures for the month, and to
+        // each volunteer's totals.
         let mut added = Delta::default();
+        let mut totals = TotalsChanges::default();
+        let mut created: BTreeMap<Uuid, i64> = BTreeMap::new();
         for e in entries {
             // Locked, so that two admins correcting the same hours at once are applied one
             // after the other, each correction recording the hours it replaced.
@@ -182,6 +201,8 @@ impl Store {
                     })?;
                     added.attendances += 1;
                     added.hours_tenths += i64::from(r.hours_tenths);
+                    totals.hours(r.volunteer_id, r.service_date, r.hours_tenths.into());
+                    *created.entry(r.volunteer_id).or_default() += 1;
                     out.push(Confirmed {
                         record: r,
                         outcome: "created",
@@ -209,7 +230,9 @@ impl Store {
                     }
                     .insert(&txn)
                     .await?;
-                    added.hours_tenths += i64::from(e.tenths) - i64::from(r.hours_tenths);
+                    let change = i64::from(e.tenths) - i64::from(r.hours_tenths);
+                    added.hours_tenths += change;
+                    totals.hours(r.volunteer_id, r.service_date, change);
                     let mut m: service_record::ActiveModel = r.into();
                     m.hours_tenths = Set(e.tenths);
                     m.updated_at = Set(now);
@@ -254,6 +277,17 @@ impl Store {
             )
             .await?;
         }
+        // A volunteer's new records are their first of the activity when they are all the
+        // records they have of it (over all time, and in the service date's year).
+        if !created.is_empty() {
+            let had =
+                volunteer_totals::records_of_activity(&txn, a.id, ctx.service_date.year()).await?;
+            for (volunteer, new) in created {
+                let (all, in_year) = had.get(&volunteer).copied().unwrap_or((new, new));
+                totals.first_record(volunteer, ctx.service_date, all == new, in_year == new);
+            }
+        }
+        totals.write(&txn).await?;
         Changes::one(a.organization_id, Month::of(ctx.service_date), added)
             .write(&txn)
             .await?;
@@ -375,51 +409,53 @@ impl Store {
         })
     }
 
-    /// A volunteer's name and number with their totals over all time and within
-    /// `from..=to` (this year, on the summary): one statement, the totals aggregated on
-    /// `ix_service_records_volunteer_date`. `None` when there is no such volunteer.
+    /// A volunteer's name and number with their kept totals over all time and in `year`
+    /// (`repo::volunteer_totals`): one statement reading the volunteer and at most two
+    /// totals rows by key, nothing aggregated. `None` when there is no such volunteer.
     pub async fn volunteer_summary(
         &self,
         volunteer_id: Uuid,
-        from: NaiveDate,
-        to: NaiveDate,
+        year: i32,
     ) -> StoreResult<Option<VolunteerTotals>> {
         let mut b = super::Binder::new(self.db.get_database_backend());
         let v = b.bind(volunteer_id);
-        let (f, t) = (b.bind(from), b.bind(to));
+        let all = b.bind(volunteer_totals::ALL_TIME);
+        let y = b.bind(volunteer_totals::year_period(year));
         let sql = format!(
             "SELECT v.id, v.account_id, v.volunteer_number, v.name, \
-                    t.tenths, t.activities, t.tenths_within, t.activities_within \
-             FROM volunteers v LEFT JOIN ( \
-               SELECT volunteer_id, SUM(hours_tenths) AS tenths, \
-                      COUNT(DISTINCT activity_id) AS activities, \
-                      SUM(CASE WHEN service_date >= {f} AND service_date <= {t} \
-                          THEN hours_tenths ELSE 0 END) AS tenths_within, \
-                      COUNT(DISTINCT CASE WHEN service_date >= {f} AND service_date <= {t} \
-                          THEN activity_id END) AS activities_within \
-               FROM service_records WHERE volunteer_id = {v} GROUP BY volunteer_id \
-             ) t ON t.volunteer_id = v.id \
-             WHERE v.id = {v}"
+                    t.period, t.hours_tenths, t.activities \
+             FROM volunteers v LEFT JOIN {} t \
+               ON t.volunteer_id = v.id AND t.period IN ({all}, {y}) \
+             WHERE v.id = {v}",
+            volunteer_totals::TABLE
         );
-        let Some(r) = self.db.query_one(b.statement(sql)).await? else {
+        let rows = self.db.query_all(b.statement(sql)).await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let count =
-            |c: &str| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>>("", c)?.unwrap_or(0)) };
-        Ok(Some(VolunteerTotals {
-            volunteer_id: r.try_get("", "id")?,
-            account_id: r.try_get("", "account_id")?,
-            volunteer_number: r.try_get("", "volunteer_number")?,
-            name: r.try_get("", "name")?,
-            all: Totals {
-                tenths: count("tenths")?,
-                activities: count("activities")?,
-            },
-            within: Totals {
-                tenths: count("tenths_within")?,
-                activities: count("activities_within")?,
-            },
-        }))
+        let mut out = VolunteerTotals {
+            volunteer_id: first.try_get("", "id")?,
+            account_id: first.try_get("", "account_id")?,
+            volunteer_number: first.try_get("", "volunteer_number")?,
+            name: first.try_get("", "name")?,
+            all: Totals::default(),
+            in_year: Totals::default(),
+        };
+        for r in &rows {
+            let Some(period) = r.try_get::<Option<String>>("", "period")? else {
+                continue;
+            };
+            let totals = Totals {
+                tenths: r.try_get("", "hours_tenths")?,
+                activities: r.try_get("", "activities")?,
+            };
+            if period == volunteer_totals::ALL_TIME {
+                out.all = totals;
+            } else {
+                out.in_year = totals;
+            }
+        }
+        Ok(Some(out))
     }
 
     /// What an organisation recorded for a volunteer in a period (for certificates).
