@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault test: PostgreSQL stops in the middle of a load and comes back. The service must
 # answer 503 problem documents while it is away (no hangs, no 500s, no crash) and recover by
-# itself when it returns. Needs a local PostgreSQL cluster this script may stop and start
+# itself when it returns. Then PostgreSQL restarts once more while the service is idle: no
+# request afterwards may fail. Needs a local PostgreSQL cluster this script may stop and start
 # (pg_ctlcluster), so it is not part of the test command; run it on a machine of your own:
 #
 #   tests/fault/postgres-restart.sh
@@ -84,15 +85,31 @@ time.sleep(5)
 stop = True
 for t in threads: t.join()
 
+# A restart while the service is idle: its pooled connections are all closed by then, and
+# the first requests afterwards must not be the ones to find out.
+time.sleep(2)
+subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"], check=True)
+for _ in range(40):
+    path = paths[len(tally["idle restart"]) % len(paths)]
+    try:
+        with urllib.request.urlopen(base + path, timeout=20) as r:
+            code = r.status
+    except urllib.error.HTTPError as e:
+        code = e.code
+    except Exception as e:
+        code = type(e).__name__
+    tally["idle restart"][code] += 1
+
 for p in ["before", "outage", "recovery", "after"]:
     print(f"{p:<9} {dict(tally[p])}  slowest {slowest[p]:.2f} s")
+print(f"idle restart, the next 40 requests one by one: {dict(tally['idle restart'])}")
 print(f"ready again {recovered:.1f} s after PostgreSQL started" if recovered is not None else "never ready again")
 bad = []
 for p, counts in tally.items():
     for code in counts:
         if code not in (200, 503):
             bad.append(f"{p}: {code} x{counts[code]}")
-if any(c != 200 for c in tally["before"]) or any(c != 200 for c in tally["after"]):
+if any(c != 200 for p in ("before", "after", "idle restart") for c in tally[p]):
     bad.append("errors outside the outage")
 if max(slowest.values()) > 15:
     bad.append("a request took longer than 15 s")
