@@ -101,13 +101,20 @@ fn july(day: u32, hour: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 7, day, hour, 0, 0).unwrap()
 }
 
+/// Two volunteers, 张三 and 李四, approved members of the county: each with their token and
+/// volunteer id.
+async fn two_members(app: &TestApp, t: &Tree) -> ((User, String), (User, String)) {
+    let first = volunteer(app, 1, "张三").await;
+    let second = volunteer(app, 2, "李四").await;
+    member(app, &t.county_admin, &t.county, &first.0).await;
+    member(app, &t.county_admin, &t.county, &second.0).await;
+    (first, second)
+}
+
 /// Two members of the county and a record history: two activities of the county, a draft
 /// that does not count, and the paired society's activity in the county.
 async fn county_june(app: &TestApp, t: &Tree) {
-    let (v1, id1) = volunteer(app, 1, "张三").await;
-    let (v2, id2) = volunteer(app, 2, "李四").await;
-    member(app, &t.county_admin, &t.county, &v1).await;
-    member(app, &t.county_admin, &t.county, &v2).await;
+    let ((v1, id1), (v2, id2)) = two_members(app, t).await;
     let mut letter = letter_body(&t.society, &t.county);
     letter["period_from"] = json!("2026-06-01");
     let lid = sent_letter(app, t, letter).await;
@@ -781,10 +788,7 @@ dual_test!(
         let t = tree(&app).await;
         let drift = || async { app.store.month_figures_drift().await.unwrap() };
         app.clock.set(june(1, 2));
-        let (v1, id1) = volunteer(&app, 1, "张三").await;
-        let (v2, id2) = volunteer(&app, 2, "李四").await;
-        member(&app, &t.county_admin, &t.county, &v1).await;
-        member(&app, &t.county_admin, &t.county, &v2).await;
+        let ((v1, id1), (v2, id2)) = two_members(&app, &t).await;
         let a = served(
             &app,
             &t.county_admin,
@@ -938,10 +942,7 @@ dual_test!(
         let t = tree(&app).await;
         let drift = || async { app.store.volunteer_totals_drift().await.unwrap() };
         app.clock.set(june(1, 2));
-        let (v1, id1) = volunteer(&app, 1, "张三").await;
-        let (v2, id2) = volunteer(&app, 2, "李四").await;
-        member(&app, &t.county_admin, &t.county, &v1).await;
-        member(&app, &t.county_admin, &t.county, &v2).await;
+        let ((v1, id1), (v2, id2)) = two_members(&app, &t).await;
         assert_eq!(summary_of(&app, &v1, &id1).await, (0.0, 0, 2026, 0.0, 0));
 
         // Each confirmation adds its hours and, once per activity, the activity.

@@ -604,8 +604,8 @@ impl Store {
 
     /// Writes the sign-up and counts it on the activity, unless one of the volunteer's live
     /// sign-ups clashes with it (`clashing`); `None` when one does, and nothing is written.
-    /// The check runs in the statement that inserts: the volunteer's lock, taken by an earlier statement, keeps it true until
-    /// the commit. On PostgreSQL the count is updated in the same statement; SQLite, which
+    /// The check runs in the statement that inserts: the volunteer's lock, taken by an
+    /// earlier statement, keeps it true until the commit. On PostgreSQL the count is updated in the same statement; SQLite, which
     /// has no writing common table expressions, updates it in a second one.
     async fn insert_unless_clash(
         &self,

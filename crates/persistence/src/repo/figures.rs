@@ -20,8 +20,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend};
 
+use crate::repo::kept::Kept;
 use crate::repo::Binder;
 use uuid::Uuid;
 use zhihui_domain::report::china_date;
@@ -150,19 +151,24 @@ pub fn from_records_sql(backend: DbBackend) -> String {
     )
 }
 
+/// The table with its definition from the records.
+fn kept(backend: DbBackend) -> Kept {
+    Kept {
+        table: TABLE,
+        keys: &["organization_id", "month"],
+        figures: &[
+            "activities_held",
+            "attendances",
+            "hours_tenths",
+            "new_volunteers",
+        ],
+        computed: from_records_sql(backend),
+    }
+}
+
 /// Replaces the table's content with the figures computed from the records.
 pub async fn rebuild<C: ConnectionTrait>(c: &C) -> StoreResult<u64> {
-    let backend = c.get_database_backend();
-    c.execute_unprepared(&format!("DELETE FROM {TABLE}"))
-        .await?;
-    let r = c
-        .execute_unprepared(&format!(
-            "INSERT INTO {TABLE} (organization_id, month, activities_held, attendances, \
-             hours_tenths, new_volunteers) {}",
-            from_records_sql(backend)
-        ))
-        .await?;
-    Ok(r.rows_affected())
+    kept(c.get_database_backend()).refill(c).await
 }
 
 impl Store {
@@ -170,39 +176,15 @@ impl Store {
     /// transaction (readers see the old figures until it commits). For after a manual
     /// repair of the records; the service itself keeps them up to date.
     pub async fn rebuild_month_figures(&self) -> StoreResult<u64> {
-        use sea_orm::TransactionTrait;
-        let txn = self.db.begin().await?;
-        let n = rebuild(&txn).await?;
-        txn.commit().await?;
-        Ok(n)
+        kept(self.db.get_database_backend())
+            .refill_at_once(&self.db)
+            .await
     }
 
     /// How many (organisation, month) rows of the kept figures differ from the figures the
     /// records give (0 when they agree). A row of zeros counts as no row.
     pub async fn month_figures_drift(&self) -> StoreResult<u64> {
-        let backend = self.db.get_database_backend();
-        let computed = from_records_sql(backend);
-        let kept = format!(
-            "SELECT organization_id, month, activities_held, attendances, hours_tenths, \
-             new_volunteers FROM {TABLE} WHERE activities_held <> 0 OR attendances <> 0 \
-             OR hours_tenths <> 0 OR new_volunteers <> 0"
-        );
-        let sql = format!(
-            "WITH kept AS ({kept}), computed AS ({computed}), \
-               extra AS (SELECT * FROM kept EXCEPT SELECT * FROM computed), \
-               lacking AS (SELECT * FROM computed EXCEPT SELECT * FROM kept) \
-             SELECT CAST((SELECT count(*) FROM extra) + (SELECT count(*) FROM lacking) \
-               AS BIGINT) AS n"
-        );
-        let row = self
-            .db
-            .query_one(Statement::from_string(backend, sql))
-            .await?;
-        let n: i64 = match row {
-            Some(r) => r.try_get("", "n")?,
-            None => 0,
-        };
-        Ok(n as u64)
+        kept(self.db.get_database_backend()).drift(&self.db).await
     }
 }
 

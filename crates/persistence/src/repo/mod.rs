@@ -5,6 +5,7 @@ pub mod applications;
 pub mod figures;
 pub mod idempotency;
 pub mod imports;
+pub(crate) mod kept;
 pub mod organizations;
 pub mod pairing;
 pub mod records;

@@ -18,9 +18,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
+use crate::repo::kept::Kept;
 use crate::repo::Binder;
 use crate::{Store, StoreResult};
 
@@ -156,18 +157,19 @@ pub fn from_records_sql(backend: DbBackend) -> String {
     )
 }
 
+/// The table with its definition from the records.
+fn kept(backend: DbBackend) -> Kept {
+    Kept {
+        table: TABLE,
+        keys: &["volunteer_id", "period"],
+        figures: &["hours_tenths", "activities"],
+        computed: from_records_sql(backend),
+    }
+}
+
 /// Replaces the table's content with the totals computed from the records.
 pub async fn rebuild<C: ConnectionTrait>(c: &C) -> StoreResult<u64> {
-    let backend = c.get_database_backend();
-    c.execute_unprepared(&format!("DELETE FROM {TABLE}"))
-        .await?;
-    let r = c
-        .execute_unprepared(&format!(
-            "INSERT INTO {TABLE} (volunteer_id, period, hours_tenths, activities) {}",
-            from_records_sql(backend)
-        ))
-        .await?;
-    Ok(r.rows_affected())
+    kept(c.get_database_backend()).refill(c).await
 }
 
 impl Store {
@@ -175,35 +177,14 @@ impl Store {
     /// (readers see the old totals until it commits). For after a manual repair of the
     /// records; the service itself keeps them up to date.
     pub async fn rebuild_volunteer_totals(&self) -> StoreResult<u64> {
-        let txn = self.db.begin().await?;
-        let n = rebuild(&txn).await?;
-        txn.commit().await?;
-        Ok(n)
+        kept(self.db.get_database_backend())
+            .refill_at_once(&self.db)
+            .await
     }
 
     /// How many (volunteer, period) rows of the kept totals differ from the totals the
     /// records give (0 when they agree). A row of zeros counts as no row.
     pub async fn volunteer_totals_drift(&self) -> StoreResult<u64> {
-        let backend = self.db.get_database_backend();
-        let computed = from_records_sql(backend);
-        let kept = format!(
-            "SELECT volunteer_id, period, hours_tenths, activities FROM {TABLE} \
-             WHERE hours_tenths <> 0 OR activities <> 0"
-        );
-        let sql = format!(
-            "WITH kept AS ({kept}), computed AS ({computed}), \
-               extra AS (SELECT * FROM kept EXCEPT SELECT * FROM computed), \
-               lacking AS (SELECT * FROM computed EXCEPT SELECT * FROM kept) \
-             SELECT CAST((SELECT count(*) FROM extra) + (SELECT count(*) FROM lacking) \
-               AS BIGINT) AS n"
-        );
-        let row = self
-            .db
-            .query_one(Statement::from_string(backend, sql))
-            .await?;
-        Ok(match row {
-            Some(r) => r.try_get::<i64>("", "n")? as u64,
-            None => 0,
-        })
+        kept(self.db.get_database_backend()).drift(&self.db).await
     }
 }
