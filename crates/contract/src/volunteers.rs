@@ -173,7 +173,10 @@ pub struct VolunteerImportView {
     /// Rows whose person was already a member of the team (a re-run creates nothing twice).
     pub already_members: u32,
     pub failed: u32,
+    /// Row errors, by row: the first 1,000 of them (see `errors_truncated`).
     pub errors: Vec<ImportRowError>,
+    /// Whether some failed rows' errors were left out of `errors` (more than 1,000).
+    pub errors_truncated: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -33,6 +33,9 @@ pub enum ApiError {
         detail: String,
         retry_after_secs: i64,
     },
+    /// A request too big to handle (413): a file over its limits, too many rows.
+    #[error("{detail}")]
+    TooLarge { code: &'static str, detail: String },
     #[error("service unavailable")]
     Unavailable,
     /// A deadlock or serialization failure: nothing was written; retrying is safe.
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::Conflict { code, .. } => code,
             ApiError::PreconditionFailed => "version_mismatch",
             ApiError::TooManyRequests { code, .. } => code,
+            ApiError::TooLarge { code, .. } => code,
             ApiError::Unavailable => "service_unavailable",
             ApiError::Busy => "database_busy",
             ApiError::Unconfigured { code, .. } => code,
@@ -127,6 +131,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable | ApiError::Busy | ApiError::Unconfigured { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -1,12 +1,9 @@
 //! Bulk import of volunteers by a team's admin (rule 14): a template, an upload, a report.
 
-use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
-
 use actix_multipart::Multipart;
 use actix_web::{get, post, web, HttpResponse};
-use calamine::{Reader, Xlsx};
 use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 use zhihui_contract::volunteers::{
     ImportRowError, ImportUpload, TemplateQuery, VolunteerImportView,
@@ -24,6 +21,7 @@ use super::volunteers::THREE_HEADS;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::tabular::{read_table, TableError, TableRow, MAX_CELL_CHARS};
 
 /// Column headers of the template, in order.
 pub const HEADERS: [&str; 10] = [
@@ -126,44 +124,29 @@ fn xlsx_template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     wb.save_to_buffer()
 }
 
-/// Reads the file into rows of strings (header row first).
-fn read_table(bytes: &[u8]) -> Result<(String, Vec<Vec<String>>), ApiError> {
-    let bad = |m: &str| ApiError::field("file", "unreadable_file", m.to_string());
-    if bytes.starts_with(b"PK\x03\x04") {
-        let mut wb = Xlsx::new(Cursor::new(bytes.to_vec()))
-            .map_err(|_| bad("not a readable XLSX workbook"))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| bad("the workbook has no sheet"))?
-            .map_err(|_| bad("the first sheet cannot be read"))?;
-        let rows = range
-            .rows()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        calamine::Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-                        other => other.to_string(),
-                    })
-                    .collect()
-            })
-            .collect();
-        return Ok(("xlsx".into(), rows));
+/// The problem document for a file that could not be read within the limits.
+fn table_problem(e: TableError) -> ApiError {
+    match e {
+        TableError::Unreadable(m) => ApiError::field("file", "unreadable_file", m),
+        TableError::Empty => ApiError::field("file", "empty_file", "the file has no header row"),
+        TableError::TooManyRows { max } => ApiError::TooLarge {
+            code: "too_many_rows",
+            detail: format!("a file holds at most {max} rows; split it into several files"),
+        },
+        TableError::TooLargeInflated { max } => ApiError::TooLarge {
+            code: "workbook_too_large",
+            detail: format!(
+                "the workbook unpacks to more than {} MiB; save only the template's sheet",
+                max / (1024 * 1024)
+            ),
+        },
+        TableError::TooSlow { secs } => ApiError::TooLarge {
+            code: "import_too_slow",
+            detail: format!(
+                "the file could not be read within {secs} s; split it into several files"
+            ),
+        },
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
-        // Spreadsheet programs in China often save CSV as GB18030.
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = vec![];
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| bad(&format!("not a readable CSV file: {e}")))?;
-        rows.push(rec.iter().map(str::to_string).collect());
-    }
-    Ok(("csv".into(), rows))
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -204,20 +187,20 @@ pub async fn create_volunteer_import(
             message: "the team is not approved yet".into(),
         });
     }
-    let (file_name, bytes) = read_upload(&mut payload, state.settings.max_upload_bytes).await?;
+    let limits = state.settings.imports;
+    let (file_name, bytes) = read_upload(&mut payload, limits.max_bytes).await?;
     let sha = hex::encode(Sha256::digest(&bytes));
-    let (format, table) = read_table(&bytes)?;
-    let Some((header, data)) = table.split_first() else {
-        return Err(ApiError::field(
-            "file",
-            "empty_file",
-            "the file has no header row",
-        ));
-    };
-    let col: HashMap<&str, usize> = header
+    // Parsing is CPU work on untrusted input: off the async workers, within its limits.
+    let table = web::block(move || read_table(&bytes, limits.table()))
+        .await
+        .map_err(|e| ApiError::Internal(format!("import reader: {e}")))?
+        .map_err(table_problem)?;
+    let format = table.format.to_string();
+    let col: HashMap<&str, usize> = table
+        .header
         .iter()
         .enumerate()
-        .map(|(i, h)| (h.trim(), i))
+        .map(|(i, h)| (h.as_str(), i))
         .collect();
     let missing: Vec<&str> = HEADERS[..4]
         .iter()
@@ -231,12 +214,13 @@ pub async fn create_volunteer_import(
             format!("missing columns: {}", missing.join("、")),
         ));
     }
-    let cell = |r: &Vec<String>, h: &str| {
+    let cell = |r: &TableRow, h: &str| {
         col.get(h)
-            .and_then(|i| r.get(*i))
+            .and_then(|i| r.cells.get(*i))
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
+    let data = &table.rows;
 
     let regions: HashSet<String> = data.iter().map(|r| cell(r, "居住地区代码")).collect();
     let known = state.store.existing_region_codes(&regions).await?;
@@ -245,11 +229,8 @@ pub async fn create_volunteer_import(
     let mut rows = vec![];
     let mut seen_ids = HashSet::new();
     let mut total = 0u32;
-    for (i, r) in data.iter().enumerate() {
-        let row = i as u32 + 2;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for r in data {
+        let row = r.number;
         total += 1;
         let before = errors.len();
         let mut err = |field: &str, code: &str, reason: String| {
@@ -260,6 +241,14 @@ pub async fn create_volunteer_import(
                 reason,
             });
         };
+        for &i in &r.too_long {
+            let field = table.header.get(i).cloned().unwrap_or_default();
+            err(
+                &field,
+                "cell_too_long",
+                format!("at most {MAX_CELL_CHARS} characters"),
+            );
+        }
         let name = PersonName::parse(&cell(r, "姓名"))
             .map_err(|e| err("姓名", e.code, e.message))
             .ok();
@@ -403,6 +392,8 @@ pub async fn create_volunteer_import(
                     reason: r.reason.clone(),
                 }));
                 all.sort_by_key(|e| e.row);
+                // The report keeps the first errors; `failed` still counts every bad row.
+                all.truncate(MAX_REPORTED_ERRORS);
                 serde_json::to_string(&all).unwrap_or_else(|_| "[]".into())
             },
             state.clock.now(),
@@ -411,8 +402,15 @@ pub async fn create_volunteer_import(
     Ok(HttpResponse::Created().json(view(record)))
 }
 
+/// Row errors an import's report keeps (the first ones, by row).
+pub const MAX_REPORTED_ERRORS: usize = 1000;
+
 fn view(m: volunteer_import::Model) -> VolunteerImportView {
+    let errors: Vec<ImportRowError> = serde_json::from_str(&m.errors).unwrap_or_default();
+    let rows_reported: HashSet<u32> = errors.iter().map(|e| e.row).collect();
+    let failed = m.failed_count.max(0) as u32;
     VolunteerImportView {
+        errors_truncated: (rows_reported.len() as u32) < failed,
         id: m.id,
         organization_id: m.organization_id,
         file_name: m.file_name,
@@ -422,8 +420,8 @@ fn view(m: volunteer_import::Model) -> VolunteerImportView {
         total_rows: m.total_rows.max(0) as u32,
         created: m.created_count.max(0) as u32,
         already_members: m.existing_count.max(0) as u32,
-        failed: m.failed_count.max(0) as u32,
-        errors: serde_json::from_str(&m.errors).unwrap_or_default(),
+        failed,
+        errors,
         created_at: m.created_at,
     }
 }
