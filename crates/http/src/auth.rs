@@ -82,11 +82,15 @@ struct Claims {
     iat: i64,
     exp: i64,
     jti: Uuid,
+    /// The session (refresh-token family): once it is closed (logout, a used refresh token
+    /// presented again), its access tokens are refused too.
+    sid: Uuid,
 }
 
 pub fn issue_access_token(
     settings: &ApiSettings,
     account_id: Uuid,
+    session: Uuid,
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let claims = Claims {
@@ -94,6 +98,7 @@ pub fn issue_access_token(
         iat: now.timestamp(),
         exp: now.timestamp() + settings.access_token_ttl_secs,
         jti: Uuid::new_v4(),
+        sid: session,
     };
     encode(
         &Header::default(),
@@ -103,11 +108,22 @@ pub fn issue_access_token(
     .map_err(|e| ApiError::Internal(format!("jwt: {e}")))
 }
 
+/// The account a genuine, unexpired access token names (its session is not checked: see
+/// `authenticate`).
 pub(crate) fn read_access_token(
     settings: &ApiSettings,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
+    read_access_claims(settings, token, now).map(|(account, _)| account)
+}
+
+/// The account and session of a genuine, unexpired access token.
+fn read_access_claims(
+    settings: &ApiSettings,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(Uuid, Uuid), ApiError> {
     let mut v = Validation::default();
     // Expiry is checked against the injected clock below.
     v.validate_exp = false;
@@ -121,7 +137,7 @@ pub(crate) fn read_access_token(
     if data.claims.exp <= now.timestamp() {
         return Err(invalid_token("the access token has expired; refresh it"));
     }
-    Ok(data.claims.sub)
+    Ok((data.claims.sub, data.claims.sid))
 }
 
 fn invalid_token(detail: &str) -> ApiError {
@@ -201,11 +217,13 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
         return authenticate_client(&req, &state, key).await.map(Some);
     }
     let now = state.clock.now();
-    let account_id = read_access_token(&state.settings, token.trim(), now)?;
-    // The rights are kept for a few seconds (`crate::cache`): a person's app sends several
-    // requests at once, and each would read the same rows.
+    let (account_id, session) = read_access_claims(&state.settings, token.trim(), now)?;
+    // The rights, and whether the session is still open, are kept for a few seconds
+    // (`crate::cache`): a person's app sends several requests at once, and each would read
+    // the same rows. A logout or a revoked session in this process drops them at once (it
+    // advances the access generation); another replica sees it within the keeping period.
     let generation = state.store.access_generation();
-    let key = account_id.to_string();
+    let key = format!("{account_id}:{session}");
     let store = state.store.clone();
     let rights = state
         .rights
@@ -214,6 +232,9 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Authenticated>, ApiErro
                 .account_with_admin_of(account_id)
                 .await?
                 .ok_or_else(|| invalid_token("the account no longer exists"))?;
+            if !store.session_open(session).await? {
+                return Err(invalid_token("the session has ended; sign in again"));
+            }
             Ok::<_, ApiError>(crate::state::Rights {
                 is_platform_admin: account.is_platform_admin,
                 admin_of,
@@ -323,11 +344,7 @@ async fn authenticate_client(
             ),
         });
     }
-    let from = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_string();
+    let from = crate::client_address::of_request(req, &state.settings.trusted_proxies);
     state
         .store
         .touch_api_client(&client, &from, state.clock.now())

@@ -71,11 +71,7 @@ pub async fn rate_limit(
             .map(ServiceResponse::map_into_boxed_body);
     }
     let now = state.clock.now();
-    let address = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_string();
+    let address = crate::client_address::of_request(req.request(), &state.settings.trusted_proxies);
     let s = &state.settings;
     let verdict = if is_auth(&req) {
         state.limiter.hit(

@@ -60,9 +60,48 @@ pub struct ApiSettings {
     /// Sign-in, registration and refresh attempts a minute per address.
     pub auth_rate_limit_per_minute: u32,
     pub webhooks: WebhookSettings,
+    /// Bounds of a volunteer import.
+    pub imports: ImportLimits,
+    /// Proxies whose forwarded-address headers are believed (addresses or CIDR blocks);
+    /// empty: the client's address is the socket's.
+    pub trusted_proxies: Vec<crate::client_address::IpNet>,
     /// Seconds roll-ups, the public activity list and account rights are kept in this
     /// process (`crate::cache`); 0 keeps nothing.
     pub read_cache_secs: u64,
+}
+
+/// What one volunteer import may cost (file size, rows, inflated size, time).
+#[derive(Clone, Copy, Debug)]
+pub struct ImportLimits {
+    /// Bytes of the uploaded file.
+    pub max_bytes: usize,
+    /// Data rows of a file.
+    pub max_rows: usize,
+    /// Seconds the file may take to read.
+    pub max_seconds: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10 * 1024 * 1024,
+            max_rows: 20_000,
+            max_seconds: 30,
+        }
+    }
+}
+
+impl ImportLimits {
+    /// The reader's limits: an XLSX entry may inflate to 8 times the file's limit at most.
+    pub fn table(&self) -> crate::tabular::TableLimits {
+        let inflated = (self.max_bytes as u64).saturating_mul(8).max(1 << 20);
+        crate::tabular::TableLimits {
+            max_rows: self.max_rows,
+            max_entry_bytes: inflated,
+            max_inflated_bytes: inflated,
+            deadline: std::time::Duration::from_secs(self.max_seconds.max(1)),
+        }
+    }
 }
 
 /// The webhook sender's settings.
@@ -117,6 +156,8 @@ impl ApiSettings {
                 allow_insecure_urls: true,
             },
             read_cache_secs: 5,
+            imports: ImportLimits::default(),
+            trusted_proxies: vec![],
         }
     }
 }

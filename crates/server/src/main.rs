@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let store = open_store(&settings).await?;
             let hash = zhihui_http::auth::hash_password_sync(
-                &settings.api_settings(),
+                &settings.api_settings()?,
                 zhihui_persistence::seed::SEED_PASSWORD,
             )?;
             let started = std::time::Instant::now();
@@ -143,7 +143,7 @@ async fn main() -> anyhow::Result<()> {
             let store = open_store(&settings).await?;
             let id = zhihui_http::auth::create_platform_admin(
                 &store,
-                &settings.api_settings(),
+                &settings.api_settings()?,
                 &login,
                 &display_name,
                 &password,
