@@ -132,62 +132,102 @@ pub enum UrlProblem {
     NotHttps,
     /// Longer than 2,000 characters, with spaces or without a host.
     Malformed,
-    /// `localhost`, a loopback, private, link-local or unspecified address: the service
-    /// does not call into its own network.
+    /// `localhost`, a single-label name, or an address that is not public (see
+    /// [`is_public_address`]): the service does not call into its own network.
     PrivateHost,
 }
 
-/// Checks a webhook endpoint's address. `allow_insecure` (development and tests) also takes
-/// `http://` and hosts on the local network.
+/// Whether an address is on the public internet. Refused: loopback, private (RFC 1918),
+/// CGNAT (100.64/10), link-local, unspecified (`0.0.0.0/8`, `::`), broadcast, multicast,
+/// documentation, benchmarking and reserved blocks, IPv6 unique-local and site-local, and
+/// every IPv6 form that carries an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo)
+/// when the IPv4 address it carries is itself not public.
+pub fn is_public_address(ip: std::net::IpAddr) -> bool {
+    use std::net::{IpAddr, Ipv4Addr};
+    fn v4(ip: Ipv4Addr) -> bool {
+        let [a, b, c, _] = ip.octets();
+        !(a == 0
+            || a == 10
+            || a == 127
+            || (a == 100 && (64..128).contains(&b))
+            || (a == 169 && b == 254)
+            || (a == 172 && (16..32).contains(&b))
+            || (a == 192 && b == 168)
+            || (a == 192 && b == 0 && (c == 0 || c == 2))
+            || (a == 192 && b == 88 && c == 99)
+            || (a == 198 && (b == 18 || b == 19))
+            || (a == 198 && b == 51 && c == 100)
+            || (a == 203 && b == 0 && c == 113)
+            || a >= 224)
+    }
+    match ip {
+        IpAddr::V4(ip) => v4(ip),
+        IpAddr::V6(ip) => {
+            let s = ip.segments();
+            let embedded = |hi: u16, lo: u16| {
+                Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+            };
+            if let Some(mapped) = ip.to_ipv4_mapped() {
+                return v4(mapped);
+            }
+            if s[..6].iter().all(|x| *x == 0) {
+                // `::`, `::1` and the deprecated IPv4-compatible `::a.b.c.d`.
+                return ip.segments()[6] != 0 && v4(embedded(s[6], s[7]));
+            }
+            if s[0] == 0x64 && s[1] == 0xff9b {
+                return v4(embedded(s[6], s[7]));
+            }
+            if s[0] == 0x2002 {
+                return v4(embedded(s[1], s[2]));
+            }
+            let teredo_or_documentation = s[0] == 0x2001 && matches!(s[1], 0 | 0x0db8);
+            let unique_local = (s[0] & 0xfe00) == 0xfc00;
+            let link_or_site_local = matches!(s[0] & 0xffc0, 0xfe80 | 0xfec0);
+            let multicast = (s[0] & 0xff00) == 0xff00;
+            !(teredo_or_documentation || unique_local || link_or_site_local || multicast)
+        }
+    }
+}
+
+/// Checks a webhook endpoint's address as a client would read it (the WHATWG URL parser:
+/// `https://2130706433/`, `https://0x7f.1/` and `https://[::ffff:127.0.0.1]/` all name
+/// 127.0.0.1). `allow_insecure` (development and tests) also takes `http://` and hosts on
+/// the local network. A name is checked again on the addresses it resolves to, at every
+/// delivery (the sender's resolver); this is the early, clear refusal.
 pub fn check_webhook_url(url: &str, allow_insecure: bool) -> Result<(), UrlProblem> {
     if url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(UrlProblem::Malformed);
     }
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://").filter(|_| allow_insecure) {
-        r
-    } else {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || allow_insecure && lower.starts_with("http://")) {
         return Err(UrlProblem::NotHttps);
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    }
+    let parsed = url::Url::parse(url).map_err(|_| UrlProblem::Malformed)?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(UrlProblem::Malformed);
     }
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    if host.is_empty() {
-        return Err(UrlProblem::Malformed);
-    }
+    let host = parsed.host().ok_or(UrlProblem::Malformed)?;
     if allow_insecure {
         return Ok(());
     }
-    let lower = host.to_ascii_lowercase();
-    if lower == "localhost" || lower.ends_with(".localhost") || lower.ends_with(".local") {
-        return Err(UrlProblem::PrivateHost);
-    }
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip))
-            if ip.is_loopback()
-                || ip.is_private()
-                || ip.is_link_local()
-                || ip.is_unspecified()
-                || ip.is_broadcast() =>
-        {
-            Err(UrlProblem::PrivateHost)
+    let public = match host {
+        url::Host::Ipv4(ip) => is_public_address(ip.into()),
+        url::Host::Ipv6(ip) => is_public_address(ip.into()),
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            !(name.is_empty()
+                || !name.contains('.')
+                || name == "localhost"
+                || name.ends_with(".localhost")
+                || name.ends_with(".local")
+                || name.ends_with(".internal")
+                || name.ends_with(".home.arpa"))
         }
-        Ok(std::net::IpAddr::V6(ip))
-            if ip.is_loopback()
-                || ip.is_unspecified()
-                || (ip.segments()[0] & 0xfe00) == 0xfc00
-                || (ip.segments()[0] & 0xffc0) == 0xfe80 =>
-        {
-            Err(UrlProblem::PrivateHost)
-        }
-        _ => Ok(()),
+    };
+    if public {
+        Ok(())
+    } else {
+        Err(UrlProblem::PrivateHost)
     }
 }
 
@@ -280,6 +320,28 @@ mod tests {
             "https://169.254.169.254/latest",
             "https://[::1]/x",
             "https://[fd00::1]/x",
+            // Other spellings of loopback and the local network.
+            "https://2130706433:18443/a",
+            "https://0x7f000001/a",
+            "https://0x7f.0.0.1/a",
+            "https://0177.0.0.1/a",
+            "https://127.1/a",
+            "https://0/a",
+            "https://0.0.0.0/a",
+            "https://[::ffff:127.0.0.1]/a",
+            "https://[::ffff:7f00:1]/a",
+            "https://[::127.0.0.1]/a",
+            "https://[64:ff9b::a00:1]/a",
+            "https://[2002:c0a8:101::]/a",
+            "https://[fe80::1]/a",
+            "https://[::]/a",
+            "https://100.64.0.1/a",
+            "https://224.0.0.1/a",
+            "https://255.255.255.255/a",
+            "https://localhost./a",
+            "https://LOCALHOST/a",
+            "https://db/a",
+            "https://metadata.google.internal/a",
         ] {
             assert_eq!(
                 check_webhook_url(private, false),
@@ -292,10 +354,8 @@ mod tests {
             check_webhook_url("https://user@evil.example/", false),
             Err(UrlProblem::Malformed)
         );
-        assert_eq!(
-            check_webhook_url("https:///x", false),
-            Err(UrlProblem::Malformed)
-        );
+        // A URL parser reads `https:///x` as the host `x`: a single label, refused.
+        assert!(check_webhook_url("https:///x", false).is_err());
         assert_eq!(
             check_webhook_url("https://a b/", false),
             Err(UrlProblem::Malformed)

@@ -8,7 +8,9 @@ use std::time::Instant;
 use chrono::Duration;
 use futures_util::StreamExt;
 use zhihui_contract::integrations::WebhookEvent;
-use zhihui_domain::integration::{next_attempt_at, signature_header};
+use zhihui_domain::integration::{
+    check_webhook_url, is_public_address, next_attempt_at, signature_header,
+};
 use zhihui_persistence::{AttemptOutcome, DueDelivery, StoreResult};
 
 use crate::state::AppState;
@@ -32,14 +34,54 @@ pub fn spawn_sender(state: AppState) {
     tokio::spawn(run(state));
 }
 
-async fn run(state: AppState) {
-    let client = match reqwest::Client::builder()
+/// Resolves a receiver's name and refuses it when any address it resolves to is not public
+/// (`is_public_address`): the check is made on the addresses the connection will use, at
+/// every delivery, so a name that later points into the local network is caught too.
+pub struct PublicOnlyResolver;
+
+impl reqwest::dns::Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if addrs.is_empty() || addrs.iter().any(|a| !is_public_address(a.ip())) {
+                return Err(Box::new(NotPublic(host)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// A receiver's name resolved to an address that is not public.
+#[derive(Debug)]
+pub struct NotPublic(pub String);
+
+impl std::fmt::Display for NotPublic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} resolves to an address that is not public", self.0)
+    }
+}
+
+impl std::error::Error for NotPublic {}
+
+/// The HTTP client of the sender: no redirects, short timeouts and, unless insecure
+/// addresses are allowed, only public addresses.
+pub fn sender_client(allow_insecure: bool) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(10))
         .connect_timeout(std::time::Duration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Zhihui-Webhooks/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
+        .no_proxy()
+        .user_agent(concat!("Zhihui-Webhooks/", env!("CARGO_PKG_VERSION")));
+    if !allow_insecure {
+        builder = builder.dns_resolver(std::sync::Arc::new(PublicOnlyResolver));
+    }
+    builder.build()
+}
+
+async fn run(state: AppState) {
+    let client = match sender_client(state.settings.webhooks.allow_insecure_urls) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "the webhook sender could not start");
@@ -126,6 +168,19 @@ async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> 
     let sent_at = state.clock.now();
     let signature = signature_header(&d.secret, sent_at.timestamp(), &body);
     let started = Instant::now();
+    // The address is checked again at every delivery: an IP literal does not pass through
+    // the resolver, and the rule may have tightened since the endpoint was registered.
+    if check_webhook_url(&d.url, state.settings.webhooks.allow_insecure_urls).is_err() {
+        return finish(
+            state,
+            &d,
+            None,
+            Some("the address is not a public https:// address; not sent".into()),
+            None,
+            started,
+        )
+        .await;
+    }
     let answer = client
         .post(&d.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -145,6 +200,18 @@ async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> 
         }
         Err(e) => (None, Some(describe(e)), None),
     };
+    finish(state, &d, status_code, error, excerpt, started).await
+}
+
+/// Records an attempt and when to try again.
+async fn finish(
+    state: &AppState,
+    d: &DueDelivery,
+    status_code: Option<u16>,
+    error: Option<String>,
+    excerpt: Option<String>,
+    started: Instant,
+) -> StoreResult<()> {
     let duration_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let delivered = error.is_none();
     let now = state.clock.now();
@@ -200,6 +267,13 @@ async fn read_excerpt(mut res: reqwest::Response) -> Option<String> {
 
 /// What went wrong, without the address's query (it may carry a token).
 fn describe(e: reqwest::Error) -> String {
+    let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        if let Some(np) = c.downcast_ref::<NotPublic>() {
+            return format!("refused: {np}");
+        }
+        cause = c.source();
+    }
     let what = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

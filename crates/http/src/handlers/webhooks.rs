@@ -78,8 +78,15 @@ fn new_secret() -> String {
     )
 }
 
-fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
-    let (code, message) = match check_webhook_url(url.trim(), allow_insecure) {
+/// Checks the address's text, then (for a name) the addresses it resolves to now. The
+/// sender checks the resolved addresses again at every delivery; a name that does not
+/// resolve yet is accepted here.
+async fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
+    let checked = match check_webhook_url(url.trim(), allow_insecure) {
+        Ok(()) if !allow_insecure => resolves_publicly(url.trim()).await,
+        other => other,
+    };
+    let (code, message) = match checked {
         Ok(()) => return,
         Err(UrlProblem::NotHttps) => ("invalid_url", "use an https:// address"),
         Err(UrlProblem::Malformed) => ("invalid_url", "not an address: https://host/path"),
@@ -89,6 +96,34 @@ fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
         ),
     };
     p.push("url", code, message);
+}
+
+async fn resolves_publicly(url: &str) -> Result<(), UrlProblem> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Err(UrlProblem::Malformed);
+    };
+    let Some(url::Host::Domain(name)) = parsed.host() else {
+        return Ok(());
+    };
+    let lookup = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        tokio::net::lookup_host((name, 443)),
+    )
+    .await;
+    match lookup {
+        Ok(Ok(addrs)) => {
+            let addrs: Vec<_> = addrs.collect();
+            if addrs
+                .iter()
+                .any(|a| !zhihui_domain::integration::is_public_address(a.ip()))
+            {
+                Err(UrlProblem::PrivateHost)
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 fn check_types(p: &mut Problems, types: &[String]) -> Vec<EventType> {
@@ -145,7 +180,8 @@ pub async fn create_webhook_endpoint(
             &mut p,
             &body.url,
             state.settings.webhooks.allow_insecure_urls,
-        );
+        )
+        .await;
     }
     let types = check_types(&mut p, &body.event_types);
     p.finish()?;
@@ -269,7 +305,7 @@ pub async fn update_webhook_endpoint(
     let e = load(&state, &who, *id).await?;
     let mut p = Problems::validate(&*body);
     if let Some(url) = body.url.as_deref().filter(|_| !p.has("url")) {
-        check_url(&mut p, url, state.settings.webhooks.allow_insecure_urls);
+        check_url(&mut p, url, state.settings.webhooks.allow_insecure_urls).await;
     }
     let types = body.event_types.as_deref().map(|t| check_types(&mut p, t));
     p.finish()?;
