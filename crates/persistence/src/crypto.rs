@@ -14,6 +14,9 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct Crypto {
     cipher: Aes256Gcm,
     lookup_key: [u8; 32],
+    /// Seals stored answers (idempotency replays): a key of its own, so a sealed answer
+    /// can never be passed off as an encrypted field or the other way round.
+    replay_cipher: Aes256Gcm,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,9 +48,11 @@ impl Crypto {
         }
         let enc = derive(&master, b"zhihui/pii/encryption/v1");
         let lookup_key = derive(&master, b"zhihui/pii/lookup/v1");
+        let replay = derive(&master, b"zhihui/replay/encryption/v1");
         Ok(Self {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&enc)),
             lookup_key,
+            replay_cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&replay)),
         })
     }
 
@@ -76,6 +81,42 @@ impl Crypto {
         String::from_utf8(plain).map_err(|_| CryptoError::Decrypt)
     }
 
+    /// Seals bytes (a stored answer) with a fresh nonce: `nonce || ciphertext`. `context`
+    /// (the key's scope and name) is bound as associated data, so a sealed answer cannot be
+    /// moved to another key.
+    pub fn seal(&self, plain: &[u8], context: &[u8]) -> Vec<u8> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ct = self
+            .replay_cipher
+            .encrypt(
+                &nonce,
+                aes_gcm::aead::Payload {
+                    msg: plain,
+                    aad: context,
+                },
+            )
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        out
+    }
+
+    pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        if sealed.len() < 12 {
+            return Err(CryptoError::Decrypt);
+        }
+        let (nonce, ct) = sealed.split_at(12);
+        self.replay_cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                aes_gcm::aead::Payload {
+                    msg: ct,
+                    aad: context,
+                },
+            )
+            .map_err(|_| CryptoError::Decrypt)
+    }
+
     /// Keyed hash for equality lookups (an ID number cannot be found by hashing guesses
     /// without the key).
     pub fn lookup_hash(&self, value: &str) -> String {
@@ -102,6 +143,22 @@ mod tests {
         assert_eq!(c.decrypt(&a).unwrap(), "11010519491231002X");
         assert_eq!(c.lookup_hash("x"), c.lookup_hash("x"));
         assert_ne!(c.lookup_hash("x"), c.lookup_hash("y"));
+    }
+
+    #[test]
+    fn sealed_answers_open_only_in_their_context() {
+        let c = Crypto::new(KEY).unwrap();
+        let sealed = c.seal(b"{\"key\":\"zh_live_secret\"}", b"account:1\0k");
+        assert!(!sealed.windows(6).any(|w| w == b"secret"));
+        assert_eq!(
+            c.open(&sealed, b"account:1\0k").unwrap(),
+            b"{\"key\":\"zh_live_secret\"}"
+        );
+        assert!(
+            c.open(&sealed, b"account:2\0k").is_err(),
+            "bound to its key"
+        );
+        assert!(c.open(b"plain text body", b"account:1\0k").is_err());
     }
 
     #[test]

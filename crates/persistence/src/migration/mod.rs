@@ -17,6 +17,7 @@ mod m20261203_000012_records_by_activity;
 mod m20261204_000013_month_figures;
 mod m20261205_000014_sign_up_times;
 mod m20261206_000015_volunteer_totals;
+mod m20261207_000016_sealed_replays;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -87,6 +88,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_month_figures::Migration),
             Box::new(m20261205_000014_sign_up_times::Migration),
             Box::new(m20261206_000015_volunteer_totals::Migration),
+            Box::new(m20261207_000016_sealed_replays::Migration),
         ]
     }
 }

@@ -26,6 +26,15 @@ pub enum KeyState {
     InProgress,
 }
 
+/// What a sealed answer is bound to: its scope and key.
+fn replay_context(scope: &str, key: &str) -> Vec<u8> {
+    let mut c = Vec::with_capacity(scope.len() + key.len() + 1);
+    c.extend_from_slice(scope.as_bytes());
+    c.push(0);
+    c.extend_from_slice(key.as_bytes());
+    c
+}
+
 impl Store {
     /// Claims the key for this request, or says what it was used for.
     pub async fn claim_idempotency_key(
@@ -68,14 +77,19 @@ impl Store {
                     if k.fingerprint != fingerprint {
                         return Ok(KeyState::Mismatch);
                     }
-                    match (k.status_code, k.body) {
+                    let body = k.body.map(|b| {
+                        self.crypto
+                            .open(&b, &replay_context(scope, key))
+                            .map_err(|_| StoreError::Crypto)
+                    });
+                    match (k.status_code, body) {
                         (Some(status), Some(body)) => Ok(KeyState::Replay {
                             status: u16::try_from(status).unwrap_or(200),
                             headers: k
                                 .headers
                                 .and_then(|h| serde_json::from_str(&h).ok())
                                 .unwrap_or_default(),
-                            body,
+                            body: body?,
                         }),
                         _ => Ok(KeyState::InProgress),
                     }
@@ -102,7 +116,9 @@ impl Store {
             headers: Set(Some(
                 serde_json::to_string(headers).unwrap_or_else(|_| "[]".into()),
             )),
-            body: Set(Some(body)),
+            // Sealed: an answer may carry a new API key, a signing secret, a refresh token
+            // or a volunteer's own ID number and phone.
+            body: Set(Some(self.crypto.seal(&body, &replay_context(scope, key)))),
             completed_at: Set(Some(now)),
             ..Default::default()
         }
