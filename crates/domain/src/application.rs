@@ -143,14 +143,29 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
             format!("the call funds at most {} per application", yuan(s.cap_fen)),
         ));
     }
-    let total: i64 = s.budget_fen.iter().sum();
-    if s.budget_fen.is_empty() || total != s.requested_fen {
+    for (i, line) in s.budget_fen.iter().enumerate() {
+        if *line > s.cap_fen {
+            out.push(problem(
+                "budget",
+                "budget_line_above_cap",
+                format!(
+                    "line {} asks for {}; one line cannot exceed the call's cap of {}",
+                    i + 1,
+                    yuan(*line),
+                    yuan(s.cap_fen)
+                ),
+            ));
+        }
+    }
+    // Summed in i128: no list of i64 amounts can wrap it.
+    let total: i128 = s.budget_fen.iter().map(|f| i128::from(*f)).sum();
+    if s.budget_fen.is_empty() || total != i128::from(s.requested_fen) {
         out.push(problem(
             "budget",
             "budget_mismatch",
             format!(
                 "the budget lines add up to {}, the request is {}",
-                yuan(total),
+                yuan_wide(total),
                 yuan(s.requested_fen)
             ),
         ));
@@ -195,8 +210,13 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
 
 /// Fen as yuan for messages: `200000.00 元`.
 pub fn yuan(fen: i64) -> String {
+    yuan_wide(i128::from(fen))
+}
+
+/// [`yuan`] of a sum that may exceed `i64`.
+pub fn yuan_wide(fen: i128) -> String {
     let sign = if fen < 0 { "-" } else { "" };
-    let f = fen.abs();
+    let f = fen.unsigned_abs();
     format!("{sign}{}.{:02} 元", f / 100, f % 100)
 }
 
@@ -293,7 +313,16 @@ mod tests {
         let mut s = good();
         s.requested_fen = 20_000_001;
         s.budget_fen = vec![20_000_001];
-        assert_eq!(codes(&s), vec!["above_cap"]);
+        assert_eq!(codes(&s), vec!["above_cap", "budget_line_above_cap"]);
+        let mut s = good();
+        s.requested_fen = 100_000;
+        s.budget_fen = vec![i64::MAX, i64::MAX, 100_002];
+        let c = codes(&s);
+        assert!(
+            c.contains(&"budget_mismatch") && c.contains(&"budget_line_above_cap"),
+            "lines that would wrap an i64 sum do not add up to the request: {c:?}"
+        );
+        assert!(yuan(i64::MIN).starts_with("-92233720368547758.08"));
         let mut s = good();
         s.budget_fen = vec![10_000_000];
         assert_eq!(codes(&s), vec!["budget_mismatch"]);

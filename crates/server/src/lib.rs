@@ -88,6 +88,15 @@ pub struct Settings {
     /// process; a write this process answers forgets them at once, another replica's shows
     /// within this period. 0 keeps nothing.
     pub read_cache_secs: u64,
+    /// Bytes of an import file at most.
+    pub import_max_bytes: usize,
+    /// Data rows of an import file at most.
+    pub import_max_rows: usize,
+    /// Seconds an import file may take to read.
+    pub import_max_seconds: u64,
+    /// Proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` and
+    /// `Forwarded` headers name the client; empty: the socket's address is the client's.
+    pub trusted_proxies: String,
     pub workers: usize,
     /// `json` or `pretty`.
     pub log_format: String,
@@ -139,6 +148,10 @@ impl Default for Settings {
             webhook_retention_days: 30,
             webhook_allow_insecure_urls: false,
             read_cache_secs: 5,
+            import_max_bytes: 10 * 1024 * 1024,
+            import_max_rows: 20_000,
+            import_max_seconds: 30,
+            trusted_proxies: String::new(),
             workers: 0,
             log_format: "json".into(),
             log_level: "info".into(),
@@ -190,14 +203,23 @@ impl Settings {
         ))
     }
 
-    /// Production refuses the development secrets.
+    /// Production refuses the development secrets, every secret that appears in the
+    /// repository, and secrets too short or too regular to be random.
     pub fn check(&self) -> anyhow::Result<()> {
         if self.mode == "production" {
-            if self.jwt_secret == DEV_JWT_SECRET || self.jwt_secret.len() < 32 {
-                bail!("production mode needs ZHIHUI_JWT_SECRET set to a secret of at least 32 characters");
+            if let Err(why) = check_production_secret(&self.jwt_secret, 32) {
+                bail!("production mode needs ZHIHUI_JWT_SECRET set to a random secret of at least 32 characters (openssl rand -base64 48): {why}");
             }
-            if self.pii_key == DEV_PII_KEY {
-                bail!("production mode needs ZHIHUI_PII_KEY set to 32 random bytes in base64 (openssl rand -base64 32)");
+            if let Err(why) = check_production_secret(&self.pii_key, 0) {
+                bail!("production mode needs ZHIHUI_PII_KEY set to 32 random bytes in base64 (openssl rand -base64 32): {why}");
+            }
+            use base64::Engine;
+            let key = base64::engine::general_purpose::STANDARD
+                .decode(self.pii_key.trim())
+                .unwrap_or_default();
+            let distinct = key.iter().collect::<std::collections::HashSet<_>>().len();
+            if key.len() == 32 && distinct < 20 {
+                bail!("production mode needs ZHIHUI_PII_KEY set to 32 random bytes in base64 (openssl rand -base64 32): these 32 bytes are too regular to be random");
             }
         } else if self.mode != "development" {
             bail!("ZHIHUI_MODE is development or production");
@@ -206,8 +228,22 @@ impl Settings {
         Ok(())
     }
 
-    pub fn api_settings(&self) -> ApiSettings {
-        ApiSettings {
+    /// The trusted proxies, parsed; a bad entry is a configuration error.
+    fn trusted_proxies(&self) -> anyhow::Result<Vec<zhihui_http::client_address::IpNet>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                zhihui_http::client_address::IpNet::parse(p).with_context(|| {
+                    format!("ZHIHUI_TRUSTED_PROXIES: {p:?} is not an address or CIDR block")
+                })
+            })
+            .collect()
+    }
+
+    pub fn api_settings(&self) -> anyhow::Result<ApiSettings> {
+        Ok(ApiSettings {
             jwt_secret: self.jwt_secret.clone(),
             access_token_ttl_secs: self.access_token_ttl_secs,
             refresh_token_ttl_days: self.refresh_token_ttl_days,
@@ -250,6 +286,12 @@ impl Settings {
                 allow_insecure_urls: self.webhook_allow_insecure_urls,
             },
             read_cache_secs: self.read_cache_secs.min(300),
+            imports: zhihui_http::ImportLimits {
+                max_bytes: self.import_max_bytes.max(1024),
+                max_rows: self.import_max_rows.max(1),
+                max_seconds: self.import_max_seconds.max(1),
+            },
+            trusted_proxies: self.trusted_proxies()?,
             activity_rules: self
                 .activity_rules
                 .split(',')
@@ -261,8 +303,68 @@ impl Settings {
                     ))
                 })
                 .collect(),
-        }
+        })
     }
+}
+
+/// Values of secrets that are public because the repository holds them: the development
+/// defaults, the deployment example's placeholders and the tests' keys.
+fn repository_secrets() -> Vec<String> {
+    let mut known: Vec<String> = include_str!("../../../deploy/env.example")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(_, v)| v.trim().trim_matches('"').to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    known.extend(
+        [
+            DEV_JWT_SECRET,
+            DEV_PII_KEY,
+            // tests/api/helpers.rs and the HTTP crate's test settings.
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            "test-secret-test-secret-test-secret",
+        ]
+        .map(String::from),
+    );
+    known
+}
+
+/// A production secret: none of the repository's, at least `min_len` characters (when
+/// non-zero), and about as varied as a random one: an estimate of its entropy (its length
+/// times the Shannon entropy of its characters) of at least 128 bits for a text secret.
+fn check_production_secret(secret: &str, min_len: usize) -> Result<(), &'static str> {
+    let s = secret.trim();
+    let lower = s.to_ascii_lowercase();
+    if repository_secrets().iter().any(|k| k == s)
+        || lower.contains("change-me")
+        || lower.contains("changeme")
+        || lower.contains("development")
+    {
+        return Err("this value is published in the repository or is a placeholder");
+    }
+    if min_len == 0 {
+        return Ok(());
+    }
+    if s.chars().count() < min_len {
+        return Err("too short");
+    }
+    let mut counts = std::collections::HashMap::new();
+    for c in s.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+    }
+    let n = s.chars().count() as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    if counts.len() < 12 || per_char * n < 128.0 {
+        return Err("too regular to be random");
+    }
+    Ok(())
 }
 
 /// Opens and migrates the database and builds the store.
@@ -291,7 +393,7 @@ async fn open(settings: &Settings, migrate: bool) -> anyhow::Result<Store> {
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     settings.check()?;
     let store = open(&settings, settings.migrate_on_start).await?;
-    let state = AppState::new(store, settings.api_settings(), Arc::new(SystemClock));
+    let state = AppState::new(store, settings.api_settings()?, Arc::new(SystemClock));
     let listener =
         TcpListener::bind(&settings.bind).with_context(|| format!("binding {}", settings.bind))?;
     tracing::info!(address = %settings.bind, "serving; API at /api/v1, docs at /docs/");
@@ -323,12 +425,64 @@ mod tests {
             .to_string()
             .contains("ZHIHUI_PII_KEY"));
         s.pii_key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".into();
+        assert!(s.check().is_err(), "the tests' key is public");
+        s.pii_key = "q8Xr2N0vJc5mY1tWzL7pHs3uKd9eBf4gRa6iOw2xTnE=".into();
         assert!(s.check().is_ok());
         s.pii_key = "c2hvcnQ=".into();
         assert!(s.check().is_err(), "a key that is not 32 bytes is refused");
         assert!(
             Settings::default().check().is_ok(),
             "development runs with the defaults"
+        );
+    }
+
+    #[test]
+    fn production_refuses_published_and_weak_secrets() {
+        let strong_key = "q8Xr2N0vJc5mY1tWzL7pHs3uKd9eBf4gRa6iOw2xTnE=";
+        for weak in [
+            // deploy/env.example's placeholder, 39 characters.
+            "change-me-change-me-change-me-change-me",
+            "test-secret-test-secret-test-secret",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "abababababababababababababababababababab",
+            "0123456789012345678901234567890123456789",
+            "Short-but-random-9f8e",
+        ] {
+            let s = Settings {
+                mode: "production".into(),
+                jwt_secret: weak.into(),
+                pii_key: strong_key.into(),
+                ..Settings::default()
+            };
+            assert!(
+                s.check()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("ZHIHUI_JWT_SECRET"),
+                "{weak} is refused"
+            );
+        }
+        for weak_key in [
+            "change-me",
+            // 32 bytes of one value.
+            "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+        ] {
+            let s = Settings {
+                mode: "production".into(),
+                jwt_secret: "Yq3v9Xk2Lr8Nw5Tz1Bc7Hm4Pd6Fs0Gj2Ke8Ua".into(),
+                pii_key: weak_key.into(),
+                ..Settings::default()
+            };
+            assert!(
+                s.check()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("ZHIHUI_PII_KEY"),
+                "{weak_key}"
+            );
+        }
+        assert!(
+            repository_secrets().contains(&"change-me-change-me-change-me-change-me".to_string())
         );
     }
 
