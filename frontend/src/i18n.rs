@@ -796,9 +796,14 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("error.login_taken", "该账号已被注册", "This login is taken"),
     (
+        "error.too_many_conflicts",
+        "注册被拒绝的次数过多，请稍后再试或联系平台客服",
+        "Too many registrations were refused; try again later or contact the service desk",
+    ),
+    (
         "error.duplicate_id_number",
-        "该身份证号已注册",
-        "This ID number is already registered",
+        "该身份证号无法在此注册；如为本人证件，请联系平台客服",
+        "This ID number cannot be registered here; if it is yours, contact the service desk",
     ),
     (
         "error.volunteer_profile_exists",

@@ -737,16 +737,28 @@ async fn concurrent(app: TestApp) {
     }
     let mut confirmed = 0;
     let mut waitlisted = 0;
+    let mut told: Vec<(String, i64)> = vec![];
     for t in tasks {
         let (s, b) = t.await.unwrap();
         assert_eq!(s, 201, "{b}");
         match b["status"].as_str() {
             Some("confirmed") => confirmed += 1,
-            Some("waitlisted") => waitlisted += 1,
+            Some("waitlisted") => {
+                waitlisted += 1;
+                told.push((
+                    b["id"].as_str().unwrap().to_string(),
+                    b["waitlist_position"].as_i64().unwrap(),
+                ));
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
     assert_eq!((confirmed, waitlisted), (2, 48));
+    // Each volunteer was told the place the queue holds: 1..48, no two alike, and the same
+    // as a later read of the queue.
+    let mut answered: Vec<i64> = told.iter().map(|(_, p)| *p).collect();
+    answered.sort();
+    assert_eq!(answered, (1..=48).collect::<Vec<_>>(), "positions answered");
     let (_, a) = app.get(&format!("/api/v1/activities/{id}"), None).await;
     assert_eq!(
         (
@@ -777,6 +789,15 @@ async fn concurrent(app: TestApp) {
         .iter()
         .map(|s| s["waitlist_position"].as_i64().unwrap())
         .collect();
+    for item in l["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        let answered = told.iter().find(|(t, _)| t == id).map(|(_, p)| *p);
+        assert_eq!(
+            answered,
+            item["waitlist_position"].as_i64(),
+            "the position answered is the one the queue holds"
+        );
+    }
     pos.sort();
     assert_eq!(pos, (1..=48).collect::<Vec<_>>());
 

@@ -43,6 +43,13 @@ impl MembershipStatus {
     pub fn is_active(self) -> bool {
         matches!(self, Self::Pending | Self::Approved)
     }
+
+    /// Whether a membership in this state lets the team's admins (and those above the team)
+    /// see the volunteer: a current member, or a request they must answer. A former member
+    /// (left) or a refused request shows nothing.
+    pub fn reveals_volunteer(self) -> bool {
+        matches!(self, Self::Pending | Self::Approved)
+    }
 }
 
 /// A real name: 2 to 50 characters, letters (any script), the middle dot of
@@ -116,6 +123,9 @@ mod tests {
 
     #[test]
     fn membership_activity() {
+        assert!(MembershipStatus::Pending.reveals_volunteer());
+        assert!(!MembershipStatus::Left.reveals_volunteer());
+        assert!(!MembershipStatus::Rejected.reveals_volunteer());
         assert!(MembershipStatus::Pending.is_active());
         assert!(MembershipStatus::Approved.is_active());
         assert!(!MembershipStatus::Left.is_active());

@@ -83,15 +83,29 @@ fn xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, Ap
     wb.save_to_buffer().map_err(e)
 }
 
+/// A text cell as CSV writes it: one that a spreadsheet program would read as a formula
+/// (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width
+/// forms) is prefixed with `'`, so it shows as the text it is (OWASP, CSV injection). XLSX
+/// cells are written as typed strings, which no spreadsheet evaluates.
+pub fn csv_text(t: &str) -> String {
+    match t.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠') => {
+            format!("'{t}")
+        }
+        _ => t.to_string(),
+    }
+}
+
 fn csv(headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
         let e = |e: csv::Error| ApiError::Internal(format!("CSV: {e}"));
-        w.write_record(headers).map_err(e)?;
+        w.write_record(headers.iter().map(|h| csv_text(h)))
+            .map_err(e)?;
         for row in rows {
             w.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
+                Cell::Text(t) => csv_text(t),
                 Cell::Number(n) => n.to_string(),
                 Cell::Empty => String::new(),
             }))
@@ -127,4 +141,42 @@ pub fn respond(
         ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_leave_csv_as_text() {
+        for f in [
+            "=cmd|' /C calc'!A0",
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1+1",
+            "@SUM(1)",
+            "-1+1",
+            "\t=1",
+            "＝1+1",
+        ] {
+            assert!(csv_text(f).starts_with('\''), "{f}");
+        }
+        assert_eq!(csv_text("北京市科协"), "北京市科协");
+        let rows = vec![vec![Cell::from("=1+1"), Cell::Number(-2.0)]];
+        let out = String::from_utf8(csv(&["名称", "数"], &rows).unwrap()).unwrap();
+        assert!(out.contains("'=1+1,-2"), "{out}");
+    }
+
+    #[test]
+    fn formulas_in_xlsx_are_typed_strings() {
+        let rows = vec![vec![Cell::from("=1+1")]];
+        let bytes = xlsx("t", &["a"], &rows).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut sheet,
+        )
+        .unwrap();
+        assert!(!sheet.contains("<f>"), "no formula element: {sheet}");
+    }
 }

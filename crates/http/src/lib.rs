@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod client_address;
 pub mod clock;
 pub mod error;
 pub mod export;
@@ -12,14 +13,17 @@ mod handlers;
 pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
+pub mod oracles;
 pub mod pdf;
 pub mod ratelimit;
 pub mod startup;
 pub mod state;
+pub mod tabular;
+pub mod text_guard;
 mod validation;
 mod views;
 pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use startup::{build_server, openapi_document};
-pub use state::{ApiSettings, AppState, WebhookSettings};
+pub use state::{ApiSettings, AppState, ImportLimits, WebhookSettings};

@@ -303,6 +303,7 @@ pub fn build_server(
         let mut app = app
             .app_data(known)
             .wrap(ErrorHandlers::new().default_handler(problem_for_plain_errors))
+            .wrap(from_fn(crate::text_guard::text_guard))
             .wrap(from_fn(crate::idempotency::idempotency))
             .wrap(from_fn(crate::ratelimit::rate_limit))
             .wrap(security_headers())

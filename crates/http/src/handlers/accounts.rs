@@ -25,12 +25,16 @@ use crate::views;
     (status = 400, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json", description = "login_taken"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "too_many_conflicts: too many refused registrations from this address"),
 ))]
 #[post("/accounts")]
 pub async fn register_account(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     body: web::Json<RegisterAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let address = crate::client_address::of_request(&req, &state.settings.trusted_proxies);
+    crate::oracles::check(&state, &crate::oracles::LOGIN_CONFLICTS, &address).await?;
     let mut p = Problems::validate(&*body);
     let login_name = p.parse("login", LoginName::parse(&body.login));
     let password = if p.has("password") {
@@ -55,30 +59,45 @@ pub async fn register_account(
             false,
             state.clock.now(),
         )
-        .await?;
+        .await;
+    let account = match account {
+        Err(zhihui_persistence::StoreError::Conflict {
+            code: "login_taken",
+            ..
+        }) => {
+            crate::oracles::record(&state, &crate::oracles::LOGIN_CONFLICTS, &address, None)
+                .await?;
+            return Err(ApiError::Conflict {
+                code: "login_taken",
+                message: "this login cannot be registered; sign in, or choose another".into(),
+            });
+        }
+        other => other?,
+    };
     Ok(HttpResponse::Created().json(views::account(&account)))
 }
 
 async fn issue_tokens(
     state: &AppState,
     account_id: Uuid,
-    family: Option<(String, String)>,
+    family: Option<(String, Uuid)>,
 ) -> Result<TokenResponse, ApiError> {
     let now = state.clock.now();
     let s = &state.settings;
-    let access_token = auth::issue_access_token(s, account_id, now)?;
     let refresh_ttl = Duration::days(s.refresh_token_ttl_days);
-    let refresh = match family {
-        Some((token, _)) => token,
+    let (refresh, session) = match family {
+        Some((token, family_id)) => (token, family_id),
         None => {
             let (token, hash) = auth::new_refresh_token();
+            let family_id = Uuid::new_v4();
             state
                 .store
-                .insert_refresh_token(account_id, &hash, Uuid::new_v4(), now, refresh_ttl)
+                .insert_refresh_token(account_id, &hash, family_id, now, refresh_ttl)
                 .await?;
-            token
+            (token, family_id)
         }
     };
+    let access_token = auth::issue_access_token(s, account_id, session, now)?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -181,8 +200,11 @@ pub async fn refresh_token(
         )
         .await?;
     match outcome {
-        RefreshOutcome::Rotated { account_id } => Ok(HttpResponse::Ok()
-            .json(issue_tokens(&state, account_id, Some((new_token, new_hash))).await?)),
+        RefreshOutcome::Rotated {
+            account_id,
+            family_id,
+        } => Ok(HttpResponse::Ok()
+            .json(issue_tokens(&state, account_id, Some((new_token, family_id))).await?)),
         RefreshOutcome::Refused => Err(ApiError::Unauthenticated {
             code: "invalid_refresh_token",
             detail: "the refresh token is unknown, expired or already used; sign in again".into(),

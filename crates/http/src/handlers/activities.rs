@@ -839,7 +839,17 @@ pub async fn sign_up_for_activity(
             ApiError::NotFound("not_found") => ApiError::NotFound("activity_not_found"),
             other => other,
         })?;
-    Ok(HttpResponse::Created().json(own_view(&state, &done.volunteer, done.sign_up).await?))
+    // The position counted under the activity's lock, not read again after the commit
+    // (other sign-ups may have joined since).
+    let v = &done.volunteer;
+    Ok(HttpResponse::Created().json(sign_up_view(
+        done.sign_up,
+        v.name.clone(),
+        v.volunteer_number.clone(),
+        v.phone_masked.clone(),
+        done.waitlist_position,
+        None,
+    )))
 }
 
 /// Withdraws the caller's sign-up; a freed place goes to the first on the waiting list.

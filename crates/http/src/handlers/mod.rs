@@ -120,6 +120,7 @@ pub(crate) async fn read_upload(
             .and_then(|d| d.get_filename())
             .unwrap_or("upload")
             .chars()
+            .filter(|c| !crate::text_guard::forbidden_char(*c))
             .take(255)
             .collect();
         let mut bytes = vec![];

@@ -88,6 +88,7 @@ async fn profile(
     (status = 201, body = VolunteerProfileView),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json", description = "duplicate_id_number, volunteer_profile_exists"),
+    (status = 429, body = Problem, content_type = "application/problem+json", description = "too_many_conflicts: this account registered ID numbers already registered too often"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/volunteers")]
@@ -107,6 +108,8 @@ pub async fn register_volunteer(
             message: "this account already has a volunteer profile".into(),
         });
     }
+    let subject = who.account_id.to_string();
+    crate::oracles::check(&state, &crate::oracles::ID_NUMBER_CONFLICTS, &subject).await?;
     let mut p = Problems::validate(&*body);
     let name = p.parse("name", PersonName::parse(&body.name));
     let id = p.parse("id_number", ResidentIdNumber::parse(&body.id_number));
@@ -216,7 +219,26 @@ pub async fn register_volunteer(
             &join,
             state.clock.now(),
         )
-        .await?;
+        .await;
+    let v = match v {
+        Err(zhihui_persistence::StoreError::Conflict {
+            code: "duplicate_id_number",
+            ..
+        }) => {
+            crate::oracles::record(
+                &state,
+                &crate::oracles::ID_NUMBER_CONFLICTS,
+                &subject,
+                Some(who.account_id),
+            )
+            .await?;
+            return Err(ApiError::Conflict {
+                code: "duplicate_id_number",
+                message: "this ID number cannot be registered here; if it is yours, contact the platform's service desk".into(),
+            });
+        }
+        other => other?,
+    };
     Ok(HttpResponse::Created().json(profile(&state, v).await?))
 }
 

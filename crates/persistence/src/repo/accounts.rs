@@ -21,6 +21,8 @@ pub enum ThrottleState {
 pub enum RefreshOutcome {
     Rotated {
         account_id: Uuid,
+        /// The session (token family) the new token continues.
+        family_id: Uuid,
     },
     /// Unknown, expired or revoked; a revoked one also revokes its whole family.
     Refused,
@@ -151,6 +153,8 @@ impl Store {
                 .exec(&txn)
                 .await?;
             txn.commit().await?;
+            // The session's access tokens stop working too (kept rights are dropped).
+            self.access_changed();
             return Ok(RefreshOutcome::Refused);
         }
         if old.expires_at <= now {
@@ -180,6 +184,7 @@ impl Store {
         txn.commit().await?;
         Ok(RefreshOutcome::Rotated {
             account_id: old.account_id,
+            family_id: old.family_id,
         })
     }
 
@@ -202,7 +207,19 @@ impl Store {
             .filter(refresh_token::Column::RevokedAt.is_null())
             .exec(&self.db)
             .await?;
+        self.access_changed();
         Ok(true)
+    }
+
+    /// Whether a session (a refresh-token family) is still open: one of its tokens is
+    /// neither used nor revoked. Logout and the reuse of a used token close it.
+    pub async fn session_open(&self, family_id: Uuid) -> StoreResult<bool> {
+        Ok(refresh_token::Entity::find()
+            .filter(refresh_token::Column::FamilyId.eq(family_id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?
+            .is_some())
     }
 
     pub async fn throttle_state(

@@ -97,6 +97,8 @@ pub struct SignUpGround<'a> {
 pub struct SignedUp {
     pub volunteer: volunteer::Model,
     pub sign_up: sign_up::Model,
+    /// The place on the waiting list, counted under the activity's lock (waitlisted only).
+    pub waitlist_position: Option<i64>,
 }
 
 /// Outcome of withdrawing a sign-up.
@@ -582,8 +584,30 @@ impl Store {
         } else {
             SignUpStatus::Waitlisted
         };
+        // The queue is ordered by (signed_up_at, id). `now` was read before the lock, so a
+        // request that waited for it could sort ahead of one already queued; it joins the
+        // end instead, and its place is the queue's length under the lock.
+        let (at, position) = if confirmed {
+            (now, None)
+        } else {
+            let last: Option<DateTime<Utc>> = sign_up::Entity::find()
+                .select_only()
+                .column_as(sign_up::Column::SignedUpAt.max(), "last")
+                .filter(sign_up::Column::ActivityId.eq(a.id))
+                .filter(sign_up::Column::Status.eq(SignUpStatus::Waitlisted.as_str()))
+                .into_tuple::<Option<DateTime<Utc>>>()
+                .one(&txn)
+                .await
+                .map_err(StoreError::from)?
+                .flatten();
+            let at = match last {
+                Some(l) if l >= now => l + chrono::Duration::microseconds(1),
+                _ => now,
+            };
+            (at, Some(i64::from(a.waitlist_count) + 1))
+        };
         let s = self
-            .insert_unless_clash(&txn, &a, v.id, status, now)
+            .insert_unless_clash(&txn, &a, v.id, status, at)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict { .. } => StoreError::Conflict {
@@ -599,6 +623,7 @@ impl Store {
         Ok(SignedUp {
             volunteer: v,
             sign_up: s,
+            waitlist_position: position,
         })
     }
 

@@ -495,8 +495,34 @@ impl Store {
     }
 
     /// Creates the draft with the figures, or refreshes the figures of an open one (draft or
-    /// returned). A filed report is returned as it is.
+    /// returned). A filed report is returned as it is. Idempotent for one month: when two
+    /// callers create the same month's report at once, the one whose insert meets the
+    /// other's (the unique `(organization_id, month)`) reads that report instead, so both
+    /// get the one report.
     pub async fn prepare_report(
+        &self,
+        org: Uuid,
+        month: &str,
+        figures: Figures,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(monthly_report::Model, bool)> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self
+                .prepare_report_once(org, month, figures, actor, now)
+                .await
+            {
+                Err(StoreError::Conflict { .. } | StoreError::Contention(_)) if tries < 3 => {
+                    continue
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn prepare_report_once(
         &self,
         org: Uuid,
         month: &str,

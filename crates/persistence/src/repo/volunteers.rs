@@ -519,13 +519,19 @@ impl Store {
             .await?)
     }
 
-    /// Organisation ids where the volunteer has or had a membership (any state).
+    /// Organisation ids whose admins may see the volunteer: those where a membership's
+    /// state reveals the volunteer (`MembershipStatus::reveals_volunteer`: a current member
+    /// or a pending request, not a former member or a refused request).
     pub async fn organizations_of_volunteer(&self, volunteer_id: Uuid) -> StoreResult<Vec<Uuid>> {
         Ok(membership::Entity::find()
             .filter(membership::Column::VolunteerId.eq(volunteer_id))
             .all(&self.db)
             .await?
             .into_iter()
+            .filter(|m| {
+                zhihui_domain::MembershipStatus::parse(&m.status)
+                    .is_some_and(zhihui_domain::MembershipStatus::reveals_volunteer)
+            })
             .map(|m| m.organization_id)
             .collect())
     }
