@@ -16,6 +16,7 @@ mod organizations;
 mod pairing;
 mod ratelimit;
 mod reports;
+mod security;
 mod seed;
 mod volunteers;
 mod webhooks;

@@ -249,6 +249,10 @@ pub async fn create_volunteer_import(
                 format!("at most {MAX_CELL_CHARS} characters"),
             );
         }
+        if !r.too_long.is_empty() {
+            // The row's other cells are not judged: its reason is the cell refused.
+            continue;
+        }
         let name = PersonName::parse(&cell(r, "姓名"))
             .map_err(|e| err("姓名", e.code, e.message))
             .ok();
