@@ -648,3 +648,77 @@ dual_test!(
         assert_eq!(s, 200);
     }
 );
+
+dual_test!(
+    the_platform_admin_oversees_but_does_not_act_for_an_organisation,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let id = crate::activities::published(
+            &app,
+            &w.admin,
+            crate::activities::activity_body(&w.org, 10, 5),
+        )
+        .await;
+        let (v, vid) = volunteer(&app, 401, "参与者").await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{id}/sign-ups"),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let attendance = json!({"absent": true, "reason": "未到场"});
+        // The platform admin sees the activity and its sign-ups...
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/activities/{id}/sign-ups"),
+                Some(&w.platform.token),
+            )
+            .await;
+        assert_eq!(s, 200);
+        // ...and acts on none of it, as another organisation's admin may not either.
+        for who in [&w.platform, &w.other_admin] {
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{id}/check-in-codes"),
+                    Some(&who.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(s, 403, "{b}");
+            let s = app
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/activities/{id}/attendance/{vid}"),
+                    Some(&who.token),
+                    Some(attendance.clone()),
+                )
+                .await
+                .status()
+                .as_u16();
+            assert_eq!(s, 403);
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{id}/cancel"),
+                    Some(&who.token),
+                    json!({"reason": "测试"}),
+                )
+                .await;
+            assert_eq!(s, 403, "{b}");
+        }
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/check-in-codes"),
+                Some(&w.admin.token),
+                json!({}),
+            )
+            .await;
+        // The organisation's own admin passes the permission and meets the day's rule.
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("check_in_closed")),
+            "{b}"
+        );
+    }
+);

@@ -48,6 +48,14 @@ pub(crate) mod policy_activity {
         who.is_platform_admin || who.administers(a.organization_id)
     }
 
+    /// Acting on the activity (publishing, cancelling, check-in codes, attendance, hours)
+    /// is for the running organisation's own admins (and, where said, its leaders). The
+    /// platform admin oversees — sees drafts and sign-up lists — but does not act for an
+    /// organisation (README, *Security*).
+    pub fn runs(who: &Authenticated, a: &activity::Model) -> bool {
+        who.administers(a.organization_id)
+    }
+
     /// Drafts are visible to those who manage them; everything else is public.
     pub fn visible(who: Option<&Authenticated>, a: &activity::Model) -> bool {
         a.status != ActivityStatus::Draft.as_str() || who.is_some_and(|w| manages(w, a))
@@ -439,7 +447,7 @@ pub async fn update_activity(
     body: web::Json<UpdateActivityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let cur = load(&state, Some(&who), *id).await?;
-    if !who.administers(cur.organization_id) {
+    if !pa::runs(&who, &cur) {
         return Err(ApiError::Forbidden(
             "only the organisation's own admins change its activities".into(),
         ));
@@ -540,7 +548,7 @@ pub async fn publish_activity(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let cur = load(&state, Some(&who), *id).await?;
-    if !who.administers(cur.organization_id) {
+    if !pa::runs(&who, &cur) {
         return Err(ApiError::Forbidden(
             "only the organisation's own admins publish its activities".into(),
         ));
@@ -586,7 +594,7 @@ pub async fn cancel_activity(
     body: web::Json<CancelActivityRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let cur = load(&state, Some(&who), *id).await?;
-    if !who.administers(cur.organization_id) {
+    if !pa::runs(&who, &cur) {
         return Err(ApiError::Forbidden(
             "only the organisation's own admins cancel its activities".into(),
         ));
@@ -1055,7 +1063,7 @@ pub async fn issue_check_in_code(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let a = load(&state, Some(&who), *id).await?;
-    if !(pa::manages(&who, &a) || leads(&state, &who, &a).await?) {
+    if !(pa::runs(&who, &a) || leads(&state, &who, &a).await?) {
         return Err(ApiError::Forbidden(
             "check-in codes are for the activity's leaders and its organisation's admins".into(),
         ));
@@ -1211,7 +1219,7 @@ pub async fn record_attendance(
 ) -> Result<HttpResponse, ApiError> {
     let (id, volunteer_id) = path.into_inner();
     let a = load(&state, Some(&who), id).await?;
-    if !(pa::manages(&who, &a) || leads(&state, &who, &a).await?) {
+    if !(pa::runs(&who, &a) || leads(&state, &who, &a).await?) {
         return Err(ApiError::Forbidden(
             "attendance is recorded by the activity's leaders and its organisation's admins".into(),
         ));
@@ -1312,7 +1320,7 @@ pub async fn confirm_service_hours(
     body: web::Json<ConfirmHoursRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let a = load(&state, Some(&who), *id).await?;
-    if !who.administers(a.organization_id) {
+    if !pa::runs(&who, &a) {
         return Err(ApiError::Forbidden(
             "hours are confirmed by the organisation's own admins".into(),
         ));
