@@ -92,7 +92,10 @@ async fn the_services_verdict_shows_until_the_value_changes() {
     );
     let root = mount(Some(problem));
     settle().await;
-    assert_eq!(error_text(&root).as_deref(), Some("该身份证号已注册"));
+    assert_eq!(
+        error_text(&root).as_deref(),
+        Some("该身份证号无法在此注册；如为本人证件，请联系平台客服")
+    );
     type_into(&root, "11010519491231002X");
     settle().await;
     assert_eq!(error_text(&root), None, "the service judged another value");
