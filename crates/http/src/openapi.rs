@@ -87,6 +87,10 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
 
     fn add(op: &mut Operation) {
         let has_body = op.request_body.is_some();
+        let has_query = op.parameters.as_ref().is_some_and(|ps| {
+            ps.iter()
+                .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
+        });
         let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
         let r = &mut op.responses.responses;
         let mut put = |code: &str, d: &str| {
@@ -99,6 +103,12 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
         if has_body {
             put("413", "The request body is too large");
             put("415", "The body is not application/json");
+        }
+        if has_body || has_query {
+            put(
+                "422",
+                "Validation failed (problem document naming each field); among the reasons, `control_character`: text holds a control character",
+            );
         }
         if secured {
             put("401", "No valid access token");
