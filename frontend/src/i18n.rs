@@ -604,6 +604,36 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "申请金额超过资助上限",
         "Above the call's cap",
     ),
+    (
+        "error.budget_line_above_cap",
+        "单项预算超过资助上限",
+        "One budget line is above the call's cap",
+    ),
+    (
+        "error.control_character",
+        "含有不可见的控制字符，请删除后重试",
+        "Holds an invisible control character; remove it and try again",
+    ),
+    (
+        "error.too_many_rows",
+        "文件行数超过上限，请拆分为多个文件",
+        "The file has too many rows; split it into several files",
+    ),
+    (
+        "error.workbook_too_large",
+        "工作簿解压后过大，请只保留模板工作表",
+        "The workbook unpacks too large; keep only the template's sheet",
+    ),
+    (
+        "error.import_too_slow",
+        "文件读取超时，请拆分为多个文件",
+        "The file took too long to read; split it into several files",
+    ),
+    (
+        "error.cell_too_long",
+        "单元格内容过长（最多 1000 字）",
+        "A cell is too long (at most 1,000 characters)",
+    ),
     ("error.review_closed", "评审已结束", "Reviewing has closed"),
     (
         "error.endorsement_quota_reached",
