@@ -59,8 +59,15 @@ dual_test!(register_login_refresh_logout, |app: TestApp| async move {
         )
         .await;
     assert_eq!(s, 401, "reuse of a used token revokes the whole family");
+    // The closed session's access tokens stop working with it, the first and the rotated
+    // one alike (issue 20, class 15).
+    for token in [u.token.as_str(), t2["access_token"].as_str().unwrap()] {
+        let (s, b) = app.get("/api/v1/me", Some(token)).await;
+        assert_eq!((s, b["code"].as_str()), (401, Some("invalid_token")), "{b}");
+    }
 
     let u = app.login("li.ming@example.cn").await;
+    let other = app.login("li.ming@example.cn").await;
     let r = app
         .call(
             reqwest::Method::POST,
@@ -78,10 +85,18 @@ dual_test!(register_login_refresh_logout, |app: TestApp| async move {
         )
         .await;
     assert_eq!(s, 401);
-
-    // Access tokens expire after 15 minutes (injected clock).
-    app.clock.advance(Duration::minutes(16));
     let (s, b) = app.get("/api/v1/me", Some(&u.token)).await;
+    assert_eq!(
+        (s, b["code"].as_str()),
+        (401, Some("invalid_token")),
+        "logout ends the session's access token at once: {b}"
+    );
+    let (s, _) = app.get("/api/v1/me", Some(&other.token)).await;
+    assert_eq!(s, 200, "another session of the account goes on");
+
+    // Access tokens expire after 15 minutes (injected clock), in an open session too.
+    app.clock.advance(Duration::minutes(16));
+    let (s, b) = app.get("/api/v1/me", Some(&other.token)).await;
     assert_eq!((s, b["code"].as_str().unwrap()), (401, "invalid_token"));
 });
 

@@ -7,7 +7,13 @@ use serde_json::Value;
 use crate::dual_test;
 use crate::helpers::*;
 
-async fn upload(app: &TestApp, org: &str, token: &str, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+pub(crate) async fn upload(
+    app: &TestApp,
+    org: &str,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
     let r = app
         .client

@@ -5,13 +5,11 @@
 //! signed-in account. Server errors (5xx) are not remembered, so a retry may act.
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpResponse};
-use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
+use actix_web::{web, HttpResponse};
 use sha2::{Digest, Sha256};
 use zhihui_persistence::KeyState;
 
@@ -22,12 +20,6 @@ pub const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
 /// Answer headers worth replaying.
 const KEPT: [&str; 4] = ["content-type", "etag", "location", "content-disposition"];
-
-fn payload_of(bytes: Bytes) -> Payload {
-    let (_, mut p) = actix_http::h1::Payload::create(true);
-    p.unread_data(bytes);
-    Payload::from(p)
-}
 
 /// The signed-in account (or verified API client) a request acts for; keys are kept per
 /// caller. Requests without a
@@ -96,19 +88,10 @@ pub async fn idempotency(
     }
     // Read the body once, fingerprint it, and hand it on unchanged.
     let limit = state.settings.max_upload_bytes + 64 * 1024;
-    let mut payload = req.take_payload();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > limit {
-            return Ok(req.error_response(ApiError::Status(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the request body is too large".into(),
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = body.freeze();
+    let body = match crate::middleware::buffer_body(&mut req, limit).await? {
+        Ok(b) => b,
+        Err(e) => return Ok(req.error_response(e)),
+    };
     let mut h = Sha256::new();
     h.update(req.method().as_str());
     h.update(b"\n");
@@ -163,7 +146,6 @@ pub async fn idempotency(
                 .into(),
         })),
         KeyState::Fresh => {
-            req.set_payload(payload_of(body));
             let res = match next.call(req).await {
                 Ok(r) => r,
                 Err(e) => {

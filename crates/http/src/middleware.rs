@@ -18,6 +18,34 @@ use crate::state::AppState;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
+/// Reads a request's body once, up to `limit` bytes, for a middleware that must look at it
+/// before the handler (the idempotency fingerprint, the control-character guard), and puts
+/// it back unchanged. Over the limit: the 413 problem, and the body is not put back.
+pub async fn buffer_body(
+    req: &mut ServiceRequest,
+    limit: usize,
+) -> Result<Result<bytes::Bytes, ApiError>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    use futures_util::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limit {
+            return Ok(Err(ApiError::Status(
+                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {limit} bytes"),
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let (_, mut again) = actix_http::h1::Payload::create(true);
+    again.unread_data(body.clone());
+    req.set_payload(actix_web::dev::Payload::from(again));
+    Ok(Ok(body))
+}
+
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
 #[derive(Default)]

@@ -61,19 +61,23 @@ pub async fn check(state: &AppState, b: &Budget, subject: &str) -> Result<(), Ap
     }
 }
 
-/// Counts a refusal that revealed an existing value, and logs it (never the value).
-pub async fn record(
+/// The answer to a registration refused because the value exists: the refusal is counted
+/// against the caller and logged (never the value), and the caller is told `code` with a
+/// `message` that says no more than that the value cannot be registered.
+pub async fn refused(
     state: &AppState,
     b: &Budget,
     subject: &str,
     account: Option<Uuid>,
-) -> Result<(), ApiError> {
+    code: &'static str,
+    message: &str,
+) -> ApiError {
     tracing::warn!(
         probe = b.prefix.trim_end_matches(':'),
         account = ?account,
         "a registration was refused because the value is already registered"
     );
-    state
+    let counted = state
         .store
         .record_login_failure(
             &key(b, subject),
@@ -82,6 +86,12 @@ pub async fn record(
             b.allowed,
             b.lock,
         )
-        .await?;
-    Ok(())
+        .await;
+    match counted {
+        Ok(()) => ApiError::Conflict {
+            code,
+            message: message.into(),
+        },
+        Err(e) => e.into(),
+    }
 }

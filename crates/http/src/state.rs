@@ -92,13 +92,11 @@ impl Default for ImportLimits {
 }
 
 impl ImportLimits {
-    /// The reader's limits: an XLSX entry may inflate to 8 times the file's limit at most.
+    /// The reader's limits: a workbook may inflate to 8 times the file's limit at most.
     pub fn table(&self) -> crate::tabular::TableLimits {
-        let inflated = (self.max_bytes as u64).saturating_mul(8).max(1 << 20);
         crate::tabular::TableLimits {
             max_rows: self.max_rows,
-            max_entry_bytes: inflated,
-            max_inflated_bytes: inflated,
+            max_inflated_bytes: (self.max_bytes as u64).saturating_mul(8).max(1 << 20),
             deadline: std::time::Duration::from_secs(self.max_seconds.max(1)),
         }
     }

@@ -4,8 +4,8 @@
 //! can inflate to hundreds of megabytes, and one shared string can be referenced a million
 //! times. So nothing here allocates by what a file *declares*:
 //!
-//! - every entry of a workbook is inflated once into a counting sink, with a limit per entry
-//!   and for the whole archive, before the workbook is opened (zip bombs stop there);
+//! - every entry of a workbook is inflated once into a counting sink, with a limit for the
+//!   whole archive, before the workbook is opened (zip bombs stop there);
 //! - the first sheet is read with a streaming cell reader, cell by cell, never as a dense
 //!   range; only the columns of the header row (at most [`MAX_COLUMNS`]) are kept, and only
 //!   rows that hold something;
@@ -32,9 +32,7 @@ const MAX_ZIP_ENTRIES: usize = 1000;
 pub struct TableLimits {
     /// Data rows (below the header) at most.
     pub max_rows: usize,
-    /// Uncompressed bytes of any one workbook entry.
-    pub max_entry_bytes: u64,
-    /// Uncompressed bytes of the whole workbook.
+    /// Uncompressed bytes of the whole workbook (and so of any one entry).
     pub max_inflated_bytes: u64,
     /// Wall-clock time for the whole read.
     pub deadline: Duration,
@@ -44,7 +42,6 @@ impl Default for TableLimits {
     fn default() -> Self {
         Self {
             max_rows: 20_000,
-            max_entry_bytes: 64 * 1024 * 1024,
             max_inflated_bytes: 128 * 1024 * 1024,
             deadline: Duration::from_secs(30),
         }
@@ -235,19 +232,18 @@ fn check_archive(bytes: &[u8], limits: TableLimits, started: Instant) -> Result<
     let mut buf = vec![0u8; 64 * 1024];
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|_| unreadable())?;
-        if entry.size() > limits.max_entry_bytes {
+        // The declared size refuses early; the count refuses an entry that lies.
+        if entry.size() > limits.max_inflated_bytes - total {
             return Err(too_large);
         }
-        let mut limited = entry.take(limits.max_entry_bytes + 1);
-        let mut size = 0u64;
+        let mut limited = entry.take(limits.max_inflated_bytes - total + 1);
         loop {
             let n = limited.read(&mut buf).map_err(|_| unreadable())?;
             if n == 0 {
                 break;
             }
-            size += n as u64;
             total += n as u64;
-            if size > limits.max_entry_bytes || total > limits.max_inflated_bytes {
+            if total > limits.max_inflated_bytes {
                 return Err(too_large);
             }
             if started.elapsed() > limits.deadline {
@@ -401,7 +397,7 @@ mod tests {
         ws.write_string(1, 0, "y".repeat(30_000)).unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let small = TableLimits {
-            max_entry_bytes: 20_000,
+            max_inflated_bytes: 20_000,
             ..limits()
         };
         assert_eq!(

@@ -9,12 +9,9 @@
 //! Both databases therefore answer the same.
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
-use actix_web::HttpMessage;
-use bytes::BytesMut;
-use futures_util::StreamExt;
 use serde_json::Value;
 use zhihui_contract::FieldProblem;
 
@@ -82,12 +79,6 @@ fn query_problems(query: &str) -> Vec<FieldProblem> {
         .collect()
 }
 
-fn payload_of(bytes: bytes::Bytes) -> Payload {
-    let (_, mut p) = actix_http::h1::Payload::create(true);
-    p.unread_data(bytes);
-    Payload::from(p)
-}
-
 pub async fn text_guard(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -116,30 +107,15 @@ pub async fn text_guard(
         let limit = req
             .app_data::<actix_web::web::Data<crate::state::AppState>>()
             .map_or(256 * 1024, |s| s.settings.max_body_bytes);
-        let mut payload = req.take_payload();
-        let mut body = BytesMut::new();
-        let mut too_large = false;
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk?;
-            if body.len() + chunk.len() > limit {
-                too_large = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        if too_large {
-            return Ok(req.error_response(ApiError::TooLarge {
-                code: "payload_too_large",
-                detail: format!("the request body is larger than {limit} bytes"),
-            }));
-        }
-        let body = body.freeze();
+        let body = match crate::middleware::buffer_body(&mut req, limit).await? {
+            Ok(b) => b,
+            Err(e) => return Ok(req.error_response(e)),
+        };
         if may_hold_controls(&body) {
             if let Ok(v) = serde_json::from_slice::<Value>(&body) {
                 find_in_json(&v, "", &mut problems);
             }
         }
-        req.set_payload(payload_of(body));
     }
     if !problems.is_empty() {
         return Ok(req.error_response(ApiError::Validation(problems)));

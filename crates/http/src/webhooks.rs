@@ -34,21 +34,49 @@ pub fn spawn_sender(state: AppState) {
     tokio::spawn(run(state));
 }
 
-/// Resolves a receiver's name and refuses it when any address it resolves to is not public
-/// (`is_public_address`): the check is made on the addresses the connection will use, at
-/// every delivery, so a name that later points into the local network is caught too.
+/// What a receiver's name resolves to.
+pub enum Resolution {
+    /// Only public addresses.
+    Public(Vec<std::net::SocketAddr>),
+    /// At least one address that is not public (`is_public_address`).
+    NotPublic(NotPublic),
+    /// The name did not resolve (now).
+    Unresolved(std::io::Error),
+}
+
+/// Resolves a receiver's name and judges the addresses a connection would use. The one
+/// check of resolved addresses: when an endpoint is registered, and at every delivery
+/// (`PublicOnlyResolver`), so a name that later points into the local network is caught.
+pub async fn resolve_receiver(host: &str, port: u16) -> Resolution {
+    match tokio::net::lookup_host((host, port)).await {
+        Err(e) => Resolution::Unresolved(e),
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            if addrs.is_empty() || addrs.iter().any(|a| !is_public_address(a.ip())) {
+                Resolution::NotPublic(NotPublic(host.to_string()))
+            } else {
+                Resolution::Public(addrs)
+            }
+        }
+    }
+}
+
+/// The sender's resolver: public addresses only.
 pub struct PublicOnlyResolver;
 
 impl reqwest::dns::Resolve for PublicOnlyResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let addrs: Vec<std::net::SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if addrs.is_empty() || addrs.iter().any(|a| !is_public_address(a.ip())) {
-                return Err(Box::new(NotPublic(host)) as Box<dyn std::error::Error + Send + Sync>);
+            match resolve_receiver(&host, 0).await {
+                Resolution::Public(addrs) => Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs),
+                Resolution::NotPublic(e) => {
+                    Err(Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+                }
+                Resolution::Unresolved(e) => {
+                    Err(Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+                }
             }
-            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
     }
 }
@@ -284,4 +312,24 @@ fn describe(e: reqwest::Error) -> String {
         "request failed"
     };
     format!("{what}: {}", e.without_url())
+}
+
+#[cfg(test)]
+mod resolution_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_name_of_the_local_machine_is_not_public() {
+        // `localhost` resolves through the hosts file on every machine.
+        assert!(matches!(
+            resolve_receiver("localhost", 443).await,
+            Resolution::NotPublic(_)
+        ));
+        let refused = reqwest::dns::Resolve::resolve(
+            &PublicOnlyResolver,
+            "localhost".parse().expect("a name"),
+        )
+        .await;
+        assert!(refused.is_err(), "the sender's resolver refuses it");
+    }
 }

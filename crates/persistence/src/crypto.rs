@@ -37,6 +37,34 @@ fn derive(master: &[u8], label: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// AES-256-GCM with a fresh random nonce: `nonce || ciphertext`. Empty associated data is
+/// the same as none, so values encrypted before `context` existed still open.
+fn seal_with(cipher: &Aes256Gcm, plain: &[u8], context: &[u8]) -> Vec<u8> {
+    let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+    let payload = aes_gcm::aead::Payload {
+        msg: plain,
+        aad: context,
+    };
+    let ct = cipher.encrypt(&nonce, payload).unwrap_or_default();
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&ct);
+    out
+}
+
+fn open_with(cipher: &Aes256Gcm, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    if sealed.len() < 12 {
+        return Err(CryptoError::Decrypt);
+    }
+    let (nonce, ct) = sealed.split_at(12);
+    let payload = aes_gcm::aead::Payload {
+        msg: ct,
+        aad: context,
+    };
+    cipher
+        .decrypt(Nonce::from_slice(nonce), payload)
+        .map_err(|_| CryptoError::Decrypt)
+}
+
 impl Crypto {
     /// `master_b64`: 32 random bytes, base64 encoded.
     pub fn new(master_b64: &str) -> Result<Self, CryptoError> {
@@ -58,63 +86,24 @@ impl Crypto {
 
     /// Encrypts with a fresh random nonce; the result is `base64(nonce || ciphertext)`.
     pub fn encrypt(&self, plain: &str) -> String {
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ct = self
-            .cipher
-            .encrypt(&nonce, plain.as_bytes())
-            .unwrap_or_default();
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        STANDARD.encode(out)
+        STANDARD.encode(seal_with(&self.cipher, plain.as_bytes(), b""))
     }
 
     pub fn decrypt(&self, stored: &str) -> Result<String, CryptoError> {
         let raw = STANDARD.decode(stored).map_err(|_| CryptoError::Decrypt)?;
-        if raw.len() < 12 {
-            return Err(CryptoError::Decrypt);
-        }
-        let (nonce, ct) = raw.split_at(12);
-        let plain = self
-            .cipher
-            .decrypt(Nonce::from_slice(nonce), ct)
-            .map_err(|_| CryptoError::Decrypt)?;
+        let plain = open_with(&self.cipher, &raw, b"")?;
         String::from_utf8(plain).map_err(|_| CryptoError::Decrypt)
     }
 
-    /// Seals bytes (a stored answer) with a fresh nonce: `nonce || ciphertext`. `context`
-    /// (the key's scope and name) is bound as associated data, so a sealed answer cannot be
-    /// moved to another key.
+    /// Seals bytes (a stored answer) under the replay key: `nonce || ciphertext`.
+    /// `context` (the key's scope and name) is bound as associated data, so a sealed answer
+    /// cannot be moved to another key.
     pub fn seal(&self, plain: &[u8], context: &[u8]) -> Vec<u8> {
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ct = self
-            .replay_cipher
-            .encrypt(
-                &nonce,
-                aes_gcm::aead::Payload {
-                    msg: plain,
-                    aad: context,
-                },
-            )
-            .unwrap_or_default();
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        out
+        seal_with(&self.replay_cipher, plain, context)
     }
 
     pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        if sealed.len() < 12 {
-            return Err(CryptoError::Decrypt);
-        }
-        let (nonce, ct) = sealed.split_at(12);
-        self.replay_cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                aes_gcm::aead::Payload {
-                    msg: ct,
-                    aad: context,
-                },
-            )
-            .map_err(|_| CryptoError::Decrypt)
+        open_with(&self.replay_cipher, sealed, context)
     }
 
     /// Keyed hash for equality lookups (an ID number cannot be found by hashing guesses
@@ -143,6 +132,15 @@ mod tests {
         assert_eq!(c.decrypt(&a).unwrap(), "11010519491231002X");
         assert_eq!(c.lookup_hash("x"), c.lookup_hash("x"));
         assert_ne!(c.lookup_hash("x"), c.lookup_hash("y"));
+    }
+
+    #[test]
+    fn values_stored_before_associated_data_still_open() {
+        let c = Crypto::new(KEY).unwrap();
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let mut raw = nonce.to_vec();
+        raw.extend(c.cipher.encrypt(&nonce, b"13912345678".as_ref()).unwrap());
+        assert_eq!(c.decrypt(&STANDARD.encode(raw)).unwrap(), "13912345678");
     }
 
     #[test]

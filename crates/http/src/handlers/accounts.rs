@@ -65,12 +65,15 @@ pub async fn register_account(
             code: "login_taken",
             ..
         }) => {
-            crate::oracles::record(&state, &crate::oracles::LOGIN_CONFLICTS, &address, None)
-                .await?;
-            return Err(ApiError::Conflict {
-                code: "login_taken",
-                message: "this login cannot be registered; sign in, or choose another".into(),
-            });
+            return Err(crate::oracles::refused(
+                &state,
+                &crate::oracles::LOGIN_CONFLICTS,
+                &address,
+                None,
+                "login_taken",
+                "this login cannot be registered; sign in, or choose another",
+            )
+            .await);
         }
         other => other?,
     };

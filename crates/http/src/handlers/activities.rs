@@ -43,8 +43,9 @@ use crate::validation::Problems;
 pub(crate) mod policy_activity {
     use super::*;
 
-    /// The running organisation's own admins (and platform admins) manage the activity.
-    pub fn manages(who: &Authenticated, a: &activity::Model) -> bool {
+    /// The running organisation's own admins and the platform admin oversee the activity:
+    /// they see its draft and its sign-ups.
+    pub fn oversees(who: &Authenticated, a: &activity::Model) -> bool {
         who.is_platform_admin || who.administers(a.organization_id)
     }
 
@@ -56,9 +57,9 @@ pub(crate) mod policy_activity {
         who.administers(a.organization_id)
     }
 
-    /// Drafts are visible to those who manage them; everything else is public.
+    /// Drafts are visible to those who oversee them; everything else is public.
     pub fn visible(who: Option<&Authenticated>, a: &activity::Model) -> bool {
-        a.status != ActivityStatus::Draft.as_str() || who.is_some_and(|w| manages(w, a))
+        a.status != ActivityStatus::Draft.as_str() || who.is_some_and(|w| oversees(w, a))
     }
 
     /// Sign-up lists: managers, the parent organisation's admins, and the leaders.
@@ -68,7 +69,7 @@ pub(crate) mod policy_activity {
         org: &organization::Model,
         leader: bool,
     ) -> bool {
-        manages(who, a) || policy::manages(who, org) || leader
+        oversees(who, a) || policy::manages(who, org) || leader
     }
 }
 use policy_activity as pa;

@@ -225,17 +225,15 @@ pub async fn register_volunteer(
             code: "duplicate_id_number",
             ..
         }) => {
-            crate::oracles::record(
+            return Err(crate::oracles::refused(
                 &state,
                 &crate::oracles::ID_NUMBER_CONFLICTS,
                 &subject,
                 Some(who.account_id),
+                "duplicate_id_number",
+                "this ID number cannot be registered here; if it is yours, contact the platform's service desk",
             )
-            .await?;
-            return Err(ApiError::Conflict {
-                code: "duplicate_id_number",
-                message: "this ID number cannot be registered here; if it is yours, contact the platform's service desk".into(),
-            });
+            .await);
         }
         other => other?,
     };

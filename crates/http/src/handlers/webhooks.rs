@@ -98,6 +98,8 @@ async fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
     p.push("url", code, message);
 }
 
+/// A name that resolves now must resolve to public addresses only; one that does not
+/// resolve yet (or in time) is accepted, and checked again at every delivery.
 async fn resolves_publicly(url: &str) -> Result<(), UrlProblem> {
     let Ok(parsed) = url::Url::parse(url) else {
         return Err(UrlProblem::Malformed);
@@ -105,23 +107,14 @@ async fn resolves_publicly(url: &str) -> Result<(), UrlProblem> {
     let Some(url::Host::Domain(name)) = parsed.host() else {
         return Ok(());
     };
-    let lookup = tokio::time::timeout(
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let resolution = tokio::time::timeout(
         std::time::Duration::from_secs(2),
-        tokio::net::lookup_host((name, 443)),
+        crate::webhooks::resolve_receiver(name, port),
     )
     .await;
-    match lookup {
-        Ok(Ok(addrs)) => {
-            let addrs: Vec<_> = addrs.collect();
-            if addrs
-                .iter()
-                .any(|a| !zhihui_domain::integration::is_public_address(a.ip()))
-            {
-                Err(UrlProblem::PrivateHost)
-            } else {
-                Ok(())
-            }
-        }
+    match resolution {
+        Ok(crate::webhooks::Resolution::NotPublic(_)) => Err(UrlProblem::PrivateHost),
         _ => Ok(()),
     }
 }

@@ -495,10 +495,10 @@ impl Store {
     }
 
     /// Creates the draft with the figures, or refreshes the figures of an open one (draft or
-    /// returned). A filed report is returned as it is. Idempotent for one month: when two
-    /// callers create the same month's report at once, the one whose insert meets the
-    /// other's (the unique `(organization_id, month)`) reads that report instead, so both
-    /// get the one report.
+    /// returned). A filed report is returned as it is. Idempotent for one month: the draft
+    /// is inserted unless the month's report exists (`ON CONFLICT DO NOTHING` on the unique
+    /// `(organization_id, month)`), then the month's report is read under its lock, so two
+    /// callers at once both get the one report and neither meets a unique violation.
     pub async fn prepare_report(
         &self,
         org: Uuid,
@@ -507,82 +507,66 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<(monthly_report::Model, bool)> {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            match self
-                .prepare_report_once(org, month, figures, actor, now)
-                .await
-            {
-                Err(StoreError::Conflict { .. } | StoreError::Contention(_)) if tries < 3 => {
-                    continue
-                }
-                other => return other,
-            }
-        }
-    }
-
-    async fn prepare_report_once(
-        &self,
-        org: Uuid,
-        month: &str,
-        figures: Figures,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<(monthly_report::Model, bool)> {
         let txn = self.db.begin().await?;
-        let existing = monthly_report::Entity::find()
-            .filter(monthly_report::Column::OrganizationId.eq(org))
-            .filter(monthly_report::Column::Month.eq(month))
-            .one(&txn)
+        let id = Uuid::now_v7();
+        let mut draft = monthly_report::ActiveModel {
+            id: Set(id),
+            organization_id: Set(org),
+            month: Set(month.to_string()),
+            activities_held: Set(0),
+            attendances: Set(0),
+            hours_tenths: Set(0),
+            new_volunteers: Set(0),
+            pairing_activities: Set(0),
+            people_served: Set(None),
+            narrative: Set(String::new()),
+            highlights: Set(String::new()),
+            problems: Set(String::new()),
+            next_plan: Set(String::new()),
+            status: Set(ReportStatus::Draft.as_str().to_string()),
+            submitted_at: Set(None),
+            late: Set(None),
+            return_reason: Set(None),
+            returned_at: Set(None),
+            accepted_at: Set(None),
+            decided_by: Set(None),
+            created_by: Set(actor.account_id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        };
+        set_figures(&mut draft, figures);
+        monthly_report::Entity::insert(draft)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([
+                    monthly_report::Column::OrganizationId,
+                    monthly_report::Column::Month,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .do_nothing()
+            .exec(&txn)
             .await?;
-        let out = match existing {
-            Some(r) => {
-                let cur = self.lock_report(&txn, r.id).await?;
-                if matches!(cur.status.as_str(), "draft" | "returned") {
-                    let mut m: monthly_report::ActiveModel = cur.clone().into();
-                    set_figures(&mut m, figures);
-                    m.updated_at = Set(now);
-                    m.version = Set(cur.version + 1);
-                    (m.update(&txn).await?, false)
-                } else {
-                    (cur, false)
-                }
-            }
-            None => {
-                let m = monthly_report::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    organization_id: Set(org),
-                    month: Set(month.to_string()),
-                    activities_held: Set(0),
-                    attendances: Set(0),
-                    hours_tenths: Set(0),
-                    new_volunteers: Set(0),
-                    pairing_activities: Set(0),
-                    people_served: Set(None),
-                    narrative: Set(String::new()),
-                    highlights: Set(String::new()),
-                    problems: Set(String::new()),
-                    next_plan: Set(String::new()),
-                    status: Set(ReportStatus::Draft.as_str().to_string()),
-                    submitted_at: Set(None),
-                    late: Set(None),
-                    return_reason: Set(None),
-                    returned_at: Set(None),
-                    accepted_at: Set(None),
-                    decided_by: Set(None),
-                    created_by: Set(actor.account_id),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    version: Set(1),
-                };
-                let mut m = m;
-                set_figures(&mut m, figures);
-                (m.insert(&txn).await?, true)
-            }
+        let mut q = monthly_report::Entity::find()
+            .filter(monthly_report::Column::OrganizationId.eq(org))
+            .filter(monthly_report::Column::Month.eq(month));
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let cur = q.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        let created = cur.id == id;
+        let out = if !created && matches!(cur.status.as_str(), "draft" | "returned") {
+            let mut m: monthly_report::ActiveModel = cur.clone().into();
+            set_figures(&mut m, figures);
+            m.updated_at = Set(now);
+            m.version = Set(cur.version + 1);
+            m.update(&txn).await?
+        } else {
+            cur
         };
         txn.commit().await?;
-        Ok(out)
+        Ok((out, created))
     }
 
     async fn lock_report(

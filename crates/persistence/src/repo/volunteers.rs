@@ -523,17 +523,19 @@ impl Store {
     /// state reveals the volunteer (`MembershipStatus::reveals_volunteer`: a current member
     /// or a pending request, not a former member or a refused request).
     pub async fn organizations_of_volunteer(&self, volunteer_id: Uuid) -> StoreResult<Vec<Uuid>> {
+        use zhihui_domain::MembershipStatus;
+        let revealing = MembershipStatus::ALL
+            .iter()
+            .filter(|s| s.reveals_volunteer())
+            .map(|s| s.as_str());
         Ok(membership::Entity::find()
+            .select_only()
+            .column(membership::Column::OrganizationId)
             .filter(membership::Column::VolunteerId.eq(volunteer_id))
+            .filter(membership::Column::Status.is_in(revealing))
+            .into_tuple()
             .all(&self.db)
-            .await?
-            .into_iter()
-            .filter(|m| {
-                zhihui_domain::MembershipStatus::parse(&m.status)
-                    .is_some_and(zhihui_domain::MembershipStatus::reveals_volunteer)
-            })
-            .map(|m| m.organization_id)
-            .collect())
+            .await?)
     }
 
     pub async fn list_members(
