@@ -138,3 +138,68 @@ fn every_required_operation_is_documented_with_errors() {
         );
     }
 }
+
+/// What a client generator needs of the contract: closed value sets as enums, files as
+/// binary strings, bounded page sizes, the API key where it is accepted, the deliveries a
+/// webhook receiver gets, and a plain-ASCII title (generators derive package names from it).
+#[test]
+fn the_contract_serves_generated_clients() {
+    let doc = serde_json::to_value(openapi_document()).unwrap();
+    fn walk(v: &serde_json::Value, f: &mut impl FnMut(&serde_json::Value)) {
+        f(v);
+        match v {
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, f)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, f)),
+            _ => {}
+        }
+    }
+    let (mut enums, mut byte_arrays) = (0, 0);
+    walk(&doc, &mut |v| {
+        if v.get("enum").is_some() {
+            enums += 1;
+        }
+        if v["type"] == "array" && v["items"]["type"] == "integer" {
+            byte_arrays += 1;
+        }
+    });
+    assert!(enums >= 40, "{enums} enums");
+    assert_eq!(byte_arrays, 0, "files are `type: string, format: binary`");
+    assert!(doc["info"]["title"].as_str().unwrap().is_ascii());
+
+    let mut with_key = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "limit" {
+                    assert_eq!(p["schema"]["maximum"], 200, "{method} {path}");
+                    assert_eq!(p["schema"]["minimum"], 1, "{method} {path}");
+                }
+            }
+            let security = op["security"].as_array().cloned().unwrap_or_default();
+            if security.iter().any(|r| r.get("api_key").is_some()) {
+                with_key += 1;
+            }
+        }
+    }
+    assert!(with_key >= 50, "{with_key} operations take the API key");
+    // Operations for people only do not offer the key.
+    let me = &doc["paths"]["/api/v1/me"]["get"]["security"];
+    assert!(me
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r.get("api_key").is_none()));
+    let list = &doc["paths"]["/api/v1/activities/{id}/sign-ups"]["get"]["security"];
+    assert!(list.to_string().contains("activities:read"), "{list}");
+
+    let hooks = doc["webhooks"].as_object().expect("a webhooks section");
+    for t in zhihui_domain::integration::EventType::ALL {
+        let hook = &hooks[t.as_str()]["post"];
+        assert_eq!(
+            hook["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/WebhookEvent",
+            "{}",
+            t.as_str()
+        );
+    }
+}

@@ -59,6 +59,7 @@ pub struct AccountView {
 pub struct OrganizationRef {
     pub id: Uuid,
     pub name: String,
+    #[schema(schema_with = crate::values::organization_status)]
     pub status: String,
 }
 

@@ -15,7 +15,7 @@ pub struct CreateActivityRequest {
     pub title: String,
     /// One of `technical_service`, `livelihood`, `science_popularisation`, `emergency`,
     /// `professional`.
-    #[schema(example = "technical_service")]
+    #[schema(schema_with = crate::values::activity_category)]
     pub category: String,
     #[validate(length(max = 5000))]
     #[serde(default)]
@@ -40,6 +40,7 @@ pub struct CreateActivityRequest {
     pub members_only: bool,
     /// One of `lei_feng_day`, `science_workers_day`, `science_week`,
     /// `science_popularisation_day`, `international_volunteer_day`.
+    #[schema(schema_with = crate::values::key_date_or_null)]
     pub key_date: Option<String>,
     /// Volunteers (approved members of the organisation) who lead the activity.
     #[validate(length(max = 20))]
@@ -52,6 +53,7 @@ pub struct CreateActivityRequest {
 pub struct UpdateActivityRequest {
     #[validate(length(min = 2, max = 100))]
     pub title: Option<String>,
+    #[schema(schema_with = crate::values::activity_category_or_null)]
     pub category: Option<String>,
     #[validate(length(max = 5000))]
     pub description: Option<String>,
@@ -87,6 +89,7 @@ pub struct LeaderView {
 pub struct OwnSignUpView {
     pub sign_up_id: Uuid,
     /// `confirmed` or `waitlisted`.
+    #[schema(schema_with = crate::values::sign_up_status)]
     pub status: String,
     pub waitlist_position: Option<i64>,
     pub checked_in_at: Option<DateTime<Utc>>,
@@ -99,6 +102,7 @@ pub struct ActivityView {
     pub organization_id: Uuid,
     pub organization_name: String,
     pub title: String,
+    #[schema(schema_with = crate::values::activity_category)]
     pub category: String,
     pub description: String,
     pub starts_at: DateTime<Utc>,
@@ -115,8 +119,10 @@ pub struct ActivityView {
     /// Whether sign-up is open now (published, inside the window).
     pub sign_up_open: bool,
     pub members_only: bool,
+    #[schema(schema_with = crate::values::key_date_or_null)]
     pub key_date: Option<String>,
     /// `draft`, `published` or `cancelled`.
+    #[schema(schema_with = crate::values::activity_status)]
     pub status: String,
     pub cancel_reason: Option<String>,
     pub leaders: Vec<LeaderView>,
@@ -134,6 +140,7 @@ pub struct ActivityView {
 pub struct ActivityQuery {
     /// Region code: a province or city code also finds the activities of the regions in it.
     pub region_code: Option<String>,
+    #[param(schema_with = crate::values::activity_category)]
     pub category: Option<String>,
     pub organization_id: Option<Uuid>,
     /// Activities that have not ended before this time.
@@ -141,12 +148,15 @@ pub struct ActivityQuery {
     /// Activities that start before this time.
     pub to: Option<DateTime<Utc>>,
     /// `draft`, `published` or `cancelled`.
+    #[param(schema_with = crate::values::activity_status)]
     pub status: Option<String>,
+    #[param(schema_with = crate::values::key_date)]
     pub key_date: Option<String>,
     /// Free text found in the title, description or place.
     #[validate(length(min = 1, max = 50))]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -167,6 +177,7 @@ pub struct SignUpView {
     /// Masked phone, for the leader to reach the volunteer through the organisation.
     pub phone_masked: String,
     /// `confirmed`, `waitlisted` or `cancelled`.
+    #[schema(schema_with = crate::values::sign_up_status)]
     pub status: String,
     /// 1-based place on the waiting list, for waitlisted sign-ups.
     pub waitlist_position: Option<i64>,
@@ -178,6 +189,7 @@ pub struct SignUpView {
     /// Recorded absent by a leader or admin.
     pub absent: bool,
     /// `code` (checked in with a code) or `manual` (recorded by a leader or admin).
+    #[schema(schema_with = crate::values::attendance_source_or_null)]
     pub attendance_source: Option<String>,
     /// Confirmed hours, once the organisation confirmed them.
     pub confirmed_hours: Option<f64>,
@@ -187,8 +199,10 @@ pub struct SignUpView {
 #[into_params(parameter_in = Query)]
 pub struct SignUpQuery {
     /// `confirmed`, `waitlisted` or `cancelled`.
+    #[param(schema_with = crate::values::sign_up_status)]
     pub status: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }

@@ -35,9 +35,10 @@ pub struct CreateCallRequest {
     pub closes_at: DateTime<Utc>,
     /// Organisation categories that may apply, e.g. `national_society`, `provincial_society`.
     #[validate(length(min = 1, max = 14))]
+    #[schema(schema_with = crate::values::organization_categories)]
     pub eligible_categories: Vec<String>,
     /// `society`, `county_volunteer_federation` or `hub_centre`.
-    #[schema(example = "society")]
+    #[schema(schema_with = crate::values::form_variant)]
     pub form_variant: String,
     /// Most an application may request, in fen (200,000 yuan = 20000000).
     #[schema(example = 20000000)]
@@ -68,7 +69,9 @@ pub struct UpdateCallRequest {
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
     #[validate(length(min = 1, max = 14))]
+    #[schema(schema_with = crate::values::organization_categories)]
     pub eligible_categories: Option<Vec<String>>,
+    #[schema(schema_with = crate::values::form_variant_or_null)]
     pub form_variant: Option<String>,
     #[validate(range(min = 1))]
     pub cap_fen: Option<i64>,
@@ -90,8 +93,11 @@ pub struct CallView {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     /// `upcoming`, `open` or `closed`, now.
+    #[schema(schema_with = crate::values::call_state)]
     pub state: String,
+    #[schema(schema_with = crate::values::organization_categories)]
     pub eligible_categories: Vec<String>,
+    #[schema(schema_with = crate::values::form_variant)]
     pub form_variant: String,
     pub cap_fen: i64,
     pub pairing_required: bool,
@@ -283,6 +289,7 @@ pub struct DeclineEndorsementRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct DecisionRequest {
     /// `approve`, `reject` or `return` (for revision).
+    #[schema(schema_with = crate::values::decision)]
     pub decision: String,
     /// Approve: the amount granted, not above the request.
     pub granted_fen: Option<i64>,
@@ -319,6 +326,7 @@ pub struct ApplicationView {
     pub provincial_partner_role: Option<String>,
     pub contacts: Vec<ContactView>,
     /// `draft`, `submitted`, `endorsed`, `endorsement_declined`, `approved` or `rejected`.
+    #[schema(schema_with = crate::values::application_status)]
     pub status: String,
     /// Why it was returned for revision (a draft again).
     pub return_reason: Option<String>,
@@ -367,11 +375,13 @@ pub struct ApplicationHistory {
 #[into_params(parameter_in = Query)]
 pub struct ApplicationQuery {
     pub call_id: Option<Uuid>,
+    #[param(schema_with = crate::values::application_status)]
     pub status: Option<String>,
     /// A province code (`130000`).
     pub province_code: Option<String>,
     pub applicant_id: Option<Uuid>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -380,10 +390,12 @@ pub struct ApplicationQuery {
 #[into_params(parameter_in = Query)]
 pub struct ApplicationExportQuery {
     pub call_id: Option<Uuid>,
+    #[param(schema_with = crate::values::application_status)]
     pub status: Option<String>,
     pub province_code: Option<String>,
     pub applicant_id: Option<Uuid>,
     /// `xlsx` (default) or `csv`.
+    #[param(schema_with = crate::values::table_format)]
     pub format: Option<String>,
 }
 
@@ -397,6 +409,7 @@ pub struct ApplicationSummaryView {
     pub title: String,
     pub requested_fen: i64,
     pub granted_fen: Option<i64>,
+    #[schema(schema_with = crate::values::application_status)]
     pub status: String,
     pub submitted_at: Option<DateTime<Utc>>,
     pub endorsed_at: Option<DateTime<Utc>>,

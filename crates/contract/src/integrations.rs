@@ -14,8 +14,8 @@ pub struct CreateApiClientRequest {
     pub name: String,
     /// `<family>:read` or `<family>:write` (write includes read); families: `organizations`,
     /// `volunteers`, `activities`, `records`, `letters`, `applications`, `reports`.
-    #[schema(example = json!(["activities:write", "reports:read"]))]
     #[validate(length(min = 1, max = 14))]
+    #[schema(schema_with = crate::values::scopes)]
     pub scopes: Vec<String>,
 }
 
@@ -26,8 +26,10 @@ pub struct ApiClientView {
     pub name: String,
     /// The public part of the key (`zhc_<key_prefix>_…`).
     pub key_prefix: String,
+    #[schema(schema_with = crate::values::scopes)]
     pub scopes: Vec<String>,
     /// `active` or `revoked`.
+    #[schema(schema_with = crate::values::api_client_status)]
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub rotated_at: Option<DateTime<Utc>>,
@@ -71,8 +73,8 @@ pub struct CreateWebhookEndpointRequest {
     /// `pairing_letter.expired`, `application.submitted`, `application.endorsed`,
     /// `application.decided`, `monthly_report.submitted`, `monthly_report.returned`,
     /// `monthly_report.accepted`.
-    #[schema(example = json!(["activity.published", "hours.confirmed"]))]
     #[validate(length(min = 1, max = 20))]
+    #[schema(schema_with = crate::values::subscribable_event_types)]
     pub event_types: Vec<String>,
 }
 
@@ -85,6 +87,7 @@ pub struct UpdateWebhookEndpointRequest {
     #[validate(length(max = 200))]
     pub description: Option<String>,
     #[validate(length(min = 1, max = 20))]
+    #[schema(schema_with = crate::values::subscribable_event_types)]
     pub event_types: Option<Vec<String>>,
     pub active: Option<bool>,
 }
@@ -96,6 +99,7 @@ pub struct WebhookEndpointView {
     pub organization_id: Option<Uuid>,
     pub url: String,
     pub description: String,
+    #[schema(schema_with = crate::values::subscribable_event_types)]
     pub event_types: Vec<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -129,8 +133,10 @@ pub struct WebhookEndpointQuery {
 #[into_params(parameter_in = Query)]
 pub struct WebhookDeliveryQuery {
     /// `pending`, `delivered` or `failed` (retried for a day without success).
+    #[param(schema_with = crate::values::delivery_status)]
     pub status: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -142,8 +148,10 @@ pub struct WebhookDeliveryView {
     pub endpoint_id: Uuid,
     /// The event's id: the same in a replay, so a receiver can ignore what it has seen.
     pub event_id: Uuid,
+    #[schema(schema_with = crate::values::event_type)]
     pub event_type: String,
     /// `pending`, `delivered` or `failed`.
+    #[schema(schema_with = crate::values::delivery_status)]
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTime<Utc>>,
@@ -190,7 +198,7 @@ pub struct WebhookDeliveryDetail {
 pub struct WebhookEvent {
     pub id: Uuid,
     #[serde(rename = "type")]
-    #[schema(example = "activity.published")]
+    #[schema(schema_with = crate::values::event_type)]
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
     /// The organisations the event concerns.

@@ -11,6 +11,7 @@ pub mod problem;
 pub mod records;
 pub mod regions;
 pub mod reports;
+pub mod values;
 pub mod volunteers;
 
 pub use problem::{FieldProblem, Problem};
@@ -25,6 +26,7 @@ pub const MAX_LIMIT: u64 = 200;
 pub struct PageParams {
     /// Page size, 1 to 200 (default 20).
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     /// Opaque cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,

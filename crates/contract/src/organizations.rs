@@ -16,10 +16,10 @@ pub struct RegisterOrganizationRequest {
     /// `county_volunteer_federation`, `university`, `enterprise`,
     /// `rural_technical_association`, `youth`, `science_caravan`,
     /// `science_education_base`, `other`.
-    #[schema(example = "national_society")]
+    #[schema(schema_with = crate::values::organization_category)]
     pub category: String,
     /// One of `national`, `province`, `city`, `county`, `grassroots`.
-    #[schema(example = "national")]
+    #[schema(schema_with = crate::values::organization_level)]
     pub level: String,
     /// The parent organisation that approves this one; none for a top-level organisation.
     pub parent_id: Option<Uuid>,
@@ -77,7 +77,9 @@ pub struct OrganizationAdminView {
 pub struct OrganizationView {
     pub id: Uuid,
     pub name: String,
+    #[schema(schema_with = crate::values::organization_category)]
     pub category: String,
+    #[schema(schema_with = crate::values::organization_level)]
     pub level: String,
     pub parent_id: Option<Uuid>,
     pub region_code: String,
@@ -89,6 +91,7 @@ pub struct OrganizationView {
     pub address: Option<String>,
     pub description: Option<String>,
     /// `pending`, `approved`, `rejected` or `suspended`.
+    #[schema(schema_with = crate::values::organization_status)]
     pub status: String,
     pub rejection_reason: Option<String>,
     pub approved_members: u64,
@@ -113,15 +116,19 @@ pub struct OrganizationPage {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
 #[into_params(parameter_in = Query)]
 pub struct OrganizationQuery {
+    #[param(schema_with = crate::values::organization_category)]
     pub category: Option<String>,
+    #[param(schema_with = crate::values::organization_level)]
     pub level: Option<String>,
     /// A region code: a province finds everything in its cities and counties too.
     pub region: Option<String>,
+    #[param(schema_with = crate::values::organization_status)]
     pub status: Option<String>,
     /// Part of the name.
     #[validate(length(max = 100))]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }

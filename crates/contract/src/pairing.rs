@@ -84,7 +84,9 @@ pub struct DeclinePairingLetterRequest {
 pub struct PartyView {
     pub id: Uuid,
     pub name: String,
+    #[schema(schema_with = crate::values::organization_category)]
     pub category: String,
+    #[schema(schema_with = crate::values::organization_level)]
     pub level: String,
     pub region_code: String,
     pub region_name: String,
@@ -127,6 +129,7 @@ pub struct PairingLetterView {
     pub contact_phone: String,
     /// `draft`, `sent`, `accepted`, `declined`, `withdrawn` or `expired` (a sent letter not
     /// answered by `answer_due_at`).
+    #[schema(schema_with = crate::values::letter_status)]
     pub status: String,
     pub sent_at: Option<DateTime<Utc>>,
     /// When an answer is due (sent letters).
@@ -137,6 +140,7 @@ pub struct PairingLetterView {
     /// The pairing, once accepted.
     pub pairing: Option<PairingRef>,
     /// What the caller may do now: among `update`, `send`, `withdraw`, `accept`, `decline`.
+    #[schema(schema_with = crate::values::letter_actions)]
     pub allowed_actions: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -155,8 +159,10 @@ pub struct PairingLetterQuery {
     /// without it sees every letter).
     pub organization_id: Option<Uuid>,
     /// `draft`, `sent`, `accepted`, `declined`, `withdrawn` or `expired`.
+    #[param(schema_with = crate::values::letter_status)]
     pub status: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -180,6 +186,7 @@ pub struct PairingView {
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     /// `upcoming`, `active` or `ended` (after `period_to`), as of today in China.
+    #[schema(schema_with = crate::values::pairing_state)]
     pub status: String,
     pub created_at: DateTime<Utc>,
 }
@@ -195,8 +202,10 @@ pub struct PairingQuery {
     #[serde(default)]
     pub include_descendants: bool,
     /// `upcoming`, `active` or `ended`.
+    #[param(schema_with = crate::values::pairing_state)]
     pub status: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }

@@ -23,6 +23,7 @@ pub struct ServiceRecordView {
     pub volunteer_name: String,
     pub activity_id: Uuid,
     pub activity_title: String,
+    #[schema(schema_with = crate::values::activity_category)]
     pub category: String,
     pub service_date: NaiveDate,
     pub place: String,
@@ -48,6 +49,7 @@ pub struct ServiceRecordQuery {
     /// Last service date, inclusive.
     pub to: Option<NaiveDate>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -167,6 +169,7 @@ pub struct CertificateView {
     pub issue_date: NaiveDate,
     pub issued_at: DateTime<Utc>,
     /// `valid` or `revoked`.
+    #[schema(schema_with = crate::values::certificate_status)]
     pub status: String,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoke_reason: Option<String>,
@@ -180,6 +183,7 @@ pub struct CertificateQuery {
     pub volunteer_id: Option<Uuid>,
     pub organization_id: Option<Uuid>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -201,6 +205,7 @@ pub struct RevokeCertificateRequest {
 pub struct CertificateVerificationView {
     pub number: String,
     /// `valid` or `revoked`.
+    #[schema(schema_with = crate::values::certificate_status)]
     pub status: String,
     pub valid: bool,
     /// The name with its middle masked, e.g. `李*明`.

@@ -11,6 +11,7 @@ pub struct RegionView {
     #[schema(example = "潮阳区")]
     pub name: String,
     /// `province`, `city` or `county`.
+    #[schema(schema_with = crate::values::region_level)]
     pub level: String,
     pub parent_code: Option<String>,
 }
@@ -28,11 +29,13 @@ pub struct RegionQuery {
     #[validate(length(equal = 6))]
     pub parent: Option<String>,
     /// `province`, `city` or `county`.
+    #[param(schema_with = crate::values::region_level)]
     pub level: Option<String>,
     /// Part of the name.
     #[validate(length(max = 50))]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }

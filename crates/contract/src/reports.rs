@@ -64,6 +64,7 @@ pub struct PhotoView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReportCompliance {
     /// `monthly` or `quarterly`, as configured for the organisation's region.
+    #[schema(schema_with = crate::values::activity_rule)]
     pub activity_rule: String,
     /// Whether the rule is met: an activity this month, or this quarter so far.
     pub activity_rule_met: bool,
@@ -84,6 +85,7 @@ pub struct MonthlyReportView {
     pub next_plan: String,
     pub photos: Vec<PhotoView>,
     /// `draft`, `submitted`, `returned` or `accepted`.
+    #[schema(schema_with = crate::values::report_status)]
     pub status: String,
     /// The last day (China date) a report is on time: the month's end plus the grace period.
     pub on_time_until: NaiveDate,
@@ -122,10 +124,12 @@ pub struct ReportQuery {
     pub month_from: Option<String>,
     pub month_to: Option<String>,
     /// `draft`, `submitted`, `returned` or `accepted`.
+    #[param(schema_with = crate::values::report_status)]
     pub status: Option<String>,
     /// Organisations in this region (a province or city code covers what lies inside it).
     pub region_code: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -159,6 +163,7 @@ pub struct RollupExportQuery {
     pub month_from: String,
     pub month_to: Option<String>,
     /// `xlsx` (default) or `csv`.
+    #[param(schema_with = crate::values::table_format)]
     pub format: Option<String>,
 }
 

@@ -42,8 +42,10 @@ pub struct RegisterVolunteerRequest {
     /// Service categories of interest, e.g. `science_popularisation`.
     #[validate(length(max = 10))]
     #[serde(default)]
+    #[schema(schema_with = crate::values::activity_categories)]
     pub service_categories: Vec<String>,
     /// "Three heads" role: `school_principal`, `hospital_head` or `agricultural_station_head`.
+    #[schema(schema_with = crate::values::three_heads_role_or_null)]
     pub three_heads_role: Option<String>,
     /// Required from 14 to 17 years of age.
     #[validate(nested)]
@@ -70,6 +72,7 @@ pub struct MembershipView {
     pub organization_name: String,
     pub volunteer_id: Uuid,
     /// `pending`, `approved`, `rejected` or `left`.
+    #[schema(schema_with = crate::values::membership_status)]
     pub status: String,
     pub reason: Option<String>,
     pub requested_at: DateTime<Utc>,
@@ -86,12 +89,15 @@ pub struct VolunteerProfileView {
     pub id_number: String,
     pub id_number_masked: String,
     /// `male` or `female`, derived from the ID number.
+    #[schema(schema_with = crate::values::gender)]
     pub gender: String,
     pub birth_date: NaiveDate,
     pub phone: String,
     pub region_code: String,
     pub skills: Vec<String>,
+    #[schema(schema_with = crate::values::activity_categories)]
     pub service_categories: Vec<String>,
+    #[schema(schema_with = crate::values::three_heads_role_or_null)]
     pub three_heads_role: Option<String>,
     pub guardian: Option<GuardianView>,
     pub consent_version: String,
@@ -108,13 +114,16 @@ pub struct VolunteerView {
     pub name: String,
     /// `1101**********002X`
     pub id_number_masked: String,
+    #[schema(schema_with = crate::values::gender)]
     pub gender: String,
     pub birth_date: NaiveDate,
     /// `138****8000`
     pub phone_masked: String,
     pub region_code: String,
     pub skills: Vec<String>,
+    #[schema(schema_with = crate::values::activity_categories)]
     pub service_categories: Vec<String>,
+    #[schema(schema_with = crate::values::three_heads_role_or_null)]
     pub three_heads_role: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -122,6 +131,7 @@ pub struct VolunteerView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MemberView {
     pub membership_id: Uuid,
+    #[schema(schema_with = crate::values::membership_status)]
     pub status: String,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -138,8 +148,10 @@ pub struct MemberPage {
 #[into_params(parameter_in = Query)]
 pub struct MemberQuery {
     /// `pending`, `approved`, `rejected` or `left`.
+    #[param(schema_with = crate::values::membership_status)]
     pub status: Option<String>,
     #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -164,6 +176,7 @@ pub struct VolunteerImportView {
     /// SHA-256 of the uploaded file.
     pub file_sha256: String,
     /// `csv` or `xlsx`.
+    #[schema(schema_with = crate::values::table_format)]
     pub format: String,
     /// `completed` (all rows handled; see `failed`).
     pub status: String,
@@ -184,6 +197,7 @@ pub struct VolunteerImportView {
 #[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     /// `csv` (default) or `xlsx`.
+    #[param(schema_with = crate::values::table_format)]
     pub format: Option<String>,
 }
 

@@ -5,6 +5,16 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use crate::organization::string_enum;
 
 string_enum! {
+    /// How a participant's attendance was recorded.
+    AttendanceSource {
+        /// Checked in and out with the rotating code.
+        Code => "code",
+        /// Recorded by a leader or an admin, with a reason.
+        Manual => "manual",
+    }
+}
+
+string_enum! {
     /// Service categories used nationally (rule 17).
     ActivityCategory {
         TechnicalService => "technical_service",

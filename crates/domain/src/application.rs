@@ -22,6 +22,16 @@ string_enum! {
 }
 
 string_enum! {
+    /// Where a call stands now: before `opens_at`, taking applications, or after
+    /// `closes_at`.
+    CallState {
+        Upcoming => "upcoming",
+        Open => "open",
+        Closed => "closed",
+    }
+}
+
+string_enum! {
     /// Which application form a call uses.
     FormVariant {
         /// 学会

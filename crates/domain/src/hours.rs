@@ -41,6 +41,14 @@ pub fn star_level(confirmed_hours: f64) -> u8 {
     THRESHOLDS.iter().filter(|t| confirmed_hours >= **t).count() as u8
 }
 
+crate::organization::string_enum! {
+    /// Whether a service certificate (志愿服务记录证明) stands.
+    CertificateStatus {
+        Valid => "valid",
+        Revoked => "revoked",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,8 @@ pub enum Gender {
 }
 
 impl Gender {
+    pub const ALL: &'static [Gender] = &[Self::Male, Self::Female];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Gender::Male => "male",

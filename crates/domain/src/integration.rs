@@ -15,6 +15,32 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Whether an API client's key is accepted.
+    ApiClientStatus {
+        Active => "active",
+        Revoked => "revoked",
+    }
+}
+
+string_enum! {
+    /// Where a webhook delivery stands.
+    DeliveryStatus {
+        /// Not yet delivered; retried until a day has passed.
+        Pending => "pending",
+        Delivered => "delivered",
+        /// Given up after a day of failed attempts.
+        Failed => "failed",
+    }
+}
+
+/// Every scope an API client may be granted, as written: `<family>:read`, `<family>:write`.
+pub fn all_scopes() -> impl Iterator<Item = String> {
+    ScopeFamily::ALL
+        .iter()
+        .flat_map(|f| ["read", "write"].map(move |a| format!("{}:{a}", f.as_str())))
+}
+
 /// A scope: a family and whether it may write (write includes read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope {

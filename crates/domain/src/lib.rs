@@ -21,16 +21,21 @@ pub mod report;
 pub mod volunteer;
 
 pub use account::{LoginName, Password};
-pub use activity::{ActivityCategory, ActivityStatus, KeyDate, RecognitionRule, SignUpStatus};
-pub use application::{ApplicationStatus, Decision, FormVariant};
+pub use activity::{
+    ActivityCategory, ActivityStatus, AttendanceSource, KeyDate, RecognitionRule, SignUpStatus,
+};
+pub use application::{ApplicationStatus, CallState, Decision, FormVariant};
 pub use credit_code::CreditCode;
 pub use error::FieldError;
+pub use hours::CertificateStatus;
 pub use id_number::{Gender, ResidentIdNumber};
 pub use organization::{
     admin_seat_cap, OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationStatus,
 };
-pub use pairing::{LetterAction, LetterStatus};
+pub use pairing::{LetterAction, LetterStatus, PairingState};
 pub use phone::MobilePhone;
 pub use region::{RegionCode, RegionLevel};
 pub use report::{ActivityRule, Month, ReportStatus};
-pub use volunteer::{age_rule, AgeRule, MembershipStatus, PersonName, MAX_ACTIVE_MEMBERSHIPS};
+pub use volunteer::{
+    age_rule, AgeRule, MembershipStatus, PersonName, ThreeHeadsRole, MAX_ACTIVE_MEMBERSHIPS,
+};

@@ -31,6 +31,16 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Where a pairing stands against today's date (China time): before `period_from`,
+    /// within the period, or after `period_to`.
+    PairingState {
+        Upcoming => "upcoming",
+        Active => "active",
+        Ended => "ended",
+    }
+}
+
 /// Days a recipient has to answer (rule 28; configurable).
 pub const DEFAULT_ANSWER_DAYS: i64 = 30;
 

@@ -24,6 +24,8 @@ pub enum RegionLevel {
 }
 
 impl RegionLevel {
+    pub const ALL: &'static [RegionLevel] = &[Self::Province, Self::City, Self::County];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RegionLevel::Province => "province",

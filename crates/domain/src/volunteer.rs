@@ -29,6 +29,18 @@ pub fn age_rule(id: &ResidentIdNumber, today: NaiveDate) -> AgeRule {
 }
 
 string_enum! {
+    /// The "three heads" roles (三长) a volunteer may hold.
+    ThreeHeadsRole {
+        /// 校长
+        SchoolPrincipal => "school_principal",
+        /// 院长
+        HospitalHead => "hospital_head",
+        /// 站长 (agricultural technology station)
+        AgriculturalStationHead => "agricultural_station_head",
+    }
+}
+
+string_enum! {
     /// State of a volunteer's membership of a team.
     MembershipStatus {
         Pending => "pending",

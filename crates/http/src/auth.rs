@@ -292,7 +292,7 @@ pub(crate) async fn verified_client(
 }
 
 /// Which family of resources a path belongs to, for API clients' scopes.
-fn scope_family(path: &str) -> Option<zhihui_domain::integration::ScopeFamily> {
+pub(crate) fn scope_family(path: &str) -> Option<zhihui_domain::integration::ScopeFamily> {
     use zhihui_domain::integration::ScopeFamily as F;
     let rest = path.strip_prefix("/api/v1/")?;
     let segs: Vec<&str> = rest.split('/').collect();

@@ -7,8 +7,8 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "Zhihui (智惠) API",
-        description = "The information platform of China's science-and-technology volunteer service: organisations, real-name volunteers, activities, service hours, pairing letters, programme applications and monthly reports. Errors are RFC 9457 problem documents (application/problem+json).",
+        title = "Zhihui API",
+        description = "Zhihui (智惠): the information platform of China's science-and-technology volunteer service: organisations, real-name volunteers, activities, service hours, pairing letters, programme applications and monthly reports. Errors are RFC 9457 problem documents (application/problem+json).",
         version = "1.0.0",
         license(name = "Apache-2.0")
     ),
@@ -173,4 +173,121 @@ pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
             add(op);
         }
     }
+}
+
+/// Completes the document beyond what the routes say: the common error answers, binary
+/// bodies as binary strings, the API-key alternative on every operation an API client may
+/// call (with the scope it needs), and the webhook deliveries a receiver gets.
+pub fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
+    add_common_responses(doc);
+    binary_bodies(doc);
+    api_key_alternatives(doc);
+    webhooks_section(doc);
+}
+
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = (&'static str, &mut utoipa::openapi::path::Operation)> {
+    [
+        ("GET", &mut item.get),
+        ("PUT", &mut item.put),
+        ("POST", &mut item.post),
+        ("DELETE", &mut item.delete),
+        ("PATCH", &mut item.patch),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_mut().map(|o| (m, o)))
+}
+
+/// `Vec<u8>` answers (files: PDFs, workbooks, photos) are documented by utoipa as arrays of
+/// integers; on the wire they are bytes, which OpenAPI spells `type: string, format: binary`
+/// (generated clients then return the bytes instead of parsing JSON).
+fn binary_bodies(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+    use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+    let is_bytes = |schema: &RefOr<utoipa::openapi::Schema>| {
+        serde_json::to_value(schema)
+            .is_ok_and(|v| v["type"] == "array" && v["items"]["type"] == "integer")
+    };
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            for response in op.responses.responses.values_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                for content in response.content.values_mut() {
+                    if content.schema.as_ref().is_some_and(is_bytes) {
+                        content.schema = Some(
+                            ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                                .into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every operation an API client may call (`crate::auth::scope_family`) takes its key as
+/// well as a person's token; the requirement names the scope the call needs (OpenAPI 3.1
+/// allows role names for non-OAuth schemes).
+fn api_key_alternatives(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::SecurityRequirement;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let Some(family) = crate::auth::scope_family(path) else {
+            continue;
+        };
+        for (method, op) in operations_mut(item) {
+            let Some(security) = op.security.as_mut() else {
+                continue;
+            };
+            if security.is_empty() {
+                continue;
+            }
+            let access = if method == "GET" { "read" } else { "write" };
+            security.push(SecurityRequirement::new(
+                "api_key",
+                [format!("{}:{access}", family.as_str())],
+            ));
+        }
+    }
+}
+
+/// The deliveries a webhook endpoint receives, one per event type, as OpenAPI 3.1's
+/// top-level `webhooks` (utoipa has no field for it; it is written beside `paths`).
+fn webhooks_section(doc: &mut utoipa::openapi::OpenApi) {
+    use zhihui_domain::integration::EventType;
+    let mut hooks = serde_json::Map::new();
+    for t in EventType::ALL {
+        let name = t.as_str();
+        hooks.insert(
+            name.to_string(),
+            serde_json::json!({
+                "post": {
+                    "operationId": format!("webhook_{}", name.replace('.', "_")),
+                    "summary": format!("The `{name}` event, sent to the endpoints that hear it"),
+                    "description": "Sent as `POST` with `application/json`, at least once: deduplicate by the event's `id`. Verify `Zhihui-Signature` (`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the endpoint's secret>`) before trusting the body. Any 2xx answer within 10 s settles the delivery; anything else is retried with doubling waits for a day. Redirects are not followed.",
+                    "parameters": [
+                        {"name": "Zhihui-Signature", "in": "header", "required": true, "schema": {"type": "string"}},
+                        {"name": "Zhihui-Event-Id", "in": "header", "required": true, "schema": {"type": "string", "format": "uuid"}},
+                        {"name": "Zhihui-Event-Type", "in": "header", "required": true, "schema": {"type": "string", "const": name}},
+                        {"name": "Zhihui-Delivery-Id", "in": "header", "required": true, "schema": {"type": "string", "format": "uuid"}}
+                    ],
+                    "requestBody": {
+                        "required": true,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}}
+                    },
+                    "responses": {
+                        "2XX": {"description": "Received; the delivery is settled"},
+                        "default": {"description": "Not received; the delivery is retried"}
+                    }
+                }
+            }),
+        );
+    }
+    doc.extensions
+        .get_or_insert_with(Default::default)
+        .insert("webhooks".to_string(), serde_json::Value::Object(hooks));
 }

@@ -15,7 +15,7 @@ use crate::handlers::{
     records, regions, reports, volunteers, webhooks,
 };
 use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
-use crate::openapi::{add_common_responses, ApiDoc};
+use crate::openapi::{finish_document, ApiDoc};
 use crate::state::AppState;
 
 /// Registers every documented route.
@@ -142,7 +142,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(api)
         .split_for_parts();
-    add_common_responses(&mut doc);
+    finish_document(&mut doc);
     doc
 }
 
@@ -298,7 +298,7 @@ pub fn build_server(
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(api)
             .split_for_parts();
-        add_common_responses(&mut doc);
+        finish_document(&mut doc);
         let known = web::Data::new(KnownPaths::from_doc(&doc));
         let mut app = app
             .app_data(known)
