@@ -18,7 +18,7 @@ const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>
 
 /// An open call of the rural tour: societies, a pairing and the provincial association's
 /// endorsement required, one endorsement per province.
-fn call_body() -> Value {
+pub(crate) fn call_body() -> Value {
     json!({
         "programme": "智惠行动",
         "sub_project": "百会百县乡村行",

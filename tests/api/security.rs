@@ -664,3 +664,75 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    numbers_and_dates_at_the_edges_answer_the_same_on_both_databases,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let field_of = |b: &Value| fields(b).first().cloned().unwrap_or_default();
+        // Instants far outside any plausible year: a field problem, nothing stored.
+        for (field, value) in [
+            ("starts_at", "9999-01-01T00:00:00Z"),
+            ("starts_at", "1900-01-01T00:00:00Z"),
+            ("ends_at", "2101-01-01T00:00:00Z"),
+            ("sign_up_closes_at", "0001-01-01T00:00:00Z"),
+        ] {
+            let mut body = crate::activities::activity_body(&w.org, 10, 5);
+            body[field] = json!(value);
+            let (s, b) = app
+                .post("/api/v1/activities", Some(&w.admin.token), body)
+                .await;
+            assert_eq!(s, 422, "{field}={value}: {b}");
+            assert!(
+                fields(&b).contains(&(field.to_string(), "out_of_range".to_string())),
+                "{field}={value}: {b}"
+            );
+        }
+        // Capacity past the rule, and past what a 32-bit column holds.
+        let mut body = crate::activities::activity_body(&w.org, 10, 100_001);
+        let (s, b) = app
+            .post("/api/v1/activities", Some(&w.admin.token), body.clone())
+            .await;
+        assert_eq!((s, field_of(&b).0.as_str()), (422, "capacity"), "{b}");
+        body["capacity"] = json!(4_294_967_296_i64);
+        let (s, b) = app
+            .post("/api/v1/activities", Some(&w.admin.token), body)
+            .await;
+        assert_eq!((s, b["code"].as_str()), (400, Some("invalid_body")), "{b}");
+        // Money past what any programme grants; dates of a call.
+        let mut call = crate::applications::call_body();
+        call["cap_fen"] = json!(1_000_000_000_001_i64);
+        call["summary_due"] = json!("2999-12-31");
+        let (s, b) = app
+            .post("/api/v1/calls", Some(&w.platform.token), call)
+            .await;
+        assert_eq!(s, 422, "{b}");
+        let mut f = fields(&b);
+        f.sort();
+        assert_eq!(
+            f,
+            [
+                ("cap_fen".to_string(), "range".to_string()),
+                ("summary_due".to_string(), "out_of_range".to_string())
+            ]
+        );
+        // A query's dates too.
+        let (s, b) = app
+            .get("/api/v1/activities?from=0001-01-01T00:00:00Z", None)
+            .await;
+        assert_eq!(
+            (s, field_of(&b)),
+            (422, ("from".into(), "out_of_range".into())),
+            "{b}"
+        );
+        let (s, b) = app.get("/api/v1/activities?limit=201", None).await;
+        assert_eq!((s, field_of(&b).0.as_str()), (422, "limit"), "{b}");
+        let (s, b) = app.get("/api/v1/activities", Some(&w.admin.token)).await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            b["items"].as_array().unwrap().len(),
+            0,
+            "nothing was stored"
+        );
+    }
+);

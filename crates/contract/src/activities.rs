@@ -20,7 +20,9 @@ pub struct CreateActivityRequest {
     #[validate(length(max = 5000))]
     #[serde(default)]
     pub description: String,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub starts_at: DateTime<Utc>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub ends_at: DateTime<Utc>,
     #[schema(example = "平谷区大华山镇果品合作社")]
     #[validate(length(min = 1, max = 200))]
@@ -30,10 +32,13 @@ pub struct CreateActivityRequest {
     pub region_code: String,
     /// Places; further sign-ups go on the waiting list.
     #[schema(example = 30)]
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: i32,
     /// When sign-up opens (default: now).
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub sign_up_opens_at: Option<DateTime<Utc>>,
     /// When sign-up closes (default: the start).
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub sign_up_closes_at: Option<DateTime<Utc>>,
     /// Only approved members of the organisation may sign up.
     #[serde(default)]
@@ -57,13 +62,18 @@ pub struct UpdateActivityRequest {
     pub category: Option<String>,
     #[validate(length(max = 5000))]
     pub description: Option<String>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub starts_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub ends_at: Option<DateTime<Utc>>,
     #[validate(length(min = 1, max = 200))]
     pub place: Option<String>,
     pub region_code: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub sign_up_opens_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub sign_up_closes_at: Option<DateTime<Utc>>,
     pub members_only: Option<bool>,
     /// An empty string removes the tag.
@@ -144,8 +154,10 @@ pub struct ActivityQuery {
     pub category: Option<String>,
     pub organization_id: Option<Uuid>,
     /// Activities that have not ended before this time.
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub from: Option<DateTime<Utc>>,
     /// Activities that start before this time.
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub to: Option<DateTime<Utc>>,
     /// `draft`, `published` or `cancelled`.
     #[param(schema_with = crate::values::activity_status)]
@@ -257,7 +269,9 @@ pub struct CheckInRequest {
 /// Attendance recorded or corrected by hand; the reason is kept with who and when.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AttendanceRequest {
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub checked_in_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub checked_out_at: Option<DateTime<Utc>>,
     /// The volunteer did not come (clears the times).
     #[serde(default)]
@@ -286,7 +300,10 @@ pub struct AttendanceView {
 pub struct HoursEntryInput {
     pub volunteer_id: Uuid,
     /// Hours entered by hand (one decimal at most); absent: computed from check-in and
-    /// check-out, rounded per session (under 15 min 0, 15-45 min 0.5 h, more 1 h).
+    /// check-out, rounded per session (under 15 min 0, 15-45 min 0.5 h, more 1 h). At most
+    /// 24 a day of the activity (an activity lasts at most 31 days).
+    #[validate(range(min = 0.0, max = 744.0))]
+    #[schema(minimum = 0, maximum = 744)]
     pub hours: Option<f64>,
     /// Required when it changes hours already confirmed.
     #[validate(length(min = 1, max = 500))]

@@ -17,6 +17,7 @@ pub struct Criterion {
     pub name: String,
     /// 1 to 100; weights need not add up to 100 (scores are divided by their sum).
     #[validate(range(min = 1, max = 100))]
+    #[schema(minimum = 1, maximum = 100)]
     pub weight: u32,
 }
 
@@ -30,8 +31,11 @@ pub struct CreateCallRequest {
     pub sub_project: String,
     #[schema(example = 2027)]
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub opens_at: DateTime<Utc>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub closes_at: DateTime<Utc>,
     /// Organisation categories that may apply, e.g. `national_society`, `provincial_society`.
     #[validate(length(min = 1, max = 14))]
@@ -42,7 +46,8 @@ pub struct CreateCallRequest {
     pub form_variant: String,
     /// Most an application may request, in fen (200,000 yuan = 20000000).
     #[schema(example = 20000000)]
-    #[validate(range(min = 1))]
+    #[validate(range(min = 1, max = zhihui_domain::bounds::MAX_FEN))]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub cap_fen: i64,
     #[serde(default)]
     pub pairing_required: bool,
@@ -50,8 +55,10 @@ pub struct CreateCallRequest {
     pub endorsement_required: bool,
     /// Endorsements per province (default 1).
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub province_quota: Option<i32>,
     /// When approved projects file their summary report.
+    #[validate(custom(function = "crate::bounds::date"))]
     pub summary_due: NaiveDate,
     #[validate(length(min = 1, max = 20), nested)]
     pub criteria: Vec<Criterion>,
@@ -65,20 +72,26 @@ pub struct UpdateCallRequest {
     #[validate(length(min = 1, max = 100))]
     pub sub_project: Option<String>,
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub opens_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub closes_at: Option<DateTime<Utc>>,
     #[validate(length(min = 1, max = 14))]
     #[schema(schema_with = crate::values::organization_categories)]
     pub eligible_categories: Option<Vec<String>>,
     #[schema(schema_with = crate::values::form_variant_or_null)]
     pub form_variant: Option<String>,
-    #[validate(range(min = 1))]
+    #[validate(range(min = 1, max = zhihui_domain::bounds::MAX_FEN))]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub cap_fen: Option<i64>,
     pub pairing_required: Option<bool>,
     pub endorsement_required: Option<bool>,
     #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
     pub province_quota: Option<i32>,
+    #[validate(custom(function = "crate::bounds::date"))]
     pub summary_due: Option<NaiveDate>,
     #[validate(length(min = 1, max = 20), nested)]
     pub criteria: Option<Vec<Criterion>>,
@@ -112,6 +125,7 @@ pub struct CallView {
 #[into_params(parameter_in = Query)]
 pub struct CallQuery {
     #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -128,7 +142,8 @@ pub struct BudgetLine {
     #[validate(length(min = 1, max = 100))]
     pub item: String,
     #[schema(example = 3000000)]
-    #[validate(range(min = 1))]
+    #[validate(range(min = 1, max = zhihui_domain::bounds::MAX_FEN))]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_fen: i64,
     #[validate(length(max = 500))]
     pub note: Option<String>,
@@ -170,7 +185,8 @@ pub struct CreateApplicationRequest {
     #[validate(length(max = 100), nested)]
     #[serde(default)]
     pub budget: Vec<BudgetLine>,
-    #[validate(range(min = 0))]
+    #[validate(range(min = 0, max = zhihui_domain::bounds::MAX_FEN))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub requested_fen: i64,
     /// The proof number of the accepted pairing the application relies on.
     #[schema(example = "JD2026000001")]
@@ -197,7 +213,8 @@ pub struct UpdateApplicationRequest {
     pub activities: Option<Vec<ProposedActivity>>,
     #[validate(length(max = 100), nested)]
     pub budget: Option<Vec<BudgetLine>>,
-    #[validate(range(min = 0))]
+    #[validate(range(min = 0, max = zhihui_domain::bounds::MAX_FEN))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub requested_fen: Option<i64>,
     pub pairing_proof: Option<String>,
     pub provincial_partner_id: Option<Uuid>,
@@ -232,6 +249,7 @@ pub struct Score {
     pub criterion: String,
     /// 0 to 100.
     #[validate(range(max = 100))]
+    #[schema(maximum = 100)]
     pub score: u32,
 }
 
@@ -292,11 +310,14 @@ pub struct DecisionRequest {
     #[schema(schema_with = crate::values::decision)]
     pub decision: String,
     /// Approve: the amount granted, not above the request.
+    #[validate(range(min = 0, max = zhihui_domain::bounds::MAX_FEN))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
     pub granted_fen: Option<i64>,
     /// Reject and return: why (required).
     #[validate(length(max = 2000))]
     pub reason: Option<String>,
     /// Return: until when the revised application may be submitted, if after the call closes.
+    #[validate(custom(function = "crate::bounds::instant"))]
     pub revision_deadline: Option<DateTime<Utc>>,
 }
 

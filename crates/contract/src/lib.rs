@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod applications;
+pub mod bounds;
 pub mod integrations;
 pub mod organizations;
 pub mod pairing;

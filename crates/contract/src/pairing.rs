@@ -37,8 +37,10 @@ pub struct CreatePairingLetterRequest {
     #[validate(length(min = 1, max = 50), nested)]
     pub activities: Vec<ProposedActivity>,
     /// First day of the pairing.
+    #[validate(custom(function = "crate::bounds::date"))]
     pub period_from: NaiveDate,
     /// Last day of the pairing; the pairing ends after it.
+    #[validate(custom(function = "crate::bounds::date"))]
     pub period_to: NaiveDate,
     #[schema(example = "王建国")]
     #[validate(length(min = 1, max = 50))]
@@ -58,7 +60,9 @@ pub struct UpdatePairingLetterRequest {
     pub purpose: Option<String>,
     #[validate(length(min = 1, max = 50), nested)]
     pub activities: Option<Vec<ProposedActivity>>,
+    #[validate(custom(function = "crate::bounds::date"))]
     pub period_from: Option<NaiveDate>,
+    #[validate(custom(function = "crate::bounds::date"))]
     pub period_to: Option<NaiveDate>,
     #[validate(length(min = 1, max = 50))]
     pub contact_name: Option<String>,

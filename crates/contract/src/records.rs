@@ -45,8 +45,10 @@ pub struct ServiceRecordQuery {
     /// An organisation's records (its admins, its parent's admins).
     pub organization_id: Option<Uuid>,
     /// First service date, inclusive.
+    #[validate(custom(function = "crate::bounds::date"))]
     pub from: Option<NaiveDate>,
     /// Last service date, inclusive.
+    #[validate(custom(function = "crate::bounds::date"))]
     pub to: Option<NaiveDate>,
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200, default = 20)]
@@ -85,6 +87,7 @@ pub struct VolunteerSummaryView {
 pub struct RecognitionQuery {
     /// The year (default: the current one).
     #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -136,8 +139,10 @@ pub struct IssueCertificateRequest {
     pub organization_id: Uuid,
     pub volunteer_id: Uuid,
     /// First service date covered (default: the first record).
+    #[validate(custom(function = "crate::bounds::date"))]
     pub period_from: Option<NaiveDate>,
     /// Last service date covered (default: the last record).
+    #[validate(custom(function = "crate::bounds::date"))]
     pub period_to: Option<NaiveDate>,
     /// The person handling the certificate (default: the issuing admin's name).
     #[validate(length(min = 2, max = 50))]

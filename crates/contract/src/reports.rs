@@ -19,6 +19,7 @@ pub struct PrepareReportRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
 pub struct UpdateReportRequest {
     #[validate(range(min = 0, max = 100000000))]
+    #[schema(minimum = 0, maximum = 100000000)]
     pub people_served: Option<i32>,
     #[validate(length(max = 10000))]
     pub narrative: Option<String>,
@@ -225,6 +226,7 @@ pub struct RollupView {
 #[into_params(parameter_in = Query)]
 pub struct AnnualSummaryQuery {
     #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
 }
 

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod activity;
 pub mod application;
+pub mod bounds;
 pub mod credit_code;
 pub mod error;
 pub mod hours;

@@ -183,6 +183,50 @@ pub fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
     binary_bodies(doc);
     api_key_alternatives(doc);
     webhooks_section(doc);
+    date_bounds(doc);
+}
+
+/// Dates and instants lie within the domain's years (`zhihui_domain::bounds`); OpenAPI has
+/// no keyword for a date's range, so each date field and parameter says it in words.
+fn date_bounds(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+    use utoipa::openapi::{RefOr, Schema};
+    use zhihui_domain::bounds::{FIRST_YEAR, LAST_YEAR};
+    fn note(schema: &mut RefOr<Schema>) {
+        let RefOr::T(Schema::Object(o)) = schema else {
+            return;
+        };
+        let is_date = matches!(
+            o.format,
+            Some(SchemaFormat::KnownFormat(
+                KnownFormat::Date | KnownFormat::DateTime
+            ))
+        );
+        if is_date {
+            let bounds = format!("From {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31.");
+            o.description = Some(match o.description.take() {
+                Some(d) if !d.contains(&bounds) => format!("{d} {bounds}"),
+                Some(d) => d,
+                None => bounds,
+            });
+        }
+    }
+    if let Some(components) = doc.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            if let RefOr::T(Schema::Object(o)) = schema {
+                o.properties.values_mut().for_each(note);
+            }
+        }
+    }
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            for p in op.parameters.iter_mut().flatten() {
+                if let Some(schema) = p.schema.as_mut() {
+                    note(schema);
+                }
+            }
+        }
+    }
 }
 
 fn operations_mut(

@@ -64,7 +64,10 @@ fn flatten(prefix: &str, e: &ValidationErrors, out: &mut Vec<FieldProblem>) {
                     let message = match err.code.as_ref() {
                         "length" => describe("length", err),
                         "range" => describe("value", err),
-                        other => format!("invalid ({other})"),
+                        other => err
+                            .message
+                            .as_ref()
+                            .map_or_else(|| format!("invalid ({other})"), |m| m.to_string()),
                     };
                     out.push(FieldProblem {
                         field: path.clone(),
