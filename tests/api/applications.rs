@@ -210,6 +210,26 @@ dual_test!(
         .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("application_status")));
 
+        // What each role is offered is what the service lets it do: the applicant nothing
+        // once submitted, the province the endorsement, the platform nothing until then.
+        let actions = |b: &serde_json::Value| -> Vec<String> {
+            b["allowed_actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+                .collect()
+        };
+        for (who, expected) in [
+            (&t.society_admin, vec![]),
+            (&t.province_admin, vec!["endorse", "decline_endorsement"]),
+            (&t.platform, vec![]),
+        ] {
+            let (s, b) = app.get(&path, Some(&who.token)).await;
+            assert_eq!(s, 200, "{b}");
+            assert_eq!(actions(&b), expected, "{b}");
+        }
+
         // Endorsement: the provincial association of the applicant's province only.
         let endorse = format!("{path}/endorse");
         for who in [&t.outsider, &t.city_admin] {
@@ -230,6 +250,9 @@ dual_test!(
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["status"], "endorsed");
         assert_eq!(b["contacts"][0]["phone"], "138****8000");
+        assert!(actions(&b).is_empty(), "endorsed once: {b}");
+        let (_, b) = app.get(&path, Some(&t.platform.token)).await;
+        assert_eq!(actions(&b), ["assign_reviewers", "decide"]);
 
         // Reviewers: assigned by platform admins, never the applicant's own admins.
         let r1 = app.user("expert1@review.cn").await;

@@ -371,6 +371,9 @@ pub struct ApplicationView {
     pub reviews: Option<Vec<ReviewView>>,
     /// Assigned reviewers (platform admins only).
     pub reviewers: Option<Vec<ReviewerView>>,
+    /// What the caller may do now (the domain's `allowed_actions` for the caller's roles).
+    #[schema(schema_with = crate::values::application_actions)]
+    pub allowed_actions: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,

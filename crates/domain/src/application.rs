@@ -32,6 +32,84 @@ string_enum! {
 }
 
 string_enum! {
+    /// What can be done to an application, by whom the roles say (`allowed_actions`).
+    ApplicationAction {
+        /// Change the draft (the applicant's admins).
+        Update => "update",
+        /// Attach a file to the draft.
+        Attach => "attach",
+        Submit => "submit",
+        /// The provincial association of the applicant's province (推荐).
+        Endorse => "endorse",
+        DeclineEndorsement => "decline_endorsement",
+        /// The platform admin, while the application is in review.
+        AssignReviewers => "assign_reviewers",
+        /// An assigned reviewer, while the application is in review.
+        Review => "review",
+        Decide => "decide",
+        /// The applicant's admins, once the project is approved (结项总结).
+        SubmitSummary => "submit_summary",
+    }
+}
+
+/// Who the caller is to an application.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ApplicationRoles {
+    /// An admin of the applicant.
+    pub applicant: bool,
+    /// An admin of the provincial association of the applicant's province.
+    pub province: bool,
+    /// A reviewer assigned to the application.
+    pub reviewer: bool,
+    pub platform: bool,
+}
+
+/// The states in which an application is in review: endorsed where the call asks for
+/// endorsements, otherwise submitted.
+pub fn in_review(endorsement_required: bool) -> &'static [ApplicationStatus] {
+    if endorsement_required {
+        &[ApplicationStatus::Endorsed]
+    } else {
+        &[ApplicationStatus::Submitted]
+    }
+}
+
+/// The state an action may start from (`None`: from any state in review).
+pub fn action_starts_from(
+    action: ApplicationAction,
+    endorsement_required: bool,
+) -> &'static [ApplicationStatus] {
+    use ApplicationAction as A;
+    match action {
+        A::Update | A::Attach | A::Submit => &[ApplicationStatus::Draft],
+        A::Endorse | A::DeclineEndorsement => &[ApplicationStatus::Submitted],
+        A::AssignReviewers | A::Review | A::Decide => in_review(endorsement_required),
+        A::SubmitSummary => &[ApplicationStatus::Approved],
+    }
+}
+
+/// What the caller may do to an application now: the one rule the service checks and the
+/// dashboard shows. Endorsement exists only where the call asks for it.
+pub fn allowed_actions(
+    status: ApplicationStatus,
+    endorsement_required: bool,
+    roles: ApplicationRoles,
+) -> Vec<ApplicationAction> {
+    use ApplicationAction as A;
+    A::ALL
+        .iter()
+        .copied()
+        .filter(|a| match a {
+            A::Update | A::Attach | A::Submit | A::SubmitSummary => roles.applicant,
+            A::Endorse | A::DeclineEndorsement => roles.province && endorsement_required,
+            A::AssignReviewers | A::Decide => roles.platform,
+            A::Review => roles.reviewer,
+        })
+        .filter(|a| action_starts_from(*a, endorsement_required).contains(&status))
+        .collect()
+}
+
+string_enum! {
     /// Which application form a call uses.
     FormVariant {
         /// 学会
@@ -301,6 +379,71 @@ mod tests {
 
     fn codes(s: &Submission) -> Vec<&'static str> {
         check_submission(s).into_iter().map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn each_role_is_offered_what_it_may_do_in_each_state() {
+        use ApplicationAction as A;
+        let applicant = ApplicationRoles {
+            applicant: true,
+            ..Default::default()
+        };
+        let province = ApplicationRoles {
+            province: true,
+            ..Default::default()
+        };
+        let platform = ApplicationRoles {
+            platform: true,
+            ..Default::default()
+        };
+        let reviewer = ApplicationRoles {
+            reviewer: true,
+            ..Default::default()
+        };
+        let s = ApplicationStatus::Submitted;
+        assert_eq!(
+            allowed_actions(ApplicationStatus::Draft, true, applicant),
+            [A::Update, A::Attach, A::Submit]
+        );
+        assert!(allowed_actions(s, true, applicant).is_empty());
+        assert_eq!(
+            allowed_actions(s, true, province),
+            [A::Endorse, A::DeclineEndorsement]
+        );
+        assert!(
+            allowed_actions(s, false, province).is_empty(),
+            "no endorsement asked"
+        );
+        // Where endorsement is required, a submitted application is not in review yet: the
+        // platform may not decide it (the dashboard once offered that).
+        assert!(allowed_actions(s, true, platform).is_empty());
+        assert_eq!(
+            allowed_actions(s, false, platform),
+            [A::AssignReviewers, A::Decide]
+        );
+        assert_eq!(
+            allowed_actions(ApplicationStatus::Endorsed, true, platform),
+            [A::AssignReviewers, A::Decide]
+        );
+        assert_eq!(
+            allowed_actions(ApplicationStatus::Endorsed, true, reviewer),
+            [A::Review]
+        );
+        assert_eq!(
+            allowed_actions(ApplicationStatus::Approved, true, applicant),
+            [A::SubmitSummary]
+        );
+        assert!(allowed_actions(
+            ApplicationStatus::Rejected,
+            true,
+            ApplicationRoles {
+                applicant: true,
+                province: true,
+                reviewer: true,
+                platform: true
+            }
+        )
+        .is_empty());
     }
 
     #[test]

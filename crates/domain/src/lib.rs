@@ -25,7 +25,9 @@ pub use account::{LoginName, Password};
 pub use activity::{
     ActivityCategory, ActivityStatus, AttendanceSource, KeyDate, RecognitionRule, SignUpStatus,
 };
-pub use application::{ApplicationStatus, CallState, Decision, FormVariant};
+pub use application::{
+    ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, FormVariant,
+};
 pub use credit_code::CreditCode;
 pub use error::FieldError;
 pub use hours::CertificateStatus;

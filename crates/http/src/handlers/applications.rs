@@ -19,10 +19,12 @@ use zhihui_contract::applications::{
 use zhihui_contract::pairing::{PairingRef, ProposedActivity};
 use zhihui_contract::{FieldProblem, Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::application::{
-    average, check_submission, province_of, summary_late, weighted_score, PairingFact, Submission,
+    action_starts_from, allowed_actions, average, check_submission, province_of, summary_late,
+    weighted_score, PairingFact, Submission,
 };
 use zhihui_domain::{
-    ApplicationStatus, Decision, FormVariant, MobilePhone, OrganizationCategory, OrganizationStatus,
+    ApplicationAction, ApplicationRoles, ApplicationStatus, Decision, FormVariant, MobilePhone,
+    OrganizationCategory, OrganizationStatus,
 };
 use zhihui_persistence::entities::{application, call, organization};
 use zhihui_persistence::{
@@ -348,21 +350,13 @@ pub async fn get_call(
 }
 
 /// How the caller stands towards an application.
-struct Standing {
-    applicant: bool,
-    /// Admin of the provincial association of the applicant's province.
-    province: bool,
-    reviewer: bool,
-    platform: bool,
-}
+/// Who the caller is to the application (the domain's roles).
+type Standing = ApplicationRoles;
 
-impl Standing {
-    fn sees(&self, a: &application::Model) -> bool {
-        self.applicant
-            || self.platform
-            || self.reviewer
-            || (self.province && a.submitted_at.is_some())
-    }
+/// Whether the caller may see the application: its applicant's admins, the platform, its
+/// reviewers, and the province's association once it is submitted.
+fn sees(s: &Standing, a: &application::Model) -> bool {
+    s.applicant || s.platform || s.reviewer || (s.province && a.submitted_at.is_some())
 }
 
 /// Provinces whose provincial association the caller administers.
@@ -405,7 +399,7 @@ async fn load(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded,
         reviewer: reviewers.iter().any(|r| r.reviewer_id == who.account_id),
         platform: who.is_platform_admin,
     };
-    if !standing.sees(&app) {
+    if !sees(&standing, &app) {
         return Err(not_found());
     }
     let call = load_call(state, app.call_id).await?;
@@ -416,12 +410,9 @@ async fn load(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded,
     })
 }
 
-fn reviewable(c: &call::Model) -> &'static [ApplicationStatus] {
-    if c.endorsement_required {
-        &[ApplicationStatus::Endorsed]
-    } else {
-        &[ApplicationStatus::Submitted]
-    }
+/// The states an action may start from (the domain's state machine, for this call).
+fn starts_from(action: ApplicationAction, c: &call::Model) -> &'static [ApplicationStatus] {
+    action_starts_from(action, c.endorsement_required)
 }
 
 fn review_view(
@@ -548,6 +539,14 @@ async fn full_view(
             })
             .collect()
     });
+    let allowed_actions = allowed_actions(
+        ApplicationStatus::parse(&app.status).unwrap_or(ApplicationStatus::Draft),
+        call.endorsement_required,
+        standing,
+    )
+    .iter()
+    .map(|a| a.as_str().to_string())
+    .collect();
     Ok(ApplicationView {
         id: app.id,
         call_id: app.call_id,
@@ -580,6 +579,7 @@ async fn full_view(
         review_average,
         reviews,
         reviewers,
+        allowed_actions,
         created_at: app.created_at,
         updated_at: app.updated_at,
         version: app.version,
@@ -1065,7 +1065,7 @@ pub async fn submit_application(
         .change_application(
             app.id,
             Change {
-                from: &[ApplicationStatus::Draft],
+                from: starts_from(ApplicationAction::Submit, call),
                 expected_version: expected_version(&req)?,
                 action,
                 note: None,
@@ -1119,7 +1119,7 @@ pub async fn endorse_application(
             l.app.id,
             i64::from(l.call.province_quota),
             Change {
-                from: &[ApplicationStatus::Submitted],
+                from: starts_from(ApplicationAction::Endorse, &l.call),
                 expected_version: None,
                 action: "endorsed",
                 note: body.note.as_deref().map(str::trim).map(str::to_string),
@@ -1164,7 +1164,7 @@ pub async fn decline_endorsement(
         .change_application(
             l.app.id,
             Change {
-                from: &[ApplicationStatus::Submitted],
+                from: starts_from(ApplicationAction::DeclineEndorsement, &l.call),
                 expected_version: None,
                 action: "endorsement_declined",
                 note: Some(reason.clone()),
@@ -1218,7 +1218,7 @@ pub async fn assign_reviewers(
     }
     p.finish()?;
     let status = ApplicationStatus::parse(&l.app.status).unwrap_or(ApplicationStatus::Draft);
-    if !reviewable(&l.call).contains(&status) {
+    if !starts_from(ApplicationAction::AssignReviewers, &l.call).contains(&status) {
         return Err(ApiError::Conflict {
             code: "application_status",
             message: format!(
@@ -1306,7 +1306,7 @@ pub async fn submit_review(
                 weighted_hundredths: (weighted * 100.0).round() as i32,
                 comment: body.comment.trim().to_string(),
             },
-            reviewable(&l.call),
+            starts_from(ApplicationAction::Review, &l.call),
             state.clock.now(),
         )
         .await?;
@@ -1415,7 +1415,7 @@ pub async fn decide_application(
         .change_application(
             l.app.id,
             Change {
-                from: reviewable(&l.call),
+                from: starts_from(ApplicationAction::Decide, &l.call),
                 expected_version: expected_version(&req)?,
                 action,
                 note: reason,
@@ -1464,7 +1464,7 @@ pub async fn submit_project_summary(
         .change_application(
             l.app.id,
             Change {
-                from: &[ApplicationStatus::Approved],
+                from: starts_from(ApplicationAction::SubmitSummary, &l.call),
                 expected_version: None,
                 action: "summary_submitted",
                 note: late.then(|| "late".to_string()),
