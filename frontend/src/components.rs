@@ -427,6 +427,10 @@ pub fn RegionPicker(props: &RegionPickerProps) -> Html {
     };
     let chosen_city = city.clone();
     let chosen_county = (code.len() == 6 && !code.ends_with("00")).then(|| code.clone());
+    // The chosen county read back by its code, so a narrow screen shows what was picked.
+    let (picked, _) = use_get::<zhihui_contract::regions::RegionView>(
+        chosen_county.clone().map(|c| format!("/regions/{c}")),
+    );
     html! {
         <fieldset class={classes!("field", "region-picker", message.is_some().then_some("has-error"))}>
             <legend>{ props.label.clone() }</legend>
@@ -437,6 +441,9 @@ pub fn RegionPicker(props: &RegionPickerProps) -> Html {
             if !props.provinces_only {
                 { select("region.city", &cities, chosen_city, province.clone()) }
                 { select("region.county", &counties, chosen_county, city.clone()) }
+                if let Load::Ready(r) = &picked {
+                    <p class="hint" role="status">{ format!("{} {}（{}）", t(app.lang, "region.chosen"), r.name, r.code) }</p>
+                }
             }
             if let Some(m) = message { <p class="field-error" role="alert">{ m }</p> }
         </fieldset>

@@ -311,6 +311,12 @@ pub async fn act_version<T: DeserializeOwned>(path: &str, version: i32) -> Resul
     decode(status, &text)
 }
 
+/// A partial change (only the fields sent change).
+pub async fn patch<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let (status, text) = send("PATCH", path, Some(json(body))).await?;
+    decode(status, &text)
+}
+
 pub async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     let (status, text) = send("DELETE", path, None).await?;
     decode(status, &text)

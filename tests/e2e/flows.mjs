@@ -346,7 +346,11 @@ try {
     // A reviewer assigned by the platform finds it among their applications and scores it.
     const reviewerTok = await account('expert@example.cn', '评审专家');
     const reviewerId = (await api('GET', '/me', reviewerTok)).id;
-    await api('POST', `/applications/${id}/reviewers`, adminTok, { reviewer_ids: [reviewerId] });
+    // The platform assigns the reviewer on the application's screen.
+    await platform.goto(`${BASE}/applications/${id}`);
+    await platform.fill('#f-reviewer_ids', reviewerId);
+    await platform.getByRole('button', { name: '分配评审' }).click();
+    await platform.locator('#reviewers li', { hasText: '评审专家' }).waitFor();
     const reviewer = await newPage();
     await signIn(reviewer, 'expert@example.cn');
     await reviewer.goto(`${BASE}/applications`);
@@ -373,6 +377,49 @@ try {
     assert.equal(decided.granted_fen, 6_000_000);
     await shot(platform, '11c-platform-decides');
     await platform.close();
+
+    // The approved project's summary is filed on the same screen by the applicant.
+    const applicant = await newPage();
+    await signIn(applicant, 'society@example.cn');
+    await applicant.goto(`${BASE}/applications/${id}`);
+    await applicant.fill('#f-text', '完成果树栽培培训 6 场，培训果农 230 人次。');
+    await applicant.locator('#project-summary').getByRole('button', { name: '提交' }).click();
+    await applicant.locator('.history', { hasText: '结项' }).waitFor();
+    assert.ok((await api('GET', `/applications/${id}`, societyTok)).summary_text);
+    await applicant.close();
+  });
+
+  await flow('an organisation connects another system: an API client and a webhook, with deliveries', async () => {
+    const page = await newPage();
+    page.on('dialog', (d) => d.accept());
+    await signIn(page, 'society@example.cn');
+    await page.goto(`${BASE}/orgs/${society.id}/integrations`);
+    await page.fill('#f-name', '省志愿服务平台同步');
+    await page.getByLabel('活动 · 只读').check();
+    await page.getByRole('button', { name: '创建并显示密钥' }).click();
+    const key = await page.locator('code.secret').textContent();
+    assert.match(key, /^zhc_[0-9a-f]{12}_/);
+    // The key works, within its scope only.
+    const r = await fetch(`${BASE}/api/v1/activities/${activityId}/sign-ups`, { headers: { authorization: `Bearer ${key}` } });
+    assert.ok([200, 403, 404].includes(r.status));
+    await page.getByRole('button', { name: '吊销' }).click();
+    await page.locator('td .tag', { hasText: '已吊销' }).waitFor();
+    const refused = await fetch(`${BASE}/api/v1/activities?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(refused.status, 401);
+
+    // A local address is refused beside the field; a public one is kept with its secret shown once.
+    await page.fill('#f-url', 'https://127.1/hook');
+    await page.getByLabel('活动发布').check();
+    await page.getByRole('button', { name: '创建并显示签名密钥' }).click();
+    await page.locator('#f-url-error').waitFor();
+    await page.fill('#f-url', 'https://hooks.example.cn/zhihui');
+    await page.getByRole('button', { name: '创建并显示签名密钥' }).click();
+    await page.locator('code.secret', { hasText: 'whsec_' }).waitFor();
+    await page.getByRole('button', { name: '测试推送' }).click();
+    await page.getByRole('button', { name: '推送记录' }).click();
+    await page.locator('.deliveries td', { hasText: '测试推送' }).waitFor();
+    await shot(page, '12-integrations');
+    await page.close();
   });
 
   await flow('an unknown activity shows a message, not a blank page or JSON', async () => {

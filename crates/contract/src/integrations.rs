@@ -92,7 +92,7 @@ pub struct UpdateWebhookEndpointRequest {
     pub active: Option<bool>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct WebhookEndpointView {
     pub id: Uuid,
     /// None for a platform-level endpoint.

@@ -52,7 +52,7 @@ pub struct FiguresView {
     pub pairing_activities: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct PhotoView {
     pub id: Uuid,
     pub file_name: String,

@@ -7,8 +7,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::activities::{
     ActivityPage as ActivityPageDto, ActivityView, AttendanceRequest, AttendanceView,
-    CheckInCodeView, CheckInRequest, ConfirmHoursRequest, ConfirmHoursView, HoursEntryInput,
-    SignUpPage, SignUpView,
+    CancelActivityRequest, CheckInCodeView, CheckInRequest, ConfirmHoursRequest, ConfirmHoursView,
+    HoursEntryInput, SignUpPage, SignUpView,
 };
 use zhihui_contract::records::{CertificateView, IssueCertificateRequest};
 
@@ -195,6 +195,26 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                         ))
                         .await
                         .map(drop),
+                        "cancel" => {
+                            let Some(reason) = web_sys::window()
+                                .and_then(|w| {
+                                    w.prompt_with_message(t(lang, "activity.cancel_reason"))
+                                        .ok()
+                                        .flatten()
+                                })
+                                .map(|r| r.trim().to_string())
+                                .filter(|r| !r.is_empty())
+                            else {
+                                busy.set(false);
+                                return;
+                            };
+                            services::post::<_, ActivityView>(
+                                &format!("/activities/{id}/cancel"),
+                                &CancelActivityRequest { reason },
+                            )
+                            .await
+                            .map(drop)
+                        }
                         _ => services::act::<ActivityView>(&format!("/activities/{id}/publish"))
                             .await
                             .map(drop),
@@ -266,6 +286,9 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                     }
                     if admin && a.status == "draft" {
                         <button type="button" class="primary" onclick={run("publish", a.id)} disabled={*busy}>{ t(lang, "activity.publish") }</button>
+                    }
+                    if admin && a.status != "cancelled" {
+                        <button type="button" class="danger" onclick={run("cancel", a.id)} disabled={*busy}>{ t(lang, "activity.cancel") }</button>
                     }
                 </div>
                 if (admin || leader) && a.status == "published" {

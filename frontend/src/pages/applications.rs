@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::applications::{
-    ApplicationHistory, ApplicationPage, ApplicationSummaryView, ApplicationView, AttachmentView,
-    BudgetLine, CallPage, CallView, ContactInput, CreateApplicationRequest, CreateCallRequest,
-    Criterion, DecisionRequest, ReviewView, Score, SubmitReviewRequest, UpdateApplicationRequest,
+    ApplicationHistory, ApplicationPage, ApplicationSummaryView, ApplicationView,
+    AssignReviewersRequest, AttachmentView, BudgetLine, CallPage, CallView, ContactInput,
+    CreateApplicationRequest, CreateCallRequest, Criterion, DecisionRequest,
+    DeclineEndorsementRequest, EndorseRequest, ProjectSummaryRequest, ReviewView, ReviewerView,
+    Score, SubmitReviewRequest, UpdateApplicationRequest, UpdateCallRequest,
 };
 use zhihui_contract::pairing::ProposedActivity;
 
@@ -47,12 +49,32 @@ pub fn Applications() -> Html {
             .as_ref()
             .map(|_| "/applications?limit=100".to_string()),
     );
+    let export_error = use_state(|| None::<ApiError>);
+    let export = |format: &'static str| {
+        let export_error = export_error.clone();
+        Callback::from(move |_| {
+            let export_error = export_error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = services::download(
+                    &format!("/applications/export?format={format}"),
+                    &format!("applications.{format}"),
+                )
+                .await;
+                export_error.set(r.err());
+            });
+        })
+    };
     if app.me.is_none() {
         return html! { <section class="page narrow"><Link<Route> to={Route::SignIn} classes="button primary">{ t(lang, "nav.sign_in") }</Link<Route>></section> };
     }
     html! {
         <section class="page">
             <h1>{ t(lang, "apps.title") }</h1>
+            <ErrorBanner error={(*export_error).clone()} />
+            <div class="actions">
+                <button type="button" onclick={export("xlsx")}>{ t(lang, "apps.export_xlsx") }</button>
+                <button type="button" onclick={export("csv")}>{ t(lang, "apps.export_csv") }</button>
+            </div>
             { view_load(&list, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else {
                 html! { <ul class="cards">{ for p.items.iter().map(|a| application_row(lang, a)) }</ul> } }) }
         </section>
@@ -510,13 +532,8 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
         }
     };
     view_load(&application, lang, &reload, |a| {
-        let own = app.me.as_ref().is_some_and(|m| {
-            m.administered_organizations
-                .iter()
-                .any(|o| o.id == a.applicant.id)
-        });
-        let platform = app.me.as_ref().is_some_and(|m| m.is_platform_admin);
-        let reviewing = !own && !platform && matches!(a.status.as_str(), "submitted" | "endorsed");
+        // The service says what the caller may do now (the domain's `allowed_actions`).
+        let may = |action: &str| a.allowed_actions.iter().any(|x| x == action);
         html! {
             <section class="page">
                 <h1>{ a.title.clone() }</h1>
@@ -525,6 +542,7 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
                 <ErrorBanner error={(*error).clone()} list_fields=true />
                 if let Some(r) = &a.return_reason { <p class="problem">{ format!("{}：{}", t(lang, "apps.returned"), r) }</p> }
                 if let Some(r) = &a.decision_reason { <p class="meta">{ format!("{}：{}", t(lang, "apps.decision_reason"), r) }</p> }
+                if let Some(n) = &a.endorsement_note { <p class="meta">{ format!("{}：{}", t(lang, "apps.endorsement_note"), n) }</p> }
                 <dl class="facts">
                     <dt>{ t(lang, "apps.requested") }</dt><dd id="requested">{ format::money(a.requested_fen) }</dd>
                     if let Some(g) = a.granted_fen { <dt>{ t(lang, "apps.granted") }</dt><dd>{ format::money(g) }</dd> }
@@ -543,27 +561,51 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
                 }
                 <h2>{ t(lang, "apps.attachments") }</h2>
                 if a.attachments.is_empty() { <Empty /> } else {
-                    <ul class="plain attachments">{ for a.attachments.iter().map(|f| html! { <li>{ format!("{} · {} KB", f.file_name, (f.size + 1023) / 1024) }</li> }) }</ul>
+                    <ul class="plain attachments">{ for a.attachments.iter().map(|f| {
+                        let path = format!("/applications/{}/attachments/{}", a.id, f.id);
+                        let (name, error) = (f.file_name.clone(), error.clone());
+                        let fetch = Callback::from(move |_| {
+                            let (path, name, error) = (path.clone(), name.clone(), error.clone());
+                            wasm_bindgen_futures::spawn_local(async move {
+                                if let Err(e) = services::download(&path, &name).await {
+                                    error.set(Some(e));
+                                }
+                            });
+                        });
+                        html! { <li><button type="button" class="link" onclick={fetch}>{ f.file_name.clone() }</button>
+                            { format!(" · {} KB", (f.size + 1023) / 1024) }</li> }
+                    }) }</ul>
                 }
-                if own && a.status == "draft" {
+                if may("attach") {
                     <div class="field">
                         <label for="f-file">{ t(lang, "apps.attach") }</label>
                         <input id="f-file" type="file" accept="application/pdf,image/jpeg,image/png" onchange={upload.clone()} />
                     </div>
+                }
+                if may("update") || may("submit") {
                     <div class="actions">
-                        <button type="button" onclick={let e = editing.clone(); move |_| e.set(!*e)}>{ t(lang, "apps.edit") }</button>
-                        <button type="button" class="primary" onclick={submit(a)} disabled={*busy}>{ t(lang, "submit") }</button>
+                        if may("update") { <button type="button" onclick={let e = editing.clone(); move |_| e.set(!*e)}>{ t(lang, "apps.edit") }</button> }
+                        if may("submit") { <button type="button" class="primary" onclick={submit(a)} disabled={*busy}>{ t(lang, "submit") }</button> }
                     </div>
                     if *editing {
                         { match &call { crate::components::Load::Ready(c) => html! {
                             <Composer org={a.applicant.id} call={(**c).clone()} existing={Some((*a).clone())} /> }, _ => html! {} } }
                     }
                 }
-                if reviewing {
+                if may("endorse") || may("decline_endorsement") {
+                    <Endorse id={a.id} done={after.clone()} />
+                }
+                if may("assign_reviewers") {
+                    <AssignReviewers id={a.id} assigned={a.reviewers.clone().unwrap_or_default()} done={after.clone()} />
+                }
+                if may("submit_summary") || a.summary_text.is_some() {
+                    <ProjectSummary id={a.id} text={a.summary_text.clone()} late={a.summary_late} editable={may("submit_summary")} done={after.clone()} />
+                }
+                if may("review") {
                     { match &call { crate::components::Load::Ready(c) => html! {
                         <ReviewForm id={a.id} criteria={c.criteria.clone()} mine={a.reviews.as_ref().and_then(|r| r.first().cloned())} done={after.clone()} /> }, _ => html! {} } }
                 }
-                if platform && matches!(a.status.as_str(), "submitted" | "endorsed") {
+                if may("decide") {
                     <Decide id={a.id} version={a.version} requested={a.requested_fen} done={after.clone()} />
                 }
                 <h2>{ t(lang, "apps.history") }</h2>
@@ -576,6 +618,223 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
             </section>
         }
     })
+}
+
+#[derive(Properties, PartialEq)]
+struct ActionProps {
+    id: uuid::Uuid,
+    done: Callback<()>,
+}
+
+/// The provincial association's endorsement (推荐), or its refusal with the reason.
+#[component]
+fn Endorse(props: &ActionProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let note = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let send = |endorse: bool| {
+        let (note, error, busy, done, id) = (
+            note.clone(),
+            error.clone(),
+            busy.clone(),
+            props.done.clone(),
+            props.id,
+        );
+        Callback::from(move |_| {
+            if *busy {
+                return;
+            }
+            let text = note.trim().to_string();
+            if !endorse && text.is_empty() {
+                error.set(Some(field_error("reason", "required")));
+                return;
+            }
+            busy.set(true);
+            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = if endorse {
+                    services::post::<_, ApplicationView>(
+                        &format!("/applications/{id}/endorse"),
+                        &EndorseRequest {
+                            note: Some(text).filter(|n| !n.is_empty()),
+                        },
+                    )
+                    .await
+                } else {
+                    services::post::<_, ApplicationView>(
+                        &format!("/applications/{id}/decline-endorsement"),
+                        &DeclineEndorsementRequest { reason: text },
+                    )
+                    .await
+                };
+                match r {
+                    Ok(_) => done.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <section class="panel" id="endorsement">
+            <h2>{ t(lang, "apps.endorsement") }</h2>
+            <ErrorBanner error={(*error).clone()} />
+            <TextField name="reason" label={t(lang, "apps.endorsement_note")} value={(*note).clone()} multiline=true
+                oninput={let n = note.clone(); Callback::from(move |v| n.set(v))} error={(*error).clone()} />
+            <div class="actions">
+                <button type="button" class="primary" onclick={send(true)} disabled={*busy}>{ t(lang, "apps.endorse") }</button>
+                <button type="button" onclick={send(false)} disabled={*busy}>{ t(lang, "apps.decline_endorsement") }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AssignProps {
+    id: uuid::Uuid,
+    assigned: Vec<ReviewerView>,
+    done: Callback<()>,
+}
+
+/// The platform assigns reviewers by their account ids (from the experts' register); the
+/// applicant's own admins are refused by the service.
+#[component]
+fn AssignReviewers(props: &AssignProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let ids = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let assign = {
+        let (ids, error, busy, done, id) = (
+            ids.clone(),
+            error.clone(),
+            busy.clone(),
+            props.done.clone(),
+            props.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let parsed: Result<Vec<uuid::Uuid>, _> = ids
+                .split(|c: char| c.is_whitespace() || c == ',' || c == '，')
+                .filter(|x| !x.is_empty())
+                .map(str::parse)
+                .collect();
+            let reviewer_ids = match parsed {
+                Ok(v) if !v.is_empty() => v,
+                _ => {
+                    error.set(Some(field_error("reviewer_ids", "invalid_account_ids")));
+                    return;
+                }
+            };
+            busy.set(true);
+            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::post::<_, ApplicationView>(
+                    &format!("/applications/{id}/reviewers"),
+                    &AssignReviewersRequest { reviewer_ids },
+                )
+                .await
+                {
+                    Ok(_) => done.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <section class="panel" id="reviewers">
+            <h2>{ t(lang, "apps.reviewers") }</h2>
+            if props.assigned.is_empty() { <Empty /> } else {
+                <ul class="plain">{ for props.assigned.iter().map(|r| html! {
+                    <li>{ format!("{} · {}", r.name, t(lang, if r.reviewed { "apps.reviewed" } else { "apps.not_reviewed" })) }</li>
+                }) }</ul>
+            }
+            <form class="form" onsubmit={assign}>
+                <ErrorBanner error={(*error).clone()} list_fields=true />
+                <TextField name="reviewer_ids" label={t(lang, "apps.reviewer_ids")} value={(*ids).clone()} multiline=true required=true
+                    oninput={let i = ids.clone(); Callback::from(move |v| i.set(v))} error={(*error).clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ t(lang, "apps.assign") }</button>
+            </form>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SummaryProps {
+    id: uuid::Uuid,
+    text: Option<String>,
+    late: Option<bool>,
+    editable: bool,
+    done: Callback<()>,
+}
+
+/// The approved project's summary report (结项总结), filed by the applicant.
+#[component]
+fn ProjectSummary(props: &SummaryProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let text = use_state(|| props.text.clone().unwrap_or_default());
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let file = {
+        let (text, error, busy, done, id) = (
+            text.clone(),
+            error.clone(),
+            busy.clone(),
+            props.done.clone(),
+            props.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            if text.trim().is_empty() {
+                error.set(Some(field_error("text", "required")));
+                return;
+            }
+            busy.set(true);
+            let body = ProjectSummaryRequest {
+                text: text.trim().to_string(),
+            };
+            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::post::<_, ApplicationView>(
+                    &format!("/applications/{id}/summary"),
+                    &body,
+                )
+                .await
+                {
+                    Ok(_) => done.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <section class="panel" id="project-summary">
+            <h2>{ t(lang, "apps.project_summary") }</h2>
+            if props.late == Some(true) { <p class="problem">{ t(lang, "apps.summary_late") }</p> }
+            if props.editable {
+                <form class="form" onsubmit={file}>
+                    <ErrorBanner error={(*error).clone()} />
+                    <TextField name="text" label={t(lang, "apps.project_summary")} value={(*text).clone()} multiline=true required=true
+                        oninput={let t = text.clone(); Callback::from(move |v| t.set(v))} error={(*error).clone()} />
+                    <button type="submit" class="primary" disabled={*busy}>{ t(lang, "submit") }</button>
+                </form>
+            } else {
+                <p class="description">{ props.text.clone().unwrap_or_default() }</p>
+            }
+        </section>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -831,7 +1090,10 @@ pub fn CallComposer() -> Html {
         cap: "200000".into(),
         pairing_required: false,
         endorsement_required: false,
-        summary_due: format!("{}-12-31", &format::month_of(now, 0)[..4]),
+        // Eight months after the call closes: a default that is valid in every month (a
+        // year-end default fell before the closing date in December).
+        summary_due: format::to_local_input(now + chrono::Duration::days(30 + 240))[..10]
+            .to_string(),
         criteria: "项目意义:30\n实施方案:40\n预算合理性:30".into(),
     });
     let error = use_state(|| None::<ApiError>);
@@ -953,5 +1215,96 @@ pub fn CallComposer() -> Html {
             <TextField name="criteria" label={t(lang, "apps.criteria")} value={f.criteria.clone()} multiline=true required=true oninput={set(|f, v| f.criteria = v)} error={err.clone()} />
             <button type="submit" class="primary" disabled={*busy}>{ t(lang, "submit") }</button>
         </form>
+    }
+}
+
+/// The platform's calls, each with its deadlines changed in place (a call is often extended
+/// for a province that could not stamp its forms in time).
+#[component]
+pub fn CallDeadlines() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let (calls, retry) = use_get::<CallPage>(Some("/calls".to_string()));
+    html! {
+        <>
+            <h2>{ t(lang, "calls.title") }</h2>
+            { view_load(&calls, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
+                <ul class="cards">{ for p.items.iter().map(|c| html! { <CallDeadline call={c.clone()} done={retry.clone()} /> }) }</ul>
+            } }) }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CallDeadlineProps {
+    call: CallView,
+    done: Callback<()>,
+}
+
+#[component]
+fn CallDeadline(props: &CallDeadlineProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let c = &props.call;
+    let closes = use_state(|| format::to_local_input(c.closes_at));
+    let due = use_state(|| c.summary_due.to_string());
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let save = {
+        let (closes, due, error, busy, done, id) = (
+            closes.clone(),
+            due.clone(),
+            error.clone(),
+            busy.clone(),
+            props.done.clone(),
+            c.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let Some(closes_at) = format::from_local_input(&closes) else {
+                error.set(Some(field_error("closes_at", "invalid_date")));
+                return;
+            };
+            let Ok(summary_due) = due.parse::<NaiveDate>() else {
+                error.set(Some(field_error("summary_due", "invalid_date")));
+                return;
+            };
+            busy.set(true);
+            let body = UpdateCallRequest {
+                closes_at: Some(closes_at),
+                summary_due: Some(summary_due),
+                ..Default::default()
+            };
+            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::put::<_, CallView>(&format!("/calls/{id}"), &body).await {
+                    Ok(_) => {
+                        error.set(None);
+                        done.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    html! {
+        <li class="card">
+            <h3>{ call_title(c) }</h3>
+            <p class="meta">{ label(lang, "call_state", &c.state) }</p>
+            <form class="inline" onsubmit={save}>
+                <ErrorBanner error={(*error).clone()} list_fields=true />
+                <label for={format!("f-closes-{}", c.id)}>{ t(lang, "calls.closes_at") }</label>
+                <input id={format!("f-closes-{}", c.id)} type="datetime-local" value={(*closes).clone()}
+                    oninput={let v = closes.clone(); Callback::from(move |e: InputEvent| v.set(input_value(&e)))} />
+                <label for={format!("f-due-{}", c.id)}>{ t(lang, "calls.summary_due") }</label>
+                <input id={format!("f-due-{}", c.id)} type="date" value={(*due).clone()}
+                    oninput={let v = due.clone(); Callback::from(move |e: InputEvent| v.set(input_value(&e)))} />
+                <button type="submit" disabled={*busy}>{ t(lang, "save") }</button>
+            </form>
+        </li>
     }
 }

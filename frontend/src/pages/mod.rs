@@ -3,9 +3,11 @@
 pub mod account;
 pub mod activities;
 pub mod applications;
+pub mod integrations;
 pub mod letters;
 pub mod me;
 pub mod orgs;
+pub mod oversight;
 
 use yew::prelude::*;
 

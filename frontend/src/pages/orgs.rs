@@ -65,6 +65,12 @@ const TABS: &[(&str, &str)] = &[
     ("letters", "org.letters"),
     ("applications", "org.applications"),
     ("children", "org.children"),
+    ("records", "org.records"),
+    ("certificates", "org.certificates"),
+    ("recognition", "org.recognition"),
+    ("pairings", "org.pairings"),
+    ("admins", "org.admins"),
+    ("integrations", "org.integrations"),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -102,6 +108,12 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
                     "letters" => html! { <Letters org={o.id} /> },
                     "children" => html! { <Children org={o.id} /> },
                     "applications" => html! { <super::applications::OrgApplications org={o.id} /> },
+                    "integrations" => html! { <super::integrations::Integrations org={o.id} /> },
+                    "records" => html! { <super::oversight::Records org={o.id} /> },
+                    "certificates" => html! { <super::oversight::Certificates org={o.id} /> },
+                    "recognition" => html! { <super::oversight::Recognition org={o.id} /> },
+                    "pairings" => html! { <super::oversight::Pairings org={o.id} /> },
+                    "admins" => html! { <super::oversight::Admins org={(*o).clone()} changed={retry.clone()} /> },
                     _ => html! { <Members org={o.id} /> },
                 } }
             </section>
@@ -127,6 +139,7 @@ fn Members(props: &OrgIdProps) -> Html {
         "/organizations/{org}/members?status=approved&limit=200"
     )));
     let selected = use_state(Vec::<uuid::Uuid>::new);
+    let shown = use_state(|| None::<uuid::Uuid>);
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
@@ -245,8 +258,14 @@ fn Members(props: &OrgIdProps) -> Html {
             { view_load(&members, lang, &reload_members, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
                 <div class="table-wrap"><table>
                     <thead><tr><th>{ t(lang, "field.name") }</th><th>{ t(lang, "me.volunteer_number") }</th><th>{ t(lang, "field.phone") }</th></tr></thead>
-                    <tbody>{ for p.items.iter().map(|m| html! {
-                        <tr><td>{ m.volunteer.name.clone() }</td><td>{ m.volunteer.volunteer_number.clone() }</td><td>{ m.volunteer.phone_masked.clone() }</td></tr>
+                    <tbody>{ for p.items.iter().map(|m| {
+                        let id = m.volunteer.id;
+                        let open = { let shown = shown.clone(); Callback::from(move |_| shown.set(if *shown == Some(id) { None } else { Some(id) })) };
+                        html! { <>
+                        <tr><td><button type="button" class="link" onclick={open}>{ m.volunteer.name.clone() }</button></td>
+                            <td>{ m.volunteer.volunteer_number.clone() }</td><td>{ m.volunteer.phone_masked.clone() }</td></tr>
+                        if *shown == Some(id) { <tr><td colspan="3"><super::oversight::MemberDetail volunteer={id} /></td></tr> }
+                        </> }
                     }) }</tbody>
                 </table></div>
             } }) }
@@ -270,6 +289,26 @@ fn Import(props: &ImportProps) -> Html {
     let report = use_state(|| None::<VolunteerImportView>);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    // The stored report, read again (it is what `get_volunteer_import` keeps for later).
+    let reread = {
+        let (report, error, org) = (report.clone(), error.clone(), props.org);
+        Callback::from(move |_| {
+            let Some(id) = report.as_ref().map(|r| r.id) else {
+                return;
+            };
+            let (report, error) = (report.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::get::<VolunteerImportView>(&format!(
+                    "/organizations/{org}/volunteer-imports/{id}"
+                ))
+                .await
+                {
+                    Ok(r) => report.set(Some(r)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let onchange = {
         let (report, error, busy, done, org) = (
             report.clone(),
@@ -346,7 +385,9 @@ fn Import(props: &ImportProps) -> Html {
                             <tr><td>{ e.row }</td><td>{ e.field.clone() }</td><td>{ crate::i18n::error_text(lang, &e.code, &e.reason) }</td></tr>
                         }) }</tbody>
                     </table></div>
+                    if r.errors_truncated { <p class="hint">{ t(lang, "import.errors_truncated") }</p> }
                 }
+                <button type="button" onclick={reread}>{ t(lang, "import.reread") }</button>
             }
         </section>
     }
@@ -651,6 +692,22 @@ fn Reports(props: &OrgIdProps) -> Html {
             })
         }
     };
+    // Reads the open report again (after a photo is added).
+    let reread = {
+        let (report, error) = (report.clone(), error.clone());
+        Callback::from(move |_| {
+            let Some(id) = report.as_ref().map(|r| r.id) else {
+                return;
+            };
+            let (report, error) = (report.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::get::<MonthlyReportView>(&format!("/monthly-reports/{id}")).await {
+                    Ok(r) => report.set(Some(r)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let d = (*draft).clone();
     let err = (*error).clone();
     let set_text = |f: fn(&mut UpdateReportRequest, String)| {
@@ -700,9 +757,12 @@ fn Reports(props: &OrgIdProps) -> Html {
                             </div>
                         </form>
                     }
+                    <super::oversight::ReportPhotos report={r.id} photos={r.photos.clone()}
+                        editable={r.allowed_actions.iter().any(|a| a == "update")} changed={reread.clone()} />
                 </div>
             }
         </section>
+        <super::oversight::ChildReports org={org} />
         <section class="panel">
             { view_load(&list, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
                 <div class="table-wrap"><table>
@@ -1191,6 +1251,7 @@ pub fn Platform() -> Html {
                 { view_load(&pending, lang, &retry, |p| pending_list(lang, &p.items, &retry)) }
             </section>
             <section class="panel"><super::applications::CallComposer /></section>
+            <section class="panel"><super::applications::CallDeadlines /></section>
             <p><Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>></p>
             <h2>{ t(lang, "platform.national") }</h2>
             <Rollup org={None::<uuid::Uuid>} />
