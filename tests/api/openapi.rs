@@ -175,6 +175,23 @@ fn the_contract_serves_generated_clients() {
                     assert_eq!(p["schema"]["minimum"], 1, "{method} {path}");
                 }
             }
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "If-Match" {
+                    assert_eq!(p["schema"]["type"], "string", "{method} {path}: never null");
+                }
+            }
+            for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                let Some(content) = r["content"].as_object() else {
+                    continue;
+                };
+                if content.keys().any(|m| !m.contains("json")) {
+                    assert_eq!(
+                        content.keys().next().map(String::as_str),
+                        Some("application/octet-stream"),
+                        "{method} {path} {status}: bytes first, for clients that take the first type they know"
+                    );
+                }
+            }
             let security = op["security"].as_array().cloned().unwrap_or_default();
             if security.iter().any(|r| r.get("api_key").is_some()) {
                 with_key += 1;

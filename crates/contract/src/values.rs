@@ -4,22 +4,21 @@
 //! parameter), so a client generated from the contract refuses a value the service would
 //! refuse, and the contract cannot drift from the rule.
 
-use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, SchemaType, Type};
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema};
 use zhihui_domain as d;
 
 fn one(values: Vec<String>, nullable: bool) -> RefOr<Schema> {
-    let mut enum_values: Vec<serde_json::Value> =
-        values.into_iter().map(serde_json::Value::String).collect();
-    let ty = if nullable {
-        enum_values.push(serde_json::Value::Null);
-        SchemaType::from_iter([Type::String, Type::Null])
-    } else {
-        SchemaType::Type(Type::String)
-    };
-    ObjectBuilder::new()
-        .schema_type(ty)
-        .enum_values(Some(enum_values))
+    let strings = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .enum_values(Some(values));
+    if !nullable {
+        return strings.into();
+    }
+    // `anyOf: [enum, null]`: the shape client generators read as an optional enum.
+    AnyOfBuilder::new()
+        .item(strings)
+        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
         .into()
 }
 

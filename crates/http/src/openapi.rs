@@ -184,6 +184,31 @@ pub fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
     api_key_alternatives(doc);
     webhooks_section(doc);
     date_bounds(doc);
+    if_match_headers(doc);
+}
+
+/// `If-Match` is optional, but when sent it is an ETag: a plain string, never null (a
+/// nullable header made generated clients send `None`).
+fn if_match_headers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            for p in op.parameters.iter_mut().flatten() {
+                if matches!(p.parameter_in, ParameterIn::Header)
+                    && p.name.eq_ignore_ascii_case("if-match")
+                {
+                    p.required = Required::False;
+                    p.schema = Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .examples([serde_json::json!("\"3\"")])
+                            .into(),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Dates and instants lie within the domain's years (`zhihui_domain::bounds`); OpenAPI has
@@ -253,21 +278,37 @@ fn binary_bodies(doc: &mut utoipa::openapi::OpenApi) {
         serde_json::to_value(schema)
             .is_ok_and(|v| v["type"] == "array" && v["items"]["type"] == "integer")
     };
+    let binary = || -> RefOr<utoipa::openapi::Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    };
     for item in doc.paths.paths.values_mut() {
         for (_, op) in operations_mut(item) {
             for response in op.responses.responses.values_mut() {
                 let RefOr::T(response) = response else {
                     continue;
                 };
-                for content in response.content.values_mut() {
+                let mut is_file = false;
+                for (media, content) in response.content.iter_mut() {
                     if content.schema.as_ref().is_some_and(is_bytes) {
-                        content.schema = Some(
-                            ObjectBuilder::new()
-                                .schema_type(Type::String)
-                                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
-                                .into(),
-                        );
+                        content.schema = Some(binary());
                     }
+                    is_file |= !media.contains("json");
+                }
+                // A file answer is also described as plain bytes, which generic clients
+                // (openapi-python-client, …) know how to return; the service sends it under
+                // the specific type listed beside.
+                if is_file && !response.content.contains_key("application/octet-stream") {
+                    // First, so that a client taking the first type it knows takes bytes.
+                    response.content.shift_insert(
+                        0,
+                        "application/octet-stream".to_string(),
+                        utoipa::openapi::content::ContentBuilder::new()
+                            .schema(Some(binary()))
+                            .build(),
+                    );
                 }
             }
         }
