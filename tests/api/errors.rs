@@ -1,4 +1,5 @@
 use reqwest::Method;
+use serde_json::json;
 
 use crate::dual_test;
 use crate::helpers::*;
@@ -242,6 +243,33 @@ dual_test!(
             .unwrap();
         db.close().await.unwrap();
         let (s, b) = app.post("/api/v1/accounts", None, body).await;
+        assert_eq!(s, 201, "{b}");
+    }
+);
+
+dual_test!(
+    a_misspelt_field_is_named_not_ignored,
+    |app: TestApp| async move {
+        let (s, b) = app
+            .post(
+                "/api/v1/accounts",
+                None,
+                json!({"login": "typo@zh.cn", "password": PASSWORD, "display_name": "李明", "dispaly_name": "x"}),
+            )
+            .await;
+        assert_eq!(s, 422, "{b}");
+        assert_eq!(
+            fields(&b),
+            [("dispaly_name".to_string(), "unknown_field".to_string())]
+        );
+        // Nothing was created: the same login registers afterwards.
+        let (s, b) = app
+            .post(
+                "/api/v1/accounts",
+                None,
+                json!({"login": "typo@zh.cn", "password": PASSWORD, "display_name": "李明"}),
+            )
+            .await;
         assert_eq!(s, 201, "{b}");
     }
 );

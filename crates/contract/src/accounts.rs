@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterAccountRequest {
     /// E-mail address or mainland mobile number.
     #[schema(example = "li.ming@example.cn")]
@@ -21,6 +22,7 @@ pub struct RegisterAccountRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
     pub login: String,
@@ -29,6 +31,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshTokenRequest {
     #[validate(length(min = 1, max = 200))]
     pub refresh_token: String,

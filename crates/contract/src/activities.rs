@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CreateActivityRequest {
     /// The approved organisation that runs the activity; the caller administers it.
     pub organization_id: Uuid,
@@ -55,6 +56,7 @@ pub struct CreateActivityRequest {
 
 /// Partial update; absent fields stay as they are. Send `If-Match` with the ETag.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateActivityRequest {
     #[validate(length(min = 2, max = 100))]
     pub title: Option<String>,
@@ -83,6 +85,7 @@ pub struct UpdateActivityRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CancelActivityRequest {
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
@@ -261,6 +264,7 @@ pub struct CheckInCodeView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
     #[validate(length(min = 1, max = 64))]
     pub code: String,
@@ -268,6 +272,7 @@ pub struct CheckInRequest {
 
 /// Attendance recorded or corrected by hand; the reason is kept with who and when.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct AttendanceRequest {
     #[validate(custom(function = "crate::bounds::instant"))]
     pub checked_in_at: Option<DateTime<Utc>>,
@@ -297,6 +302,7 @@ pub struct AttendanceView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct HoursEntryInput {
     pub volunteer_id: Uuid,
     /// Hours entered by hand (one decimal at most); absent: computed from check-in and
@@ -313,6 +319,7 @@ pub struct HoursEntryInput {
 /// Confirms hours for the listed participants, or for every confirmed participant who
 /// was not absent with `all: true` (listed entries then override the computed hours).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct ConfirmHoursRequest {
     #[serde(default)]
     pub all: bool,

@@ -11,6 +11,7 @@ use crate::pairing::{PairingRef, PartyView, ProposedActivity};
 
 /// A review criterion and its weight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct Criterion {
     #[schema(example = "项目可行性")]
     #[validate(length(min = 1, max = 50))]
@@ -22,6 +23,7 @@ pub struct Criterion {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CreateCallRequest {
     #[schema(example = "智惠行动")]
     #[validate(length(min = 1, max = 100))]
@@ -66,6 +68,7 @@ pub struct CreateCallRequest {
 
 /// Partial update; absent fields stay. Send `If-Match` with the ETag.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateCallRequest {
     #[validate(length(min = 1, max = 100))]
     pub programme: Option<String>,
@@ -137,6 +140,7 @@ pub struct CallPage {
 
 /// One line of the budget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct BudgetLine {
     #[schema(example = "专家差旅费")]
     #[validate(length(min = 1, max = 100))]
@@ -150,6 +154,7 @@ pub struct BudgetLine {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct ContactInput {
     #[validate(length(min = 1, max = 50))]
     pub name: String,
@@ -169,6 +174,7 @@ pub struct ContactView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CreateApplicationRequest {
     pub call_id: Uuid,
     /// The applying organisation; the caller administers it.
@@ -202,6 +208,7 @@ pub struct CreateApplicationRequest {
 
 /// Partial update of a draft; absent fields stay. An empty `pairing_proof` removes it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateApplicationRequest {
     #[validate(length(min = 2, max = 100))]
     pub title: Option<String>,
@@ -244,6 +251,7 @@ pub struct AttachmentUpload {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct Score {
     /// The criterion's name, as in the call.
     pub criterion: String,
@@ -254,6 +262,7 @@ pub struct Score {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitReviewRequest {
     /// One score per criterion of the call.
     #[validate(length(min = 1, max = 20), nested)]
@@ -278,6 +287,7 @@ pub struct ReviewView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct AssignReviewersRequest {
     /// Accounts to add as reviewers (those already assigned stay).
     #[validate(length(min = 1, max = 20))]
@@ -293,18 +303,21 @@ pub struct ReviewerView {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct EndorseRequest {
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct DeclineEndorsementRequest {
     #[validate(length(min = 1, max = 2000))]
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     /// `approve`, `reject` or `return` (for revision).
     #[schema(schema_with = crate::values::decision)]
@@ -322,6 +335,7 @@ pub struct DecisionRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectSummaryRequest {
     /// The project's summary report: what was done, for whom, results.
     #[validate(length(min = 1, max = 20000))]

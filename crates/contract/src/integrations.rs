@@ -8,6 +8,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CreateApiClientRequest {
     #[schema(example = "省志愿服务平台同步")]
     #[validate(length(min = 1, max = 100))]
@@ -55,6 +56,7 @@ pub struct ApiClientPage {
 
 /// Registers a webhook endpoint.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CreateWebhookEndpointRequest {
     /// The organisation whose events (and those of every organisation below it) the
     /// endpoint hears; omitted by a platform admin for a platform-level endpoint that hears
@@ -81,6 +83,7 @@ pub struct CreateWebhookEndpointRequest {
 /// Changes to an endpoint; omitted fields stay as they are. `active: false` pauses it: it
 /// gets no new events until resumed.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateWebhookEndpointRequest {
     #[validate(length(min = 1, max = 2000))]
     pub url: Option<String>,

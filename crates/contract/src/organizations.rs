@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterOrganizationRequest {
     #[schema(example = "中国农学会")]
     #[validate(length(min = 2, max = 100))]
@@ -39,6 +40,7 @@ pub struct RegisterOrganizationRequest {
 
 /// Partial update; absent fields stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationRequest {
     #[validate(length(min = 2, max = 100))]
     pub name: Option<String>,
@@ -54,12 +56,14 @@ pub struct UpdateOrganizationRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     #[validate(length(min = 1, max = 500))]
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct GrantAdminRequest {
     /// The login (e-mail or phone) of the account that receives the seat.
     #[validate(length(min = 3, max = 254))]

@@ -8,6 +8,7 @@ use validator::Validate;
 
 /// A joint activity the letter proposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct ProposedActivity {
     /// What is to be done.
     #[schema(example = "设施蔬菜病虫害绿色防控技术培训")]
@@ -22,6 +23,7 @@ pub struct ProposedActivity {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct CreatePairingLetterRequest {
     /// The sending society (national, provincial or municipal); the caller administers it.
     pub sender_id: Uuid,
@@ -52,6 +54,7 @@ pub struct CreatePairingLetterRequest {
 
 /// Partial update of a draft; absent fields stay as they are. Send `If-Match` with the ETag.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePairingLetterRequest {
     pub recipient_id: Option<Uuid>,
     #[validate(length(min = 2, max = 100))]
@@ -70,6 +73,7 @@ pub struct UpdatePairingLetterRequest {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptPairingLetterRequest {
     /// An optional note to the sender.
     #[validate(length(max = 1000))]
@@ -77,6 +81,7 @@ pub struct AcceptPairingLetterRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct DeclinePairingLetterRequest {
     /// Why the recipient declines; shown to the sender.
     #[validate(length(min = 1, max = 1000))]

@@ -134,6 +134,7 @@ pub struct RecognitionView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct IssueCertificateRequest {
     /// The organisation that recorded the hours (who records, certifies).
     pub organization_id: Uuid,
@@ -200,6 +201,7 @@ pub struct CertificatePage {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct RevokeCertificateRequest {
     #[validate(length(min = 1, max = 500))]
     pub reason: String,

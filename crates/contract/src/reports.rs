@@ -10,6 +10,7 @@ use validator::Validate;
 use crate::pairing::PartyView;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct PrepareReportRequest {
     #[schema(example = "2026-06")]
     pub month: String,
@@ -17,6 +18,7 @@ pub struct PrepareReportRequest {
 
 /// What the organisation adds to the figures the platform holds. Absent fields stay.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateReportRequest {
     #[validate(range(min = 0, max = 100000000))]
     #[schema(minimum = 0, maximum = 100000000)]
@@ -32,6 +34,7 @@ pub struct UpdateReportRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct ReturnReportRequest {
     #[validate(length(min = 1, max = 2000))]
     pub reason: String,

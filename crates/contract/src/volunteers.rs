@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct GuardianInput {
     #[validate(length(min = 2, max = 50))]
     pub name: String,
@@ -16,6 +17,7 @@ pub struct GuardianInput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     /// Version of the registration agreement accepted, e.g. `2025-01`.
     #[validate(length(min = 1, max = 20))]
@@ -24,6 +26,7 @@ pub struct ConsentInput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterVolunteerRequest {
     #[schema(example = "李明")]
     pub name: String,

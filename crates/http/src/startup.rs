@@ -157,6 +157,24 @@ fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix
             actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
             "the request body is too large".into(),
         ),
+        // A misspelt or unknown field is named, not silently ignored (request DTOs deny
+        // unknown fields).
+        J::Deserialize(e) if e.is_data() && e.to_string().starts_with("unknown field `") => {
+            let name = e
+                .to_string()
+                .trim_start_matches("unknown field `")
+                .split('`')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(100)
+                .collect::<String>();
+            ApiError::field(
+                &name,
+                "unknown_field",
+                "this field is not part of the request; check its spelling against the contract",
+            )
+        }
         J::Deserialize(e) if e.is_data() => ApiError::BadRequest {
             code: "invalid_body",
             detail: format!("the body does not match the schema: {e}"),
