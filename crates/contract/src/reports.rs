@@ -103,6 +103,7 @@ pub struct MonthlyReportView {
     pub accepted_at: Option<DateTime<Utc>>,
     pub compliance: ReportCompliance,
     /// What the caller may do now: among `update`, `submit`, `return`, `accept`.
+    #[schema(schema_with = crate::values::report_actions)]
     pub allowed_actions: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -65,6 +65,7 @@ value_schemas! {
     all!(d::PairingState) => pairing_state, pairing_state_or_null, pairing_states;
     all!(d::CertificateStatus) => certificate_status, certificate_status_or_null, certificate_statuses;
     all!(d::ReportStatus) => report_status, report_status_or_null, report_statuses;
+    all!(d::ReportAction) => report_action, report_action_or_null, report_actions;
     all!(d::ActivityRule) => activity_rule, activity_rule_or_null, activity_rules;
     all!(d::MembershipStatus) => membership_status, membership_status_or_null, membership_statuses;
     all!(d::ThreeHeadsRole) => three_heads_role, three_heads_role_or_null, three_heads_roles;

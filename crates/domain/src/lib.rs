@@ -38,7 +38,10 @@ pub use organization::{
 pub use pairing::{LetterAction, LetterStatus, PairingState};
 pub use phone::MobilePhone;
 pub use region::{RegionCode, RegionLevel};
-pub use report::{ActivityRule, Month, ReportStatus};
+pub use report::{
+    report_action_starts_from, report_allowed_actions, ActivityRule, Month, ReportAction,
+    ReportRoles, ReportStatus,
+};
 pub use volunteer::{
     age_rule, AgeRule, MembershipStatus, PersonName, ThreeHeadsRole, MAX_ACTIVE_MEMBERSHIPS,
 };

@@ -18,6 +18,53 @@ string_enum! {
 }
 
 string_enum! {
+    /// What can be done to a monthly report.
+    ReportAction {
+        /// Change the figures' notes and the narrative (the organisation's admins).
+        Update => "update",
+        Submit => "submit",
+        /// Send back with a reason (the parent's admins).
+        Return => "return",
+        Accept => "accept",
+    }
+}
+
+/// Who the caller is to a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportRoles {
+    /// An admin of the reporting organisation.
+    pub author: bool,
+    /// An admin of the organisation that accepts or returns it (its parent, or the platform
+    /// for a top-level organisation).
+    pub decider: bool,
+}
+
+/// The states an action may start from: a report is written while a draft or returned,
+/// and decided once submitted.
+pub fn report_action_starts_from(action: ReportAction) -> &'static [ReportStatus] {
+    match action {
+        ReportAction::Update | ReportAction::Submit => {
+            &[ReportStatus::Draft, ReportStatus::Returned]
+        }
+        ReportAction::Return | ReportAction::Accept => &[ReportStatus::Submitted],
+    }
+}
+
+/// What the caller may do to a report now: the one rule the service checks and the
+/// dashboard shows.
+pub fn report_allowed_actions(status: ReportStatus, roles: ReportRoles) -> Vec<ReportAction> {
+    ReportAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| match a {
+            ReportAction::Update | ReportAction::Submit => roles.author,
+            ReportAction::Return | ReportAction::Accept => roles.decider,
+        })
+        .filter(|a| report_action_starts_from(*a).contains(&status))
+        .collect()
+}
+
+string_enum! {
     /// How often an organisation must hold an activity (rule 41).
     ActivityRule {
         Monthly => "monthly",
@@ -195,6 +242,36 @@ pub fn child_region(parent_prefix: &str, code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_report_state_offers_each_role_its_steps() {
+        use ReportAction as A;
+        let author = ReportRoles {
+            author: true,
+            decider: false,
+        };
+        let decider = ReportRoles {
+            author: false,
+            decider: true,
+        };
+        for s in [ReportStatus::Draft, ReportStatus::Returned] {
+            assert_eq!(report_allowed_actions(s, author), [A::Update, A::Submit]);
+            assert!(report_allowed_actions(s, decider).is_empty());
+        }
+        assert!(report_allowed_actions(ReportStatus::Submitted, author).is_empty());
+        assert_eq!(
+            report_allowed_actions(ReportStatus::Submitted, decider),
+            [A::Return, A::Accept]
+        );
+        let both = ReportRoles {
+            author: true,
+            decider: true,
+        };
+        assert!(
+            report_allowed_actions(ReportStatus::Accepted, both).is_empty(),
+            "accepted is final"
+        );
+    }
 
     fn m(s: &str) -> Month {
         Month::parse(s).unwrap_or(Month {

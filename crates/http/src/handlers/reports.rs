@@ -19,7 +19,8 @@ use zhihui_domain::report::{
     rule_for, MAX_MONTHS,
 };
 use zhihui_domain::{
-    ActivityRule, Month, OrganizationCategory, OrganizationLevel, OrganizationStatus, ReportStatus,
+    report_action_starts_from, report_allowed_actions, ActivityRule, Month, OrganizationCategory,
+    OrganizationLevel, OrganizationStatus, ReportAction, ReportRoles, ReportStatus,
 };
 use zhihui_persistence::entities::{monthly_report, organization};
 use zhihui_persistence::{
@@ -137,14 +138,13 @@ async fn view(
         }
     };
     let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
-    let open = matches!(status, ReportStatus::Draft | ReportStatus::Returned);
-    let mut allowed = vec![];
-    if who.administers(org.id) && open {
-        allowed.extend(["update", "submit"]);
-    }
-    if decides(who, &org) && status == ReportStatus::Submitted {
-        allowed.extend(["return", "accept"]);
-    }
+    let allowed = report_allowed_actions(
+        status,
+        ReportRoles {
+            author: who.administers(org.id),
+            decider: decides(who, &org),
+        },
+    );
     let photos = state
         .store
         .report_photos(r.id)
@@ -174,7 +174,8 @@ async fn view(
         on_time_until: last_on_time_day(month, grace),
         submitted_at: r.submitted_at,
         late: r.late,
-        overdue: open && is_overdue(month, today, grace),
+        overdue: report_action_starts_from(ReportAction::Submit).contains(&status)
+            && is_overdue(month, today, grace),
         return_reason: r.return_reason,
         returned_at: r.returned_at,
         accepted_at: r.accepted_at,
@@ -183,7 +184,7 @@ async fn view(
             activity_rule_met: rule_met,
             meets_minimum_size: minimum_size(&org.level, org.approved_members),
         },
-        allowed_actions: allowed.into_iter().map(str::to_string).collect(),
+        allowed_actions: allowed.iter().map(|a| a.as_str().to_string()).collect(),
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
@@ -330,7 +331,7 @@ pub async fn update_monthly_report(
         .store
         .change_report(
             r.id,
-            &[ReportStatus::Draft, ReportStatus::Returned],
+            report_action_starts_from(ReportAction::Update),
             expected_version(&req)?,
             ReportStep::Content(content),
             &actor(&state, &who).await?,
@@ -451,7 +452,7 @@ pub async fn submit_monthly_report(
         .store
         .change_report(
             l.report.id,
-            &[ReportStatus::Draft, ReportStatus::Returned],
+            report_action_starts_from(ReportAction::Submit),
             expected_version(&req)?,
             ReportStep::Submit { figures, late },
             &actor(&state, &who).await?,
@@ -526,7 +527,10 @@ async fn decide(
         .store
         .change_report(
             l.report.id,
-            &[ReportStatus::Submitted],
+            report_action_starts_from(match step {
+                ReportStep::Return { .. } => ReportAction::Return,
+                _ => ReportAction::Accept,
+            }),
             None,
             step,
             &actor(state, who).await?,
