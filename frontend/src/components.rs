@@ -193,7 +193,7 @@ pub fn field_message(
     server: Option<&FieldMessage>,
 ) -> Option<String> {
     match (local, server) {
-        (Some(e), _) => Some(error_text(lang, e.code, &e.message)),
+        (Some(e), _) => Some(error_text(lang, e.code.as_str(), &e.message)),
         (None, Some(f)) => Some(error_text(lang, &f.code, &f.message)),
         (None, None) => None,
     }

@@ -589,52 +589,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "请填写有效金额（最多两位小数）",
         "Enter an amount (at most two decimals)",
     ),
-    (
-        "error.attachment_required",
-        "提交前请上传盖章申报书",
-        "Attach the stamped form before submitting",
-    ),
-    (
-        "error.application_exists",
-        "本组织已申报该指南",
-        "This organisation has applied to this call already",
-    ),
-    (
-        "error.above_cap",
-        "申请金额超过资助上限",
-        "Above the call's cap",
-    ),
-    (
-        "error.budget_line_above_cap",
-        "单项预算超过资助上限",
-        "One budget line is above the call's cap",
-    ),
-    (
-        "error.control_character",
-        "含有不可见的控制字符，请删除后重试",
-        "Holds an invisible control character; remove it and try again",
-    ),
-    (
-        "error.too_many_rows",
-        "文件行数超过上限，请拆分为多个文件",
-        "The file has too many rows; split it into several files",
-    ),
-    (
-        "error.workbook_too_large",
-        "工作簿解压后过大，请只保留模板工作表",
-        "The workbook unpacks too large; keep only the template's sheet",
-    ),
-    (
-        "error.import_too_slow",
-        "文件读取超时，请拆分为多个文件",
-        "The file took too long to read; split it into several files",
-    ),
-    (
-        "error.cell_too_long",
-        "单元格内容过长（最多 1000 字）",
-        "A cell is too long (at most 1,000 characters)",
-    ),
-    ("webhook_event.membership.requested", "申请加入团队", "Join request"),
+                                        ("webhook_event.membership.requested", "申请加入团队", "Join request"),
     ("webhook_event.membership.approved", "加入团队获批", "Join approved"),
     ("webhook_event.volunteer.imported", "批量导入志愿者", "Volunteers imported"),
     ("webhook_event.activity.published", "活动发布", "Activity published"),
@@ -778,15 +733,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("error.invalid_date", "日期格式不正确", "Not a date"),
     ("import.errors_truncated", "仅列出前 1000 条错误；“失败”计数包含全部错误行", "Only the first 1,000 errors are listed; the failed count covers every bad row"),
     ("import.reread", "重新读取报告", "Read the report again"),
-    ("error.review_closed", "评审已结束", "Reviewing has closed"),
-    (
-        "error.endorsement_quota_reached",
-        "本省推荐名额已满",
-        "The province's endorsements are used up",
-    ),
-    // errors the page itself produces
-    ("error.required", "此项为必填项", "This field is required"),
-    (
+            // errors the page itself produces
+        (
         "error.network",
         "无法连接服务，请检查网络后重试",
         "The service could not be reached; check the connection and try again",
@@ -822,353 +770,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Select someone first",
     ),
     // error codes from the domain parsers
-    (
-        "error.id_number_length",
-        "身份证号应为 18 位",
-        "A resident ID number has 18 characters",
-    ),
-    (
-        "error.id_number_characters",
-        "身份证号由 17 位数字和 1 位数字或 X 组成",
-        "17 digits followed by a digit or X",
-    ),
-    (
-        "error.id_number_province",
-        "身份证号前两位不是有效的省份代码",
-        "The first two digits are not a province code",
-    ),
-    (
-        "error.id_number_checksum",
-        "身份证号校验位不正确，请核对",
-        "The check character does not match; please check the number",
-    ),
-    (
-        "error.id_number_birth_date",
-        "身份证号中的出生日期无效",
-        "Digits 7 to 14 are not a real date",
-    ),
-    (
-        "error.phone_format",
-        "手机号应为 11 位数字",
-        "A mobile number has 11 digits",
-    ),
-    (
-        "error.phone_prefix",
-        "手机号号段无效",
-        "Not an allocated mobile network prefix",
-    ),
-    (
-        "error.credit_code_length",
-        "统一社会信用代码应为 18 位",
-        "A credit code has 18 characters",
-    ),
-    (
-        "error.credit_code_characters",
-        "统一社会信用代码含有不允许的字符",
-        "The credit code holds characters that are not allowed",
-    ),
-    (
-        "error.credit_code_checksum",
-        "统一社会信用代码校验位不正确",
-        "The credit code's check character does not match",
-    ),
-    (
-        "error.region_code_format",
-        "地区代码应为 6 位数字",
-        "A region code has six digits",
-    ),
-    (
-        "error.region_code_province",
-        "地区代码前两位不是有效的省份代码",
-        "The first two digits are not a province code",
-    ),
-    (
-        "error.login_format",
-        "请填写手机号或电子邮箱",
-        "Use a mobile number or an e-mail address",
-    ),
-    (
-        "error.password_too_short",
-        "密码至少 8 位",
-        "At least 8 characters",
-    ),
-    (
-        "error.password_too_long",
-        "密码最多 128 位",
-        "At most 128 characters",
-    ),
-    (
-        "error.password_too_weak",
-        "密码需同时包含字母和数字",
-        "At least one letter and one digit",
-    ),
-    (
-        "error.person_name_length",
-        "姓名为 2 至 50 个字符",
-        "A name has 2 to 50 characters",
-    ),
-    (
-        "error.person_name_characters",
-        "姓名只能包含文字、空格和间隔号",
-        "Letters, spaces and the middle dot only",
-    ),
-    ("error.length", "长度不符合要求", "Wrong length"),
-    ("error.range", "数值超出允许范围", "Out of range"),
-    // error codes from the service
-    (
-        "error.validation_failed",
-        "请检查标红的字段",
-        "Please correct the marked fields",
-    ),
-    ("error.forbidden", "您无权执行此操作", "You may not do this"),
-    ("error.not_found", "未找到", "Not found"),
-    ("error.route_not_found", "未找到", "Not found"),
-    (
-        "error.version_mismatch",
-        "内容已被他人修改，请刷新后重试",
-        "Someone else changed this; reload and try again",
-    ),
-    (
-        "error.service_unavailable",
-        "服务暂时不可用，请稍后重试",
-        "The service is unavailable for a moment; try again shortly",
-    ),
-    (
-        "error.internal_error",
-        "服务内部错误，请稍后重试",
-        "The service failed; please try again",
-    ),
-    (
-        "error.rate_limited",
-        "操作过于频繁，请稍后再试",
-        "Too many attempts; wait a little",
-    ),
-    (
-        "error.authentication_required",
-        "请先登录",
-        "Please sign in",
-    ),
-    (
-        "error.invalid_token",
-        "登录已过期，请重新登录",
-        "Your session has ended; sign in again",
-    ),
-    (
-        "error.invalid_refresh_token",
-        "登录已过期，请重新登录",
-        "Your session has ended; sign in again",
-    ),
-    (
-        "error.invalid_credentials",
-        "账号或密码不正确",
-        "Wrong login or password",
-    ),
-    (
-        "error.login_locked",
-        "密码错误次数过多，账号暂时锁定",
-        "Too many failed attempts; the account is locked for a while",
-    ),
-    ("error.login_taken", "该账号已被注册", "This login is taken"),
-    (
-        "error.too_many_conflicts",
-        "注册被拒绝的次数过多，请稍后再试或联系平台客服",
-        "Too many registrations were refused; try again later or contact the service desk",
-    ),
-    (
-        "error.duplicate_id_number",
-        "该身份证号无法在此注册；如为本人证件，请联系平台客服",
-        "This ID number cannot be registered here; if it is yours, contact the service desk",
-    ),
-    (
-        "error.volunteer_profile_exists",
-        "您已完成志愿者注册",
-        "You have registered already",
-    ),
-    (
-        "error.volunteer_not_registered",
-        "请先完成志愿者实名注册",
-        "Register as a volunteer first",
-    ),
-    (
-        "error.membership_limit_reached",
-        "最多同时加入 5 个团队",
-        "You are in as many teams as allowed",
-    ),
-    (
-        "error.already_member",
-        "已是该团队成员或已提交申请",
-        "Already a member or asked already",
-    ),
-    (
-        "error.membership_not_pending",
-        "该申请已处理",
-        "This request was decided already",
-    ),
-    (
-        "error.organization_not_approved",
-        "该组织尚未通过审核",
-        "This organisation is not approved yet",
-    ),
-    (
-        "error.organization_not_pending",
-        "该组织已审核",
-        "This organisation was decided already",
-    ),
-    (
-        "error.duplicate_organization_name",
-        "该组织名称已注册",
-        "This name is registered already",
-    ),
-    (
-        "error.duplicate_credit_code",
-        "该统一社会信用代码已注册",
-        "This credit code is registered already",
-    ),
-    (
-        "error.admin_seat_cap_reached",
-        "管理员席位已满",
-        "No admin seat left",
-    ),
-    (
-        "error.last_admin",
-        "不能移除最后一位管理员",
-        "The last admin cannot be removed",
-    ),
-    ("error.already_admin", "已是管理员", "Already an admin"),
-    (
-        "error.already_signed_up",
-        "您已报名该活动",
-        "You have signed up already",
-    ),
-    (
-        "error.overlapping_sign_up",
-        "您已报名同一时段的其他活动",
-        "You have signed up for another activity at that time",
-    ),
-    ("error.sign_up_closed", "报名已截止", "Sign-up has closed"),
-    (
-        "error.sign_up_not_open_yet",
-        "报名尚未开始",
-        "Sign-up has not opened yet",
-    ),
-    (
-        "error.activity_not_open",
-        "活动未发布或已取消",
-        "The activity is not open",
-    ),
-    (
-        "error.activity_cancelled",
-        "活动已取消",
-        "The activity was cancelled",
-    ),
-    (
-        "error.activity_started",
-        "活动已开始",
-        "The activity has started",
-    ),
-    (
-        "error.activity_ended",
-        "活动已结束",
-        "The activity has ended",
-    ),
-    (
-        "error.activity_not_ended",
-        "活动结束后才能确认服务时长",
-        "Hours are confirmed after the activity ends",
-    ),
-    (
-        "error.activity_status",
-        "活动当前状态不允许此操作",
-        "Not possible in the activity's state",
-    ),
-    (
-        "error.capacity_below_sign_ups",
-        "招募人数不能少于已报名人数",
-        "Capacity below the sign-ups",
-    ),
-    (
-        "error.check_in_closed",
-        "不在签到时间内（活动开始前 1 小时至结束后 1 小时）",
-        "Check-in is open from an hour before the start to an hour after the end",
-    ),
-    ("error.already_checked_in", "已签到", "Checked in already"),
-    (
-        "error.not_signed_up",
-        "您未报名该活动",
-        "You have not signed up for this activity",
-    ),
-    (
-        "error.waitlisted",
-        "您在候补名单中，不能签到",
-        "You are on the waiting list",
-    ),
-    (
-        "error.hours_confirmed",
-        "服务时长已确认",
-        "Hours confirmed already",
-    ),
-    (
-        "error.hours_being_confirmed",
-        "服务时长正在确认中，请稍后",
-        "Hours are being confirmed; try again shortly",
-    ),
-    (
-        "error.confirmation_window_closed",
-        "已超过服务时长确认期限",
-        "The time for confirming hours has passed",
-    ),
-    (
-        "error.correction_reason_required",
-        "修改服务时长需填写理由",
-        "A correction needs a reason",
-    ),
-    (
-        "error.no_recorded_hours",
-        "该志愿者在本组织没有服务记录",
-        "No hours recorded by this organisation",
-    ),
-    (
-        "error.certificate_revoked",
-        "证明已撤销",
-        "The certificate was revoked",
-    ),
-    (
-        "error.certificate_not_found",
-        "未找到该编号的证明",
-        "No certificate has this number",
-    ),
-    (
-        "error.month_outside_period",
-        "拟开展活动的月份应在结对期间内",
-        "A proposed activity falls within the pairing period",
-    ),
-    ("error.already_paired", "双方已结对", "Already paired"),
-    (
-        "error.report_status",
-        "月报当前状态不允许此操作",
-        "Not possible in the report's state",
-    ),
-    (
-        "error.application_status",
-        "申报书当前状态不允许此操作",
-        "Not possible in the application's state",
-    ),
-    (
-        "error.registered_elsewhere",
-        "此人已在其他团队注册",
-        "Registered with another team",
-    ),
-    (
-        "error.payload_too_large",
-        "文件过大",
-        "The file is too large",
-    ),
-    (
-        "error.pdf_font_missing",
-        "证书字体尚未安装，暂时无法生成 PDF",
-        "The certificate font is missing; PDFs cannot be printed yet",
-    ),
-];
+                                                                                    // error codes from the service
+        ("error.forbidden", "您无权执行此操作", "You may not do this"),
+                                                                                                                                                                                                                            ];
 
 /// The text for `key`; the key itself when missing (a visible slip, not a blank).
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
@@ -1192,8 +796,17 @@ pub fn label(lang: Lang, family: &str, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// An error code's sentence; the service's own sentence when the code is not translated.
+/// An error code's sentence: the catalogue's title for a code the service answers
+/// (`zhihui_domain::ProblemCode`, so every such code has one), this dashboard's own text for
+/// the codes it makes itself (`network`…), else the service's own sentence.
 pub fn error_text(lang: Lang, code: &str, fallback: &str) -> String {
+    if let Some(c) = zhihui_domain::ProblemCode::parse(code) {
+        return match lang {
+            Lang::Zh => c.title_zh(),
+            Lang::En => c.title_en(),
+        }
+        .to_string();
+    }
     lookup(lang, &format!("error.{code}"))
         .map(str::to_string)
         .unwrap_or_else(|| fallback.to_string())
@@ -1215,6 +828,26 @@ mod tests {
         for (k, zh, en) in TEXTS {
             assert!(seen.insert(*k), "{k} twice");
             assert!(!zh.is_empty() && !en.is_empty(), "{k} empty");
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn every_code_the_service_answers_has_a_text_in_both_languages() {
+        for c in zhihui_domain::ProblemCode::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                let text = error_text(lang, c.as_str(), "\u{0}");
+                assert!(text != "\u{0}" && !text.is_empty(), "{c} untranslated");
+            }
+        }
+        // The dashboard's own error texts are for the codes it makes itself (`network`…),
+        // never a second text for a catalogue code.
+        for (k, _, _) in TEXTS {
+            if let Some(code) = k.strip_prefix("error.") {
+                assert!(
+                    zhihui_domain::ProblemCode::parse(code).is_none(),
+                    "{k} shadows the catalogue"
+                );
+            }
         }
     }
 

@@ -70,14 +70,14 @@ pub fn error_from_answer(status: u16, body: &str) -> ApiError {
     match serde_json::from_str::<Problem>(body) {
         Ok(p) => ApiError {
             status,
-            code: p.code,
+            code: p.code.as_str().into(),
             detail: p.detail.unwrap_or(p.title),
             fields: p
                 .errors
                 .into_iter()
                 .map(|f| FieldMessage {
                     field: f.field,
-                    code: f.code,
+                    code: f.code.as_str().into(),
                     message: f.message,
                 })
                 .collect(),

@@ -2,7 +2,7 @@
 //! beside a field as it is typed is exactly what the service would answer.
 
 use zhihui_domain::{
-    CreditCode, FieldError, LoginName, MobilePhone, Password, PersonName, RegionCode,
+    CreditCode, FieldError, LoginName, MobilePhone, Password, PersonName, ProblemCode, RegionCode,
     ResidentIdNumber,
 };
 
@@ -26,7 +26,7 @@ pub enum Kind {
 /// acceptable; an empty required field is `required`.
 pub fn check(kind: Kind, value: &str, required: bool) -> Option<FieldError> {
     if value.trim().is_empty() {
-        return required.then(|| FieldError::new("required", "this field is required"));
+        return required.then(|| FieldError::new(ProblemCode::Required, "this field is required"));
     }
     let verdict = match kind {
         Kind::IdNumber => ResidentIdNumber::parse(value).map(drop),
@@ -50,25 +50,25 @@ mod tests {
     fn the_same_codes_as_the_service() {
         assert_eq!(check(Kind::IdNumber, "11010519491231002X", true), None);
         assert_eq!(
-            check(Kind::IdNumber, "110105194912310021", true).map(|e| e.code),
+            check(Kind::IdNumber, "110105194912310021", true).map(|e| e.code.as_str()),
             Some("id_number_checksum")
         );
         assert_eq!(
-            check(Kind::IdNumber, "1101051949", true).map(|e| e.code),
+            check(Kind::IdNumber, "1101051949", true).map(|e| e.code.as_str()),
             Some("id_number_length")
         );
         assert_eq!(check(Kind::Phone, "139 1234 5678", true), None);
         assert_eq!(
-            check(Kind::Phone, "12345", true).map(|e| e.code),
+            check(Kind::Phone, "12345", true).map(|e| e.code.as_str()),
             Some("phone_format")
         );
         assert_eq!(check(Kind::CreditCode, "91350100M000100Y43", true), None);
         assert_eq!(
-            check(Kind::CreditCode, "91350100M000100Y44", true).map(|e| e.code),
+            check(Kind::CreditCode, "91350100M000100Y44", true).map(|e| e.code.as_str()),
             Some("credit_code_checksum")
         );
         assert_eq!(
-            check(Kind::Password, "short1", true).map(|e| e.code),
+            check(Kind::Password, "short1", true).map(|e| e.code.as_str()),
             Some("password_too_short")
         );
     }
@@ -77,7 +77,7 @@ mod tests {
     fn empty_is_required_only_when_required() {
         assert_eq!(check(Kind::Phone, "  ", false), None);
         assert_eq!(
-            check(Kind::Phone, "", true).map(|e| e.code),
+            check(Kind::Phone, "", true).map(|e| e.code.as_str()),
             Some("required")
         );
         assert_eq!(check(Kind::Free, "", false), None);

@@ -186,10 +186,11 @@ dual_test!(
         // Only the organisation's own admins create its activities.
         let body = activity_body(&w.org, 10, 30);
         for u in [&w.other_admin, &leader, &w.platform] {
-            let (s, _) = app
+            let (s, b) = app
                 .post("/api/v1/activities", Some(&u.token), body.clone())
                 .await;
             assert_eq!(s, 403);
+            assert_eq!(b["code"], "not_your_organization", "{b}");
         }
         let (s, _) = app.post("/api/v1/activities", None, body.clone()).await;
         assert_eq!(s, 401);
@@ -894,8 +895,9 @@ dual_test!(
 
         app.clock.set(at(10, 0, 30));
         for u in [&a_user, &w.other_admin] {
-            let (s, _) = app.post(&codes, Some(&u.token), json!({})).await;
+            let (s, b) = app.post(&codes, Some(&u.token), json!({})).await;
             assert_eq!(s, 403, "only leaders and the own admins");
+            assert_eq!(b["code"], "not_activity_leader", "{b}");
         }
         let (s, code) = app.post(&codes, Some(&leader.token), json!({})).await;
         assert_eq!(s, 201, "{code}");

@@ -118,10 +118,11 @@ dual_test!(
         let proof = paired(&app, &t).await;
 
         // Calls: published by platform admins, read by anyone.
-        let (s, _) = app
+        let (s, b) = app
             .post("/api/v1/calls", Some(&t.province_admin.token), call_body())
             .await;
         assert_eq!(s, 403);
+        assert_eq!(b["code"], "platform_admin_only", "{b}");
         let call = create_call(&app, &t.platform, call_body()).await;
         let (s, calls) = app.get("/api/v1/calls", None).await;
         assert_eq!(s, 200);
@@ -240,6 +241,7 @@ dual_test!(
             .post(&endorse, Some(&t.society_admin.token), json!({}))
             .await;
         assert_eq!(s, 403, "{b}");
+        assert_eq!(b["code"], "endorser_only", "{b}");
         let (s, b) = app
             .post(
                 &endorse,

@@ -220,3 +220,55 @@ fn the_contract_serves_generated_clients() {
         );
     }
 }
+
+#[test]
+fn committed_error_catalogue_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == zhihui_http::error::catalogue_markdown(),
+        "docs/errors.md is stale: run `cargo run -q -p zhihui-server -- errors > docs/errors.md`"
+    );
+}
+
+/// Every problem code the spec names is one the catalogue answers with that status, and
+/// every documented error response lists its codes.
+#[test]
+fn every_error_response_lists_catalogue_codes_of_its_status() {
+    use zhihui_domain::ProblemCode;
+    let doc = serde_json::to_value(openapi_document()).unwrap();
+    let enum_codes: Vec<&str> = doc["components"]["schemas"]["Problem"]["properties"]["code"]
+        ["enum"]
+        .as_array()
+        .expect("Problem.code is an enum")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(enum_codes.contains(&"not_your_organization"));
+    let mut listed = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let Ok(status) = status.parse::<u16>() else {
+                    continue;
+                };
+                if status < 400
+                    || status == 405
+                    || status == 404 && r.get("x-problem-codes").is_none()
+                {
+                    continue;
+                }
+                let codes = r["x-problem-codes"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{method} {path} {status} lists no codes"));
+                for c in codes {
+                    let c = ProblemCode::parse(c.as_str().unwrap()).expect("a catalogue code");
+                    assert_eq!(c.status(), status, "{method} {path}: {c} under {status}");
+                    assert!(enum_codes.contains(&c.as_str()));
+                    listed += 1;
+                }
+            }
+        }
+    }
+    assert!(listed > 300, "{listed}");
+}

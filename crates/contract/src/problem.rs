@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use zhihui_domain::ProblemCode;
 
 /// An error answer (`application/problem+json`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -14,7 +15,8 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Stable machine-readable code, e.g. `validation_failed`, `duplicate_id_number`.
-    pub code: String,
+    #[schema(schema_with = crate::values::problem_code)]
+    pub code: ProblemCode,
     /// For validation problems: every offending field.
     #[serde(default)]
     pub errors: Vec<FieldProblem>,
@@ -26,6 +28,7 @@ pub struct FieldProblem {
     /// The field's JSON path, e.g. `id_number` or `guardian.phone`.
     pub field: String,
     /// Stable code, e.g. `id_number_checksum`.
-    pub code: String,
+    #[schema(schema_with = crate::values::field_code)]
+    pub code: ProblemCode,
     pub message: String,
 }

@@ -82,3 +82,27 @@ value_schemas! {
     all!(d::integration::DeliveryStatus) => delivery_status, delivery_status_or_null, delivery_statuses;
     vec!["xlsx".to_string(), "csv".to_string()] => table_format, table_format_or_null, table_formats;
 }
+
+/// The codes a problem document's `code` may carry (the catalogue, `zhihui_domain::problem`).
+pub fn problem_code() -> RefOr<Schema> {
+    one(
+        d::ProblemCode::ALL
+            .iter()
+            .filter(|c| c.is_problem())
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        false,
+    )
+}
+
+/// The codes a field inside `errors[]` may carry.
+pub fn field_code() -> RefOr<Schema> {
+    one(
+        d::ProblemCode::ALL
+            .iter()
+            .filter(|c| c.is_field())
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        false,
+    )
+}

@@ -1,5 +1,6 @@
 //! Login identities.
 
+use crate::ProblemCode;
 use std::fmt;
 
 use crate::error::FieldError;
@@ -28,7 +29,7 @@ impl LoginName {
                 Ok(Self(lower))
             } else {
                 Err(FieldError::new(
-                    "login_format",
+                    ProblemCode::LoginFormat,
                     "not a valid e-mail address",
                 ))
             }
@@ -37,7 +38,7 @@ impl LoginName {
                 .map(|p| Self(p.as_str().to_string()))
                 .map_err(|_| {
                     FieldError::new(
-                        "login_format",
+                        ProblemCode::LoginFormat,
                         "use an e-mail address or a mainland mobile number",
                     )
                 })
@@ -58,19 +59,19 @@ impl Password {
         let n = raw.chars().count();
         if n < 8 {
             return Err(FieldError::new(
-                "password_too_short",
+                ProblemCode::PasswordTooShort,
                 "a password has at least 8 characters",
             ));
         }
         if n > 128 {
             return Err(FieldError::new(
-                "password_too_long",
+                ProblemCode::PasswordTooLong,
                 "a password has at most 128 characters",
             ));
         }
         if !raw.chars().any(char::is_alphabetic) || !raw.chars().any(|c| c.is_ascii_digit()) {
             return Err(FieldError::new(
-                "password_too_weak",
+                ProblemCode::PasswordTooWeak,
                 "a password needs at least one letter and one digit",
             ));
         }
@@ -112,11 +113,11 @@ mod tests {
         assert!(Password::parse("abc12345").is_ok());
         assert_eq!(
             Password::parse("abc123").unwrap_err().code,
-            "password_too_short"
+            ProblemCode::PasswordTooShort
         );
         assert_eq!(
             Password::parse("abcdefghij").unwrap_err().code,
-            "password_too_weak"
+            ProblemCode::PasswordTooWeak
         );
         assert!(!format!("{:?}", Password::parse("abc12345").unwrap()).contains("abc"));
     }

@@ -1,6 +1,7 @@
 //! Programme calls and funding applications (项目申报), rules 32-38: states, the rules a
 //! submission must meet, endorsement quota arithmetic and weighted review scores.
 
+use crate::ProblemCode;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::organization::string_enum;
@@ -139,13 +140,13 @@ pub const MAX_SCORE: u32 = 100;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionProblem {
     pub field: &'static str,
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub message: String,
 }
 
 fn problem(
     field: &'static str,
-    code: &'static str,
+    code: ProblemCode,
     message: impl Into<String>,
 ) -> SubmissionProblem {
     SubmissionProblem {
@@ -198,20 +199,20 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
     if s.now < s.opens_at {
         out.push(problem(
             "call_id",
-            "call_not_open",
+            ProblemCode::CallNotOpen,
             "the call has not opened yet",
         ));
     } else if s.now > deadline {
         out.push(problem(
             "call_id",
-            "call_closed",
+            ProblemCode::CallClosed,
             "the call closed; applications are no longer taken",
         ));
     }
     if !s.eligible.contains(&s.applicant) {
         out.push(problem(
             "applicant_id",
-            "ineligible_category",
+            ProblemCode::IneligibleCategory,
             format!(
                 "{} organisations may not apply to this call",
                 s.applicant.as_str()
@@ -221,13 +222,13 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
     if s.requested_fen <= 0 {
         out.push(problem(
             "requested_fen",
-            "amount_required",
+            ProblemCode::AmountRequired,
             "the amount requested is above zero",
         ));
     } else if s.requested_fen > s.cap_fen {
         out.push(problem(
             "requested_fen",
-            "above_cap",
+            ProblemCode::AboveCap,
             format!("the call funds at most {} per application", yuan(s.cap_fen)),
         ));
     }
@@ -235,7 +236,7 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
         if *line > s.cap_fen {
             out.push(problem(
                 "budget",
-                "budget_line_above_cap",
+                ProblemCode::BudgetLineAboveCap,
                 format!(
                     "line {} asks for {}; one line cannot exceed the call's cap of {}",
                     i + 1,
@@ -250,7 +251,7 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
     if s.budget_fen.is_empty() || total != i128::from(s.requested_fen) {
         out.push(problem(
             "budget",
-            "budget_mismatch",
+            ProblemCode::BudgetMismatch,
             format!(
                 "the budget lines add up to {}, the request is {}",
                 yuan_wide(total),
@@ -262,17 +263,17 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
         match s.pairing {
             PairingFact::None => out.push(problem(
                 "pairing_proof",
-                "pairing_required",
+                ProblemCode::PairingRequired,
                 "this call requires the proof of an accepted pairing",
             )),
             PairingFact::NotTheApplicants => out.push(problem(
                 "pairing_proof",
-                "pairing_not_found",
+                ProblemCode::PairingNotFound,
                 "no accepted pairing of the applicant has this proof number",
             )),
             PairingFact::Ended => out.push(problem(
                 "pairing_proof",
-                "pairing_ended",
+                ProblemCode::PairingEnded,
                 "the pairing ended; a current pairing is required",
             )),
             PairingFact::Valid => {}
@@ -282,12 +283,12 @@ pub fn check_submission(s: &Submission) -> Vec<SubmissionProblem> {
         match s.provincial_partner {
             None => out.push(problem(
                 "provincial_partner_id",
-                "provincial_partner_required",
+                ProblemCode::ProvincialPartnerRequired,
                 "a national society brings in the provincial society of the paired region",
             )),
             Some(false) => out.push(problem(
                 "provincial_partner_id",
-                "provincial_partner_region",
+                ProblemCode::ProvincialPartnerRegion,
                 "the provincial society is of the province of the paired county",
             )),
             Some(true) => {}
@@ -377,7 +378,7 @@ mod tests {
         }
     }
 
-    fn codes(s: &Submission) -> Vec<&'static str> {
+    fn codes(s: &Submission) -> Vec<ProblemCode> {
         check_submission(s).into_iter().map(|p| p.code).collect()
     }
 
@@ -472,7 +473,8 @@ mod tests {
         s.budget_fen = vec![i64::MAX, i64::MAX, 100_002];
         let c = codes(&s);
         assert!(
-            c.contains(&"budget_mismatch") && c.contains(&"budget_line_above_cap"),
+            c.contains(&ProblemCode::BudgetMismatch)
+                && c.contains(&ProblemCode::BudgetLineAboveCap),
             "lines that would wrap an i64 sum do not add up to the request: {c:?}"
         );
         assert!(yuan(i64::MIN).starts_with("-92233720368547758.08"));

@@ -1,6 +1,7 @@
 //! Unified social credit code (统一社会信用代码), GB 32100.
 
 use crate::error::FieldError;
+use crate::ProblemCode;
 
 /// The 31-character alphabet: digits and capitals without I, O, S, V, Z.
 pub const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -34,23 +35,24 @@ impl CreditCode {
         let s = raw.trim().to_ascii_uppercase();
         if s.chars().count() != 18 {
             return Err(FieldError::new(
-                "credit_code_length",
+                ProblemCode::CreditCodeLength,
                 "a unified social credit code has 18 characters",
             ));
         }
         if let Some(bad) = s.chars().find(|c| value_of(*c).is_none()) {
             return Err(FieldError::new(
-                "credit_code_characters",
+                ProblemCode::CreditCodeCharacters,
                 format!("'{bad}' is not allowed (digits and capitals without I, O, S, V, Z)"),
             ));
         }
-        let expected = check_character(&s[..17])
-            .ok_or_else(|| FieldError::new("credit_code_characters", "invalid characters"))?;
+        let expected = check_character(&s[..17]).ok_or_else(|| {
+            FieldError::new(ProblemCode::CreditCodeCharacters, "invalid characters")
+        })?;
         if s.ends_with(expected) {
             Ok(Self(s))
         } else {
             Err(FieldError::new(
-                "credit_code_checksum",
+                ProblemCode::CreditCodeChecksum,
                 "the check character does not match (GB 32100)",
             ))
         }
@@ -78,19 +80,19 @@ mod tests {
     fn refuses_bad_check_and_forbidden_letters() {
         assert_eq!(
             CreditCode::parse("91350100M000100Y44").unwrap_err().code,
-            "credit_code_checksum"
+            ProblemCode::CreditCodeChecksum
         );
         assert_eq!(
             CreditCode::parse("91350100M000100YI3").unwrap_err().code,
-            "credit_code_characters"
+            ProblemCode::CreditCodeCharacters
         );
         assert_eq!(
             CreditCode::parse("9135").unwrap_err().code,
-            "credit_code_length"
+            ProblemCode::CreditCodeLength
         );
         assert_eq!(
             CreditCode::parse("91350100M0001O0Y43").unwrap_err().code,
-            "credit_code_characters"
+            ProblemCode::CreditCodeCharacters
         );
     }
 

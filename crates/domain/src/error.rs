@@ -2,16 +2,18 @@
 
 use std::fmt;
 
+use crate::problem::ProblemCode;
+
 /// Why a value was refused: a stable machine code and a human sentence.
 /// The caller attaches the field name (the same parser serves several fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ProblemCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),

@@ -1,5 +1,6 @@
 //! Resident identity card number (公民身份号码), GB 11643.
 
+use crate::ProblemCode;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -62,7 +63,7 @@ impl ResidentIdNumber {
         let bytes = s.as_bytes();
         if bytes.len() != 18 {
             return Err(FieldError::new(
-                "id_number_length",
+                ProblemCode::IdNumberLength,
                 "a resident ID number has 18 characters",
             ));
         }
@@ -70,31 +71,31 @@ impl ResidentIdNumber {
             || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
         {
             return Err(FieldError::new(
-                "id_number_characters",
+                ProblemCode::IdNumberCharacters,
                 "a resident ID number is 17 digits followed by a digit or X",
             ));
         }
         if !is_province_prefix(&s[..2]) {
             return Err(FieldError::new(
-                "id_number_province",
+                ProblemCode::IdNumberProvince,
                 "the first two digits are not a province code",
             ));
         }
         let expected = check_character(&bytes[..17]).ok_or_else(|| {
             FieldError::new(
-                "id_number_characters",
+                ProblemCode::IdNumberCharacters,
                 "the first 17 characters must be digits",
             )
         })?;
         if expected != bytes[17] as char {
             return Err(FieldError::new(
-                "id_number_checksum",
+                ProblemCode::IdNumberChecksum,
                 "the check character does not match (GB 11643)",
             ));
         }
         if birth_date_of(&s).is_none() {
             return Err(FieldError::new(
-                "id_number_birth_date",
+                ProblemCode::IdNumberBirthDate,
                 "digits 7 to 14 are not a real calendar date",
             ));
         }
@@ -202,13 +203,13 @@ mod tests {
     #[test]
     fn refuses_a_bad_checksum() {
         let e = ResidentIdNumber::parse("36042619910102009X").unwrap_err();
-        assert_eq!(e.code, "id_number_checksum");
+        assert_eq!(e.code, ProblemCode::IdNumberChecksum);
     }
 
     #[test]
     fn refuses_month_thirteen_even_with_a_valid_checksum() {
         let e = ResidentIdNumber::parse("360426199113010079").unwrap_err();
-        assert_eq!(e.code, "id_number_birth_date");
+        assert_eq!(e.code, ProblemCode::IdNumberBirthDate);
     }
 
     #[test]
@@ -218,17 +219,17 @@ mod tests {
         s.push(check_character(s.as_bytes()).unwrap());
         assert_eq!(
             ResidentIdNumber::parse(&s).unwrap_err().code,
-            "id_number_province"
+            ProblemCode::IdNumberProvince
         );
         assert_eq!(
             ResidentIdNumber::parse("123").unwrap_err().code,
-            "id_number_length"
+            ProblemCode::IdNumberLength
         );
         assert_eq!(
             ResidentIdNumber::parse("1101051949123100AX")
                 .unwrap_err()
                 .code,
-            "id_number_characters"
+            ProblemCode::IdNumberCharacters
         );
     }
 

@@ -17,6 +17,7 @@ pub mod integration;
 pub mod organization;
 pub mod pairing;
 pub mod phone;
+pub mod problem;
 pub mod region;
 pub mod report;
 pub mod volunteer;
@@ -37,6 +38,7 @@ pub use organization::{
 };
 pub use pairing::{LetterAction, LetterStatus, PairingState};
 pub use phone::MobilePhone;
+pub use problem::{CodeKind, ProblemCode};
 pub use region::{RegionCode, RegionLevel};
 pub use report::{
     report_action_starts_from, report_allowed_actions, ActivityRule, Month, ReportAction,

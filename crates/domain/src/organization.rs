@@ -1,6 +1,7 @@
 //! Organisations and teams (科技志愿服务组织 / 队伍): categories, levels, states and seat rules.
 
 use crate::error::FieldError;
+use crate::ProblemCode;
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
@@ -131,7 +132,7 @@ pub fn check_placement(
     if let Some(required) = category.required_level() {
         if required != level {
             return Err(FieldError::new(
-                "level_category_mismatch",
+                ProblemCode::LevelCategoryMismatch,
                 format!(
                     "a {} organisation is at {} level",
                     category.as_str(),
@@ -143,7 +144,7 @@ pub fn check_placement(
     if let Some(p) = parent_level {
         if p.depth() >= level.depth() {
             return Err(FieldError::new(
-                "parent_level",
+                ProblemCode::ParentLevel,
                 format!(
                     "a {} organisation cannot sit under a {} one",
                     level.as_str(),
@@ -171,19 +172,19 @@ impl OrganizationName {
         let n = s.chars().count();
         if n < 2 {
             return Err(FieldError::new(
-                "name_too_short",
+                ProblemCode::NameTooShort,
                 "a name has at least 2 characters",
             ));
         }
         if n > 100 {
             return Err(FieldError::new(
-                "name_too_long",
+                ProblemCode::NameTooLong,
                 "a name has at most 100 characters",
             ));
         }
         if s.chars().any(char::is_control) {
             return Err(FieldError::new(
-                "name_characters",
+                ProblemCode::NameCharacters,
                 "a name cannot hold control characters",
             ));
         }
@@ -228,19 +229,19 @@ mod tests {
             check_placement(C::CountyAssociation, L::City, None)
                 .unwrap_err()
                 .code,
-            "level_category_mismatch"
+            ProblemCode::LevelCategoryMismatch
         );
         assert_eq!(
             check_placement(C::University, L::City, Some(L::County))
                 .unwrap_err()
                 .code,
-            "parent_level"
+            ProblemCode::ParentLevel
         );
         assert_eq!(
             check_placement(C::University, L::City, Some(L::City))
                 .unwrap_err()
                 .code,
-            "parent_level"
+            ProblemCode::ParentLevel
         );
         assert!(check_placement(C::Other, L::Grassroots, Some(L::County)).is_ok());
     }

@@ -1,6 +1,7 @@
 //! Pairing (结对) between a society and a county partner, opened by a letter proposing joint
 //! activities (商请共同开展科技志愿服务活动的函), rules 27-31.
 
+use crate::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::FieldError;
@@ -67,7 +68,7 @@ pub fn effective_status(
 /// A refused transition, with a stable code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionError {
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub message: String,
 }
 
@@ -87,31 +88,31 @@ pub fn transition(
         (S::Sent, A::Decline) => S::Declined,
         (S::Draft, A::Withdraw | A::Accept | A::Decline) => {
             return Err(TransitionError {
-                code: "letter_not_sent",
+                code: ProblemCode::LetterNotSent,
                 message: "the letter is still a draft".into(),
             })
         }
         (S::Sent, A::Update | A::Send) => {
             return Err(TransitionError {
-                code: "letter_already_sent",
+                code: ProblemCode::LetterAlreadySent,
                 message: "a sent letter cannot be changed; withdraw it and write a new one".into(),
             })
         }
         (S::Accepted | S::Declined, _) => {
             return Err(TransitionError {
-                code: "letter_already_answered",
+                code: ProblemCode::LetterAlreadyAnswered,
                 message: format!("the letter was {} already", from.as_str()),
             })
         }
         (S::Withdrawn, _) => {
             return Err(TransitionError {
-                code: "letter_withdrawn",
+                code: ProblemCode::LetterWithdrawn,
                 message: "the sender withdrew the letter".into(),
             })
         }
         (S::Expired, _) => {
             return Err(TransitionError {
-                code: "letter_expired",
+                code: ProblemCode::LetterExpired,
                 message: "the letter was not answered in time and has expired".into(),
             })
         }
@@ -129,7 +130,7 @@ pub fn check_pairing(
 ) -> Result<(), FieldError> {
     if same {
         return Err(FieldError::new(
-            "pairing_with_itself",
+            ProblemCode::PairingWithItself,
             "an organisation cannot pair with itself",
         ));
     }
@@ -140,7 +141,7 @@ pub fn check_pairing(
             | OrganizationCategory::MunicipalSociety
     ) {
         return Err(FieldError::new(
-            "sender_not_society",
+            ProblemCode::SenderNotSociety,
             "pairing letters are sent by national, provincial or municipal societies",
         ));
     }
@@ -149,13 +150,13 @@ pub fn check_pairing(
         OrganizationCategory::CountyAssociation | OrganizationCategory::CountyVolunteerFederation
     ) {
         return Err(FieldError::new(
-            "recipient_category",
+            ProblemCode::RecipientCategory,
             "the recipient is a county association for science and technology or a county volunteer federation",
         ));
     }
     if recipient_level != OrganizationLevel::County {
         return Err(FieldError::new(
-            "recipient_not_county",
+            ProblemCode::RecipientNotCounty,
             "the recipient must be at county level",
         ));
     }
@@ -182,18 +183,27 @@ mod tests {
         assert_eq!(transition(S::Sent, A::Decline), Ok(S::Declined));
         assert_eq!(transition(S::Sent, A::Withdraw), Ok(S::Withdrawn));
         let code = |s, a| transition(s, a).map_err(|e| e.code).err();
-        assert_eq!(code(S::Sent, A::Update), Some("letter_already_sent"));
-        assert_eq!(code(S::Draft, A::Accept), Some("letter_not_sent"));
+        assert_eq!(
+            code(S::Sent, A::Update),
+            Some(ProblemCode::LetterAlreadySent)
+        );
+        assert_eq!(code(S::Draft, A::Accept), Some(ProblemCode::LetterNotSent));
         assert_eq!(
             code(S::Accepted, A::Accept),
-            Some("letter_already_answered")
+            Some(ProblemCode::LetterAlreadyAnswered)
         );
         assert_eq!(
             code(S::Declined, A::Withdraw),
-            Some("letter_already_answered")
+            Some(ProblemCode::LetterAlreadyAnswered)
         );
-        assert_eq!(code(S::Withdrawn, A::Accept), Some("letter_withdrawn"));
-        assert_eq!(code(S::Expired, A::Accept), Some("letter_expired"));
+        assert_eq!(
+            code(S::Withdrawn, A::Accept),
+            Some(ProblemCode::LetterWithdrawn)
+        );
+        assert_eq!(
+            code(S::Expired, A::Accept),
+            Some(ProblemCode::LetterExpired)
+        );
     }
 
     #[test]
@@ -232,19 +242,19 @@ mod tests {
         let code = |s, r, l, same| check_pairing(s, r, l, same).err().map(|e| e.code);
         assert_eq!(
             code(C::CityAssociation, C::CountyAssociation, L::County, false),
-            Some("sender_not_society")
+            Some(ProblemCode::SenderNotSociety)
         );
         assert_eq!(
             code(C::NationalSociety, C::University, L::County, false),
-            Some("recipient_category")
+            Some(ProblemCode::RecipientCategory)
         );
         assert_eq!(
             code(C::NationalSociety, C::CountyAssociation, L::City, false),
-            Some("recipient_not_county")
+            Some(ProblemCode::RecipientNotCounty)
         );
         assert_eq!(
             code(C::NationalSociety, C::NationalSociety, L::National, true),
-            Some("pairing_with_itself")
+            Some(ProblemCode::PairingWithItself)
         );
     }
 

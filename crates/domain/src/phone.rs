@@ -1,5 +1,6 @@
 //! Mainland mobile numbers.
 
+use crate::ProblemCode;
 use std::fmt;
 
 use crate::error::FieldError;
@@ -22,14 +23,14 @@ impl MobilePhone {
         }
         if s.len() != 11 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new(
-                "phone_format",
+                ProblemCode::PhoneFormat,
                 "a mobile number has 11 digits",
             ));
         }
         let prefix: u32 = s[..3].parse().unwrap_or(0);
         if !allocated(prefix) {
             return Err(FieldError::new(
-                "phone_prefix",
+                ProblemCode::PhonePrefix,
                 format!("{prefix} is not an allocated mobile network prefix"),
             ));
         }
@@ -87,11 +88,11 @@ mod tests {
         }
         assert_eq!(
             MobilePhone::parse("1380013800a").unwrap_err().code,
-            "phone_format"
+            ProblemCode::PhoneFormat
         );
         assert_eq!(
             MobilePhone::parse("10012345678").unwrap_err().code,
-            "phone_prefix"
+            ProblemCode::PhonePrefix
         );
     }
 

@@ -1,5 +1,6 @@
 //! Administrative region codes (行政区划代码), GB/T 2260.
 
+use crate::ProblemCode;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
@@ -55,19 +56,19 @@ impl RegionCode {
         let s = raw.trim();
         if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FieldError::new(
-                "region_code_format",
+                ProblemCode::RegionCodeFormat,
                 "a region code has six digits",
             ));
         }
         if !is_province_prefix(&s[..2]) {
             return Err(FieldError::new(
-                "region_code_province",
+                ProblemCode::RegionCodeProvince,
                 "the first two digits are not a province code",
             ));
         }
         if &s[2..4] == "00" && &s[4..6] != "00" {
             return Err(FieldError::new(
-                "region_code_format",
+                ProblemCode::RegionCodeFormat,
                 "a county code needs its city digits",
             ));
         }
@@ -130,15 +131,15 @@ mod tests {
     fn refuses_bad_codes() {
         assert_eq!(
             RegionCode::parse("4405").unwrap_err().code,
-            "region_code_format"
+            ProblemCode::RegionCodeFormat
         );
         assert_eq!(
             RegionCode::parse("990000").unwrap_err().code,
-            "region_code_province"
+            ProblemCode::RegionCodeProvince
         );
         assert_eq!(
             RegionCode::parse("440024").unwrap_err().code,
-            "region_code_format"
+            ProblemCode::RegionCodeFormat
         );
     }
 

@@ -1,6 +1,7 @@
 //! Monthly reports (月度报告) and their roll-up, rules 39-43: months, deadlines with the grace
 //! period, report states, and the minimum-activity rule.
 
+use crate::ProblemCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::error::FieldError;
@@ -87,7 +88,7 @@ pub struct Month {
 
 impl Month {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let bad = || FieldError::new("invalid_month", "a month is written YYYY-MM");
+        let bad = || FieldError::new(ProblemCode::InvalidMonth, "a month is written YYYY-MM");
         let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());

@@ -1,5 +1,6 @@
 //! Volunteers (科技志愿者): names, age rules and membership states.
 
+use crate::ProblemCode;
 use chrono::NaiveDate;
 
 use crate::error::FieldError;
@@ -75,7 +76,7 @@ impl PersonName {
         let n = s.chars().count();
         if !(2..=50).contains(&n) {
             return Err(FieldError::new(
-                "person_name_length",
+                ProblemCode::PersonNameLength,
                 "a name has 2 to 50 characters",
             ));
         }
@@ -84,7 +85,7 @@ impl PersonName {
             .all(|c| c.is_alphabetic() || matches!(c, '·' | '•' | ' ' | '.' | '-'))
         {
             return Err(FieldError::new(
-                "person_name_characters",
+                ProblemCode::PersonNameCharacters,
                 "a name holds letters, spaces and the middle dot only",
             ));
         }

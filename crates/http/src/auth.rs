@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use zhihui_domain::ProblemCode;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use argon2::password_hash::rand_core::OsRng;
@@ -142,7 +143,7 @@ fn read_access_claims(
 
 fn invalid_token(detail: &str) -> ApiError {
     ApiError::Unauthenticated {
-        code: "invalid_token",
+        code: ProblemCode::InvalidToken,
         detail: detail.into(),
     }
 }
@@ -330,13 +331,13 @@ async fn authenticate_client(
     let write = req.method() != actix_web::http::Method::GET;
     let Some(family) = scope_family(req.path()) else {
         return Err(ApiError::Denied {
-            code: "not_for_api_clients",
+            code: ProblemCode::NotForApiClients,
             detail: "this operation is for people signed in, not for API clients".into(),
         });
     };
     if !zhihui_domain::integration::allows(&granted, family, write) {
         return Err(ApiError::Denied {
-            code: "scope_missing",
+            code: ProblemCode::ScopeMissing,
             detail: format!(
                 "the API client needs the scope {}:{}",
                 family.as_str(),
@@ -376,7 +377,7 @@ impl FromRequest for Authenticated {
         let req = req.clone();
         Box::pin(async move {
             authenticate(req).await?.ok_or(ApiError::Unauthenticated {
-                code: "authentication_required",
+                code: ProblemCode::AuthenticationRequired,
                 detail: "sign in and send Authorization: Bearer <access token>".into(),
             })
         })

@@ -4,6 +4,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use zhihui_contract::{FieldProblem, Problem};
+use zhihui_domain::ProblemCode;
 use zhihui_persistence::StoreError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -13,29 +14,30 @@ pub enum ApiError {
     #[error("validation failed")]
     Validation(Vec<FieldProblem>),
     #[error("{detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ProblemCode, detail: String },
     #[error("authentication required")]
-    Unauthenticated { code: &'static str, detail: String },
-    #[error("{0}")]
-    Forbidden(String),
+    Unauthenticated { code: ProblemCode, detail: String },
+    /// A refusal of who the caller is (403), with its specific code.
+    #[error("{1}")]
+    Forbidden(ProblemCode, String),
     /// A refusal with its own code (an API client without the scope…).
     #[error("{detail}")]
-    Denied { code: &'static str, detail: String },
+    Denied { code: ProblemCode, detail: String },
     #[error("not found")]
-    NotFound(&'static str),
+    NotFound(ProblemCode),
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ProblemCode, message: String },
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("too many requests")]
     TooManyRequests {
-        code: &'static str,
+        code: ProblemCode,
         detail: String,
         retry_after_secs: i64,
     },
     /// A request too big to handle (413): a file over its limits, too many rows.
     #[error("{detail}")]
-    TooLarge { code: &'static str, detail: String },
+    TooLarge { code: ProblemCode, detail: String },
     #[error("service unavailable")]
     Unavailable,
     /// A deadlock or serialization failure: nothing was written; retrying is safe.
@@ -43,7 +45,7 @@ pub enum ApiError {
     Busy,
     /// A capability the server is not set up for (e.g. the PDF font is missing).
     #[error("{detail}")]
-    Unconfigured { code: &'static str, detail: String },
+    Unconfigured { code: ProblemCode, detail: String },
     #[error("internal error: {0}")]
     Internal(String),
     /// A status produced outside the handlers (no route, wrong method, body too large…).
@@ -52,37 +54,37 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, code: ProblemCode, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldProblem {
             field: field.into(),
-            code: code.into(),
+            code,
             message: message.into(),
         }])
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ProblemCode {
+        use ProblemCode as C;
         match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::BadRequest { code, .. } => code,
-            ApiError::Unauthenticated { code, .. } => code,
-            ApiError::Forbidden(_) => "forbidden",
-            ApiError::Denied { code, .. } => code,
-            ApiError::NotFound(code) => code,
-            ApiError::Conflict { code, .. } => code,
-            ApiError::PreconditionFailed => "version_mismatch",
-            ApiError::TooManyRequests { code, .. } => code,
-            ApiError::TooLarge { code, .. } => code,
-            ApiError::Unavailable => "service_unavailable",
-            ApiError::Busy => "database_busy",
-            ApiError::Unconfigured { code, .. } => code,
-            ApiError::Internal(_) => "internal_error",
+            ApiError::Validation(_) => C::ValidationFailed,
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unauthenticated { code, .. }
+            | ApiError::Forbidden(code, _)
+            | ApiError::Denied { code, .. }
+            | ApiError::NotFound(code)
+            | ApiError::Conflict { code, .. }
+            | ApiError::TooManyRequests { code, .. }
+            | ApiError::TooLarge { code, .. }
+            | ApiError::Unconfigured { code, .. } => *code,
+            ApiError::PreconditionFailed => C::VersionMismatch,
+            ApiError::Unavailable => C::ServiceUnavailable,
+            ApiError::Busy => C::DatabaseBusy,
+            ApiError::Internal(_) => C::InternalError,
             ApiError::Status(s, _) => match s.as_u16() {
-                404 => "route_not_found",
-                405 => "method_not_allowed",
-                413 => "payload_too_large",
-                415 => "unsupported_media_type",
-                400 => "bad_request",
-                _ => "http_error",
+                404 => C::RouteNotFound,
+                405 => C::MethodNotAllowed,
+                413 => C::PayloadTooLarge,
+                415 => C::UnsupportedMediaType,
+                _ => C::BadRequest,
             },
         }
     }
@@ -107,11 +109,11 @@ impl ApiError {
             other => Some(other.to_string()),
         };
         Problem {
-            type_: format!("/problems/{}", self.code().replace('_', "-")),
-            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            type_: format!("/problems/{}", self.code().as_str().replace('_', "-")),
+            title: self.code().title_en().to_string(),
             status: status.as_u16(),
             detail,
-            code: self.code().to_string(),
+            code: self.code(),
             errors: match self {
                 ApiError::Validation(e) => e.clone(),
                 _ => vec![],
@@ -121,22 +123,13 @@ impl ApiError {
 }
 
 impl ResponseError for ApiError {
+    /// The catalogue's status of the code; a bare status for errors raised outside the
+    /// handlers (no route, wrong method…), which the catalogue names after their status.
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::Denied { .. } => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable | ApiError::Busy | ApiError::Unconfigured { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Status(s, _) => *s,
+            other => StatusCode::from_u16(other.code().status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
 
@@ -170,7 +163,7 @@ impl ResponseError for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound => ApiError::NotFound("not_found"),
+            StoreError::NotFound => ApiError::NotFound(ProblemCode::NotFound),
             StoreError::Conflict { code, message } => ApiError::Conflict { code, message },
             StoreError::VersionMismatch => ApiError::PreconditionFailed,
             StoreError::Unavailable(cause) => {
@@ -189,6 +182,40 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// The catalogue as the Markdown page `docs/errors.md` (written by `zhihui-server errors`;
+/// a test keeps the committed page current).
+pub fn catalogue_markdown() -> String {
+    use std::fmt::Write;
+    use zhihui_domain::CodeKind;
+    let mut out = String::from(
+        "# Problem codes (错误代码)\n\n\
+         Every error answer is an RFC 9457 problem document (`application/problem+json`) whose \
+         `code` is one of the codes below; a 422 `validation_failed` lists each offending field \
+         in `errors[]` with a field code. The table is generated from the catalogue in \
+         `crates/domain/src/problem.rs` (`cargo run -q -p zhihui-server -- errors > docs/errors.md`); \
+         the OpenAPI document lists, per operation and status, the codes it may answer \
+         (`x-problem-codes`), and the dashboard shows each code's title in the reader's language.\n\n\
+         | code | status | used as | English | 中文 |\n|---|---|---|---|---|\n",
+    );
+    for c in ProblemCode::ALL {
+        let kind = match c.kind() {
+            CodeKind::Problem => "problem",
+            CodeKind::Field => "field",
+            CodeKind::Both => "problem, field",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            c.as_str(),
+            c.status(),
+            kind,
+            c.title_en(),
+            c.title_zh()
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,10 +223,14 @@ mod tests {
     #[test]
     fn statuses_and_codes_are_stable() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
-            (ApiError::field("x", "c", "m"), 422, "validation_failed"),
+            (
+                ApiError::field("x", ProblemCode::Required, "m"),
+                422,
+                "validation_failed",
+            ),
             (
                 ApiError::BadRequest {
-                    code: "malformed_json",
+                    code: ProblemCode::MalformedJson,
                     detail: "x".into(),
                 },
                 400,
@@ -207,21 +238,25 @@ mod tests {
             ),
             (
                 ApiError::Unauthenticated {
-                    code: "invalid_token",
+                    code: ProblemCode::InvalidToken,
                     detail: "x".into(),
                 },
                 401,
                 "invalid_token",
             ),
-            (ApiError::Forbidden("no".into()), 403, "forbidden"),
             (
-                ApiError::NotFound("organization_not_found"),
+                ApiError::Forbidden(ProblemCode::NotYourOrganization, "no".into()),
+                403,
+                "not_your_organization",
+            ),
+            (
+                ApiError::NotFound(ProblemCode::OrganizationNotFound),
                 404,
                 "organization_not_found",
             ),
             (
                 ApiError::Conflict {
-                    code: "duplicate_id_number",
+                    code: ProblemCode::DuplicateIdNumber,
                     message: "x".into(),
                 },
                 409,
@@ -230,7 +265,7 @@ mod tests {
             (ApiError::PreconditionFailed, 412, "version_mismatch"),
             (
                 ApiError::TooManyRequests {
-                    code: "login_locked",
+                    code: ProblemCode::LoginLocked,
                     detail: "x".into(),
                     retry_after_secs: 3,
                 },
@@ -267,7 +302,7 @@ mod tests {
     #[test]
     fn store_conflicts_keep_their_code() {
         let e: ApiError = StoreError::Conflict {
-            code: "login_taken",
+            code: ProblemCode::LoginTaken,
             message: "m".into(),
         }
         .into();

@@ -3,6 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use zhihui_domain::ProblemCode;
 
 use crate::error::ApiError;
 
@@ -47,7 +48,7 @@ impl Format {
             "csv" => Ok(Format::Csv),
             _ => Err(ApiError::field(
                 "format",
-                "unknown_format",
+                ProblemCode::UnknownFormat,
                 "use xlsx or csv",
             )),
         }

@@ -11,6 +11,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpResponse};
 use sha2::{Digest, Sha256};
+use zhihui_domain::ProblemCode;
 use zhihui_persistence::KeyState;
 
 use crate::error::ApiError;
@@ -81,7 +82,7 @@ pub async fn idempotency(
     };
     if !valid_key(&key) {
         let e = ApiError::BadRequest {
-            code: "invalid_idempotency_key",
+            code: ProblemCode::InvalidIdempotencyKey,
             detail: "Idempotency-Key is 1 to 255 visible ASCII characters, e.g. a UUID".into(),
         };
         return Ok(req.error_response(e));
@@ -137,11 +138,11 @@ pub async fn idempotency(
         }
         KeyState::Mismatch => Ok(req.error_response(ApiError::field(
             "Idempotency-Key",
-            "idempotency_key_reused",
+            ProblemCode::IdempotencyKeyReused,
             "this key was used for a different request; use a new key for a new request",
         ))),
         KeyState::InProgress => Ok(req.error_response(ApiError::Conflict {
-            code: "idempotency_key_in_use",
+            code: ProblemCode::IdempotencyKeyInUse,
             message: "the first request with this key is still being answered; retry shortly"
                 .into(),
         })),

@@ -185,6 +185,159 @@ pub fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
     webhooks_section(doc);
     date_bounds(doc);
     if_match_headers(doc);
+    problem_codes(doc);
+}
+
+/// The not-found codes of the resources a path names by id (`/activities/{id}/…`).
+fn path_resources(path: &str) -> Vec<zhihui_domain::ProblemCode> {
+    use zhihui_domain::ProblemCode as C;
+    let segments: Vec<&str> = path.split('/').collect();
+    segments
+        .windows(2)
+        .filter(|w| w[1].starts_with('{'))
+        .filter_map(|w| {
+            Some(match w[0] {
+                "activities" => C::ActivityNotFound,
+                "organizations" => C::OrganizationNotFound,
+                "certificates" => C::CertificateNotFound,
+                "applications" => C::ApplicationNotFound,
+                "calls" => C::CallNotFound,
+                "monthly-reports" | "reports" => C::ReportNotFound,
+                "pairing-letters" | "letters" => C::PairingLetterNotFound,
+                "pairings" => C::PairingNotFound,
+                "api-clients" => C::ApiClientNotFound,
+                "webhook-endpoints" | "webhooks" => C::WebhookNotFound,
+                "deliveries" => C::DeliveryNotFound,
+                "volunteers" => C::VolunteerNotFound,
+                "regions" => C::RegionNotFound,
+                "imports" => C::ImportNotFound,
+                "photos" => C::PhotoNotFound,
+                "attachments" => C::AttachmentNotFound,
+                "memberships" => C::MembershipNotFound,
+                "sign-ups" => C::SignUpNotFound,
+                "accounts" => C::AccountNotFound,
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+/// Per operation, the codes each handler names in its own body (listed by `build.rs`).
+const HANDLER_CODES: &[(&str, &[zhihui_domain::ProblemCode])] =
+    include!(concat!(env!("OUT_DIR"), "/handler_codes.rs"));
+
+/// The problem codes an operation may answer, per documented status, as the response's
+/// `x-problem-codes` and a sentence in its description: the codes its handler names, the
+/// codes its description names, and the codes every operation of that kind may answer
+/// (`validation_failed` for a 422, `scope_missing` for a 403 to an API key…). Each is a
+/// catalogue code (`zhihui_domain::ProblemCode`) whose status is the response's.
+fn problem_codes(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use zhihui_domain::ProblemCode as C;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let path = path.clone();
+        for (method, op) in operations_mut(item) {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let own: &[C] = HANDLER_CODES
+                .iter()
+                .find(|(name, _)| *name == id)
+                .map_or(&[], |(_, codes)| codes);
+            let has_query = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
+            let has_if_match = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| p.name.eq_ignore_ascii_case("if-match"));
+            let multipart = op
+                .request_body
+                .as_ref()
+                .is_some_and(|b| b.content.keys().any(|k| k.starts_with("multipart/")));
+            let api_key = op
+                .security
+                .iter()
+                .flatten()
+                .any(|s| serde_json::to_value(s).is_ok_and(|v| v.get("api_key").is_some()));
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            for (status, response) in op.responses.responses.iter_mut() {
+                let Ok(status) = status.parse::<u16>() else {
+                    continue;
+                };
+                if status < 400 {
+                    continue;
+                }
+                let RefOr::T(r) = response else { continue };
+                let mut codes: Vec<C> = match status {
+                    400 => {
+                        let mut v = vec![C::MalformedJson, C::InvalidBody];
+                        if has_query {
+                            v.push(C::InvalidQuery);
+                        }
+                        if has_if_match {
+                            v.push(C::InvalidIfMatch);
+                        }
+                        if multipart {
+                            v.push(C::InvalidMultipart);
+                        }
+                        if method == "POST" {
+                            v.push(C::InvalidIdempotencyKey);
+                        }
+                        v
+                    }
+                    401 if secured => vec![C::AuthenticationRequired, C::InvalidToken],
+                    403 if api_key => vec![C::ScopeMissing, C::NotForApiClients],
+                    409 if method == "POST" => vec![C::IdempotencyKeyInUse],
+                    404 => {
+                        let mut v = vec![C::NotFound];
+                        v.extend(path_resources(&path));
+                        v
+                    }
+                    412 => vec![C::VersionMismatch],
+                    413 => vec![C::PayloadTooLarge],
+                    415 => vec![C::UnsupportedMediaType],
+                    422 => vec![C::ValidationFailed],
+                    429 => vec![C::RateLimited],
+                    500 => vec![C::InternalError],
+                    503 => vec![C::ServiceUnavailable, C::DatabaseBusy],
+                    _ => vec![],
+                };
+                codes.extend(own.iter().copied().filter(|c| c.status() == status));
+                codes.extend(
+                    r.description
+                        .split(|c: char| {
+                            !(c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+                        })
+                        .filter_map(C::parse)
+                        .filter(|c| c.status() == status && c.is_problem()),
+                );
+                codes.retain(|c| c.is_problem());
+                codes.sort();
+                codes.dedup();
+                if codes.is_empty() {
+                    continue;
+                }
+                let names: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+                if !r.description.contains("Problem codes:") {
+                    r.description = format!(
+                        "{}{}Problem codes: {}.",
+                        r.description,
+                        if r.description.is_empty() { "" } else { ". " },
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+                r.extensions
+                    .get_or_insert_with(Default::default)
+                    .insert("x-problem-codes".into(), serde_json::json!(names));
+            }
+        }
+    }
 }
 
 /// `If-Match` is optional, but when sent it is an ETag: a plain string, never null (a

@@ -10,6 +10,7 @@
 
 use chrono::Duration;
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 use zhihui_persistence::ThrottleState;
 
 use crate::error::ApiError;
@@ -53,7 +54,7 @@ pub async fn check(state: &AppState, b: &Budget, subject: &str) -> Result<(), Ap
     let now = state.clock.now();
     match state.store.throttle_state(&key(b, subject), now, b.window).await? {
         ThrottleState::Locked { until } => Err(ApiError::TooManyRequests {
-            code: "too_many_conflicts",
+            code: ProblemCode::TooManyConflicts,
             detail: "too many registrations were refused for this caller; try again later or contact the platform".into(),
             retry_after_secs: (until - now).num_seconds().max(1),
         }),
@@ -69,7 +70,7 @@ pub async fn refused(
     b: &Budget,
     subject: &str,
     account: Option<Uuid>,
-    code: &'static str,
+    code: zhihui_domain::ProblemCode,
     message: &str,
 ) -> ApiError {
     tracing::warn!(

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+use zhihui_domain::ProblemCode;
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
@@ -51,7 +52,7 @@ impl PdfFonts {
             Some((read(REGULAR)?, read(BOLD)?))
         });
         fonts.clone().ok_or_else(|| ApiError::Unconfigured {
-            code: "pdf_font_missing",
+            code: ProblemCode::PdfFontMissing,
             detail: "documents cannot be printed: the CJK font is not installed on the server \
                      (run scripts/fetch-fonts or set ZHIHUI_FONT_DIR)"
                 .into(),

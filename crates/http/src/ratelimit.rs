@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use zhihui_domain::ProblemCode;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -108,7 +109,7 @@ pub async fn rate_limit(
             .await
             .map(ServiceResponse::map_into_boxed_body),
         Err(retry_after_secs) => Ok(req.error_response(ApiError::TooManyRequests {
-            code: "rate_limited",
+            code: ProblemCode::RateLimited,
             detail: "too many requests; wait before trying again".into(),
             retry_after_secs,
         })),

@@ -1,6 +1,7 @@
 //! Assembling the application: routes, middleware, docs, static dashboard.
 
 use std::net::TcpListener;
+use zhihui_domain::ProblemCode;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, ErrorHandlers};
@@ -171,16 +172,16 @@ fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix
                 .collect::<String>();
             ApiError::field(
                 &name,
-                "unknown_field",
+                ProblemCode::UnknownField,
                 "this field is not part of the request; check its spelling against the contract",
             )
         }
         J::Deserialize(e) if e.is_data() => ApiError::BadRequest {
-            code: "invalid_body",
+            code: ProblemCode::InvalidBody,
             detail: format!("the body does not match the schema: {e}"),
         },
         _ => ApiError::BadRequest {
-            code: "malformed_json",
+            code: ProblemCode::MalformedJson,
             detail: format!("the body is not valid JSON: {err}"),
         },
     }
@@ -189,7 +190,7 @@ fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix
 
 fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest {
-        code: "invalid_query",
+        code: ProblemCode::InvalidQuery,
         detail: format!("the query string is invalid: {err}"),
     }
     .into()
@@ -197,7 +198,7 @@ fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> act
 
 fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
     let _ = err;
-    ApiError::NotFound("not_found").into()
+    ApiError::NotFound(ProblemCode::NotFound).into()
 }
 
 /// Documented path patterns and their methods: an unmatched request whose path is known

@@ -25,7 +25,7 @@ pub fn forbidden_char(c: char) -> bool {
 fn problem(field: String) -> FieldProblem {
     FieldProblem {
         field,
-        code: "control_character".into(),
+        code: zhihui_domain::ProblemCode::ControlCharacter,
         message: "text may not hold control characters (NUL and the like); only tab and line breaks are allowed".into(),
     }
 }

@@ -2,7 +2,7 @@
 
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 use zhihui_contract::FieldProblem;
-use zhihui_domain::FieldError;
+use zhihui_domain::{FieldError, ProblemCode};
 
 use crate::error::ApiError;
 
@@ -19,10 +19,10 @@ impl Problems {
         p
     }
 
-    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub fn push(&mut self, field: &str, code: ProblemCode, message: impl Into<String>) {
         self.0.push(FieldProblem {
             field: field.into(),
-            code: code.into(),
+            code,
             message: message.into(),
         });
     }
@@ -69,9 +69,13 @@ fn flatten(prefix: &str, e: &ValidationErrors, out: &mut Vec<FieldProblem>) {
                             .as_ref()
                             .map_or_else(|| format!("invalid ({other})"), |m| m.to_string()),
                     };
+                    // Every code a validator attribute names is in the catalogue (a
+                    // contract test walks them); `invalid` only if one slipped through.
+                    let code = ProblemCode::parse(&err.code);
+                    debug_assert!(code.is_some(), "{} is not in the catalogue", err.code);
                     out.push(FieldProblem {
                         field: path.clone(),
-                        code: err.code.to_string(),
+                        code: code.unwrap_or(ProblemCode::Invalid),
                         message,
                     });
                 }

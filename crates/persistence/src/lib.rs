@@ -11,6 +11,7 @@ pub mod seed;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+use zhihui_domain::ProblemCode;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
@@ -53,7 +54,10 @@ pub enum StoreError {
     #[error("not found")]
     NotFound,
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: zhihui_domain::ProblemCode,
+        message: String,
+    },
     #[error("the document changed since it was read")]
     VersionMismatch,
     #[error("database unavailable: {0}")]
@@ -73,7 +77,7 @@ impl From<DbErr> for StoreError {
     fn from(e: DbErr) -> Self {
         if let Some(SqlErr::UniqueConstraintViolation(m)) = e.sql_err() {
             return StoreError::Conflict {
-                code: "conflict",
+                code: ProblemCode::Conflict,
                 message: format!("a unique value is already taken ({})", unique_hint(&m)),
             };
         }

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::time::Instant;
+use zhihui_domain::ProblemCode;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rand::rngs::StdRng;
@@ -216,7 +217,7 @@ impl Store {
     ) -> StoreResult<SeedReport> {
         if organization::Entity::find().count(&self.db).await? > 0 {
             return Err(StoreError::Conflict {
-                code: "database_not_empty",
+                code: ProblemCode::DatabaseNotEmpty,
                 message: "seed loads into an empty database (organisations exist)".into(),
             });
         }
@@ -322,7 +323,7 @@ impl Store {
         }
         if counties.is_empty() {
             return Err(StoreError::Conflict {
-                code: "no_regions",
+                code: ProblemCode::NoRegions,
                 message: "the region list is empty".into(),
             });
         }

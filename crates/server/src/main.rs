@@ -23,6 +23,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the catalogue of problem codes as Markdown (`docs/errors.md`).
+    Errors,
     /// Load a generated data set into an empty database: `small` (CI), `province` (one
     /// province's whole tree) or `national` (5.2 million volunteers). Every generated account's
     /// password is `zhihui-seed-2026`.
@@ -88,6 +90,10 @@ async fn main() -> anyhow::Result<()> {
             "{}",
             doc.to_pretty_json().context("rendering the document")?
         );
+        return Ok(());
+    }
+    if let Command::Errors = cli.command {
+        print!("{}", zhihui_http::error::catalogue_markdown());
         return Ok(());
     }
     let settings = Settings::load()?;
@@ -178,6 +184,6 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Errors => Ok(()),
     }
 }

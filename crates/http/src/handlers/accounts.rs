@@ -1,6 +1,7 @@
 //! Accounts and sessions.
 
 use std::time::Duration as StdDuration;
+use zhihui_domain::ProblemCode;
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::Duration;
@@ -43,7 +44,11 @@ pub async fn register_account(
         p.parse("password", Password::parse(&body.password))
     };
     if body.display_name.trim().is_empty() && !p.has("display_name") {
-        p.push("display_name", "required", "a display name is required");
+        p.push(
+            "display_name",
+            ProblemCode::Required,
+            "a display name is required",
+        );
     }
     p.finish()?;
     let (Some(login_name), Some(password)) = (login_name, password) else {
@@ -62,7 +67,7 @@ pub async fn register_account(
         .await;
     let account = match account {
         Err(zhihui_persistence::StoreError::Conflict {
-            code: "login_taken",
+            code: ProblemCode::LoginTaken,
             ..
         }) => {
             return Err(crate::oracles::refused(
@@ -70,7 +75,7 @@ pub async fn register_account(
                 &crate::oracles::LOGIN_CONFLICTS,
                 &address,
                 None,
-                "login_taken",
+                ProblemCode::LoginTaken,
                 "this login cannot be registered; sign in, or choose another",
             )
             .await);
@@ -112,7 +117,7 @@ async fn issue_tokens(
 
 fn invalid_credentials() -> ApiError {
     ApiError::Unauthenticated {
-        code: "invalid_credentials",
+        code: ProblemCode::InvalidCredentials,
         detail: "the login or the password is wrong".into(),
     }
 }
@@ -141,7 +146,7 @@ pub async fn login(
     let failures = match state.store.throttle_state(&key, now, window).await? {
         ThrottleState::Locked { until } => {
             return Err(ApiError::TooManyRequests {
-                code: "login_locked",
+                code: ProblemCode::LoginLocked,
                 detail: "too many failed sign-ins; try again later".into(),
                 retry_after_secs: (until - now).num_seconds(),
             })
@@ -209,7 +214,7 @@ pub async fn refresh_token(
         } => Ok(HttpResponse::Ok()
             .json(issue_tokens(&state, account_id, Some((new_token, family_id))).await?)),
         RefreshOutcome::Refused => Err(ApiError::Unauthenticated {
-            code: "invalid_refresh_token",
+            code: ProblemCode::InvalidRefreshToken,
             detail: "the refresh token is unknown, expired or already used; sign in again".into(),
         }),
     }
@@ -247,7 +252,7 @@ pub async fn get_me(
         .store
         .get_account(who.account_id)
         .await?
-        .ok_or(ApiError::NotFound("account_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::AccountNotFound))?;
     let volunteer = state.store.volunteer_by_account(a.id).await?;
     let orgs = state.store.organizations_by_ids(&who.admin_of).await?;
     Ok(HttpResponse::Ok().json(MeView {

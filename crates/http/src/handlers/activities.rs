@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use zhihui_domain::ProblemCode;
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -83,9 +84,9 @@ async fn load(
         .store
         .get_activity(id)
         .await?
-        .ok_or(ApiError::NotFound("activity_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::ActivityNotFound))?;
     if !pa::visible(who, &a) {
-        return Err(ApiError::NotFound("activity_not_found"));
+        return Err(ApiError::NotFound(ProblemCode::ActivityNotFound));
     }
     Ok(a)
 }
@@ -259,12 +260,16 @@ async fn check_fields(
     f: &Fields<'_>,
 ) -> Result<(), ApiError> {
     if f.title.trim().chars().count() < 2 && !p.has("title") {
-        p.push("title", "length", "a title has 2 to 100 characters");
+        p.push(
+            "title",
+            ProblemCode::Length,
+            "a title has 2 to 100 characters",
+        );
     }
     if ActivityCategory::parse(f.category).is_none() {
         p.push(
             "category",
-            "unknown_activity_category",
+            ProblemCode::UnknownActivityCategory,
             format!(
                 "use one of {}",
                 ActivityCategory::ALL
@@ -278,33 +283,33 @@ async fn check_fields(
     if f.ends_at <= f.starts_at {
         p.push(
             "ends_at",
-            "ends_before_start",
+            ProblemCode::EndsBeforeStart,
             "the end comes after the start",
         );
     } else if f.ends_at - f.starts_at > chrono::Duration::days(31) {
         p.push(
             "ends_at",
-            "too_long",
+            ProblemCode::TooLong,
             "an activity lasts at most 31 days; split longer service into several",
         );
     }
     if !(1..=MAX_CAPACITY).contains(&f.capacity) {
         p.push(
             "capacity",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             format!("capacity is 1 to {MAX_CAPACITY}"),
         );
     }
     if f.closes <= f.opens {
         p.push(
             "sign_up_closes_at",
-            "window_closes_before_opening",
+            ProblemCode::WindowClosesBeforeOpening,
             "sign-up closes after it opens",
         );
     } else if f.closes > f.ends_at {
         p.push(
             "sign_up_closes_at",
-            "window_after_end",
+            ProblemCode::WindowAfterEnd,
             "sign-up closes at the latest when the activity ends",
         );
     }
@@ -312,7 +317,7 @@ async fn check_fields(
         if KeyDate::parse(k).is_none() {
             p.push(
                 "key_date",
-                "unknown_key_date",
+                ProblemCode::UnknownKeyDate,
                 format!(
                     "use one of {}",
                     KeyDate::ALL
@@ -332,7 +337,7 @@ async fn check_fields(
         if !members.contains(l) {
             p.push(
                 &format!("leader_ids[{i}]"),
-                "leader_not_member",
+                ProblemCode::LeaderNotMember,
                 "a leader is an approved member of the organisation",
             );
         }
@@ -358,12 +363,13 @@ pub async fn create_activity(
     let org = load_visible(&state, Some(&who), body.organization_id).await?;
     if !who.administers(org.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the organisation's own admins create its activities".into(),
         ));
     }
     if org.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "the organisation publishes activities once it is approved".into(),
         });
     }
@@ -392,7 +398,7 @@ pub async fn create_activity(
     if body.ends_at <= now && !p.has("ends_at") {
         p.push(
             "ends_at",
-            "in_the_past",
+            ProblemCode::InThePast,
             "a new activity ends in the future",
         );
     }
@@ -450,6 +456,7 @@ pub async fn update_activity(
     let cur = load(&state, Some(&who), *id).await?;
     if !pa::runs(&who, &cur) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the organisation's own admins change its activities".into(),
         ));
     }
@@ -551,13 +558,14 @@ pub async fn publish_activity(
     let cur = load(&state, Some(&who), *id).await?;
     if !pa::runs(&who, &cur) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the organisation's own admins publish its activities".into(),
         ));
     }
     let now = state.clock.now();
     if cur.ends_at <= now {
         return Err(ApiError::Conflict {
-            code: "activity_ended",
+            code: ProblemCode::ActivityEnded,
             message: "an activity that has ended cannot be published".into(),
         });
     }
@@ -597,13 +605,14 @@ pub async fn cancel_activity(
     let cur = load(&state, Some(&who), *id).await?;
     if !pa::runs(&who, &cur) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the organisation's own admins cancel its activities".into(),
         ));
     }
     Problems::validate(&*body).finish()?;
     if !state.store.records_of_activity(cur.id).await?.is_empty() {
         return Err(ApiError::Conflict {
-            code: "hours_confirmed",
+            code: ProblemCode::HoursConfirmed,
             message: "hours were confirmed for this activity; it cannot be cancelled".into(),
         });
     }
@@ -655,22 +664,30 @@ pub async fn list_activities(
     };
     if let Some(c) = &q.category {
         if ActivityCategory::parse(c).is_none() {
-            p.push("category", "unknown_activity_category", "not a category");
+            p.push(
+                "category",
+                ProblemCode::UnknownActivityCategory,
+                "not a category",
+            );
         }
     }
     if let Some(s) = &q.status {
         if ActivityStatus::parse(s).is_none() {
-            p.push("status", "unknown_status", "draft, published or cancelled");
+            p.push(
+                "status",
+                ProblemCode::UnknownStatus,
+                "draft, published or cancelled",
+            );
         }
     }
     if let Some(k) = &q.key_date {
         if KeyDate::parse(k).is_none() {
-            p.push("key_date", "unknown_key_date", "not a key date");
+            p.push("key_date", ProblemCode::UnknownKeyDate, "not a key date");
         }
     }
     if let (Some(f), Some(t)) = (q.from, q.to) {
         if t <= f {
-            p.push("to", "before_from", "`to` comes after `from`");
+            p.push("to", ProblemCode::BeforeFrom, "`to` comes after `from`");
         }
     }
     let after = compound_cursor(&mut p, &q.cursor, |t| {
@@ -809,31 +826,32 @@ pub async fn sign_up_for_activity(
     let judge = |g: SignUpGround<'_>| -> Result<(), ApiError> {
         let a = g.activity;
         if !pa::visible(Some(&who), a) {
-            return Err(ApiError::NotFound("activity_not_found"));
+            return Err(ApiError::NotFound(ProblemCode::ActivityNotFound));
         }
         if g.volunteer.is_none() {
             return Err(super::volunteers::not_registered());
         }
         if a.status != ActivityStatus::Published.as_str() {
             return Err(ApiError::Conflict {
-                code: "activity_not_open",
+                code: ProblemCode::ActivityNotOpen,
                 message: format!("the activity is {}; it takes no sign-ups", a.status),
             });
         }
         if now < a.sign_up_opens_at {
             return Err(ApiError::Conflict {
-                code: "sign_up_not_open_yet",
+                code: ProblemCode::SignUpNotOpenYet,
                 message: format!("sign-up opens at {}", a.sign_up_opens_at.to_rfc3339()),
             });
         }
         if now > a.sign_up_closes_at {
             return Err(ApiError::Conflict {
-                code: "sign_up_closed",
+                code: ProblemCode::SignUpClosed,
                 message: "sign-up for this activity has closed".into(),
             });
         }
         if !g.admitted {
             return Err(ApiError::Forbidden(
+                ProblemCode::MembersOnly,
                 "this activity is for the organisation's members only; ask to join the team first"
                     .into(),
             ));
@@ -845,7 +863,9 @@ pub async fn sign_up_for_activity(
         .sign_up(*id, who.account_id, now, judge)
         .await
         .map_err(|e| match e {
-            ApiError::NotFound("not_found") => ApiError::NotFound("activity_not_found"),
+            ApiError::NotFound(ProblemCode::NotFound) => {
+                ApiError::NotFound(ProblemCode::ActivityNotFound)
+            }
             other => other,
         })?;
     // The position counted under the activity's lock, not read again after the commit
@@ -878,7 +898,7 @@ pub async fn cancel_sign_up(
     let v = require_volunteer(&state, &who).await?;
     if state.clock.now() >= a.starts_at && a.status == ActivityStatus::Published.as_str() {
         return Err(ApiError::Conflict {
-            code: "activity_started",
+            code: ProblemCode::ActivityStarted,
             message: "the activity has started; ask its leader to record your absence".into(),
         });
     }
@@ -887,7 +907,9 @@ pub async fn cancel_sign_up(
         .cancel_sign_up(a.id, v.id, state.clock.now())
         .await
         .map_err(|e| match e {
-            zhihui_persistence::StoreError::NotFound => ApiError::NotFound("sign_up_not_found"),
+            zhihui_persistence::StoreError::NotFound => {
+                ApiError::NotFound(ProblemCode::SignUpNotFound)
+            }
             other => other.into(),
         })?;
     Ok(HttpResponse::Ok().json(own_view(&state, &v, c.cancelled).await?))
@@ -914,10 +936,11 @@ pub async fn list_activity_sign_ups(
         .store
         .get_organization(a.organization_id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     let leader = leads(&state, &who, &a).await?;
     if !pa::sees_sign_ups(&who, &a, &org, leader) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotActivityLeader,
             "sign-ups are shown to the activity's leaders and its organisation's admins".into(),
         ));
     }
@@ -926,7 +949,7 @@ pub async fn list_activity_sign_ups(
         if SignUpStatus::parse(s).is_none() {
             p.push(
                 "status",
-                "unknown_status",
+                ProblemCode::UnknownStatus,
                 "confirmed, waitlisted or cancelled",
             );
         }
@@ -1066,6 +1089,7 @@ pub async fn issue_check_in_code(
     let a = load(&state, Some(&who), *id).await?;
     if !(pa::runs(&who, &a) || leads(&state, &who, &a).await?) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotActivityLeader,
             "check-in codes are for the activity's leaders and its organisation's admins".into(),
         ));
     }
@@ -1091,13 +1115,13 @@ pub async fn issue_check_in_code(
 fn check_in_window(state: &AppState, a: &activity::Model) -> Result<(), ApiError> {
     if a.status != ActivityStatus::Published.as_str() {
         return Err(ApiError::Conflict {
-            code: "activity_not_open",
+            code: ProblemCode::ActivityNotOpen,
             message: format!("the activity is {}", a.status),
         });
     }
     if !check_in_open(state.clock.now(), a.starts_at, a.ends_at) {
         return Err(ApiError::Conflict {
-            code: "check_in_closed",
+            code: ProblemCode::CheckInClosed,
             message: "check-in runs from an hour before the start to an hour after the end".into(),
         });
     }
@@ -1121,13 +1145,13 @@ fn verify_code(state: &AppState, a: &activity::Model, code: &str) -> Result<(), 
     if (2..=lookback).any(|k| typed == check_in_code(state, a.id, slot - k)) {
         return Err(ApiError::field(
             "code",
-            "check_in_code_expired",
+            ProblemCode::CheckInCodeExpired,
             "this code has expired; scan the code the leader shows now",
         ));
     }
     Err(ApiError::field(
         "code",
-        "invalid_check_in_code",
+        ProblemCode::InvalidCheckInCode,
         "this is not the activity's check-in code",
     ))
 }
@@ -1149,12 +1173,12 @@ async fn check(
         .live_sign_up(a.id, v.id)
         .await?
         .ok_or(ApiError::Conflict {
-            code: "not_signed_up",
+            code: ProblemCode::NotSignedUp,
             message: "only volunteers with a place on the activity check in".into(),
         })?;
     if s.status != SignUpStatus::Confirmed.as_str() {
         return Err(ApiError::Conflict {
-            code: "waitlisted",
+            code: ProblemCode::Waitlisted,
             message: "you are on the waiting list, without a place; the leader can record you"
                 .into(),
         });
@@ -1222,6 +1246,7 @@ pub async fn record_attendance(
     let a = load(&state, Some(&who), id).await?;
     if !(pa::runs(&who, &a) || leads(&state, &who, &a).await?) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotActivityLeader,
             "attendance is recorded by the activity's leaders and its organisation's admins".into(),
         ));
     }
@@ -1234,7 +1259,7 @@ pub async fn record_attendance(
     if !body.absent && cin.is_none() {
         p.push(
             "checked_in_at",
-            "required",
+            ProblemCode::Required,
             "give the check-in time, or mark the volunteer absent",
         );
     }
@@ -1242,7 +1267,7 @@ pub async fn record_attendance(
         if o <= i {
             p.push(
                 "checked_out_at",
-                "before_check_in",
+                ProblemCode::BeforeCheckIn,
                 "check-out comes after check-in",
             );
         }
@@ -1252,7 +1277,11 @@ pub async fn record_attendance(
             if t < a.starts_at - chrono::Duration::hours(12)
                 || t > a.ends_at + chrono::Duration::hours(12)
             {
-                p.push(f, "outside_activity", "the time is not during the activity");
+                p.push(
+                    f,
+                    ProblemCode::OutsideActivity,
+                    "the time is not during the activity",
+                );
             }
         }
     }
@@ -1261,7 +1290,7 @@ pub async fn record_attendance(
         .store
         .live_sign_up(a.id, volunteer_id)
         .await?
-        .ok_or(ApiError::NotFound("sign_up_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::SignUpNotFound))?;
     let s = state
         .store
         .record_attendance(
@@ -1294,7 +1323,7 @@ pub async fn record_attendance(
         .store
         .get_volunteer(volunteer_id)
         .await?
-        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::VolunteerNotFound))?;
     Ok(HttpResponse::Ok().json(AttendanceView {
         sign_up: own_view(&state, &v, s).await?,
         changes,
@@ -1323,19 +1352,20 @@ pub async fn confirm_service_hours(
     let a = load(&state, Some(&who), *id).await?;
     if !pa::runs(&who, &a) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "hours are confirmed by the organisation's own admins".into(),
         ));
     }
     if a.status != ActivityStatus::Published.as_str() {
         return Err(ApiError::Conflict {
-            code: "activity_not_open",
+            code: ProblemCode::ActivityNotOpen,
             message: format!("the activity is {}", a.status),
         });
     }
     let now = state.clock.now();
     if now < a.ends_at {
         return Err(ApiError::Conflict {
-            code: "activity_not_ended",
+            code: ProblemCode::ActivityNotEnded,
             message: "hours are confirmed after the activity ends".into(),
         });
     }
@@ -1344,7 +1374,7 @@ pub async fn confirm_service_hours(
     if !body.all && body.entries.is_empty() {
         p.push(
             "entries",
-            "required",
+            ProblemCode::Required,
             "list participants, or send all: true for every participant",
         );
     }
@@ -1376,7 +1406,7 @@ pub async fn confirm_service_hours(
         let Some(s) = by_volunteer.get(&e.volunteer_id) else {
             p.push(
                 &format!("entries[{i}].volunteer_id"),
-                "not_a_participant",
+                ProblemCode::NotAParticipant,
                 "the volunteer has no place on this activity",
             );
             continue;
@@ -1384,7 +1414,7 @@ pub async fn confirm_service_hours(
         if !listed.insert(e.volunteer_id) {
             p.push(
                 &format!("entries[{i}].volunteer_id"),
-                "duplicate",
+                ProblemCode::Duplicate,
                 "each participant once",
             );
             continue;
@@ -1395,7 +1425,7 @@ pub async fn confirm_service_hours(
                 None => {
                     p.push(
                         &format!("entries[{i}].hours"),
-                        "invalid_hours",
+                        ProblemCode::InvalidHours,
                         "hours are 0 to 24 per day of the activity, with one decimal at most",
                     );
                     continue;
@@ -1406,7 +1436,7 @@ pub async fn confirm_service_hours(
         if existing.get(&s.id).is_some_and(|t| *t != tenths) && e.reason.is_none() {
             p.push(
                 &format!("entries[{i}].reason"),
-                "correction_reason_required",
+                ProblemCode::CorrectionReasonRequired,
                 "these hours were confirmed before; say why they change",
             );
         }
@@ -1442,7 +1472,7 @@ pub async fn confirm_service_hours(
         .any(|(_, e)| !existing.contains_key(&e.sign_up_id));
     if creates && state.clock.today() > until {
         return Err(ApiError::Conflict {
-            code: "confirmation_window_closed",
+            code: ProblemCode::ConfirmationWindowClosed,
             message: format!(
                 "hours were to be confirmed by {until}; corrections of confirmed hours are still possible"
             ),
@@ -1452,7 +1482,7 @@ pub async fn confirm_service_hours(
         .store
         .get_organization(a.organization_id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     let names = {
         let ids: Vec<Uuid> = planned.iter().map(|(v, _)| *v).collect();
         state.store.volunteer_names(&ids).await?

@@ -2,6 +2,7 @@
 //! (项目申报), rules 32-38.
 
 use std::collections::HashMap;
+use zhihui_domain::ProblemCode;
 
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -57,6 +58,7 @@ fn platform_only(who: &Authenticated) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
+            ProblemCode::PlatformAdminOnly,
             "only platform admins manage calls and decisions".into(),
         ))
     }
@@ -107,7 +109,7 @@ fn check_call(p: &mut Problems, f: &CallFields<'_>) {
     if f.closes_at <= f.opens_at {
         p.push(
             "closes_at",
-            "closes_before_opening",
+            ProblemCode::ClosesBeforeOpening,
             "a call closes after it opens",
         );
     }
@@ -115,7 +117,7 @@ fn check_call(p: &mut Problems, f: &CallFields<'_>) {
         if OrganizationCategory::parse(c).is_none() {
             p.push(
                 &format!("eligible_categories[{i}]"),
-                "unknown_category",
+                ProblemCode::UnknownCategory,
                 "not a known organisation category",
             );
         }
@@ -123,7 +125,7 @@ fn check_call(p: &mut Problems, f: &CallFields<'_>) {
     if FormVariant::parse(f.form_variant).is_none() {
         p.push(
             "form_variant",
-            "unknown_form_variant",
+            ProblemCode::UnknownFormVariant,
             "use society, county_volunteer_federation or hub_centre",
         );
     }
@@ -133,14 +135,14 @@ fn check_call(p: &mut Problems, f: &CallFields<'_>) {
     if names.len() != f.criteria.len() {
         p.push(
             "criteria",
-            "duplicate_criterion",
+            ProblemCode::DuplicateCriterion,
             "each criterion has its own name",
         );
     }
     if f.summary_due < china_date(f.closes_at) {
         p.push(
             "summary_due",
-            "due_before_closing",
+            ProblemCode::DueBeforeClosing,
             "summaries fall due after the call closes",
         );
     }
@@ -223,7 +225,7 @@ async fn load_call(state: &AppState, id: Uuid) -> Result<call::Model, ApiError> 
         .store
         .get_call(id)
         .await?
-        .ok_or(ApiError::NotFound("call_not_found"))
+        .ok_or(ApiError::NotFound(ProblemCode::CallNotFound))
 }
 
 /// Changes a call (platform admins); `If-Match` guards against overwriting (412).
@@ -384,7 +386,7 @@ struct Loaded {
 }
 
 async fn load(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded, ApiError> {
-    let not_found = || ApiError::NotFound("application_not_found");
+    let not_found = || ApiError::NotFound(ProblemCode::ApplicationNotFound);
     let app = state
         .store
         .get_application(id)
@@ -631,7 +633,7 @@ async fn build_content(
         {
             p.push(
                 &format!("activities[{i}].month"),
-                "invalid_month",
+                ProblemCode::InvalidMonth,
                 "a month is written YYYY-MM",
             );
         }
@@ -645,7 +647,7 @@ async fn build_content(
             _ => {
                 p.push(
                     "pairing_proof",
-                    "pairing_not_found",
+                    ProblemCode::PairingNotFound,
                     "no accepted pairing of the applicant has this proof number",
                 );
                 None
@@ -664,7 +666,7 @@ async fn build_content(
         if !ok {
             p.push(
                 "provincial_partner_id",
-                "not_a_provincial_society",
+                ProblemCode::NotAProvincialSociety,
                 "the partner is an approved provincial society",
             );
         }
@@ -729,15 +731,16 @@ pub async fn create_application(
         .get_organization(body.applicant_id)
         .await?
         .filter(|o| who.administers(o.id) || o.status == OrganizationStatus::Approved.as_str())
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     if !who.administers(applicant.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the organisation's own admins write its applications".into(),
         ));
     }
     if applicant.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "the organisation applies once it is approved".into(),
         });
     }
@@ -798,6 +801,7 @@ pub async fn update_application(
     let l = load(&state, &who, *id).await?;
     if !l.standing.applicant {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the applicant's admins change an application".into(),
         ));
     }
@@ -807,7 +811,7 @@ pub async fn update_application(
         .store
         .get_organization(cur.applicant_id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     let current_proof = match cur.pairing_id {
         Some(pid) => state.store.get_pairing(pid).await?.map(|p| p.proof_number),
         None => None,
@@ -896,6 +900,7 @@ pub async fn upload_application_attachment(
     let l = load(&state, &who, *id).await?;
     if !l.standing.applicant {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the applicant's admins attach files".into(),
         ));
     }
@@ -941,7 +946,7 @@ pub async fn get_application_attachment(
         .get_attachment(attachment_id)
         .await?
         .filter(|a| a.application_id == l.app.id)
-        .ok_or(ApiError::NotFound("attachment_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::AttachmentNotFound))?;
     serve_kept(&state, &a.sha256, a.media_type, Some(&a.file_name)).await
 }
 
@@ -969,6 +974,7 @@ pub async fn submit_application(
     let l = load(&state, &who, *id).await?;
     if !l.standing.applicant {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the applicant's admins submit an application".into(),
         ));
     }
@@ -979,7 +985,7 @@ pub async fn submit_application(
         .store
         .get_organization(app.applicant_id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     let applicant_cat = OrganizationCategory::parse(&applicant.category)
         .ok_or_else(|| ApiError::Internal("stored category".into()))?;
     let pairing = match app.pairing_id {
@@ -1037,14 +1043,14 @@ pub async fn submit_application(
     .into_iter()
     .map(|p| FieldProblem {
         field: p.field.into(),
-        code: p.code.into(),
+        code: p.code,
         message: p.message,
     })
     .collect();
     if state.store.attachments_of(app.id).await?.is_empty() {
         problems.push(FieldProblem {
             field: "attachments".into(),
-            code: "attachment_required".into(),
+            code: ProblemCode::AttachmentRequired,
             message: "attach the stamped application form".into(),
         });
     }
@@ -1081,12 +1087,13 @@ pub async fn submit_application(
 fn require_province(l: &Loaded) -> Result<(), ApiError> {
     if !l.standing.province {
         return Err(ApiError::Forbidden(
+            ProblemCode::EndorserOnly,
             "endorsement belongs to the provincial association of the applicant's province".into(),
         ));
     }
     if !l.call.endorsement_required {
         return Err(ApiError::Conflict {
-            code: "endorsement_not_required",
+            code: ProblemCode::EndorsementNotRequired,
             message: "this call does not ask for endorsements".into(),
         });
     }
@@ -1151,7 +1158,7 @@ pub async fn decline_endorsement(
     if body.reason.trim().is_empty() && !p.has("reason") {
         p.push(
             "reason",
-            "required",
+            ProblemCode::Required,
             "say why the application is not endorsed",
         );
     }
@@ -1207,11 +1214,15 @@ pub async fn assign_reviewers(
     for (i, r) in body.reviewer_ids.iter().enumerate() {
         let field = format!("reviewer_ids[{i}]");
         if state.store.get_account(*r).await?.is_none() {
-            p.push(&field, "reviewer_not_found", "no account with this id");
+            p.push(
+                &field,
+                ProblemCode::ReviewerNotFound,
+                "no account with this id",
+            );
         } else if admins.contains(r) {
             p.push(
                 &field,
-                "reviewer_conflict",
+                ProblemCode::ReviewerConflict,
                 "an admin of the applicant cannot review its application",
             );
         }
@@ -1220,7 +1231,7 @@ pub async fn assign_reviewers(
     let status = ApplicationStatus::parse(&l.app.status).unwrap_or(ApplicationStatus::Draft);
     if !starts_from(ApplicationAction::AssignReviewers, &l.call).contains(&status) {
         return Err(ApiError::Conflict {
-            code: "application_status",
+            code: ProblemCode::ApplicationStatus,
             message: format!(
                 "the application is {}; reviewers are assigned while it is in review",
                 l.app.status
@@ -1259,6 +1270,7 @@ pub async fn submit_review(
     let l = load(&state, &who, *id).await?;
     if !l.standing.reviewer {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotAssignedReviewer,
             "only reviewers assigned to the application review it".into(),
         ));
     }
@@ -1270,12 +1282,12 @@ pub async fn submit_review(
         match criteria.iter().find(|c| c.name == s.criterion) {
             None => p.push(
                 &format!("scores[{i}].criterion"),
-                "unknown_criterion",
+                ProblemCode::UnknownCriterion,
                 "not a criterion of this call",
             ),
             Some(_) if seen.contains(&s.criterion) => p.push(
                 &format!("scores[{i}].criterion"),
-                "duplicate_criterion",
+                ProblemCode::DuplicateCriterion,
                 "each criterion is scored once",
             ),
             Some(c) => {
@@ -1288,7 +1300,7 @@ pub async fn submit_review(
         if !body.scores.iter().any(|s| s.criterion == c.name) {
             p.push(
                 "scores",
-                "criterion_missing",
+                ProblemCode::CriterionMissing,
                 format!("score the criterion {}", c.name),
             );
         }
@@ -1355,28 +1367,36 @@ pub async fn decide_application(
     match decision {
         None => p.push(
             "decision",
-            "unknown_decision",
+            ProblemCode::UnknownDecision,
             "use approve, reject or return",
         ),
         Some(Decision::Approve) => match body.granted_fen {
-            None => p.push("granted_fen", "granted_required", "say how much is granted"),
-            Some(g) if g <= 0 => p.push("granted_fen", "out_of_range", "grant more than zero"),
+            None => p.push(
+                "granted_fen",
+                ProblemCode::GrantedRequired,
+                "say how much is granted",
+            ),
+            Some(g) if g <= 0 => p.push(
+                "granted_fen",
+                ProblemCode::OutOfRange,
+                "grant more than zero",
+            ),
             Some(g) if g > l.app.requested_fen => p.push(
                 "granted_fen",
-                "granted_above_request",
+                ProblemCode::GrantedAboveRequest,
                 "the grant is not above the amount requested",
             ),
             _ => {}
         },
         Some(Decision::Reject | Decision::Return) => {
             if reason.is_none() {
-                p.push("reason", "required", "say why");
+                p.push("reason", ProblemCode::Required, "say why");
             }
             if let Some(d) = body.revision_deadline {
                 if d <= now {
                     p.push(
                         "revision_deadline",
-                        "in_the_past",
+                        ProblemCode::InThePast,
                         "the revision deadline lies ahead",
                     );
                 }
@@ -1447,12 +1467,17 @@ pub async fn submit_project_summary(
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*body);
     if body.text.trim().is_empty() && !p.has("text") {
-        p.push("text", "required", "the summary report is required");
+        p.push(
+            "text",
+            ProblemCode::Required,
+            "the summary report is required",
+        );
     }
     p.finish()?;
     let l = load(&state, &who, *id).await?;
     if !l.standing.applicant {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the applicant's admins file the summary".into(),
         ));
     }
@@ -1534,7 +1559,7 @@ async fn filter_for(
         if ApplicationStatus::parse(s).is_none() {
             p.push(
                 "status",
-                "unknown_status",
+                ProblemCode::UnknownStatus,
                 "use draft, submitted, endorsed, endorsement_declined, approved or rejected",
             );
         }
@@ -1543,7 +1568,7 @@ async fn filter_for(
         if pr.len() != 6 || !pr.ends_with("0000") || !pr.bytes().all(|b| b.is_ascii_digit()) {
             p.push(
                 "province_code",
-                "invalid_province",
+                ProblemCode::InvalidProvince,
                 "a province code ends in 0000, e.g. 130000",
             );
         }

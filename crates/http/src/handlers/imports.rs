@@ -9,6 +9,7 @@ use zhihui_contract::volunteers::{
     ImportRowError, ImportUpload, TemplateQuery, VolunteerImportView,
 };
 use zhihui_contract::Problem;
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{
     age_rule, AgeRule, MobilePhone, OrganizationStatus, PersonName, RegionCode, ResidentIdNumber,
 };
@@ -103,7 +104,7 @@ pub async fn get_volunteer_import_template(
         }
         _ => Err(ApiError::field(
             "format",
-            "unknown_format",
+            ProblemCode::UnknownFormat,
             "use csv or xlsx",
         )),
     }
@@ -127,21 +128,23 @@ fn xlsx_template() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 /// The problem document for a file that could not be read within the limits.
 fn table_problem(e: TableError) -> ApiError {
     match e {
-        TableError::Unreadable(m) => ApiError::field("file", "unreadable_file", m),
-        TableError::Empty => ApiError::field("file", "empty_file", "the file has no header row"),
+        TableError::Unreadable(m) => ApiError::field("file", ProblemCode::UnreadableFile, m),
+        TableError::Empty => {
+            ApiError::field("file", ProblemCode::EmptyFile, "the file has no header row")
+        }
         TableError::TooManyRows { max } => ApiError::TooLarge {
-            code: "too_many_rows",
+            code: ProblemCode::TooManyRows,
             detail: format!("a file holds at most {max} rows; split it into several files"),
         },
         TableError::TooLargeInflated { max } => ApiError::TooLarge {
-            code: "workbook_too_large",
+            code: ProblemCode::WorkbookTooLarge,
             detail: format!(
                 "the workbook unpacks to more than {} MiB; save only the template's sheet",
                 max / (1024 * 1024)
             ),
         },
         TableError::TooSlow { secs } => ApiError::TooLarge {
-            code: "import_too_slow",
+            code: ProblemCode::ImportTooSlow,
             detail: format!(
                 "the file could not be read within {secs} s; split it into several files"
             ),
@@ -178,12 +181,13 @@ pub async fn create_volunteer_import(
     let org = load_visible(&state, Some(&who), *id).await?;
     if !manages(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the team's admins import its volunteers".into(),
         ));
     }
     if org.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "the team is not approved yet".into(),
         });
     }
@@ -210,7 +214,7 @@ pub async fn create_volunteer_import(
     if !missing.is_empty() {
         return Err(ApiError::field(
             "file",
-            "missing_columns",
+            ProblemCode::MissingColumns,
             format!("missing columns: {}", missing.join("、")),
         ));
     }
@@ -233,11 +237,11 @@ pub async fn create_volunteer_import(
         let row = r.number;
         total += 1;
         let before = errors.len();
-        let mut err = |field: &str, code: &str, reason: String| {
+        let mut err = |field: &str, code: ProblemCode, reason: String| {
             errors.push(ImportRowError {
                 row,
                 field: field.into(),
-                code: code.into(),
+                code: code.as_str().into(),
                 reason,
             });
         };
@@ -245,7 +249,7 @@ pub async fn create_volunteer_import(
             let field = table.header.get(i).cloned().unwrap_or_default();
             err(
                 &field,
-                "cell_too_long",
+                ProblemCode::CellTooLong,
                 format!("at most {MAX_CELL_CHARS} characters"),
             );
         }
@@ -267,7 +271,7 @@ pub async fn create_volunteer_import(
             Ok(_) => {
                 err(
                     "居住地区代码",
-                    "region_not_found",
+                    ProblemCode::RegionNotFound,
                     "no such region in the GB/T 2260 list".into(),
                 );
                 None
@@ -286,7 +290,7 @@ pub async fn create_volunteer_import(
                 Some((_, code)) => categories.push(code.to_string()),
                 None => err(
                     "服务类别",
-                    "unknown_service_category",
+                    ProblemCode::UnknownServiceCategory,
                     format!("“{c}” is not a service category"),
                 ),
             }
@@ -303,7 +307,7 @@ pub async fn create_volunteer_import(
                 None => {
                     err(
                         "三长身份",
-                        "unknown_three_heads_role",
+                        ProblemCode::UnknownThreeHeadsRole,
                         format!("use 校长, 院长 or 站长 ({})", THREE_HEADS.join(", ")),
                     );
                     None
@@ -316,7 +320,7 @@ pub async fn create_volunteer_import(
                 AgeRule::Adult => {}
                 AgeRule::TooYoung => err(
                     "身份证号",
-                    "too_young",
+                    ProblemCode::TooYoung,
                     "volunteers register from 14 years of age".into(),
                 ),
                 AgeRule::NeedsGuardian => {
@@ -328,12 +332,12 @@ pub async fn create_volunteer_import(
                     match MobilePhone::parse(&cell(r, "监护人电话")) {
                         _ if gname.is_empty() => err(
                             "监护人姓名",
-                            "guardian_required",
+                            ProblemCode::GuardianRequired,
                             "from 14 to 17 a guardian is needed".into(),
                         ),
                         _ if !consent => err(
                             "监护人同意",
-                            "guardian_consent_required",
+                            ProblemCode::GuardianConsentRequired,
                             "the guardian must consent (是)".into(),
                         ),
                         Ok(p) => guardian = Some((gname, p.as_str().to_string(), p.masked(), true)),
@@ -344,7 +348,7 @@ pub async fn create_volunteer_import(
             if !seen_ids.insert(id.as_str().to_string()) {
                 err(
                     "身份证号",
-                    "duplicate_in_file",
+                    ProblemCode::DuplicateInFile,
                     "this ID number appears earlier in the file".into(),
                 );
             }
@@ -446,6 +450,7 @@ pub async fn get_volunteer_import(
     let org = load_visible(&state, Some(&who), id).await?;
     if !manages(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the team's admins read its imports".into(),
         ));
     }
@@ -453,6 +458,6 @@ pub async fn get_volunteer_import(
         .store
         .get_volunteer_import(org.id, import_id)
         .await?
-        .ok_or(ApiError::NotFound("import_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::ImportNotFound))?;
     Ok(HttpResponse::Ok().json(view(m)))
 }

@@ -9,6 +9,7 @@ use zhihui_contract::integrations::{
 use zhihui_contract::Problem;
 use zhihui_domain::integration::Scope;
 use zhihui_domain::OrganizationStatus;
+use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::api_client;
 use zhihui_persistence::NewApiClient;
 
@@ -44,6 +45,7 @@ fn manages(who: &Authenticated, org: Uuid) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "API clients are managed by the organisation's own admins".into(),
         ))
     }
@@ -72,24 +74,24 @@ pub async fn create_api_client(
         .store
         .get_organization(*id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     manages(&who, org.id)?;
     if org.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "API clients are for approved organisations".into(),
         });
     }
     let mut p = Problems::validate(&*body);
     if body.name.trim().is_empty() && !p.has("name") {
-        p.push("name", "required", "name the client");
+        p.push("name", ProblemCode::Required, "name the client");
     }
     let mut scopes: Vec<String> = vec![];
     for (i, s) in body.scopes.iter().enumerate() {
         if Scope::parse(s).is_none() {
             p.push(
                 &format!("scopes[{i}]"),
-                "unknown_scope",
+                ProblemCode::UnknownScope,
                 "a scope is <family>:read or <family>:write",
             );
         } else if !scopes.contains(s) {
@@ -152,7 +154,7 @@ async fn load(
         .store
         .get_api_client(id)
         .await?
-        .ok_or(ApiError::NotFound("api_client_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::ApiClientNotFound))?;
     manages(who, c.organization_id)?;
     Ok(c)
 }

@@ -17,6 +17,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 
 use crate::error::ApiError;
 use crate::validation::Problems;
@@ -28,7 +29,7 @@ pub(crate) fn uuid_cursor(p: &mut Problems, cursor: &Option<String>) -> Option<U
     if parsed.is_none() {
         p.push(
             "cursor",
-            "invalid_cursor",
+            ProblemCode::InvalidCursor,
             "use the next_cursor of the previous page",
         );
     }
@@ -49,7 +50,7 @@ pub(crate) fn compound_cursor<K>(
     if parsed.is_none() {
         p.push(
             "cursor",
-            "invalid_cursor",
+            ProblemCode::InvalidCursor,
             "use the next_cursor of the previous page",
         );
     }
@@ -83,7 +84,7 @@ pub(crate) fn expected_version(req: &HttpRequest) -> Result<Option<i32>, ApiErro
         return Ok(None);
     };
     let s = v.to_str().map_err(|_| ApiError::BadRequest {
-        code: "invalid_if_match",
+        code: ProblemCode::InvalidIfMatch,
         detail: "malformed If-Match".into(),
     })?;
     if s.trim() == "*" {
@@ -95,7 +96,7 @@ pub(crate) fn expected_version(req: &HttpRequest) -> Result<Option<i32>, ApiErro
         .parse::<i32>()
         .map(Some)
         .map_err(|_| ApiError::BadRequest {
-            code: "invalid_if_match",
+            code: ProblemCode::InvalidIfMatch,
             detail: "If-Match takes the ETag of a previous read".into(),
         })
 }
@@ -106,7 +107,7 @@ pub(crate) async fn read_upload(
     max: usize,
 ) -> Result<(String, Vec<u8>), ApiError> {
     let bad = |e: &dyn std::fmt::Display| ApiError::BadRequest {
-        code: "invalid_multipart",
+        code: ProblemCode::InvalidMultipart,
         detail: e.to_string(),
     };
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -129,7 +130,7 @@ pub(crate) async fn read_upload(
             if bytes.len() + chunk.len() > max {
                 return Err(ApiError::field(
                     "file",
-                    "file_too_large",
+                    ProblemCode::FileTooLarge,
                     format!("at most {max} bytes"),
                 ));
             }
@@ -140,7 +141,7 @@ pub(crate) async fn read_upload(
     file.ok_or_else(|| {
         ApiError::field(
             "file",
-            "required",
+            ProblemCode::Required,
             "send the file in a multipart field named file",
         )
     })
@@ -174,7 +175,13 @@ pub(crate) async fn keep_upload(
 ) -> Result<zhihui_persistence::NewAttachment, ApiError> {
     let kind = applications::sniff(bytes)
         .filter(|k| kinds.contains(k))
-        .ok_or_else(|| ApiError::field("file", "unsupported_file_type", refusal.to_string()))?;
+        .ok_or_else(|| {
+            ApiError::field(
+                "file",
+                ProblemCode::UnsupportedFileType,
+                refusal.to_string(),
+            )
+        })?;
     let sha = state
         .blobs
         .put(bytes)

@@ -8,6 +8,7 @@ use zhihui_contract::organizations::{
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::organization::check_placement;
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{
     CreditCode, LoginName, MobilePhone, OrganizationCategory, OrganizationLevel, OrganizationName,
     OrganizationStatus, RegionCode,
@@ -55,7 +56,7 @@ async fn load(state: &AppState, id: Uuid) -> Result<organization::Model, ApiErro
         .store
         .get_organization(id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))
 }
 
 pub(crate) async fn load_visible(
@@ -65,7 +66,7 @@ pub(crate) async fn load_visible(
 ) -> Result<organization::Model, ApiError> {
     let org = load(state, id).await?;
     if !policy::visible(who, &org) {
-        return Err(ApiError::NotFound("organization_not_found"));
+        return Err(ApiError::NotFound(ProblemCode::OrganizationNotFound));
     }
     Ok(org)
 }
@@ -131,7 +132,7 @@ pub async fn register_organization(
     if category.is_none() {
         p.push(
             "category",
-            "unknown_category",
+            ProblemCode::UnknownCategory,
             "not a known organisation category",
         );
     }
@@ -139,7 +140,7 @@ pub async fn register_organization(
     if level.is_none() {
         p.push(
             "level",
-            "unknown_level",
+            ProblemCode::UnknownLevel,
             "use national, province, city, county or grassroots",
         );
     }
@@ -157,13 +158,17 @@ pub async fn register_organization(
             Some(_) => {
                 p.push(
                     "parent_id",
-                    "parent_not_approved",
+                    ProblemCode::ParentNotApproved,
                     "the parent organisation is not approved yet",
                 );
                 None
             }
             None => {
-                p.push("parent_id", "parent_not_found", "no such organisation");
+                p.push(
+                    "parent_id",
+                    ProblemCode::ParentNotFound,
+                    "no such organisation",
+                );
                 None
             }
         },
@@ -189,7 +194,7 @@ pub async fn register_organization(
         {
             p.push(
                 "parent_id",
-                "parent_required",
+                ProblemCode::ParentRequired,
                 "only national and provincial organisations register without a parent",
             );
         }
@@ -199,7 +204,7 @@ pub async fn register_organization(
             if par.level != OrganizationLevel::National.as_str() && !pr.contains(r) {
                 p.push(
                     "region_code",
-                    "outside_parent_region",
+                    ProblemCode::OutsideParentRegion,
                     "the region lies outside the parent organisation's region",
                 );
             }
@@ -267,7 +272,7 @@ async fn list(
     {
         p.push(
             "category",
-            "unknown_category",
+            ProblemCode::UnknownCategory,
             "not a known organisation category",
         );
     }
@@ -277,7 +282,7 @@ async fn list(
     {
         p.push(
             "level",
-            "unknown_level",
+            ProblemCode::UnknownLevel,
             "use national, province, city, county or grassroots",
         );
     }
@@ -287,7 +292,7 @@ async fn list(
     {
         p.push(
             "status",
-            "unknown_status",
+            ProblemCode::UnknownStatus,
             "use pending, approved, rejected or suspended",
         );
     }
@@ -369,7 +374,7 @@ pub async fn list_organization_children(
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "duplicate_organization_name, duplicate_credit_code"),
     (status = 412, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -384,6 +389,7 @@ pub async fn update_organization(
     let org = load_visible(&state, Some(&who), *id).await?;
     if !policy::edits(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the organisation's admins or a platform admin edit it".into(),
         ));
     }
@@ -440,6 +446,7 @@ async fn decide(
     let org = load_visible(state, Some(who), id).await?;
     if !policy::decides(who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::ParentAdminOnly,
             "the parent organisation's admin or a platform admin decides".into(),
         ));
     }
@@ -513,6 +520,7 @@ pub async fn grant_organization_admin(
     let org = load_visible(&state, Some(&who), *id).await?;
     if !policy::manages(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotInYourOversight,
             "only the organisation's or its parent's admins grant seats".into(),
         ));
     }
@@ -527,7 +535,11 @@ pub async fn grant_organization_admin(
         .find_account_by_login(login.as_str())
         .await?
         .ok_or_else(|| {
-            ApiError::field("login", "account_not_found", "no account has this login")
+            ApiError::field(
+                "login",
+                ProblemCode::AccountNotFound,
+                "no account has this login",
+            )
         })?;
     let seat = state
         .store
@@ -554,6 +566,7 @@ pub async fn revoke_organization_admin(
     let org = load_visible(&state, Some(&who), id).await?;
     if !policy::manages(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotInYourOversight,
             "only the organisation's or its parent's admins revoke seats".into(),
         ));
     }

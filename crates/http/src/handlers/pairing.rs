@@ -1,6 +1,7 @@
 //! Pairing letters (商请共同开展科技志愿服务活动的函) and pairings (结对), rules 27-31.
 
 use std::collections::HashMap;
+use zhihui_domain::ProblemCode;
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
@@ -204,7 +205,7 @@ struct Loaded {
 }
 
 async fn load_letter(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded, ApiError> {
-    let not_found = || ApiError::NotFound("pairing_letter_not_found");
+    let not_found = || ApiError::NotFound(ProblemCode::PairingLetterNotFound);
     let letter = state
         .store
         .get_pairing_letter(id)
@@ -306,35 +307,47 @@ async fn check_draft(
         }
         _ => p.push(
             "recipient_id",
-            "organization_not_found",
+            ProblemCode::OrganizationNotFound,
             "no approved organisation with this id",
         ),
     }
     if d.subject.trim().chars().count() < 2 && !p.has("subject") {
-        p.push("subject", "length", "a subject has 2 to 100 characters");
+        p.push(
+            "subject",
+            ProblemCode::Length,
+            "a subject has 2 to 100 characters",
+        );
     }
     if d.purpose.trim().is_empty() && !p.has("purpose") {
-        p.push("purpose", "length", "the purpose is required");
+        p.push("purpose", ProblemCode::Length, "the purpose is required");
     }
     if d.contact_name.trim().is_empty() && !p.has("contact_name") {
-        p.push("contact_name", "length", "the contact person is required");
+        p.push(
+            "contact_name",
+            ProblemCode::Length,
+            "the contact person is required",
+        );
     }
     let today = china_date(state.clock.now());
     let problems_before = p.0.len();
     if d.period_to < d.period_from {
         p.push(
             "period_to",
-            "period_ends_before_start",
+            ProblemCode::PeriodEndsBeforeStart,
             "the period ends on or after its first day",
         );
     } else if (d.period_to - d.period_from).num_days() > MAX_PERIOD_DAYS {
         p.push(
             "period_to",
-            "period_too_long",
+            ProblemCode::PeriodTooLong,
             "a pairing lasts at most five years",
         );
     } else if d.period_to < today {
-        p.push("period_to", "in_the_past", "the period has already ended");
+        p.push(
+            "period_to",
+            ProblemCode::InThePast,
+            "the period has already ended",
+        );
     }
     // Months are placed within the period only when the period itself is sound.
     let period_sound = !p.0[problems_before..]
@@ -344,13 +357,17 @@ async fn check_draft(
         let field = format!("activities[{i}].month");
         let month = NaiveDate::parse_from_str(&format!("{}-01", a.month.trim()), "%Y-%m-%d");
         match month {
-            Err(_) => p.push(&field, "invalid_month", "a month is written YYYY-MM"),
+            Err(_) => p.push(
+                &field,
+                ProblemCode::InvalidMonth,
+                "a month is written YYYY-MM",
+            ),
             Ok(m) => {
                 let first = d.period_from.with_day(1).unwrap_or(d.period_from);
                 if period_sound && (m < first || m > d.period_to) {
                     p.push(
                         &field,
-                        "month_outside_period",
+                        ProblemCode::MonthOutsidePeriod,
                         "a proposed activity falls within the pairing period",
                     );
                 }
@@ -403,15 +420,16 @@ pub async fn create_pairing_letter(
     let sender = org(&state, body.sender_id)
         .await?
         .filter(|o| o.status == OrganizationStatus::Approved.as_str() || who.administers(o.id))
-        .ok_or(ApiError::NotFound("organization_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     if !who.administers(sender.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the sending society's own admins write its letters".into(),
         ));
     }
     if sender.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "the society writes letters once it is approved".into(),
         });
     }
@@ -469,6 +487,7 @@ pub async fn update_pairing_letter(
     let l = load_letter(&state, &who, *id).await?;
     if !l.standing.sender {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the sending society's admins change a letter".into(),
         ));
     }
@@ -534,10 +553,13 @@ async fn step(
         _ => (l.standing.sender, "sending society"),
     };
     if !allowed {
-        return Err(ApiError::Forbidden(format!(
-            "only the {side}'s admins may {} this letter",
-            action.as_str()
-        )));
+        return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
+            format!(
+                "only the {side}'s admins may {} this letter",
+                action.as_str()
+            ),
+        ));
     }
     let now = state.clock.now();
     let today = china_date(now);
@@ -545,13 +567,13 @@ async fn step(
         if l.letter.period_to < today {
             return Err(ApiError::field(
                 "period_to",
-                "in_the_past",
+                ProblemCode::InThePast,
                 "the period has already ended; change it before sending",
             ));
         }
         if l.recipient.status != OrganizationStatus::Approved.as_str() {
             return Err(ApiError::Conflict {
-                code: "organization_not_approved",
+                code: ProblemCode::OrganizationNotApproved,
                 message: "the recipient is no longer an approved organisation".into(),
             });
         }
@@ -669,7 +691,11 @@ pub async fn decline_pairing_letter(
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*body);
     if body.reason.trim().is_empty() && !p.has("reason") {
-        p.push("reason", "required", "say why the letter is declined");
+        p.push(
+            "reason",
+            ProblemCode::Required,
+            "say why the letter is declined",
+        );
     }
     p.finish()?;
     let reason = Some(body.reason.trim().to_string());
@@ -694,7 +720,11 @@ pub async fn list_pairing_letters(
     let mut p = Problems::validate(&*q);
     let mailbox = q.mailbox.as_deref();
     if !matches!(mailbox, None | Some("inbox") | Some("outbox")) {
-        p.push("mailbox", "unknown_mailbox", "use inbox or outbox");
+        p.push(
+            "mailbox",
+            ProblemCode::UnknownMailbox,
+            "use inbox or outbox",
+        );
     }
     let status = match q.status.as_deref() {
         None => None,
@@ -703,7 +733,7 @@ pub async fn list_pairing_letters(
             if st.is_none() {
                 p.push(
                     "status",
-                    "unknown_status",
+                    ProblemCode::UnknownStatus,
                     "use draft, sent, accepted, declined, withdrawn or expired",
                 );
             }
@@ -716,6 +746,7 @@ pub async fn list_pairing_letters(
         Some(o) if who.administers(o) || who.is_platform_admin => Some(vec![o]),
         Some(_) => {
             return Err(ApiError::Forbidden(
+                ProblemCode::NotYourOrganization,
                 "letters are listed for an organisation the caller administers".into(),
             ))
         }
@@ -973,7 +1004,11 @@ pub async fn list_pairings(
     let mut p = Problems::validate(&*q);
     if let Some(s) = q.status.as_deref() {
         if !matches!(s, "upcoming" | "active" | "ended") {
-            p.push("status", "unknown_status", "use upcoming, active or ended");
+            p.push(
+                "status",
+                ProblemCode::UnknownStatus,
+                "use upcoming, active or ended",
+            );
         }
     }
     let before = uuid_cursor(&mut p, &q.cursor);
@@ -982,7 +1017,7 @@ pub async fn list_pairings(
         Some(id) => {
             let o = org(&state, id)
                 .await?
-                .ok_or(ApiError::NotFound("organization_not_found"))?;
+                .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
             let above = state
                 .store
                 .ancestors(&o)
@@ -991,6 +1026,7 @@ pub async fn list_pairings(
                 .any(|a| who.administers(a));
             if !(who.administers(id) || above || who.is_platform_admin) {
                 return Err(ApiError::Forbidden(
+                    ProblemCode::NotInYourOversight,
                     "pairings are shown to the organisation's admins and those above it".into(),
                 ));
             }
@@ -1044,7 +1080,7 @@ pub async fn get_pairing(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let not_found = || ApiError::NotFound("pairing_not_found");
+    let not_found = || ApiError::NotFound(ProblemCode::PairingNotFound);
     let p = state.store.get_pairing(*id).await?.ok_or_else(not_found)?;
     let society = org(&state, p.society_id).await?.ok_or_else(not_found)?;
     let county = org(&state, p.county_id).await?.ok_or_else(not_found)?;

@@ -2,6 +2,7 @@
 //! tens" (rule 26) and service certificates (rule 25).
 
 use std::collections::HashMap;
+use zhihui_domain::ProblemCode;
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{Datelike, NaiveDate};
@@ -54,7 +55,7 @@ pub async fn list_service_records(
     let mut p = Problems::validate(&*q);
     if let (Some(f), Some(t)) = (q.from, q.to) {
         if t < f {
-            p.push("to", "before_from", "`to` is on or after `from`");
+            p.push("to", ProblemCode::BeforeFrom, "`to` is on or after `from`");
         }
     }
     let before = compound_cursor(&mut p, &q.cursor, |d| {
@@ -73,6 +74,7 @@ pub async fn list_service_records(
             let asks_own = volunteer_id.is_some_and(own);
             if !(policy::manages(&who, o) || asks_own) {
                 return Err(ApiError::Forbidden(
+                    ProblemCode::NotInYourOversight,
                     "an organisation's records are shown to those who manage it".into(),
                 ));
             }
@@ -80,6 +82,7 @@ pub async fn list_service_records(
         (None, Some(v)) => {
             if !(own(v) || who.is_platform_admin) {
                 return Err(ApiError::Forbidden(
+                    ProblemCode::NotYourRecord,
                     "a volunteer's records across organisations are shown to the volunteer; \
                      admins add organization_id"
                         .into(),
@@ -91,7 +94,7 @@ pub async fn list_service_records(
                 Some(m) => volunteer_id = Some(m.id),
                 None => return Err(ApiError::field(
                     "organization_id",
-                    "required",
+                    ProblemCode::Required,
                     "give organization_id or volunteer_id (the caller has no volunteer profile)",
                 )),
             }
@@ -194,9 +197,9 @@ pub async fn get_volunteer_summary(
         .store
         .volunteer_summary(*id, year)
         .await?
-        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::VolunteerNotFound))?;
     if !sees_volunteer_by_id(&state, &who, v.volunteer_id, v.account_id).await? {
-        return Err(ApiError::NotFound("volunteer_not_found"));
+        return Err(ApiError::NotFound(ProblemCode::VolunteerNotFound));
     }
     let (all, this_year) = (v.all, v.in_year);
     let total = hours(all.tenths);
@@ -238,6 +241,7 @@ pub async fn get_recognition_candidates(
     let org = load_visible(&state, Some(&who), *id).await?;
     if !policy::manages(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "recognition eligibility is shown to the organisation's admins".into(),
         ));
     }
@@ -247,7 +251,11 @@ pub async fn get_recognition_candidates(
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),
     ) else {
-        return Err(ApiError::field("year", "out_of_range", "not a year"));
+        return Err(ApiError::field(
+            "year",
+            ProblemCode::OutOfRange,
+            "not a year",
+        ));
     };
     // The year in China Standard Time, as instants.
     let start = zhihui_domain::report::china_day_start(d_from);
@@ -365,6 +373,7 @@ pub async fn issue_certificate(
     let org = load_visible(&state, Some(&who), body.organization_id).await?;
     if !who.administers(org.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "certificates are issued by the admins of the organisation that recorded the hours"
                 .into(),
         ));
@@ -374,7 +383,7 @@ pub async fn issue_certificate(
         if t < f {
             p.push(
                 "period_to",
-                "before_from",
+                ProblemCode::BeforeFrom,
                 "the period ends on or after it starts",
             );
         }
@@ -390,14 +399,14 @@ pub async fn issue_certificate(
         .store
         .get_volunteer(body.volunteer_id)
         .await?
-        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::VolunteerNotFound))?;
     let service = state
         .store
         .recorded_service(org.id, v.id, body.period_from, body.period_to)
         .await?;
     let (Some(first), Some(last)) = (service.first, service.last) else {
         return Err(ApiError::Conflict {
-            code: "no_recorded_hours",
+            code: ProblemCode::NoRecordedHours,
             message: "this organisation recorded no hours for the volunteer in the period; \
                       the organisation that recorded them issues the certificate"
                 .into(),
@@ -453,7 +462,7 @@ async fn load_certificate(
         .store
         .certificate_by_number(number)
         .await?
-        .ok_or(ApiError::NotFound("certificate_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::CertificateNotFound))?;
     let mut allowed = who.is_platform_admin;
     if !allowed {
         let own = state.store.volunteer_by_account(who.account_id).await?;
@@ -465,7 +474,7 @@ async fn load_certificate(
         }
     }
     if !allowed {
-        return Err(ApiError::NotFound("certificate_not_found"));
+        return Err(ApiError::NotFound(ProblemCode::CertificateNotFound));
     }
     Ok(c)
 }
@@ -510,12 +519,14 @@ pub async fn list_certificates(
         let org = load_visible(&state, Some(&who), o).await?;
         if !policy::manages(&who, &org) {
             return Err(ApiError::Forbidden(
+                ProblemCode::NotInYourOversight,
                 "an organisation's certificates are shown to those who manage it".into(),
             ));
         }
     } else if let Some(v) = volunteer_id {
         if !(who.is_platform_admin || me.as_ref().is_some_and(|m| m.id == v)) {
             return Err(ApiError::Forbidden(
+                ProblemCode::NotYourRecord,
                 "a volunteer's certificates are shown to the volunteer".into(),
             ));
         }
@@ -523,7 +534,7 @@ pub async fn list_certificates(
         volunteer_id = Some(me.as_ref().map(|m| m.id).ok_or_else(|| {
             ApiError::field(
                 "volunteer_id",
-                "required",
+                ProblemCode::Required,
                 "give volunteer_id or organization_id",
             )
         })?);
@@ -563,6 +574,7 @@ pub async fn revoke_certificate(
     let c = load_certificate(&state, &who, &number).await?;
     if !who.administers(c.organization_id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "a certificate is revoked by its issuer's admins".into(),
         ));
     }
@@ -595,7 +607,7 @@ pub async fn verify_certificate(
         .store
         .certificate_by_number(number.trim())
         .await?
-        .ok_or(ApiError::NotFound("certificate_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::CertificateNotFound))?;
     let masked = PersonName::parse(&c.volunteer_name)
         .map(|n| n.masked())
         .unwrap_or_else(|_| "*".into());

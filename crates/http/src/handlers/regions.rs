@@ -3,6 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 use zhihui_contract::regions::{RegionPage, RegionQuery, RegionView};
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{RegionCode, RegionLevel};
 
 use crate::error::ApiError;
@@ -23,14 +24,18 @@ pub async fn list_regions(
     let mut p = Problems::validate(&*q);
     if let Some(l) = &q.level {
         if RegionLevel::parse(l).is_none() {
-            p.push("level", "unknown_level", "use province, city or county");
+            p.push(
+                "level",
+                ProblemCode::UnknownLevel,
+                "use province, city or county",
+            );
         }
     }
     if let Some(c) = &q.cursor {
         if RegionCode::parse(c).is_err() {
             p.push(
                 "cursor",
-                "invalid_cursor",
+                ProblemCode::InvalidCursor,
                 "use the next_cursor of the previous page",
             );
         }
@@ -68,7 +73,7 @@ pub async fn get_region(
         .store
         .get_region(&code)
         .await?
-        .ok_or(ApiError::NotFound("region_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::RegionNotFound))?;
     Ok(HttpResponse::Ok().json(views::region(r)))
 }
 
@@ -85,7 +90,7 @@ pub(crate) async fn check_region(
     if !state.store.region_exists(code.as_str()).await? {
         p.push(
             field,
-            "region_not_found",
+            ProblemCode::RegionNotFound,
             "no such region in the GB/T 2260 list",
         );
         return Ok(None);

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use zhihui_domain::ProblemCode;
 
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
@@ -69,7 +70,7 @@ async fn load_org(state: &AppState, id: Uuid) -> Result<organization::Model, Api
         .store
         .get_organization(id)
         .await?
-        .ok_or(ApiError::NotFound("organization_not_found"))
+        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))
 }
 
 /// The caller administers the organisation or one above it (or is a platform admin).
@@ -106,7 +107,7 @@ struct Loaded {
 }
 
 async fn load(state: &AppState, who: &Authenticated, id: Uuid) -> Result<Loaded, ApiError> {
-    let not_found = || ApiError::NotFound("report_not_found");
+    let not_found = || ApiError::NotFound(ProblemCode::ReportNotFound);
     let report = state.store.get_report(id).await?.ok_or_else(not_found)?;
     if !oversees(state, who, report.organization_id).await? {
         return Err(not_found());
@@ -231,14 +232,17 @@ pub async fn prepare_monthly_report(
     let org = load_org(&state, *id).await?;
     if !who.administers(org.id) {
         return Err(if oversees(&state, &who, org.id).await? {
-            ApiError::Forbidden("an organisation's own admins write its reports".into())
+            ApiError::Forbidden(
+                ProblemCode::NotYourOrganization,
+                "an organisation's own admins write its reports".into(),
+            )
         } else {
-            ApiError::NotFound("organization_not_found")
+            ApiError::NotFound(ProblemCode::OrganizationNotFound)
         });
     }
     if org.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "an organisation reports once it is approved".into(),
         });
     }
@@ -249,7 +253,7 @@ pub async fn prepare_monthly_report(
         if m > Month::of(china_date(now)) {
             p.push(
                 "month",
-                "month_in_future",
+                ProblemCode::MonthInFuture,
                 "a month is reported once it has begun",
             );
         }
@@ -311,6 +315,7 @@ pub async fn update_monthly_report(
     let l = load(&state, &who, *id).await?;
     if !who.administers(l.org.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "an organisation's own admins write its reports".into(),
         ));
     }
@@ -361,12 +366,13 @@ pub async fn upload_report_photo(
     let l = load(&state, &who, *id).await?;
     if !who.administers(l.org.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "an organisation's own admins write its reports".into(),
         ));
     }
     if !matches!(l.report.status.as_str(), "draft" | "returned") {
         return Err(ApiError::Conflict {
-            code: "report_status",
+            code: ProblemCode::ReportStatus,
             message: format!(
                 "the report is {}; photos go with open reports",
                 l.report.status
@@ -413,7 +419,7 @@ pub async fn get_report_photo(
         .get_report_photo(photo_id)
         .await?
         .filter(|p| p.report_id == l.report.id)
-        .ok_or(ApiError::NotFound("photo_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::PhotoNotFound))?;
     serve_kept(&state, &p.sha256, p.media_type, None).await
 }
 
@@ -437,6 +443,7 @@ pub async fn submit_monthly_report(
     let l = load(&state, &who, *id).await?;
     if !who.administers(l.org.id) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "an organisation's own admins submit its reports".into(),
         ));
     }
@@ -480,7 +487,11 @@ pub async fn return_monthly_report(
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*body);
     if body.reason.trim().is_empty() && !p.has("reason") {
-        p.push("reason", "required", "say why the report goes back");
+        p.push(
+            "reason",
+            ProblemCode::Required,
+            "say why the report goes back",
+        );
     }
     p.finish()?;
     decide(
@@ -520,6 +531,7 @@ async fn decide(
     let l = load(state, who, id).await?;
     if !decides(who, &l.org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::ParentAdminOnly,
             "the parent organisation's admins return or accept a report".into(),
         ));
     }
@@ -567,7 +579,7 @@ pub async fn list_monthly_reports(
         if ReportStatus::parse(s).is_none() {
             p.push(
                 "status",
-                "unknown_status",
+                ProblemCode::UnknownStatus,
                 "use draft, submitted, returned or accepted",
             );
         }
@@ -576,7 +588,7 @@ pub async fn list_monthly_reports(
         if r.len() != 6 || !r.bytes().all(|b| b.is_ascii_digit()) {
             p.push(
                 "region_code",
-                "invalid_region",
+                ProblemCode::InvalidRegion,
                 "a region code has six digits",
             );
         }
@@ -587,6 +599,7 @@ pub async fn list_monthly_reports(
         Some(o) => {
             if !oversees(&state, &who, o).await? {
                 return Err(ApiError::Forbidden(
+                    ProblemCode::NotInYourOversight,
                     "reports are shown to the organisation's admins and those above it".into(),
                 ));
             }
@@ -662,7 +675,7 @@ async fn resolve_scope(
         (Some(_), Some(_)) => {
             p.push(
                 "region_code",
-                "one_scope",
+                ProblemCode::OneScope,
                 "give an organisation or a region, not both",
             );
             Ok(None)
@@ -671,6 +684,7 @@ async fn resolve_scope(
             if !oversees(state, who, id).await? {
                 load_org(state, id).await?; // 404 when there is no such organisation
                 return Err(ApiError::Forbidden(
+                    ProblemCode::NotInYourOversight,
                     "a roll-up is shown to the organisation's admins and those above it".into(),
                 ));
             }
@@ -683,7 +697,11 @@ async fn resolve_scope(
         }
         (None, Some(code)) => {
             let Some(region) = state.store.get_region(code).await? else {
-                p.push("region_code", "unknown_region", "not a known region code");
+                p.push(
+                    "region_code",
+                    ProblemCode::UnknownRegion,
+                    "not a known region code",
+                );
                 return Ok(None);
             };
             let prefix = region_prefix(code).to_string();
@@ -704,7 +722,7 @@ async fn resolve_scope(
                 })
                 .any(|o| prefix.starts_with(region_prefix(&o.region_code)));
             if !(who.is_platform_admin || associations) {
-                return Err(ApiError::Forbidden(
+                return Err(ApiError::Forbidden(ProblemCode::NotInYourOversight,
                     "a region's roll-up is shown to its associations for science and technology and platform admins".into(),
                 ));
             }
@@ -718,6 +736,7 @@ async fn resolve_scope(
         (None, None) => {
             if !who.is_platform_admin {
                 return Err(ApiError::Forbidden(
+                    ProblemCode::PlatformAdminOnly,
                     "the national roll-up is shown to platform admins".into(),
                 ));
             }
@@ -790,7 +809,7 @@ fn months_of(p: &mut Problems, from: &str, to: Option<&str>) -> Option<(Month, M
     if to < from {
         p.push(
             "month_to",
-            "range_backwards",
+            ProblemCode::RangeBackwards,
             "month_to comes after month_from",
         );
         return None;
@@ -798,7 +817,7 @@ fn months_of(p: &mut Problems, from: &str, to: Option<&str>) -> Option<(Month, M
     if from.through(to).len() > MAX_MONTHS as usize {
         p.push(
             "month_to",
-            "range_too_long",
+            ProblemCode::RangeTooLong,
             "a roll-up covers at most 24 months",
         );
         return None;
@@ -1083,6 +1102,7 @@ pub async fn get_annual_summary(
     let org = load_org(&state, *id).await?;
     if !oversees(&state, &who, org.id).await? {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotInYourOversight,
             "the annual summary is shown to the organisation's admins and those above it".into(),
         ));
     }

@@ -1,6 +1,7 @@
 //! Volunteers (real-name registration, rules 9-16) and memberships.
 
 use std::collections::BTreeSet;
+use zhihui_domain::ProblemCode;
 
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
@@ -104,7 +105,7 @@ pub async fn register_volunteer(
         .is_some()
     {
         return Err(ApiError::Conflict {
-            code: "volunteer_profile_exists",
+            code: ProblemCode::VolunteerProfileExists,
             message: "this account already has a volunteer profile".into(),
         });
     }
@@ -120,7 +121,7 @@ pub async fn register_volunteer(
         if n == 0 || n > 50 {
             p.push(
                 &format!("skills[{i}]"),
-                "length",
+                ProblemCode::Length,
                 "a skill has 1 to 50 characters",
             );
         }
@@ -129,7 +130,7 @@ pub async fn register_volunteer(
         if !SERVICE_CATEGORIES.contains(&c.as_str()) {
             p.push(
                 &format!("service_categories[{i}]"),
-                "unknown_service_category",
+                ProblemCode::UnknownServiceCategory,
                 format!("use one of {}", SERVICE_CATEGORIES.join(", ")),
             );
         }
@@ -138,7 +139,7 @@ pub async fn register_volunteer(
         if !THREE_HEADS.contains(&r.as_str()) {
             p.push(
                 "three_heads_role",
-                "unknown_three_heads_role",
+                ProblemCode::UnknownThreeHeadsRole,
                 format!("use one of {}", THREE_HEADS.join(", ")),
             );
         }
@@ -146,7 +147,7 @@ pub async fn register_volunteer(
     if !body.consent.accepted {
         p.push(
             "consent.accepted",
-            "consent_required",
+            ProblemCode::ConsentRequired,
             "the registration agreement must be accepted",
         );
     }
@@ -156,20 +157,20 @@ pub async fn register_volunteer(
             AgeRule::Adult => {}
             AgeRule::TooYoung => p.push(
                 "id_number",
-                "too_young",
+                ProblemCode::TooYoung,
                 "volunteers register from 14 years of age",
             ),
             AgeRule::NeedsGuardian => match &body.guardian {
                 None => p.push(
                     "guardian",
-                    "guardian_required",
+                    ProblemCode::GuardianRequired,
                     "from 14 to 17 a guardian's name, phone and consent are needed",
                 ),
                 Some(g) => {
                     if !g.consent {
                         p.push(
                             "guardian.consent",
-                            "guardian_consent_required",
+                            ProblemCode::GuardianConsentRequired,
                             "the guardian must consent",
                         );
                     }
@@ -195,7 +196,7 @@ pub async fn register_volunteer(
             Some(o) if o.status == OrganizationStatus::Approved.as_str() => join.push(o.id),
             _ => p.push(
                 &format!("organization_ids[{i}]"),
-                "organization_not_found",
+                ProblemCode::OrganizationNotFound,
                 "no approved organisation has this id",
             ),
         }
@@ -222,7 +223,7 @@ pub async fn register_volunteer(
         .await;
     let v = match v {
         Err(zhihui_persistence::StoreError::Conflict {
-            code: "duplicate_id_number",
+            code: ProblemCode::DuplicateIdNumber,
             ..
         }) => {
             return Err(crate::oracles::refused(
@@ -230,7 +231,7 @@ pub async fn register_volunteer(
                 &crate::oracles::ID_NUMBER_CONFLICTS,
                 &subject,
                 Some(who.account_id),
-                "duplicate_id_number",
+                ProblemCode::DuplicateIdNumber,
                 "this ID number cannot be registered here; if it is yours, contact the platform's service desk",
             )
             .await);
@@ -255,7 +256,7 @@ pub async fn get_my_volunteer_profile(
         .store
         .volunteer_by_account(who.account_id)
         .await?
-        .ok_or(ApiError::NotFound("volunteer_not_registered"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::VolunteerNotFound))?;
     Ok(HttpResponse::Ok().json(profile(&state, v).await?))
 }
 
@@ -276,9 +277,9 @@ pub async fn get_volunteer(
         .store
         .get_volunteer(*id)
         .await?
-        .ok_or(ApiError::NotFound("volunteer_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::VolunteerNotFound))?;
     if !sees_volunteer(&state, &who, &v).await? {
-        return Err(ApiError::NotFound("volunteer_not_found"));
+        return Err(ApiError::NotFound(ProblemCode::VolunteerNotFound));
     }
     Ok(HttpResponse::Ok().json(views::volunteer(v)))
 }
@@ -301,6 +302,7 @@ pub async fn list_organization_members(
     let org = load_visible(&state, Some(&who), *id).await?;
     if !manages(&who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the team's admins see its members".into(),
         ));
     }
@@ -311,7 +313,7 @@ pub async fn list_organization_members(
     {
         p.push(
             "status",
-            "unknown_status",
+            ProblemCode::UnknownStatus,
             "use pending, approved, rejected or left",
         );
     }
@@ -353,7 +355,7 @@ pub(crate) async fn my_volunteer(
 /// The answer to a volunteer's action from an account without a volunteer profile.
 pub(crate) fn not_registered() -> ApiError {
     ApiError::Conflict {
-        code: "volunteer_not_registered",
+        code: ProblemCode::VolunteerNotRegistered,
         message: "register your real-name volunteer profile first".into(),
     }
 }
@@ -374,7 +376,7 @@ pub async fn request_membership(
     let org = load_visible(&state, Some(&who), *id).await?;
     if org.status != OrganizationStatus::Approved.as_str() {
         return Err(ApiError::Conflict {
-            code: "organization_not_approved",
+            code: ProblemCode::OrganizationNotApproved,
             message: "the team is not approved yet".into(),
         });
     }
@@ -397,6 +399,7 @@ async fn decide(
     let org = load_visible(state, Some(who), org_id).await?;
     if !manages(who, &org) {
         return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "only the team's admins decide on join requests".into(),
         ));
     }
@@ -404,7 +407,7 @@ async fn decide(
         .store
         .get_membership(org.id, mid)
         .await?
-        .ok_or(ApiError::NotFound("membership_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::MembershipNotFound))?;
     let m = state
         .store
         .decide_membership(
@@ -486,7 +489,9 @@ pub async fn leave_organization(
         .leave_organization(v.id, org.id, state.clock.now())
         .await
         .map_err(|e| match e {
-            zhihui_persistence::StoreError::NotFound => ApiError::NotFound("membership_not_found"),
+            zhihui_persistence::StoreError::NotFound => {
+                ApiError::NotFound(ProblemCode::MembershipNotFound)
+            }
             other => other.into(),
         })?;
     Ok(HttpResponse::Ok().json(views::membership(m, org.name)))

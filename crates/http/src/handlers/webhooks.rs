@@ -11,6 +11,7 @@ use zhihui_contract::integrations::{
 use zhihui_contract::Problem;
 use zhihui_domain::integration::{check_webhook_url, EventType, UrlProblem};
 use zhihui_domain::OrganizationStatus;
+use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::{
     outbox_event, webhook_attempt, webhook_delivery, webhook_endpoint,
 };
@@ -64,6 +65,7 @@ fn manages(who: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
             "webhooks are managed by the organisation's own admins".into(),
         ))
     }
@@ -88,10 +90,12 @@ async fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
     };
     let (code, message) = match checked {
         Ok(()) => return,
-        Err(UrlProblem::NotHttps) => ("invalid_url", "use an https:// address"),
-        Err(UrlProblem::Malformed) => ("invalid_url", "not an address: https://host/path"),
+        Err(UrlProblem::NotHttps) => (ProblemCode::InvalidUrl, "use an https:// address"),
+        Err(UrlProblem::Malformed) => {
+            (ProblemCode::InvalidUrl, "not an address: https://host/path")
+        }
         Err(UrlProblem::PrivateHost) => (
-            "private_address",
+            ProblemCode::PrivateAddress,
             "the address is on a local or private network; use a public one",
         ),
     };
@@ -127,7 +131,7 @@ fn check_types(p: &mut Problems, types: &[String]) -> Vec<EventType> {
             Some(_) => {}
             None => p.push(
                 &format!("event_types[{i}]"),
-                "unknown_event_type",
+                ProblemCode::UnknownEventType,
                 "not an event type; the list is in the description of event_types",
             ),
         }
@@ -159,10 +163,10 @@ pub async fn create_webhook_endpoint(
             .store
             .get_organization(id)
             .await?
-            .ok_or(ApiError::NotFound("organization_not_found"))?;
+            .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
         if org.status != OrganizationStatus::Approved.as_str() {
             return Err(ApiError::Conflict {
-                code: "organization_not_approved",
+                code: ProblemCode::OrganizationNotApproved,
                 message: "webhooks are for approved organisations".into(),
             });
         }
@@ -251,13 +255,13 @@ async fn load(
         .store
         .get_webhook_endpoint(id)
         .await?
-        .ok_or(ApiError::NotFound("webhook_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::WebhookNotFound))?;
     if who.client.is_none()
         && !who.is_platform_admin
         && !e.organization_id.is_some_and(|o| who.administers(o))
     {
         // Not theirs: as if it did not exist.
-        return Err(ApiError::NotFound("webhook_not_found"));
+        return Err(ApiError::NotFound(ProblemCode::WebhookNotFound));
     }
     manages(who, e.organization_id)?;
     Ok(e)
@@ -407,7 +411,7 @@ pub async fn list_webhook_deliveries(
         if !["pending", "delivered", "failed"].contains(&s) {
             p.push(
                 "status",
-                "invalid_status",
+                ProblemCode::InvalidStatus,
                 "one of pending, delivered, failed",
             );
         }
@@ -440,11 +444,11 @@ async fn load_delivery(
         .store
         .get_webhook_delivery(id)
         .await?
-        .ok_or(ApiError::NotFound("delivery_not_found"))?;
+        .ok_or(ApiError::NotFound(ProblemCode::DeliveryNotFound))?;
     load(state, who, rows.0.endpoint_id)
         .await
         .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound("delivery_not_found"),
+            ApiError::NotFound(_) => ApiError::NotFound(ProblemCode::DeliveryNotFound),
             other => other,
         })?;
     Ok(rows)

@@ -5,6 +5,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 
 use crate::entities::{account, login_throttle, organization_admin, refresh_token};
 use crate::{Store, StoreError, StoreResult};
@@ -49,7 +50,7 @@ impl Store {
             .await
             .map_err(|e| match StoreError::from(e) {
                 StoreError::Conflict { .. } => StoreError::Conflict {
-                    code: "login_taken",
+                    code: ProblemCode::LoginTaken,
                     message: "an account with this login already exists".into(),
                 },
                 other => other,

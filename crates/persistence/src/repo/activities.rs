@@ -13,6 +13,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{ActivityStatus, SignUpStatus};
 
 use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
@@ -136,7 +137,7 @@ fn clashing(b: &mut super::Binder, act: &str, vol: &str, from: &str, to: &str) -
 
 fn not_open(status: &str) -> StoreError {
     StoreError::Conflict {
-        code: "activity_not_open",
+        code: ProblemCode::ActivityNotOpen,
         message: format!("the activity is {status}; only published activities take sign-ups"),
     }
 }
@@ -233,13 +234,13 @@ impl Store {
         }
         if cur.status == ActivityStatus::Cancelled.as_str() {
             return Err(StoreError::Conflict {
-                code: "activity_cancelled",
+                code: ProblemCode::ActivityCancelled,
                 message: "a cancelled activity cannot be changed".into(),
             });
         }
         if c.capacity < cur.confirmed_count {
             return Err(StoreError::Conflict {
-                code: "capacity_below_sign_ups",
+                code: ProblemCode::CapacityBelowSignUps,
                 message: format!(
                     "{} places are already taken; the capacity cannot go below that",
                     cur.confirmed_count
@@ -323,7 +324,7 @@ impl Store {
             .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::Conflict {
-                code: "activity_status",
+                code: ProblemCode::ActivityStatus,
                 message: format!(
                     "the activity is {}; this needs it to be {}",
                     cur.status,
@@ -611,7 +612,7 @@ impl Store {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict { .. } => StoreError::Conflict {
-                    code: "already_signed_up",
+                    code: ProblemCode::AlreadySignedUp,
                     message: "the volunteer is already signed up for this activity".into(),
                 },
                 other => other,
@@ -704,12 +705,12 @@ impl Store {
             .collect::<Result<Vec<(Uuid, String)>, sea_orm::DbErr>>()?;
         Ok(if hits.iter().any(|(id, _)| *id == a.id) {
             StoreError::Conflict {
-                code: "already_signed_up",
+                code: ProblemCode::AlreadySignedUp,
                 message: "the volunteer is already signed up for this activity".into(),
             }
         } else if let Some((_, title)) = hits.first() {
             StoreError::Conflict {
-                code: "overlapping_sign_up",
+                code: ProblemCode::OverlappingSignUp,
                 message: format!("already signed up for 「{title}」 at an overlapping time"),
             }
         } else {
@@ -786,7 +787,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         if s.checked_in_at.is_some() {
             return Err(StoreError::Conflict {
-                code: "already_checked_in",
+                code: ProblemCode::AlreadyCheckedIn,
                 message: "a sign-up that has checked in cannot be withdrawn".into(),
             });
         }
@@ -958,11 +959,11 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         if res.rows_affected == 0 {
             let (code, message) = if out && s.checked_in_at.is_none() {
-                ("not_checked_in", "check in before checking out")
+                (ProblemCode::NotCheckedIn, "check in before checking out")
             } else if out {
-                ("already_checked_out", "already checked out")
+                (ProblemCode::AlreadyCheckedOut, "already checked out")
             } else {
-                ("already_checked_in", "already checked in")
+                (ProblemCode::AlreadyCheckedIn, "already checked in")
             };
             return Err(StoreError::Conflict {
                 code,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 
 use crate::entities::api_client;
 use crate::{Store, StoreError, StoreResult};
@@ -110,7 +111,7 @@ impl Store {
             .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::Conflict {
-                code: "api_client_revoked",
+                code: ProblemCode::ApiClientRevoked,
                 message: "the client is revoked".into(),
             });
         }

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use zhihui_domain::ApplicationStatus;
+use zhihui_domain::ProblemCode;
 
 use super::Actor;
 use crate::entities::{
@@ -84,7 +85,7 @@ pub struct NewAttachment {
 
 fn status_conflict(cur: &str, from: &[ApplicationStatus]) -> StoreError {
     StoreError::Conflict {
-        code: "application_status",
+        code: ProblemCode::ApplicationStatus,
         message: format!(
             "the application is {cur}; this needs it to be {}",
             from.iter()
@@ -354,7 +355,7 @@ impl Store {
         .await
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict { .. } => StoreError::Conflict {
-                code: "application_exists",
+                code: ProblemCode::ApplicationExists,
                 message: "the organisation already has an application to this call".into(),
             },
             other => other,
@@ -465,7 +466,7 @@ impl Store {
             .await? as i64;
         if !zhihui_domain::application::quota_allows(endorsed, quota) {
             return Err(StoreError::Conflict {
-                code: "endorsement_quota_reached",
+                code: ProblemCode::EndorsementQuotaReached,
                 message: format!(
                     "the province has endorsed {endorsed} of its {quota} applications to this call"
                 ),
@@ -670,7 +671,7 @@ impl Store {
         let status = ApplicationStatus::parse(&cur.status).unwrap_or(ApplicationStatus::Draft);
         if !open.contains(&status) {
             return Err(StoreError::Conflict {
-                code: "review_closed",
+                code: ProblemCode::ReviewClosed,
                 message: format!("the application is {}; reviews are closed", cur.status),
             });
         }

@@ -5,6 +5,7 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{admin_seat_cap, OrganizationStatus};
 
 use crate::entities::{account, organization, organization_admin, organization_closure};
@@ -66,7 +67,7 @@ pub fn name_key(name: &str) -> String {
 
 fn duplicate_name() -> StoreError {
     StoreError::Conflict {
-        code: "duplicate_organization_name",
+        code: ProblemCode::DuplicateOrganizationName,
         message: "an organisation with this name is already registered".into(),
     }
 }
@@ -75,7 +76,7 @@ fn map_unique(e: sea_orm::DbErr) -> StoreError {
     match StoreError::from(e) {
         StoreError::Conflict { message, .. } if message.contains("credit code") => {
             StoreError::Conflict {
-                code: "duplicate_credit_code",
+                code: ProblemCode::DuplicateCreditCode,
                 message: "an organisation with this credit code is already registered".into(),
             }
         }
@@ -293,7 +294,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         if res.rows_affected == 0 {
             return Err(StoreError::Conflict {
-                code: "organization_not_pending",
+                code: ProblemCode::OrganizationNotPending,
                 message: format!("the organisation is {}, not pending", org.status),
             });
         }
@@ -353,14 +354,14 @@ impl Store {
             .await?;
         if already.is_some() {
             return Err(StoreError::Conflict {
-                code: "already_admin",
+                code: ProblemCode::AlreadyAdmin,
                 message: "this account already holds an admin seat".into(),
             });
         }
         let cap = admin_seat_cap(org.approved_members.max(0) as u64) as i64;
         if org.admin_count >= cap {
             return Err(StoreError::Conflict {
-                code: "admin_seat_cap_reached",
+                code: ProblemCode::AdminSeatCapReached,
                 message: format!(
                     "{} approved members allow {cap} admin seat(s), all taken",
                     org.approved_members
@@ -406,7 +407,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         if org.admin_count <= 1 {
             return Err(StoreError::Conflict {
-                code: "last_admin",
+                code: ProblemCode::LastAdmin,
                 message: "an organisation keeps at least one admin".into(),
             });
         }

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use zhihui_domain::pairing::{effective_status, proof_number, transition};
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{LetterAction, LetterStatus};
 
 use super::Actor;
@@ -158,7 +159,7 @@ impl Store {
 
     fn already_paired(p: &pairing::Model) -> StoreError {
         StoreError::Conflict {
-            code: "already_paired",
+            code: ProblemCode::AlreadyPaired,
             message: format!(
                 "the two organisations are already paired from {} to {} (proof {})",
                 p.period_from, p.period_to, p.proof_number

@@ -2,6 +2,7 @@
 //! and service certificates (rule 25).
 
 use std::collections::BTreeMap;
+use zhihui_domain::ProblemCode;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func};
@@ -194,7 +195,7 @@ impl Store {
                     .await
                     .map_err(|err| match StoreError::from(err) {
                         StoreError::Conflict { .. } => StoreError::Conflict {
-                            code: "hours_being_confirmed",
+                            code: ProblemCode::HoursBeingConfirmed,
                             message: "these hours were confirmed at the same moment; reload".into(),
                         },
                         other => other,
@@ -215,7 +216,7 @@ impl Store {
                 Some(r) => {
                     let Some(reason) = e.reason.clone() else {
                         return Err(StoreError::Conflict {
-                            code: "correction_reason_required",
+                            code: ProblemCode::CorrectionReasonRequired,
                             message: "changing confirmed hours needs a reason".into(),
                         });
                     };
@@ -733,7 +734,7 @@ impl Store {
             .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::Conflict {
-                code: "certificate_revoked",
+                code: ProblemCode::CertificateRevoked,
                 message: "the certificate is already revoked".into(),
             });
         }

@@ -8,6 +8,7 @@
 //! so they are as fresh as the records.
 
 use std::collections::HashMap;
+use zhihui_domain::ProblemCode;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
@@ -187,7 +188,7 @@ where
 
 fn status_conflict(status: &str, from: &[ReportStatus]) -> StoreError {
     StoreError::Conflict {
-        code: "report_status",
+        code: ProblemCode::ReportStatus,
         message: format!(
             "the report is {status}; this needs it to be {}",
             from.iter()

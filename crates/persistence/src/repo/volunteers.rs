@@ -5,6 +5,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
+use zhihui_domain::ProblemCode;
 use zhihui_domain::{
     MembershipStatus, MobilePhone, PersonName, RegionCode, ResidentIdNumber, MAX_ACTIVE_MEMBERSHIPS,
 };
@@ -85,14 +86,14 @@ pub struct MemberRow {
 
 fn duplicate_id() -> StoreError {
     StoreError::Conflict {
-        code: "duplicate_id_number",
+        code: ProblemCode::DuplicateIdNumber,
         message: "a volunteer with this ID number is already registered".into(),
     }
 }
 
 fn limit_reached() -> StoreError {
     StoreError::Conflict {
-        code: "membership_limit_reached",
+        code: ProblemCode::MembershipLimitReached,
         message: format!("a volunteer holds at most {MAX_ACTIVE_MEMBERSHIPS} active memberships"),
     }
 }
@@ -191,7 +192,7 @@ impl Store {
             .map_err(|e| match StoreError::from(e) {
                 StoreError::Conflict { message, .. } if message.contains("account") => {
                     StoreError::Conflict {
-                        code: "volunteer_profile_exists",
+                        code: ProblemCode::VolunteerProfileExists,
                         message: "this account already has a volunteer profile".into(),
                     }
                 }
@@ -251,7 +252,7 @@ impl Store {
         .await
         .map_err(|e| match StoreError::from(e) {
             StoreError::Conflict { .. } => StoreError::Conflict {
-                code: "already_member",
+                code: ProblemCode::AlreadyMember,
                 message: "the volunteer already has a pending or approved membership of this team"
                     .into(),
             },
@@ -336,7 +337,7 @@ impl Store {
             .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::Conflict {
-                code: "membership_not_pending",
+                code: ProblemCode::MembershipNotPending,
                 message: format!("the membership is {}, not pending", current.status),
             });
         }

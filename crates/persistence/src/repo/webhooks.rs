@@ -7,6 +7,7 @@
 //! (or this one after a crash) retries it only once the lease has run out.
 
 use std::collections::{HashMap, HashSet};
+use zhihui_domain::ProblemCode;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
@@ -557,7 +558,7 @@ impl Store {
     ) -> StoreResult<webhook_delivery::Model> {
         if d.status == PENDING {
             return Err(StoreError::Conflict {
-                code: "delivery_pending",
+                code: ProblemCode::DeliveryPending,
                 message: "this delivery is still being attempted".into(),
             });
         }
