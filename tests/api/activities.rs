@@ -227,6 +227,11 @@ dual_test!(
         assert_eq!(s, 201, "{a}");
         let id = a["id"].as_str().unwrap().to_string();
         assert_eq!(a["status"], "draft");
+        assert_eq!(
+            a["allowed_actions"],
+            json!(["update", "publish", "cancel"]),
+            "the admin is offered what the draft allows"
+        );
         assert_eq!(a["leaders"][0]["name"], "张三丰");
         assert_eq!(a["region_name"], "平谷区");
         assert_eq!(a["hours_confirmable_until"], "2026-06-24");
@@ -274,6 +279,33 @@ dual_test!(
             )
             .await;
         assert_eq!(s, 409, "publishing twice");
+        // What each caller may do, as the domain's rule says (before sign-up opens at 10:00
+        // nobody may sign up; the leader's check-in starts an hour before the start).
+        let allowed = |v: &Value| -> Vec<String> {
+            v["allowed_actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_string())
+                .collect()
+        };
+        for (token, expected) in [
+            (
+                Some(&w.admin.token),
+                vec!["update", "cancel", "record_attendance"],
+            ),
+            (Some(&w.other_admin.token), vec![]),
+            (Some(&w.platform.token), vec![]),
+            (None, vec![]),
+        ] {
+            let (_, v) = app
+                .get(
+                    &format!("/api/v1/activities/{id}"),
+                    token.map(String::as_str),
+                )
+                .await;
+            assert_eq!(allowed(&v), expected, "{v}");
+        }
         let (s, a) = app.get(&format!("/api/v1/activities/{id}"), None).await;
         assert_eq!(s, 200);
         assert_eq!(

@@ -141,6 +141,11 @@ pub struct ActivityView {
     pub leaders: Vec<LeaderView>,
     /// The caller's sign-up (absent for anonymous callers or when there is none).
     pub my_sign_up: Option<OwnSignUpView>,
+    /// What the caller may do to the activity now (`zhihui_domain::activity_allowed_actions`):
+    /// the dashboard offers exactly these.
+    #[serde(default)]
+    #[schema(schema_with = crate::values::activity_actions)]
+    pub allowed_actions: Vec<String>,
     /// Last day the organisation may confirm hours (10 working days after the end).
     pub hours_confirmable_until: NaiveDate,
     pub version: i32,

@@ -53,6 +53,7 @@ value_schemas! {
     all!(d::ActivityCategory) => activity_category, activity_category_or_null, activity_categories;
     all!(d::KeyDate) => key_date, key_date_or_null, key_dates;
     all!(d::ActivityStatus) => activity_status, activity_status_or_null, activity_statuses;
+    all!(d::ActivityAction) => activity_action, activity_action_or_null, activity_actions;
     all!(d::SignUpStatus) => sign_up_status, sign_up_status_or_null, sign_up_statuses;
     all!(d::AttendanceSource) => attendance_source, attendance_source_or_null, attendance_sources;
     all!(d::ApplicationStatus) => application_status, application_status_or_null, application_statuses;

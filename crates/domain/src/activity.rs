@@ -3,6 +3,8 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
 use crate::organization::string_enum;
+use crate::pairing::TransitionError;
+use crate::ProblemCode;
 
 string_enum! {
     /// How a participant's attendance was recorded.
@@ -56,6 +58,209 @@ string_enum! {
         Confirmed => "confirmed",
         Waitlisted => "waitlisted",
         Cancelled => "cancelled",
+    }
+}
+
+string_enum! {
+    /// What can be done to an activity (活动), by whom the roles of [`activity_allowed_actions`] say.
+    ActivityAction {
+        /// Change its details (the running organisation's admins).
+        Update => "update",
+        Publish => "publish",
+        /// Cancel it with a reason shown to those who signed up.
+        Cancel => "cancel",
+        /// Sign up for it (a registered volunteer the activity admits).
+        SignUp => "sign_up",
+        /// Withdraw one's own sign-up.
+        WithdrawSignUp => "withdraw_sign_up",
+        /// Check in or out with the code the leader shows (a volunteer signed up).
+        CheckIn => "check_in",
+        /// Show the rotating check-in code (leaders and the organisation's admins).
+        IssueCheckInCode => "issue_check_in_code",
+        /// Record a participant's attendance by hand (leaders and admins).
+        RecordAttendance => "record_attendance",
+        /// Confirm the participants' service hours once it has ended (the admins).
+        ConfirmHours => "confirm_hours",
+    }
+}
+
+/// The facts of an activity the rules of its actions read, besides its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActivityFacts {
+    pub now: DateTime<Utc>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub sign_up_opens_at: DateTime<Utc>,
+    pub sign_up_closes_at: DateTime<Utc>,
+    /// Hours were confirmed for someone: the activity happened and cannot be cancelled.
+    pub hours_confirmed: bool,
+}
+
+/// Who the caller is to an activity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActivityRoles {
+    /// An admin of the running organisation.
+    pub runs: bool,
+    /// One of the activity's leaders.
+    pub leads: bool,
+    /// A registered volunteer the activity admits (open to all, or a member of the team).
+    pub may_sign_up: bool,
+    /// Holds a live sign-up (confirmed or waitlisted).
+    pub signed_up: bool,
+}
+
+/// The statuses an action may start from.
+pub fn activity_action_starts_from(action: ActivityAction) -> &'static [ActivityStatus] {
+    use ActivityAction as A;
+    use ActivityStatus as S;
+    match action {
+        A::Update | A::Cancel => &[S::Draft, S::Published],
+        A::Publish => &[S::Draft],
+        A::SignUp | A::CheckIn | A::IssueCheckInCode | A::RecordAttendance | A::ConfirmHours => {
+            &[S::Published]
+        }
+        A::WithdrawSignUp => &[S::Draft, S::Published, S::Cancelled],
+    }
+}
+
+fn refuse(code: ProblemCode, message: impl Into<String>) -> TransitionError {
+    TransitionError {
+        code,
+        message: message.into(),
+    }
+}
+
+/// The status an activity moves to when `action` is taken (its own for every action but
+/// publishing and cancelling), or why it cannot be taken now (rules 17-22).
+pub fn activity_transition(
+    status: ActivityStatus,
+    action: ActivityAction,
+    f: &ActivityFacts,
+) -> Result<ActivityStatus, TransitionError> {
+    use ActivityAction as A;
+    if !activity_action_starts_from(action).contains(&status) {
+        let code = match action {
+            A::SignUp
+            | A::CheckIn
+            | A::IssueCheckInCode
+            | A::RecordAttendance
+            | A::ConfirmHours => ProblemCode::ActivityNotOpen,
+            _ => ProblemCode::ActivityStatus,
+        };
+        return Err(refuse(
+            code,
+            format!(
+                "the activity is {}; it cannot {}",
+                status.as_str(),
+                action_words(action)
+            ),
+        ));
+    }
+    match action {
+        A::Publish if f.ends_at <= f.now => Err(refuse(
+            ProblemCode::ActivityEnded,
+            "an activity that has ended cannot be published",
+        )),
+        A::Cancel if f.hours_confirmed => Err(refuse(
+            ProblemCode::HoursConfirmed,
+            "hours were confirmed for this activity; it cannot be cancelled",
+        )),
+        A::SignUp if f.now < f.sign_up_opens_at => Err(refuse(
+            ProblemCode::SignUpNotOpenYet,
+            format!("sign-up opens at {}", f.sign_up_opens_at.to_rfc3339()),
+        )),
+        A::SignUp if f.now > f.sign_up_closes_at => Err(refuse(
+            ProblemCode::SignUpClosed,
+            "sign-up for this activity has closed",
+        )),
+        A::WithdrawSignUp if status == ActivityStatus::Published && f.now >= f.starts_at => {
+            Err(refuse(
+                ProblemCode::ActivityStarted,
+                "the activity has started; ask its leader to record your absence",
+            ))
+        }
+        A::IssueCheckInCode | A::CheckIn if !check_in_open(f.now, f.starts_at, f.ends_at) => {
+            Err(refuse(
+                ProblemCode::CheckInClosed,
+                "check-in runs from an hour before the start to an hour after the end",
+            ))
+        }
+        A::ConfirmHours if f.now < f.ends_at => Err(refuse(
+            ProblemCode::ActivityNotEnded,
+            "hours are confirmed after the activity ends",
+        )),
+        A::Publish => Ok(ActivityStatus::Published),
+        A::Cancel => Ok(ActivityStatus::Cancelled),
+        _ => Ok(status),
+    }
+}
+
+fn action_words(action: ActivityAction) -> &'static str {
+    match action {
+        ActivityAction::Update => "be changed",
+        ActivityAction::Publish => "be published",
+        ActivityAction::Cancel => "be cancelled",
+        ActivityAction::SignUp => "take sign-ups",
+        ActivityAction::WithdrawSignUp => "take withdrawals",
+        ActivityAction::CheckIn => "check anyone in",
+        ActivityAction::IssueCheckInCode => "check anyone in",
+        ActivityAction::RecordAttendance => "record attendance",
+        ActivityAction::ConfirmHours => "have hours confirmed",
+    }
+}
+
+/// What the caller may do to an activity now: the one rule the service checks and the
+/// dashboard shows.
+pub fn activity_allowed_actions(
+    status: ActivityStatus,
+    roles: ActivityRoles,
+    f: &ActivityFacts,
+) -> Vec<ActivityAction> {
+    use ActivityAction as A;
+    ActivityAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| match a {
+            A::Update | A::Publish | A::Cancel | A::ConfirmHours => roles.runs,
+            A::IssueCheckInCode | A::RecordAttendance => roles.runs || roles.leads,
+            A::SignUp => roles.may_sign_up && !roles.signed_up,
+            A::WithdrawSignUp | A::CheckIn => roles.signed_up,
+        })
+        .filter(|a| activity_transition(status, *a, f).is_ok())
+        .collect()
+}
+
+string_enum! {
+    /// What can be done to a sign-up (报名).
+    SignUpAction {
+        /// Check in or out with the rotating code.
+        CheckIn => "check_in",
+        /// Have service hours confirmed.
+        ConfirmHours => "confirm_hours",
+    }
+}
+
+/// Whether a sign-up in `status` may take `action`: only a confirmed place checks in or
+/// has hours confirmed; a waiting-list place waits, a withdrawn one is gone.
+pub fn sign_up_transition(
+    status: SignUpStatus,
+    action: SignUpAction,
+) -> Result<SignUpStatus, TransitionError> {
+    match status {
+        SignUpStatus::Confirmed => Ok(status),
+        SignUpStatus::Waitlisted => Err(refuse(
+            ProblemCode::Waitlisted,
+            match action {
+                SignUpAction::CheckIn => {
+                    "you are on the waiting list, without a place; the leader can record you"
+                }
+                SignUpAction::ConfirmHours => "a waiting-list place has no hours to confirm",
+            },
+        )),
+        SignUpStatus::Cancelled => Err(refuse(
+            ProblemCode::NotSignedUp,
+            "the sign-up was withdrawn",
+        )),
     }
 }
 
@@ -277,5 +482,201 @@ mod tests {
     fn points_are_whole_hours() {
         assert_eq!(points(25), 2);
         assert_eq!(points(0), 0);
+    }
+}
+
+#[cfg(test)]
+mod state_machine_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, 10, h, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn facts(now: u32) -> ActivityFacts {
+        ActivityFacts {
+            now: at(now),
+            starts_at: at(10),
+            ends_at: at(12),
+            sign_up_opens_at: at(2),
+            sign_up_closes_at: at(9),
+            hours_confirmed: false,
+        }
+    }
+
+    #[test]
+    fn every_state_and_action_is_allowed_or_refused_with_its_code() {
+        use ActivityAction as A;
+        use ActivityStatus as S;
+        let code = |s, a, f: &ActivityFacts| activity_transition(s, a, f).err().map(|e| e.code);
+        let f = facts(5);
+        // Draft: written, published, cancelled; nothing happens at it.
+        assert_eq!(
+            activity_transition(S::Draft, A::Publish, &f),
+            Ok(S::Published)
+        );
+        assert_eq!(
+            activity_transition(S::Draft, A::Cancel, &f),
+            Ok(S::Cancelled)
+        );
+        assert_eq!(activity_transition(S::Draft, A::Update, &f), Ok(S::Draft));
+        for a in [
+            A::SignUp,
+            A::CheckIn,
+            A::IssueCheckInCode,
+            A::RecordAttendance,
+            A::ConfirmHours,
+        ] {
+            assert_eq!(
+                code(S::Draft, a, &f),
+                Some(ProblemCode::ActivityNotOpen),
+                "{a:?}"
+            );
+            assert_eq!(
+                code(S::Cancelled, a, &f),
+                Some(ProblemCode::ActivityNotOpen),
+                "{a:?}"
+            );
+        }
+        // Published: no second publication; sign-up inside its window.
+        assert_eq!(
+            code(S::Published, A::Publish, &f),
+            Some(ProblemCode::ActivityStatus)
+        );
+        assert_eq!(
+            activity_transition(S::Published, A::SignUp, &f),
+            Ok(S::Published)
+        );
+        assert_eq!(
+            code(S::Published, A::SignUp, &facts(1)),
+            Some(ProblemCode::SignUpNotOpenYet)
+        );
+        assert_eq!(
+            code(S::Published, A::SignUp, &facts(10)),
+            Some(ProblemCode::SignUpClosed)
+        );
+        assert_eq!(
+            code(S::Published, A::WithdrawSignUp, &facts(10)),
+            Some(ProblemCode::ActivityStarted)
+        );
+        assert!(activity_transition(S::Published, A::WithdrawSignUp, &facts(8)).is_ok());
+        // Check-in from an hour before the start to an hour after the end.
+        assert_eq!(
+            code(S::Published, A::IssueCheckInCode, &facts(5)),
+            Some(ProblemCode::CheckInClosed)
+        );
+        assert!(activity_transition(S::Published, A::IssueCheckInCode, &facts(9)).is_ok());
+        assert!(activity_transition(S::Published, A::IssueCheckInCode, &facts(13)).is_ok());
+        assert_eq!(
+            code(S::Published, A::IssueCheckInCode, &facts(14)),
+            Some(ProblemCode::CheckInClosed)
+        );
+        // Hours once it has ended; no cancelling after hours.
+        assert_eq!(
+            code(S::Published, A::ConfirmHours, &facts(11)),
+            Some(ProblemCode::ActivityNotEnded)
+        );
+        assert!(activity_transition(S::Published, A::ConfirmHours, &facts(12)).is_ok());
+        let done = ActivityFacts {
+            hours_confirmed: true,
+            ..facts(13)
+        };
+        assert_eq!(
+            code(S::Published, A::Cancel, &done),
+            Some(ProblemCode::HoursConfirmed)
+        );
+        // An ended activity is not published.
+        assert_eq!(
+            code(S::Draft, A::Publish, &facts(12)),
+            Some(ProblemCode::ActivityEnded)
+        );
+        // Cancelled is final, but a sign-up to it may still be withdrawn.
+        for a in [A::Update, A::Publish, A::Cancel] {
+            assert_eq!(
+                code(S::Cancelled, a, &f),
+                Some(ProblemCode::ActivityStatus),
+                "{a:?}"
+            );
+        }
+        assert!(activity_transition(S::Cancelled, A::WithdrawSignUp, &facts(11)).is_ok());
+    }
+
+    #[test]
+    fn each_role_is_offered_what_it_may_do() {
+        use ActivityAction as A;
+        use ActivityStatus as S;
+        let admin = ActivityRoles {
+            runs: true,
+            ..Default::default()
+        };
+        let leader = ActivityRoles {
+            leads: true,
+            ..Default::default()
+        };
+        let volunteer = ActivityRoles {
+            may_sign_up: true,
+            ..Default::default()
+        };
+        let signed = ActivityRoles {
+            may_sign_up: true,
+            signed_up: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            activity_allowed_actions(S::Draft, admin, &facts(5)),
+            vec![A::Update, A::Publish, A::Cancel]
+        );
+        assert_eq!(
+            activity_allowed_actions(S::Published, volunteer, &facts(5)),
+            vec![A::SignUp]
+        );
+        assert_eq!(
+            activity_allowed_actions(S::Published, signed, &facts(5)),
+            vec![A::WithdrawSignUp]
+        );
+        assert_eq!(
+            activity_allowed_actions(S::Published, signed, &facts(10)),
+            vec![A::CheckIn]
+        );
+        assert_eq!(
+            activity_allowed_actions(S::Published, leader, &facts(10)),
+            vec![A::IssueCheckInCode, A::RecordAttendance]
+        );
+        assert_eq!(
+            activity_allowed_actions(S::Published, admin, &facts(12)),
+            vec![
+                A::Update,
+                A::Cancel,
+                A::IssueCheckInCode,
+                A::RecordAttendance,
+                A::ConfirmHours
+            ]
+        );
+        assert!(
+            activity_allowed_actions(S::Published, ActivityRoles::default(), &facts(5)).is_empty()
+        );
+        assert!(activity_allowed_actions(S::Cancelled, admin, &facts(5)).is_empty());
+    }
+
+    #[test]
+    fn only_a_confirmed_place_checks_in_or_has_hours() {
+        for a in SignUpAction::ALL {
+            assert!(sign_up_transition(SignUpStatus::Confirmed, *a).is_ok());
+            assert_eq!(
+                sign_up_transition(SignUpStatus::Waitlisted, *a)
+                    .err()
+                    .map(|e| e.code),
+                Some(ProblemCode::Waitlisted)
+            );
+            assert_eq!(
+                sign_up_transition(SignUpStatus::Cancelled, *a)
+                    .err()
+                    .map(|e| e.code),
+                Some(ProblemCode::NotSignedUp)
+            );
+        }
     }
 }

@@ -24,7 +24,9 @@ pub mod volunteer;
 
 pub use account::{LoginName, Password};
 pub use activity::{
-    ActivityCategory, ActivityStatus, AttendanceSource, KeyDate, RecognitionRule, SignUpStatus,
+    activity_action_starts_from, activity_allowed_actions, activity_transition, sign_up_transition,
+    ActivityAction, ActivityCategory, ActivityFacts, ActivityRoles, ActivityStatus,
+    AttendanceSource, KeyDate, RecognitionRule, SignUpAction, SignUpStatus,
 };
 pub use application::{
     ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, FormVariant,

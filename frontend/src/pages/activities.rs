@@ -11,6 +11,7 @@ use zhihui_contract::activities::{
     HoursEntryInput, SignUpPage, SignUpView,
 };
 use zhihui_contract::records::{CertificateView, IssueCertificateRequest};
+use zhihui_domain::{ActivityAction, ActivityStatus, SignUpStatus};
 
 use super::local_error;
 use crate::app::Route;
@@ -37,7 +38,7 @@ pub fn activity_card(lang: Lang, a: &ActivityView) -> Html {
             <h3><Link<Route> to={Route::Activity { id: a.id.to_string() }}>{ a.title.clone() }</Link<Route>></h3>
             <p class="meta">
                 <span class="tag">{ label(lang, "category", &a.category) }</span>
-                if a.status != "published" { <span class={classes!("tag", a.status.clone())}>{ label(lang, "status", &a.status) }</span> }
+                if a.status != ActivityStatus::Published.as_str() { <span class={classes!("tag", a.status.clone())}>{ label(lang, "status", &a.status) }</span> }
                 { format!(" {} · {}", format::date_time(lang, a.starts_at), a.region_name) }
             </p>
             <p class="meta">{ a.place.clone() }{ " · " }{ a.organization_name.clone() }</p>
@@ -231,15 +232,15 @@ pub fn ActivityPage(props: &IdProps) -> Html {
     };
 
     view_load(&activity, lang, &reload, |a| {
+        // What the caller may do is the view's `allowed_actions` (the domain's rule): leaders
+        // run check-in and attendance too (rule 20); confirming hours stays with admins.
         let admin = app.administers(a.organization_id);
-        // Leaders run check-in and attendance too (rule 20); confirming hours stays with admins.
-        let leader = app
-            .me
-            .as_ref()
-            .and_then(|m| m.volunteer_id)
-            .is_some_and(|v| a.leaders.iter().any(|l| l.volunteer_id == v));
         let me = app.me.clone();
-        let mine = a.my_sign_up.as_ref().filter(|s| s.status != "cancelled");
+        let mine = a
+            .my_sign_up
+            .as_ref()
+            .filter(|s| s.status != SignUpStatus::Cancelled.as_str());
+        let can = |x: ActivityAction| a.allowed_actions.iter().any(|s| s == x.as_str());
         html! {
             <section class="page">
                 <p><Link<Route> to={Route::Activities}>{ "← " }{ t(lang, "nav.activities") }</Link<Route>></p>
@@ -265,34 +266,38 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                 <div class="actions">
                     if let Some(s) = mine {
                         <p class="status" role="status">
-                            { if s.status == "waitlisted" {
+                            { if s.status == SignUpStatus::Waitlisted.as_str() {
                                 fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string())
                               } else if s.checked_in_at.is_some() {
                                 t(lang, "activity.checked_in").to_string()
                               } else { t(lang, "activity.signed_up").to_string() } }
                         </p>
-                        if a.status == "published" {
+                        if can(ActivityAction::CheckIn) {
                             <Link<Route> to={Route::CheckIn} classes="button">{ t(lang, "check_in.title") }</Link<Route>>
+                        }
+                        if can(ActivityAction::WithdrawSignUp) {
                             <button type="button" onclick={run("withdraw", a.id)} disabled={*busy}>{ t(lang, "activity.cancel_sign_up") }</button>
                         }
-                    } else if a.status == "published" && a.sign_up_open {
+                    } else if can(ActivityAction::SignUp) {
+                        <button type="button" class="primary" onclick={run("sign_up", a.id)} disabled={*busy}>{ t(lang, "activity.sign_up") }</button>
+                    } else if a.sign_up_open {
                         if me.is_none() {
                             <Link<Route> to={Route::SignIn} classes="button primary">{ t(lang, "activity.sign_in_to_sign_up") }</Link<Route>>
                         } else if me.as_ref().is_some_and(|m| m.volunteer_id.is_none()) {
                             <Link<Route> to={Route::Register} classes="button primary">{ t(lang, "activity.register_first") }</Link<Route>>
-                        } else {
-                            <button type="button" class="primary" onclick={run("sign_up", a.id)} disabled={*busy}>{ t(lang, "activity.sign_up") }</button>
                         }
                     }
-                    if admin && a.status == "draft" {
+                    if can(ActivityAction::Publish) {
                         <button type="button" class="primary" onclick={run("publish", a.id)} disabled={*busy}>{ t(lang, "activity.publish") }</button>
                     }
-                    if admin && a.status != "cancelled" {
+                    if can(ActivityAction::Cancel) {
                         <button type="button" class="danger" onclick={run("cancel", a.id)} disabled={*busy}>{ t(lang, "activity.cancel") }</button>
                     }
                 </div>
-                if (admin || leader) && a.status == "published" {
+                if can(ActivityAction::IssueCheckInCode) {
                     <CheckInCode id={a.id} />
+                }
+                if can(ActivityAction::RecordAttendance) {
                     <Participants activity={a.clone()} can_confirm={admin} />
                 }
             </section>
@@ -548,11 +553,11 @@ fn Participants(props: &ParticipantsProps) -> Html {
             <crate::components::TextField name="reason" label={t(lang, "activity.attendance_reason")} value={(*reason).clone()}
                 oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
             { view_load(&sign_ups, lang, &reload, |page| {
-                let rows: Vec<&SignUpView> = page.items.iter().filter(|s| s.status != "cancelled").collect();
+                let rows: Vec<&SignUpView> = page.items.iter().filter(|s| s.status != SignUpStatus::Cancelled.as_str()).collect();
                 if rows.is_empty() {
                     return html! { <Empty /> };
                 }
-                let all_ids: Vec<uuid::Uuid> = rows.iter().filter(|s| s.status == "confirmed").map(|s| s.volunteer_id).collect();
+                let all_ids: Vec<uuid::Uuid> = rows.iter().filter(|s| s.status == SignUpStatus::Confirmed.as_str()).map(|s| s.volunteer_id).collect();
                 let select_all = {
                     let selected = selected.clone();
                     Callback::from(move |e: Event| selected.set(if checked(&e) { all_ids.clone() } else { vec![] }))
@@ -581,13 +586,13 @@ fn Participants(props: &ParticipantsProps) -> Html {
                             };
                             html! {
                                 <tr>
-                                    <td><input type="checkbox" aria-label={s.volunteer_name.clone()} checked={on} {onchange} disabled={s.status != "confirmed"} /></td>
+                                    <td><input type="checkbox" aria-label={s.volunteer_name.clone()} checked={on} {onchange} disabled={s.status != SignUpStatus::Confirmed.as_str()} /></td>
                                     <td>{ s.volunteer_name.clone() }<br/><span class="muted">{ s.volunteer_number.clone() }</span></td>
                                     <td>{ s.phone_masked.clone() }</td>
-                                    <td>{ if s.status == "waitlisted" { fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string()) } else { label(lang, "status", &s.status) } }</td>
+                                    <td>{ if s.status == SignUpStatus::Waitlisted.as_str() { fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string()) } else { label(lang, "status", &s.status) } }</td>
                                     <td>
                                         { if s.absent { t(lang, "activity.absent").to_string() } else { s.checked_in_at.map(|t| format::date_time(lang, t)).unwrap_or_else(|| "—".into()) } }
-                                        if s.status == "confirmed" && s.confirmed_hours.is_none() {
+                                        if s.status == SignUpStatus::Confirmed.as_str() && s.confirmed_hours.is_none() {
                                             <div class="row-actions">
                                                 <button type="button" class="link" onclick={attend(v, false)}>{ t(lang, "activity.mark_present") }</button>
                                                 <button type="button" class="link" onclick={attend(v, true)}>{ t(lang, "activity.mark_absent") }</button>
@@ -596,7 +601,7 @@ fn Participants(props: &ParticipantsProps) -> Html {
                                     </td>
                                     <td class="hours">
                                         { s.confirmed_hours.map(|h| format::hours(lang, h)).unwrap_or_else(|| "—".into()) }
-                                        if ended && s.status == "confirmed" && s.confirmed_hours.is_none() {
+                                        if ended && s.status == SignUpStatus::Confirmed.as_str() && s.confirmed_hours.is_none() {
                                             <input type="number" step="0.5" min="0" class="hours-input" inputmode="decimal"
                                                 aria-label={format!("{} · {}", s.volunteer_name, t(lang, "activity.hours"))}
                                                 value={typed.get(&v).cloned().unwrap_or_default()}
@@ -713,7 +718,10 @@ pub fn CheckIn() -> Html {
         Load::Ready(p) => p
             .items
             .iter()
-            .filter(|s| s.sign_up.status == "confirmed" && s.activity_status == "published")
+            .filter(|s| {
+                s.sign_up.status == SignUpStatus::Confirmed.as_str()
+                    && s.activity_status == ActivityStatus::Published.as_str()
+            })
             .map(|s| {
                 (
                     s.sign_up.activity_id.to_string(),

@@ -18,11 +18,13 @@ use zhihui_contract::activities::{
 };
 use zhihui_contract::{PageParams, Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::{
-    add_working_days, check_in_open, check_in_slot, check_in_slot_expiry, entered_tenths,
-    served_minutes, MAX_CAPACITY,
+    add_working_days, check_in_slot, check_in_slot_expiry, entered_tenths, served_minutes,
+    MAX_CAPACITY,
 };
 use zhihui_domain::{
-    ActivityCategory, ActivityStatus, KeyDate, OrganizationStatus, RegionCode, SignUpStatus,
+    activity_action_starts_from, activity_allowed_actions, activity_transition, sign_up_transition,
+    ActivityAction, ActivityCategory, ActivityFacts, ActivityRoles, ActivityStatus, KeyDate,
+    MembershipStatus, OrganizationStatus, RegionCode, SignUpAction, SignUpStatus,
 };
 use zhihui_persistence::entities::{activity, organization, sign_up, volunteer};
 use zhihui_persistence::{
@@ -125,7 +127,97 @@ async fn views(
 ) -> Result<Vec<ActivityView>, ApiError> {
     let mut out = plain_views(state, items).await?;
     add_own_sign_ups(state, who, &mut out).await?;
+    add_allowed_actions(state, who, &mut out).await?;
     Ok(out)
+}
+
+/// The facts the activity's rules read (`zhihui_domain::activity_transition`).
+fn facts(now: DateTime<Utc>, a: &activity::Model, hours_confirmed: bool) -> ActivityFacts {
+    ActivityFacts {
+        now,
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+        sign_up_opens_at: a.sign_up_opens_at,
+        sign_up_closes_at: a.sign_up_closes_at,
+        hours_confirmed,
+    }
+}
+
+/// Applies the activity's rule for `action`: its next status, or the refusal as a 409.
+fn act(
+    a: &activity::Model,
+    action: ActivityAction,
+    f: &ActivityFacts,
+) -> Result<ActivityStatus, ApiError> {
+    let status = ActivityStatus::parse(&a.status)
+        .ok_or_else(|| ApiError::Internal(format!("stored activity status {}", a.status)))?;
+    activity_transition(status, action, f).map_err(|e| ApiError::Conflict {
+        code: e.code,
+        message: e.message,
+    })
+}
+
+/// Adds what the caller may do to each activity (`allowed_actions`): the caller's roles
+/// (admin of the running organisation, leader, a volunteer it admits, signed up) and the
+/// activity's facts, judged by the domain's one rule. Two queries for a signed-in
+/// volunteer, one more when the caller runs some of the activities.
+async fn add_allowed_actions(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    views: &mut [ActivityView],
+) -> Result<(), ApiError> {
+    let Some(w) = who else {
+        return Ok(());
+    };
+    let me = my_volunteer(state, w).await?;
+    let member_of: std::collections::HashSet<Uuid> = match &me {
+        Some(v) => state
+            .store
+            .memberships_of(v.id)
+            .await?
+            .into_iter()
+            .filter(|(m, _)| m.status == MembershipStatus::Approved.as_str())
+            .map(|(m, _)| m.organization_id)
+            .collect(),
+        None => Default::default(),
+    };
+    let run: Vec<Uuid> = views
+        .iter()
+        .filter(|v| w.administers(v.organization_id))
+        .map(|v| v.id)
+        .collect();
+    let with_hours = state.store.activities_with_records(&run).await?;
+    let now = state.clock.now();
+    for v in views.iter_mut() {
+        let Some(status) = ActivityStatus::parse(&v.status) else {
+            continue;
+        };
+        let roles = ActivityRoles {
+            runs: w.administers(v.organization_id),
+            leads: me
+                .as_ref()
+                .is_some_and(|m| v.leaders.iter().any(|l| l.volunteer_id == m.id)),
+            may_sign_up: me.is_some()
+                && (!v.members_only || member_of.contains(&v.organization_id)),
+            signed_up: v
+                .my_sign_up
+                .as_ref()
+                .is_some_and(|s| s.status != SignUpStatus::Cancelled.as_str()),
+        };
+        let f = ActivityFacts {
+            now,
+            starts_at: v.starts_at,
+            ends_at: v.ends_at,
+            sign_up_opens_at: v.sign_up_opens_at,
+            sign_up_closes_at: v.sign_up_closes_at,
+            hours_confirmed: with_hours.contains(&v.id),
+        };
+        v.allowed_actions = activity_allowed_actions(status, roles, &f)
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect();
+    }
+    Ok(())
 }
 
 /// Views as anyone sees them (no caller's own sign-up): two queries, whatever the length.
@@ -182,6 +274,7 @@ async fn plain_views(
                     .map(|(volunteer_id, name)| LeaderView { volunteer_id, name })
                     .collect(),
                 my_sign_up: None,
+                allowed_actions: vec![],
                 hours_confirmable_until: confirmable_until(&state.settings, &a),
                 version: a.version,
                 created_at: a.created_at,
@@ -563,18 +656,13 @@ pub async fn publish_activity(
         ));
     }
     let now = state.clock.now();
-    if cur.ends_at <= now {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::ActivityEnded,
-            message: "an activity that has ended cannot be published".into(),
-        });
-    }
+    let to = act(&cur, ActivityAction::Publish, &facts(now, &cur, false))?;
     let a = state
         .store
         .set_activity_status(
             cur.id,
-            &[ActivityStatus::Draft],
-            ActivityStatus::Published,
+            activity_action_starts_from(ActivityAction::Publish),
+            to,
             None,
             now,
         )
@@ -610,18 +698,18 @@ pub async fn cancel_activity(
         ));
     }
     Problems::validate(&*body).finish()?;
-    if !state.store.records_of_activity(cur.id).await?.is_empty() {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::HoursConfirmed,
-            message: "hours were confirmed for this activity; it cannot be cancelled".into(),
-        });
-    }
+    let hours = !state.store.records_of_activity(cur.id).await?.is_empty();
+    let to = act(
+        &cur,
+        ActivityAction::Cancel,
+        &facts(state.clock.now(), &cur, hours),
+    )?;
     let a = state
         .store
         .set_activity_status(
             cur.id,
-            &[ActivityStatus::Draft, ActivityStatus::Published],
-            ActivityStatus::Cancelled,
+            activity_action_starts_from(ActivityAction::Cancel),
+            to,
             Some(body.reason.trim().to_string()),
             state.clock.now(),
         )
@@ -831,24 +919,7 @@ pub async fn sign_up_for_activity(
         if g.volunteer.is_none() {
             return Err(super::volunteers::not_registered());
         }
-        if a.status != ActivityStatus::Published.as_str() {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::ActivityNotOpen,
-                message: format!("the activity is {}; it takes no sign-ups", a.status),
-            });
-        }
-        if now < a.sign_up_opens_at {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::SignUpNotOpenYet,
-                message: format!("sign-up opens at {}", a.sign_up_opens_at.to_rfc3339()),
-            });
-        }
-        if now > a.sign_up_closes_at {
-            return Err(ApiError::Conflict {
-                code: ProblemCode::SignUpClosed,
-                message: "sign-up for this activity has closed".into(),
-            });
-        }
+        act(a, ActivityAction::SignUp, &facts(now, a, false))?;
         if !g.admitted {
             return Err(ApiError::Forbidden(
                 ProblemCode::MembersOnly,
@@ -896,12 +967,11 @@ pub async fn cancel_sign_up(
 ) -> Result<HttpResponse, ApiError> {
     let a = load(&state, Some(&who), *id).await?;
     let v = require_volunteer(&state, &who).await?;
-    if state.clock.now() >= a.starts_at && a.status == ActivityStatus::Published.as_str() {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::ActivityStarted,
-            message: "the activity has started; ask its leader to record your absence".into(),
-        });
-    }
+    act(
+        &a,
+        ActivityAction::WithdrawSignUp,
+        &facts(state.clock.now(), &a, false),
+    )?;
     let c = state
         .store
         .cancel_sign_up(a.id, v.id, state.clock.now())
@@ -1093,7 +1163,7 @@ pub async fn issue_check_in_code(
             "check-in codes are for the activity's leaders and its organisation's admins".into(),
         ));
     }
-    check_in_window(&state, &a)?;
+    check_in_window(&state, &a, ActivityAction::IssueCheckInCode)?;
     let period = state.settings.check_in_code_secs;
     let slot = check_in_slot(state.clock.now(), period);
     let code = check_in_code(&state, a.id, slot);
@@ -1112,20 +1182,12 @@ pub async fn issue_check_in_code(
     }))
 }
 
-fn check_in_window(state: &AppState, a: &activity::Model) -> Result<(), ApiError> {
-    if a.status != ActivityStatus::Published.as_str() {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::ActivityNotOpen,
-            message: format!("the activity is {}", a.status),
-        });
-    }
-    if !check_in_open(state.clock.now(), a.starts_at, a.ends_at) {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::CheckInClosed,
-            message: "check-in runs from an hour before the start to an hour after the end".into(),
-        });
-    }
-    Ok(())
+fn check_in_window(
+    state: &AppState,
+    a: &activity::Model,
+    action: ActivityAction,
+) -> Result<(), ApiError> {
+    act(a, action, &facts(state.clock.now(), a, false)).map(drop)
 }
 
 /// Checks a code typed or scanned by a volunteer against the current and previous slot.
@@ -1166,7 +1228,7 @@ async fn check(
     Problems::validate(body).finish()?;
     let a = load(state, Some(who), id).await?;
     let v = require_volunteer(state, who).await?;
-    check_in_window(state, &a)?;
+    check_in_window(state, &a, ActivityAction::CheckIn)?;
     verify_code(state, &a, &body.code)?;
     let s = state
         .store
@@ -1176,13 +1238,12 @@ async fn check(
             code: ProblemCode::NotSignedUp,
             message: "only volunteers with a place on the activity check in".into(),
         })?;
-    if s.status != SignUpStatus::Confirmed.as_str() {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::Waitlisted,
-            message: "you are on the waiting list, without a place; the leader can record you"
-                .into(),
-        });
-    }
+    let status = SignUpStatus::parse(&s.status)
+        .ok_or_else(|| ApiError::Internal(format!("stored sign-up status {}", s.status)))?;
+    sign_up_transition(status, SignUpAction::CheckIn).map_err(|e| ApiError::Conflict {
+        code: e.code,
+        message: e.message,
+    })?;
     let s = state
         .store
         .check_in_out(s.id, out, state.clock.now())
@@ -1250,6 +1311,11 @@ pub async fn record_attendance(
             "attendance is recorded by the activity's leaders and its organisation's admins".into(),
         ));
     }
+    act(
+        &a,
+        ActivityAction::RecordAttendance,
+        &facts(state.clock.now(), &a, false),
+    )?;
     let mut p = Problems::validate(&*body);
     let (cin, cout) = if body.absent {
         (None, None)
@@ -1356,19 +1422,8 @@ pub async fn confirm_service_hours(
             "hours are confirmed by the organisation's own admins".into(),
         ));
     }
-    if a.status != ActivityStatus::Published.as_str() {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::ActivityNotOpen,
-            message: format!("the activity is {}", a.status),
-        });
-    }
     let now = state.clock.now();
-    if now < a.ends_at {
-        return Err(ApiError::Conflict {
-            code: ProblemCode::ActivityNotEnded,
-            message: "hours are confirmed after the activity ends".into(),
-        });
-    }
+    act(&a, ActivityAction::ConfirmHours, &facts(now, &a, false))?;
     let until = confirmable_until(&state.settings, &a);
     let mut p = Problems::validate(&*body);
     if !body.all && body.entries.is_empty() {

@@ -296,6 +296,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Which of these activities have confirmed hours (one query).
+    pub async fn activities_with_records(
+        &self,
+        activity_ids: &[Uuid],
+    ) -> StoreResult<std::collections::HashSet<Uuid>> {
+        if activity_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let ids: Vec<Uuid> = service_record::Entity::find()
+            .select_only()
+            .column(service_record::Column::ActivityId)
+            .distinct()
+            .filter(service_record::Column::ActivityId.is_in(activity_ids.to_vec()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().collect())
+    }
+
     /// Records of an activity by sign-up id.
     pub async fn records_of_activity(
         &self,
