@@ -49,16 +49,28 @@ dual_test!(
             b["contact_phone"], "13800138000",
             "its admin sees the full contact phone"
         );
+        assert_eq!(
+            b["allowed_actions"],
+            json!(["update"]),
+            "its admin edits it but does not decide it"
+        );
+        let (_, b) = app
+            .get(
+                &format!("/api/v1/organizations/{gd}"),
+                Some(&platform.token),
+            )
+            .await;
+        assert_eq!(b["allowed_actions"], json!(["update", "approve", "reject"]));
 
         // Its own admin cannot approve itself; the platform admin can.
-        let (s, _) = app
+        let (s, b) = app
             .post(
                 &format!("/api/v1/organizations/{gd}/approve"),
                 Some(&gd_admin.token),
                 json!({}),
             )
             .await;
-        assert_eq!(s, 403);
+        assert_eq!((s, b["code"].as_str()), (403, Some("parent_admin_only")));
         let (s, b) = app
             .post(
                 &format!("/api/v1/organizations/{gd}/approve"),
@@ -67,6 +79,7 @@ dual_test!(
             )
             .await;
         assert_eq!((s, b["status"].as_str().unwrap()), (200, "approved"));
+        assert_eq!(b["allowed_actions"], json!(["update"]), "decided once");
         let (s, b) = app
             .post(
                 &format!("/api/v1/organizations/{gd}/approve"),

@@ -98,6 +98,10 @@ pub struct OrganizationView {
     #[schema(schema_with = crate::values::organization_status)]
     pub status: String,
     pub rejection_reason: Option<String>,
+    /// What the caller may do to the organisation now (`organization_allowed_actions`).
+    #[serde(default)]
+    #[schema(schema_with = crate::values::organization_actions)]
+    pub allowed_actions: Vec<String>,
     pub approved_members: u64,
     /// Admin seats allowed by the number of approved members (rule 8).
     pub admin_seat_cap: u64,

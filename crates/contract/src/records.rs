@@ -177,6 +177,10 @@ pub struct CertificateView {
     /// `valid` or `revoked`.
     #[schema(schema_with = crate::values::certificate_status)]
     pub status: String,
+    /// What the caller may do to the certificate now (`certificate_allowed_actions`).
+    #[serde(default)]
+    #[schema(schema_with = crate::values::certificate_actions)]
+    pub allowed_actions: Vec<String>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoke_reason: Option<String>,
     /// Public page where anyone can check the certificate by its number.

@@ -50,6 +50,9 @@ value_schemas! {
     all!(d::OrganizationCategory) => organization_category, organization_category_or_null, organization_categories;
     all!(d::OrganizationLevel) => organization_level, organization_level_or_null, organization_levels;
     all!(d::OrganizationStatus) => organization_status, organization_status_or_null, organization_statuses;
+    all!(d::OrganizationAction) => organization_action, organization_action_or_null, organization_actions;
+    all!(d::MembershipAction) => membership_action, membership_action_or_null, membership_actions;
+    all!(d::CertificateAction) => certificate_action, certificate_action_or_null, certificate_actions;
     all!(d::ActivityCategory) => activity_category, activity_category_or_null, activity_categories;
     all!(d::KeyDate) => key_date, key_date_or_null, key_dates;
     all!(d::ActivityStatus) => activity_status, activity_status_or_null, activity_statuses;

@@ -80,6 +80,11 @@ pub struct MembershipView {
     pub reason: Option<String>,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// What the caller may do to the membership now (`membership_allowed_actions`): leave it
+    /// (the volunteer), approve or reject it (the team's admins).
+    #[serde(default)]
+    #[schema(schema_with = crate::values::membership_actions)]
+    pub allowed_actions: Vec<String>,
 }
 
 /// A volunteer as the person sees themself: the full ID number and phone.
@@ -138,6 +143,10 @@ pub struct MemberView {
     pub status: String,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// What the caller may do to the membership now (`membership_allowed_actions`).
+    #[serde(default)]
+    #[schema(schema_with = crate::values::membership_actions)]
+    pub allowed_actions: Vec<String>,
     pub volunteer: VolunteerView,
 }
 

@@ -49,6 +49,43 @@ crate::organization::string_enum! {
     }
 }
 
+crate::organization::string_enum! {
+    /// What can be done to a certificate (志愿服务记录证明).
+    CertificateAction {
+        /// Revoke it with a reason (the issuing organisation's admins).
+        Revoke => "revoke",
+    }
+}
+
+/// The status a certificate moves to under `action`, or why it cannot: revocation is once.
+pub fn certificate_transition(
+    from: CertificateStatus,
+    action: CertificateAction,
+) -> Result<CertificateStatus, crate::error::TransitionError> {
+    match (from, action) {
+        (CertificateStatus::Valid, CertificateAction::Revoke) => Ok(CertificateStatus::Revoked),
+        (CertificateStatus::Revoked, CertificateAction::Revoke) => {
+            Err(crate::error::TransitionError::new(
+                crate::ProblemCode::CertificateRevoked,
+                "the certificate is already revoked",
+            ))
+        }
+    }
+}
+
+/// What the caller may do to a certificate now (`issuer_admin`: an admin of the issuer).
+pub fn certificate_allowed_actions(
+    status: CertificateStatus,
+    issuer_admin: bool,
+) -> Vec<CertificateAction> {
+    CertificateAction::ALL
+        .iter()
+        .copied()
+        .filter(|_| issuer_admin)
+        .filter(|a| certificate_transition(status, *a).is_ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +107,24 @@ mod tests {
         assert_eq!(star_level(100.0), 1);
         assert_eq!(star_level(1499.0), 4);
         assert_eq!(star_level(1500.0), 5);
+    }
+}
+
+#[cfg(test)]
+mod certificate_state_tests {
+    use super::*;
+
+    #[test]
+    fn a_certificate_is_revoked_once_by_its_issuer() {
+        use CertificateStatus as S;
+        let r = CertificateAction::Revoke;
+        assert_eq!(certificate_transition(S::Valid, r), Ok(S::Revoked));
+        assert_eq!(
+            certificate_transition(S::Revoked, r).err().map(|e| e.code),
+            Some(crate::ProblemCode::CertificateRevoked)
+        );
+        assert_eq!(certificate_allowed_actions(S::Valid, true), vec![r]);
+        assert!(certificate_allowed_actions(S::Valid, false).is_empty());
+        assert!(certificate_allowed_actions(S::Revoked, true).is_empty());
     }
 }

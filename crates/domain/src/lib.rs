@@ -33,10 +33,15 @@ pub use application::{
 };
 pub use credit_code::CreditCode;
 pub use error::FieldError;
-pub use hours::CertificateStatus;
+pub use error::TransitionError;
+pub use hours::{
+    certificate_allowed_actions, certificate_transition, CertificateAction, CertificateStatus,
+};
 pub use id_number::{Gender, ResidentIdNumber};
 pub use organization::{
-    admin_seat_cap, OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationStatus,
+    admin_seat_cap, organization_allowed_actions, organization_transition, OrganizationAction,
+    OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationRoles,
+    OrganizationStatus,
 };
 pub use pairing::{LetterAction, LetterStatus, PairingState};
 pub use phone::MobilePhone;
@@ -47,5 +52,6 @@ pub use report::{
     ReportRoles, ReportStatus,
 };
 pub use volunteer::{
-    age_rule, AgeRule, MembershipStatus, PersonName, ThreeHeadsRole, MAX_ACTIVE_MEMBERSHIPS,
+    age_rule, membership_allowed_actions, membership_transition, AgeRule, MembershipAction,
+    MembershipRoles, MembershipStatus, PersonName, ThreeHeadsRole, MAX_ACTIVE_MEMBERSHIPS,
 };

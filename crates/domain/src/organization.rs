@@ -78,6 +78,62 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// What can be done to an organisation's registration (组织注册).
+    OrganizationAction {
+        /// Change its details (its own admins or a platform admin).
+        Update => "update",
+        /// Approve a pending registration (the parent's admins or a platform admin).
+        Approve => "approve",
+        /// Reject a pending registration with a reason.
+        Reject => "reject",
+    }
+}
+
+/// Who the caller is to an organisation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrganizationRoles {
+    /// Edits it: its own admins and platform admins.
+    pub edits: bool,
+    /// Decides its registration: its parent's admins and platform admins.
+    pub decides: bool,
+}
+
+/// The status a registration moves to under `action`, or why it cannot (rule 3): only a
+/// pending registration is decided, once.
+pub fn organization_transition(
+    from: OrganizationStatus,
+    action: OrganizationAction,
+) -> Result<OrganizationStatus, crate::error::TransitionError> {
+    use OrganizationAction as A;
+    use OrganizationStatus as S;
+    match (from, action) {
+        (_, A::Update) => Ok(from),
+        (S::Pending, A::Approve) => Ok(S::Approved),
+        (S::Pending, A::Reject) => Ok(S::Rejected),
+        (_, A::Approve | A::Reject) => Err(crate::error::TransitionError::new(
+            ProblemCode::OrganizationNotPending,
+            format!("the organisation is {}, not pending", from.as_str()),
+        )),
+    }
+}
+
+/// What the caller may do to an organisation now.
+pub fn organization_allowed_actions(
+    status: OrganizationStatus,
+    roles: OrganizationRoles,
+) -> Vec<OrganizationAction> {
+    OrganizationAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| match a {
+            OrganizationAction::Update => roles.edits,
+            OrganizationAction::Approve | OrganizationAction::Reject => roles.decides,
+        })
+        .filter(|a| organization_transition(status, *a).is_ok())
+        .collect()
+}
+
 impl OrganizationLevel {
     /// Depth in the tree: national 0 … grassroots 4.
     pub fn depth(self) -> u8 {
@@ -273,5 +329,70 @@ mod tests {
         assert_eq!(OrganizationLevel::County.minimum_members(), Some(30));
         assert_eq!(OrganizationLevel::Grassroots.minimum_members(), Some(10));
         assert_eq!(OrganizationLevel::Province.minimum_members(), None);
+    }
+}
+
+#[cfg(test)]
+mod organization_state_tests {
+    use super::*;
+
+    #[test]
+    fn only_a_pending_registration_is_decided_once() {
+        use OrganizationAction as A;
+        use OrganizationStatus as S;
+        for from in S::ALL {
+            assert_eq!(organization_transition(*from, A::Update), Ok(*from));
+            for a in [A::Approve, A::Reject] {
+                let r = organization_transition(*from, a);
+                if *from == S::Pending {
+                    assert!(r.is_ok());
+                } else {
+                    assert_eq!(
+                        r.err().map(|e| e.code),
+                        Some(ProblemCode::OrganizationNotPending)
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            organization_transition(S::Pending, A::Approve),
+            Ok(S::Approved)
+        );
+        assert_eq!(
+            organization_transition(S::Pending, A::Reject),
+            Ok(S::Rejected)
+        );
+    }
+
+    #[test]
+    fn each_role_is_offered_what_it_may_do() {
+        use OrganizationAction as A;
+        use OrganizationStatus as S;
+        let both = OrganizationRoles {
+            edits: true,
+            decides: true,
+        };
+        let parent = OrganizationRoles {
+            decides: true,
+            ..Default::default()
+        };
+        let own = OrganizationRoles {
+            edits: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            organization_allowed_actions(S::Pending, both),
+            vec![A::Update, A::Approve, A::Reject]
+        );
+        assert_eq!(
+            organization_allowed_actions(S::Pending, parent),
+            vec![A::Approve, A::Reject]
+        );
+        assert_eq!(organization_allowed_actions(S::Approved, parent), vec![]);
+        assert_eq!(
+            organization_allowed_actions(S::Approved, own),
+            vec![A::Update]
+        );
+        assert!(organization_allowed_actions(S::Pending, OrganizationRoles::default()).is_empty());
     }
 }

@@ -65,12 +65,7 @@ pub fn effective_status(
     }
 }
 
-/// A refused transition, with a stable code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransitionError {
-    pub code: ProblemCode,
-    pub message: String,
-}
+pub use crate::error::TransitionError;
 
 /// The state a letter moves to when `action` is taken in state `from` (its effective state),
 /// or why it cannot.

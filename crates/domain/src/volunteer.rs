@@ -51,6 +51,68 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// What can be done to a membership (入队申请 and 成员关系).
+    MembershipAction {
+        /// Approve a join request (the team's admins).
+        Approve => "approve",
+        /// Reject a join request with one reason.
+        Reject => "reject",
+        /// Leave the team, or withdraw the request (the volunteer).
+        Leave => "leave",
+    }
+}
+
+/// Who the caller is to a membership.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MembershipRoles {
+    /// An admin of the team.
+    pub decides: bool,
+    /// The volunteer it belongs to.
+    pub volunteer: bool,
+}
+
+/// The state a membership moves to under `action`, or why it cannot (rules 9-10).
+pub fn membership_transition(
+    from: MembershipStatus,
+    action: MembershipAction,
+) -> Result<MembershipStatus, crate::error::TransitionError> {
+    use MembershipAction as A;
+    use MembershipStatus as S;
+    match (from, action) {
+        (S::Pending, A::Approve) => Ok(S::Approved),
+        (S::Pending, A::Reject) => Ok(S::Rejected),
+        (S::Pending | S::Approved, A::Leave) => Ok(S::Left),
+        (_, A::Approve | A::Reject) => Err(crate::error::TransitionError::new(
+            ProblemCode::MembershipNotPending,
+            format!("the membership is {}, not pending", from.as_str()),
+        )),
+        (_, A::Leave) => Err(crate::error::TransitionError::new(
+            ProblemCode::MembershipNotFound,
+            format!(
+                "the membership is {}; there is nothing to leave",
+                from.as_str()
+            ),
+        )),
+    }
+}
+
+/// What the caller may do to a membership now.
+pub fn membership_allowed_actions(
+    status: MembershipStatus,
+    roles: MembershipRoles,
+) -> Vec<MembershipAction> {
+    MembershipAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| match a {
+            MembershipAction::Approve | MembershipAction::Reject => roles.decides,
+            MembershipAction::Leave => roles.volunteer,
+        })
+        .filter(|a| membership_transition(status, *a).is_ok())
+        .collect()
+}
+
 impl MembershipStatus {
     /// Pending and approved memberships count against the cap.
     pub fn is_active(self) -> bool {
@@ -143,5 +205,49 @@ mod tests {
         assert!(MembershipStatus::Approved.is_active());
         assert!(!MembershipStatus::Left.is_active());
         assert!(!MembershipStatus::Rejected.is_active());
+    }
+}
+
+#[cfg(test)]
+mod membership_state_tests {
+    use super::*;
+
+    #[test]
+    fn every_state_and_action() {
+        use MembershipAction as A;
+        use MembershipStatus as S;
+        let code = |s, a| membership_transition(s, a).err().map(|e| e.code);
+        assert_eq!(
+            membership_transition(S::Pending, A::Approve),
+            Ok(S::Approved)
+        );
+        assert_eq!(
+            membership_transition(S::Pending, A::Reject),
+            Ok(S::Rejected)
+        );
+        assert_eq!(membership_transition(S::Pending, A::Leave), Ok(S::Left));
+        assert_eq!(membership_transition(S::Approved, A::Leave), Ok(S::Left));
+        for s in [S::Approved, S::Rejected, S::Left] {
+            assert_eq!(code(s, A::Approve), Some(ProblemCode::MembershipNotPending));
+            assert_eq!(code(s, A::Reject), Some(ProblemCode::MembershipNotPending));
+        }
+        for s in [S::Rejected, S::Left] {
+            assert_eq!(code(s, A::Leave), Some(ProblemCode::MembershipNotFound));
+        }
+        let admin = MembershipRoles {
+            decides: true,
+            ..Default::default()
+        };
+        let me = MembershipRoles {
+            volunteer: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            membership_allowed_actions(S::Pending, admin),
+            vec![A::Approve, A::Reject]
+        );
+        assert_eq!(membership_allowed_actions(S::Approved, admin), vec![]);
+        assert_eq!(membership_allowed_actions(S::Approved, me), vec![A::Leave]);
+        assert_eq!(membership_allowed_actions(S::Left, me), vec![]);
     }
 }

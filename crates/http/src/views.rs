@@ -6,7 +6,10 @@ use zhihui_contract::regions::RegionView;
 use zhihui_contract::volunteers::{
     GuardianView, MembershipView, VolunteerProfileView, VolunteerView,
 };
-use zhihui_domain::{admin_seat_cap, OrganizationLevel};
+use zhihui_domain::{
+    admin_seat_cap, membership_allowed_actions, organization_allowed_actions, MembershipRoles,
+    MembershipStatus, OrganizationLevel, OrganizationRoles, OrganizationStatus,
+};
 use zhihui_persistence::entities::{account, membership, organization, region, volunteer};
 use zhihui_persistence::Store;
 
@@ -30,14 +33,22 @@ pub fn account(a: &account::Model) -> AccountView {
     }
 }
 
-/// `full_contact`: the caller manages the organisation and sees the contact phone.
+/// `full_contact`: the caller manages the organisation and sees the contact phone; `roles`:
+/// who the caller is to it, for its `allowed_actions`.
 pub fn organization(
     store: &Store,
     o: organization::Model,
     region_name: String,
     full_contact: bool,
     admins: Option<Vec<OrganizationAdminView>>,
+    roles: OrganizationRoles,
 ) -> Result<OrganizationView, ApiError> {
+    let allowed_actions = OrganizationStatus::parse(&o.status)
+        .map(|s| organization_allowed_actions(s, roles))
+        .unwrap_or_default()
+        .iter()
+        .map(|a| a.as_str().to_string())
+        .collect();
     let members = o.approved_members.max(0) as u64;
     let contact_phone = if full_contact {
         store.decrypt(&o.contact_phone_enc)?
@@ -60,6 +71,7 @@ pub fn organization(
         description: o.description,
         status: o.status,
         rejection_reason: o.rejection_reason,
+        allowed_actions,
         approved_members: members,
         admin_seat_cap: admin_seat_cap(members),
         admin_count: o.admin_count.max(0) as u64,
@@ -82,7 +94,13 @@ pub fn admin(
     }
 }
 
-pub fn membership(m: membership::Model, organization_name: String) -> MembershipView {
+/// `roles`: who the caller is to the membership, for its `allowed_actions`.
+pub fn membership(
+    m: membership::Model,
+    organization_name: String,
+    roles: MembershipRoles,
+) -> MembershipView {
+    let allowed_actions = membership_actions(&m.status, roles);
     MembershipView {
         id: m.id,
         organization_id: m.organization_id,
@@ -92,7 +110,18 @@ pub fn membership(m: membership::Model, organization_name: String) -> Membership
         reason: m.reason,
         requested_at: m.requested_at,
         decided_at: m.decided_at,
+        allowed_actions,
     }
+}
+
+/// What the caller may do to a membership in `status` (`membership_allowed_actions`).
+pub fn membership_actions(status: &str, roles: MembershipRoles) -> Vec<String> {
+    MembershipStatus::parse(status)
+        .map(|s| membership_allowed_actions(s, roles))
+        .unwrap_or_default()
+        .iter()
+        .map(|a| a.as_str().to_string())
+        .collect()
 }
 
 fn list(json: &str) -> Vec<String> {

@@ -148,6 +148,23 @@ fn unique_hint(m: &str) -> &'static str {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A document's state machine refused the action (the domain's one rule, applied to the
+/// row the repository read): a conflict with the rule's code.
+impl From<zhihui_domain::TransitionError> for StoreError {
+    fn from(e: zhihui_domain::TransitionError) -> Self {
+        StoreError::Conflict {
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
+/// A status read back from a row, as its domain enum.
+pub(crate) fn stored<T>(parsed: Option<T>, column: &str, value: &str) -> StoreResult<T> {
+    parsed
+        .ok_or_else(|| StoreError::Db(sea_orm::DbErr::Custom(format!("stored {column} `{value}`"))))
+}
+
 /// The repositories over one connection pool.
 #[derive(Clone)]
 pub struct Store {

@@ -13,6 +13,7 @@ use zhihui_contract::applications::{
     Score, SubmitReviewRequest, UpdateApplicationRequest, UpdateCallRequest,
 };
 use zhihui_contract::pairing::ProposedActivity;
+use zhihui_domain::{CallState, Decision};
 
 use super::{field_error, precheck};
 use crate::app::Route;
@@ -101,7 +102,7 @@ pub fn OrgApplications(props: &OrgProps) -> Html {
         <section class="panel">
             <h2>{ t(lang, "apps.calls") }</h2>
             { view_load(&calls, lang, &retry_calls, |p| {
-                let open: Vec<&CallView> = p.items.iter().filter(|c| c.state == "open").collect();
+                let open: Vec<&CallView> = p.items.iter().filter(|c| c.state == CallState::Open.as_str()).collect();
                 if open.is_empty() { return html! { <Empty /> }; }
                 html! { <ul class="cards">{ for open.iter().map(|c| {
                     let (applying, call) = (applying.clone(), (*c).clone());
@@ -983,7 +984,7 @@ fn Decide(props: &DecideProps) -> Html {
             if *busy_in {
                 return;
             }
-            let approve = *decision == "approve";
+            let approve = *decision == Decision::Approve.as_str();
             let granted_fen = if approve {
                 match format::parse_yuan(&granted) {
                     Some(f) => Some(f),
@@ -1037,7 +1038,7 @@ fn Decide(props: &DecideProps) -> Html {
             <ErrorBanner error={err.clone()} />
             <SelectField name="decision" label={t(lang, "apps.decide")} value={(*decision).clone()} {options}
                 onchange={let d = decision.clone(); Callback::from(move |v| d.set(v))} error={err.clone()} />
-            if *decision == "approve" {
+            if *decision == Decision::Approve.as_str() {
                 <TextField name="granted_fen" label={t(lang, "apps.granted")} value={(*granted).clone()} inputmode="decimal"
                     oninput={let g = granted.clone(); Callback::from(move |v| g.set(v))} error={err.clone()} />
             } else {

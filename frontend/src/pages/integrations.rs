@@ -10,6 +10,7 @@ use zhihui_contract::integrations::{
     WebhookDeliveryPage, WebhookDeliveryView, WebhookEndpointPage, WebhookEndpointSecretView,
     WebhookEndpointView,
 };
+use zhihui_domain::integration::ApiClientStatus;
 use zhihui_domain::integration::{all_scopes, EventType};
 
 use crate::components::{checked, use_app, use_get, view_load, Empty, ErrorBanner, TextField};
@@ -206,7 +207,7 @@ fn ApiClients(props: &OrgIdProps) -> Html {
                         <td><span class={classes!("tag", c.status.clone())}>{ label(lang, "client_status", &c.status) }</span></td>
                         <td>{ c.last_used_at.map(|at| format!("{} {}", format::date_time(lang, at), c.last_used_from.clone().unwrap_or_default())).unwrap_or_else(|| "—".into()) }</td>
                         <td class="actions">
-                            if c.status == "active" {
+                            if c.status == ApiClientStatus::Active.as_str() {
                                 <button type="button" onclick={act(c, "rotate")}>{ t(lang, "integrations.rotate") }</button>
                                 <button type="button" class="danger" onclick={act(c, "revoke")}>{ t(lang, "integrations.revoke") }</button>
                             }

@@ -8,6 +8,7 @@ use zhihui_contract::pairing::{
     AcceptPairingLetterRequest, CreatePairingLetterRequest, DeclinePairingLetterRequest,
     PairingLetterPage, PairingLetterView, ProposedActivity,
 };
+use zhihui_domain::LetterAction;
 
 use super::{local_error, precheck};
 use crate::app::Route;
@@ -263,7 +264,7 @@ pub fn LetterPage(props: &LetterProps) -> Html {
                 if *busy {
                     return;
                 }
-                if action == "decline" && reason.trim().is_empty() {
+                if action == LetterAction::Decline.as_str() && reason.trim().is_empty() {
                     error.set(Some(super::field_error("reason", "required")));
                     return;
                 }

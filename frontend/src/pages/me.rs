@@ -8,6 +8,7 @@ use zhihui_contract::records::{
     CertificatePage, CertificateVerificationView, VolunteerSummaryView,
 };
 use zhihui_contract::volunteers::VolunteerProfileView;
+use zhihui_domain::{MembershipAction, SignUpStatus};
 
 use crate::app::Route;
 use crate::components::{input_value, use_app, use_get, view_load, Empty, ErrorBanner};
@@ -101,7 +102,7 @@ pub fn MyPage() -> Html {
                             <h3><Link<Route> to={Route::Activity { id: s.sign_up.activity_id.to_string() }}>{ s.activity_title.clone() }</Link<Route>></h3>
                             <p class="meta">{ format!("{} · {}", format::date_time(lang, s.starts_at), s.place) }</p>
                             <p class="meta status">
-                                { if s.sign_up.status == "waitlisted" {
+                                { if s.sign_up.status == SignUpStatus::Waitlisted.as_str() {
                                     fill(lang, "activity.waitlisted_at", &s.sign_up.waitlist_position.unwrap_or(0).to_string())
                                   } else { label(lang, "status", &s.sign_up.status) } }
                                 if s.sign_up.checked_in_at.is_some() { { format!(" · {}", t(lang, "activity.checked_in")) } }
@@ -133,7 +134,7 @@ pub fn MyPage() -> Html {
                 { view_load(&profile, lang, &retry_profile, |p| if p.memberships.is_empty() { html! { <Empty /> } } else { html! {
                     <ul class="plain">
                     { for p.memberships.iter().map(|m| {
-                        let leave = (m.status == "approved").then(|| team_action(m.organization_id, "leave", error.clone(), retry_profile.clone()));
+                        let leave = m.allowed_actions.iter().any(|a| a == MembershipAction::Leave.as_str()).then(|| team_action(m.organization_id, "leave", error.clone(), retry_profile.clone()));
                         html! {
                         <li>{ m.organization_name.clone() }{ " · " }<span class={classes!("tag", m.status.clone())}>{ label(lang, "status", &m.status) }</span>
                             if let Some(r) = &m.reason { <span class="muted">{ format!(" {r}") }</span> }

@@ -16,6 +16,8 @@ use zhihui_contract::reports::{
     UpdateReportRequest,
 };
 use zhihui_contract::volunteers::{MemberPage, MembershipView, VolunteerImportView};
+use zhihui_domain::OrganizationAction;
+use zhihui_domain::ReportAction;
 
 use super::activities::activity_card;
 use super::letters::Letters;
@@ -741,7 +743,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                         <div class="stat"><span class="label">{ t(lang, "report.service_hours") }</span><strong>{ format::hours(lang, r.figures.service_hours) }</strong></div>
                         <div class="stat"><span class="label">{ t(lang, "report.new_volunteers") }</span><strong>{ r.figures.new_volunteers }</strong></div>
                     </div>
-                    if r.allowed_actions.iter().any(|a| a == "update" || a == "submit") {
+                    if r.allowed_actions.iter().any(|a| a == ReportAction::Update.as_str() || a == ReportAction::Submit.as_str()) {
                         <form novalidate=true>
                             <TextField name="people_served" label={t(lang, "report.people_served")} input_type="number" inputmode="numeric"
                                 value={d.people_served.map(|n| n.to_string()).unwrap_or_default()}
@@ -758,7 +760,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                         </form>
                     }
                     <super::oversight::ReportPhotos report={r.id} photos={r.photos.clone()}
-                        editable={r.allowed_actions.iter().any(|a| a == "update")} changed={reread.clone()} />
+                        editable={r.allowed_actions.iter().any(|a| a == ReportAction::Update.as_str())} changed={reread.clone()} />
                 </div>
             }
         </section>
@@ -994,7 +996,7 @@ fn pending_list(lang: Lang, items: &[OrganizationView], reload: &Callback<()>) -
                 <h3>{ o.name.clone() }</h3>
                 <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", &o.category), label(lang, "level", &o.level), o.region_name) }
                     { " · " }<span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span></p>
-                if o.status == "pending" { <Decide id={o.id} reload={reload.clone()} /> }
+                if o.allowed_actions.iter().any(|a| a == OrganizationAction::Approve.as_str()) { <Decide id={o.id} reload={reload.clone()} /> }
             </li>
         }) }</ul>
     }

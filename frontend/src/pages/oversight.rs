@@ -14,6 +14,7 @@ use zhihui_contract::reports::{
     MonthlyReportPage, MonthlyReportView, PhotoView, ReturnReportRequest,
 };
 use zhihui_contract::volunteers::VolunteerView;
+use zhihui_domain::CertificateAction;
 
 use super::field_error;
 use crate::components::{use_app, use_get, view_load, Empty, ErrorBanner, TextField};
@@ -108,7 +109,7 @@ pub fn Certificates(props: &OrgIdProps) -> Html {
                         <td>{ c.volunteer_name.clone() }</td><td>{ format!("{:.1}", c.hours) }</td>
                         <td>{ c.issue_date.to_string() }</td>
                         <td><span class={classes!("tag", c.status.clone())}>{ label(lang, "certificate", &c.status) }</span></td>
-                        <td class="actions">if c.status == "valid" {
+                        <td class="actions">if c.allowed_actions.iter().any(|a| a == CertificateAction::Revoke.as_str()) {
                             <button type="button" class="danger" onclick={revoke(c.number.clone())}>{ t(lang, "certs.revoke") }</button>
                         }</td>
                     </tr> }) }</tbody>

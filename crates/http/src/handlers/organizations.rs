@@ -8,11 +8,11 @@ use zhihui_contract::organizations::{
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::organization::check_placement;
-use zhihui_domain::ProblemCode;
 use zhihui_domain::{
     CreditCode, LoginName, MobilePhone, OrganizationCategory, OrganizationLevel, OrganizationName,
     OrganizationStatus, RegionCode,
 };
+use zhihui_domain::{OrganizationAction, OrganizationRoles, ProblemCode};
 use zhihui_persistence::entities::organization;
 use zhihui_persistence::{NewOrganization, OrganizationChanges, OrganizationFilter};
 
@@ -105,7 +105,11 @@ async fn view_named(
     } else {
         None
     };
-    views::organization(&state.store, org, region_name, manages, admins)
+    let roles = OrganizationRoles {
+        edits: who.is_some_and(|w| policy::edits(w, &org)),
+        decides: who.is_some_and(|w| policy::decides(w, &org)),
+    };
+    views::organization(&state.store, org, region_name, manages, admins, roles)
 }
 
 /// Registers an organisation (pending until its parent's admin or a platform admin approves).
@@ -440,7 +444,7 @@ async fn decide(
     state: &AppState,
     who: &Authenticated,
     id: Uuid,
-    to: OrganizationStatus,
+    action: OrganizationAction,
     reason: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let org = load_visible(state, Some(who), id).await?;
@@ -452,7 +456,7 @@ async fn decide(
     }
     let org = state
         .store
-        .decide_organization(id, to, reason, state.clock.now())
+        .decide_organization(id, action, reason, state.clock.now())
         .await?;
     Ok(HttpResponse::Ok().json(view(state, Some(who), org).await?))
 }
@@ -471,7 +475,7 @@ pub async fn approve_organization(
     who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(&state, &who, *id, OrganizationStatus::Approved, None).await
+    decide(&state, &who, *id, OrganizationAction::Approve, None).await
 }
 
 /// Rejects a pending organisation with a reason.
@@ -495,7 +499,7 @@ pub async fn reject_organization(
         &state,
         &who,
         *id,
-        OrganizationStatus::Rejected,
+        OrganizationAction::Reject,
         Some(body.reason.trim().to_string()),
     )
     .await

@@ -16,7 +16,7 @@ use zhihui_contract::records::{
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::points;
 use zhihui_domain::hours::star_level;
-use zhihui_domain::{MobilePhone, PersonName};
+use zhihui_domain::{certificate_allowed_actions, CertificateStatus, MobilePhone, PersonName};
 use zhihui_persistence::entities::{certificate, organization};
 use zhihui_persistence::{NewCertificate, RecordFilter};
 
@@ -321,16 +321,25 @@ fn verification_url(state: &AppState, number: &str) -> String {
     )
 }
 
-fn certificate_view(state: &AppState, c: certificate::Model) -> Result<CertificateView, ApiError> {
+/// `who`: the caller, for the certificate's `allowed_actions` (its issuer's admins revoke it).
+fn certificate_view(
+    state: &AppState,
+    who: &Authenticated,
+    c: certificate::Model,
+) -> Result<CertificateView, ApiError> {
     let contact_phone = state.store.decrypt(&c.contact_phone_enc)?;
+    let status = if c.revoked_at.is_some() {
+        CertificateStatus::Revoked
+    } else {
+        CertificateStatus::Valid
+    };
     Ok(CertificateView {
         verification_url: verification_url(state, &c.number),
-        status: if c.revoked_at.is_some() {
-            "revoked"
-        } else {
-            "valid"
-        }
-        .into(),
+        status: status.as_str().into(),
+        allowed_actions: certificate_allowed_actions(status, who.administers(c.organization_id))
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect(),
         number: c.number,
         volunteer_id: c.volunteer_id,
         volunteer_name: c.volunteer_name,
@@ -450,7 +459,7 @@ pub async fn issue_certificate(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(certificate_view(&state, c)?))
+    Ok(HttpResponse::Created().json(certificate_view(&state, &who, c)?))
 }
 
 async fn load_certificate(
@@ -492,7 +501,7 @@ pub async fn get_certificate(
     number: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let c = load_certificate(&state, &who, &number).await?;
-    Ok(HttpResponse::Ok().json(certificate_view(&state, c)?))
+    Ok(HttpResponse::Ok().json(certificate_view(&state, &who, c)?))
 }
 
 /// Certificates of a volunteer (the person, platform admins) or of an issuing organisation
@@ -548,7 +557,7 @@ pub async fn list_certificates(
     Ok(HttpResponse::Ok().json(CertificatePage {
         items: rows
             .into_iter()
-            .map(|c| certificate_view(&state, c))
+            .map(|c| certificate_view(&state, &who, c))
             .collect::<Result<_, _>>()?,
         next_cursor: next,
     }))
@@ -588,7 +597,7 @@ pub async fn revoke_certificate(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(certificate_view(&state, c)?))
+    Ok(HttpResponse::Ok().json(certificate_view(&state, &who, c)?))
 }
 
 /// Public verification by number: only what a verifier needs (the name with its middle
@@ -731,7 +740,7 @@ pub async fn get_certificate_pdf(
     number: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let c = load_certificate(&state, &who, &number).await?;
-    let view = certificate_view(&state, c)?;
+    let view = certificate_view(&state, &who, c)?;
     let filename = format!("{}.pdf", view.number);
     crate::pdf::respond(state.fonts.clone(), certificate_layout(&view), &filename).await
 }

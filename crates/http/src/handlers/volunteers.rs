@@ -1,7 +1,7 @@
 //! Volunteers (real-name registration, rules 9-16) and memberships.
 
 use std::collections::BTreeSet;
-use zhihui_domain::ProblemCode;
+use zhihui_domain::{MembershipAction, MembershipRoles, ProblemCode};
 
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
@@ -78,7 +78,16 @@ async fn profile(
         .memberships_of(v.id)
         .await?
         .into_iter()
-        .map(|(m, name)| views::membership(m, name))
+        .map(|(m, name)| {
+            views::membership(
+                m,
+                name,
+                MembershipRoles {
+                    volunteer: true,
+                    ..Default::default()
+                },
+            )
+        })
         .collect();
     views::profile(&state.store, v, ms)
 }
@@ -329,6 +338,13 @@ pub async fn list_organization_members(
         items: rows
             .into_iter()
             .map(|r| MemberView {
+                allowed_actions: views::membership_actions(
+                    &r.membership.status,
+                    MembershipRoles {
+                        decides: true,
+                        ..Default::default()
+                    },
+                ),
                 membership_id: r.membership.id,
                 status: r.membership.status,
                 requested_at: r.membership.requested_at,
@@ -385,7 +401,14 @@ pub async fn request_membership(
         .store
         .request_membership(v.id, org.id, state.clock.now())
         .await?;
-    Ok(HttpResponse::Created().json(views::membership(m, org.name)))
+    Ok(HttpResponse::Created().json(views::membership(
+        m,
+        org.name,
+        MembershipRoles {
+            volunteer: true,
+            ..Default::default()
+        },
+    )))
 }
 
 async fn decide(
@@ -393,7 +416,7 @@ async fn decide(
     who: &Authenticated,
     org_id: Uuid,
     mid: Uuid,
-    approve: bool,
+    action: MembershipAction,
     reason: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let org = load_visible(state, Some(who), org_id).await?;
@@ -413,13 +436,20 @@ async fn decide(
         .decide_membership(
             org.id,
             mid,
-            approve,
+            action,
             reason,
             who.account_id,
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(views::membership(m, org.name)))
+    Ok(HttpResponse::Ok().json(views::membership(
+        m,
+        org.name,
+        MembershipRoles {
+            decides: true,
+            ..Default::default()
+        },
+    )))
 }
 
 /// Approves a join request.
@@ -437,7 +467,7 @@ pub async fn approve_membership(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, mid) = path.into_inner();
-    decide(&state, &who, org, mid, true, None).await
+    decide(&state, &who, org, mid, MembershipAction::Approve, None).await
 }
 
 /// Rejects a join request with a reason.
@@ -463,7 +493,7 @@ pub async fn reject_membership(
         &who,
         org,
         mid,
-        false,
+        MembershipAction::Reject,
         Some(body.reason.trim().to_string()),
     )
     .await
@@ -494,5 +524,12 @@ pub async fn leave_organization(
             }
             other => other.into(),
         })?;
-    Ok(HttpResponse::Ok().json(views::membership(m, org.name)))
+    Ok(HttpResponse::Ok().json(views::membership(
+        m,
+        org.name,
+        MembershipRoles {
+            volunteer: true,
+            ..Default::default()
+        },
+    )))
 }

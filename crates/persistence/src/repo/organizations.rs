@@ -6,7 +6,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use zhihui_domain::ProblemCode;
-use zhihui_domain::{admin_seat_cap, OrganizationStatus};
+use zhihui_domain::{
+    admin_seat_cap, organization_transition, OrganizationAction, OrganizationStatus,
+};
 
 use crate::entities::{account, organization, organization_admin, organization_closure};
 use crate::{Store, StoreError, StoreResult};
@@ -267,15 +269,26 @@ impl Store {
         Ok(updated)
     }
 
-    /// Moves a pending organisation to approved or rejected. Only one of two concurrent
-    /// decisions applies; the other sees `Conflict`.
+    /// Decides a registration by the domain's rule (`organization_transition`) applied to
+    /// the row read; the update holds only if the status is still the one read, so of two
+    /// concurrent decisions one applies and the other sees the rule's refusal.
     pub async fn decide_organization(
         &self,
         id: Uuid,
-        to: OrganizationStatus,
+        action: OrganizationAction,
         reason: Option<String>,
         now: DateTime<Utc>,
     ) -> StoreResult<organization::Model> {
+        let cur = self
+            .get_organization(id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let from = crate::stored(
+            OrganizationStatus::parse(&cur.status),
+            "status",
+            &cur.status,
+        )?;
+        let to = organization_transition(from, action)?;
         let res = organization::Entity::update_many()
             .col_expr(organization::Column::Status, Expr::value(to.as_str()))
             .col_expr(organization::Column::RejectionReason, Expr::value(reason))
@@ -285,7 +298,7 @@ impl Store {
                 Expr::col(organization::Column::Version).add(1),
             )
             .filter(organization::Column::Id.eq(id))
-            .filter(organization::Column::Status.eq(OrganizationStatus::Pending.as_str()))
+            .filter(organization::Column::Status.eq(from.as_str()))
             .exec(&self.db)
             .await?;
         let org = self
@@ -293,10 +306,15 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         if res.rows_affected == 0 {
-            return Err(StoreError::Conflict {
-                code: ProblemCode::OrganizationNotPending,
-                message: format!("the organisation is {}, not pending", org.status),
-            });
+            let now_is = crate::stored(
+                OrganizationStatus::parse(&org.status),
+                "status",
+                &org.status,
+            )?;
+            organization_transition(now_is, action)?;
+            return Err(StoreError::Contention(
+                "the registration changed meanwhile".into(),
+            ));
         }
         Ok(org)
     }

@@ -11,7 +11,10 @@ use sea_orm::{
     JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::{ActivityStatus, MembershipStatus, Month};
+use zhihui_domain::{
+    certificate_transition, ActivityStatus, CertificateAction, CertificateStatus, MembershipStatus,
+    Month,
+};
 
 use crate::entities::{
     activity, certificate, counter, membership, service_record, service_record_change, volunteer,
@@ -743,6 +746,16 @@ impl Store {
         reason: String,
         now: DateTime<Utc>,
     ) -> StoreResult<certificate::Model> {
+        let cur = certificate::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let from = if cur.revoked_at.is_some() {
+            CertificateStatus::Revoked
+        } else {
+            CertificateStatus::Valid
+        };
+        certificate_transition(from, CertificateAction::Revoke)?;
         let res = certificate::Entity::update_many()
             .col_expr(certificate::Column::RevokedAt, Expr::value(now))
             .col_expr(certificate::Column::RevokedBy, Expr::value(by))
@@ -752,10 +765,8 @@ impl Store {
             .exec(&self.db)
             .await?;
         if res.rows_affected == 0 {
-            return Err(StoreError::Conflict {
-                code: ProblemCode::CertificateRevoked,
-                message: "the certificate is already revoked".into(),
-            });
+            // Revoked meanwhile: the rule's refusal for a revoked certificate.
+            certificate_transition(CertificateStatus::Revoked, CertificateAction::Revoke)?;
         }
         certificate::Entity::find_by_id(id)
             .one(&self.db)

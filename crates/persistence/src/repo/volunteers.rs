@@ -7,7 +7,8 @@ use sea_orm::{
 use uuid::Uuid;
 use zhihui_domain::ProblemCode;
 use zhihui_domain::{
-    MembershipStatus, MobilePhone, PersonName, RegionCode, ResidentIdNumber, MAX_ACTIVE_MEMBERSHIPS,
+    membership_transition, MembershipAction, MembershipStatus, MobilePhone, PersonName, RegionCode,
+    ResidentIdNumber, MAX_ACTIVE_MEMBERSHIPS,
 };
 
 use crate::entities::{counter, membership, organization, volunteer};
@@ -310,7 +311,7 @@ impl Store {
         &self,
         org_id: Uuid,
         membership_id: Uuid,
-        approve: bool,
+        action: MembershipAction,
         reason: Option<String>,
         by: Uuid,
         now: DateTime<Utc>,
@@ -321,25 +322,34 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let to = if approve {
-            MembershipStatus::Approved
-        } else {
-            MembershipStatus::Rejected
-        };
+        let from = crate::stored(
+            MembershipStatus::parse(&current.status),
+            "status",
+            &current.status,
+        )?;
+        let to = membership_transition(from, action)?;
+        let approve = to == MembershipStatus::Approved;
         let res = membership::Entity::update_many()
             .col_expr(membership::Column::Status, Expr::value(to.as_str()))
             .col_expr(membership::Column::Reason, Expr::value(reason))
             .col_expr(membership::Column::DecidedAt, Expr::value(now))
             .col_expr(membership::Column::DecidedBy, Expr::value(by))
             .filter(membership::Column::Id.eq(membership_id))
-            .filter(membership::Column::Status.eq(MembershipStatus::Pending.as_str()))
+            .filter(membership::Column::Status.eq(from.as_str()))
             .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
-            return Err(StoreError::Conflict {
-                code: ProblemCode::MembershipNotPending,
-                message: format!("the membership is {}, not pending", current.status),
-            });
+            // A concurrent decision won: the rule's refusal for the state it left.
+            let now_is = membership::Entity::find_by_id(membership_id)
+                .one(&txn)
+                .await?
+                .and_then(|m| MembershipStatus::parse(&m.status));
+            return Err(now_is
+                .and_then(|s| membership_transition(s, action).err())
+                .map_or(
+                    StoreError::Contention("the membership changed".into()),
+                    Into::into,
+                ));
         }
         if approve {
             bump_members(&txn, org_id, 1).await?;
@@ -392,11 +402,14 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let from = crate::stored(
+            MembershipStatus::parse(&current.status),
+            "status",
+            &current.status,
+        )?;
+        let to = membership_transition(from, MembershipAction::Leave)?;
         let res = membership::Entity::update_many()
-            .col_expr(
-                membership::Column::Status,
-                Expr::value(MembershipStatus::Left.as_str()),
-            )
+            .col_expr(membership::Column::Status, Expr::value(to.as_str()))
             .col_expr(membership::Column::DecidedAt, Expr::value(now))
             .filter(membership::Column::Id.eq(current.id))
             .filter(membership::Column::Status.eq(current.status.as_str()))
