@@ -118,7 +118,15 @@ fn main() {
             }
             frontier = next;
         }
-        let _ = write!(out, "    (\"{}\", &[", f.name);
+        // Whether the handler reads an optional caller (`Caller`): its public operation
+        // checks a token that is sent.
+        let signature = f.body.split('{').next().unwrap_or_default();
+        let _ = write!(
+            out,
+            "    (\"{}\", {}, &[",
+            f.name,
+            signature.contains("Caller")
+        );
         for c in codes {
             let _ = write!(out, "zhihui_domain::ProblemCode::{c}, ");
         }

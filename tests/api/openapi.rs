@@ -272,3 +272,32 @@ fn every_error_response_lists_catalogue_codes_of_its_status() {
     }
     assert!(listed > 300, "{listed}");
 }
+
+/// Every 201 says where the new resource is read, and every operation says what
+/// credentials it takes (a public one: none, or an optional token it checks).
+#[test]
+fn created_answers_carry_location_and_every_operation_declares_security() {
+    let doc = serde_json::to_value(openapi_document()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(r) = op["responses"].get("201") {
+                assert!(
+                    r["headers"].get("Location").is_some(),
+                    "{method} {path}: 201 without Location"
+                );
+            }
+            let security = op["security"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path} declares no security"));
+            assert!(!security.is_empty(), "{method} {path}");
+            let optional = security.iter().any(|s| s == &serde_json::json!({}));
+            let bearer = security.iter().any(|s| s.get("bearer").is_some());
+            if optional && bearer {
+                assert!(
+                    op["responses"].get("401").is_some(),
+                    "{method} {path} checks a sent token but documents no 401"
+                );
+            }
+        }
+    }
+}

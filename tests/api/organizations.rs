@@ -425,3 +425,46 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    created_resources_say_where_they_are_read,
+    |app: TestApp| async move {
+        let owner = app.user("location@zh.cn").await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/organizations",
+                Some(&owner.token),
+                Some(json!({
+                    "name": "北京市延庆学会", "category": "provincial_society", "level": "province",
+                    "region_code": "110000", "contact_name": "王芳", "contact_phone": "13800138000"
+                })),
+            )
+            .await;
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (s, created) = split(r).await;
+        assert_eq!(s, 201, "{created}");
+        let id = created["id"].as_str().unwrap();
+        assert_eq!(
+            location.as_deref(),
+            Some(format!("/api/v1/organizations/{id}").as_str())
+        );
+        let (s, read) = app
+            .get(location.as_deref().unwrap(), Some(&owner.token))
+            .await;
+        assert_eq!((s, read["id"].as_str()), (200, Some(id)));
+
+        // A public operation that reads the caller checks a token that is sent: a stale one
+        // answers 401 at once; one that does not read the caller ignores the header.
+        let (s, b) = app
+            .get(&format!("/api/v1/organizations/{id}"), Some("not-a-token"))
+            .await;
+        assert_eq!((s, b["code"].as_str()), (401, Some("invalid_token")));
+        let (s, _) = app.get("/api/v1/regions", Some("not-a-token")).await;
+        assert_eq!(s, 200);
+    }
+);

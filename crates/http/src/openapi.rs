@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
         title = "Zhihui API",
         description = "Zhihui (智惠): the information platform of China's science-and-technology volunteer service: organisations, real-name volunteers, activities, service hours, pairing letters, programme applications and monthly reports. Errors are RFC 9457 problem documents (application/problem+json).",
         version = "1.0.0",
-        license(name = "Apache-2.0")
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     components(schemas(zhihui_contract::Problem, zhihui_contract::FieldProblem)),
     modifiers(&SecurityAddon),
@@ -185,7 +185,81 @@ pub fn finish_document(doc: &mut utoipa::openapi::OpenApi) {
     webhooks_section(doc);
     date_bounds(doc);
     if_match_headers(doc);
+    public_security(doc);
+    location_headers(doc);
     problem_codes(doc);
+    doc.servers = Some(vec![utoipa::openapi::ServerBuilder::new()
+        .url("/")
+        .description(Some(
+            "This service: the API, its documentation and the dashboard on one address",
+        ))
+        .build()]);
+}
+
+/// Every 201 names where the created resource is read (`handlers::created`).
+fn location_headers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            if let Some(RefOr::T(r)) = op.responses.responses.get_mut("201") {
+                r.headers.insert(
+                    "Location".into(),
+                    HeaderBuilder::new()
+                        .schema(ObjectBuilder::new().schema_type(Type::String))
+                        .description(Some(
+                            "Where the created resource (or the document that shows it) is read: a path under /api/v1",
+                        ))
+                        .build(),
+                );
+            }
+        }
+    }
+}
+
+/// The one rule for a token sent to a public operation: an operation whose answer depends
+/// on the caller (its handler reads `Caller`: drafts, own sign-ups, contact details) takes
+/// an optional bearer token and checks it when sent, answering 401 `invalid_token` for a
+/// stale one; every other public operation (sign-in, registration, refresh, the probes, the
+/// region list, calls) declares no credentials and ignores an `Authorization` header.
+fn public_security(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::security::SecurityRequirement;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in doc.paths.paths.values_mut() {
+        for (_, op) in operations_mut(item) {
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                continue;
+            }
+            let id = op.operation_id.clone().unwrap_or_default();
+            let reads_caller = HANDLER_CODES
+                .iter()
+                .any(|(name, caller, _)| *name == id && *caller);
+            if reads_caller {
+                op.security = Some(vec![
+                    SecurityRequirement::default(),
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                ]);
+                op.responses
+                    .responses
+                    .entry("401".into())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description("A token was sent and is invalid or expired (`invalid_token`); send none, or a fresh one")
+                                .content(
+                                    "application/problem+json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("Problem")))
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                    });
+            } else {
+                op.security = Some(vec![SecurityRequirement::default()]);
+            }
+        }
+    }
 }
 
 /// The not-found codes of the resources a path names by id (`/activities/{id}/…`).
@@ -223,7 +297,7 @@ fn path_resources(path: &str) -> Vec<zhihui_domain::ProblemCode> {
 }
 
 /// Per operation, the codes each handler names in its own body (listed by `build.rs`).
-const HANDLER_CODES: &[(&str, &[zhihui_domain::ProblemCode])] =
+const HANDLER_CODES: &[(&str, bool, &[zhihui_domain::ProblemCode])] =
     include!(concat!(env!("OUT_DIR"), "/handler_codes.rs"));
 
 /// The problem codes an operation may answer, per documented status, as the response's
@@ -240,8 +314,8 @@ fn problem_codes(doc: &mut utoipa::openapi::OpenApi) {
             let id = op.operation_id.clone().unwrap_or_default();
             let own: &[C] = HANDLER_CODES
                 .iter()
-                .find(|(name, _)| *name == id)
-                .map_or(&[], |(_, codes)| codes);
+                .find(|(name, _, _)| *name == id)
+                .map_or(&[], |(_, _, codes)| codes);
             let has_query = op
                 .parameters
                 .iter()
@@ -262,6 +336,9 @@ fn problem_codes(doc: &mut utoipa::openapi::OpenApi) {
                 .flatten()
                 .any(|s| serde_json::to_value(s).is_ok_and(|v| v.get("api_key").is_some()));
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let optional_token = op.security.iter().flatten().any(|s| {
+                serde_json::to_value(s).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+            });
             for (status, response) in op.responses.responses.iter_mut() {
                 let Ok(status) = status.parse::<u16>() else {
                     continue;
@@ -287,6 +364,7 @@ fn problem_codes(doc: &mut utoipa::openapi::OpenApi) {
                         }
                         v
                     }
+                    401 if optional_token => vec![C::InvalidToken],
                     401 if secured => vec![C::AuthenticationRequired, C::InvalidToken],
                     403 if api_key => vec![C::ScopeMissing, C::NotForApiClients],
                     409 if method == "POST" => vec![C::IdempotencyKeyInUse],
@@ -505,6 +583,8 @@ fn webhooks_section(doc: &mut utoipa::openapi::OpenApi) {
             serde_json::json!({
                 "post": {
                     "operationId": format!("webhook_{}", name.replace('.', "_")),
+                    // Sent by this service, authenticated by its signature header.
+                    "security": [],
                     "summary": format!("The `{name}` event, sent to the endpoints that hear it"),
                     "description": "Sent as `POST` with `application/json`, at least once: deduplicate by the event's `id`. Verify `Zhihui-Signature` (`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the endpoint's secret>`) before trusting the body. Any 2xx answer within 10 s settles the delivery; anything else is retried with doubling waits for a day. Redirects are not followed.",
                     "parameters": [

@@ -82,7 +82,7 @@ pub async fn register_account(
         }
         other => other?,
     };
-    Ok(HttpResponse::Created().json(views::account(&account)))
+    Ok(super::created("/me").json(views::account(&account)))
 }
 
 async fn issue_tokens(

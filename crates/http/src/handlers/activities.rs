@@ -522,7 +522,7 @@ pub async fn create_activity(
         .await?;
     let version = a.version;
     Ok(with_etag(
-        HttpResponse::Created().json(view(&state, Some(&who), a).await?),
+        super::created(format!("/activities/{}", a.id)).json(view(&state, Some(&who), a).await?),
         version,
     ))
 }
@@ -942,14 +942,17 @@ pub async fn sign_up_for_activity(
     // The position counted under the activity's lock, not read again after the commit
     // (other sign-ups may have joined since).
     let v = &done.volunteer;
-    Ok(HttpResponse::Created().json(sign_up_view(
-        done.sign_up,
-        v.name.clone(),
-        v.volunteer_number.clone(),
-        v.phone_masked.clone(),
-        done.waitlist_position,
-        None,
-    )))
+    // The caller's sign-up is read back as the activity's `my_sign_up`.
+    Ok(
+        super::created(format!("/activities/{}", done.sign_up.activity_id)).json(sign_up_view(
+            done.sign_up,
+            v.name.clone(),
+            v.volunteer_number.clone(),
+            v.phone_masked.clone(),
+            done.waitlist_position,
+            None,
+        )),
+    )
 }
 
 /// Withdraws the caller's sign-up; a freed place goes to the first on the waiting list.
@@ -1173,13 +1176,15 @@ pub async fn issue_check_in_code(
         a.id,
         code
     );
-    Ok(HttpResponse::Created().json(CheckInCodeView {
-        activity_id: a.id,
-        code,
-        qr_text,
-        rotates_at: check_in_slot_expiry(slot - 1, period),
-        expires_at: check_in_slot_expiry(slot, period),
-    }))
+    Ok(
+        super::created(format!("/activities/{}", a.id)).json(CheckInCodeView {
+            activity_id: a.id,
+            code,
+            qr_text,
+            rotates_at: check_in_slot_expiry(slot - 1, period),
+            expires_at: check_in_slot_expiry(slot, period),
+        }),
+    )
 }
 
 fn check_in_window(

@@ -215,7 +215,7 @@ pub async fn create_call(
         .await?;
     let v = c.version;
     Ok(with_etag(
-        HttpResponse::Created().json(call_view(c, now)),
+        super::created(format!("/calls/{}", c.id)).json(call_view(c, now)),
         v,
     ))
 }
@@ -598,7 +598,7 @@ async fn respond(
     let v = l.app.version;
     let view = full_view(state, who, l).await?;
     let res = if created {
-        HttpResponse::Created().json(view)
+        super::created(format!("/applications/{id}")).json(view)
     } else {
         HttpResponse::Ok().json(view)
     };
@@ -922,7 +922,10 @@ pub async fn upload_application_attachment(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(attachment_view(a)))
+    Ok(
+        super::created(format!("/applications/{}/attachments/{}", l.app.id, a.id))
+            .json(attachment_view(a)),
+    )
 }
 
 /// Downloads an attachment (those who see the application).

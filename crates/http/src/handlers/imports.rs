@@ -407,7 +407,11 @@ pub async fn create_volunteer_import(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(view(record)))
+    Ok(super::created(format!(
+        "/organizations/{}/volunteer-imports/{}",
+        org.id, record.id
+    ))
+    .json(view(record)))
 }
 
 /// Row errors an import's report keeps (the first ones, by row).

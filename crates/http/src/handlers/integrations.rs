@@ -115,10 +115,12 @@ pub async fn create_api_client(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(ApiClientKeyView {
-        client: view(c),
-        api_key: format!("{API_KEY_PREFIX}{prefix}_{secret}"),
-    }))
+    Ok(
+        super::created(format!("/organizations/{}/api-clients", org.id)).json(ApiClientKeyView {
+            client: view(c),
+            api_key: format!("{API_KEY_PREFIX}{prefix}_{secret}"),
+        }),
+    )
 }
 
 /// An organisation's API clients with their last use (never their keys).

@@ -231,3 +231,14 @@ pub(crate) async fn serve_kept(
     }
     Ok(res.body(bytes))
 }
+
+/// A 201 answer with `Location`: where the created resource (or, where it has no address of
+/// its own, the document that shows it) is read, as a path under `/api/v1`.
+pub(crate) fn created(location: impl std::fmt::Display) -> actix_web::HttpResponseBuilder {
+    let mut b = HttpResponse::Created();
+    b.insert_header((
+        actix_web::http::header::LOCATION,
+        format!("/api/v1{location}"),
+    ));
+    b
+}

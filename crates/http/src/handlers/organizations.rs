@@ -244,7 +244,8 @@ pub async fn register_organization(
     who.admin_of.push(org.id);
     let version = org.version;
     Ok(with_etag(
-        HttpResponse::Created().json(view(&state, Some(&who), org).await?),
+        super::created(format!("/organizations/{}", org.id))
+            .json(view(&state, Some(&who), org).await?),
         version,
     ))
 }
@@ -549,7 +550,8 @@ pub async fn grant_organization_admin(
         .store
         .grant_organization_admin(org.id, account.id, who.account_id, state.clock.now())
         .await?;
-    Ok(HttpResponse::Created().json(views::admin(&seat, &account)))
+    // The seat is listed in the organisation's view (`admins`).
+    Ok(super::created(format!("/organizations/{}", org.id)).json(views::admin(&seat, &account)))
 }
 
 /// Revokes an admin seat; the last admin stays.

@@ -460,7 +460,7 @@ pub async fn create_pairing_letter(
     let version = l.version;
     let loaded = load_letter(&state, &who, l.id).await?;
     Ok(with_etag(
-        HttpResponse::Created().json(full_view(&state, loaded).await?),
+        super::created(format!("/pairing-letters/{}", l.id)).json(full_view(&state, loaded).await?),
         version,
     ))
 }

@@ -459,7 +459,8 @@ pub async fn issue_certificate(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(certificate_view(&state, &who, c)?))
+    Ok(super::created(format!("/certificates/{}", c.number))
+        .json(certificate_view(&state, &who, c)?))
 }
 
 async fn load_certificate(

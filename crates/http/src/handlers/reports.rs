@@ -202,7 +202,7 @@ async fn respond(
     let v = l.report.version;
     let body = view(state, who, l).await?;
     let res = if created {
-        HttpResponse::Created().json(body)
+        super::created(format!("/monthly-reports/{id}")).json(body)
     } else {
         HttpResponse::Ok().json(body)
     };
@@ -397,7 +397,10 @@ pub async fn upload_report_photo(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(photo_view(p)))
+    Ok(
+        super::created(format!("/monthly-reports/{}/photos/{}", l.report.id, p.id))
+            .json(photo_view(p)),
+    )
 }
 
 /// A report's photo, for those who see the report.

@@ -247,7 +247,7 @@ pub async fn register_volunteer(
         }
         other => other?,
     };
-    Ok(HttpResponse::Created().json(profile(&state, v).await?))
+    Ok(super::created("/volunteers/me").json(profile(&state, v).await?))
 }
 
 /// The signed-in person's own profile, with the full ID number and phone.
@@ -401,7 +401,8 @@ pub async fn request_membership(
         .store
         .request_membership(v.id, org.id, state.clock.now())
         .await?;
-    Ok(HttpResponse::Created().json(views::membership(
+    // The volunteer's memberships are read back in their profile.
+    Ok(super::created("/volunteers/me").json(views::membership(
         m,
         org.name,
         MembershipRoles {

@@ -202,10 +202,12 @@ pub async fn create_webhook_endpoint(
             state.clock.now(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(WebhookEndpointSecretView {
-        endpoint: view(e),
-        secret,
-    }))
+    Ok(
+        super::created(format!("/webhooks/{}", e.id)).json(WebhookEndpointSecretView {
+            endpoint: view(e),
+            secret,
+        }),
+    )
 }
 
 /// Endpoints of an organisation, of every organisation the caller administers, or (a
