@@ -194,3 +194,73 @@ dual_test!(
         assert_eq!(s, 401);
     }
 );
+
+dual_test!(
+    integration_lists_are_paged_by_cursor,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let clients = format!("/api/v1/organizations/{}/api-clients", w.org);
+        let mut made = vec![];
+        for n in 0..3 {
+            let (s, b) = app
+                .post(
+                    &clients,
+                    Some(&w.admin.token),
+                    json!({"name": format!("同步{n}"), "scopes": ["activities:read"]}),
+                )
+                .await;
+            assert_eq!(s, 201, "{b}");
+            made.push(b["client"]["id"].as_str().unwrap().to_string());
+        }
+        let (s, first) = app
+            .get(&format!("{clients}?limit=2"), Some(&w.admin.token))
+            .await;
+        assert_eq!(s, 200, "{first}");
+        let ids = |p: &Value| -> Vec<String> {
+            p["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(
+            ids(&first),
+            vec![made[2].clone(), made[1].clone()],
+            "newest first"
+        );
+        let cursor = first["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_string();
+        let (_, second) = app
+            .get(
+                &format!("{clients}?limit=2&cursor={cursor}"),
+                Some(&w.admin.token),
+            )
+            .await;
+        assert_eq!(ids(&second), vec![made[0].clone()]);
+        assert!(second["next_cursor"].is_null(), "{second}");
+        let (s, b) = app
+            .get(&format!("{clients}?cursor=nonsense"), Some(&w.admin.token))
+            .await;
+        assert_eq!(
+            (s, b["errors"][0]["code"].as_str()),
+            (422, Some("invalid_cursor"))
+        );
+        let (s, _) = app
+            .get(&format!("{clients}?limit=201"), Some(&w.admin.token))
+            .await;
+        assert_eq!(s, 422);
+
+        // Webhook endpoints and calls page the same way.
+        let (s, b) = app
+            .get("/api/v1/webhooks?limit=1", Some(&w.admin.token))
+            .await;
+        assert_eq!((s, b["items"].as_array().map(Vec::len)), (200, Some(0)));
+        assert!(b["next_cursor"].is_null());
+        let (s, b) = app.get("/api/v1/calls?limit=1", None).await;
+        assert_eq!(s, 200, "{b}");
+        assert!(b.get("next_cursor").is_some());
+    }
+);

@@ -51,7 +51,21 @@ pub struct ApiClientKeyView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApiClientPage {
+    /// Newest first.
     pub items: Vec<ApiClientView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of an organisation's API clients.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct ApiClientQuery {
+    #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
+    pub limit: Option<u64>,
+    /// The previous page's `next_cursor`.
+    pub cursor: Option<String>,
 }
 
 /// Registers a webhook endpoint.
@@ -121,7 +135,10 @@ pub struct WebhookEndpointSecretView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct WebhookEndpointPage {
+    /// Newest first.
     pub items: Vec<WebhookEndpointView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, IntoParams, Validate)]
@@ -130,6 +147,11 @@ pub struct WebhookEndpointQuery {
     /// One organisation's endpoints; without it, the endpoints of every organisation the
     /// caller administers (a platform admin: the platform-level ones).
     pub organization_id: Option<Uuid>,
+    #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
+    pub limit: Option<u64>,
+    /// The previous page's `next_cursor`.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, IntoParams, Validate)]

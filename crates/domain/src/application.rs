@@ -32,6 +32,29 @@ string_enum! {
     }
 }
 
+impl CallState {
+    /// Where a call stands at `now`: upcoming before it opens, open up to and including its
+    /// closing instant, closed after.
+    pub fn at(now: DateTime<Utc>, opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> Self {
+        if now < opens_at {
+            CallState::Upcoming
+        } else if now <= closes_at {
+            CallState::Open
+        } else {
+            CallState::Closed
+        }
+    }
+
+    /// The order calls are listed in: open, then upcoming, then closed.
+    pub fn listing_rank(self) -> u8 {
+        match self {
+            CallState::Open => 0,
+            CallState::Upcoming => 1,
+            CallState::Closed => 2,
+        }
+    }
+}
+
 string_enum! {
     /// What can be done to an application, by whom the roles say (`allowed_actions`).
     ApplicationAction {

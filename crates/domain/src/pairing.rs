@@ -42,6 +42,20 @@ string_enum! {
     }
 }
 
+impl PairingState {
+    /// Where a pairing stands on `today`: upcoming before its period, active during it
+    /// (both ends included), ended after.
+    pub fn on(today: chrono::NaiveDate, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Self {
+        if today < from {
+            PairingState::Upcoming
+        } else if today <= to {
+            PairingState::Active
+        } else {
+            PairingState::Ended
+        }
+    }
+}
+
 /// Days a recipient has to answer (rule 28; configurable).
 pub const DEFAULT_ANSWER_DAYS: i64 = 30;
 

@@ -93,7 +93,7 @@ pub fn OrgApplications(props: &OrgProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (calls, retry_calls) = use_get::<CallPage>(Some("/calls".to_string()));
+    let (calls, retry_calls) = use_get::<CallPage>(Some("/calls?limit=200".to_string()));
     let (mine, retry_mine) =
         use_get::<ApplicationPage>(Some(format!("/applications?applicant_id={org}&limit=100")));
     let applying = use_state(|| None::<CallView>);
@@ -1225,7 +1225,7 @@ pub fn CallComposer() -> Html {
 pub fn CallDeadlines() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (calls, retry) = use_get::<CallPage>(Some("/calls".to_string()));
+    let (calls, retry) = use_get::<CallPage>(Some("/calls?limit=200".to_string()));
     html! {
         <>
             <h2>{ t(lang, "calls.title") }</h2>

@@ -89,7 +89,7 @@ fn ApiClients(props: &OrgIdProps) -> Html {
     let lang = app.lang;
     let org = props.org;
     let (page, reload) =
-        use_get::<ApiClientPage>(Some(format!("/organizations/{org}/api-clients")));
+        use_get::<ApiClientPage>(Some(format!("/organizations/{org}/api-clients?limit=200")));
     let name = use_state(String::new);
     let scopes = use_state(Vec::<String>::new);
     let error = use_state(|| None::<ApiError>);
@@ -251,7 +251,7 @@ fn Webhooks(props: &OrgIdProps) -> Html {
     let lang = app.lang;
     let org = props.org;
     let (page, reload) =
-        use_get::<WebhookEndpointPage>(Some(format!("/webhooks?organization_id={org}")));
+        use_get::<WebhookEndpointPage>(Some(format!("/webhooks?organization_id={org}&limit=200")));
     let url = use_state(String::new);
     let description = use_state(String::new);
     let events = use_state(Vec::<String>::new);

@@ -24,8 +24,8 @@ use zhihui_domain::application::{
     weighted_score, PairingFact, Submission,
 };
 use zhihui_domain::{
-    ApplicationAction, ApplicationRoles, ApplicationStatus, Decision, FormVariant, MobilePhone,
-    OrganizationCategory, OrganizationStatus,
+    ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, FormVariant,
+    MobilePhone, OrganizationCategory, OrganizationStatus,
 };
 use zhihui_persistence::entities::{application, call, organization};
 use zhihui_persistence::{
@@ -64,20 +64,14 @@ fn platform_only(who: &Authenticated) -> Result<(), ApiError> {
     }
 }
 
-fn call_state(c: &call::Model, now: DateTime<Utc>) -> &'static str {
-    if now < c.opens_at {
-        "upcoming"
-    } else if now <= c.closes_at {
-        "open"
-    } else {
-        "closed"
-    }
+fn call_state(c: &call::Model, now: DateTime<Utc>) -> CallState {
+    CallState::at(now, c.opens_at, c.closes_at)
 }
 
 fn call_view(c: call::Model, now: DateTime<Utc>) -> CallView {
     CallView {
         id: c.id,
-        state: call_state(&c, now).to_string(),
+        state: call_state(&c, now).as_str().to_string(),
         eligible_categories: serde_json::from_str(&c.eligible_categories).unwrap_or_default(),
         criteria: serde_json::from_str(&c.criteria).unwrap_or_default(),
         programme: c.programme,
@@ -313,14 +307,13 @@ pub async fn list_calls(
     state: web::Data<AppState>,
     q: web::Query<CallQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    Problems::validate(&*q).finish()?;
+    let mut p = Problems::validate(&*q);
+    let after = super::uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let limit = usize::try_from(q.limit.unwrap_or(DEFAULT_LIMIT)).unwrap_or(usize::MAX);
     let now = state.clock.now();
     let mut calls = state.store.list_calls(q.year).await?;
-    let rank = |c: &call::Model| match call_state(c, now) {
-        "open" => 0,
-        "upcoming" => 1,
-        _ => 2,
-    };
+    let rank = |c: &call::Model| call_state(c, now).listing_rank();
     calls.sort_by(|a, b| {
         rank(a).cmp(&rank(b)).then_with(|| match rank(a) {
             0 => a.closes_at.cmp(&b.closes_at),
@@ -328,9 +321,23 @@ pub async fn list_calls(
             _ => b.closes_at.cmp(&a.closes_at),
         })
     });
-    Ok(HttpResponse::Ok().json(CallPage {
-        items: calls.into_iter().map(|c| call_view(c, now)).collect(),
-    }))
+    // The cursor is the last call of the previous page; the page goes on after it in
+    // today's order (a call that moved meanwhile, say from upcoming to open, may be met
+    // twice or missed once).
+    let start = after
+        .and_then(|a| calls.iter().position(|c| c.id == a))
+        .map_or(0, |i| i + 1);
+    let page: Vec<call::Model> = calls.into_iter().skip(start).take(limit + 1).collect();
+    let more = page.len() > limit;
+    let items: Vec<CallView> = page
+        .into_iter()
+        .take(limit)
+        .map(|c| call_view(c, now))
+        .collect();
+    let next_cursor = more
+        .then(|| items.last().map(|c| c.id.to_string()))
+        .flatten();
+    Ok(HttpResponse::Ok().json(CallPage { items, next_cursor }))
 }
 
 /// One call. Public.

@@ -4,7 +4,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 use zhihui_contract::integrations::{
-    ApiClientKeyView, ApiClientPage, ApiClientView, CreateApiClientRequest,
+    ApiClientKeyView, ApiClientPage, ApiClientQuery, ApiClientView, CreateApiClientRequest,
 };
 use zhihui_contract::Problem;
 use zhihui_domain::integration::Scope;
@@ -124,7 +124,7 @@ pub async fn create_api_client(
 }
 
 /// An organisation's API clients with their last use (never their keys).
-#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "organisation")), responses(
+#[utoipa::path(tag = "integrations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "organisation"), ApiClientQuery), responses(
     (status = 200, body = ApiClientPage),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -135,16 +135,19 @@ pub async fn list_api_clients(
     state: web::Data<AppState>,
     who: Authenticated,
     id: web::Path<Uuid>,
+    q: web::Query<ApiClientQuery>,
 ) -> Result<HttpResponse, ApiError> {
     manages(&who, *id)?;
-    let items = state
-        .store
-        .api_clients_of(*id)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect();
-    Ok(HttpResponse::Ok().json(ApiClientPage { items }))
+    let mut p = Problems::validate(&*q);
+    let before = super::uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let limit = q.limit.unwrap_or(zhihui_contract::DEFAULT_LIMIT);
+    let rows = state.store.api_clients_of(*id, before, limit).await?;
+    let next_cursor = super::next_cursor(&rows, limit, |c| c.id.to_string());
+    Ok(HttpResponse::Ok().json(ApiClientPage {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+    }))
 }
 
 async fn load(

@@ -141,13 +141,7 @@ fn allowed_actions(status: LetterStatus, s: &Standing) -> Vec<String> {
 }
 
 fn pairing_status(p: &pairing::Model, today: NaiveDate) -> &'static str {
-    if today < p.period_from {
-        "upcoming"
-    } else if today <= p.period_to {
-        "active"
-    } else {
-        "ended"
-    }
+    zhihui_domain::PairingState::on(today, p.period_from, p.period_to).as_str()
 }
 
 fn letter_view(
@@ -1003,7 +997,7 @@ pub async fn list_pairings(
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*q);
     if let Some(s) = q.status.as_deref() {
-        if !matches!(s, "upcoming" | "active" | "ended") {
+        if zhihui_domain::PairingState::parse(s).is_none() {
             p.push(
                 "status",
                 ProblemCode::UnknownStatus,

@@ -224,13 +224,23 @@ pub async fn list_webhook_endpoints(
     who: Authenticated,
     q: web::Query<WebhookEndpointQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let mut p = Problems::validate(&*q);
+    let before = super::uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let limit = q.limit.unwrap_or(zhihui_contract::DEFAULT_LIMIT);
     let items = match q.organization_id {
         Some(org) => {
             manages(&who, Some(org))?;
-            state.store.webhook_endpoints_of(Some(&[org])).await?
+            state
+                .store
+                .webhook_endpoints_of(Some(&[org]), before, limit)
+                .await?
         }
         None if who.client.is_none() && who.is_platform_admin => {
-            state.store.webhook_endpoints_of(None).await?
+            state
+                .store
+                .webhook_endpoints_of(None, before, limit)
+                .await?
         }
         // Every organisation the person administers (none: not theirs to see).
         None => {
@@ -239,12 +249,14 @@ pub async fn list_webhook_endpoints(
             }
             state
                 .store
-                .webhook_endpoints_of(Some(&who.admin_of))
+                .webhook_endpoints_of(Some(&who.admin_of), before, limit)
                 .await?
         }
     };
+    let next_cursor = super::next_cursor(&items, limit, |e| e.id.to_string());
     Ok(HttpResponse::Ok().json(WebhookEndpointPage {
         items: items.into_iter().map(view).collect(),
+        next_cursor,
     }))
 }
 

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use uuid::Uuid;
 use zhihui_domain::ProblemCode;
 
@@ -57,10 +59,19 @@ impl Store {
             .await?)
     }
 
-    pub async fn api_clients_of(&self, org: Uuid) -> StoreResult<Vec<api_client::Model>> {
-        Ok(api_client::Entity::find()
-            .filter(api_client::Column::OrganizationId.eq(org))
-            .order_by_desc(api_client::Column::Id)
+    /// A page of an organisation's clients, newest first, after the cursor `before`.
+    pub async fn api_clients_of(
+        &self,
+        org: Uuid,
+        before: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<api_client::Model>> {
+        let mut q = api_client::Entity::find().filter(api_client::Column::OrganizationId.eq(org));
+        if let Some(b) = before {
+            q = q.filter(api_client::Column::Id.lt(b));
+        }
+        Ok(q.order_by_desc(api_client::Column::Id)
+            .limit(limit)
             .all(&self.db)
             .await?)
     }

@@ -300,10 +300,9 @@ impl Store {
         if let Some(y) = year {
             q = q.filter(call::Column::Year.eq(y));
         }
-        Ok(q.order_by_asc(call::Column::ClosesAt)
-            .limit(500)
-            .all(&self.db)
-            .await?)
+        // Calls are published by platform admins, a few a year: all of a year (or all) are
+        // read and ordered by their state, which depends on the hour.
+        Ok(q.order_by_asc(call::Column::ClosesAt).all(&self.db).await?)
     }
 
     pub async fn create_application(

@@ -148,13 +148,19 @@ impl Store {
     pub async fn webhook_endpoints_of(
         &self,
         orgs: Option<&[Uuid]>,
+        before: Option<Uuid>,
+        limit: u64,
     ) -> StoreResult<Vec<webhook_endpoint::Model>> {
         let q = webhook_endpoint::Entity::find();
-        let q = match orgs {
+        let mut q = match orgs {
             Some(ids) => q.filter(webhook_endpoint::Column::OrganizationId.is_in(ids.to_vec())),
             None => q.filter(webhook_endpoint::Column::OrganizationId.is_null()),
         };
+        if let Some(b) = before {
+            q = q.filter(webhook_endpoint::Column::Id.lt(b));
+        }
         Ok(q.order_by_desc(webhook_endpoint::Column::Id)
+            .limit(limit)
             .all(&self.db)
             .await?)
     }
