@@ -1,6 +1,6 @@
 //! Lists, per operation, the problem codes its handler can raise as far as the handler
 //! sources show: the `ProblemCode::…` its own body names and those of the helper functions
-//! it calls (same file first, then any handler file; three calls deep). Codes raised by
+//! it calls (same file first, then any handler file or shared helper module; three calls deep). Codes raised by
 //! repositories are named in the responses' descriptions instead; `openapi::problem_codes`
 //! merges both with each status's own codes into the document's `x-problem-codes`.
 
@@ -77,6 +77,12 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "rs"))
         .collect();
     files.sort();
+    // The helpers the handlers share (who may do what, shared reads).
+    let shared_from = files.len();
+    for shared in ["src/policy.rs", "src/lookups.rs"] {
+        println!("cargo:rerun-if-changed={shared}");
+        files.push(Path::new(shared).to_path_buf());
+    }
     let mut fns = vec![];
     for (i, f) in files.iter().enumerate() {
         let src = std::fs::read_to_string(f).expect("handler source");
@@ -94,9 +100,19 @@ fn main() {
             if !called {
                 continue;
             }
-            // The helper of the same file wins over a namesake elsewhere.
+            // A namesake is chosen by where it lives: the same file, then the shared helper
+            // modules, then another handler file.
+            let rank = |k: usize| {
+                if fns[k].file == f.file {
+                    0
+                } else if fns[k].file >= shared_from {
+                    1
+                } else {
+                    2
+                }
+            };
             let e = found.entry(g.name.clone()).or_insert(j);
-            if g.file == f.file && fns[*e].file != f.file {
+            if rank(j) < rank(*e) {
                 *e = j;
             }
         }

@@ -7,8 +7,6 @@ use zhihui_domain::ProblemCode;
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use zhihui_contract::activities::{
     ActivityPage, ActivityQuery, ActivityView, AttendanceChangeView, AttendanceRequest,
@@ -32,13 +30,15 @@ use zhihui_persistence::{
     SignUpGround,
 };
 
-use super::organizations::{load_visible, policy};
-use super::regions::check_region;
-use super::volunteers::my_volunteer as require_volunteer;
 use super::{compound_cursor, expected_version, next_cursor, uuid_cursor, with_etag};
 use crate::auth::{Authenticated, Caller};
 use crate::clock::china_date;
+use crate::codes::{code_key, keyed_code};
 use crate::error::ApiError;
+use crate::lookups::check_region;
+use crate::lookups::load_visible;
+use crate::lookups::my_volunteer as require_volunteer;
+use crate::policy;
 use crate::state::AppState;
 use crate::validation::Problems;
 
@@ -917,7 +917,7 @@ pub async fn sign_up_for_activity(
             return Err(ApiError::NotFound(ProblemCode::ActivityNotFound));
         }
         if g.volunteer.is_none() {
-            return Err(super::volunteers::not_registered());
+            return Err(crate::lookups::not_registered());
         }
         act(a, ActivityAction::SignUp, &facts(now, a, false))?;
         if !g.admitted {
@@ -1105,42 +1105,10 @@ pub async fn list_my_sign_ups(
     }))
 }
 
-/// Key of the check-in codes, derived from the service secret.
-fn code_key(state: &AppState, purpose: &str) -> Vec<u8> {
-    let mut h = Sha256::new();
-    h.update(purpose.as_bytes());
-    h.update(state.settings.jwt_secret.as_bytes());
-    h.finalize().to_vec()
-}
-
-const CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ0";
-
-/// Base-32 of the first bytes of an HMAC: `len` characters without look-alikes (no I, L, O, 1).
-pub(crate) fn keyed_code(key: &[u8], message: &[u8], len: usize) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        return String::new();
-    };
-    mac.update(message);
-    let digest = mac.finalize().into_bytes();
-    let mut bits: u64 = 0;
-    for b in digest.iter().take(8) {
-        bits = (bits << 8) | u64::from(*b);
-    }
-    (0..len.min(12))
-        .map(|i| CODE_ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
-        .collect()
-}
-
 fn check_in_code(state: &AppState, activity_id: Uuid, slot: i64) -> String {
     let mut msg = activity_id.as_bytes().to_vec();
     msg.extend_from_slice(&slot.to_be_bytes());
     keyed_code(&code_key(state, "zhihui check-in code"), &msg, 8)
-}
-
-/// Suffix that makes certificate numbers unguessable.
-pub(crate) fn certificate_suffix(state: &AppState) -> impl Fn(&str) -> String + Send + Sync {
-    let key = code_key(state, "zhihui certificate number");
-    move |base: &str| keyed_code(&key, base.as_bytes(), 4)
 }
 
 /// Gives the leader (or an admin) the current check-in code and its QR text. The code is a

@@ -32,7 +32,6 @@ use zhihui_persistence::{
     ApplicationContent, ApplicationFilter, Apply, CallContent, Change, ReviewInput, Scope,
 };
 
-use super::pairing::{parties, party_of};
 use super::{
     actor, expected_version, keep_upload, next_cursor, read_upload, serve_kept, uuid_cursor,
     with_etag,
@@ -41,6 +40,7 @@ use crate::auth::Authenticated;
 use crate::clock::china_date;
 use crate::error::ApiError;
 use crate::export::{self, Cell};
+use crate::lookups::{parties, party_of};
 use crate::state::AppState;
 use crate::validation::Problems;
 
@@ -870,19 +870,6 @@ pub async fn update_application(
         )
         .await?;
     respond(&state, &who, cur.id, false).await
-}
-
-/// What a file's first bytes say it is: PDF, JPEG or PNG, whatever its name.
-pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else {
-        None
-    }
 }
 
 /// Attaches a file to a draft (the scanned, stamped form and supporting documents): PDF,

@@ -16,11 +16,11 @@ use zhihui_domain::{
 use zhihui_persistence::entities::volunteer_import;
 use zhihui_persistence::{ImportMeta, ImportRow, NewVolunteer};
 
-use super::organizations::{load_visible, manages};
 use super::read_upload;
-use super::volunteers::THREE_HEADS;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::lookups::load_visible;
+use crate::policy::manages;
 use crate::state::AppState;
 use crate::tabular::{read_table, TableError, TableRow, MAX_CELL_CHARS};
 
@@ -308,7 +308,14 @@ pub async fn create_volunteer_import(
                     err(
                         "三长身份",
                         ProblemCode::UnknownThreeHeadsRole,
-                        format!("use 校长, 院长 or 站长 ({})", THREE_HEADS.join(", ")),
+                        format!(
+                            "use 校长, 院长 or 站长 ({})",
+                            zhihui_domain::ThreeHeadsRole::ALL
+                                .iter()
+                                .map(|r| r.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     );
                     None
                 }

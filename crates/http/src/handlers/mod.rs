@@ -173,15 +173,13 @@ pub(crate) async fn keep_upload(
     kinds: &[&str],
     refusal: &str,
 ) -> Result<zhihui_persistence::NewAttachment, ApiError> {
-    let kind = applications::sniff(bytes)
-        .filter(|k| kinds.contains(k))
-        .ok_or_else(|| {
-            ApiError::field(
-                "file",
-                ProblemCode::UnsupportedFileType,
-                refusal.to_string(),
-            )
-        })?;
+    let kind = sniff(bytes).filter(|k| kinds.contains(k)).ok_or_else(|| {
+        ApiError::field(
+            "file",
+            ProblemCode::UnsupportedFileType,
+            refusal.to_string(),
+        )
+    })?;
     let sha = state
         .blobs
         .put(bytes)
@@ -241,4 +239,17 @@ pub(crate) fn created(location: impl std::fmt::Display) -> actix_web::HttpRespon
         format!("/api/v1{location}"),
     ));
     b
+}
+
+/// What a file's first bytes say it is: PDF, JPEG or PNG, whatever its name.
+pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
 }

@@ -16,60 +16,14 @@ use zhihui_domain::{OrganizationAction, OrganizationRoles, ProblemCode};
 use zhihui_persistence::entities::organization;
 use zhihui_persistence::{NewOrganization, OrganizationChanges, OrganizationFilter};
 
-use super::regions::check_region;
 use super::{expected_version, with_etag};
 use crate::auth::{Authenticated, Caller};
 use crate::error::ApiError;
+use crate::lookups::{check_region, load_visible};
+use crate::policy;
 use crate::state::AppState;
 use crate::validation::Problems;
 use crate::views;
-
-/// Permissions on organisations, in one place.
-pub(crate) mod policy {
-    use super::*;
-
-    /// Own admin, parent's admin or platform admin: sees everything and manages members.
-    pub fn manages(who: &Authenticated, org: &organization::Model) -> bool {
-        who.is_platform_admin
-            || who.administers(org.id)
-            || org.parent_id.is_some_and(|p| who.administers(p))
-    }
-
-    /// Who may see an organisation at all: approved ones are public.
-    pub fn visible(who: Option<&Authenticated>, org: &organization::Model) -> bool {
-        org.status == OrganizationStatus::Approved.as_str() || who.is_some_and(|w| manages(w, org))
-    }
-
-    /// Approval belongs to the parent's admin, or a platform admin (always for top-level ones).
-    pub fn decides(who: &Authenticated, org: &organization::Model) -> bool {
-        who.is_platform_admin || org.parent_id.is_some_and(|p| who.administers(p))
-    }
-
-    /// Own admin or platform admin edits the record.
-    pub fn edits(who: &Authenticated, org: &organization::Model) -> bool {
-        who.is_platform_admin || who.administers(org.id)
-    }
-}
-
-async fn load(state: &AppState, id: Uuid) -> Result<organization::Model, ApiError> {
-    state
-        .store
-        .get_organization(id)
-        .await?
-        .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))
-}
-
-pub(crate) async fn load_visible(
-    state: &AppState,
-    who: Option<&Authenticated>,
-    id: Uuid,
-) -> Result<organization::Model, ApiError> {
-    let org = load(state, id).await?;
-    if !policy::visible(who, &org) {
-        return Err(ApiError::NotFound(ProblemCode::OrganizationNotFound));
-    }
-    Ok(org)
-}
 
 async fn view(
     state: &AppState,
@@ -581,9 +535,4 @@ pub async fn revoke_organization_admin(
         .revoke_organization_admin(org.id, account_id)
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// Exposed for other handlers (members).
-pub(crate) fn manages(who: &Authenticated, org: &organization::Model) -> bool {
-    policy::manages(who, org)
 }

@@ -24,6 +24,7 @@ use super::{actor, expected_version, next_cursor, uuid_cursor, with_etag};
 use crate::auth::Authenticated;
 use crate::clock::china_date;
 use crate::error::ApiError;
+use crate::lookups::{parties, party_of};
 use crate::pdf::{chinese_date, Align, Layout};
 use crate::state::AppState;
 use crate::validation::Problems;
@@ -79,42 +80,6 @@ impl Standing {
 
 async fn org(state: &AppState, id: Uuid) -> Result<Option<organization::Model>, ApiError> {
     Ok(state.store.get_organization(id).await?)
-}
-
-/// Party views of organisations, with region names, fetched once per page.
-pub(crate) async fn parties(
-    state: &AppState,
-    orgs: &[organization::Model],
-) -> Result<HashMap<Uuid, PartyView>, ApiError> {
-    let codes: Vec<String> = orgs.iter().map(|o| o.region_code.clone()).collect();
-    let names = state.store.region_names(&codes).await?;
-    Ok(orgs
-        .iter()
-        .map(|o| {
-            (
-                o.id,
-                PartyView {
-                    id: o.id,
-                    name: o.name.clone(),
-                    category: o.category.clone(),
-                    level: o.level.clone(),
-                    region_code: o.region_code.clone(),
-                    region_name: names.get(&o.region_code).cloned().unwrap_or_default(),
-                },
-            )
-        })
-        .collect())
-}
-
-pub(crate) fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> PartyView {
-    map.get(&id).cloned().unwrap_or(PartyView {
-        id,
-        name: String::new(),
-        category: String::new(),
-        level: String::new(),
-        region_code: String::new(),
-        region_name: String::new(),
-    })
 }
 
 fn status_of(state: &AppState, l: &pairing_letter::Model) -> LetterStatus {

@@ -20,13 +20,14 @@ use zhihui_domain::{certificate_allowed_actions, CertificateStatus, MobilePhone,
 use zhihui_persistence::entities::{certificate, organization};
 use zhihui_persistence::{NewCertificate, RecordFilter};
 
-use super::activities::certificate_suffix;
-use super::organizations::{load_visible, policy};
-use super::volunteers::sees_volunteer_by_id;
 use super::{compound_cursor, next_cursor, uuid_cursor};
 use crate::auth::{Authenticated, Caller};
+use crate::codes::certificate_suffix;
 use crate::error::ApiError;
+use crate::lookups::load_visible;
 use crate::pdf::{chinese_date, Align, Layout};
+use crate::policy;
+use crate::policy::sees_volunteer_by_id;
 use crate::state::AppState;
 use crate::validation::Problems;
 

@@ -76,24 +76,3 @@ pub async fn get_region(
         .ok_or(ApiError::NotFound(ProblemCode::RegionNotFound))?;
     Ok(HttpResponse::Ok().json(views::region(r)))
 }
-
-/// Checks a region code's shape and that it exists in the stored list.
-pub(crate) async fn check_region(
-    state: &AppState,
-    p: &mut Problems,
-    field: &str,
-    raw: &str,
-) -> Result<Option<RegionCode>, ApiError> {
-    let Some(code) = p.parse(field, RegionCode::parse(raw)) else {
-        return Ok(None);
-    };
-    if !state.store.region_exists(code.as_str()).await? {
-        p.push(
-            field,
-            ProblemCode::RegionNotFound,
-            "no such region in the GB/T 2260 list",
-        );
-        return Ok(None);
-    }
-    Ok(Some(code))
-}

@@ -29,7 +29,6 @@ use zhihui_persistence::{
     RollScope, RollupRows,
 };
 
-use super::pairing::{parties, party_of};
 use super::{
     actor, expected_version, keep_upload, next_cursor, read_upload, serve_kept, uuid_cursor,
     with_etag,
@@ -38,6 +37,7 @@ use crate::auth::Authenticated;
 use crate::clock::china_date;
 use crate::error::ApiError;
 use crate::export::{self, Cell};
+use crate::lookups::{parties, party_of};
 use crate::state::AppState;
 use crate::validation::Problems;
 

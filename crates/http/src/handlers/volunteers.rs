@@ -17,10 +17,11 @@ use zhihui_domain::{
 };
 use zhihui_persistence::NewVolunteer;
 
-use super::organizations::{load_visible, manages};
-use super::regions::check_region;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::lookups::check_region;
+use crate::lookups::{load_visible, my_volunteer};
+use crate::policy::{manages, sees_volunteer};
 use crate::state::AppState;
 use crate::validation::Problems;
 use crate::views;
@@ -33,41 +34,6 @@ pub const SERVICE_CATEGORIES: [&str; 5] = [
     "emergency",
     "professional",
 ];
-/// The "three heads" roles (三长).
-pub const THREE_HEADS: [&str; 3] = [
-    "school_principal",
-    "hospital_head",
-    "agricultural_station_head",
-];
-
-/// Who may see a volunteer and their figures: the person, a platform admin, or an admin
-/// managing a team the volunteer belongs or asked to belong to (and its parent's admins).
-pub(crate) async fn sees_volunteer(
-    state: &AppState,
-    who: &Authenticated,
-    v: &zhihui_persistence::entities::volunteer::Model,
-) -> Result<bool, ApiError> {
-    sees_volunteer_by_id(state, who, v.id, v.account_id).await
-}
-
-/// [`sees_volunteer`] for a volunteer known by id and account.
-pub(crate) async fn sees_volunteer_by_id(
-    state: &AppState,
-    who: &Authenticated,
-    volunteer_id: Uuid,
-    account_id: Option<Uuid>,
-) -> Result<bool, ApiError> {
-    if who.is_platform_admin || account_id == Some(who.account_id) {
-        return Ok(true);
-    }
-    let orgs = state.store.organizations_of_volunteer(volunteer_id).await?;
-    Ok(state
-        .store
-        .organizations_by_ids(&orgs)
-        .await?
-        .iter()
-        .any(|o| manages(who, o)))
-}
 
 async fn profile(
     state: &AppState,
@@ -145,11 +111,18 @@ pub async fn register_volunteer(
         }
     }
     if let Some(r) = &body.three_heads_role {
-        if !THREE_HEADS.contains(&r.as_str()) {
+        if zhihui_domain::ThreeHeadsRole::parse(r).is_none() {
             p.push(
                 "three_heads_role",
                 ProblemCode::UnknownThreeHeadsRole,
-                format!("use one of {}", THREE_HEADS.join(", ")),
+                format!(
+                    "use one of {}",
+                    zhihui_domain::ThreeHeadsRole::ALL
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
         }
     }
@@ -354,26 +327,6 @@ pub async fn list_organization_members(
             .collect(),
         next_cursor,
     }))
-}
-
-/// The caller's volunteer profile, or a 409 telling them to register first.
-pub(crate) async fn my_volunteer(
-    state: &AppState,
-    who: &Authenticated,
-) -> Result<zhihui_persistence::entities::volunteer::Model, ApiError> {
-    state
-        .store
-        .volunteer_by_account(who.account_id)
-        .await?
-        .ok_or_else(not_registered)
-}
-
-/// The answer to a volunteer's action from an account without a volunteer profile.
-pub(crate) fn not_registered() -> ApiError {
-    ApiError::Conflict {
-        code: ProblemCode::VolunteerNotRegistered,
-        message: "register your real-name volunteer profile first".into(),
-    }
 }
 
 /// Asks to join a team (at most 5 active memberships).
