@@ -212,12 +212,21 @@ fn the_contract_serves_generated_clients() {
     let hooks = doc["webhooks"].as_object().expect("a webhooks section");
     for t in zhihui_domain::integration::EventType::ALL {
         let hook = &hooks[t.as_str()]["post"];
+        let schema = &hook["requestBody"]["content"]["application/json"]["schema"]["allOf"];
         assert_eq!(
-            hook["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            schema[0]["$ref"],
             "#/components/schemas/WebhookEvent",
             "{}",
             t.as_str()
         );
+        // Each event type names its own resource schema, and the schema exists.
+        let resource = schema[1]["properties"]["resource"]["$ref"]
+            .as_str()
+            .unwrap();
+        let name = resource.trim_start_matches("#/components/schemas/");
+        assert_eq!(name, zhihui_contract::events::resource_schema(*t));
+        assert!(doc["components"]["schemas"].get(name).is_some(), "{name}");
+        assert_eq!(schema[1]["properties"]["type"]["const"], t.as_str());
     }
 }
 

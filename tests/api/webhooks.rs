@@ -328,6 +328,15 @@ dual_test!(
             format!("/api/v1/activities/{activity}")
         );
         assert_eq!(event["organization_ids"], json!([t.county]));
+        // The envelope and its resource are the contract's types, field for field.
+        let typed: zhihui_contract::integrations::WebhookEvent =
+            serde_json::from_value(event.clone()).expect("a WebhookEvent");
+        let resource: zhihui_contract::events::ActivityResource =
+            serde_json::from_value(typed.resource).expect("an ActivityResource");
+        assert_eq!(
+            (resource.kind.as_str(), resource.capacity),
+            ("activity", 10)
+        );
         assert_eq!(
             first.header("Zhihui-Event-Id"),
             event["id"].as_str().unwrap()
@@ -713,6 +722,9 @@ dual_test!(
         assert_eq!(e["type"], "pairing_letter.expired");
         assert_eq!(e["resource"]["id"], letter.as_str());
         assert_eq!(e["resource"]["status"], "expired");
+        let letter_resource: zhihui_contract::events::PairingLetterResource =
+            serde_json::from_value(e["resource"].clone()).expect("a PairingLetterResource");
+        assert!(letter_resource.pairing.is_none());
         assert!(
             !expired.body.windows(11).any(|w| w == b"13800138000"),
             "no phone numbers in events"

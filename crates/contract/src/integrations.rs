@@ -230,7 +230,8 @@ pub struct WebhookEvent {
     pub organization_ids: Vec<Uuid>,
     /// The resource after the change: its `kind`, `id`, the fields that matter to the event
     /// and `href`, its address in this API (read it with an API client for the full view).
-    /// Never carries ID numbers or phone numbers.
-    #[schema(value_type = Object)]
+    /// Never carries ID numbers or phone numbers. Which resource each event type carries is
+    /// in the document's `webhooks` section (`zhihui_contract::events`).
+    #[schema(schema_with = crate::events::any_resource)]
     pub resource: serde_json::Value,
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod applications;
 pub mod bounds;
+pub mod events;
 pub mod integrations;
 pub mod organizations;
 pub mod pairing;

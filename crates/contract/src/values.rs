@@ -85,6 +85,7 @@ value_schemas! {
     all!(d::integration::ApiClientStatus) => api_client_status, api_client_status_or_null, api_client_statuses;
     all!(d::integration::DeliveryStatus) => delivery_status, delivery_status_or_null, delivery_statuses;
     vec!["xlsx".to_string(), "csv".to_string()] => table_format, table_format_or_null, table_formats;
+    ["created", "corrected", "unchanged"].map(String::from).to_vec() => record_outcome, record_outcome_or_null, record_outcomes;
 }
 
 /// The codes a problem document's `code` may carry (the catalogue, `zhihui_domain::problem`).

@@ -12,7 +12,21 @@ use utoipa::{Modify, OpenApi};
         version = "1.0.0",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    components(schemas(zhihui_contract::Problem, zhihui_contract::FieldProblem)),
+    components(schemas(
+        zhihui_contract::Problem,
+        zhihui_contract::FieldProblem,
+        zhihui_contract::events::MembershipResource,
+        zhihui_contract::events::VolunteerImportResource,
+        zhihui_contract::events::ActivityResource,
+        zhihui_contract::events::ServiceRecordChange,
+        zhihui_contract::events::ServiceRecordsResource,
+        zhihui_contract::events::CertificateResource,
+        zhihui_contract::events::PairingReference,
+        zhihui_contract::events::PairingLetterResource,
+        zhihui_contract::events::ApplicationResource,
+        zhihui_contract::events::MonthlyReportResource,
+        zhihui_contract::events::WebhookEndpointResource,
+    )),
     modifiers(&SecurityAddon),
     tags(
         (name = "accounts", description = "Accounts and sessions"),
@@ -595,7 +609,21 @@ fn webhooks_section(doc: &mut utoipa::openapi::OpenApi) {
                     ],
                     "requestBody": {
                         "required": true,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}}
+                        // The envelope, with this event type's own resource.
+                        "content": {"application/json": {"schema": {"allOf": [
+                            {"$ref": "#/components/schemas/WebhookEvent"},
+                            {
+                                "type": "object",
+                                "required": ["type", "resource"],
+                                "properties": {
+                                    "type": {"type": "string", "const": name},
+                                    "resource": {"$ref": format!(
+                                        "#/components/schemas/{}",
+                                        zhihui_contract::events::resource_schema(*t)
+                                    )}
+                                }
+                            }
+                        ]}}}
                     },
                     "responses": {
                         "2XX": {"description": "Received; the delivery is settled"},

@@ -345,20 +345,21 @@ impl Store {
             _ => None,
         };
         if let Some(kind) = announced {
-            let resource = serde_json::json!({
-                "kind": "activity",
-                "id": out.id,
-                "organization_id": out.organization_id,
-                "title": out.title,
-                "category": out.category,
-                "status": out.status,
-                "region_code": out.region_code,
-                "starts_at": out.starts_at,
-                "ends_at": out.ends_at,
-                "capacity": out.capacity,
-                "cancel_reason": out.cancel_reason,
-                "href": format!("/api/v1/activities/{}", out.id),
-            });
+            let resource =
+                super::webhooks::resource_value(&zhihui_contract::events::ActivityResource {
+                    kind: "activity".into(),
+                    id: out.id,
+                    organization_id: out.organization_id,
+                    title: out.title.clone(),
+                    category: out.category.clone(),
+                    status: out.status.clone(),
+                    region_code: out.region_code.clone(),
+                    starts_at: out.starts_at,
+                    ends_at: out.ends_at,
+                    capacity: out.capacity,
+                    cancel_reason: out.cancel_reason.clone(),
+                    href: format!("/api/v1/activities/{}", out.id),
+                });
             emit(&txn, kind, &[out.organization_id], resource, now).await?;
         }
         // Published activities count in the month they start in.

@@ -419,20 +419,21 @@ impl Store {
         m.version = Set(cur.version + 1);
         let out = m.update(txn).await?;
         if let Some(kind) = announced {
-            let resource = serde_json::json!({
-                "kind": "application",
-                "id": out.id,
-                "call_id": out.call_id,
-                "applicant_id": out.applicant_id,
-                "province_code": out.province_code,
-                "title": out.title,
-                "status": out.status,
-                "requested_fen": out.requested_fen,
-                "granted_fen": out.granted_fen,
-                "endorsed_at": out.endorsed_at,
-                "note": change.note,
-                "href": format!("/api/v1/applications/{}", out.id),
-            });
+            let resource =
+                super::webhooks::resource_value(&zhihui_contract::events::ApplicationResource {
+                    kind: "application".into(),
+                    id: out.id,
+                    call_id: out.call_id,
+                    applicant_id: out.applicant_id,
+                    province_code: out.province_code.clone(),
+                    title: out.title.clone(),
+                    status: out.status.clone(),
+                    requested_fen: out.requested_fen,
+                    granted_fen: out.granted_fen,
+                    endorsed_at: out.endorsed_at,
+                    note: change.note.clone(),
+                    href: format!("/api/v1/applications/{}", out.id),
+                });
             emit(txn, kind, &[out.applicant_id], resource, change.now).await?;
         }
         event(cur.id, change.action, actor, change.note, change.now)

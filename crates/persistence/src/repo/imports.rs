@@ -177,17 +177,22 @@ impl Store {
                 &txn,
                 EventType::VolunteerImported,
                 &[org],
-                serde_json::json!({
-                    "kind": "volunteer_import",
-                    "id": record.id,
-                    "organization_id": org,
-                    "total_rows": record.total_rows,
-                    "created": record.created_count,
-                    "already_members": record.existing_count,
-                    "failed": record.failed_count,
-                    "volunteer_ids": created_ids,
-                    "href": format!("/api/v1/organizations/{org}/volunteer-imports/{}", record.id),
-                }),
+                super::webhooks::resource_value(
+                    &zhihui_contract::events::VolunteerImportResource {
+                        kind: "volunteer_import".into(),
+                        id: record.id,
+                        organization_id: org,
+                        total_rows: record.total_rows,
+                        created: record.created_count,
+                        already_members: record.existing_count,
+                        failed: record.failed_count,
+                        volunteer_ids: created_ids.clone(),
+                        href: format!(
+                            "/api/v1/organizations/{org}/volunteer-imports/{}",
+                            record.id
+                        ),
+                    },
+                ),
                 now,
             )
             .await?;

@@ -19,8 +19,9 @@ use super::Actor;
 use crate::entities::{
     organization, organization_closure, pairing, pairing_letter, pairing_letter_event,
 };
-use crate::repo::webhooks::emit;
+use crate::repo::webhooks::{emit, resource_value};
 use crate::{Store, StoreError, StoreResult};
+use zhihui_contract::events::{PairingLetterResource, PairingReference};
 use zhihui_domain::integration::EventType;
 
 /// A letter as webhooks carry it (never the contact phone).
@@ -30,24 +31,24 @@ pub(crate) fn letter_resource(
     pairing: Option<&pairing::Model>,
     answer_due_at: Option<DateTime<Utc>>,
 ) -> serde_json::Value {
-    serde_json::json!({
-        "kind": "pairing_letter",
-        "id": l.id,
-        "sender_id": l.sender_id,
-        "recipient_id": l.recipient_id,
-        "subject": l.subject,
-        "status": status,
-        "period_from": l.period_from,
-        "period_to": l.period_to,
-        "sent_at": l.sent_at,
-        "answer_due_at": answer_due_at,
-        "answered_at": l.answered_at,
-        "pairing": pairing.map(|p| serde_json::json!({
-            "id": p.id,
-            "proof_number": p.proof_number,
-            "href": format!("/api/v1/pairings/{}", p.id),
-        })),
-        "href": format!("/api/v1/pairing-letters/{}", l.id),
+    resource_value(&PairingLetterResource {
+        kind: "pairing_letter".into(),
+        id: l.id,
+        sender_id: l.sender_id,
+        recipient_id: l.recipient_id,
+        subject: l.subject.clone(),
+        status: status.to_string(),
+        period_from: l.period_from,
+        period_to: l.period_to,
+        sent_at: l.sent_at,
+        answer_due_at,
+        answered_at: l.answered_at,
+        pairing: pairing.map(|p| PairingReference {
+            id: p.id,
+            proof_number: p.proof_number.clone(),
+            href: format!("/api/v1/pairings/{}", p.id),
+        }),
+        href: format!("/api/v1/pairing-letters/{}", l.id),
     })
 }
 

@@ -247,31 +247,30 @@ impl Store {
                 }
             }
         }
-        let changed: Vec<serde_json::Value> = out
+        let changed: Vec<zhihui_contract::events::ServiceRecordChange> = out
             .iter()
             .filter(|c| c.outcome != "unchanged")
-            .map(|c| {
-                serde_json::json!({
-                    "record_id": c.record.id,
-                    "volunteer_id": c.record.volunteer_id,
-                    "hours_tenths": c.record.hours_tenths,
-                    "outcome": c.outcome,
-                })
+            .map(|c| zhihui_contract::events::ServiceRecordChange {
+                record_id: c.record.id,
+                volunteer_id: c.record.volunteer_id,
+                hours_tenths: c.record.hours_tenths,
+                outcome: c.outcome.to_string(),
             })
             .collect();
         if !changed.is_empty() {
-            let resource = serde_json::json!({
-                "kind": "activity_service_records",
-                "activity_id": a.id,
-                "organization_id": a.organization_id,
-                "service_date": ctx.service_date,
-                "records": changed,
-                "href": format!(
-                    "/api/v1/service-records?organization_id={}&from={d}&to={d}",
-                    a.organization_id,
-                    d = ctx.service_date
-                ),
-            });
+            let resource =
+                super::webhooks::resource_value(&zhihui_contract::events::ServiceRecordsResource {
+                    kind: "activity_service_records".into(),
+                    activity_id: a.id,
+                    organization_id: a.organization_id,
+                    service_date: ctx.service_date,
+                    records: changed,
+                    href: format!(
+                        "/api/v1/service-records?organization_id={}&from={d}&to={d}",
+                        a.organization_id,
+                        d = ctx.service_date
+                    ),
+                });
             emit(
                 &txn,
                 EventType::HoursConfirmed,
@@ -680,19 +679,20 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        let resource = serde_json::json!({
-            "kind": "certificate",
-            "id": m.id,
-            "number": m.number,
-            "organization_id": m.organization_id,
-            "volunteer_id": m.volunteer_id,
-            "hours_tenths": m.hours_tenths,
-            "activities": m.activities,
-            "period_from": m.period_from,
-            "period_to": m.period_to,
-            "issued_at": m.issued_at,
-            "href": format!("/api/v1/certificates/{}", m.number),
-        });
+        let resource =
+            super::webhooks::resource_value(&zhihui_contract::events::CertificateResource {
+                kind: "certificate".into(),
+                id: m.id,
+                number: m.number.clone(),
+                organization_id: m.organization_id,
+                volunteer_id: m.volunteer_id,
+                hours_tenths: m.hours_tenths,
+                activities: m.activities,
+                period_from: m.period_from,
+                period_to: m.period_to,
+                issued_at: m.issued_at,
+                href: format!("/api/v1/certificates/{}", m.number),
+            });
         emit(
             &txn,
             EventType::CertificateIssued,

@@ -638,17 +638,18 @@ impl Store {
         m.version = Set(cur.version + 1);
         let out = m.update(&txn).await?;
         if let Some(kind) = announced {
-            let resource = serde_json::json!({
-                "kind": "monthly_report",
-                "id": out.id,
-                "organization_id": out.organization_id,
-                "month": out.month,
-                "status": out.status,
-                "late": out.late,
-                "return_reason": out.return_reason,
-                "submitted_at": out.submitted_at,
-                "href": format!("/api/v1/monthly-reports/{}", out.id),
-            });
+            let resource =
+                super::webhooks::resource_value(&zhihui_contract::events::MonthlyReportResource {
+                    kind: "monthly_report".into(),
+                    id: out.id,
+                    organization_id: out.organization_id,
+                    month: out.month.clone(),
+                    status: out.status.clone(),
+                    late: out.late,
+                    return_reason: out.return_reason.clone(),
+                    submitted_at: out.submitted_at,
+                    href: format!("/api/v1/monthly-reports/{}", out.id),
+                });
             emit(&txn, kind, &[out.organization_id], resource, now).await?;
         }
         txn.commit().await?;

@@ -19,15 +19,15 @@ use zhihui_domain::integration::EventType;
 
 /// A membership as webhooks carry it.
 fn membership_resource(m: &membership::Model) -> serde_json::Value {
-    serde_json::json!({
-        "kind": "membership",
-        "id": m.id,
-        "organization_id": m.organization_id,
-        "volunteer_id": m.volunteer_id,
-        "status": m.status,
-        "requested_at": m.requested_at,
-        "decided_at": m.decided_at,
-        "href": format!("/api/v1/volunteers/{}", m.volunteer_id),
+    crate::repo::webhooks::resource_value(&zhihui_contract::events::MembershipResource {
+        kind: "membership".into(),
+        id: m.id,
+        organization_id: m.organization_id,
+        volunteer_id: m.volunteer_id,
+        status: m.status.clone(),
+        requested_at: m.requested_at,
+        decided_at: m.decided_at,
+        href: format!("/api/v1/volunteers/{}", m.volunteer_id),
     })
 }
 

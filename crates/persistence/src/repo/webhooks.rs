@@ -34,6 +34,11 @@ pub const FAILED: &str = "failed";
 /// Writes an event to the outbox within the caller's transaction. `organizations` are the
 /// organisations the event concerns; endpoints of these and of every organisation above
 /// them hear it, and platform-level endpoints hear everything.
+/// A typed event resource (`zhihui_contract::events`) as the outbox stores it.
+pub(crate) fn resource_value(resource: &impl serde::Serialize) -> Value {
+    serde_json::to_value(resource).unwrap_or(Value::Null)
+}
+
 pub(crate) async fn emit(
     c: &impl ConnectionTrait,
     kind: EventType,
@@ -237,7 +242,10 @@ impl Store {
             &txn,
             EventType::Ping,
             &orgs,
-            serde_json::json!({"kind": "webhook_endpoint", "id": e.id}),
+            resource_value(&zhihui_contract::events::WebhookEndpointResource {
+                kind: "webhook_endpoint".into(),
+                id: e.id,
+            }),
             now,
         )
         .await?;

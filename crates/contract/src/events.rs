@@ -1,0 +1,224 @@
+//! The resources webhook events carry (`WebhookEvent.resource`), one type per kind. The
+//! repositories build them in the transaction that makes the change (the outbox), and the
+//! OpenAPI document's `webhooks` section names, per event type, which one it carries. None
+//! carries an ID number or a phone number.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A membership, for `membership.requested` and `membership.approved`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct MembershipResource {
+    /// Always `membership`.
+    #[schema(example = "membership")]
+    pub kind: String,
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub volunteer_id: Uuid,
+    #[schema(schema_with = crate::values::membership_status)]
+    pub status: String,
+    pub requested_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The volunteer, in this API.
+    pub href: String,
+}
+
+/// A finished import, for `volunteer.imported`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct VolunteerImportResource {
+    /// Always `volunteer_import`.
+    #[schema(example = "volunteer_import")]
+    pub kind: String,
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub total_rows: i32,
+    pub created: i32,
+    pub already_members: i32,
+    pub failed: i32,
+    /// The volunteers registered by this import.
+    pub volunteer_ids: Vec<Uuid>,
+    pub href: String,
+}
+
+/// An activity, for `activity.published` and `activity.cancelled`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ActivityResource {
+    /// Always `activity`.
+    #[schema(example = "activity")]
+    pub kind: String,
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub title: String,
+    #[schema(schema_with = crate::values::activity_category)]
+    pub category: String,
+    #[schema(schema_with = crate::values::activity_status)]
+    pub status: String,
+    pub region_code: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: i32,
+    pub cancel_reason: Option<String>,
+    pub href: String,
+}
+
+/// One participant's record in an `hours.confirmed` event.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ServiceRecordChange {
+    pub record_id: Uuid,
+    pub volunteer_id: Uuid,
+    /// Confirmed hours in tenths.
+    pub hours_tenths: i32,
+    /// `created`, `corrected` or `unchanged`.
+    #[schema(schema_with = crate::values::record_outcome)]
+    pub outcome: String,
+}
+
+/// The hours confirmed for an activity, for `hours.confirmed`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ServiceRecordsResource {
+    /// Always `activity_service_records`.
+    #[schema(example = "activity_service_records")]
+    pub kind: String,
+    pub activity_id: Uuid,
+    pub organization_id: Uuid,
+    pub service_date: NaiveDate,
+    pub records: Vec<ServiceRecordChange>,
+    pub href: String,
+}
+
+/// A certificate, for `certificate.issued`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct CertificateResource {
+    /// Always `certificate`.
+    #[schema(example = "certificate")]
+    pub kind: String,
+    pub id: Uuid,
+    pub number: String,
+    pub organization_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub hours_tenths: i32,
+    pub activities: i32,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+    pub href: String,
+}
+
+/// The pairing an accepted letter made.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct PairingReference {
+    pub id: Uuid,
+    pub proof_number: String,
+    pub href: String,
+}
+
+/// A pairing letter, for the `pairing_letter.*` events.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct PairingLetterResource {
+    /// Always `pairing_letter`.
+    #[schema(example = "pairing_letter")]
+    pub kind: String,
+    pub id: Uuid,
+    pub sender_id: Uuid,
+    pub recipient_id: Uuid,
+    pub subject: String,
+    #[schema(schema_with = crate::values::letter_status)]
+    pub status: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub answer_due_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub pairing: Option<PairingReference>,
+    pub href: String,
+}
+
+/// An application, for the `application.*` events.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ApplicationResource {
+    /// Always `application`.
+    #[schema(example = "application")]
+    pub kind: String,
+    pub id: Uuid,
+    pub call_id: Uuid,
+    pub applicant_id: Uuid,
+    pub province_code: String,
+    pub title: String,
+    #[schema(schema_with = crate::values::application_status)]
+    pub status: String,
+    pub requested_fen: i64,
+    pub granted_fen: Option<i64>,
+    pub endorsed_at: Option<DateTime<Utc>>,
+    /// The reason or remark given with the step, if any.
+    pub note: Option<String>,
+    pub href: String,
+}
+
+/// A monthly report, for the `monthly_report.*` events.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct MonthlyReportResource {
+    /// Always `monthly_report`.
+    #[schema(example = "monthly_report")]
+    pub kind: String,
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    /// `YYYY-MM`.
+    pub month: String,
+    #[schema(schema_with = crate::values::report_status)]
+    pub status: String,
+    pub late: Option<bool>,
+    pub return_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub href: String,
+}
+
+/// The endpoint a test delivery is for, for `webhook.ping`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct WebhookEndpointResource {
+    /// Always `webhook_endpoint`.
+    #[schema(example = "webhook_endpoint")]
+    pub kind: String,
+    pub id: Uuid,
+}
+
+/// The name of the resource schema an event type carries: the one mapping the OpenAPI
+/// document's `webhooks` section reads.
+pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str {
+    use zhihui_domain::integration::EventType as E;
+    match t {
+        E::MembershipRequested | E::MembershipApproved => "MembershipResource",
+        E::VolunteerImported => "VolunteerImportResource",
+        E::ActivityPublished | E::ActivityCancelled => "ActivityResource",
+        E::HoursConfirmed => "ServiceRecordsResource",
+        E::CertificateIssued => "CertificateResource",
+        E::PairingLetterSent
+        | E::PairingLetterAccepted
+        | E::PairingLetterDeclined
+        | E::PairingLetterExpired => "PairingLetterResource",
+        E::ApplicationSubmitted | E::ApplicationEndorsed | E::ApplicationDecided => {
+            "ApplicationResource"
+        }
+        E::MonthlyReportSubmitted | E::MonthlyReportReturned | E::MonthlyReportAccepted => {
+            "MonthlyReportResource"
+        }
+        E::Ping => "WebhookEndpointResource",
+    }
+}
+
+/// `WebhookEvent.resource`: one of the resource schemas (`anyOf`: the small ones overlap).
+pub fn any_resource() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    use utoipa::openapi::schema::AnyOfBuilder;
+    use utoipa::openapi::Ref;
+    let mut names: Vec<&str> = zhihui_domain::integration::EventType::ALL
+        .iter()
+        .map(|t| resource_schema(*t))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .fold(AnyOfBuilder::new(), |b, n| b.item(Ref::from_schema_name(n)))
+        .into()
+}
