@@ -1460,3 +1460,69 @@ dual_test!(
         assert_eq!(s, 401);
     }
 );
+
+dual_test!(
+    the_clash_query_agrees_with_the_domain_rule_of_overlap,
+    |app: TestApp| async move {
+        // The sign-up clash is judged in SQL (one statement, under the activity's lock); the
+        // rule it must follow is `zhihui_domain::activity::overlaps`. Every case here is
+        // judged by both, including the touching ends the rule lets through.
+        use zhihui_domain::activity::overlaps;
+        let w = world(&app).await;
+        let (v, _) = volunteer(&app, 61, "李四").await;
+        let base = published(&app, &w.admin, activity_body(&w.org, 12, 10)).await;
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{base}/sign-ups"),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let (base_from, base_to) = (at(12, 1, 0), at(12, 5, 0));
+        let mut clashes = 0;
+        for (from, to) in [
+            (0, 1),
+            (0, 2),
+            (2, 3),
+            (4, 6),
+            (5, 7),
+            (0, 6),
+            (6, 8),
+            (1, 5),
+        ] {
+            let (from, to) = (at(12, from, 0), at(12, to, 0));
+            let mut body = activity_body(&w.other_org, 12, 10);
+            body["starts_at"] = json!(from);
+            body["ends_at"] = json!(to);
+            let id = published(&app, &w.other_admin, body).await;
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{id}/sign-ups"),
+                    Some(&v.token),
+                    json!({}),
+                )
+                .await;
+            let clash = s == 409 && b["code"] == "overlapping_sign_up";
+            clashes += usize::from(clash);
+            assert_eq!(
+                clash,
+                overlaps(base_from, base_to, from, to),
+                "{from}–{to}: {s} {b}"
+            );
+            if s == 201 {
+                let (s, b) = delete(
+                    &app,
+                    &format!("/api/v1/activities/{id}/sign-ups/mine"),
+                    &v.token,
+                )
+                .await;
+                assert_eq!(s, 200, "{b}");
+            }
+        }
+        assert_eq!(
+            clashes, 5,
+            "five of the eight overlap; touching ends do not"
+        );
+    }
+);
