@@ -1436,6 +1436,19 @@ dual_test!(
             ),
             (Some(10), Some(25.0))
         );
+        // The nominees are chosen in SQL; the rule they follow is the domain's
+        // `RecognitionRule::volunteer_eligible`, with the thresholds the answer states.
+        let t = &r["thresholds"];
+        let rule = zhihui_domain::RecognitionRule {
+            volunteer_min_activities: t["volunteer_min_activities"].as_i64().unwrap(),
+            volunteer_min_hours: t["volunteer_min_hours"].as_f64().unwrap(),
+            team_min_members: t["team_min_members"].as_i64().unwrap(),
+            team_min_activities: t["team_min_activities"].as_i64().unwrap(),
+            team_min_hours_per_member: t["team_min_hours_per_member"].as_f64().unwrap(),
+            team_min_hours: t["team_min_hours"].as_f64().unwrap(),
+        };
+        assert!(rule.volunteer_eligible(10, 25.0), "the nominee");
+        assert!(!rule.volunteer_eligible(9, 22.5), "the one left out");
         assert_eq!(r["team"]["members"], 2);
         assert_eq!(r["team"]["activities"], 10);
         assert_eq!(r["team"]["hours"], 47.5);
