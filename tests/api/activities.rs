@@ -306,6 +306,26 @@ dual_test!(
                 .await;
             assert_eq!(allowed(&v), expected, "{v}");
         }
+        // A page of the list says the same as the activity itself (the list may be cached).
+        for (token, expected) in [
+            (
+                Some(&w.admin.token),
+                vec!["update", "cancel", "record_attendance"],
+            ),
+            (None, vec![]),
+        ] {
+            let (_, page) = app
+                .get("/api/v1/activities", token.map(String::as_str))
+                .await;
+            let item = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["id"] == id.as_str())
+                .cloned()
+                .expect("the activity is listed");
+            assert_eq!(allowed(&item), expected, "{item}");
+        }
         let (s, a) = app.get(&format!("/api/v1/activities/{id}"), None).await;
         assert_eq!(s, 200);
         assert_eq!(

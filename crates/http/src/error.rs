@@ -160,6 +160,16 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A document's state machine refused the action: a conflict with the rule's code.
+impl From<zhihui_domain::TransitionError> for ApiError {
+    fn from(e: zhihui_domain::TransitionError) -> Self {
+        ApiError::Conflict {
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -81,23 +81,24 @@ impl Modify for SecurityAddon {
 /// is complete without repeating them on every handler: 400 (malformed body or query),
 /// 413/415 (body too large, not JSON) where a body is taken, 401 where a token is needed,
 /// 500 and 503 (database unreachable or busy) everywhere under `/api/v1`.
+/// An error response: a problem document.
+fn problem(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
 pub fn add_common_responses(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::Operation;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-
-    fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build(),
-        )
-    }
 
     fn add(op: &mut Operation) {
         let has_body = op.request_body.is_some();
@@ -238,7 +239,6 @@ fn location_headers(doc: &mut utoipa::openapi::OpenApi) {
 /// region list, calls) declares no credentials and ignores an `Authorization` header.
 fn public_security(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::security::SecurityRequirement;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     for item in doc.paths.paths.values_mut() {
         for (_, op) in operations_mut(item) {
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
@@ -257,17 +257,7 @@ fn public_security(doc: &mut utoipa::openapi::OpenApi) {
                     .responses
                     .entry("401".into())
                     .or_insert_with(|| {
-                        RefOr::T(
-                            ResponseBuilder::new()
-                                .description("A token was sent and is invalid or expired (`invalid_token`); send none, or a fresh one")
-                                .content(
-                                    "application/problem+json",
-                                    ContentBuilder::new()
-                                        .schema(Some(Ref::from_schema_name("Problem")))
-                                        .build(),
-                                )
-                                .build(),
-                        )
+                        problem("A token was sent and is invalid or expired (`invalid_token`); send none, or a fresh one")
                     });
             } else {
                 op.security = Some(vec![SecurityRequirement::default()]);

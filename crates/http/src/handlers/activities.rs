@@ -126,9 +126,25 @@ async fn views(
     items: Vec<activity::Model>,
 ) -> Result<Vec<ActivityView>, ApiError> {
     let mut out = plain_views(state, items).await?;
-    add_own_sign_ups(state, who, &mut out).await?;
-    add_allowed_actions(state, who, &mut out).await?;
+    for_caller(state, who, &mut out).await?;
     Ok(out)
+}
+
+/// The caller's part of views as anyone sees them (a cached page, say): their own sign-ups
+/// and what they may do, with their volunteer profile read once.
+async fn for_caller(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    views: &mut [ActivityView],
+) -> Result<(), ApiError> {
+    let Some(w) = who else {
+        return Ok(());
+    };
+    let me = my_volunteer(state, w).await?;
+    if let Some(v) = &me {
+        add_own_sign_ups(state, v, views).await?;
+    }
+    add_allowed_actions(state, w, me.as_ref(), views).await
 }
 
 /// The facts the activity's rules read (`zhihui_domain::activity_transition`).
@@ -151,10 +167,7 @@ fn act(
 ) -> Result<ActivityStatus, ApiError> {
     let status = ActivityStatus::parse(&a.status)
         .ok_or_else(|| ApiError::Internal(format!("stored activity status {}", a.status)))?;
-    activity_transition(status, action, f).map_err(|e| ApiError::Conflict {
-        code: e.code,
-        message: e.message,
-    })
+    Ok(activity_transition(status, action, f)?)
 }
 
 /// Adds what the caller may do to each activity (`allowed_actions`): the caller's roles
@@ -163,13 +176,10 @@ fn act(
 /// volunteer, one more when the caller runs some of the activities.
 async fn add_allowed_actions(
     state: &AppState,
-    who: Option<&Authenticated>,
+    w: &Authenticated,
+    me: Option<&volunteer::Model>,
     views: &mut [ActivityView],
 ) -> Result<(), ApiError> {
-    let Some(w) = who else {
-        return Ok(());
-    };
-    let me = my_volunteer(state, w).await?;
     let member_of: std::collections::HashSet<Uuid> = match &me {
         Some(v) => state
             .store
@@ -288,15 +298,9 @@ async fn plain_views(
 /// caller is a registered volunteer: one query, and one more per waiting-list place.
 async fn add_own_sign_ups(
     state: &AppState,
-    who: Option<&Authenticated>,
+    v: &volunteer::Model,
     views: &mut [ActivityView],
 ) -> Result<(), ApiError> {
-    let Some(w) = who else {
-        return Ok(());
-    };
-    let Some(v) = my_volunteer(state, w).await? else {
-        return Ok(());
-    };
     let ids: Vec<Uuid> = views.iter().map(|a| a.id).collect();
     let mut mine: HashMap<Uuid, OwnSignUpView> = HashMap::new();
     for s in state.store.live_sign_ups_among(v.id, &ids).await? {
@@ -819,7 +823,7 @@ pub async fn list_activities(
         format!("{}_{}", a.starts_at.timestamp_micros(), a.id)
     });
     let mut items = page.to_vec();
-    add_own_sign_ups(&state, caller.0.as_ref(), &mut items).await?;
+    for_caller(&state, caller.0.as_ref(), &mut items).await?;
     Ok(HttpResponse::Ok().json(ActivityPage {
         items,
         next_cursor: next,
@@ -1213,10 +1217,7 @@ async fn check(
         })?;
     let status = SignUpStatus::parse(&s.status)
         .ok_or_else(|| ApiError::Internal(format!("stored sign-up status {}", s.status)))?;
-    sign_up_transition(status, SignUpAction::CheckIn).map_err(|e| ApiError::Conflict {
-        code: e.code,
-        message: e.message,
-    })?;
+    sign_up_transition(status, SignUpAction::CheckIn)?;
     let s = state
         .store
         .check_in_out(s.id, out, state.clock.now())

@@ -452,12 +452,7 @@ pub async fn update_pairing_letter(
     }
     let expected = expected_version(&req)?;
     let status = status_of(&state, &l.letter);
-    if let Err(e) = transition(status, LetterAction::Update) {
-        return Err(ApiError::Conflict {
-            code: e.code,
-            message: e.message,
-        });
-    }
+    transition(status, LetterAction::Update)?;
     let cur = &l.letter;
     let stored_activities: Vec<ProposedActivity> =
         serde_json::from_str(&cur.activities).unwrap_or_default();
