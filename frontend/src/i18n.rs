@@ -790,7 +790,8 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
 }
 
 /// A value the API names by code (`status.draft`, `category.emergency`…), or the code.
-pub fn label(lang: Lang, family: &str, code: &str) -> String {
+pub fn label(lang: Lang, family: &str, code: impl AsRef<str>) -> String {
+    let code = code.as_ref();
     lookup(lang, &format!("{family}.{code}"))
         .map(str::to_string)
         .unwrap_or_else(|| code.to_string())

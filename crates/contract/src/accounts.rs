@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +64,7 @@ pub struct OrganizationRef {
     pub id: Uuid,
     pub name: String,
     #[schema(schema_with = crate::values::organization_status)]
-    pub status: String,
+    pub status: d::OrganizationStatus,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

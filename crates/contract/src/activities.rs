@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -103,7 +104,7 @@ pub struct OwnSignUpView {
     pub sign_up_id: Uuid,
     /// `confirmed` or `waitlisted`.
     #[schema(schema_with = crate::values::sign_up_status)]
-    pub status: String,
+    pub status: d::SignUpStatus,
     pub waitlist_position: Option<i64>,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub checked_out_at: Option<DateTime<Utc>>,
@@ -116,7 +117,7 @@ pub struct ActivityView {
     pub organization_name: String,
     pub title: String,
     #[schema(schema_with = crate::values::activity_category)]
-    pub category: String,
+    pub category: d::ActivityCategory,
     pub description: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -133,10 +134,10 @@ pub struct ActivityView {
     pub sign_up_open: bool,
     pub members_only: bool,
     #[schema(schema_with = crate::values::key_date_or_null)]
-    pub key_date: Option<String>,
+    pub key_date: Option<d::KeyDate>,
     /// `draft`, `published` or `cancelled`.
     #[schema(schema_with = crate::values::activity_status)]
-    pub status: String,
+    pub status: d::ActivityStatus,
     pub cancel_reason: Option<String>,
     pub leaders: Vec<LeaderView>,
     /// The caller's sign-up (absent for anonymous callers or when there is none).
@@ -145,7 +146,7 @@ pub struct ActivityView {
     /// the dashboard offers exactly these.
     #[serde(default)]
     #[schema(schema_with = crate::values::activity_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::ActivityAction>,
     /// Last day the organisation may confirm hours (10 working days after the end).
     pub hours_confirmable_until: NaiveDate,
     pub version: i32,
@@ -198,7 +199,7 @@ pub struct SignUpView {
     pub phone_masked: String,
     /// `confirmed`, `waitlisted` or `cancelled`.
     #[schema(schema_with = crate::values::sign_up_status)]
-    pub status: String,
+    pub status: d::SignUpStatus,
     /// 1-based place on the waiting list, for waitlisted sign-ups.
     pub waitlist_position: Option<i64>,
     pub signed_up_at: DateTime<Utc>,
@@ -210,7 +211,7 @@ pub struct SignUpView {
     pub absent: bool,
     /// `code` (checked in with a code) or `manual` (recorded by a leader or admin).
     #[schema(schema_with = crate::values::attendance_source_or_null)]
-    pub attendance_source: Option<String>,
+    pub attendance_source: Option<d::AttendanceSource>,
     /// Confirmed hours, once the organisation confirmed them.
     pub confirmed_hours: Option<f64>,
 }
@@ -238,7 +239,8 @@ pub struct SignUpPage {
 pub struct MySignUpView {
     pub sign_up: SignUpView,
     pub activity_title: String,
-    pub activity_status: String,
+    #[schema(schema_with = crate::values::activity_status)]
+    pub activity_status: d::ActivityStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub place: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 use crate::pairing::{PairingRef, PartyView, ProposedActivity};
 
@@ -110,11 +111,11 @@ pub struct CallView {
     pub closes_at: DateTime<Utc>,
     /// `upcoming`, `open` or `closed`, now.
     #[schema(schema_with = crate::values::call_state)]
-    pub state: String,
+    pub state: d::CallState,
     #[schema(schema_with = crate::values::organization_categories)]
-    pub eligible_categories: Vec<String>,
+    pub eligible_categories: Vec<d::OrganizationCategory>,
     #[schema(schema_with = crate::values::form_variant)]
-    pub form_variant: String,
+    pub form_variant: d::FormVariant,
     pub cap_fen: i64,
     pub pairing_required: bool,
     pub endorsement_required: bool,
@@ -369,7 +370,7 @@ pub struct ApplicationView {
     pub contacts: Vec<ContactView>,
     /// `draft`, `submitted`, `endorsed`, `endorsement_declined`, `approved` or `rejected`.
     #[schema(schema_with = crate::values::application_status)]
-    pub status: String,
+    pub status: d::ApplicationStatus,
     /// Why it was returned for revision (a draft again).
     pub return_reason: Option<String>,
     pub revision_deadline: Option<DateTime<Utc>>,
@@ -394,7 +395,7 @@ pub struct ApplicationView {
     pub reviewers: Option<Vec<ReviewerView>>,
     /// What the caller may do now (the domain's `allowed_actions` for the caller's roles).
     #[schema(schema_with = crate::values::application_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::ApplicationAction>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -455,7 +456,7 @@ pub struct ApplicationSummaryView {
     pub requested_fen: i64,
     pub granted_fen: Option<i64>,
     #[schema(schema_with = crate::values::application_status)]
-    pub status: String,
+    pub status: d::ApplicationStatus,
     pub submitted_at: Option<DateTime<Utc>>,
     pub endorsed_at: Option<DateTime<Utc>>,
     /// Mean weighted review score (platform admins only).

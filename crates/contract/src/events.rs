@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use zhihui_domain as d;
 
 /// A membership, for `membership.requested` and `membership.approved`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -18,7 +19,7 @@ pub struct MembershipResource {
     pub organization_id: Uuid,
     pub volunteer_id: Uuid,
     #[schema(schema_with = crate::values::membership_status)]
-    pub status: String,
+    pub status: d::MembershipStatus,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     /// The volunteer, in this API.
@@ -52,9 +53,9 @@ pub struct ActivityResource {
     pub organization_id: Uuid,
     pub title: String,
     #[schema(schema_with = crate::values::activity_category)]
-    pub category: String,
+    pub category: d::ActivityCategory,
     #[schema(schema_with = crate::values::activity_status)]
-    pub status: String,
+    pub status: d::ActivityStatus,
     pub region_code: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -72,7 +73,7 @@ pub struct ServiceRecordChange {
     pub hours_tenths: i32,
     /// `created`, `corrected` or `unchanged`.
     #[schema(schema_with = crate::values::record_outcome)]
-    pub outcome: String,
+    pub outcome: d::RecordOutcome,
 }
 
 /// The hours confirmed for an activity, for `hours.confirmed`.
@@ -125,7 +126,7 @@ pub struct PairingLetterResource {
     pub recipient_id: Uuid,
     pub subject: String,
     #[schema(schema_with = crate::values::letter_status)]
-    pub status: String,
+    pub status: d::LetterStatus,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
     pub sent_at: Option<DateTime<Utc>>,
@@ -147,7 +148,7 @@ pub struct ApplicationResource {
     pub province_code: String,
     pub title: String,
     #[schema(schema_with = crate::values::application_status)]
-    pub status: String,
+    pub status: d::ApplicationStatus,
     pub requested_fen: i64,
     pub granted_fen: Option<i64>,
     pub endorsed_at: Option<DateTime<Utc>>,
@@ -167,7 +168,7 @@ pub struct MonthlyReportResource {
     /// `YYYY-MM`.
     pub month: String,
     #[schema(schema_with = crate::values::report_status)]
-    pub status: String,
+    pub status: d::ReportStatus,
     pub late: Option<bool>,
     pub return_reason: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +32,7 @@ pub struct ApiClientView {
     pub scopes: Vec<String>,
     /// `active` or `revoked`.
     #[schema(schema_with = crate::values::api_client_status)]
-    pub status: String,
+    pub status: d::integration::ApiClientStatus,
     pub created_at: DateTime<Utc>,
     pub rotated_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -117,7 +118,7 @@ pub struct WebhookEndpointView {
     pub url: String,
     pub description: String,
     #[schema(schema_with = crate::values::subscribable_event_types)]
-    pub event_types: Vec<String>,
+    pub event_types: Vec<d::integration::EventType>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -174,10 +175,10 @@ pub struct WebhookDeliveryView {
     /// The event's id: the same in a replay, so a receiver can ignore what it has seen.
     pub event_id: Uuid,
     #[schema(schema_with = crate::values::event_type)]
-    pub event_type: String,
+    pub event_type: d::integration::EventType,
     /// `pending`, `delivered` or `failed`.
     #[schema(schema_with = crate::values::delivery_status)]
-    pub status: String,
+    pub status: d::integration::DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub last_attempt_at: Option<DateTime<Utc>>,
@@ -224,7 +225,7 @@ pub struct WebhookEvent {
     pub id: Uuid,
     #[serde(rename = "type")]
     #[schema(schema_with = crate::values::event_type)]
-    pub event_type: String,
+    pub event_type: d::integration::EventType,
     pub occurred_at: DateTime<Utc>,
     /// The organisations the event concerns.
     pub organization_ids: Vec<Uuid>,

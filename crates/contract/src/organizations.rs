@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -82,9 +83,9 @@ pub struct OrganizationView {
     pub id: Uuid,
     pub name: String,
     #[schema(schema_with = crate::values::organization_category)]
-    pub category: String,
+    pub category: d::OrganizationCategory,
     #[schema(schema_with = crate::values::organization_level)]
-    pub level: String,
+    pub level: d::OrganizationLevel,
     pub parent_id: Option<Uuid>,
     pub region_code: String,
     pub region_name: String,
@@ -96,12 +97,12 @@ pub struct OrganizationView {
     pub description: Option<String>,
     /// `pending`, `approved`, `rejected` or `suspended`.
     #[schema(schema_with = crate::values::organization_status)]
-    pub status: String,
+    pub status: d::OrganizationStatus,
     pub rejection_reason: Option<String>,
     /// What the caller may do to the organisation now (`organization_allowed_actions`).
     #[serde(default)]
     #[schema(schema_with = crate::values::organization_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::OrganizationAction>,
     pub approved_members: u64,
     /// Admin seats allowed by the number of approved members (rule 8).
     pub admin_seat_cap: u64,

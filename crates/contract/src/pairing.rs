@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 /// A joint activity the letter proposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
@@ -94,9 +95,9 @@ pub struct PartyView {
     pub id: Uuid,
     pub name: String,
     #[schema(schema_with = crate::values::organization_category)]
-    pub category: String,
+    pub category: d::OrganizationCategory,
     #[schema(schema_with = crate::values::organization_level)]
-    pub level: String,
+    pub level: d::OrganizationLevel,
     pub region_code: String,
     pub region_name: String,
 }
@@ -139,7 +140,7 @@ pub struct PairingLetterView {
     /// `draft`, `sent`, `accepted`, `declined`, `withdrawn` or `expired` (a sent letter not
     /// answered by `answer_due_at`).
     #[schema(schema_with = crate::values::letter_status)]
-    pub status: String,
+    pub status: d::LetterStatus,
     pub sent_at: Option<DateTime<Utc>>,
     /// When an answer is due (sent letters).
     pub answer_due_at: Option<DateTime<Utc>>,
@@ -150,7 +151,7 @@ pub struct PairingLetterView {
     pub pairing: Option<PairingRef>,
     /// What the caller may do now: among `update`, `send`, `withdraw`, `accept`, `decline`.
     #[schema(schema_with = crate::values::letter_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::LetterAction>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -163,6 +164,7 @@ pub struct PairingLetterView {
 pub struct PairingLetterQuery {
     /// `inbox` (letters received) or `outbox` (letters written, drafts included);
     /// default both.
+    #[param(schema_with = crate::values::mailbox)]
     pub mailbox: Option<String>,
     /// One organisation the caller administers (default: all of them; a platform admin
     /// without it sees every letter).
@@ -196,7 +198,7 @@ pub struct PairingView {
     pub period_to: NaiveDate,
     /// `upcoming`, `active` or `ended` (after `period_to`), as of today in China.
     #[schema(schema_with = crate::values::pairing_state)]
-    pub status: String,
+    pub status: d::PairingState,
     pub created_at: DateTime<Utc>,
 }
 

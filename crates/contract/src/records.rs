@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecordCorrectionView {
@@ -24,7 +25,7 @@ pub struct ServiceRecordView {
     pub activity_id: Uuid,
     pub activity_title: String,
     #[schema(schema_with = crate::values::activity_category)]
-    pub category: String,
+    pub category: d::ActivityCategory,
     pub service_date: NaiveDate,
     pub place: String,
     pub content: String,
@@ -176,11 +177,11 @@ pub struct CertificateView {
     pub issued_at: DateTime<Utc>,
     /// `valid` or `revoked`.
     #[schema(schema_with = crate::values::certificate_status)]
-    pub status: String,
+    pub status: d::CertificateStatus,
     /// What the caller may do to the certificate now (`certificate_allowed_actions`).
     #[serde(default)]
     #[schema(schema_with = crate::values::certificate_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::CertificateAction>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoke_reason: Option<String>,
     /// Public page where anyone can check the certificate by its number.
@@ -217,7 +218,7 @@ pub struct CertificateVerificationView {
     pub number: String,
     /// `valid` or `revoked`.
     #[schema(schema_with = crate::values::certificate_status)]
-    pub status: String,
+    pub status: d::CertificateStatus,
     pub valid: bool,
     /// The name with its middle masked, e.g. `李*明`.
     pub volunteer_name: String,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct RegionView {
@@ -12,7 +13,7 @@ pub struct RegionView {
     pub name: String,
     /// `province`, `city` or `county`.
     #[schema(schema_with = crate::values::region_level)]
-    pub level: String,
+    pub level: d::RegionLevel,
     pub parent_code: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 use crate::pairing::PartyView;
 
@@ -69,7 +70,7 @@ pub struct PhotoView {
 pub struct ReportCompliance {
     /// `monthly` or `quarterly`, as configured for the organisation's region.
     #[schema(schema_with = crate::values::activity_rule)]
-    pub activity_rule: String,
+    pub activity_rule: d::ActivityRule,
     /// Whether the rule is met: an activity this month, or this quarter so far.
     pub activity_rule_met: bool,
     /// Whether the team reaches the minimum size of its level (absent: no minimum).
@@ -90,7 +91,7 @@ pub struct MonthlyReportView {
     pub photos: Vec<PhotoView>,
     /// `draft`, `submitted`, `returned` or `accepted`.
     #[schema(schema_with = crate::values::report_status)]
-    pub status: String,
+    pub status: d::ReportStatus,
     /// The last day (China date) a report is on time: the month's end plus the grace period.
     pub on_time_until: NaiveDate,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -104,7 +105,7 @@ pub struct MonthlyReportView {
     pub compliance: ReportCompliance,
     /// What the caller may do now: among `update`, `submit`, `return`, `accept`.
     #[schema(schema_with = crate::values::report_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::ReportAction>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
@@ -176,8 +177,9 @@ pub struct RollupExportQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RollupRow {
     /// `self` (the organisation's own figures), `organization` (a child's subtree) or
-    /// `region`.
-    pub kind: String,
+    /// `region`; the totals row carries the roll-up's scope.
+    #[schema(schema_with = crate::values::rollup_kind)]
+    pub kind: d::RollupKind,
     /// The organisation id or region code.
     pub key: String,
     pub name: String,
@@ -211,7 +213,8 @@ pub struct NotReportedView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RollupView {
     /// `organization`, `region` or `nation`.
-    pub scope: String,
+    #[schema(schema_with = crate::values::rollup_kind)]
+    pub scope: d::RollupKind,
     pub key: String,
     pub name: String,
     pub month_from: String,
@@ -240,7 +243,8 @@ pub struct AnnualMonthView {
     pub figures: FiguresView,
     pub people_served: Option<i32>,
     /// The month's report status, or `missing`.
-    pub report_status: String,
+    #[schema(schema_with = crate::values::month_standing)]
+    pub report_status: d::MonthStanding,
     pub report_late: Option<bool>,
 }
 

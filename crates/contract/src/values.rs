@@ -66,10 +66,13 @@ value_schemas! {
     all!(d::CallState) => call_state, call_state_or_null, call_states;
     all!(d::LetterStatus) => letter_status, letter_status_or_null, letter_statuses;
     all!(d::LetterAction) => letter_action, letter_action_or_null, letter_actions;
+    all!(d::Mailbox) => mailbox, mailbox_or_null, mailboxes;
     all!(d::PairingState) => pairing_state, pairing_state_or_null, pairing_states;
     all!(d::CertificateStatus) => certificate_status, certificate_status_or_null, certificate_statuses;
     all!(d::ReportStatus) => report_status, report_status_or_null, report_statuses;
     all!(d::ReportAction) => report_action, report_action_or_null, report_actions;
+    all!(d::RollupKind) => rollup_kind, rollup_kind_or_null, rollup_kinds;
+    all!(d::MonthStanding) => month_standing, month_standing_or_null, month_standings;
     all!(d::ActivityRule) => activity_rule, activity_rule_or_null, activity_rules;
     all!(d::MembershipStatus) => membership_status, membership_status_or_null, membership_statuses;
     all!(d::ThreeHeadsRole) => three_heads_role, three_heads_role_or_null, three_heads_roles;
@@ -84,8 +87,8 @@ value_schemas! {
     d::integration::all_scopes().collect() => scope, scope_or_null, scopes;
     all!(d::integration::ApiClientStatus) => api_client_status, api_client_status_or_null, api_client_statuses;
     all!(d::integration::DeliveryStatus) => delivery_status, delivery_status_or_null, delivery_statuses;
-    vec!["xlsx".to_string(), "csv".to_string()] => table_format, table_format_or_null, table_formats;
-    ["created", "corrected", "unchanged"].map(String::from).to_vec() => record_outcome, record_outcome_or_null, record_outcomes;
+    all!(d::TableFormat) => table_format, table_format_or_null, table_formats;
+    all!(d::RecordOutcome) => record_outcome, record_outcome_or_null, record_outcomes;
 }
 
 /// The codes a problem document's `code` may carry (the catalogue, `zhihui_domain::problem`).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
+use zhihui_domain as d;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -76,7 +77,7 @@ pub struct MembershipView {
     pub volunteer_id: Uuid,
     /// `pending`, `approved`, `rejected` or `left`.
     #[schema(schema_with = crate::values::membership_status)]
-    pub status: String,
+    pub status: d::MembershipStatus,
     pub reason: Option<String>,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -84,7 +85,7 @@ pub struct MembershipView {
     /// (the volunteer), approve or reject it (the team's admins).
     #[serde(default)]
     #[schema(schema_with = crate::values::membership_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::MembershipAction>,
 }
 
 /// A volunteer as the person sees themself: the full ID number and phone.
@@ -98,15 +99,15 @@ pub struct VolunteerProfileView {
     pub id_number_masked: String,
     /// `male` or `female`, derived from the ID number.
     #[schema(schema_with = crate::values::gender)]
-    pub gender: String,
+    pub gender: d::Gender,
     pub birth_date: NaiveDate,
     pub phone: String,
     pub region_code: String,
     pub skills: Vec<String>,
     #[schema(schema_with = crate::values::activity_categories)]
-    pub service_categories: Vec<String>,
+    pub service_categories: Vec<d::ActivityCategory>,
     #[schema(schema_with = crate::values::three_heads_role_or_null)]
-    pub three_heads_role: Option<String>,
+    pub three_heads_role: Option<d::ThreeHeadsRole>,
     pub guardian: Option<GuardianView>,
     pub consent_version: String,
     pub consented_at: DateTime<Utc>,
@@ -123,16 +124,16 @@ pub struct VolunteerView {
     /// `1101**********002X`
     pub id_number_masked: String,
     #[schema(schema_with = crate::values::gender)]
-    pub gender: String,
+    pub gender: d::Gender,
     pub birth_date: NaiveDate,
     /// `138****8000`
     pub phone_masked: String,
     pub region_code: String,
     pub skills: Vec<String>,
     #[schema(schema_with = crate::values::activity_categories)]
-    pub service_categories: Vec<String>,
+    pub service_categories: Vec<d::ActivityCategory>,
     #[schema(schema_with = crate::values::three_heads_role_or_null)]
-    pub three_heads_role: Option<String>,
+    pub three_heads_role: Option<d::ThreeHeadsRole>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -140,13 +141,13 @@ pub struct VolunteerView {
 pub struct MemberView {
     pub membership_id: Uuid,
     #[schema(schema_with = crate::values::membership_status)]
-    pub status: String,
+    pub status: d::MembershipStatus,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
     /// What the caller may do to the membership now (`membership_allowed_actions`).
     #[serde(default)]
     #[schema(schema_with = crate::values::membership_actions)]
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Vec<d::MembershipAction>,
     pub volunteer: VolunteerView,
 }
 
@@ -189,7 +190,7 @@ pub struct VolunteerImportView {
     pub file_sha256: String,
     /// `csv` or `xlsx`.
     #[schema(schema_with = crate::values::table_format)]
-    pub format: String,
+    pub format: d::TableFormat,
     /// `completed` (all rows handled; see `failed`).
     pub status: String,
     pub total_rows: u32,

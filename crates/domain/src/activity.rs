@@ -110,6 +110,19 @@ pub struct ActivityRoles {
 }
 
 /// The statuses an action may start from.
+impl ActivityCategory {
+    /// The category's name in Chinese, as forms and imported files write it.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            ActivityCategory::TechnicalService => "技术服务",
+            ActivityCategory::Livelihood => "民生服务",
+            ActivityCategory::SciencePopularisation => "科普服务",
+            ActivityCategory::Emergency => "应急服务",
+            ActivityCategory::Professional => "专业服务",
+        }
+    }
+}
+
 pub fn activity_action_starts_from(action: ActivityAction) -> &'static [ActivityStatus] {
     use ActivityAction as A;
     use ActivityStatus as S;

@@ -86,6 +86,29 @@ pub fn certificate_allowed_actions(
         .collect()
 }
 
+impl CertificateStatus {
+    /// A certificate is valid until it is revoked.
+    pub fn of(revoked: bool) -> Self {
+        if revoked {
+            CertificateStatus::Revoked
+        } else {
+            CertificateStatus::Valid
+        }
+    }
+}
+
+crate::organization::string_enum! {
+    /// What confirming one participant's hours did to their service record.
+    RecordOutcome {
+        /// A new record.
+        Created => "created",
+        /// The hours of an existing record changed (with a reason).
+        Corrected => "corrected",
+        /// The same hours again: nothing changed.
+        Unchanged => "unchanged",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,17 @@ string_enum! {
     }
 }
 
+impl ApiClientStatus {
+    /// A client is active until it is revoked.
+    pub fn of(revoked: bool) -> Self {
+        if revoked {
+            ApiClientStatus::Revoked
+        } else {
+            ApiClientStatus::Active
+        }
+    }
+}
+
 string_enum! {
     /// Where a webhook delivery stands.
     DeliveryStatus {

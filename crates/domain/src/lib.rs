@@ -20,7 +20,37 @@ pub mod phone;
 pub mod problem;
 pub mod region;
 pub mod report;
+pub mod table;
 pub mod volunteer;
+
+/// A closed set of values with one spelling each (`as_str`/`parse`): every status, category,
+/// level, kind and decision of the platform. The same spelling is used on the wire (serde),
+/// in the database (the persistence crate's column type) and in files.
+pub trait ClosedSet: Copy + Eq + std::fmt::Debug + 'static {
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
+
+impl ClosedSet for RegionLevel {
+    const ALL: &'static [Self] = RegionLevel::ALL;
+    fn as_str(self) -> &'static str {
+        RegionLevel::as_str(self)
+    }
+    fn parse(s: &str) -> Option<Self> {
+        RegionLevel::parse(s)
+    }
+}
+
+impl ClosedSet for Gender {
+    const ALL: &'static [Self] = Gender::ALL;
+    fn as_str(self) -> &'static str {
+        Gender::as_str(self)
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Gender::parse(s)
+    }
+}
 
 pub use account::{LoginName, Password};
 pub use activity::{
@@ -36,6 +66,7 @@ pub use error::FieldError;
 pub use error::TransitionError;
 pub use hours::{
     certificate_allowed_actions, certificate_transition, CertificateAction, CertificateStatus,
+    RecordOutcome,
 };
 pub use id_number::{Gender, ResidentIdNumber};
 pub use organization::{
@@ -43,14 +74,15 @@ pub use organization::{
     OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationRoles,
     OrganizationStatus,
 };
-pub use pairing::{LetterAction, LetterStatus, PairingState};
+pub use pairing::{LetterAction, LetterStatus, Mailbox, PairingState};
 pub use phone::MobilePhone;
 pub use problem::{CodeKind, ProblemCode};
 pub use region::{RegionCode, RegionLevel};
 pub use report::{
-    report_action_starts_from, report_allowed_actions, ActivityRule, Month, ReportAction,
-    ReportRoles, ReportStatus,
+    report_action_starts_from, report_allowed_actions, ActivityRule, Month, MonthStanding,
+    ReportAction, ReportRoles, ReportStatus, RollupKind,
 };
+pub use table::TableFormat;
 pub use volunteer::{
     age_rule, membership_allowed_actions, membership_transition, AgeRule, MembershipAction,
     MembershipRoles, MembershipStatus, PersonName, ThreeHeadsRole, MAX_ACTIVE_MEMBERSHIPS,

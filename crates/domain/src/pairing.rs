@@ -42,6 +42,16 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Which letters of an organisation a list shows.
+    Mailbox {
+        /// Letters received (收件箱).
+        Inbox => "inbox",
+        /// Letters written, drafts included (发件箱).
+        Outbox => "outbox",
+    }
+}
+
 impl PairingState {
     /// Where a pairing stands on `today`: upcoming before its period, active during it
     /// (both ends included), ended after.
@@ -131,6 +141,28 @@ pub fn transition(
 
 /// Rule 27 and 30: a society (national, provincial, municipal) writes to a county-level
 /// association for science and technology or county volunteer federation, never to itself.
+/// Who the caller is to a letter: the sender's admins write, send and withdraw it; the
+/// recipient's admins accept or decline it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LetterRoles {
+    pub sender: bool,
+    pub recipient: bool,
+}
+
+/// What the caller may do to a letter in `status` now: the actions its state allows that
+/// the caller's side performs.
+pub fn letter_allowed_actions(status: LetterStatus, roles: LetterRoles) -> Vec<LetterAction> {
+    LetterAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| transition(status, *a).is_ok())
+        .filter(|a| match a {
+            LetterAction::Update | LetterAction::Send | LetterAction::Withdraw => roles.sender,
+            LetterAction::Accept | LetterAction::Decline => roles.recipient,
+        })
+        .collect()
+}
+
 pub fn check_pairing(
     sender: OrganizationCategory,
     recipient: OrganizationCategory,
@@ -181,6 +213,49 @@ pub fn proof_number(year: i32, seq: i64) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn each_side_is_offered_its_own_actions_in_every_state() {
+        use LetterAction as A;
+        use LetterStatus as S;
+        let sender = LetterRoles {
+            sender: true,
+            recipient: false,
+        };
+        let recipient = LetterRoles {
+            sender: false,
+            recipient: true,
+        };
+        let both = LetterRoles {
+            sender: true,
+            recipient: true,
+        };
+        assert_eq!(
+            letter_allowed_actions(S::Draft, sender),
+            [A::Update, A::Send]
+        );
+        assert_eq!(letter_allowed_actions(S::Draft, recipient), []);
+        assert_eq!(letter_allowed_actions(S::Sent, sender), [A::Withdraw]);
+        assert_eq!(
+            letter_allowed_actions(S::Sent, recipient),
+            [A::Accept, A::Decline]
+        );
+        for s in [S::Accepted, S::Declined, S::Withdrawn, S::Expired] {
+            assert_eq!(letter_allowed_actions(s, both), [], "{s}");
+        }
+        assert_eq!(letter_allowed_actions(S::Sent, LetterRoles::default()), []);
+    }
+
+    #[test]
+    fn closed_sets_travel_as_they_are_spelt() {
+        for m in Mailbox::ALL {
+            let json = serde_json::to_string(m).unwrap();
+            assert_eq!(json, format!("\"{}\"", m.as_str()));
+            assert_eq!(serde_json::from_str::<Mailbox>(&json).unwrap(), *m);
+        }
+        let refused = serde_json::from_str::<LetterStatus>("\"publised\"").unwrap_err();
+        assert!(refused.to_string().contains("publised"), "{refused}");
+    }
 
     #[test]
     fn every_transition() {

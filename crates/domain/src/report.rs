@@ -19,6 +19,43 @@ string_enum! {
 }
 
 string_enum! {
+    /// What a row of a roll-up (汇总) stands for, and the scope the whole roll-up covers.
+    RollupKind {
+        /// The organisation's own figures (本级), beside its children's subtrees.
+        Own => "self",
+        /// An organisation with everything under it.
+        Organization => "organization",
+        /// A region (province, city or county).
+        Region => "region",
+        /// The whole country.
+        Nation => "nation",
+    }
+}
+
+string_enum! {
+    /// A month's report as a year's summary shows it: its status, or missing.
+    MonthStanding {
+        Draft => "draft",
+        Submitted => "submitted",
+        Returned => "returned",
+        Accepted => "accepted",
+        /// No report was created for the month.
+        Missing => "missing",
+    }
+}
+
+impl From<ReportStatus> for MonthStanding {
+    fn from(s: ReportStatus) -> Self {
+        match s {
+            ReportStatus::Draft => MonthStanding::Draft,
+            ReportStatus::Submitted => MonthStanding::Submitted,
+            ReportStatus::Returned => MonthStanding::Returned,
+            ReportStatus::Accepted => MonthStanding::Accepted,
+        }
+    }
+}
+
+string_enum! {
     /// What can be done to a monthly report.
     ReportAction {
         /// Change the figures' notes and the narrative (the organisation's admins).

@@ -41,6 +41,17 @@ string_enum! {
     }
 }
 
+impl ThreeHeadsRole {
+    /// The role's name in Chinese, as forms and imported files write it.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            ThreeHeadsRole::SchoolPrincipal => "校长",
+            ThreeHeadsRole::HospitalHead => "院长",
+            ThreeHeadsRole::AgriculturalStationHead => "站长",
+        }
+    }
+}
+
 string_enum! {
     /// State of a volunteer's membership of a team.
     MembershipStatus {

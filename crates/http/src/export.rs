@@ -33,25 +33,16 @@ impl From<Option<f64>> for Cell {
     }
 }
 
-/// The formats a table downloads in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Xlsx,
-    Csv,
-}
+pub use zhihui_domain::TableFormat as Format;
 
-impl Format {
-    /// `xlsx` (the default) or `csv`; anything else is a field problem on `format`.
-    pub fn parse(s: Option<&str>) -> Result<Self, ApiError> {
-        match s.unwrap_or("xlsx") {
-            "xlsx" => Ok(Format::Xlsx),
-            "csv" => Ok(Format::Csv),
-            _ => Err(ApiError::field(
-                "format",
-                ProblemCode::UnknownFormat,
-                "use xlsx or csv",
-            )),
-        }
+/// The `format` query parameter: `xlsx` (the default) or `csv`; anything else is a field
+/// problem on `format`.
+pub fn format(s: Option<&str>) -> Result<Format, ApiError> {
+    match s {
+        None => Ok(Format::Xlsx),
+        Some(s) => Format::parse(s).ok_or_else(|| {
+            ApiError::field("format", ProblemCode::UnknownFormat, "use xlsx or csv")
+        }),
     }
 }
 
@@ -126,14 +117,11 @@ pub fn respond(
     headers: &[&str],
     rows: &[Vec<Cell>],
 ) -> Result<HttpResponse, ApiError> {
-    let (bytes, kind, ext) = match format {
-        Format::Xlsx => (
-            xlsx(sheet, headers, rows)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        Format::Csv => (csv(headers, rows)?, "text/csv; charset=utf-8", "csv"),
+    let bytes = match format {
+        Format::Xlsx => xlsx(sheet, headers, rows)?,
+        Format::Csv => csv(headers, rows)?,
     };
+    let (kind, ext) = (format.media_type(), format.as_str());
     Ok(HttpResponse::Ok()
         .content_type(kind)
         .insert_header((

@@ -86,8 +86,8 @@ pub async fn parties(
                 PartyView {
                     id: o.id,
                     name: o.name.clone(),
-                    category: o.category.clone(),
-                    level: o.level.clone(),
+                    category: *o.category,
+                    level: *o.level,
                     region_code: o.region_code.clone(),
                     region_name: names.get(&o.region_code).cloned().unwrap_or_default(),
                 },
@@ -100,8 +100,9 @@ pub fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> PartyView {
     map.get(&id).cloned().unwrap_or(PartyView {
         id,
         name: String::new(),
-        category: String::new(),
-        level: String::new(),
+        // Only for an organisation gone from the map: shown as "other", at team level.
+        category: zhihui_domain::OrganizationCategory::Other,
+        level: zhihui_domain::OrganizationLevel::Grassroots,
         region_code: String::new(),
         region_name: String::new(),
     })

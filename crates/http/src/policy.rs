@@ -19,7 +19,7 @@ pub fn manages(who: &Authenticated, org: &organization::Model) -> bool {
 
 /// Who may see an organisation at all: approved ones are public.
 pub fn visible(who: Option<&Authenticated>, org: &organization::Model) -> bool {
-    org.status == OrganizationStatus::Approved.as_str() || who.is_some_and(|w| manages(w, org))
+    org.status == OrganizationStatus::Approved || who.is_some_and(|w| manages(w, org))
 }
 
 /// Approval belongs to the parent's admin, or a platform admin (always for top-level ones).

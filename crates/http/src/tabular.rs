@@ -50,9 +50,9 @@ impl Default for TableLimits {
 
 /// A table read within its limits: the header row and the data rows that hold something,
 /// each with its row number in the file (the header is row 1 of what was read).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Table {
-    pub format: &'static str,
+    pub format: zhihui_domain::TableFormat,
     pub header: Vec<String>,
     pub rows: Vec<TableRow>,
 }
@@ -164,7 +164,7 @@ impl Builder {
         self.header = Some(cells);
     }
 
-    fn finish(self, format: &'static str) -> Result<Table, TableError> {
+    fn finish(self, format: zhihui_domain::TableFormat) -> Result<Table, TableError> {
         let header = self.header.ok_or(TableError::Empty)?;
         Ok(Table {
             format,
@@ -214,7 +214,7 @@ fn read_csv(bytes: &[u8], limits: TableLimits, started: Instant) -> Result<Table
             b.cell(number, col, Some(value))?;
         }
     }
-    b.finish("csv")
+    b.finish(zhihui_domain::TableFormat::Csv)
 }
 
 /// Inflates every entry into a counting sink: refuses archives whose real (not declared)
@@ -328,7 +328,7 @@ fn read_xlsx(bytes: &[u8], limits: TableLimits, started: Instant) -> Result<Tabl
     if b.header.is_none() && header_at.is_some() {
         b.header_row(header);
     }
-    b.finish("xlsx")
+    b.finish(zhihui_domain::TableFormat::Xlsx)
 }
 
 #[cfg(test)]
@@ -379,7 +379,7 @@ mod tests {
         ws.write_string(1_048_575, 16_383, "far").unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let t = read_table(&bytes, limits()).unwrap();
-        assert_eq!(t.format, "xlsx");
+        assert_eq!(t.format, zhihui_domain::TableFormat::Xlsx);
         assert_eq!(t.header, ["a", "b"]);
         assert_eq!(
             t.rows.len(),

@@ -2,7 +2,7 @@
 
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 use zhihui_contract::FieldProblem;
-use zhihui_domain::{FieldError, ProblemCode};
+use zhihui_domain::{ClosedSet, FieldError, ProblemCode};
 
 use crate::error::ApiError;
 
@@ -38,6 +38,31 @@ impl Problems {
         }
     }
 
+    /// One value of a closed set (a category, a status, …), or `code` against `field`
+    /// naming the values it may take.
+    pub fn closed<T: ClosedSet>(
+        &mut self,
+        field: &str,
+        code: ProblemCode,
+        value: &str,
+    ) -> Option<T> {
+        let v = T::parse(value);
+        if v.is_none() {
+            self.push(field, code, one_of::<T>());
+        }
+        v
+    }
+
+    /// Like [`Problems::closed`] for an optional field.
+    pub fn closed_opt<T: ClosedSet>(
+        &mut self,
+        field: &str,
+        code: ProblemCode,
+        value: Option<&str>,
+    ) -> Option<T> {
+        value.and_then(|v| self.closed(field, code, v))
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|p| p.field == field)
     }
@@ -49,6 +74,18 @@ impl Problems {
             Err(ApiError::Validation(self.0))
         }
     }
+}
+
+/// "use one of a, b, c": the message of a value outside a closed set.
+pub fn one_of<T: ClosedSet>() -> String {
+    format!(
+        "use one of {}",
+        T::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn flatten(prefix: &str, e: &ValidationErrors, out: &mut Vec<FieldProblem>) {

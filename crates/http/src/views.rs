@@ -8,7 +8,7 @@ use zhihui_contract::volunteers::{
 };
 use zhihui_domain::{
     admin_seat_cap, membership_allowed_actions, organization_allowed_actions, MembershipRoles,
-    MembershipStatus, OrganizationLevel, OrganizationRoles, OrganizationStatus,
+    OrganizationRoles,
 };
 use zhihui_persistence::entities::{account, membership, organization, region, volunteer};
 use zhihui_persistence::Store;
@@ -19,7 +19,7 @@ pub fn region(r: region::Model) -> RegionView {
     RegionView {
         code: r.code,
         name: r.name,
-        level: r.level,
+        level: *r.level,
         parent_code: r.parent_code,
     }
 }
@@ -43,24 +43,19 @@ pub fn organization(
     admins: Option<Vec<OrganizationAdminView>>,
     roles: OrganizationRoles,
 ) -> Result<OrganizationView, ApiError> {
-    let allowed_actions = OrganizationStatus::parse(&o.status)
-        .map(|s| organization_allowed_actions(s, roles))
-        .unwrap_or_default()
-        .iter()
-        .map(|a| a.as_str().to_string())
-        .collect();
+    let allowed_actions = organization_allowed_actions(*o.status, roles);
     let members = o.approved_members.max(0) as u64;
     let contact_phone = if full_contact {
         store.decrypt(&o.contact_phone_enc)?
     } else {
         o.contact_phone_masked.clone()
     };
-    let minimum = OrganizationLevel::parse(&o.level).and_then(|l| l.minimum_members());
+    let minimum = o.level.minimum_members();
     Ok(OrganizationView {
         id: o.id,
         name: o.name,
-        category: o.category,
-        level: o.level,
+        category: *o.category,
+        level: *o.level,
         parent_id: o.parent_id,
         region_code: o.region_code,
         region_name,
@@ -69,7 +64,7 @@ pub fn organization(
         contact_phone,
         address: o.address,
         description: o.description,
-        status: o.status,
+        status: *o.status,
         rejection_reason: o.rejection_reason,
         allowed_actions,
         approved_members: members,
@@ -100,13 +95,13 @@ pub fn membership(
     organization_name: String,
     roles: MembershipRoles,
 ) -> MembershipView {
-    let allowed_actions = membership_actions(&m.status, roles);
+    let allowed_actions = membership_allowed_actions(*m.status, roles);
     MembershipView {
         id: m.id,
         organization_id: m.organization_id,
         organization_name,
         volunteer_id: m.volunteer_id,
-        status: m.status,
+        status: *m.status,
         reason: m.reason,
         requested_at: m.requested_at,
         decided_at: m.decided_at,
@@ -114,17 +109,8 @@ pub fn membership(
     }
 }
 
-/// What the caller may do to a membership in `status` (`membership_allowed_actions`).
-pub fn membership_actions(status: &str, roles: MembershipRoles) -> Vec<String> {
-    MembershipStatus::parse(status)
-        .map(|s| membership_allowed_actions(s, roles))
-        .unwrap_or_default()
-        .iter()
-        .map(|a| a.as_str().to_string())
-        .collect()
-}
-
-fn list(json: &str) -> Vec<String> {
+/// A JSON array column; a value the current contract does not know is left out.
+fn list<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
@@ -135,13 +121,13 @@ pub fn volunteer(v: volunteer::Model) -> VolunteerView {
         volunteer_number: v.volunteer_number,
         name: v.name,
         id_number_masked: v.id_number_masked,
-        gender: v.gender,
+        gender: *v.gender,
         birth_date: v.birth_date,
         phone_masked: v.phone_masked,
         region_code: v.region_code,
         skills: list(&v.skills),
         service_categories: list(&v.service_categories),
-        three_heads_role: v.three_heads_role,
+        three_heads_role: v.three_heads_role.map(|v| v.0),
         created_at: v.created_at,
     }
 }
@@ -158,13 +144,13 @@ pub fn profile(
         name: v.name,
         id_number: store.decrypt(&v.id_number_enc)?,
         id_number_masked: v.id_number_masked,
-        gender: v.gender,
+        gender: *v.gender,
         birth_date: v.birth_date,
         phone: store.decrypt(&v.phone_enc)?,
         region_code: v.region_code,
         skills: list(&v.skills),
         service_categories: list(&v.service_categories),
-        three_heads_role: v.three_heads_role,
+        three_heads_role: v.three_heads_role.map(|v| v.0),
         guardian: v.guardian_name.map(|name| GuardianView {
             name,
             phone_masked: v.guardian_phone_masked.unwrap_or_default(),

@@ -184,7 +184,7 @@ async fn round(state: &AppState, client: &reqwest::Client) -> StoreResult<()> {
 pub fn delivery_body(e: &zhihui_persistence::entities::outbox_event::Model) -> WebhookEvent {
     WebhookEvent {
         id: e.id,
-        event_type: e.event_type.clone(),
+        event_type: *e.event_type,
         occurred_at: e.occurred_at,
         organization_ids: serde_json::from_str(&e.organization_ids).unwrap_or_default(),
         resource: serde_json::from_str(&e.resource).unwrap_or_default(),
@@ -214,7 +214,7 @@ async fn attempt(state: &AppState, client: &reqwest::Client, d: DueDelivery) -> 
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header(SIGNATURE_HEADER, signature)
         .header("Zhihui-Event-Id", d.event.id.to_string())
-        .header("Zhihui-Event-Type", &d.event.event_type)
+        .header("Zhihui-Event-Type", d.event.event_type.as_str())
         .header("Zhihui-Delivery-Id", d.delivery.id.to_string())
         .body(body)
         .send()

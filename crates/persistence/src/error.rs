@@ -113,9 +113,3 @@ impl From<zhihui_domain::TransitionError> for StoreError {
         }
     }
 }
-
-/// A status read back from a row, as its domain enum.
-pub(crate) fn stored<T>(parsed: Option<T>, column: &str, value: &str) -> StoreResult<T> {
-    parsed
-        .ok_or_else(|| StoreError::Db(sea_orm::DbErr::Custom(format!("stored {column} `{value}`"))))
-}

@@ -11,7 +11,6 @@ pub mod seed;
 mod error;
 mod store;
 
-pub(crate) use error::stored;
 pub use error::{StoreError, StoreResult};
 pub use store::{connect, migrate, PoolSettings, Store};
 

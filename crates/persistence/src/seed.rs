@@ -20,7 +20,11 @@ use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
-use zhihui_domain::{MobilePhone, PersonName, RegionCode, ResidentIdNumber};
+use zhihui_domain::{
+    ActivityCategory, ActivityStatus, AttendanceSource, MembershipStatus, MobilePhone,
+    OrganizationCategory, OrganizationLevel, OrganizationStatus, PersonName, RegionCode,
+    RegionLevel, ReportStatus, ResidentIdNumber, SignUpStatus,
+};
 
 use crate::entities::{
     account, activity, counter, membership, monthly_report, organization, organization_admin,
@@ -115,53 +119,60 @@ const GIVEN: &[&str] = &[
     "超", "秀英", "华", "慧", "建国", "晓东", "文", "婷", "志强", "海燕", "俊", "宇", "欣", "浩",
     "春梅", "立新",
 ];
-const TEAM_KINDS: &[(&str, &str)] = &[
-    ("university", "高校科技志愿服务队"),
-    ("enterprise", "企业科技志愿服务队"),
-    ("rural_technical_association", "农技协科技志愿服务队"),
-    ("youth", "青少年科技志愿服务队"),
-    ("science_caravan", "科普大篷车志愿服务队"),
-    ("other", "科技志愿服务队"),
-];
-const ACTIVITY_KINDS: &[(&str, &str, &str)] = &[
+const TEAM_KINDS: &[(OrganizationCategory, &str)] = &[
+    (OrganizationCategory::University, "高校科技志愿服务队"),
+    (OrganizationCategory::Enterprise, "企业科技志愿服务队"),
     (
-        "technical_service",
+        OrganizationCategory::RuralTechnicalAssociation,
+        "农技协科技志愿服务队",
+    ),
+    (OrganizationCategory::Youth, "青少年科技志愿服务队"),
+    (OrganizationCategory::ScienceCaravan, "科普大篷车志愿服务队"),
+    (OrganizationCategory::Other, "科技志愿服务队"),
+];
+const ACTIVITY_KINDS: &[(ActivityCategory, &str, &str)] = &[
+    (
+        ActivityCategory::TechnicalService,
         "果树修剪技术指导",
         "为果农讲解修剪要点并现场示范",
     ),
     (
-        "technical_service",
+        ActivityCategory::TechnicalService,
         "设施蔬菜病虫害绿色防控培训",
         "讲解绿色防控技术，现场识别病虫害",
     ),
     (
-        "science_popularisation",
+        ActivityCategory::SciencePopularisation,
         "社区科普讲座",
         "面向社区居民讲解防灾减灾与健康知识",
     ),
     (
-        "science_popularisation",
+        ActivityCategory::SciencePopularisation,
         "青少年科学实验课",
         "带领中小学生动手完成科学小实验",
     ),
     (
-        "livelihood",
+        ActivityCategory::Livelihood,
         "义诊与健康咨询",
         "组织医生开展义诊，测量血压血糖并提供咨询",
     ),
     (
-        "professional",
+        ActivityCategory::Professional,
         "中小企业技术诊断",
         "专家走访企业，诊断生产工艺问题",
     ),
-    ("emergency", "防汛应急科普", "讲解汛期避险与自救互救知识"),
+    (
+        ActivityCategory::Emergency,
+        "防汛应急科普",
+        "讲解汛期避险与自救互救知识",
+    ),
 ];
 
 struct Org {
     id: Uuid,
     name: String,
-    category: &'static str,
-    level: &'static str,
+    category: OrganizationCategory,
+    level: OrganizationLevel,
     parent: Option<usize>,
     region: String,
     /// Index among the counties (for teams and county associations), to pick members.
@@ -241,8 +252,10 @@ impl Store {
         for v in children.values_mut() {
             v.sort_by(|a, b| a.code.cmp(&b.code));
         }
-        let mut provinces: Vec<&region::Model> =
-            regions.iter().filter(|r| r.level == "province").collect();
+        let mut provinces: Vec<&region::Model> = regions
+            .iter()
+            .filter(|r| r.level == RegionLevel::Province)
+            .collect();
         provinces.sort_by(|a, b| a.code.cmp(&b.code));
         provinces.truncate(scale.provinces.unwrap_or(usize::MAX));
 
@@ -265,16 +278,16 @@ impl Store {
             let pi = orgs.len();
             orgs.push(org(
                 format!("{}科学技术协会", p.name),
-                "provincial_association",
-                "province",
+                OrganizationCategory::ProvincialAssociation,
+                OrganizationLevel::Province,
                 None,
                 &p.code,
                 None,
             ));
             orgs.push(org(
                 format!("{}农学会", p.name),
-                "provincial_society",
-                "province",
+                OrganizationCategory::ProvincialSociety,
+                OrganizationLevel::Province,
                 None,
                 &p.code,
                 None,
@@ -287,8 +300,8 @@ impl Store {
                 let ci = orgs.len();
                 orgs.push(org(
                     format!("{}{}科学技术协会", p.name, c.name),
-                    "city_association",
-                    "city",
+                    OrganizationCategory::CityAssociation,
+                    OrganizationLevel::City,
                     Some(pi),
                     &c.code,
                     None,
@@ -301,8 +314,8 @@ impl Store {
                     let ki = orgs.len();
                     orgs.push(org(
                         format!("{}{}{}科学技术协会", p.name, c.name, k.name),
-                        "county_association",
-                        "county",
+                        OrganizationCategory::CountyAssociation,
+                        OrganizationLevel::County,
                         Some(ci),
                         &k.code,
                         Some(counties.len()),
@@ -314,8 +327,8 @@ impl Store {
         for n in 0..20 {
             orgs.push(org(
                 format!("中国第{}专业学会", n + 1),
-                "national_society",
-                "national",
+                OrganizationCategory::NationalSociety,
+                OrganizationLevel::National,
                 None,
                 "110000",
                 None,
@@ -342,7 +355,7 @@ impl Store {
             orgs.push(org(
                 name,
                 category,
-                "grassroots",
+                OrganizationLevel::Grassroots,
                 Some(parent),
                 &region,
                 Some(ci),
@@ -362,7 +375,7 @@ impl Store {
         let mut accounts = vec![];
         let mut admins = vec![];
         for (i, o) in orgs.iter_mut().enumerate() {
-            if o.level == "grassroots" && i % 25 != 0 {
+            if o.level == OrganizationLevel::Grassroots && i % 25 != 0 {
                 continue;
             }
             let id = Uuid::now_v7();
@@ -404,8 +417,8 @@ impl Store {
                 id: Set(o.id),
                 name: Set(o.name.clone()),
                 name_key: Set(name_key(&o.name)),
-                category: Set(o.category.to_string()),
-                level: Set(o.level.to_string()),
+                category: Set(o.category.into()),
+                level: Set(o.level.into()),
                 parent_id: Set(o.parent.map(|p| orgs[p].id)),
                 region_code: Set(o.region.clone()),
                 credit_code: Set(Some(credit_code(&o.region, i))),
@@ -414,7 +427,7 @@ impl Store {
                 contact_phone_masked: Set(masked),
                 address: Set(None),
                 description: Set(None),
-                status: Set("approved".into()),
+                status: Set(OrganizationStatus::Approved.into()),
                 rejection_reason: Set(None),
                 approved_members: Set(0),
                 admin_count: Set(o.admin.map_or(0, |_| 1)),
@@ -473,7 +486,7 @@ impl Store {
             };
             let mut nv = NewVolunteer::identity(&name, &idn, &phone, &region, "registration");
             nv.consent_version = "2025-01".into();
-            nv.service_categories = vec![ACTIVITY_KINDS[i % ACTIVITY_KINDS.len()].0.to_string()];
+            nv.service_categories = vec![ACTIVITY_KINDS[i % ACTIVITY_KINDS.len()].0];
             let joined = since + Duration::minutes(rng.gen_range(0..730 * 24 * 60));
             if i < scale.volunteer_accounts {
                 let aid = Uuid::now_v7();
@@ -507,7 +520,7 @@ impl Store {
                     id: Set(Uuid::now_v7()),
                     volunteer_id: Set(vid),
                     organization_id: Set(orgs[t].id),
-                    status: Set("approved".into()),
+                    status: Set(MembershipStatus::Approved.into()),
                     reason: Set(None),
                     requested_at: Set(joined),
                     decided_at: Set(Some(joined)),
@@ -576,7 +589,7 @@ impl Store {
                 id: Set(id),
                 organization_id: Set(o.id),
                 title: Set(title.clone()),
-                category: Set(category.to_string()),
+                category: Set(category.into()),
                 description: Set(description.to_string()),
                 starts_at: Set(starts),
                 ends_at: Set(ends),
@@ -587,7 +600,12 @@ impl Store {
                 sign_up_closes_at: Set(starts - Duration::hours(2)),
                 members_only: Set(false),
                 key_date: Set(None),
-                status: Set(if cancelled { "cancelled" } else { "published" }.into()),
+                status: Set(if cancelled {
+                    ActivityStatus::Cancelled
+                } else {
+                    ActivityStatus::Published
+                }
+                .into()),
                 cancel_reason: Set(cancelled.then(|| "天气原因".to_string())),
                 confirmed_count: Set(chosen.len() as i32),
                 waitlist_count: Set(0),
@@ -607,14 +625,14 @@ impl Store {
                     id: Set(sid),
                     activity_id: Set(id),
                     volunteer_id: Set(v),
-                    status: Set("confirmed".into()),
+                    status: Set(SignUpStatus::Confirmed.into()),
                     signed_up_at: Set(starts - Duration::days(rng.gen_range(1..14))),
                     promoted_at: Set(None),
                     cancelled_at: Set(None),
                     checked_in_at: Set(past.then_some(starts)),
                     checked_out_at: Set(past.then_some(ends)),
                     absent: Set(false),
-                    attendance_source: Set(past.then(|| "check_in".to_string())),
+                    attendance_source: Set(past.then_some(AttendanceSource::Code.into())),
                     starts_at: Set(starts),
                     ends_at: Set(ends),
                 });
@@ -629,7 +647,7 @@ impl Store {
                         activity_id: Set(id),
                         organization_id: Set(o.id),
                         activity_title: Set(title.clone()),
-                        category: Set(category.to_string()),
+                        category: Set(category.into()),
                         service_date: Set(day),
                         place: Set(place.clone()),
                         content: Set(description.to_string()),
@@ -693,7 +711,12 @@ impl Store {
                     highlights: Set(String::new()),
                     problems: Set(String::new()),
                     next_plan: Set("继续开展技术指导与科普活动。".into()),
-                    status: Set(if accepted { "accepted" } else { "submitted" }.into()),
+                    status: Set(if accepted {
+                        ReportStatus::Accepted
+                    } else {
+                        ReportStatus::Submitted
+                    }
+                    .into()),
                     submitted_at: Set(Some(submitted)),
                     late: Set(Some(submitted.date_naive().day() > 5)),
                     return_reason: Set(None),

@@ -37,8 +37,8 @@ pub fn activity_card(lang: Lang, a: &ActivityView) -> Html {
         <li class="card activity">
             <h3><Link<Route> to={Route::Activity { id: a.id.to_string() }}>{ a.title.clone() }</Link<Route>></h3>
             <p class="meta">
-                <span class="tag">{ label(lang, "category", &a.category) }</span>
-                if a.status != ActivityStatus::Published.as_str() { <span class={classes!("tag", a.status.clone())}>{ label(lang, "status", &a.status) }</span> }
+                <span class="tag">{ label(lang, "category", a.category) }</span>
+                if a.status != ActivityStatus::Published { <span class={classes!("tag", a.status.as_str())}>{ label(lang, "status", a.status) }</span> }
                 { format!(" {} · {}", format::date_time(lang, a.starts_at), a.region_name) }
             </p>
             <p class="meta">{ a.place.clone() }{ " · " }{ a.organization_name.clone() }</p>
@@ -239,15 +239,15 @@ pub fn ActivityPage(props: &IdProps) -> Html {
         let mine = a
             .my_sign_up
             .as_ref()
-            .filter(|s| s.status != SignUpStatus::Cancelled.as_str());
-        let can = |x: ActivityAction| a.allowed_actions.iter().any(|s| s == x.as_str());
+            .filter(|s| s.status != SignUpStatus::Cancelled);
+        let can = |x: ActivityAction| a.allowed_actions.contains(&x);
         html! {
             <section class="page">
                 <p><Link<Route> to={Route::Activities}>{ "← " }{ t(lang, "nav.activities") }</Link<Route>></p>
                 <h1>{ a.title.clone() }</h1>
                 <p class="meta">
-                    <span class="tag">{ label(lang, "category", &a.category) }</span>
-                    <span class={classes!("tag", a.status.clone())}>{ label(lang, "status", &a.status) }</span>
+                    <span class="tag">{ label(lang, "category", a.category) }</span>
+                    <span class={classes!("tag", a.status.as_str())}>{ label(lang, "status", a.status) }</span>
                 </p>
                 <dl class="facts">
                     <dt>{ t(lang, "activity.when") }</dt>
@@ -266,7 +266,7 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                 <div class="actions">
                     if let Some(s) = mine {
                         <p class="status" role="status">
-                            { if s.status == SignUpStatus::Waitlisted.as_str() {
+                            { if s.status == SignUpStatus::Waitlisted {
                                 fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string())
                               } else if s.checked_in_at.is_some() {
                                 t(lang, "activity.checked_in").to_string()
@@ -553,11 +553,11 @@ fn Participants(props: &ParticipantsProps) -> Html {
             <crate::components::TextField name="reason" label={t(lang, "activity.attendance_reason")} value={(*reason).clone()}
                 oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
             { view_load(&sign_ups, lang, &reload, |page| {
-                let rows: Vec<&SignUpView> = page.items.iter().filter(|s| s.status != SignUpStatus::Cancelled.as_str()).collect();
+                let rows: Vec<&SignUpView> = page.items.iter().filter(|s| s.status != SignUpStatus::Cancelled).collect();
                 if rows.is_empty() {
                     return html! { <Empty /> };
                 }
-                let all_ids: Vec<uuid::Uuid> = rows.iter().filter(|s| s.status == SignUpStatus::Confirmed.as_str()).map(|s| s.volunteer_id).collect();
+                let all_ids: Vec<uuid::Uuid> = rows.iter().filter(|s| s.status == SignUpStatus::Confirmed).map(|s| s.volunteer_id).collect();
                 let select_all = {
                     let selected = selected.clone();
                     Callback::from(move |e: Event| selected.set(if checked(&e) { all_ids.clone() } else { vec![] }))
@@ -586,13 +586,13 @@ fn Participants(props: &ParticipantsProps) -> Html {
                             };
                             html! {
                                 <tr>
-                                    <td><input type="checkbox" aria-label={s.volunteer_name.clone()} checked={on} {onchange} disabled={s.status != SignUpStatus::Confirmed.as_str()} /></td>
+                                    <td><input type="checkbox" aria-label={s.volunteer_name.clone()} checked={on} {onchange} disabled={s.status != SignUpStatus::Confirmed} /></td>
                                     <td>{ s.volunteer_name.clone() }<br/><span class="muted">{ s.volunteer_number.clone() }</span></td>
                                     <td>{ s.phone_masked.clone() }</td>
-                                    <td>{ if s.status == SignUpStatus::Waitlisted.as_str() { fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string()) } else { label(lang, "status", &s.status) } }</td>
+                                    <td>{ if s.status == SignUpStatus::Waitlisted { fill(lang, "activity.waitlisted_at", &s.waitlist_position.unwrap_or(0).to_string()) } else { label(lang, "status", s.status) } }</td>
                                     <td>
                                         { if s.absent { t(lang, "activity.absent").to_string() } else { s.checked_in_at.map(|t| format::date_time(lang, t)).unwrap_or_else(|| "—".into()) } }
-                                        if s.status == SignUpStatus::Confirmed.as_str() && s.confirmed_hours.is_none() {
+                                        if s.status == SignUpStatus::Confirmed && s.confirmed_hours.is_none() {
                                             <div class="row-actions">
                                                 <button type="button" class="link" onclick={attend(v, false)}>{ t(lang, "activity.mark_present") }</button>
                                                 <button type="button" class="link" onclick={attend(v, true)}>{ t(lang, "activity.mark_absent") }</button>
@@ -601,7 +601,7 @@ fn Participants(props: &ParticipantsProps) -> Html {
                                     </td>
                                     <td class="hours">
                                         { s.confirmed_hours.map(|h| format::hours(lang, h)).unwrap_or_else(|| "—".into()) }
-                                        if ended && s.status == SignUpStatus::Confirmed.as_str() && s.confirmed_hours.is_none() {
+                                        if ended && s.status == SignUpStatus::Confirmed && s.confirmed_hours.is_none() {
                                             <input type="number" step="0.5" min="0" class="hours-input" inputmode="decimal"
                                                 aria-label={format!("{} · {}", s.volunteer_name, t(lang, "activity.hours"))}
                                                 value={typed.get(&v).cloned().unwrap_or_default()}
@@ -719,8 +719,8 @@ pub fn CheckIn() -> Html {
             .items
             .iter()
             .filter(|s| {
-                s.sign_up.status == SignUpStatus::Confirmed.as_str()
-                    && s.activity_status == ActivityStatus::Published.as_str()
+                s.sign_up.status == SignUpStatus::Confirmed
+                    && s.activity_status == ActivityStatus::Published
             })
             .map(|s| {
                 (

@@ -13,7 +13,7 @@ use zhihui_contract::applications::{
     Score, SubmitReviewRequest, UpdateApplicationRequest, UpdateCallRequest,
 };
 use zhihui_contract::pairing::ProposedActivity;
-use zhihui_domain::{CallState, Decision};
+use zhihui_domain::{ApplicationAction, CallState, Decision};
 
 use super::{field_error, precheck};
 use crate::app::Route;
@@ -34,7 +34,7 @@ fn application_row(lang: Lang, a: &ApplicationSummaryView) -> Html {
         <li class="card">
             <h3><Link<Route> to={Route::Application { id: a.id.to_string() }}>{ a.title.clone() }</Link<Route>></h3>
             <p class="meta">{ format!("{} · {}", a.applicant.name, format::money(a.requested_fen)) }
-                { " · " }<span class={classes!("tag", a.status.clone())}>{ label(lang, "status", &a.status) }</span></p>
+                { " · " }<span class={classes!("tag", a.status.as_str())}>{ label(lang, "status", a.status) }</span></p>
         </li>
     }
 }
@@ -102,7 +102,7 @@ pub fn OrgApplications(props: &OrgProps) -> Html {
         <section class="panel">
             <h2>{ t(lang, "apps.calls") }</h2>
             { view_load(&calls, lang, &retry_calls, |p| {
-                let open: Vec<&CallView> = p.items.iter().filter(|c| c.state == CallState::Open.as_str()).collect();
+                let open: Vec<&CallView> = p.items.iter().filter(|c| c.state == CallState::Open).collect();
                 if open.is_empty() { return html! { <Empty /> }; }
                 html! { <ul class="cards">{ for open.iter().map(|c| {
                     let (applying, call) = (applying.clone(), (*c).clone());
@@ -534,12 +534,12 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
     };
     view_load(&application, lang, &reload, |a| {
         // The service says what the caller may do now (the domain's `allowed_actions`).
-        let may = |action: &str| a.allowed_actions.iter().any(|x| x == action);
+        let may = |action: ApplicationAction| a.allowed_actions.contains(&action);
         html! {
             <section class="page">
                 <h1>{ a.title.clone() }</h1>
                 <p class="meta">{ format!("{} · {} · ", a.call_title, a.applicant.name) }
-                    <span class={classes!("tag", a.status.clone())}>{ label(lang, "status", &a.status) }</span></p>
+                    <span class={classes!("tag", a.status.as_str())}>{ label(lang, "status", a.status) }</span></p>
                 <ErrorBanner error={(*error).clone()} list_fields=true />
                 if let Some(r) = &a.return_reason { <p class="problem">{ format!("{}：{}", t(lang, "apps.returned"), r) }</p> }
                 if let Some(r) = &a.decision_reason { <p class="meta">{ format!("{}：{}", t(lang, "apps.decision_reason"), r) }</p> }
@@ -577,36 +577,36 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
                             { format!(" · {} KB", (f.size + 1023) / 1024) }</li> }
                     }) }</ul>
                 }
-                if may("attach") {
+                if may(ApplicationAction::Attach) {
                     <div class="field">
                         <label for="f-file">{ t(lang, "apps.attach") }</label>
                         <input id="f-file" type="file" accept="application/pdf,image/jpeg,image/png" onchange={upload.clone()} />
                     </div>
                 }
-                if may("update") || may("submit") {
+                if may(ApplicationAction::Update) || may(ApplicationAction::Submit) {
                     <div class="actions">
-                        if may("update") { <button type="button" onclick={let e = editing.clone(); move |_| e.set(!*e)}>{ t(lang, "apps.edit") }</button> }
-                        if may("submit") { <button type="button" class="primary" onclick={submit(a)} disabled={*busy}>{ t(lang, "submit") }</button> }
+                        if may(ApplicationAction::Update) { <button type="button" onclick={let e = editing.clone(); move |_| e.set(!*e)}>{ t(lang, "apps.edit") }</button> }
+                        if may(ApplicationAction::Submit) { <button type="button" class="primary" onclick={submit(a)} disabled={*busy}>{ t(lang, "submit") }</button> }
                     </div>
                     if *editing {
                         { match &call { crate::components::Load::Ready(c) => html! {
                             <Composer org={a.applicant.id} call={(**c).clone()} existing={Some((*a).clone())} /> }, _ => html! {} } }
                     }
                 }
-                if may("endorse") || may("decline_endorsement") {
+                if may(ApplicationAction::Endorse) || may(ApplicationAction::DeclineEndorsement) {
                     <Endorse id={a.id} done={after.clone()} />
                 }
-                if may("assign_reviewers") {
+                if may(ApplicationAction::AssignReviewers) {
                     <AssignReviewers id={a.id} assigned={a.reviewers.clone().unwrap_or_default()} done={after.clone()} />
                 }
-                if may("submit_summary") || a.summary_text.is_some() {
-                    <ProjectSummary id={a.id} text={a.summary_text.clone()} late={a.summary_late} editable={may("submit_summary")} done={after.clone()} />
+                if may(ApplicationAction::SubmitSummary) || a.summary_text.is_some() {
+                    <ProjectSummary id={a.id} text={a.summary_text.clone()} late={a.summary_late} editable={may(ApplicationAction::SubmitSummary)} done={after.clone()} />
                 }
-                if may("review") {
+                if may(ApplicationAction::Review) {
                     { match &call { crate::components::Load::Ready(c) => html! {
                         <ReviewForm id={a.id} criteria={c.criteria.clone()} mine={a.reviews.as_ref().and_then(|r| r.first().cloned())} done={after.clone()} /> }, _ => html! {} } }
                 }
-                if may("decide") {
+                if may(ApplicationAction::Decide) {
                     <Decide id={a.id} version={a.version} requested={a.requested_fen} done={after.clone()} />
                 }
                 <h2>{ t(lang, "apps.history") }</h2>
@@ -1295,7 +1295,7 @@ fn CallDeadline(props: &CallDeadlineProps) -> Html {
     html! {
         <li class="card">
             <h3>{ call_title(c) }</h3>
-            <p class="meta">{ label(lang, "call_state", &c.state) }</p>
+            <p class="meta">{ label(lang, "call_state", c.state) }</p>
             <form class="inline" onsubmit={save}>
                 <ErrorBanner error={(*error).clone()} list_fields=true />
                 <label for={format!("f-closes-{}", c.id)}>{ t(lang, "calls.closes_at") }</label>

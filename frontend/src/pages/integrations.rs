@@ -204,10 +204,10 @@ fn ApiClients(props: &OrgIdProps) -> Html {
                     <tbody>{ for p.items.iter().map(|c| html! { <tr>
                         <td>{ c.name.clone() }</td><td><code>{ format!("zhc_{}_…", c.key_prefix) }</code></td>
                         <td>{ c.scopes.iter().map(|s| scope_label(lang, s)).collect::<Vec<_>>().join("、") }</td>
-                        <td><span class={classes!("tag", c.status.clone())}>{ label(lang, "client_status", &c.status) }</span></td>
+                        <td><span class={classes!("tag", c.status.as_str())}>{ label(lang, "client_status", c.status) }</span></td>
                         <td>{ c.last_used_at.map(|at| format!("{} {}", format::date_time(lang, at), c.last_used_from.clone().unwrap_or_default())).unwrap_or_else(|| "—".into()) }</td>
                         <td class="actions">
-                            if c.status == ApiClientStatus::Active.as_str() {
+                            if c.status == ApiClientStatus::Active {
                                 <button type="button" onclick={act(c, "rotate")}>{ t(lang, "integrations.rotate") }</button>
                                 <button type="button" class="danger" onclick={act(c, "revoke")}>{ t(lang, "integrations.revoke") }</button>
                             }
@@ -451,7 +451,14 @@ fn EditForm(props: &EditFormProps) -> Html {
     let id = props.endpoint.id;
     let url = use_state(|| props.endpoint.url.clone());
     let description = use_state(|| props.endpoint.description.clone());
-    let events = use_state(|| props.endpoint.event_types.clone());
+    let events = use_state(|| {
+        props
+            .endpoint
+            .event_types
+            .iter()
+            .map(|e| e.as_str().to_string())
+            .collect::<Vec<_>>()
+    });
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let all = subscribable();
@@ -586,8 +593,8 @@ fn Deliveries(props: &DeliveriesProps) -> Html {
                         <th>{ t(lang, "integrations.created") }</th><th></th>
                     </tr></thead>
                     <tbody>{ for p.items.iter().map(|d| html! { <tr>
-                        <td>{ label(lang, "webhook_event", &d.event_type) }</td>
-                        <td><span class={classes!("tag", d.status.clone())}>{ label(lang, "delivery", &d.status) }</span></td>
+                        <td>{ label(lang, "webhook_event", d.event_type) }</td>
+                        <td><span class={classes!("tag", d.status.as_str())}>{ label(lang, "delivery", d.status) }</span></td>
                         <td>{ d.attempts }</td>
                         <td>{ d.last_error.clone().unwrap_or_default() }</td>
                         <td>{ format::date_time(lang, d.created_at) }</td>
@@ -600,7 +607,7 @@ fn Deliveries(props: &DeliveriesProps) -> Html {
             } }) }
             if let Some(d) = &*detail {
                 <div class="panel">
-                    <h3>{ format!("{} · {}", label(lang, "webhook_event", &d.delivery.event_type), d.event.id) }</h3>
+                    <h3>{ format!("{} · {}", label(lang, "webhook_event", d.delivery.event_type), d.event.id) }</h3>
                     <ol class="attempts">{ for d.attempts.iter().map(|a| html! {
                         <li>{ format!("{} · {} · {} ms · {}", format::date_time(lang, a.attempted_at),
                             a.status_code.map(|c| c.to_string()).unwrap_or_else(|| "—".into()), a.duration_ms,

@@ -24,7 +24,7 @@ fn letter_row(lang: Lang, l: &PairingLetterView, inbox: bool) -> Html {
             <h3><Link<Route> to={Route::Letter { id: l.id.to_string() }}>{ l.subject.clone() }</Link<Route>></h3>
             <p class="meta">
                 { if inbox { format!("{}：{}", t(lang, "letters.from"), l.sender.name) } else { format!("{}：{}", t(lang, "letters.to"), l.recipient.name) } }
-                { " · " }<span class={classes!("tag", l.status.clone())}>{ label(lang, "status", &l.status) }</span>
+                { " · " }<span class={classes!("tag", l.status.as_str())}>{ label(lang, "status", l.status) }</span>
                 if let Some(s) = l.sent_at { { format!(" · {}", format::date_time(lang, s)) } }
             </p>
         </li>
@@ -326,11 +326,11 @@ pub fn LetterPage(props: &LetterProps) -> Html {
         })
     };
     view_load(&letter, lang, &reload, |l| {
-        let can = |a: &str| l.allowed_actions.iter().any(|x| x == a);
+        let can = |a: LetterAction| l.allowed_actions.contains(&a);
         html! {
             <section class="page">
                 <h1>{ l.subject.clone() }</h1>
-                <p class="meta"><span class={classes!("tag", l.status.clone())}>{ label(lang, "status", &l.status) }</span></p>
+                <p class="meta"><span class={classes!("tag", l.status.as_str())}>{ label(lang, "status", l.status) }</span></p>
                 <ErrorBanner error={(*error).clone()} />
                 <dl class="facts">
                     <dt>{ t(lang, "letters.from") }</dt><dd>{ l.sender.name.clone() }</dd>
@@ -345,12 +345,12 @@ pub fn LetterPage(props: &LetterProps) -> Html {
                     <ul class="plain">{ for l.activities.iter().map(|a| html! { <li>{ format!("{} · {} · {}", format::month(lang, &a.month), a.what, a.place) }</li> }) }</ul>
                 }
                 <div class="actions">
-                    if can("send") { <button type="button" class="primary" onclick={act("send", l)} disabled={*busy}>{ t(lang, "letters.send") }</button> }
-                    if can("withdraw") { <button type="button" onclick={act("withdraw", l)} disabled={*busy}>{ t(lang, "letters.withdraw") }</button> }
-                    if can("accept") { <button type="button" class="primary" onclick={act("accept", l)} disabled={*busy}>{ t(lang, "letters.accept") }</button> }
+                    if can(LetterAction::Send) { <button type="button" class="primary" onclick={act("send", l)} disabled={*busy}>{ t(lang, "letters.send") }</button> }
+                    if can(LetterAction::Withdraw) { <button type="button" onclick={act("withdraw", l)} disabled={*busy}>{ t(lang, "letters.withdraw") }</button> }
+                    if can(LetterAction::Accept) { <button type="button" class="primary" onclick={act("accept", l)} disabled={*busy}>{ t(lang, "letters.accept") }</button> }
                     <button type="button" onclick={pdf.clone()}>{ "PDF" }</button>
                 </div>
-                if can("decline") {
+                if can(LetterAction::Decline) {
                     <div class="decline">
                         <TextField name="reason" label={t(lang, "letters.decline_reason")} value={(*reason).clone()} required=true kind={Kind::Required}
                             oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />

@@ -102,9 +102,9 @@ pub fn MyPage() -> Html {
                             <h3><Link<Route> to={Route::Activity { id: s.sign_up.activity_id.to_string() }}>{ s.activity_title.clone() }</Link<Route>></h3>
                             <p class="meta">{ format!("{} · {}", format::date_time(lang, s.starts_at), s.place) }</p>
                             <p class="meta status">
-                                { if s.sign_up.status == SignUpStatus::Waitlisted.as_str() {
+                                { if s.sign_up.status == SignUpStatus::Waitlisted {
                                     fill(lang, "activity.waitlisted_at", &s.sign_up.waitlist_position.unwrap_or(0).to_string())
-                                  } else { label(lang, "status", &s.sign_up.status) } }
+                                  } else { label(lang, "status", s.sign_up.status) } }
                                 if s.sign_up.checked_in_at.is_some() { { format!(" · {}", t(lang, "activity.checked_in")) } }
                                 if let Some(h) = s.sign_up.confirmed_hours { { format!(" · {}", format::hours(lang, h)) } }
                             </p>
@@ -122,7 +122,7 @@ pub fn MyPage() -> Html {
                             <h3>{ c.number.clone() }</h3>
                             <p class="meta">{ format!("{} · {} · {} – {}", c.issuer_name, format::hours(lang, c.hours),
                                 format::date(lang, c.period_from), format::date(lang, c.period_to)) }
-                                { format!(" · {}", label(lang, "status", &c.status)) }</p>
+                                { format!(" · {}", label(lang, "status", c.status)) }</p>
                             <button type="button" class="primary" onclick={download(c.number.clone())}>{ t(lang, "me.download") }</button>
                         </li>
                     }) }
@@ -134,9 +134,9 @@ pub fn MyPage() -> Html {
                 { view_load(&profile, lang, &retry_profile, |p| if p.memberships.is_empty() { html! { <Empty /> } } else { html! {
                     <ul class="plain">
                     { for p.memberships.iter().map(|m| {
-                        let leave = m.allowed_actions.iter().any(|a| a == MembershipAction::Leave.as_str()).then(|| team_action(m.organization_id, "leave", error.clone(), retry_profile.clone()));
+                        let leave = m.allowed_actions.contains(&MembershipAction::Leave).then(|| team_action(m.organization_id, "leave", error.clone(), retry_profile.clone()));
                         html! {
-                        <li>{ m.organization_name.clone() }{ " · " }<span class={classes!("tag", m.status.clone())}>{ label(lang, "status", &m.status) }</span>
+                        <li>{ m.organization_name.clone() }{ " · " }<span class={classes!("tag", m.status.as_str())}>{ label(lang, "status", m.status) }</span>
                             if let Some(r) = &m.reason { <span class="muted">{ format!(" {r}") }</span> }
                             if let Some(onclick) = leave { { " " }<button type="button" class="link" {onclick}>{ t(lang, "me.leave") }</button> }</li>
                     } }) }

@@ -50,7 +50,7 @@ pub fn MyOrganizations() -> Html {
                 <ul class="cards">
                 { for orgs.iter().map(|o| html! {
                     <li class="card"><h3><Link<Route> to={Route::Org { id: o.id.to_string() }}>{ o.name.clone() }</Link<Route>></h3>
-                        <p class="meta"><span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span></p></li>
+                        <p class="meta"><span class={classes!("tag", o.status.as_str())}>{ label(lang, "status", o.status) }</span></p></li>
                 }) }
                 </ul>
             }
@@ -94,8 +94,8 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
         html! {
             <section class="page">
                 <h1>{ o.name.clone() }</h1>
-                <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", &o.category), label(lang, "level", &o.level), o.region_name) }
-                    { " · " }<span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span>
+                <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", o.category), label(lang, "level", o.level), o.region_name) }
+                    { " · " }<span class={classes!("tag", o.status.as_str())}>{ label(lang, "status", o.status) }</span>
                     { format!(" · {} {}", t(lang, "org.members_count"), o.approved_members) }</p>
                 <nav class="tabs" aria-label="organisation">
                     { for TABS.iter().map(|(k, l)| html! {
@@ -734,7 +734,7 @@ fn Reports(props: &OrgIdProps) -> Html {
             if let Some(k) = *notice { <p class="success" role="status">{ t(lang, k) }</p> }
             if let Some(r) = &*report {
                 <div class="report">
-                    <h3>{ format!("{} · ", format::month(lang, &r.month)) }<span class={classes!("tag", r.status.clone())}>{ label(lang, "status", &r.status) }</span></h3>
+                    <h3>{ format!("{} · ", format::month(lang, &r.month)) }<span class={classes!("tag", r.status.as_str())}>{ label(lang, "status", r.status) }</span></h3>
                     if let Some(why) = &r.return_reason { <p class="problem">{ format!("{}：{}", t(lang, "report.returned_reason"), why) }</p> }
                     <p class="meta">{ format!("{} {}", t(lang, "report.due"), format::date(lang, r.on_time_until)) }</p>
                     <div class="stats">
@@ -743,7 +743,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                         <div class="stat"><span class="label">{ t(lang, "report.service_hours") }</span><strong>{ format::hours(lang, r.figures.service_hours) }</strong></div>
                         <div class="stat"><span class="label">{ t(lang, "report.new_volunteers") }</span><strong>{ r.figures.new_volunteers }</strong></div>
                     </div>
-                    if r.allowed_actions.iter().any(|a| a == ReportAction::Update.as_str() || a == ReportAction::Submit.as_str()) {
+                    if r.allowed_actions.iter().any(|a| matches!(a, ReportAction::Update | ReportAction::Submit)) {
                         <form novalidate=true>
                             <TextField name="people_served" label={t(lang, "report.people_served")} input_type="number" inputmode="numeric"
                                 value={d.people_served.map(|n| n.to_string()).unwrap_or_default()}
@@ -760,7 +760,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                         </form>
                     }
                     <super::oversight::ReportPhotos report={r.id} photos={r.photos.clone()}
-                        editable={r.allowed_actions.iter().any(|a| a == ReportAction::Update.as_str())} changed={reread.clone()} />
+                        editable={r.allowed_actions.contains(&ReportAction::Update)} changed={reread.clone()} />
                 </div>
             }
         </section>
@@ -774,7 +774,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                         let (show, r2) = (show.clone(), r.clone());
                         html! { <tr>
                             <td><button type="button" class="link" onclick={move |_| show.emit(r2.clone())}>{ format::month(lang, &r.month) }</button></td>
-                            <td>{ label(lang, "status", &r.status) }</td><td>{ r.figures.activities_held }</td><td>{ format::hours(lang, r.figures.service_hours) }</td>
+                            <td>{ label(lang, "status", r.status) }</td><td>{ r.figures.activities_held }</td><td>{ format::hours(lang, r.figures.service_hours) }</td>
                         </tr> }
                     }) }</tbody>
                 </table></div>
@@ -994,9 +994,9 @@ fn pending_list(lang: Lang, items: &[OrganizationView], reload: &Callback<()>) -
         <ul class="cards">{ for items.iter().map(|o| html! {
             <li class="card">
                 <h3>{ o.name.clone() }</h3>
-                <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", &o.category), label(lang, "level", &o.level), o.region_name) }
-                    { " · " }<span class={classes!("tag", o.status.clone())}>{ label(lang, "status", &o.status) }</span></p>
-                if o.allowed_actions.iter().any(|a| a == OrganizationAction::Approve.as_str()) { <Decide id={o.id} reload={reload.clone()} /> }
+                <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", o.category), label(lang, "level", o.level), o.region_name) }
+                    { " · " }<span class={classes!("tag", o.status.as_str())}>{ label(lang, "status", o.status) }</span></p>
+                if o.allowed_actions.contains(&OrganizationAction::Approve) { <Decide id={o.id} reload={reload.clone()} /> }
             </li>
         }) }</ul>
     }

@@ -14,7 +14,7 @@ use zhihui_contract::reports::{
     MonthlyReportPage, MonthlyReportView, PhotoView, ReturnReportRequest,
 };
 use zhihui_contract::volunteers::VolunteerView;
-use zhihui_domain::CertificateAction;
+use zhihui_domain::{CertificateAction, ReportAction};
 
 use super::field_error;
 use crate::components::{use_app, use_get, view_load, Empty, ErrorBanner, TextField};
@@ -108,8 +108,8 @@ pub fn Certificates(props: &OrgIdProps) -> Html {
                         <td><button type="button" class="link" onclick={show(c.number.clone())}>{ c.number.clone() }</button></td>
                         <td>{ c.volunteer_name.clone() }</td><td>{ format!("{:.1}", c.hours) }</td>
                         <td>{ c.issue_date.to_string() }</td>
-                        <td><span class={classes!("tag", c.status.clone())}>{ label(lang, "certificate", &c.status) }</span></td>
-                        <td class="actions">if c.allowed_actions.iter().any(|a| a == CertificateAction::Revoke.as_str()) {
+                        <td><span class={classes!("tag", c.status.as_str())}>{ label(lang, "certificate", c.status) }</span></td>
+                        <td class="actions">if c.allowed_actions.contains(&CertificateAction::Revoke) {
                             <button type="button" class="danger" onclick={revoke(c.number.clone())}>{ t(lang, "certs.revoke") }</button>
                         }</td>
                     </tr> }) }</tbody>
@@ -150,7 +150,7 @@ pub fn Records(props: &OrgIdProps) -> Html {
                         <th>{ t(lang, "records.activity") }</th><th>{ t(lang, "certs.hours") }</th></tr></thead>
                     <tbody>{ for p.items.iter().map(|r| html! { <tr>
                         <td>{ r.service_date.to_string() }</td><td>{ r.volunteer_name.clone() }</td>
-                        <td>{ format!("{} · {}", r.activity_title, label(lang, "category", &r.category)) }</td>
+                        <td>{ format!("{} · {}", r.activity_title, label(lang, "category", r.category)) }</td>
                         <td>{ format!("{:.1}", r.hours) }</td>
                     </tr> }) }</tbody>
                 </table></div>
@@ -242,7 +242,7 @@ pub fn Pairings(props: &OrgIdProps) -> Html {
                         <td><button type="button" class="link" onclick={show(x.id)}>{ x.proof_number.clone() }</button></td>
                         <td>{ x.society.name.clone() }</td><td>{ x.county.name.clone() }</td>
                         <td>{ format!("{} – {}", x.period_from, x.period_to) }</td>
-                        <td>{ label(lang, "pairing", &x.status) }</td>
+                        <td>{ label(lang, "pairing", x.status) }</td>
                     </tr> }) }</tbody>
                 </table></div>
             } }) }
@@ -423,10 +423,10 @@ pub fn ChildReports(props: &OrgIdProps) -> Html {
                             <td>{ r.organization.name.clone() }</td><td>{ r.month.clone() }</td>
                             <td>{ r.figures.activities_held }</td><td>{ format!("{:.1}", r.figures.service_hours) }</td>
                             <td class="actions">
-                                if r.allowed_actions.iter().any(|a| a == "accept") {
+                                if r.allowed_actions.contains(&ReportAction::Accept) {
                                     <button type="button" class="primary" onclick={decide(r, true)}>{ t(lang, "reports.accept") }</button>
                                 }
-                                if r.allowed_actions.iter().any(|a| a == "return") {
+                                if r.allowed_actions.contains(&ReportAction::Return) {
                                     <button type="button" onclick={decide(r, false)}>{ t(lang, "reports.return") }</button>
                                 }
                             </td>

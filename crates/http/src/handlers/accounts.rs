@@ -266,7 +266,7 @@ pub async fn get_me(
             .map(|o| OrganizationRef {
                 id: o.id,
                 name: o.name,
-                status: o.status,
+                status: *o.status,
             })
             .collect(),
     }))

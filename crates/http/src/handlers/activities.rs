@@ -21,8 +21,8 @@ use zhihui_domain::activity::{
 };
 use zhihui_domain::{
     activity_action_starts_from, activity_allowed_actions, activity_transition, sign_up_transition,
-    ActivityAction, ActivityCategory, ActivityFacts, ActivityRoles, ActivityStatus, KeyDate,
-    MembershipStatus, OrganizationStatus, RegionCode, SignUpAction, SignUpStatus,
+    ActivityAction, ActivityFacts, ActivityRoles, ActivityStatus, MembershipStatus,
+    OrganizationStatus, RegionCode, SignUpAction, SignUpStatus,
 };
 use zhihui_persistence::entities::{activity, organization, sign_up, volunteer};
 use zhihui_persistence::{
@@ -62,7 +62,7 @@ pub(crate) mod policy_activity {
 
     /// Drafts are visible to those who oversee them; everything else is public.
     pub fn visible(who: Option<&Authenticated>, a: &activity::Model) -> bool {
-        a.status != ActivityStatus::Draft.as_str() || who.is_some_and(|w| oversees(w, a))
+        a.status != ActivityStatus::Draft || who.is_some_and(|w| oversees(w, a))
     }
 
     /// Sign-up lists: managers, the parent organisation's admins, and the leaders.
@@ -165,9 +165,7 @@ fn act(
     action: ActivityAction,
     f: &ActivityFacts,
 ) -> Result<ActivityStatus, ApiError> {
-    let status = ActivityStatus::parse(&a.status)
-        .ok_or_else(|| ApiError::Internal(format!("stored activity status {}", a.status)))?;
-    Ok(activity_transition(status, action, f)?)
+    Ok(activity_transition(*a.status, action, f)?)
 }
 
 /// Adds what the caller may do to each activity (`allowed_actions`): the caller's roles
@@ -186,7 +184,7 @@ async fn add_allowed_actions(
             .memberships_of(v.id)
             .await?
             .into_iter()
-            .filter(|(m, _)| m.status == MembershipStatus::Approved.as_str())
+            .filter(|(m, _)| m.status == MembershipStatus::Approved)
             .map(|(m, _)| m.organization_id)
             .collect(),
         None => Default::default(),
@@ -199,9 +197,7 @@ async fn add_allowed_actions(
     let with_hours = state.store.activities_with_records(&run).await?;
     let now = state.clock.now();
     for v in views.iter_mut() {
-        let Some(status) = ActivityStatus::parse(&v.status) else {
-            continue;
-        };
+        let status = v.status;
         let roles = ActivityRoles {
             runs: w.administers(v.organization_id),
             leads: me
@@ -212,7 +208,7 @@ async fn add_allowed_actions(
             signed_up: v
                 .my_sign_up
                 .as_ref()
-                .is_some_and(|s| s.status != SignUpStatus::Cancelled.as_str()),
+                .is_some_and(|s| s.status != SignUpStatus::Cancelled),
         };
         let f = ActivityFacts {
             now,
@@ -222,10 +218,7 @@ async fn add_allowed_actions(
             sign_up_closes_at: v.sign_up_closes_at,
             hours_confirmed: with_hours.contains(&v.id),
         };
-        v.allowed_actions = activity_allowed_actions(status, roles, &f)
-            .iter()
-            .map(|a| a.as_str().to_string())
-            .collect();
+        v.allowed_actions = activity_allowed_actions(status, roles, &f);
     }
     Ok(())
 }
@@ -251,7 +244,7 @@ async fn plain_views(
     Ok(items
         .into_iter()
         .map(|a| {
-            let open = a.status == ActivityStatus::Published.as_str()
+            let open = a.status == ActivityStatus::Published
                 && now >= a.sign_up_opens_at
                 && now <= a.sign_up_closes_at;
             ActivityView {
@@ -259,7 +252,7 @@ async fn plain_views(
                 organization_id: a.organization_id,
                 organization_name: orgs.get(&a.organization_id).cloned().unwrap_or_default(),
                 title: a.title.clone(),
-                category: a.category.clone(),
+                category: *a.category,
                 description: a.description.clone(),
                 starts_at: a.starts_at,
                 ends_at: a.ends_at,
@@ -274,8 +267,8 @@ async fn plain_views(
                 sign_up_closes_at: a.sign_up_closes_at,
                 sign_up_open: open,
                 members_only: a.members_only,
-                key_date: a.key_date.clone(),
-                status: a.status.clone(),
+                key_date: a.key_date.map(|v| v.0),
+                status: *a.status,
                 cancel_reason: a.cancel_reason.clone(),
                 leaders: leaders
                     .remove(&a.id)
@@ -304,7 +297,7 @@ async fn add_own_sign_ups(
     let ids: Vec<Uuid> = views.iter().map(|a| a.id).collect();
     let mut mine: HashMap<Uuid, OwnSignUpView> = HashMap::new();
     for s in state.store.live_sign_ups_among(v.id, &ids).await? {
-        let pos = if s.status == SignUpStatus::Waitlisted.as_str() {
+        let pos = if s.status == SignUpStatus::Waitlisted {
             Some(state.store.waitlist_position(&s).await?)
         } else {
             None
@@ -313,7 +306,7 @@ async fn add_own_sign_ups(
             s.activity_id,
             OwnSignUpView {
                 sign_up_id: s.id,
-                status: s.status.clone(),
+                status: *s.status,
                 waitlist_position: pos,
                 checked_in_at: s.checked_in_at,
                 checked_out_at: s.checked_out_at,
@@ -340,13 +333,11 @@ async fn view(
 /// The fields every activity must satisfy, checked together so that every problem is named.
 struct Fields<'a> {
     title: &'a str,
-    category: &'a str,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     capacity: i32,
     opens: DateTime<Utc>,
     closes: DateTime<Utc>,
-    key_date: Option<&'a str>,
     leaders: &'a [Uuid],
 }
 
@@ -361,20 +352,6 @@ async fn check_fields(
             "title",
             ProblemCode::Length,
             "a title has 2 to 100 characters",
-        );
-    }
-    if ActivityCategory::parse(f.category).is_none() {
-        p.push(
-            "category",
-            ProblemCode::UnknownActivityCategory,
-            format!(
-                "use one of {}",
-                ActivityCategory::ALL
-                    .iter()
-                    .map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
         );
     }
     if f.ends_at <= f.starts_at {
@@ -409,22 +386,6 @@ async fn check_fields(
             ProblemCode::WindowAfterEnd,
             "sign-up closes at the latest when the activity ends",
         );
-    }
-    if let Some(k) = f.key_date {
-        if KeyDate::parse(k).is_none() {
-            p.push(
-                "key_date",
-                ProblemCode::UnknownKeyDate,
-                format!(
-                    "use one of {}",
-                    KeyDate::ALL
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
     }
     let members = state
         .store
@@ -464,7 +425,7 @@ pub async fn create_activity(
             "only the organisation's own admins create its activities".into(),
         ));
     }
-    if org.status != OrganizationStatus::Approved.as_str() {
+    if org.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "the organisation publishes activities once it is approved".into(),
@@ -475,19 +436,27 @@ pub async fn create_activity(
     let region = check_region(&state, &mut p, "region_code", &body.region_code).await?;
     let opens = body.sign_up_opens_at.unwrap_or(now);
     let closes = body.sign_up_closes_at.unwrap_or(body.starts_at);
+    let category = p.closed(
+        "category",
+        ProblemCode::UnknownActivityCategory,
+        &body.category,
+    );
+    let key_date = p.closed_opt(
+        "key_date",
+        ProblemCode::UnknownKeyDate,
+        body.key_date.as_deref(),
+    );
     check_fields(
         &state,
         &mut p,
         org.id,
         &Fields {
             title: &body.title,
-            category: &body.category,
             starts_at: body.starts_at,
             ends_at: body.ends_at,
             capacity: body.capacity,
             opens,
             closes,
-            key_date: body.key_date.as_deref(),
             leaders: &body.leader_ids,
         },
     )
@@ -500,14 +469,16 @@ pub async fn create_activity(
         );
     }
     p.finish()?;
-    let region = region.ok_or_else(|| ApiError::Internal("region missing".into()))?;
+    let (Some(region), Some(category)) = (region, category) else {
+        return Err(ApiError::Internal("a checked field is missing".into()));
+    };
     let a = state
         .store
         .create_activity(
             NewActivity {
                 organization_id: org.id,
                 title: body.title.trim().to_string(),
-                category: body.category.clone(),
+                category,
                 description: body.description.trim().to_string(),
                 starts_at: body.starts_at,
                 ends_at: body.ends_at,
@@ -517,7 +488,7 @@ pub async fn create_activity(
                 sign_up_opens_at: opens,
                 sign_up_closes_at: closes,
                 members_only: body.members_only,
-                key_date: body.key_date.clone(),
+                key_date,
                 leaders: body.leader_ids.clone(),
                 created_by: who.account_id,
             },
@@ -567,8 +538,12 @@ pub async fn update_activity(
     };
     let key_date = match body.key_date.as_deref() {
         Some("") => None,
-        Some(k) => Some(k.to_string()),
-        None => cur.key_date.clone(),
+        Some(k) => p.closed("key_date", ProblemCode::UnknownKeyDate, k),
+        None => cur.key_date.map(|k| k.0),
+    };
+    let category = match body.category.as_deref() {
+        Some(c) => p.closed("category", ProblemCode::UnknownActivityCategory, c),
+        None => Some(*cur.category),
     };
     let leaders = match &body.leader_ids {
         Some(l) => l.clone(),
@@ -588,7 +563,7 @@ pub async fn update_activity(
             .as_deref()
             .map(|t| t.trim().to_string())
             .unwrap_or(cur.title.clone()),
-        category: body.category.clone().unwrap_or(cur.category.clone()),
+        category: category.unwrap_or(*cur.category),
         description: body
             .description
             .as_deref()
@@ -615,13 +590,11 @@ pub async fn update_activity(
         cur.organization_id,
         &Fields {
             title: &c.title,
-            category: &c.category,
             starts_at: c.starts_at,
             ends_at: c.ends_at,
             capacity: c.capacity,
             opens: c.sign_up_opens_at,
             closes: c.sign_up_closes_at,
-            key_date: c.key_date.as_deref(),
             leaders: &c.leaders,
         },
     )
@@ -754,29 +727,17 @@ pub async fn list_activities(
         },
         None => None,
     };
-    if let Some(c) = &q.category {
-        if ActivityCategory::parse(c).is_none() {
-            p.push(
-                "category",
-                ProblemCode::UnknownActivityCategory,
-                "not a category",
-            );
-        }
-    }
-    if let Some(s) = &q.status {
-        if ActivityStatus::parse(s).is_none() {
-            p.push(
-                "status",
-                ProblemCode::UnknownStatus,
-                "draft, published or cancelled",
-            );
-        }
-    }
-    if let Some(k) = &q.key_date {
-        if KeyDate::parse(k).is_none() {
-            p.push("key_date", ProblemCode::UnknownKeyDate, "not a key date");
-        }
-    }
+    let category = p.closed_opt(
+        "category",
+        ProblemCode::UnknownActivityCategory,
+        q.category.as_deref(),
+    );
+    let status = p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
+    let key_date = p.closed_opt(
+        "key_date",
+        ProblemCode::UnknownKeyDate,
+        q.key_date.as_deref(),
+    );
     if let (Some(f), Some(t)) = (q.from, q.to) {
         if t <= f {
             p.push("to", ProblemCode::BeforeFrom, "`to` comes after `from`");
@@ -790,13 +751,13 @@ pub async fn list_activities(
     let viewer = caller.viewer();
     let filter = ActivityFilter {
         region_prefix,
-        category: q.category.clone(),
+        category,
         organization_id: q.organization_id,
         from: q.from,
         to: q.to,
-        status: q.status.clone(),
+        status,
         text: q.q.as_ref().map(|t| t.trim().to_string()),
-        key_date: q.key_date.clone(),
+        key_date,
         after,
         limit,
     };
@@ -864,7 +825,7 @@ fn sign_up_view(
         volunteer_name: name,
         volunteer_number: number,
         phone_masked: phone,
-        status: s.status,
+        status: *s.status,
         waitlist_position: position,
         signed_up_at: s.signed_up_at,
         promoted_at: s.promoted_at,
@@ -872,7 +833,7 @@ fn sign_up_view(
         checked_in_at: s.checked_in_at,
         checked_out_at: s.checked_out_at,
         absent: s.absent,
-        attendance_source: s.attendance_source,
+        attendance_source: s.attendance_source.map(|v| v.0),
         confirmed_hours: hours,
     }
 }
@@ -882,7 +843,7 @@ async fn own_view(
     v: &volunteer::Model,
     s: sign_up::Model,
 ) -> Result<SignUpView, ApiError> {
-    let pos = if s.status == SignUpStatus::Waitlisted.as_str() {
+    let pos = if s.status == SignUpStatus::Waitlisted {
         Some(state.store.waitlist_position(&s).await?)
     } else {
         None
@@ -1022,21 +983,14 @@ pub async fn list_activity_sign_ups(
         ));
     }
     let mut p = Problems::validate(&*q);
-    if let Some(s) = &q.status {
-        if SignUpStatus::parse(s).is_none() {
-            p.push(
-                "status",
-                ProblemCode::UnknownStatus,
-                "confirmed, waitlisted or cancelled",
-            );
-        }
-    }
+    let status: Option<SignUpStatus> =
+        p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
     let after = uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     let rows = state
         .store
-        .list_sign_ups(a.id, q.status.as_deref(), after, limit)
+        .list_sign_ups(a.id, status, after, limit)
         .await?;
     let hours: HashMap<Uuid, i32> = state
         .store
@@ -1095,7 +1049,7 @@ pub async fn list_my_sign_ups(
         items.push(MySignUpView {
             leader: led.contains(&a.id),
             activity_title: a.title,
-            activity_status: a.status,
+            activity_status: *a.status,
             starts_at: a.starts_at,
             ends_at: a.ends_at,
             place: a.place,
@@ -1215,7 +1169,7 @@ async fn check(
             code: ProblemCode::NotSignedUp,
             message: "only volunteers with a place on the activity check in".into(),
         })?;
-    let status = SignUpStatus::parse(&s.status)
+    let status = Some(*s.status)
         .ok_or_else(|| ApiError::Internal(format!("stored sign-up status {}", s.status)))?;
     sign_up_transition(status, SignUpAction::CheckIn)?;
     let s = state

@@ -24,8 +24,8 @@ use zhihui_domain::application::{
     weighted_score, PairingFact, Submission,
 };
 use zhihui_domain::{
-    ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, FormVariant,
-    MobilePhone, OrganizationCategory, OrganizationStatus,
+    ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, MobilePhone,
+    OrganizationCategory, OrganizationStatus,
 };
 use zhihui_persistence::entities::{application, call, organization};
 use zhihui_persistence::{
@@ -71,7 +71,7 @@ fn call_state(c: &call::Model, now: DateTime<Utc>) -> CallState {
 fn call_view(c: call::Model, now: DateTime<Utc>) -> CallView {
     CallView {
         id: c.id,
-        state: call_state(&c, now).as_str().to_string(),
+        state: call_state(&c, now),
         eligible_categories: serde_json::from_str(&c.eligible_categories).unwrap_or_default(),
         criteria: serde_json::from_str(&c.criteria).unwrap_or_default(),
         programme: c.programme,
@@ -79,7 +79,7 @@ fn call_view(c: call::Model, now: DateTime<Utc>) -> CallView {
         year: c.year,
         opens_at: c.opens_at,
         closes_at: c.closes_at,
-        form_variant: c.form_variant,
+        form_variant: *c.form_variant,
         cap_fen: c.cap_fen,
         pairing_required: c.pairing_required,
         endorsement_required: c.endorsement_required,
@@ -94,7 +94,6 @@ struct CallFields<'a> {
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
     eligible: &'a [String],
-    form_variant: &'a str,
     criteria: &'a [Criterion],
     summary_due: chrono::NaiveDate,
 }
@@ -115,13 +114,6 @@ fn check_call(p: &mut Problems, f: &CallFields<'_>) {
                 "not a known organisation category",
             );
         }
-    }
-    if FormVariant::parse(f.form_variant).is_none() {
-        p.push(
-            "form_variant",
-            ProblemCode::UnknownFormVariant,
-            "use society, county_volunteer_federation or hub_centre",
-        );
     }
     let mut names: Vec<&str> = f.criteria.iter().map(|c| c.name.trim()).collect();
     names.sort();
@@ -178,12 +170,18 @@ pub async fn create_call(
             opens_at: body.opens_at,
             closes_at: body.closes_at,
             eligible: &body.eligible_categories,
-            form_variant: &body.form_variant,
             criteria: &body.criteria,
             summary_due: body.summary_due,
         },
     );
+    let form_variant = p.closed(
+        "form_variant",
+        ProblemCode::UnknownFormVariant,
+        &body.form_variant,
+    );
     p.finish()?;
+    let form_variant =
+        form_variant.ok_or_else(|| ApiError::Internal("form variant missing".into()))?;
     let now = state.clock.now();
     let c = state
         .store
@@ -195,7 +193,7 @@ pub async fn create_call(
                 opens_at: body.opens_at,
                 closes_at: body.closes_at,
                 eligible_categories: to_json(&body.eligible_categories)?,
-                form_variant: body.form_variant.clone(),
+                form_variant,
                 cap_fen: body.cap_fen,
                 pairing_required: body.pairing_required,
                 endorsement_required: body.endorsement_required,
@@ -250,6 +248,12 @@ pub async fn update_call(
         Some(c) => c.clone(),
         None => serde_json::from_str(&cur.criteria).unwrap_or_default(),
     };
+    let mut p = Problems::validate(&*body);
+    let form_variant = p.closed_opt(
+        "form_variant",
+        ProblemCode::UnknownFormVariant,
+        body.form_variant.as_deref(),
+    );
     let c = CallContent {
         programme: body
             .programme
@@ -265,10 +269,7 @@ pub async fn update_call(
         opens_at: body.opens_at.unwrap_or(cur.opens_at),
         closes_at: body.closes_at.unwrap_or(cur.closes_at),
         eligible_categories: to_json(&eligible)?,
-        form_variant: body
-            .form_variant
-            .clone()
-            .unwrap_or(cur.form_variant.clone()),
+        form_variant: form_variant.unwrap_or(*cur.form_variant),
         cap_fen: body.cap_fen.unwrap_or(cur.cap_fen),
         pairing_required: body.pairing_required.unwrap_or(cur.pairing_required),
         endorsement_required: body
@@ -278,14 +279,12 @@ pub async fn update_call(
         summary_due: body.summary_due.unwrap_or(cur.summary_due),
         criteria: to_json(&criteria)?,
     };
-    let mut p = Problems::validate(&*body);
     check_call(
         &mut p,
         &CallFields {
             opens_at: c.opens_at,
             closes_at: c.closes_at,
             eligible: &eligible,
-            form_variant: &c.form_variant,
             criteria: &criteria,
             summary_due: c.summary_due,
         },
@@ -379,8 +378,8 @@ async fn association_provinces(
         .await?
         .into_iter()
         .filter(|o| {
-            o.category == OrganizationCategory::ProvincialAssociation.as_str()
-                && o.status == OrganizationStatus::Approved.as_str()
+            o.category == OrganizationCategory::ProvincialAssociation
+                && o.status == OrganizationStatus::Approved
         })
         .map(|o| province_of(&o.region_code))
         .collect())
@@ -548,14 +547,7 @@ async fn full_view(
             })
             .collect()
     });
-    let allowed_actions = allowed_actions(
-        ApplicationStatus::parse(&app.status).unwrap_or(ApplicationStatus::Draft),
-        call.endorsement_required,
-        standing,
-    )
-    .iter()
-    .map(|a| a.as_str().to_string())
-    .collect();
+    let allowed_actions = allowed_actions(*app.status, call.endorsement_required, standing);
     Ok(ApplicationView {
         id: app.id,
         call_id: app.call_id,
@@ -572,7 +564,7 @@ async fn full_view(
         provincial_partner: app.provincial_partner_id.map(|p| party_of(&map, p)),
         provincial_partner_role: app.provincial_partner_role,
         contacts,
-        status: app.status,
+        status: *app.status,
         return_reason: app.return_reason,
         revision_deadline: app.revision_deadline,
         submitted_at: app.submitted_at,
@@ -667,8 +659,8 @@ async fn build_content(
             .get_organization(partner)
             .await?
             .is_some_and(|o| {
-                o.category == OrganizationCategory::ProvincialSociety.as_str()
-                    && o.status == OrganizationStatus::Approved.as_str()
+                o.category == OrganizationCategory::ProvincialSociety
+                    && o.status == OrganizationStatus::Approved
             });
         if !ok {
             p.push(
@@ -737,7 +729,7 @@ pub async fn create_application(
         .store
         .get_organization(body.applicant_id)
         .await?
-        .filter(|o| who.administers(o.id) || o.status == OrganizationStatus::Approved.as_str())
+        .filter(|o| who.administers(o.id) || o.status == OrganizationStatus::Approved)
         .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     if !who.administers(applicant.id) {
         return Err(ApiError::Forbidden(
@@ -745,7 +737,7 @@ pub async fn create_application(
             "only the organisation's own admins write its applications".into(),
         ));
     }
-    if applicant.status != OrganizationStatus::Approved.as_str() {
+    if applicant.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "the organisation applies once it is approved".into(),
@@ -983,8 +975,8 @@ pub async fn submit_application(
         .get_organization(app.applicant_id)
         .await?
         .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
-    let applicant_cat = OrganizationCategory::parse(&applicant.category)
-        .ok_or_else(|| ApiError::Internal("stored category".into()))?;
+    let applicant_cat =
+        Some(*applicant.category).ok_or_else(|| ApiError::Internal("stored category".into()))?;
     let pairing = match app.pairing_id {
         Some(pid) => state.store.get_pairing(pid).await?,
         None => None,
@@ -1011,7 +1003,7 @@ pub async fn submit_application(
                 None => None,
             };
             Some(partner.is_some_and(|o| {
-                o.category == OrganizationCategory::ProvincialSociety.as_str()
+                o.category == OrganizationCategory::ProvincialSociety
                     && county_province
                         .as_deref()
                         .is_none_or(|cp| province_of(&o.region_code) == cp)
@@ -1051,7 +1043,7 @@ pub async fn submit_application(
             message: "attach the stamped application form".into(),
         });
     }
-    if app.status != ApplicationStatus::Draft.as_str() {
+    if app.status != ApplicationStatus::Draft {
         // A second click: say so plainly rather than listing rules.
         problems.clear();
     }
@@ -1225,7 +1217,7 @@ pub async fn assign_reviewers(
         }
     }
     p.finish()?;
-    let status = ApplicationStatus::parse(&l.app.status).unwrap_or(ApplicationStatus::Draft);
+    let status = *l.app.status;
     if !starts_from(ApplicationAction::AssignReviewers, &l.call).contains(&status) {
         return Err(ApiError::Conflict {
             code: ProblemCode::ApplicationStatus,
@@ -1552,15 +1544,8 @@ async fn filter_for(
     province: Option<&str>,
     applicant: Option<Uuid>,
 ) -> Result<ApplicationFilter, ApiError> {
-    if let Some(s) = status {
-        if ApplicationStatus::parse(s).is_none() {
-            p.push(
-                "status",
-                ProblemCode::UnknownStatus,
-                "use draft, submitted, endorsed, endorsement_declined, approved or rejected",
-            );
-        }
-    }
+    let status: Option<ApplicationStatus> =
+        p.closed_opt("status", ProblemCode::UnknownStatus, status);
     if let Some(pr) = province {
         if pr.len() != 6 || !pr.ends_with("0000") || !pr.bytes().all(|b| b.is_ascii_digit()) {
             p.push(
@@ -1581,7 +1566,7 @@ async fn filter_for(
     };
     Ok(ApplicationFilter {
         call_id,
-        status: status.map(str::to_string),
+        status,
         province_code: province.map(str::to_string),
         applicant_id: applicant,
         scope,
@@ -1653,7 +1638,7 @@ async fn summaries(
             title: a.title,
             requested_fen: a.requested_fen,
             granted_fen: a.granted_fen,
-            status: a.status,
+            status: *a.status,
             submitted_at: a.submitted_at,
             endorsed_at: a.endorsed_at,
             review_average: totals
@@ -1666,15 +1651,14 @@ async fn summaries(
 }
 
 /// Chinese name of an application state, for exports.
-fn status_label(s: &str) -> &'static str {
+fn status_label(s: ApplicationStatus) -> &'static str {
     match s {
-        "draft" => "草稿",
-        "submitted" => "已提交",
-        "endorsed" => "已推荐",
-        "endorsement_declined" => "未获推荐",
-        "approved" => "已立项",
-        "rejected" => "未立项",
-        _ => "未知",
+        ApplicationStatus::Draft => "草稿",
+        ApplicationStatus::Submitted => "已提交",
+        ApplicationStatus::Endorsed => "已推荐",
+        ApplicationStatus::EndorsementDeclined => "未获推荐",
+        ApplicationStatus::Approved => "已立项",
+        ApplicationStatus::Rejected => "未立项",
     }
 }
 
@@ -1708,7 +1692,7 @@ pub async fn export_applications(
     )
     .await?;
     p.finish()?;
-    let format = export::Format::parse(q.format.as_deref())?;
+    let format = export::format(q.format.as_deref())?;
     f.limit = EXPORT_ROWS;
     let list = state.store.list_applications(f).await?;
     let codes: Vec<String> = list.iter().map(|a| a.province_code.clone()).collect();
@@ -1726,7 +1710,7 @@ pub async fn export_applications(
                     .cloned()
                     .unwrap_or_default()
                     .into(),
-                status_label(&a.status).into(),
+                status_label(a.status).into(),
                 Cell::Number(a.requested_fen as f64 / 100.0),
                 a.granted_fen.map(|g| g as f64 / 100.0).into(),
                 a.submitted_at

@@ -49,20 +49,6 @@ const EXAMPLE: [&str; 10] = [
     "",
     "",
 ];
-/// Chinese names accepted beside the codes.
-const CATEGORY_NAMES: [(&str, &str); 5] = [
-    ("技术服务", "technical_service"),
-    ("民生服务", "livelihood"),
-    ("科普服务", "science_popularisation"),
-    ("应急服务", "emergency"),
-    ("专业服务", "professional"),
-];
-const THREE_HEADS_NAMES: [(&str, &str); 3] = [
-    ("校长", "school_principal"),
-    ("院长", "hospital_head"),
-    ("站长", "agricultural_station_head"),
-];
-
 /// The import template, as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese
 /// headers) or XLSX (ID and phone columns formatted as text so no digit is lost).
 #[utoipa::path(tag = "volunteers", params(TemplateQuery), responses(
@@ -76,8 +62,9 @@ const THREE_HEADS_NAMES: [(&str, &str); 3] = [
 pub async fn get_volunteer_import_template(
     q: web::Query<TemplateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    match q.format.as_deref().unwrap_or("csv") {
-        "csv" => {
+    use crate::export::Format;
+    match q.format.as_deref().map_or(Some(Format::Csv), Format::parse) {
+        Some(Format::Csv) => {
             let mut body = String::from("\u{feff}");
             body.push_str(&HEADERS.join(","));
             body.push('\n');
@@ -91,7 +78,7 @@ pub async fn get_volunteer_import_template(
                 ))
                 .body(body))
         }
-        "xlsx" => {
+        Some(Format::Xlsx) => {
             let bytes =
                 xlsx_template().map_err(|e| ApiError::Internal(format!("xlsx template: {e}")))?;
             Ok(HttpResponse::Ok()
@@ -102,7 +89,7 @@ pub async fn get_volunteer_import_template(
                 ))
                 .body(bytes))
         }
-        _ => Err(ApiError::field(
+        None => Err(ApiError::field(
             "format",
             ProblemCode::UnknownFormat,
             "use csv or xlsx",
@@ -185,7 +172,7 @@ pub async fn create_volunteer_import(
             "only the team's admins import its volunteers".into(),
         ));
     }
-    if org.status != OrganizationStatus::Approved.as_str() {
+    if org.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "the team is not approved yet".into(),
@@ -199,7 +186,7 @@ pub async fn create_volunteer_import(
         .await
         .map_err(|e| ApiError::Internal(format!("import reader: {e}")))?
         .map_err(table_problem)?;
-    let format = table.format.to_string();
+    let format = table.format;
     let col: HashMap<&str, usize> = table
         .header
         .iter()
@@ -283,11 +270,11 @@ pub async fn create_volunteer_import(
         };
         let mut categories = vec![];
         for c in split_list(&cell(r, "服务类别")) {
-            match CATEGORY_NAMES
+            match zhihui_domain::ActivityCategory::ALL
                 .iter()
-                .find(|(zh, code)| *zh == c || *code == c)
+                .find(|k| k.title_zh() == c || k.as_str() == c)
             {
-                Some((_, code)) => categories.push(code.to_string()),
+                Some(k) => categories.push(*k),
                 None => err(
                     "服务类别",
                     ProblemCode::UnknownServiceCategory,
@@ -299,11 +286,11 @@ pub async fn create_volunteer_import(
         let three_heads = if heads.is_empty() {
             None
         } else {
-            match THREE_HEADS_NAMES
+            match zhihui_domain::ThreeHeadsRole::ALL
                 .iter()
-                .find(|(zh, code)| *zh == heads || *code == heads)
+                .find(|r| r.title_zh() == heads || r.as_str() == heads)
             {
-                Some((_, code)) => Some(code.to_string()),
+                Some(r) => Some(*r),
                 None => {
                     err(
                         "三长身份",
@@ -434,7 +421,7 @@ fn view(m: volunteer_import::Model) -> VolunteerImportView {
         organization_id: m.organization_id,
         file_name: m.file_name,
         file_sha256: m.file_sha256,
-        format: m.format,
+        format: *m.format,
         status: m.status,
         total_rows: m.total_rows.max(0) as u32,
         created: m.created_count.max(0) as u32,

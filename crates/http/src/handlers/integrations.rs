@@ -7,7 +7,7 @@ use zhihui_contract::integrations::{
     ApiClientKeyView, ApiClientPage, ApiClientQuery, ApiClientView, CreateApiClientRequest,
 };
 use zhihui_contract::Problem;
-use zhihui_domain::integration::Scope;
+use zhihui_domain::integration::{ApiClientStatus, Scope};
 use zhihui_domain::OrganizationStatus;
 use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::api_client;
@@ -25,12 +25,7 @@ fn view(c: api_client::Model) -> ApiClientView {
         name: c.name,
         key_prefix: c.key_prefix,
         scopes: serde_json::from_str(&c.scopes).unwrap_or_default(),
-        status: if c.revoked_at.is_some() {
-            "revoked"
-        } else {
-            "active"
-        }
-        .to_string(),
+        status: ApiClientStatus::of(c.revoked_at.is_some()),
         created_at: c.created_at,
         rotated_at: c.rotated_at,
         revoked_at: c.revoked_at,
@@ -76,7 +71,7 @@ pub async fn create_api_client(
         .await?
         .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     manages(&who, org.id)?;
-    if org.status != OrganizationStatus::Approved.as_str() {
+    if org.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "API clients are for approved organisations".into(),

@@ -112,7 +112,7 @@ pub async fn register_organization(
     let phone = p.parse("contact_phone", MobilePhone::parse(&body.contact_phone));
     let parent = match body.parent_id {
         Some(pid) => match state.store.get_organization(pid).await? {
-            Some(o) if o.status == OrganizationStatus::Approved.as_str() => Some(o),
+            Some(o) if o.status == OrganizationStatus::Approved => Some(o),
             Some(_) => {
                 p.push(
                     "parent_id",
@@ -133,9 +133,7 @@ pub async fn register_organization(
         None => None,
     };
     if let (Some(c), Some(l)) = (category, level) {
-        let parent_level = parent
-            .as_ref()
-            .and_then(|o| OrganizationLevel::parse(&o.level));
+        let parent_level = parent.as_ref().map(|o| *o.level);
         if let Err(e) = check_placement(c, l, parent_level) {
             let field = if e.code == "parent_level" {
                 "parent_id"
@@ -159,7 +157,7 @@ pub async fn register_organization(
     }
     if let (Some(par), Some(r)) = (&parent, &region) {
         if let Ok(pr) = RegionCode::parse(&par.region_code) {
-            if par.level != OrganizationLevel::National.as_str() && !pr.contains(r) {
+            if par.level != OrganizationLevel::National && !pr.contains(r) {
                 p.push(
                     "region_code",
                     ProblemCode::OutsideParentRegion,
@@ -179,8 +177,8 @@ pub async fn register_organization(
         .create_organization(
             NewOrganization {
                 name: name.as_str().to_string(),
-                category: category.as_str().to_string(),
-                level: level.as_str().to_string(),
+                category,
+                level,
                 parent_id: parent.map(|o| o.id),
                 region_code: region.as_str().to_string(),
                 credit_code: credit,
@@ -225,36 +223,13 @@ async fn list(
     parent: Option<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(q);
-    if q.category
-        .as_deref()
-        .is_some_and(|c| OrganizationCategory::parse(c).is_none())
-    {
-        p.push(
-            "category",
-            ProblemCode::UnknownCategory,
-            "not a known organisation category",
-        );
-    }
-    if q.level
-        .as_deref()
-        .is_some_and(|c| OrganizationLevel::parse(c).is_none())
-    {
-        p.push(
-            "level",
-            ProblemCode::UnknownLevel,
-            "use national, province, city, county or grassroots",
-        );
-    }
-    if q.status
-        .as_deref()
-        .is_some_and(|c| OrganizationStatus::parse(c).is_none())
-    {
-        p.push(
-            "status",
-            ProblemCode::UnknownStatus,
-            "use pending, approved, rejected or suspended",
-        );
-    }
+    let category = p.closed_opt(
+        "category",
+        ProblemCode::UnknownCategory,
+        q.category.as_deref(),
+    );
+    let level = p.closed_opt("level", ProblemCode::UnknownLevel, q.level.as_deref());
+    let status = p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
     let region = q
         .region
         .as_deref()
@@ -267,10 +242,10 @@ async fn list(
         .list_organizations(
             &caller.viewer(),
             &OrganizationFilter {
-                category: q.category.clone(),
-                level: q.level.clone(),
+                category,
+                level,
                 region_prefix: region.map(|r| r.prefix().to_string()),
-                status: q.status.clone(),
+                status,
                 name_part: q.q.clone().filter(|s| !s.trim().is_empty()),
                 parent_id: parent,
                 after_id: after,

@@ -12,11 +12,10 @@ use zhihui_contract::pairing::{
     PairingQuery, PairingRef, PairingView, PartyView, ProposedActivity, UpdatePairingLetterRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
-use zhihui_domain::pairing::{answer_due, check_pairing, effective_status, transition};
-use zhihui_domain::{
-    LetterAction, LetterStatus, MobilePhone, OrganizationCategory, OrganizationLevel,
-    OrganizationStatus,
+use zhihui_domain::pairing::{
+    answer_due, check_pairing, effective_status, letter_allowed_actions, transition, LetterRoles,
 };
+use zhihui_domain::{LetterAction, LetterStatus, Mailbox, MobilePhone, OrganizationStatus};
 use zhihui_persistence::entities::{organization, pairing, pairing_letter};
 use zhihui_persistence::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 
@@ -83,7 +82,7 @@ async fn org(state: &AppState, id: Uuid) -> Result<Option<organization::Model>, 
 }
 
 fn status_of(state: &AppState, l: &pairing_letter::Model) -> LetterStatus {
-    let stored = LetterStatus::parse(&l.status).unwrap_or(LetterStatus::Draft);
+    let stored = *l.status;
     effective_status(
         stored,
         l.sent_at,
@@ -92,21 +91,18 @@ fn status_of(state: &AppState, l: &pairing_letter::Model) -> LetterStatus {
     )
 }
 
-fn allowed_actions(status: LetterStatus, s: &Standing) -> Vec<String> {
-    use LetterAction as A;
-    [A::Update, A::Send, A::Withdraw, A::Accept, A::Decline]
-        .into_iter()
-        .filter(|a| transition(status, *a).is_ok())
-        .filter(|a| match a {
-            A::Update | A::Send | A::Withdraw => s.sender,
-            A::Accept | A::Decline => s.recipient,
-        })
-        .map(|a| a.as_str().to_string())
-        .collect()
+fn allowed_actions(status: LetterStatus, s: &Standing) -> Vec<LetterAction> {
+    letter_allowed_actions(
+        status,
+        LetterRoles {
+            sender: s.sender,
+            recipient: s.recipient,
+        },
+    )
 }
 
-fn pairing_status(p: &pairing::Model, today: NaiveDate) -> &'static str {
-    zhihui_domain::PairingState::on(today, p.period_from, p.period_to).as_str()
+fn pairing_status(p: &pairing::Model, today: NaiveDate) -> zhihui_domain::PairingState {
+    zhihui_domain::PairingState::on(today, p.period_from, p.period_to)
 }
 
 fn letter_view(
@@ -135,7 +131,7 @@ fn letter_view(
         period_to: l.period_to,
         contact_name: l.contact_name,
         contact_phone,
-        status: status.as_str().to_string(),
+        status,
         sent_at: l.sent_at,
         answer_due_at: l
             .sent_at
@@ -246,15 +242,8 @@ async fn check_draft(
 ) -> Result<Option<LetterContent>, ApiError> {
     let recipient = org(state, d.recipient_id).await?;
     match &recipient {
-        Some(r) if r.status == OrganizationStatus::Approved.as_str() => {
-            let cat = |c: &str| OrganizationCategory::parse(c);
-            let (Some(sc), Some(rc), Some(rl)) = (
-                cat(&sender.category),
-                cat(&r.category),
-                OrganizationLevel::parse(&r.level),
-            ) else {
-                return Err(ApiError::Internal("stored organisation category".into()));
-            };
+        Some(r) if r.status == OrganizationStatus::Approved => {
+            let (sc, rc, rl) = (*sender.category, *r.category, *r.level);
             if let Err(e) = check_pairing(sc, rc, rl, sender.id == r.id) {
                 let field = if e.code == "sender_not_society" {
                     "sender_id"
@@ -378,7 +367,7 @@ pub async fn create_pairing_letter(
 ) -> Result<HttpResponse, ApiError> {
     let sender = org(&state, body.sender_id)
         .await?
-        .filter(|o| o.status == OrganizationStatus::Approved.as_str() || who.administers(o.id))
+        .filter(|o| o.status == OrganizationStatus::Approved || who.administers(o.id))
         .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
     if !who.administers(sender.id) {
         return Err(ApiError::Forbidden(
@@ -386,7 +375,7 @@ pub async fn create_pairing_letter(
             "only the sending society's own admins write its letters".into(),
         ));
     }
-    if sender.status != OrganizationStatus::Approved.as_str() {
+    if sender.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "the society writes letters once it is approved".into(),
@@ -525,7 +514,7 @@ async fn step(
                 "the period has already ended; change it before sending",
             ));
         }
-        if l.recipient.status != OrganizationStatus::Approved.as_str() {
+        if l.recipient.status != OrganizationStatus::Approved {
             return Err(ApiError::Conflict {
                 code: ProblemCode::OrganizationNotApproved,
                 message: "the recipient is no longer an approved organisation".into(),
@@ -672,28 +661,10 @@ pub async fn list_pairing_letters(
     q: web::Query<PairingLetterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*q);
-    let mailbox = q.mailbox.as_deref();
-    if !matches!(mailbox, None | Some("inbox") | Some("outbox")) {
-        p.push(
-            "mailbox",
-            ProblemCode::UnknownMailbox,
-            "use inbox or outbox",
-        );
-    }
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s) => {
-            let st = LetterStatus::parse(s);
-            if st.is_none() {
-                p.push(
-                    "status",
-                    ProblemCode::UnknownStatus,
-                    "use draft, sent, accepted, declined, withdrawn or expired",
-                );
-            }
-            st
-        }
-    };
+    let mailbox: Option<Mailbox> =
+        p.closed_opt("mailbox", ProblemCode::UnknownMailbox, q.mailbox.as_deref());
+    let status: Option<LetterStatus> =
+        p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
     let before = uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let orgs = match q.organization_id {
@@ -718,10 +689,10 @@ pub async fn list_pairing_letters(
     };
     match &orgs {
         Some(o) => {
-            if mailbox != Some("inbox") {
+            if mailbox != Some(Mailbox::Inbox) {
                 f.senders = Some(o.clone());
             }
-            if mailbox != Some("outbox") {
+            if mailbox != Some(Mailbox::Outbox) {
                 f.recipients = Some(o.clone());
             }
         }
@@ -929,7 +900,7 @@ fn pairing_view(
 ) -> PairingView {
     PairingView {
         id: p.id,
-        status: pairing_status(&p, today).to_string(),
+        status: pairing_status(&p, today),
         proof_number: p.proof_number,
         letter_id: p.letter_id,
         society: party_of(map, p.society_id),
@@ -956,15 +927,8 @@ pub async fn list_pairings(
     q: web::Query<PairingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*q);
-    if let Some(s) = q.status.as_deref() {
-        if zhihui_domain::PairingState::parse(s).is_none() {
-            p.push(
-                "status",
-                ProblemCode::UnknownStatus,
-                "use upcoming, active or ended",
-            );
-        }
-    }
+    let status: Option<zhihui_domain::PairingState> =
+        p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
     let before = uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let roots = match q.organization_id {
@@ -999,7 +963,7 @@ pub async fn list_pairings(
         .store
         .list_pairings(PairingFilter {
             parties: parties_filter,
-            status: q.status.clone(),
+            status,
             today: Some(today),
             before,
             limit,

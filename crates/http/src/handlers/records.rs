@@ -163,7 +163,7 @@ pub async fn list_service_records(
                 volunteer_name: name,
                 activity_id: r.activity_id,
                 activity_title: r.activity_title,
-                category: r.category,
+                category: *r.category,
                 service_date: r.service_date,
                 place: r.place,
                 content: r.content,
@@ -329,18 +329,11 @@ fn certificate_view(
     c: certificate::Model,
 ) -> Result<CertificateView, ApiError> {
     let contact_phone = state.store.decrypt(&c.contact_phone_enc)?;
-    let status = if c.revoked_at.is_some() {
-        CertificateStatus::Revoked
-    } else {
-        CertificateStatus::Valid
-    };
+    let status = CertificateStatus::of(c.revoked_at.is_some());
     Ok(CertificateView {
         verification_url: verification_url(state, &c.number),
-        status: status.as_str().into(),
-        allowed_actions: certificate_allowed_actions(status, who.administers(c.organization_id))
-            .iter()
-            .map(|a| a.as_str().to_string())
-            .collect(),
+        status,
+        allowed_actions: certificate_allowed_actions(status, who.administers(c.organization_id)),
         number: c.number,
         volunteer_id: c.volunteer_id,
         volunteer_name: c.volunteer_name,
@@ -624,12 +617,7 @@ pub async fn verify_certificate(
         .unwrap_or_else(|_| "*".into());
     Ok(HttpResponse::Ok().json(CertificateVerificationView {
         valid: c.revoked_at.is_none(),
-        status: if c.revoked_at.is_some() {
-            "revoked"
-        } else {
-            "valid"
-        }
-        .into(),
+        status: CertificateStatus::of(c.revoked_at.is_some()),
         number: c.number,
         volunteer_name: masked,
         hours: hours(c.hours_tenths.into()),
@@ -703,7 +691,7 @@ fn certificate_layout(c: &CertificateView) -> Layout {
     );
     l.line(&chinese_date(c.issue_date), 13.0, false, Align::Right);
     l.space(16.0);
-    if c.status == "revoked" {
+    if c.status == CertificateStatus::Revoked {
         l.line_colored("本证明已撤销", 16.0, true, Align::Left, (178, 34, 34));
     }
     l.qr_right(&c.verification_url, 96.0, "扫码核验真伪");

@@ -22,15 +22,8 @@ pub async fn list_regions(
     q: web::Query<RegionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*q);
-    if let Some(l) = &q.level {
-        if RegionLevel::parse(l).is_none() {
-            p.push(
-                "level",
-                ProblemCode::UnknownLevel,
-                "use province, city or county",
-            );
-        }
-    }
+    let level: Option<RegionLevel> =
+        p.closed_opt("level", ProblemCode::UnknownLevel, q.level.as_deref());
     if let Some(c) = &q.cursor {
         if RegionCode::parse(c).is_err() {
             p.push(
@@ -46,7 +39,7 @@ pub async fn list_regions(
         .store
         .list_regions(
             q.parent.as_deref(),
-            q.level.as_deref(),
+            level,
             q.q.as_deref(),
             q.cursor.as_deref(),
             limit,

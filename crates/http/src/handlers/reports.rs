@@ -20,8 +20,9 @@ use zhihui_domain::report::{
     rule_for, MAX_MONTHS,
 };
 use zhihui_domain::{
-    report_action_starts_from, report_allowed_actions, ActivityRule, Month, OrganizationCategory,
-    OrganizationLevel, OrganizationStatus, ReportAction, ReportRoles, ReportStatus,
+    report_action_starts_from, report_allowed_actions, ActivityRule, Month, MonthStanding,
+    OrganizationCategory, OrganizationLevel, OrganizationStatus, ReportAction, ReportRoles,
+    ReportStatus, RollupKind,
 };
 use zhihui_persistence::entities::{monthly_report, organization};
 use zhihui_persistence::{
@@ -95,10 +96,8 @@ fn rule_of(state: &AppState, region: &str) -> ActivityRule {
     rule_for(region, &state.settings.activity_rules)
 }
 
-fn minimum_size(level: &str, members: i64) -> Option<bool> {
-    OrganizationLevel::parse(level)
-        .and_then(|l| l.minimum_members())
-        .map(|m| members.max(0) as u64 >= m)
+fn minimum_size(level: OrganizationLevel, members: i64) -> Option<bool> {
+    level.minimum_members().map(|m| members.max(0) as u64 >= m)
 }
 
 struct Loaded {
@@ -138,7 +137,7 @@ async fn view(
                     > 0
         }
     };
-    let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Draft);
+    let status = *r.status;
     let allowed = report_allowed_actions(
         status,
         ReportRoles {
@@ -171,7 +170,7 @@ async fn view(
         problems: r.problems,
         next_plan: r.next_plan,
         photos,
-        status: r.status,
+        status: *r.status,
         on_time_until: last_on_time_day(month, grace),
         submitted_at: r.submitted_at,
         late: r.late,
@@ -181,11 +180,11 @@ async fn view(
         returned_at: r.returned_at,
         accepted_at: r.accepted_at,
         compliance: ReportCompliance {
-            activity_rule: rule.as_str().to_string(),
+            activity_rule: rule,
             activity_rule_met: rule_met,
-            meets_minimum_size: minimum_size(&org.level, org.approved_members),
+            meets_minimum_size: minimum_size(*org.level, org.approved_members),
         },
-        allowed_actions: allowed.iter().map(|a| a.as_str().to_string()).collect(),
+        allowed_actions: allowed,
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
@@ -240,7 +239,7 @@ pub async fn prepare_monthly_report(
             ApiError::NotFound(ProblemCode::OrganizationNotFound)
         });
     }
-    if org.status != OrganizationStatus::Approved.as_str() {
+    if org.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "an organisation reports once it is approved".into(),
@@ -578,15 +577,8 @@ pub async fn list_monthly_reports(
         .month_to
         .as_deref()
         .and_then(|m| parse_month(&mut p, "month_to", m));
-    if let Some(s) = q.status.as_deref() {
-        if ReportStatus::parse(s).is_none() {
-            p.push(
-                "status",
-                ProblemCode::UnknownStatus,
-                "use draft, submitted, returned or accepted",
-            );
-        }
-    }
+    let status: Option<ReportStatus> =
+        p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
     if let Some(r) = q.region_code.as_deref() {
         if r.len() != 6 || !r.bytes().all(|b| b.is_ascii_digit()) {
             p.push(
@@ -624,7 +616,7 @@ pub async fn list_monthly_reports(
             organizations,
             month_from: from.map(|m| m.to_string()),
             month_to: to.map(|m| m.to_string()),
-            status: q.status.clone(),
+            status,
             region_prefix: q
                 .region_code
                 .as_deref()
@@ -660,7 +652,7 @@ pub async fn list_monthly_reports(
 /// A roll-up's scope, checked against the caller.
 struct Scope {
     roll: RollScope,
-    kind: &'static str,
+    kind: RollupKind,
     key: String,
     /// `None` for an organisation: read with the figures (a roll-up kept for the scope
     /// then needs no read at all, for a caller whose rights settle the permission).
@@ -693,7 +685,7 @@ async fn resolve_scope(
             }
             Ok(Some(Scope {
                 roll: RollScope::Subtree(id),
-                kind: "organization",
+                kind: RollupKind::Organization,
                 key: id.to_string(),
                 name: None,
             }))
@@ -715,13 +707,13 @@ async fn resolve_scope(
                 .into_iter()
                 .filter(|o| {
                     matches!(
-                        OrganizationCategory::parse(&o.category),
+                        Some(*o.category),
                         Some(
                             OrganizationCategory::ProvincialAssociation
                                 | OrganizationCategory::CityAssociation
                                 | OrganizationCategory::CountyAssociation
                         )
-                    ) && o.status == OrganizationStatus::Approved.as_str()
+                    ) && o.status == OrganizationStatus::Approved
                 })
                 .any(|o| prefix.starts_with(region_prefix(&o.region_code)));
             if !(who.is_platform_admin || associations) {
@@ -731,7 +723,7 @@ async fn resolve_scope(
             }
             Ok(Some(Scope {
                 roll: RollScope::Region(prefix.clone()),
-                kind: "region",
+                kind: RollupKind::Region,
                 key: code.to_string(),
                 name: Some(region.name),
             }))
@@ -745,7 +737,7 @@ async fn resolve_scope(
             }
             Ok(Some(Scope {
                 roll: RollScope::Region(String::new()),
-                kind: "nation",
+                kind: RollupKind::Nation,
                 key: "000000".into(),
                 name: Some("全国".into()),
             }))
@@ -757,12 +749,12 @@ async fn resolve_scope(
 fn rollup_row(
     b: &BucketFigures,
     due_months: usize,
-    kind: &str,
+    kind: RollupKind,
     key: String,
     name: String,
 ) -> RollupRow {
     RollupRow {
-        kind: kind.to_string(),
+        kind,
         key,
         name,
         organizations: b.organizations,
@@ -928,25 +920,25 @@ async fn compute_rollup(
                     rollup_row(
                         b,
                         due.len(),
-                        "self",
+                        RollupKind::Own,
                         id.to_string(),
                         format!("{name}（本级）"),
                     )
                 }
                 Bucket::Organization(id) => {
                     let name = org_names.get(id).cloned().unwrap_or_default();
-                    rollup_row(b, due.len(), "organization", id.to_string(), name)
+                    rollup_row(b, due.len(), RollupKind::Organization, id.to_string(), name)
                 }
                 Bucket::Region(code) => {
                     let name = region_names.get(code).cloned().unwrap_or_default();
-                    rollup_row(b, due.len(), "region", code.clone(), name)
+                    rollup_row(b, due.len(), RollupKind::Region, code.clone(), name)
                 }
             })
         })
         .collect();
     out_rows.sort_by(|a, b| {
-        (a.kind != "self")
-            .cmp(&(b.kind != "self"))
+        (a.kind != RollupKind::Own)
+            .cmp(&(b.kind != RollupKind::Own))
             .then_with(|| a.key.cmp(&b.key))
     });
     let not_reported_total = all.organizations_not_reporting;
@@ -965,7 +957,7 @@ async fn compute_rollup(
         })
         .collect();
     Ok(RollupView {
-        scope: scope.kind.to_string(),
+        scope: scope.kind,
         key: scope.key.clone(),
         name: scope_name.clone(),
         month_from: from.to_string(),
@@ -1028,7 +1020,7 @@ pub async fn export_report_rollup(
     who: Authenticated,
     q: web::Query<RollupExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let format = export::Format::parse(q.format.as_deref())?;
+    let format = export::format(q.format.as_deref())?;
     let v = rollup(
         &state,
         &who,
@@ -1152,9 +1144,7 @@ pub async fn get_annual_summary(
             month: m.to_string(),
             figures: figures_view(&f),
             people_served: r.and_then(|r| r.people_served),
-            report_status: r
-                .map(|r| r.status.clone())
-                .unwrap_or_else(|| "missing".into()),
+            report_status: r.map_or(MonthStanding::Missing, |r| (*r.status).into()),
             report_late: r.and_then(|r| r.late),
         });
     }

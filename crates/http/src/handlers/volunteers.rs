@@ -26,15 +26,6 @@ use crate::state::AppState;
 use crate::validation::Problems;
 use crate::views;
 
-/// Service categories used nationally (rule 17).
-pub const SERVICE_CATEGORIES: [&str; 5] = [
-    "technical_service",
-    "livelihood",
-    "science_popularisation",
-    "emergency",
-    "professional",
-];
-
 async fn profile(
     state: &AppState,
     v: zhihui_persistence::entities::volunteer::Model,
@@ -101,31 +92,23 @@ pub async fn register_volunteer(
             );
         }
     }
-    for (i, c) in body.service_categories.iter().enumerate() {
-        if !SERVICE_CATEGORIES.contains(&c.as_str()) {
-            p.push(
+    let service_categories: Vec<Option<zhihui_domain::ActivityCategory>> = body
+        .service_categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            p.closed(
                 &format!("service_categories[{i}]"),
                 ProblemCode::UnknownServiceCategory,
-                format!("use one of {}", SERVICE_CATEGORIES.join(", ")),
-            );
-        }
-    }
-    if let Some(r) = &body.three_heads_role {
-        if zhihui_domain::ThreeHeadsRole::parse(r).is_none() {
-            p.push(
-                "three_heads_role",
-                ProblemCode::UnknownThreeHeadsRole,
-                format!(
-                    "use one of {}",
-                    zhihui_domain::ThreeHeadsRole::ALL
-                        .iter()
-                        .map(|r| r.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
-    }
+                c,
+            )
+        })
+        .collect();
+    let three_heads_role = p.closed_opt(
+        "three_heads_role",
+        ProblemCode::UnknownThreeHeadsRole,
+        body.three_heads_role.as_deref(),
+    );
     if !body.consent.accepted {
         p.push(
             "consent.accepted",
@@ -175,7 +158,7 @@ pub async fn register_volunteer(
             continue;
         }
         match state.store.get_organization(*oid).await? {
-            Some(o) if o.status == OrganizationStatus::Approved.as_str() => join.push(o.id),
+            Some(o) if o.status == OrganizationStatus::Approved => join.push(o.id),
             _ => p.push(
                 &format!("organization_ids[{i}]"),
                 ProblemCode::OrganizationNotFound,
@@ -193,8 +176,8 @@ pub async fn register_volunteer(
             NewVolunteer {
                 account_id: Some(who.account_id),
                 skills: body.skills.iter().map(|s| s.trim().to_string()).collect(),
-                service_categories: body.service_categories.clone(),
-                three_heads_role: body.three_heads_role.clone(),
+                service_categories: service_categories.into_iter().flatten().collect(),
+                three_heads_role,
                 guardian,
                 consent_version: body.consent.agreement_version.clone(),
                 ..NewVolunteer::identity(&name, &id, &phone, &region, "self")
@@ -289,37 +272,29 @@ pub async fn list_organization_members(
         ));
     }
     let mut p = Problems::validate(&*q);
-    if q.status
-        .as_deref()
-        .is_some_and(|s| MembershipStatus::parse(s).is_none())
-    {
-        p.push(
-            "status",
-            ProblemCode::UnknownStatus,
-            "use pending, approved, rejected or left",
-        );
-    }
+    let status: Option<MembershipStatus> =
+        p.closed_opt("status", ProblemCode::UnknownStatus, q.status.as_deref());
     let after = super::uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     let rows = state
         .store
-        .list_members(org.id, q.status.as_deref(), after, limit)
+        .list_members(org.id, status, after, limit)
         .await?;
     let next_cursor = super::next_cursor(&rows, limit, |r| r.membership.id.to_string());
     Ok(HttpResponse::Ok().json(MemberPage {
         items: rows
             .into_iter()
             .map(|r| MemberView {
-                allowed_actions: views::membership_actions(
-                    &r.membership.status,
+                allowed_actions: zhihui_domain::membership_allowed_actions(
+                    *r.membership.status,
                     MembershipRoles {
                         decides: true,
                         ..Default::default()
                     },
                 ),
                 membership_id: r.membership.id,
-                status: r.membership.status,
+                status: *r.membership.status,
                 requested_at: r.membership.requested_at,
                 decided_at: r.membership.decided_at,
                 volunteer: views::volunteer(r.volunteer),
@@ -343,7 +318,7 @@ pub async fn request_membership(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let org = load_visible(&state, Some(&who), *id).await?;
-    if org.status != OrganizationStatus::Approved.as_str() {
+    if org.status != OrganizationStatus::Approved {
         return Err(ApiError::Conflict {
             code: ProblemCode::OrganizationNotApproved,
             message: "the team is not approved yet".into(),

@@ -9,7 +9,7 @@ use zhihui_contract::integrations::{
     WebhookEndpointPage, WebhookEndpointQuery, WebhookEndpointSecretView, WebhookEndpointView,
 };
 use zhihui_contract::Problem;
-use zhihui_domain::integration::{check_webhook_url, EventType, UrlProblem};
+use zhihui_domain::integration::{check_webhook_url, DeliveryStatus, EventType, UrlProblem};
 use zhihui_domain::OrganizationStatus;
 use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::{
@@ -38,13 +38,13 @@ fn view(e: webhook_endpoint::Model) -> WebhookEndpointView {
     }
 }
 
-fn delivery_view(d: webhook_delivery::Model, event_type: String) -> WebhookDeliveryView {
+fn delivery_view(d: webhook_delivery::Model, event_type: EventType) -> WebhookDeliveryView {
     WebhookDeliveryView {
         id: d.id,
         endpoint_id: d.endpoint_id,
         event_id: d.event_id,
         event_type,
-        status: d.status,
+        status: *d.status,
         attempts: d.attempts,
         next_attempt_at: d.next_attempt_at,
         last_attempt_at: d.last_attempt_at,
@@ -164,7 +164,7 @@ pub async fn create_webhook_endpoint(
             .get_organization(id)
             .await?
             .ok_or(ApiError::NotFound(ProblemCode::OrganizationNotFound))?;
-        if org.status != OrganizationStatus::Approved.as_str() {
+        if org.status != OrganizationStatus::Approved {
             return Err(ApiError::Conflict {
                 code: ProblemCode::OrganizationNotApproved,
                 message: "webhooks are for approved organisations".into(),
@@ -399,7 +399,7 @@ pub async fn ping_webhook_endpoint(
         .store
         .ping_webhook_endpoint(&e, state.clock.now())
         .await?;
-    Ok(HttpResponse::Accepted().json(delivery_view(d, EventType::Ping.as_str().into())))
+    Ok(HttpResponse::Accepted().json(delivery_view(d, EventType::Ping)))
 }
 
 /// An endpoint's delivery log, newest first.
@@ -421,20 +421,13 @@ pub async fn list_webhook_deliveries(
     let e = load(&state, &who, *id).await?;
     let mut p = Problems::validate(&*q);
     let before = uuid_cursor(&mut p, &q.cursor);
-    if let Some(s) = q.status.as_deref() {
-        if !["pending", "delivered", "failed"].contains(&s) {
-            p.push(
-                "status",
-                ProblemCode::InvalidStatus,
-                "one of pending, delivered, failed",
-            );
-        }
-    }
+    let status: Option<DeliveryStatus> =
+        p.closed_opt("status", ProblemCode::InvalidStatus, q.status.as_deref());
     p.finish()?;
     let limit = q.limit.unwrap_or(20);
     let rows = state
         .store
-        .list_webhook_deliveries(e.id, q.status.as_deref(), before, limit)
+        .list_webhook_deliveries(e.id, status, before, limit)
         .await?;
     let items: Vec<WebhookDeliveryView> =
         rows.into_iter().map(|(d, t)| delivery_view(d, t)).collect();
@@ -470,7 +463,7 @@ async fn load_delivery(
 
 fn delivery_detail((d, event, attempts): DeliveryRows) -> WebhookDeliveryDetail {
     WebhookDeliveryDetail {
-        delivery: delivery_view(d, event.event_type.clone()),
+        delivery: delivery_view(d, *event.event_type),
         event: delivery_body(&event),
         attempts: attempts
             .into_iter()
@@ -523,5 +516,5 @@ pub async fn replay_webhook_delivery(
         .store
         .replay_webhook_delivery(&d, state.clock.now())
         .await?;
-    Ok(HttpResponse::Accepted().json(delivery_view(replay, event.event_type)))
+    Ok(HttpResponse::Accepted().json(delivery_view(replay, *event.event_type)))
 }

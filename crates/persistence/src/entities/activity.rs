@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::{ActivityCategory, ActivityStatus, KeyDate};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "activities")]
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub title: String,
-    pub category: String,
+    pub category: Closed<ActivityCategory>,
     pub description: String,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
@@ -17,8 +19,8 @@ pub struct Model {
     pub sign_up_opens_at: DateTimeUtc,
     pub sign_up_closes_at: DateTimeUtc,
     pub members_only: bool,
-    pub key_date: Option<String>,
-    pub status: String,
+    pub key_date: Option<Closed<KeyDate>>,
+    pub status: Closed<ActivityStatus>,
     pub cancel_reason: Option<String>,
     pub confirmed_count: i32,
     pub waitlist_count: i32,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::ApplicationStatus;
 
 /// A funding application (项目申报书) of an organisation to a call.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -23,7 +25,7 @@ pub struct Model {
     pub provincial_partner_role: Option<String>,
     /// JSON array of contacts with encrypted phones.
     pub contacts: String,
-    pub status: String,
+    pub status: Closed<ApplicationStatus>,
     pub return_reason: Option<String>,
     pub revision_deadline: Option<DateTimeUtc>,
     pub submitted_at: Option<DateTimeUtc>,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::FormVariant;
 
 /// A programme call (项目申报通知) published by the platform admin.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +15,7 @@ pub struct Model {
     pub closes_at: DateTimeUtc,
     /// JSON array of organisation categories.
     pub eligible_categories: String,
-    pub form_variant: String,
+    pub form_variant: Closed<FormVariant>,
     pub cap_fen: i64,
     pub pairing_required: bool,
     pub endorsement_required: bool,

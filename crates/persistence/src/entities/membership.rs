@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::MembershipStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "memberships")]
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub volunteer_id: Uuid,
     pub organization_id: Uuid,
-    pub status: String,
+    pub status: Closed<MembershipStatus>,
     pub reason: Option<String>,
     pub requested_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,

@@ -10,6 +10,7 @@ pub mod attachment;
 pub mod attendance_change;
 pub mod call;
 pub mod certificate;
+pub mod closed;
 pub mod counter;
 pub mod idempotency_key;
 pub mod login_throttle;

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::ReportStatus;
 
 /// A monthly report (月度报告) of an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -19,7 +21,7 @@ pub struct Model {
     pub highlights: String,
     pub problems: String,
     pub next_plan: String,
-    pub status: String,
+    pub status: Closed<ReportStatus>,
     pub submitted_at: Option<DateTimeUtc>,
     pub late: Option<bool>,
     pub return_reason: Option<String>,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::{OrganizationCategory, OrganizationLevel, OrganizationStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
@@ -7,8 +9,8 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub name_key: String,
-    pub category: String,
-    pub level: String,
+    pub category: Closed<OrganizationCategory>,
+    pub level: Closed<OrganizationLevel>,
     pub parent_id: Option<Uuid>,
     pub region_code: String,
     pub credit_code: Option<String>,
@@ -17,7 +19,7 @@ pub struct Model {
     pub contact_phone_masked: String,
     pub address: Option<String>,
     pub description: Option<String>,
-    pub status: String,
+    pub status: Closed<OrganizationStatus>,
     pub rejection_reason: Option<String>,
     pub approved_members: i64,
     pub admin_count: i64,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::integration::EventType;
 
 /// An event written in the same transaction as the change it announces.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub event_type: String,
+    pub event_type: Closed<EventType>,
     /// JSON array of the organisations concerned.
     pub organization_ids: String,
     /// JSON object: the resource as it is after the change.

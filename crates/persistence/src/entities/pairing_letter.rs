@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::LetterStatus;
 
 /// A pairing letter (商请共同开展科技志愿服务活动的函). `status` is the stored state; a sent
 /// letter past its answer deadline is expired without the row changing.
@@ -18,7 +20,7 @@ pub struct Model {
     pub contact_name: String,
     pub contact_phone_enc: String,
     pub contact_phone_masked: String,
-    pub status: String,
+    pub status: Closed<LetterStatus>,
     pub sent_at: Option<DateTimeUtc>,
     pub answered_at: Option<DateTimeUtc>,
     pub answer_note: Option<String>,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::ActivityCategory;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "service_records")]
@@ -10,7 +12,7 @@ pub struct Model {
     pub activity_id: Uuid,
     pub organization_id: Uuid,
     pub activity_title: String,
-    pub category: String,
+    pub category: Closed<ActivityCategory>,
     pub service_date: Date,
     pub place: String,
     pub content: String,

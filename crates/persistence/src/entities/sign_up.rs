@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::{AttendanceSource, SignUpStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sign_ups")]
@@ -7,14 +9,14 @@ pub struct Model {
     pub id: Uuid,
     pub activity_id: Uuid,
     pub volunteer_id: Uuid,
-    pub status: String,
+    pub status: Closed<SignUpStatus>,
     pub signed_up_at: DateTimeUtc,
     pub promoted_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
     pub checked_in_at: Option<DateTimeUtc>,
     pub checked_out_at: Option<DateTimeUtc>,
     pub absent: bool,
-    pub attendance_source: Option<String>,
+    pub attendance_source: Option<Closed<AttendanceSource>>,
     /// The activity's times, copied so that a volunteer's overlap check reads only the
     /// sign-ups still to come (`ix_sign_ups_volunteer_end`); they change with the activity's.
     pub starts_at: DateTimeUtc,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::{Gender, ThreeHeadsRole};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "volunteers")]
@@ -11,14 +13,14 @@ pub struct Model {
     pub id_number_enc: String,
     pub id_number_hash: String,
     pub id_number_masked: String,
-    pub gender: String,
+    pub gender: Closed<Gender>,
     pub birth_date: Date,
     pub phone_enc: String,
     pub phone_masked: String,
     pub region_code: String,
     pub skills: String,
     pub service_categories: String,
-    pub three_heads_role: Option<String>,
+    pub three_heads_role: Option<Closed<ThreeHeadsRole>>,
     pub guardian_name: Option<String>,
     pub guardian_phone_enc: Option<String>,
     pub guardian_phone_masked: Option<String>,

@@ -1,5 +1,8 @@
 use sea_orm::entity::prelude::*;
 
+use super::closed::Closed;
+use zhihui_domain::TableFormat;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "volunteer_imports")]
 pub struct Model {
@@ -8,7 +11,7 @@ pub struct Model {
     pub organization_id: Uuid,
     pub file_name: String,
     pub file_sha256: String,
-    pub format: String,
+    pub format: Closed<TableFormat>,
     pub status: String,
     pub total_rows: i32,
     pub created_count: i32,

@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::integration::DeliveryStatus;
 
 /// One event to one endpoint, with its retries.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub endpoint_id: Uuid,
     pub event_id: Uuid,
-    pub status: String,
+    pub status: Closed<DeliveryStatus>,
     pub attempts: i32,
     pub next_attempt_at: Option<DateTimeUtc>,
     pub first_attempt_at: Option<DateTimeUtc>,

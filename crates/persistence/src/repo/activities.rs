@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use zhihui_domain::ProblemCode;
-use zhihui_domain::{ActivityStatus, SignUpStatus};
+use zhihui_domain::{ActivityCategory, ActivityStatus, AttendanceSource, KeyDate, SignUpStatus};
 
 use crate::entities::{activity, activity_leader, attendance_change, sign_up, volunteer};
 use crate::repo::figures::{self, Changes, Delta};
@@ -25,7 +25,7 @@ use zhihui_domain::integration::EventType;
 pub struct NewActivity {
     pub organization_id: Uuid,
     pub title: String,
-    pub category: String,
+    pub category: ActivityCategory,
     pub description: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -35,7 +35,7 @@ pub struct NewActivity {
     pub sign_up_opens_at: DateTime<Utc>,
     pub sign_up_closes_at: DateTime<Utc>,
     pub members_only: bool,
-    pub key_date: Option<String>,
+    pub key_date: Option<KeyDate>,
     pub leaders: Vec<Uuid>,
     pub created_by: Uuid,
 }
@@ -43,7 +43,7 @@ pub struct NewActivity {
 /// A whole replacement of the editable fields (the handler merges a partial update).
 pub struct ActivityChanges {
     pub title: String,
-    pub category: String,
+    pub category: ActivityCategory,
     pub description: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
@@ -53,22 +53,22 @@ pub struct ActivityChanges {
     pub sign_up_opens_at: DateTime<Utc>,
     pub sign_up_closes_at: DateTime<Utc>,
     pub members_only: bool,
-    pub key_date: Option<String>,
+    pub key_date: Option<KeyDate>,
     pub leaders: Vec<Uuid>,
 }
 
 #[derive(Debug, Default)]
 pub struct ActivityFilter {
     pub region_prefix: Option<String>,
-    pub category: Option<String>,
+    pub category: Option<ActivityCategory>,
     pub organization_id: Option<Uuid>,
     /// Activities that end at or after this time.
     pub from: Option<DateTime<Utc>>,
     /// Activities that start before this time.
     pub to: Option<DateTime<Utc>>,
-    pub status: Option<String>,
+    pub status: Option<ActivityStatus>,
     pub text: Option<String>,
-    pub key_date: Option<String>,
+    pub key_date: Option<KeyDate>,
     /// Keyset position: (start, id) of the last activity of the previous page.
     pub after: Option<(DateTime<Utc>, Uuid)>,
     pub limit: u64,
@@ -135,7 +135,7 @@ fn clashing(b: &mut super::Binder, act: &str, vol: &str, from: &str, to: &str) -
     )
 }
 
-fn not_open(status: &str) -> StoreError {
+fn not_open(status: ActivityStatus) -> StoreError {
     StoreError::Conflict {
         code: ProblemCode::ActivityNotOpen,
         message: format!("the activity is {status}; only published activities take sign-ups"),
@@ -190,7 +190,7 @@ impl Store {
             id: Set(id),
             organization_id: Set(a.organization_id),
             title: Set(a.title),
-            category: Set(a.category),
+            category: Set(a.category.into()),
             description: Set(a.description),
             starts_at: Set(a.starts_at),
             ends_at: Set(a.ends_at),
@@ -200,8 +200,8 @@ impl Store {
             sign_up_opens_at: Set(a.sign_up_opens_at),
             sign_up_closes_at: Set(a.sign_up_closes_at),
             members_only: Set(a.members_only),
-            key_date: Set(a.key_date),
-            status: Set(ActivityStatus::Draft.as_str().to_string()),
+            key_date: Set(a.key_date.map(Into::into)),
+            status: Set(ActivityStatus::Draft.into()),
             cancel_reason: Set(None),
             confirmed_count: Set(0),
             waitlist_count: Set(0),
@@ -232,7 +232,7 @@ impl Store {
         if expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        if cur.status == ActivityStatus::Cancelled.as_str() {
+        if cur.status == ActivityStatus::Cancelled {
             return Err(StoreError::Conflict {
                 code: ProblemCode::ActivityCancelled,
                 message: "a cancelled activity cannot be changed".into(),
@@ -249,7 +249,7 @@ impl Store {
         }
         let mut m: activity::ActiveModel = cur.clone().into();
         m.title = Set(c.title);
-        m.category = Set(c.category);
+        m.category = Set(c.category.into());
         m.description = Set(c.description);
         m.starts_at = Set(c.starts_at);
         m.ends_at = Set(c.ends_at);
@@ -259,7 +259,7 @@ impl Store {
         m.sign_up_opens_at = Set(c.sign_up_opens_at);
         m.sign_up_closes_at = Set(c.sign_up_closes_at);
         m.members_only = Set(c.members_only);
-        m.key_date = Set(c.key_date);
+        m.key_date = Set(c.key_date.map(Into::into));
         m.updated_at = Set(now);
         m.version = Set(cur.version + 1);
         m.update(&txn).await?;
@@ -281,7 +281,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         // A published activity moved to another month counts in that one.
-        if cur.status == ActivityStatus::Published.as_str() {
+        if cur.status == ActivityStatus::Published {
             let mut moved = Changes::default();
             moved.add(
                 cur.organization_id,
@@ -351,8 +351,8 @@ impl Store {
                     id: out.id,
                     organization_id: out.organization_id,
                     title: out.title.clone(),
-                    category: out.category.clone(),
-                    status: out.status.clone(),
+                    category: *out.category,
+                    status: *out.status,
                     region_code: out.region_code.clone(),
                     starts_at: out.starts_at,
                     ends_at: out.ends_at,
@@ -363,7 +363,7 @@ impl Store {
             emit(&txn, kind, &[out.organization_id], resource, now).await?;
         }
         // Published activities count in the month they start in.
-        let published = ActivityStatus::Published.as_str();
+        let published = ActivityStatus::Published;
         let change = i64::from(out.status == published) - i64::from(cur.status == published);
         if change != 0 {
             Changes::one(
@@ -577,8 +577,8 @@ impl Store {
             admitted,
         })?;
         let v = v.ok_or(StoreError::NotFound)?;
-        if a.status != ActivityStatus::Published.as_str() {
-            return Err(not_open(&a.status).into());
+        if a.status != ActivityStatus::Published {
+            return Err(not_open(*a.status).into());
         }
         let confirmed = a.confirmed_count < a.capacity;
         let status = if confirmed {
@@ -792,9 +792,9 @@ impl Store {
                 message: "a sign-up that has checked in cannot be withdrawn".into(),
             });
         }
-        let was_confirmed = s.status == SignUpStatus::Confirmed.as_str();
+        let was_confirmed = s.status == SignUpStatus::Confirmed;
         let mut m: sign_up::ActiveModel = s.into();
-        m.status = Set(SignUpStatus::Cancelled.as_str().to_string());
+        m.status = Set(SignUpStatus::Cancelled.into());
         m.cancelled_at = Set(Some(now));
         let cancelled = m.update(&txn).await?;
         let col = if was_confirmed {
@@ -807,7 +807,7 @@ impl Store {
             .filter(activity::Column::Id.eq(activity_id))
             .exec(&txn)
             .await?;
-        let promoted = if was_confirmed && a.status == ActivityStatus::Published.as_str() {
+        let promoted = if was_confirmed && a.status == ActivityStatus::Published {
             self.promote(&txn, activity_id, 1, now)
                 .await?
                 .into_iter()
@@ -862,7 +862,7 @@ impl Store {
     pub async fn list_sign_ups(
         &self,
         activity_id: Uuid,
-        status: Option<&str>,
+        status: Option<SignUpStatus>,
         after: Option<Uuid>,
         limit: u64,
     ) -> StoreResult<Vec<SignUpRow>> {
@@ -870,7 +870,7 @@ impl Store {
             .filter(sign_up::Column::ActivityId.eq(activity_id))
             .find_also_related(volunteer::Entity);
         if let Some(s) = status {
-            q = q.filter(sign_up::Column::Status.eq(s));
+            q = q.filter(sign_up::Column::Status.eq(s.as_str()));
         }
         if let Some(a) = after {
             q = q.filter(sign_up::Column::Id.gt(a));
@@ -990,7 +990,7 @@ impl Store {
         m.checked_in_at = Set(e.checked_in_at);
         m.checked_out_at = Set(e.checked_out_at);
         m.absent = Set(e.absent);
-        m.attendance_source = Set(Some("manual".into()));
+        m.attendance_source = Set(Some(AttendanceSource::Manual.into()));
         let out = m.update(&txn).await?;
         attendance_change::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -30,7 +30,7 @@ pub struct CallContent {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub eligible_categories: String,
-    pub form_variant: String,
+    pub form_variant: zhihui_domain::FormVariant,
     pub cap_fen: i64,
     pub pairing_required: bool,
     pub endorsement_required: bool,
@@ -57,7 +57,7 @@ pub struct ApplicationContent {
 #[derive(Default, Clone)]
 pub struct ApplicationFilter {
     pub call_id: Option<Uuid>,
-    pub status: Option<String>,
+    pub status: Option<ApplicationStatus>,
     pub province_code: Option<String>,
     pub applicant_id: Option<Uuid>,
     /// What a caller who is not a platform admin may see (any of it); `None`: everything.
@@ -83,7 +83,7 @@ pub struct NewAttachment {
     pub file_name: String,
 }
 
-fn status_conflict(cur: &str, from: &[ApplicationStatus]) -> StoreError {
+fn status_conflict(cur: ApplicationStatus, from: &[ApplicationStatus]) -> StoreError {
     StoreError::Conflict {
         code: ProblemCode::ApplicationStatus,
         message: format!(
@@ -143,7 +143,7 @@ pub enum Apply {
 }
 
 fn apply(m: &mut application::ActiveModel, a: Apply, by: Uuid, now: DateTime<Utc>) {
-    let status = |s: ApplicationStatus| Set(s.as_str().to_string());
+    let status = |s: ApplicationStatus| Set(s.into());
     match a {
         Apply::Content(c) => {
             m.title = Set(c.title);
@@ -233,7 +233,7 @@ impl Store {
             opens_at: Set(c.opens_at),
             closes_at: Set(c.closes_at),
             eligible_categories: Set(c.eligible_categories),
-            form_variant: Set(c.form_variant),
+            form_variant: Set(c.form_variant.into()),
             cap_fen: Set(c.cap_fen),
             pairing_required: Set(c.pairing_required),
             endorsement_required: Set(c.endorsement_required),
@@ -268,7 +268,7 @@ impl Store {
         m.opens_at = Set(c.opens_at);
         m.closes_at = Set(c.closes_at);
         m.eligible_categories = Set(c.eligible_categories);
-        m.form_variant = Set(c.form_variant);
+        m.form_variant = Set(c.form_variant.into());
         m.cap_fen = Set(c.cap_fen);
         m.pairing_required = Set(c.pairing_required);
         m.endorsement_required = Set(c.endorsement_required);
@@ -331,7 +331,7 @@ impl Store {
             provincial_partner_id: Set(c.provincial_partner_id),
             provincial_partner_role: Set(c.provincial_partner_role),
             contacts: Set(c.contacts),
-            status: Set(ApplicationStatus::Draft.as_str().to_string()),
+            status: Set(ApplicationStatus::Draft.into()),
             return_reason: Set(None),
             revision_deadline: Set(None),
             submitted_at: Set(None),
@@ -403,9 +403,9 @@ impl Store {
         if change.expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        let status = ApplicationStatus::parse(&cur.status).unwrap_or(ApplicationStatus::Draft);
+        let status = *cur.status;
         if !change.from.contains(&status) {
-            return Err(status_conflict(&cur.status, change.from));
+            return Err(status_conflict(*cur.status, change.from));
         }
         let announced = match &what {
             Apply::Submit => Some(EventType::ApplicationSubmitted),
@@ -427,7 +427,7 @@ impl Store {
                     applicant_id: out.applicant_id,
                     province_code: out.province_code.clone(),
                     title: out.title.clone(),
-                    status: out.status.clone(),
+                    status: *out.status,
                     requested_fen: out.requested_fen,
                     granted_fen: out.granted_fen,
                     endorsed_at: out.endorsed_at,
@@ -504,7 +504,7 @@ impl Store {
             q = q.filter(C::CallId.eq(c));
         }
         if let Some(s) = f.status {
-            q = q.filter(C::Status.eq(s));
+            q = q.filter(C::Status.eq(s.as_str()));
         }
         if let Some(p) = f.province_code {
             q = q.filter(C::ProvinceCode.eq(p));
@@ -548,8 +548,8 @@ impl Store {
     ) -> StoreResult<attachment::Model> {
         let txn = self.db.begin().await?;
         let cur = self.lock_application(&txn, application_id).await?;
-        if cur.status != ApplicationStatus::Draft.as_str() {
-            return Err(status_conflict(&cur.status, &[ApplicationStatus::Draft]));
+        if cur.status != ApplicationStatus::Draft {
+            return Err(status_conflict(*cur.status, &[ApplicationStatus::Draft]));
         }
         let m = attachment::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -668,7 +668,7 @@ impl Store {
         } = r;
         let txn = self.db.begin().await?;
         let cur = self.lock_application(&txn, application_id).await?;
-        let status = ApplicationStatus::parse(&cur.status).unwrap_or(ApplicationStatus::Draft);
+        let status = *cur.status;
         if !open.contains(&status) {
             return Err(StoreError::Conflict {
                 code: ProblemCode::ReviewClosed,

@@ -23,8 +23,8 @@ pub struct Viewer {
 
 pub struct NewOrganization {
     pub name: String,
-    pub category: String,
-    pub level: String,
+    pub category: zhihui_domain::OrganizationCategory,
+    pub level: zhihui_domain::OrganizationLevel,
     pub parent_id: Option<Uuid>,
     pub region_code: String,
     pub credit_code: Option<String>,
@@ -49,10 +49,10 @@ pub struct OrganizationChanges {
 
 #[derive(Default)]
 pub struct OrganizationFilter {
-    pub category: Option<String>,
-    pub level: Option<String>,
+    pub category: Option<zhihui_domain::OrganizationCategory>,
+    pub level: Option<zhihui_domain::OrganizationLevel>,
     pub region_prefix: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<zhihui_domain::OrganizationStatus>,
     pub name_part: Option<String>,
     pub parent_id: Option<Uuid>,
     pub after_id: Option<Uuid>,
@@ -100,8 +100,8 @@ impl Store {
             id: Set(id),
             name_key: Set(name_key(&new.name)),
             name: Set(new.name),
-            category: Set(new.category),
-            level: Set(new.level),
+            category: Set(new.category.into()),
+            level: Set(new.level.into()),
             parent_id: Set(new.parent_id),
             region_code: Set(new.region_code),
             credit_code: Set(new.credit_code),
@@ -110,7 +110,7 @@ impl Store {
             contact_phone_masked: Set(new.contact_phone_masked),
             address: Set(new.address),
             description: Set(new.description),
-            status: Set(OrganizationStatus::Pending.as_str().to_string()),
+            status: Set(OrganizationStatus::Pending.into()),
             rejection_reason: Set(None),
             approved_members: Set(0),
             admin_count: Set(1),
@@ -283,11 +283,7 @@ impl Store {
             .get_organization(id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let from = crate::stored(
-            OrganizationStatus::parse(&cur.status),
-            "status",
-            &cur.status,
-        )?;
+        let from = *cur.status;
         let to = organization_transition(from, action)?;
         let res = organization::Entity::update_many()
             .col_expr(organization::Column::Status, Expr::value(to.as_str()))
@@ -306,11 +302,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         if res.rows_affected == 0 {
-            let now_is = crate::stored(
-                OrganizationStatus::parse(&org.status),
-                "status",
-                &org.status,
-            )?;
+            let now_is = *org.status;
             organization_transition(now_is, action)?;
             return Err(StoreError::Contention(
                 "the registration changed meanwhile".into(),

@@ -27,7 +27,7 @@ use zhihui_domain::integration::EventType;
 /// A letter as webhooks carry it (never the contact phone).
 pub(crate) fn letter_resource(
     l: &pairing_letter::Model,
-    status: &str,
+    status: LetterStatus,
     pairing: Option<&pairing::Model>,
     answer_due_at: Option<DateTime<Utc>>,
 ) -> serde_json::Value {
@@ -37,7 +37,7 @@ pub(crate) fn letter_resource(
         sender_id: l.sender_id,
         recipient_id: l.recipient_id,
         subject: l.subject.clone(),
-        status: status.to_string(),
+        status,
         period_from: l.period_from,
         period_to: l.period_to,
         sent_at: l.sent_at,
@@ -99,8 +99,8 @@ pub struct LetterFilter {
 pub struct PairingFilter {
     /// Pairings where one of these organisations is a party; `None`: all.
     pub parties: Option<Vec<Uuid>>,
-    /// `upcoming`, `active` or `ended`, as of `today`.
-    pub status: Option<String>,
+    /// Where the pairings stand as of `today` (`PairingState::on`).
+    pub status: Option<zhihui_domain::PairingState>,
     pub today: Option<NaiveDate>,
     pub before: Option<Uuid>,
     pub limit: u64,
@@ -189,7 +189,7 @@ impl Store {
             contact_name: Set(c.contact_name),
             contact_phone_enc: Set(self.crypto.encrypt(&c.contact_phone)),
             contact_phone_masked: Set(c.contact_phone_masked),
-            status: Set(LetterStatus::Draft.as_str().to_string()),
+            status: Set(LetterStatus::Draft.into()),
             sent_at: Set(None),
             answered_at: Set(None),
             answer_note: Set(None),
@@ -221,7 +221,7 @@ impl Store {
         if expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        let stored = LetterStatus::parse(&cur.status).unwrap_or(LetterStatus::Draft);
+        let stored = *cur.status;
         transition(stored, LetterAction::Update).map_err(|e| StoreError::Conflict {
             code: e.code,
             message: e.message,
@@ -258,7 +258,7 @@ impl Store {
         if step.expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        let stored = LetterStatus::parse(&cur.status).unwrap_or(LetterStatus::Draft);
+        let stored = *cur.status;
         let from = effective_status(stored, cur.sent_at, step.now, step.answer_days);
         let to = transition(from, step.action).map_err(|e| StoreError::Conflict {
             code: e.code,
@@ -305,7 +305,7 @@ impl Store {
             created = Some(p);
         }
         let mut m: pairing_letter::ActiveModel = cur.clone().into();
-        m.status = Set(to.as_str().to_string());
+        m.status = Set(to.into());
         match step.action {
             LetterAction::Send => m.sent_at = Set(Some(step.now)),
             LetterAction::Accept => {
@@ -345,7 +345,7 @@ impl Store {
                 &txn,
                 kind,
                 &[out.sender_id, out.recipient_id],
-                letter_resource(&out, &out.status, created.as_ref(), due),
+                letter_resource(&out, *out.status, created.as_ref(), due),
                 step.now,
             )
             .await?;
@@ -456,13 +456,14 @@ impl Store {
                     .add(C::CountyId.is_in(p)),
             );
         }
-        if let (Some(st), Some(today)) = (f.status.as_deref(), f.today) {
+        if let (Some(st), Some(today)) = (f.status, f.today) {
+            use zhihui_domain::PairingState as S;
             q = match st {
-                "upcoming" => q.filter(C::PeriodFrom.gt(today)),
-                "active" => q
+                S::Upcoming => q.filter(C::PeriodFrom.gt(today)),
+                S::Active => q
                     .filter(C::PeriodFrom.lte(today))
                     .filter(C::PeriodTo.gte(today)),
-                _ => q.filter(C::PeriodTo.lt(today)),
+                S::Ended => q.filter(C::PeriodTo.lt(today)),
             };
         }
         if let Some(b) = f.before {

@@ -2,7 +2,7 @@
 //! and service certificates (rule 25).
 
 use std::collections::BTreeMap;
-use zhihui_domain::ProblemCode;
+use zhihui_domain::{ProblemCode, RecordOutcome};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func};
@@ -46,7 +46,7 @@ pub struct RecordContext {
 pub struct Confirmed {
     pub record: service_record::Model,
     /// `created`, `corrected` or `unchanged`.
-    pub outcome: &'static str,
+    pub outcome: RecordOutcome,
 }
 
 #[derive(Default)]
@@ -184,7 +184,7 @@ impl Store {
                         activity_id: Set(a.id),
                         organization_id: Set(a.organization_id),
                         activity_title: Set(a.title.clone()),
-                        category: Set(a.category.clone()),
+                        category: Set(a.category),
                         service_date: Set(ctx.service_date),
                         place: Set(a.place.clone()),
                         content: Set(a.description.chars().take(500).collect()),
@@ -209,12 +209,12 @@ impl Store {
                     *created.entry(r.volunteer_id).or_default() += 1;
                     out.push(Confirmed {
                         record: r,
-                        outcome: "created",
+                        outcome: RecordOutcome::Created,
                     });
                 }
                 Some(r) if r.hours_tenths == e.tenths => out.push(Confirmed {
                     record: r,
-                    outcome: "unchanged",
+                    outcome: RecordOutcome::Unchanged,
                 }),
                 Some(r) => {
                     let Some(reason) = e.reason.clone() else {
@@ -242,19 +242,19 @@ impl Store {
                     m.updated_at = Set(now);
                     out.push(Confirmed {
                         record: m.update(&txn).await?,
-                        outcome: "corrected",
+                        outcome: RecordOutcome::Corrected,
                     });
                 }
             }
         }
         let changed: Vec<zhihui_contract::events::ServiceRecordChange> = out
             .iter()
-            .filter(|c| c.outcome != "unchanged")
+            .filter(|c| c.outcome != RecordOutcome::Unchanged)
             .map(|c| zhihui_contract::events::ServiceRecordChange {
                 record_id: c.record.id,
                 volunteer_id: c.record.volunteer_id,
                 hours_tenths: c.record.hours_tenths,
-                outcome: c.outcome.to_string(),
+                outcome: c.outcome,
             })
             .collect();
         if !changed.is_empty() {

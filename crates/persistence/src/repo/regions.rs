@@ -9,7 +9,7 @@ impl Store {
     pub async fn list_regions(
         &self,
         parent: Option<&str>,
-        level: Option<&str>,
+        level: Option<zhihui_domain::RegionLevel>,
         name_part: Option<&str>,
         after_code: Option<&str>,
         limit: u64,
@@ -19,7 +19,7 @@ impl Store {
             q = q.filter(region::Column::ParentCode.eq(p));
         }
         if let Some(l) = level {
-            q = q.filter(region::Column::Level.eq(l));
+            q = q.filter(region::Column::Level.eq(l.as_str()));
         }
         if let Some(n) = name_part {
             q = q.filter(region::Column::Name.contains(n));

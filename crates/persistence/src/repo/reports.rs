@@ -162,7 +162,7 @@ pub struct ReportFilter {
     pub organizations: Option<Vec<Uuid>>,
     pub month_from: Option<String>,
     pub month_to: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<ReportStatus>,
     pub region_prefix: Option<String>,
     pub before: Option<Uuid>,
     pub limit: u64,
@@ -186,7 +186,7 @@ where
         .into()
 }
 
-fn status_conflict(status: &str, from: &[ReportStatus]) -> StoreError {
+fn status_conflict(status: ReportStatus, from: &[ReportStatus]) -> StoreError {
     StoreError::Conflict {
         code: ProblemCode::ReportStatus,
         message: format!(
@@ -524,7 +524,7 @@ impl Store {
             highlights: Set(String::new()),
             problems: Set(String::new()),
             next_plan: Set(String::new()),
-            status: Set(ReportStatus::Draft.as_str().to_string()),
+            status: Set(ReportStatus::Draft.into()),
             submitted_at: Set(None),
             late: Set(None),
             return_reason: Set(None),
@@ -597,9 +597,9 @@ impl Store {
         if expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        let status = ReportStatus::parse(&cur.status).unwrap_or(ReportStatus::Draft);
+        let status = *cur.status;
         if !from.contains(&status) {
-            return Err(status_conflict(&cur.status, from));
+            return Err(status_conflict(*cur.status, from));
         }
         let announced = match &step {
             ReportStep::Submit { .. } => Some(EventType::MonthlyReportSubmitted),
@@ -618,18 +618,18 @@ impl Store {
             }
             ReportStep::Submit { figures, late } => {
                 set_figures(&mut m, figures);
-                m.status = Set(ReportStatus::Submitted.as_str().to_string());
+                m.status = Set(ReportStatus::Submitted.into());
                 m.submitted_at = Set(Some(now));
                 m.late = Set(Some(late));
             }
             ReportStep::Return { reason } => {
-                m.status = Set(ReportStatus::Returned.as_str().to_string());
+                m.status = Set(ReportStatus::Returned.into());
                 m.return_reason = Set(Some(reason));
                 m.returned_at = Set(Some(now));
                 m.decided_by = Set(Some(actor.account_id));
             }
             ReportStep::Accept => {
-                m.status = Set(ReportStatus::Accepted.as_str().to_string());
+                m.status = Set(ReportStatus::Accepted.into());
                 m.accepted_at = Set(Some(now));
                 m.decided_by = Set(Some(actor.account_id));
             }
@@ -644,7 +644,7 @@ impl Store {
                     id: out.id,
                     organization_id: out.organization_id,
                     month: out.month.clone(),
-                    status: out.status.clone(),
+                    status: *out.status,
                     late: out.late,
                     return_reason: out.return_reason.clone(),
                     submitted_at: out.submitted_at,
@@ -670,7 +670,7 @@ impl Store {
             q = q.filter(C::Month.lte(m));
         }
         if let Some(s) = f.status {
-            q = q.filter(C::Status.eq(s));
+            q = q.filter(C::Status.eq(s.as_str()));
         }
         if let Some(prefix) = f.region_prefix {
             q = q

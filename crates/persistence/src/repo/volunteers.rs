@@ -24,7 +24,7 @@ fn membership_resource(m: &membership::Model) -> serde_json::Value {
         id: m.id,
         organization_id: m.organization_id,
         volunteer_id: m.volunteer_id,
-        status: m.status.clone(),
+        status: *m.status,
         requested_at: m.requested_at,
         decided_at: m.decided_at,
         href: format!("/api/v1/volunteers/{}", m.volunteer_id),
@@ -37,14 +37,14 @@ pub struct NewVolunteer {
     pub name: String,
     pub id_number: String,
     pub id_number_masked: String,
-    pub gender: String,
+    pub gender: zhihui_domain::Gender,
     pub birth_date: NaiveDate,
     pub phone: String,
     pub phone_masked: String,
     pub region_code: String,
     pub skills: Vec<String>,
-    pub service_categories: Vec<String>,
-    pub three_heads_role: Option<String>,
+    pub service_categories: Vec<zhihui_domain::ActivityCategory>,
+    pub three_heads_role: Option<zhihui_domain::ThreeHeadsRole>,
     pub guardian: Option<(String, String, String, bool)>,
     pub consent_version: String,
     pub source: String,
@@ -64,7 +64,7 @@ impl NewVolunteer {
             name: name.as_str().to_string(),
             id_number: id.as_str().to_string(),
             id_number_masked: id.masked(),
-            gender: id.gender().as_str().to_string(),
+            gender: id.gender(),
             birth_date: id.birth_date(),
             phone: phone.as_str().to_string(),
             phone_masked: phone.masked(),
@@ -148,7 +148,7 @@ impl Store {
             id_number_enc: Set(self.crypto.encrypt(&v.id_number)),
             id_number_hash: Set(self.crypto.lookup_hash(&v.id_number)),
             id_number_masked: Set(v.id_number_masked.clone()),
-            gender: Set(v.gender.clone()),
+            gender: Set(v.gender.into()),
             birth_date: Set(v.birth_date),
             phone_enc: Set(self.crypto.encrypt(&v.phone)),
             phone_masked: Set(v.phone_masked.clone()),
@@ -157,7 +157,7 @@ impl Store {
             service_categories: Set(
                 serde_json::to_string(&v.service_categories).unwrap_or_else(|_| "[]".into())
             ),
-            three_heads_role: Set(v.three_heads_role.clone()),
+            three_heads_role: Set(v.three_heads_role.map(Into::into)),
             guardian_name: Set(v.guardian.as_ref().map(|g| g.0.clone())),
             guardian_phone_enc: Set(v.guardian.as_ref().map(|g| self.crypto.encrypt(&g.1))),
             guardian_phone_masked: Set(v.guardian.as_ref().map(|g| g.2.clone())),
@@ -243,7 +243,7 @@ impl Store {
             id: Set(Uuid::now_v7()),
             volunteer_id: Set(volunteer_id),
             organization_id: Set(org_id),
-            status: Set(status.as_str().to_string()),
+            status: Set(status.into()),
             reason: Set(None),
             requested_at: Set(now),
             decided_at: Set(decided_by.map(|_| now)),
@@ -322,11 +322,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let from = crate::stored(
-            MembershipStatus::parse(&current.status),
-            "status",
-            &current.status,
-        )?;
+        let from = *current.status;
         let to = membership_transition(from, action)?;
         let approve = to == MembershipStatus::Approved;
         let res = membership::Entity::update_many()
@@ -343,7 +339,7 @@ impl Store {
             let now_is = membership::Entity::find_by_id(membership_id)
                 .one(&txn)
                 .await?
-                .and_then(|m| MembershipStatus::parse(&m.status));
+                .map(|m| *m.status);
             return Err(now_is
                 .and_then(|s| membership_transition(s, action).err())
                 .map_or(
@@ -402,11 +398,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let from = crate::stored(
-            MembershipStatus::parse(&current.status),
-            "status",
-            &current.status,
-        )?;
+        let from = *current.status;
         let to = membership_transition(from, MembershipAction::Leave)?;
         let res = membership::Entity::update_many()
             .col_expr(membership::Column::Status, Expr::value(to.as_str()))
@@ -426,7 +418,7 @@ impl Store {
             .filter(volunteer::Column::Id.eq(volunteer_id))
             .exec(&txn)
             .await?;
-        if current.status == MembershipStatus::Approved.as_str() {
+        if current.status == MembershipStatus::Approved {
             bump_members(&txn, org_id, -1).await?;
         }
         let m = membership::Entity::find_by_id(current.id)
@@ -435,7 +427,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         // An approval counts in its month's new volunteers while it stands.
         if let (true, Some(approved_at)) = (
-            current.status == MembershipStatus::Approved.as_str(),
+            current.status == MembershipStatus::Approved,
             current.decided_at,
         ) {
             Changes::one(org_id, figures::month_of(approved_at), Delta::members(-1))
@@ -555,14 +547,14 @@ impl Store {
     pub async fn list_members(
         &self,
         org_id: Uuid,
-        status: Option<&str>,
+        status: Option<MembershipStatus>,
         after: Option<Uuid>,
         limit: u64,
     ) -> StoreResult<Vec<MemberRow>> {
         let mut q =
             membership::Entity::find().filter(membership::Column::OrganizationId.eq(org_id));
         if let Some(s) = status {
-            q = q.filter(membership::Column::Status.eq(s));
+            q = q.filter(membership::Column::Status.eq(s.as_str()));
         }
         if let Some(a) = after {
             q = q.filter(membership::Column::Id.gt(a));

@@ -17,7 +17,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 use uuid::Uuid;
-use zhihui_domain::integration::EventType;
+use zhihui_domain::integration::{DeliveryStatus, EventType};
 use zhihui_domain::pairing::answer_due;
 use zhihui_domain::LetterStatus;
 
@@ -27,9 +27,9 @@ use crate::entities::{
 };
 use crate::{Store, StoreError, StoreResult};
 
-pub const PENDING: &str = "pending";
-pub const DELIVERED: &str = "delivered";
-pub const FAILED: &str = "failed";
+const PENDING: DeliveryStatus = DeliveryStatus::Pending;
+const DELIVERED: DeliveryStatus = DeliveryStatus::Delivered;
+const FAILED: DeliveryStatus = DeliveryStatus::Failed;
 
 /// Writes an event to the outbox within the caller's transaction. `organizations` are the
 /// organisations the event concerns; endpoints of these and of every organisation above
@@ -49,7 +49,7 @@ pub(crate) async fn emit(
     let id = Uuid::now_v7();
     outbox_event::ActiveModel {
         id: Set(id),
-        event_type: Set(kind.as_str().to_string()),
+        event_type: Set(kind.into()),
         organization_ids: Set(serde_json::to_string(organizations).unwrap_or_default()),
         resource: Set(resource.to_string()),
         occurred_at: Set(now),
@@ -102,7 +102,7 @@ fn types_json(t: &[EventType]) -> String {
 }
 
 /// The event types an endpoint hears.
-pub fn endpoint_event_types(e: &webhook_endpoint::Model) -> Vec<String> {
+pub fn endpoint_event_types(e: &webhook_endpoint::Model) -> Vec<EventType> {
     serde_json::from_str(&e.event_types).unwrap_or_default()
 }
 
@@ -342,7 +342,7 @@ impl Store {
                 &txn,
                 EventType::PairingLetterExpired,
                 &[l.sender_id, l.recipient_id],
-                crate::repo::pairing::letter_resource(l, "expired", None, due),
+                crate::repo::pairing::letter_resource(l, LetterStatus::Expired, None, due),
                 due.unwrap_or(now),
             )
             .await?;
@@ -375,7 +375,7 @@ impl Store {
                AND (d.status = {pending} OR d.created_at >= {before2})) \
              ORDER BY e.dispatched_at LIMIT {limit})",
             before = b.bind(before),
-            pending = b.bind(PENDING),
+            pending = b.bind(PENDING.as_str()),
             before2 = b.bind(before),
         );
         let r = self.db.execute(b.statement(sql)).await?;
@@ -392,7 +392,7 @@ impl Store {
     ) -> StoreResult<Vec<DueDelivery>> {
         let txn = self.db.begin().await?;
         let q = webhook_delivery::Entity::find()
-            .filter(webhook_delivery::Column::Status.eq(PENDING))
+            .filter(webhook_delivery::Column::Status.eq(PENDING.as_str()))
             .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .order_by_asc(webhook_delivery::Column::NextAttemptAt)
             .order_by_asc(webhook_delivery::Column::Id)
@@ -470,7 +470,10 @@ impl Store {
             FAILED
         };
         webhook_delivery::Entity::update_many()
-            .col_expr(webhook_delivery::Column::Status, Expr::value(status))
+            .col_expr(
+                webhook_delivery::Column::Status,
+                Expr::value(status.as_str()),
+            )
             .col_expr(webhook_delivery::Column::Attempts, Expr::value(number))
             .col_expr(
                 webhook_delivery::Column::NextAttemptAt,
@@ -501,14 +504,14 @@ impl Store {
     pub async fn list_webhook_deliveries(
         &self,
         endpoint_id: Uuid,
-        status: Option<&str>,
+        status: Option<DeliveryStatus>,
         before: Option<Uuid>,
         limit: u64,
-    ) -> StoreResult<Vec<(webhook_delivery::Model, String)>> {
+    ) -> StoreResult<Vec<(webhook_delivery::Model, EventType)>> {
         let mut q = webhook_delivery::Entity::find()
             .filter(webhook_delivery::Column::EndpointId.eq(endpoint_id));
         if let Some(s) = status {
-            q = q.filter(webhook_delivery::Column::Status.eq(s));
+            q = q.filter(webhook_delivery::Column::Status.eq(s.as_str()));
         }
         if let Some(b) = before {
             q = q.filter(webhook_delivery::Column::Id.lt(b));
@@ -518,18 +521,18 @@ impl Store {
             .limit(limit)
             .all(&self.db)
             .await?;
-        let types: HashMap<Uuid, String> = outbox_event::Entity::find()
+        let types: HashMap<Uuid, EventType> = outbox_event::Entity::find()
             .filter(outbox_event::Column::Id.is_in(items.iter().map(|d| d.event_id)))
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|e| (e.id, e.event_type))
+            .map(|e| (e.id, *e.event_type))
             .collect();
         Ok(items
             .into_iter()
-            .map(|d| {
-                let t = types.get(&d.event_id).cloned().unwrap_or_default();
-                (d, t)
+            .filter_map(|d| {
+                let t = types.get(&d.event_id).copied()?;
+                Some((d, t))
             })
             .collect())
     }
