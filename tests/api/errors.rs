@@ -273,3 +273,123 @@ dual_test!(
         assert_eq!(s, 201, "{b}");
     }
 );
+
+dual_test!(
+    a_value_outside_a_closed_set_is_refused_naming_its_field_on_every_list,
+    |app: TestApp| async move {
+        let w = crate::activities::world(&app).await;
+        let activity = crate::activities::published(
+            &app,
+            &w.admin,
+            crate::activities::activity_body(&w.org, 12, 10),
+        )
+        .await;
+        let hook = crate::webhooks::Receiver::start().await;
+        let (endpoint, _) = crate::webhooks::endpoint(
+            &app,
+            &w.admin,
+            Some(&w.org),
+            &hook.url,
+            &["activity.published"],
+        )
+        .await;
+        let org = &w.org;
+        // (path with the wrong values, the fields named, with their codes). Each value is
+        // one letter off a real one, as a client would misspell it.
+        let cases: Vec<(String, Vec<(&str, &str)>)> = vec![
+            (
+                "/api/v1/organizations?category=universty&level=provnce&status=aproved".into(),
+                vec![
+                    ("category", "unknown_category"),
+                    ("level", "unknown_level"),
+                    ("status", "unknown_status"),
+                ],
+            ),
+            (
+                "/api/v1/activities?category=emergncy&status=publised&key_date=science_wek".into(),
+                vec![
+                    ("category", "unknown_activity_category"),
+                    ("key_date", "unknown_key_date"),
+                    ("status", "unknown_status"),
+                ],
+            ),
+            (
+                format!("/api/v1/activities/{activity}/sign-ups?status=confirmd"),
+                vec![("status", "unknown_status")],
+            ),
+            (
+                format!("/api/v1/organizations/{org}/members?status=aproved"),
+                vec![("status", "unknown_status")],
+            ),
+            (
+                "/api/v1/monthly-reports?status=submited".into(),
+                vec![("status", "unknown_status")],
+            ),
+            (
+                "/api/v1/applications?status=aproved".into(),
+                vec![("status", "unknown_status")],
+            ),
+            (
+                "/api/v1/applications/export?status=aproved&format=xls".into(),
+                vec![("format", "unknown_format"), ("status", "unknown_status")],
+            ),
+            (
+                format!("/api/v1/report-rollup/export?organization_id={org}&month_from=2026-01&format=xls"),
+                vec![("format", "unknown_format")],
+            ),
+            (
+                "/api/v1/pairings?status=activ".into(),
+                vec![("status", "unknown_status")],
+            ),
+            (
+                "/api/v1/pairing-letters?mailbox=inbx&status=snt".into(),
+                vec![("mailbox", "unknown_mailbox"), ("status", "unknown_status")],
+            ),
+            (
+                format!("/api/v1/webhooks/{endpoint}/deliveries?status=faild"),
+                vec![("status", "invalid_status")],
+            ),
+            (
+                "/api/v1/regions?level=cty".into(),
+                vec![("level", "unknown_level")],
+            ),
+            (
+                "/api/v1/volunteer-imports/template?format=xls".into(),
+                vec![("format", "unknown_format")],
+            ),
+        ];
+        for (path, want) in cases {
+            let token = if path.contains("/applications") || path.contains("/pairings") {
+                &w.platform.token
+            } else {
+                &w.admin.token
+            };
+            let (s, b) = app.get(&path, Some(token)).await;
+            assert_eq!(s, 422, "{path}: {b}");
+            let mut got = fields(&b);
+            got.sort();
+            let want: Vec<(String, String)> = want
+                .into_iter()
+                .map(|(f, c)| (f.to_string(), c.to_string()))
+                .collect();
+            assert_eq!(got, want, "{path}");
+            // The message names the values the field takes.
+            for e in b["errors"].as_array().unwrap() {
+                assert!(
+                    e["message"].as_str().unwrap().starts_with("use one of "),
+                    "{path}: {e}"
+                );
+            }
+        }
+        // The same values spelt right are taken.
+        for path in [
+            "/api/v1/organizations?category=university&level=province&status=approved".to_string(),
+            "/api/v1/activities?category=emergency&status=published&key_date=science_week".into(),
+            format!("/api/v1/webhooks/{endpoint}/deliveries?status=failed"),
+            "/api/v1/pairing-letters?mailbox=inbox&status=sent".into(),
+        ] {
+            let (s, b) = app.get(&path, Some(&w.admin.token)).await;
+            assert_eq!(s, 200, "{path}: {b}");
+        }
+    }
+);

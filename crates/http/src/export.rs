@@ -6,6 +6,7 @@ use actix_web::HttpResponse;
 use zhihui_domain::ProblemCode;
 
 use crate::error::ApiError;
+use crate::validation::Problems;
 
 /// One cell of an exported table.
 #[derive(Debug, Clone)]
@@ -35,15 +36,11 @@ impl From<Option<f64>> for Cell {
 
 pub use zhihui_domain::TableFormat as Format;
 
-/// The `format` query parameter: `xlsx` (the default) or `csv`; anything else is a field
-/// problem on `format`.
-pub fn format(s: Option<&str>) -> Result<Format, ApiError> {
-    match s {
-        None => Ok(Format::Xlsx),
-        Some(s) => Format::parse(s).ok_or_else(|| {
-            ApiError::field("format", ProblemCode::UnknownFormat, "use xlsx or csv")
-        }),
-    }
+/// The `format` query parameter, `default` when absent. A value that is not a format is
+/// recorded in `p` against `format`, beside the request's other problems.
+pub fn format(p: &mut Problems, s: Option<&str>, default: Format) -> Format {
+    p.closed_opt("format", ProblemCode::UnknownFormat, s)
+        .unwrap_or(default)
 }
 
 fn xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {

@@ -1691,8 +1691,8 @@ pub async fn export_applications(
         q.applicant_id,
     )
     .await?;
+    let format = export::format(&mut p, q.format.as_deref(), export::Format::Xlsx);
     p.finish()?;
-    let format = export::format(q.format.as_deref())?;
     f.limit = EXPORT_ROWS;
     let list = state.store.list_applications(f).await?;
     let codes: Vec<String> = list.iter().map(|a| a.province_code.clone()).collect();

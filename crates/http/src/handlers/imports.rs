@@ -19,6 +19,7 @@ use zhihui_persistence::{ImportMeta, ImportRow, NewVolunteer};
 use super::read_upload;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::validation::Problems;
 use crate::lookups::load_visible;
 use crate::policy::manages;
 use crate::state::AppState;
@@ -62,9 +63,12 @@ const EXAMPLE: [&str; 10] = [
 pub async fn get_volunteer_import_template(
     q: web::Query<TemplateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    use crate::export::Format;
-    match q.format.as_deref().map_or(Some(Format::Csv), Format::parse) {
-        Some(Format::Csv) => {
+    use crate::export::{format, Format};
+    let mut p = Problems::default();
+    let format = format(&mut p, q.format.as_deref(), Format::Csv);
+    p.finish()?;
+    match format {
+        Format::Csv => {
             let mut body = String::from("\u{feff}");
             body.push_str(&HEADERS.join(","));
             body.push('\n');
@@ -78,7 +82,7 @@ pub async fn get_volunteer_import_template(
                 ))
                 .body(body))
         }
-        Some(Format::Xlsx) => {
+        Format::Xlsx => {
             let bytes =
                 xlsx_template().map_err(|e| ApiError::Internal(format!("xlsx template: {e}")))?;
             Ok(HttpResponse::Ok()
@@ -89,11 +93,6 @@ pub async fn get_volunteer_import_template(
                 ))
                 .body(bytes))
         }
-        None => Err(ApiError::field(
-            "format",
-            ProblemCode::UnknownFormat,
-            "use csv or xlsx",
-        )),
     }
 }
 

@@ -1020,7 +1020,9 @@ pub async fn export_report_rollup(
     who: Authenticated,
     q: web::Query<RollupExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let format = export::format(q.format.as_deref())?;
+    let mut p = Problems::default();
+    let format = export::format(&mut p, q.format.as_deref(), export::Format::Xlsx);
+    p.finish()?;
     let v = rollup(
         &state,
         &who,

@@ -27,10 +27,6 @@ use crate::entities::{
 };
 use crate::{Store, StoreError, StoreResult};
 
-const PENDING: DeliveryStatus = DeliveryStatus::Pending;
-const DELIVERED: DeliveryStatus = DeliveryStatus::Delivered;
-const FAILED: DeliveryStatus = DeliveryStatus::Failed;
-
 /// Writes an event to the outbox within the caller's transaction. `organizations` are the
 /// organisations the event concerns; endpoints of these and of every organisation above
 /// them hear it, and platform-level endpoints hear everything.
@@ -375,7 +371,7 @@ impl Store {
                AND (d.status = {pending} OR d.created_at >= {before2})) \
              ORDER BY e.dispatched_at LIMIT {limit})",
             before = b.bind(before),
-            pending = b.bind(PENDING.as_str()),
+            pending = b.bind(DeliveryStatus::Pending.as_str()),
             before2 = b.bind(before),
         );
         let r = self.db.execute(b.statement(sql)).await?;
@@ -392,7 +388,7 @@ impl Store {
     ) -> StoreResult<Vec<DueDelivery>> {
         let txn = self.db.begin().await?;
         let q = webhook_delivery::Entity::find()
-            .filter(webhook_delivery::Column::Status.eq(PENDING.as_str()))
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .order_by_asc(webhook_delivery::Column::NextAttemptAt)
             .order_by_asc(webhook_delivery::Column::Id)
@@ -463,11 +459,11 @@ impl Store {
         .insert(&txn)
         .await?;
         let status = if o.delivered {
-            DELIVERED
+            DeliveryStatus::Delivered
         } else if o.retry_at.is_some() {
-            PENDING
+            DeliveryStatus::Pending
         } else {
-            FAILED
+            DeliveryStatus::Failed
         };
         webhook_delivery::Entity::update_many()
             .col_expr(
@@ -573,7 +569,7 @@ impl Store {
         d: &webhook_delivery::Model,
         now: DateTime<Utc>,
     ) -> StoreResult<webhook_delivery::Model> {
-        if d.status == PENDING {
+        if d.status == DeliveryStatus::Pending {
             return Err(StoreError::Conflict {
                 code: ProblemCode::DeliveryPending,
                 message: "this delivery is still being attempted".into(),
@@ -595,7 +591,7 @@ fn new_delivery(
         id: Set(Uuid::now_v7()),
         endpoint_id: Set(endpoint),
         event_id: Set(event),
-        status: Set(PENDING.into()),
+        status: Set(DeliveryStatus::Pending.into()),
         attempts: Set(0),
         next_attempt_at: Set(Some(now)),
         first_attempt_at: Set(None),
