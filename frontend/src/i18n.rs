@@ -562,8 +562,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "County volunteer federation",
     ),
     ("variant.hub_centre", "服务中心版", "Hub centre"),
-    ("status.endorsed", "已推荐", "Endorsed"),
-    ("status.endorsement_declined", "未获推荐", "Not endorsed"),
     ("event.created", "创建", "Created"),
     ("event.updated", "修改", "Updated"),
     ("event.attachment_added", "上传附件", "Attachment added"),
@@ -795,6 +793,15 @@ pub fn label(lang: Lang, family: &str, code: impl AsRef<str>) -> String {
     lookup(lang, &format!("{family}.{code}"))
         .map(str::to_string)
         .unwrap_or_else(|| code.to_string())
+}
+
+/// An application's status as the programme names it (`ApplicationStatus::title_zh`): the
+/// same words as the Excel export.
+pub fn application_status(lang: Lang, s: zhihui_domain::ApplicationStatus) -> &'static str {
+    match lang {
+        Lang::Zh => s.title_zh(),
+        Lang::En => s.title_en(),
+    }
 }
 
 /// An error code's sentence: the catalogue's title for a code the service answers

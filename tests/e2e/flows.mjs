@@ -371,7 +371,7 @@ try {
     await platform.goto(`${BASE}/applications/${id}`);
     await platform.fill('#f-granted_fen', '60000');
     await platform.locator('form.compose').getByRole('button', { name: '提交' }).click();
-    await platform.locator('p.meta .tag', { hasText: '已通过' }).waitFor();
+    await platform.locator('p.meta .tag', { hasText: '已立项' }).waitFor();
     const decided = await api('GET', `/applications/${id}`, societyTok);
     assert.equal(decided.status, 'approved');
     assert.equal(decided.granted_fen, 6_000_000);

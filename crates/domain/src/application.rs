@@ -22,6 +22,32 @@ string_enum! {
     }
 }
 
+impl ApplicationStatus {
+    /// The status as the programme names it (项目申报): an approved application is a project
+    /// set up (已立项), not merely a passed form. Screens and exports both read this.
+    pub fn title_zh(self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "草稿",
+            ApplicationStatus::Submitted => "已提交",
+            ApplicationStatus::Endorsed => "已推荐",
+            ApplicationStatus::EndorsementDeclined => "未获推荐",
+            ApplicationStatus::Approved => "已立项",
+            ApplicationStatus::Rejected => "未立项",
+        }
+    }
+
+    pub fn title_en(self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "Draft",
+            ApplicationStatus::Submitted => "Submitted",
+            ApplicationStatus::Endorsed => "Endorsed",
+            ApplicationStatus::EndorsementDeclined => "Not endorsed",
+            ApplicationStatus::Approved => "Approved as a project",
+            ApplicationStatus::Rejected => "Not approved",
+        }
+    }
+}
+
 string_enum! {
     /// Where a call stands now: before `opens_at`, taking applications, or after
     /// `closes_at`.

@@ -34,7 +34,7 @@ fn application_row(lang: Lang, a: &ApplicationSummaryView) -> Html {
         <li class="card">
             <h3><Link<Route> to={Route::Application { id: a.id.to_string() }}>{ a.title.clone() }</Link<Route>></h3>
             <p class="meta">{ format!("{} · {}", a.applicant.name, format::money(a.requested_fen)) }
-                { " · " }<span class={classes!("tag", a.status.as_str())}>{ label(lang, "status", a.status) }</span></p>
+                { " · " }<span class={classes!("tag", a.status.as_str())}>{ crate::i18n::application_status(lang, a.status) }</span></p>
         </li>
     }
 }
@@ -539,7 +539,7 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
             <section class="page">
                 <h1>{ a.title.clone() }</h1>
                 <p class="meta">{ format!("{} · {} · ", a.call_title, a.applicant.name) }
-                    <span class={classes!("tag", a.status.as_str())}>{ label(lang, "status", a.status) }</span></p>
+                    <span class={classes!("tag", a.status.as_str())}>{ crate::i18n::application_status(lang, a.status) }</span></p>
                 <ErrorBanner error={(*error).clone()} list_fields=true />
                 if let Some(r) = &a.return_reason { <p class="problem">{ format!("{}：{}", t(lang, "apps.returned"), r) }</p> }
                 if let Some(r) = &a.decision_reason { <p class="meta">{ format!("{}：{}", t(lang, "apps.decision_reason"), r) }</p> }

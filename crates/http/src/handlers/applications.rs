@@ -1651,17 +1651,6 @@ async fn summaries(
 }
 
 /// Chinese name of an application state, for exports.
-fn status_label(s: ApplicationStatus) -> &'static str {
-    match s {
-        ApplicationStatus::Draft => "草稿",
-        ApplicationStatus::Submitted => "已提交",
-        ApplicationStatus::Endorsed => "已推荐",
-        ApplicationStatus::EndorsementDeclined => "未获推荐",
-        ApplicationStatus::Approved => "已立项",
-        ApplicationStatus::Rejected => "未立项",
-    }
-}
-
 const EXPORT_ROWS: u64 = 10_000;
 
 /// The filtered list (as `list_applications`, up to 10,000 rows) as XLSX or CSV with
@@ -1710,7 +1699,7 @@ pub async fn export_applications(
                     .cloned()
                     .unwrap_or_default()
                     .into(),
-                status_label(a.status).into(),
+                a.status.title_zh().into(),
                 Cell::Number(a.requested_fen as f64 / 100.0),
                 a.granted_fen.map(|g| g as f64 / 100.0).into(),
                 a.submitted_at

@@ -19,11 +19,11 @@ use zhihui_persistence::{ImportMeta, ImportRow, NewVolunteer};
 use super::read_upload;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::validation::Problems;
 use crate::lookups::load_visible;
 use crate::policy::manages;
 use crate::state::AppState;
 use crate::tabular::{read_table, TableError, TableRow, MAX_CELL_CHARS};
+use crate::validation::Problems;
 
 /// Column headers of the template, in order.
 pub const HEADERS: [&str; 10] = [
