@@ -96,14 +96,11 @@ pub async fn parties(
         .collect())
 }
 
-pub fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> PartyView {
-    map.get(&id).cloned().unwrap_or(PartyView {
-        id,
-        name: String::new(),
-        // Only for an organisation gone from the map: shown as "other", at team level.
-        category: zhihui_domain::OrganizationCategory::Other,
-        level: zhihui_domain::OrganizationLevel::Grassroots,
-        region_code: String::new(),
-        region_name: String::new(),
-    })
+/// The party `id` from a map built by [`parties`]. Organisations are never deleted, so a
+/// missing one is a fault of the caller's query, answered 500 rather than with a party
+/// made up of empty or invented values.
+pub fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> Result<PartyView, ApiError> {
+    map.get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(format!("organisation {id} missing from its page")))
 }

@@ -552,7 +552,7 @@ async fn full_view(
         id: app.id,
         call_id: app.call_id,
         call_title: format!("{} · {}", call.programme, call.sub_project),
-        applicant: party_of(&map, app.applicant_id),
+        applicant: party_of(&map, app.applicant_id)?,
         province_code: app.province_code,
         title: app.title,
         summary: app.summary,
@@ -561,7 +561,10 @@ async fn full_view(
         budget: serde_json::from_str(&app.budget).unwrap_or_default(),
         requested_fen: app.requested_fen,
         pairing,
-        provincial_partner: app.provincial_partner_id.map(|p| party_of(&map, p)),
+        provincial_partner: app
+            .provincial_partner_id
+            .map(|p| party_of(&map, p))
+            .transpose()?,
         provincial_partner_role: app.provincial_partner_role,
         contacts,
         status: *app.status,
@@ -1628,26 +1631,27 @@ async fn summaries(
     } else {
         HashMap::new()
     };
-    Ok(list
-        .into_iter()
-        .map(|a| ApplicationSummaryView {
-            id: a.id,
-            call_id: a.call_id,
-            applicant: party_of(&map, a.applicant_id),
-            province_code: a.province_code,
-            title: a.title,
-            requested_fen: a.requested_fen,
-            granted_fen: a.granted_fen,
-            status: *a.status,
-            submitted_at: a.submitted_at,
-            endorsed_at: a.endorsed_at,
-            review_average: totals
-                .get(&a.id)
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, n)| (*s as f64 / *n as f64).round() / 100.0),
-            updated_at: a.updated_at,
+    list.into_iter()
+        .map(|a| {
+            Ok(ApplicationSummaryView {
+                id: a.id,
+                call_id: a.call_id,
+                applicant: party_of(&map, a.applicant_id)?,
+                province_code: a.province_code,
+                title: a.title,
+                requested_fen: a.requested_fen,
+                granted_fen: a.granted_fen,
+                status: *a.status,
+                submitted_at: a.submitted_at,
+                endorsed_at: a.endorsed_at,
+                review_average: totals
+                    .get(&a.id)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(s, n)| (*s as f64 / *n as f64).round() / 100.0),
+                updated_at: a.updated_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Chinese name of an application state, for exports.

@@ -122,8 +122,8 @@ fn letter_view(
         .map_err(|e| ApiError::Internal(format!("stored activities: {e}")))?;
     Ok(PairingLetterView {
         id: l.id,
-        sender: party_of(map, l.sender_id),
-        recipient: party_of(map, l.recipient_id),
+        sender: party_of(map, l.sender_id)?,
+        recipient: party_of(map, l.recipient_id)?,
         subject: l.subject,
         purpose: l.purpose,
         activities,
@@ -897,18 +897,18 @@ fn pairing_view(
     p: pairing::Model,
     map: &HashMap<Uuid, PartyView>,
     today: NaiveDate,
-) -> PairingView {
-    PairingView {
+) -> Result<PairingView, ApiError> {
+    Ok(PairingView {
         id: p.id,
         status: pairing_status(&p, today),
         proof_number: p.proof_number,
         letter_id: p.letter_id,
-        society: party_of(map, p.society_id),
-        county: party_of(map, p.county_id),
+        society: party_of(map, p.society_id)?,
+        county: party_of(map, p.county_id)?,
         period_from: p.period_from,
         period_to: p.period_to,
         created_at: p.created_at,
-    }
+    })
 }
 
 /// Pairings of an organisation, for its admins and the admins of every organisation above
@@ -981,7 +981,7 @@ pub async fn list_pairings(
         items: list
             .into_iter()
             .map(|p| pairing_view(p, &map, today))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         next_cursor: next,
     }))
 }
@@ -1010,5 +1010,5 @@ pub async fn get_pairing(
     }
     let map = parties(&state, &[society, county]).await?;
     let today = china_date(state.clock.now());
-    Ok(HttpResponse::Ok().json(pairing_view(p, &map, today)))
+    Ok(HttpResponse::Ok().json(pairing_view(p, &map, today)?))
 }

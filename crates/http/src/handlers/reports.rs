@@ -155,7 +155,7 @@ async fn view(
     let map = parties(state, std::slice::from_ref(&org)).await?;
     Ok(MonthlyReportView {
         id: r.id,
-        organization: party_of(&map, org.id),
+        organization: party_of(&map, org.id)?,
         month: r.month.clone(),
         figures: figures_view(&Figures {
             activities_held: i64::from(r.activities_held),
@@ -1154,7 +1154,7 @@ pub async fn get_annual_summary(
     let registered = state.store.members_joined_by(org.id, year_end).await?;
     let map = parties(&state, std::slice::from_ref(&org)).await?;
     Ok(HttpResponse::Ok().json(AnnualSummaryView {
-        organization: party_of(&map, org.id),
+        organization: party_of(&map, org.id)?,
         year: q.year,
         months,
         totals: figures_view(&totals),
