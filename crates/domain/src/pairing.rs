@@ -175,12 +175,7 @@ pub fn check_pairing(
             "an organisation cannot pair with itself",
         ));
     }
-    if !matches!(
-        sender,
-        OrganizationCategory::NationalSociety
-            | OrganizationCategory::ProvincialSociety
-            | OrganizationCategory::MunicipalSociety
-    ) {
+    if !sender.is_society() {
         return Err(FieldError::new(
             ProblemCode::SenderNotSociety,
             "pairing letters are sent by national, provincial or municipal societies",
