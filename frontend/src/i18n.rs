@@ -582,6 +582,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "提交结项报告",
         "Summary submitted",
     ),
+    ("letter_event.created", "起草", "Drafted"),
+    ("letter_event.updated", "修改", "Updated"),
+    ("letter_event.sent", "发函", "Sent"),
+    ("letter_event.withdrawn", "撤回", "Withdrawn"),
+    ("letter_event.accepted", "复函同意", "Accepted"),
+    ("letter_event.declined", "复函婉拒", "Declined"),
+    ("letter_event.expired", "逾期未复", "Expired"),
     (
         "error.amount",
         "请填写有效金额（最多两位小数）",
@@ -857,6 +864,53 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every value of every closed set a screen names through `label`, in the family the
+    /// screen looks it up in, has words in both languages: a value added in the domain
+    /// without words here fails, rather than showing its wire spelling to a user.
+    #[wasm_bindgen_test]
+    fn every_closed_value_a_screen_shows_has_words_in_both_languages() {
+        use zhihui_domain as d;
+        use zhihui_domain::ClosedSet;
+        fn all<T: ClosedSet + 'static>() -> Vec<&'static str> {
+            T::ALL.iter().map(|v| v.as_str()).collect()
+        }
+        let families: Vec<(&str, Vec<&str>)> = vec![
+            ("category", all::<d::ActivityCategory>()),
+            ("org_category", all::<d::OrganizationCategory>()),
+            ("level", all::<d::OrganizationLevel>()),
+            ("status", all::<d::ActivityStatus>()),
+            ("status", all::<d::SignUpStatus>()),
+            ("status", all::<d::LetterStatus>()),
+            ("status", all::<d::CertificateStatus>()),
+            ("status", all::<d::MembershipStatus>()),
+            ("status", all::<d::OrganizationStatus>()),
+            ("status", all::<d::ReportStatus>()),
+            ("call_state", all::<d::CallState>()),
+            ("decision", all::<d::Decision>()),
+            ("event", all::<d::ApplicationEvent>()),
+            ("letter_event", all::<d::LetterEvent>()),
+            ("variant", all::<d::FormVariant>()),
+            ("pairing", all::<d::PairingState>()),
+            ("certificate", all::<d::CertificateStatus>()),
+            ("client_status", all::<d::integration::ApiClientStatus>()),
+            ("delivery", all::<d::integration::DeliveryStatus>()),
+            ("webhook_event", all::<d::integration::EventType>()),
+            ("scope", all::<d::integration::ScopeFamily>()),
+        ];
+        let mut missing = vec![];
+        for (family, values) in families {
+            for v in values {
+                for lang in [Lang::Zh, Lang::En] {
+                    if lookup(lang, &format!("{family}.{v}")).is_none() {
+                        missing.push(format!("{family}.{v}"));
+                    }
+                }
+            }
+        }
+        missing.dedup();
+        assert!(missing.is_empty(), "no words for {missing:?}");
     }
 
     #[wasm_bindgen_test]

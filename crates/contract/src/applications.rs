@@ -403,10 +403,9 @@ pub struct ApplicationView {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ApplicationEventView {
-    /// `created`, `updated`, `attachment_added`, `submitted`, `endorsed`,
-    /// `endorsement_declined`, `reviewers_assigned`, `approved`, `rejected`, `returned`,
-    /// `summary_submitted`.
-    pub action: String,
+    /// What happened (`resubmitted`: submitted again after a return for revision).
+    #[schema(schema_with = crate::values::application_event)]
+    pub action: d::ApplicationEvent,
     pub at: DateTime<Utc>,
     pub actor_name: String,
     pub note: Option<String>,

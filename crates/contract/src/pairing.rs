@@ -105,11 +105,13 @@ pub struct PartyView {
 /// One step of a letter's history.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LetterEventView {
-    /// `created`, `updated`, `sent`, `withdrawn`, `accepted`, `declined` or `expired`.
-    pub action: String,
+    /// What happened; `expired` is added when the answer deadline has passed.
+    #[schema(schema_with = crate::values::letter_event)]
+    pub action: d::LetterEvent,
     pub at: DateTime<Utc>,
-    /// `sender`, `recipient`, or `system` for an expiry.
-    pub side: String,
+    /// The side it came from: answers are the recipient's, an expiry the clock's (`system`).
+    #[schema(schema_with = crate::values::letter_side)]
+    pub side: d::LetterSide,
     /// Who acted (absent for an expiry).
     pub actor_name: Option<String>,
     /// The acceptance note or the reason for declining.

@@ -62,6 +62,9 @@ value_schemas! {
     all!(d::ApplicationStatus) => application_status, application_status_or_null, application_statuses;
     all!(d::FormVariant) => form_variant, form_variant_or_null, form_variants;
     all!(d::Decision) => decision, decision_or_null, decisions;
+    all!(d::ApplicationEvent) => application_event, application_event_or_null, application_events;
+    all!(d::LetterEvent) => letter_event, letter_event_or_null, letter_events;
+    all!(d::LetterSide) => letter_side, letter_side_or_null, letter_sides;
     all!(d::ApplicationAction) => application_action, application_action_or_null, application_actions;
     all!(d::CallState) => call_state, call_state_or_null, call_states;
     all!(d::LetterStatus) => letter_status, letter_status_or_null, letter_statuses;

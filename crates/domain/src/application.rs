@@ -181,6 +181,58 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// One entry of an application's history (办理记录).
+    ApplicationEvent {
+        Created => "created",
+        Updated => "updated",
+        AttachmentAdded => "attachment_added",
+        Submitted => "submitted",
+        /// Submitted again after a return for revision.
+        Resubmitted => "resubmitted",
+        Endorsed => "endorsed",
+        EndorsementDeclined => "endorsement_declined",
+        ReviewersAssigned => "reviewers_assigned",
+        Approved => "approved",
+        Rejected => "rejected",
+        Returned => "returned",
+        SummarySubmitted => "summary_submitted",
+    }
+}
+
+impl ApplicationEvent {
+    /// What a submission records: a first submission, or one after a return for revision.
+    pub fn submission(after_return: bool) -> Self {
+        if after_return {
+            ApplicationEvent::Resubmitted
+        } else {
+            ApplicationEvent::Submitted
+        }
+    }
+}
+
+impl Decision {
+    /// What the decision records in the history.
+    pub fn event(self) -> ApplicationEvent {
+        match self {
+            Decision::Approve => ApplicationEvent::Approved,
+            Decision::Reject => ApplicationEvent::Rejected,
+            Decision::Return => ApplicationEvent::Returned,
+        }
+    }
+}
+
+impl ApplicationStatus {
+    /// Whether the platform has decided (approved or rejected): the applicant then sees the
+    /// reviews, without the reviewers' names.
+    pub fn is_decided(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Approved | ApplicationStatus::Rejected
+        )
+    }
+}
+
 /// Highest score of one review criterion.
 pub const MAX_SCORE: u32 = 100;
 
@@ -403,6 +455,29 @@ pub fn summary_late(filed: NaiveDate, due: NaiveDate) -> bool {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn each_decision_records_its_own_history_entry() {
+        assert_eq!(Decision::Approve.event(), ApplicationEvent::Approved);
+        assert_eq!(Decision::Reject.event(), ApplicationEvent::Rejected);
+        assert_eq!(Decision::Return.event(), ApplicationEvent::Returned);
+        assert_eq!(
+            ApplicationEvent::submission(false),
+            ApplicationEvent::Submitted
+        );
+        assert_eq!(
+            ApplicationEvent::submission(true),
+            ApplicationEvent::Resubmitted
+        );
+        let decided: Vec<_> = ApplicationStatus::ALL
+            .iter()
+            .filter(|s| s.is_decided())
+            .collect();
+        assert_eq!(
+            decided,
+            [&ApplicationStatus::Approved, &ApplicationStatus::Rejected]
+        );
+    }
 
     fn t(m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, m, d, 0, 0, 0)

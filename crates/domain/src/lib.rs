@@ -59,7 +59,8 @@ pub use activity::{
     AttendanceSource, KeyDate, RecognitionRule, SignUpAction, SignUpStatus,
 };
 pub use application::{
-    ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, FormVariant,
+    ApplicationAction, ApplicationEvent, ApplicationRoles, ApplicationStatus, CallState, Decision,
+    FormVariant,
 };
 pub use credit_code::CreditCode;
 pub use error::FieldError;
@@ -74,7 +75,7 @@ pub use organization::{
     OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationRoles,
     OrganizationStatus,
 };
-pub use pairing::{LetterAction, LetterStatus, Mailbox, PairingState};
+pub use pairing::{LetterAction, LetterEvent, LetterSide, LetterStatus, Mailbox, PairingState};
 pub use phone::MobilePhone;
 pub use problem::{CodeKind, ProblemCode};
 pub use region::{RegionCode, RegionLevel};

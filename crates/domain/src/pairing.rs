@@ -52,6 +52,56 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// One entry of a letter's history (往来记录).
+    LetterEvent {
+        Created => "created",
+        Updated => "updated",
+        Sent => "sent",
+        Withdrawn => "withdrawn",
+        Accepted => "accepted",
+        Declined => "declined",
+        /// Not stored: added to the history when the answer deadline has passed.
+        Expired => "expired",
+    }
+}
+
+string_enum! {
+    /// Which side of a letter an entry of its history comes from.
+    LetterSide {
+        Sender => "sender",
+        Recipient => "recipient",
+        /// The clock (an expiry).
+        System => "system",
+    }
+}
+
+impl LetterEvent {
+    /// What taking `action` records in the history.
+    pub fn of(action: LetterAction) -> Self {
+        match action {
+            LetterAction::Update => LetterEvent::Updated,
+            LetterAction::Send => LetterEvent::Sent,
+            LetterAction::Withdraw => LetterEvent::Withdrawn,
+            LetterAction::Accept => LetterEvent::Accepted,
+            LetterAction::Decline => LetterEvent::Declined,
+        }
+    }
+
+    /// The side the entry comes from: answers are the recipient's, expiry is the clock's,
+    /// everything else the sender's.
+    pub fn side(self) -> LetterSide {
+        match self {
+            LetterEvent::Accepted | LetterEvent::Declined => LetterSide::Recipient,
+            LetterEvent::Expired => LetterSide::System,
+            LetterEvent::Created
+            | LetterEvent::Updated
+            | LetterEvent::Sent
+            | LetterEvent::Withdrawn => LetterSide::Sender,
+        }
+    }
+}
+
 impl PairingState {
     /// Where a pairing stands on `today`: upcoming before its period, active during it
     /// (both ends included), ended after.
@@ -208,6 +258,26 @@ pub fn proof_number(year: i32, seq: i64) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn answers_are_the_recipients_expiry_the_clocks_and_the_rest_the_senders() {
+        use LetterEvent as E;
+        for e in E::ALL {
+            let want = match e {
+                E::Accepted | E::Declined => LetterSide::Recipient,
+                E::Expired => LetterSide::System,
+                _ => LetterSide::Sender,
+            };
+            assert_eq!(e.side(), want, "{e}");
+        }
+        for a in LetterAction::ALL {
+            let e = LetterEvent::of(*a);
+            assert_ne!(e, E::Created, "{a}");
+            assert_ne!(e, E::Expired, "{a}");
+        }
+        assert_eq!(LetterEvent::of(LetterAction::Accept), E::Accepted);
+        assert_eq!(LetterEvent::of(LetterAction::Withdraw), E::Withdrawn);
+    }
 
     #[test]
     fn each_side_is_offered_its_own_actions_in_every_state() {

@@ -18,6 +18,22 @@ string_enum! {
     }
 }
 
+impl ReportStatus {
+    /// Whether the organisation may still change the report (figures, photos): a draft or
+    /// a returned report.
+    pub fn is_open(self) -> bool {
+        matches!(self, ReportStatus::Draft | ReportStatus::Returned)
+    }
+
+    /// Whether the report counts as filed (submitted or accepted) in a summary.
+    pub fn is_filed(self) -> bool {
+        matches!(self, ReportStatus::Submitted | ReportStatus::Accepted)
+    }
+
+    /// The statuses that count as filed, for a query.
+    pub const FILED: [ReportStatus; 2] = [ReportStatus::Submitted, ReportStatus::Accepted];
+}
+
 string_enum! {
     /// What a row of a roll-up (汇总) stands for, and the scope the whole roll-up covers.
     RollupKind {
@@ -280,6 +296,16 @@ pub fn child_region(parent_prefix: &str, code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_is_open_or_filed_never_both() {
+        use ReportStatus as S;
+        let open: Vec<_> = S::ALL.iter().filter(|s| s.is_open()).collect();
+        let filed: Vec<_> = S::ALL.iter().filter(|s| s.is_filed()).collect();
+        assert_eq!(open, [&S::Draft, &S::Returned]);
+        assert_eq!(filed, [&S::Submitted, &S::Accepted]);
+        assert!(S::FILED.iter().all(|s| s.is_filed()));
+    }
 
     #[test]
     fn every_report_state_offers_each_role_its_steps() {

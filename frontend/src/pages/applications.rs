@@ -612,7 +612,7 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
                 <h2>{ t(lang, "apps.history") }</h2>
                 { view_load(&history, lang, &reload_history, |h| html! {
                     <ol class="history">{ for h.items.iter().map(|e| html! {
-                        <li>{ format!("{} · {} · {}", format::date_time(lang, e.at), label(lang, "event", &e.action), e.actor_name) }
+                        <li>{ format!("{} · {} · {}", format::date_time(lang, e.at), label(lang, "event", e.action), e.actor_name) }
                             if let Some(n) = &e.note { { format!(" · {n}") } }</li>
                     }) }</ol>
                 }) }
@@ -1050,14 +1050,6 @@ fn Decide(props: &DecideProps) -> Html {
     }
 }
 
-const ELIGIBLE: &[&str] = &[
-    "national_society",
-    "provincial_society",
-    "municipal_society",
-    "county_volunteer_federation",
-    "county_association",
-];
-
 #[derive(Clone, PartialEq)]
 struct CallForm {
     programme: String,
@@ -1198,7 +1190,7 @@ pub fn CallComposer() -> Html {
             <TextField name="opens_at" label={t(lang, "apps.opens")} value={f.opens_at.clone()} input_type="datetime-local" required=true oninput={set(|f, v| f.opens_at = v)} error={err.clone()} />
             <TextField name="closes_at" label={t(lang, "apps.closes")} value={f.closes_at.clone()} input_type="datetime-local" required=true oninput={set(|f, v| f.closes_at = v)} error={err.clone()} />
             <fieldset class="checks"><legend>{ t(lang, "apps.eligible") }</legend>
-                { for ELIGIBLE.iter().map(|c| {
+                { for zhihui_domain::OrganizationCategory::ALL.iter().map(|c| {
                     let (form, code) = (form.clone(), c.to_string());
                     let on = f.eligible.contains(&code);
                     html! { <label class="check"><input type="checkbox" checked={on} onchange={Callback::from(move |e: Event| {

@@ -359,7 +359,7 @@ pub fn LetterPage(props: &LetterProps) -> Html {
                 }
                 if let Some(h) = &l.history {
                     <ol class="history">{ for h.iter().map(|e| html! {
-                        <li>{ format!("{} · {} · {}", format::date_time(lang, e.at), e.action, e.actor_name.clone().unwrap_or_default()) }</li>
+                        <li>{ format!("{} · {} · {}", format::date_time(lang, e.at), label(lang, "letter_event", e.action), e.actor_name.clone().unwrap_or_default()) }</li>
                     }) }</ol>
                 }
             </section>

@@ -24,8 +24,8 @@ use zhihui_domain::application::{
     weighted_score, PairingFact, Submission,
 };
 use zhihui_domain::{
-    ApplicationAction, ApplicationRoles, ApplicationStatus, CallState, Decision, MobilePhone,
-    OrganizationCategory, OrganizationStatus,
+    ApplicationAction, ApplicationEvent, ApplicationRoles, ApplicationStatus, CallState, Decision,
+    MobilePhone, OrganizationCategory, OrganizationStatus,
 };
 use zhihui_persistence::entities::{application, call, organization};
 use zhihui_persistence::{
@@ -493,7 +493,7 @@ async fn full_view(
         .into_iter()
         .map(attachment_view)
         .collect();
-    let decided = matches!(app.status.as_str(), "approved" | "rejected");
+    let decided = app.status.is_decided();
     let all_reviews = state.store.reviews_of(app.id).await?;
     let assigned = state.store.reviewers_of(app.id).await?;
     let reviewer_ids: Vec<Uuid> = assigned.iter().map(|r| r.reviewer_id).collect();
@@ -856,7 +856,7 @@ pub async fn update_application(
             Change {
                 from: &[ApplicationStatus::Draft],
                 expected_version: expected,
-                action: "updated",
+                action: ApplicationEvent::Updated,
                 note: None,
                 now: state.clock.now(),
             },
@@ -1053,11 +1053,7 @@ pub async fn submit_application(
     if !problems.is_empty() {
         return Err(ApiError::Validation(problems));
     }
-    let action = if app.return_reason.is_some() {
-        "resubmitted"
-    } else {
-        "submitted"
-    };
+    let action = ApplicationEvent::submission(app.return_reason.is_some());
     state
         .store
         .change_application(
@@ -1120,7 +1116,7 @@ pub async fn endorse_application(
             Change {
                 from: starts_from(ApplicationAction::Endorse, &l.call),
                 expected_version: None,
-                action: "endorsed",
+                action: ApplicationEvent::Endorsed,
                 note: body.note.as_deref().map(str::trim).map(str::to_string),
                 now: state.clock.now(),
             },
@@ -1165,7 +1161,7 @@ pub async fn decline_endorsement(
             Change {
                 from: starts_from(ApplicationAction::DeclineEndorsement, &l.call),
                 expected_version: None,
-                action: "endorsement_declined",
+                action: ApplicationEvent::EndorsementDeclined,
                 note: Some(reason.clone()),
                 now: state.clock.now(),
             },
@@ -1397,30 +1393,22 @@ pub async fn decide_application(
     }
     p.finish()?;
     let decision = decision.ok_or_else(|| ApiError::Internal("decision".into()))?;
-    let (action, what) = match decision {
-        Decision::Approve => (
-            "approved",
-            Apply::Decide {
-                to: ApplicationStatus::Approved,
-                granted_fen: body.granted_fen,
-                reason: reason.clone(),
-            },
-        ),
-        Decision::Reject => (
-            "rejected",
-            Apply::Decide {
-                to: ApplicationStatus::Rejected,
-                granted_fen: None,
-                reason: reason.clone(),
-            },
-        ),
-        Decision::Return => (
-            "returned",
-            Apply::Return {
-                reason: reason.clone().unwrap_or_default(),
-                revision_deadline: body.revision_deadline,
-            },
-        ),
+    let action = decision.event();
+    let what = match decision {
+        Decision::Approve => Apply::Decide {
+            to: ApplicationStatus::Approved,
+            granted_fen: body.granted_fen,
+            reason: reason.clone(),
+        },
+        Decision::Reject => Apply::Decide {
+            to: ApplicationStatus::Rejected,
+            granted_fen: None,
+            reason: reason.clone(),
+        },
+        Decision::Return => Apply::Return {
+            reason: reason.clone().unwrap_or_default(),
+            revision_deadline: body.revision_deadline,
+        },
     };
     state
         .store
@@ -1483,7 +1471,7 @@ pub async fn submit_project_summary(
             Change {
                 from: starts_from(ApplicationAction::SubmitSummary, &l.call),
                 expected_version: None,
-                action: "summary_submitted",
+                action: ApplicationEvent::SummarySubmitted,
                 note: late.then(|| "late".to_string()),
                 now,
             },
@@ -1528,7 +1516,7 @@ pub async fn get_application_history(
         .await?
         .into_iter()
         .map(|e| ApplicationEventView {
-            action: e.action,
+            action: *e.action,
             at: e.at,
             actor_name: e.actor_name,
             note: e.note,

@@ -15,7 +15,9 @@ use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::pairing::{
     answer_due, check_pairing, effective_status, letter_allowed_actions, transition, LetterRoles,
 };
-use zhihui_domain::{LetterAction, LetterStatus, Mailbox, MobilePhone, OrganizationStatus};
+use zhihui_domain::{
+    LetterAction, LetterEvent, LetterStatus, Mailbox, MobilePhone, OrganizationStatus,
+};
 use zhihui_persistence::entities::{organization, pairing, pairing_letter};
 use zhihui_persistence::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 
@@ -194,12 +196,8 @@ async fn full_view(state: &AppState, l: Loaded) -> Result<PairingLetterView, Api
     let mut history: Vec<LetterEventView> = events
         .into_iter()
         .map(|e| LetterEventView {
-            side: match e.action.as_str() {
-                "accepted" | "declined" => "recipient",
-                _ => "sender",
-            }
-            .to_string(),
-            action: e.action,
+            side: e.action.side(),
+            action: *e.action,
             at: e.at,
             actor_name: Some(e.actor_name),
             note: e.note,
@@ -208,9 +206,9 @@ async fn full_view(state: &AppState, l: Loaded) -> Result<PairingLetterView, Api
     if status == LetterStatus::Expired {
         if let Some(sent) = l.letter.sent_at {
             history.push(LetterEventView {
-                action: "expired".into(),
+                action: LetterEvent::Expired,
                 at: answer_due(sent, state.settings.letter_answer_days),
-                side: "system".into(),
+                side: LetterEvent::Expired.side(),
                 actor_name: None,
                 note: None,
             });
@@ -819,17 +817,19 @@ fn letter_layout(v: &PairingLetterView) -> Layout {
     l.line(&chinese_date(date), 13.0, false, Align::Right);
     l.space(12.0);
     let red = (178, 34, 34);
-    match v.status.as_str() {
-        "draft" => l.line_colored("（草稿，尚未发出）", 13.0, true, Align::Left, red),
-        "withdrawn" => l.line_colored("本函已撤回", 14.0, true, Align::Left, red),
-        "expired" => l.line_colored("本函逾期未复，已失效", 14.0, true, Align::Left, red),
-        "declined" => {
+    match v.status {
+        LetterStatus::Draft => l.line_colored("（草稿，尚未发出）", 13.0, true, Align::Left, red),
+        LetterStatus::Withdrawn => l.line_colored("本函已撤回", 14.0, true, Align::Left, red),
+        LetterStatus::Expired => {
+            l.line_colored("本函逾期未复，已失效", 14.0, true, Align::Left, red)
+        }
+        LetterStatus::Declined => {
             l.line_colored("受函单位已复函婉拒", 14.0, true, Align::Left, red);
             if let Some(r) = &v.decline_reason {
                 l.paragraph(&format!("理由：{r}"), 12.0, 0);
             }
         }
-        _ => {}
+        LetterStatus::Sent | LetterStatus::Accepted => {}
     }
     if let (Some(p), Some(at)) = (&v.pairing, v.answered_at) {
         l.space(16.0);

@@ -369,7 +369,7 @@ pub async fn upload_report_photo(
             "an organisation's own admins write its reports".into(),
         ));
     }
-    if !matches!(l.report.status.as_str(), "draft" | "returned") {
+    if !l.report.status.is_open() {
         return Err(ApiError::Conflict {
             code: ProblemCode::ReportStatus,
             message: format!(
@@ -1134,7 +1134,7 @@ pub async fn get_annual_summary(
         totals.new_volunteers += f.new_volunteers;
         totals.pairing_activities += f.pairing_activities;
         let r = reports.get(&m.to_string());
-        let is_filed = r.is_some_and(|r| matches!(r.status.as_str(), "submitted" | "accepted"));
+        let is_filed = r.is_some_and(|r| r.status.is_filed());
         if is_filed {
             filed += 1;
             people += r.and_then(|r| r.people_served).map(i64::from).unwrap_or(0);

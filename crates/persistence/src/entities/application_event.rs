@@ -1,4 +1,6 @@
+use super::closed::Closed;
 use sea_orm::entity::prelude::*;
+use zhihui_domain::ApplicationEvent;
 
 /// One state change of an application: who, when, why.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub application_id: Uuid,
-    pub action: String,
+    pub action: Closed<ApplicationEvent>,
     pub actor_id: Uuid,
     pub actor_name: String,
     pub at: DateTimeUtc,

@@ -11,8 +11,8 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use zhihui_domain::ApplicationStatus;
 use zhihui_domain::ProblemCode;
+use zhihui_domain::{ApplicationEvent, ApplicationStatus};
 
 use super::Actor;
 use crate::entities::{
@@ -98,7 +98,7 @@ fn status_conflict(cur: ApplicationStatus, from: &[ApplicationStatus]) -> StoreE
 
 fn event(
     application_id: Uuid,
-    action: &str,
+    action: ApplicationEvent,
     actor: &Actor,
     note: Option<String>,
     now: DateTime<Utc>,
@@ -106,7 +106,7 @@ fn event(
     application_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         application_id: Set(application_id),
-        action: Set(action.to_string()),
+        action: Set(action.into()),
         actor_id: Set(actor.account_id),
         actor_name: Set(actor.name.clone()),
         at: Set(now),
@@ -213,7 +213,7 @@ pub struct ReviewInput {
 pub struct Change<'a> {
     pub from: &'a [ApplicationStatus],
     pub expected_version: Option<i32>,
-    pub action: &'a str,
+    pub action: ApplicationEvent,
     pub note: Option<String>,
     pub now: DateTime<Utc>,
 }
@@ -359,7 +359,9 @@ impl Store {
             },
             other => other,
         })?;
-        event(id, "created", actor, None, now).insert(&txn).await?;
+        event(id, ApplicationEvent::Created, actor, None, now)
+            .insert(&txn)
+            .await?;
         txn.commit().await?;
         Ok(m)
     }
@@ -565,7 +567,7 @@ impl Store {
         .await?;
         event(
             application_id,
-            "attachment_added",
+            ApplicationEvent::AttachmentAdded,
             actor,
             Some(a.file_name),
             now,
@@ -625,7 +627,7 @@ impl Store {
         if added > 0 {
             event(
                 application_id,
-                "reviewers_assigned",
+                ApplicationEvent::ReviewersAssigned,
                 actor,
                 Some(format!("{added}")),
                 now,

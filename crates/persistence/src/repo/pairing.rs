@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 use zhihui_domain::pairing::{effective_status, proof_number, transition};
 use zhihui_domain::ProblemCode;
-use zhihui_domain::{LetterAction, LetterStatus};
+use zhihui_domain::{LetterAction, LetterEvent, LetterStatus};
 
 use super::Actor;
 use crate::entities::{
@@ -108,7 +108,7 @@ pub struct PairingFilter {
 
 fn event(
     letter_id: Uuid,
-    action: &str,
+    action: LetterEvent,
     actor: &Actor,
     note: Option<String>,
     now: DateTime<Utc>,
@@ -116,7 +116,7 @@ fn event(
     pairing_letter_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         letter_id: Set(letter_id),
-        action: Set(action.to_string()),
+        action: Set(action.into()),
         actor_id: Set(actor.account_id),
         actor_name: Set(actor.name.clone()),
         at: Set(now),
@@ -202,7 +202,9 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        event(id, "created", actor, None, now).insert(&txn).await?;
+        event(id, LetterEvent::Created, actor, None, now)
+            .insert(&txn)
+            .await?;
         txn.commit().await?;
         Ok(m)
     }
@@ -239,7 +241,9 @@ impl Store {
         m.updated_at = Set(now);
         m.version = Set(cur.version + 1);
         let out = m.update(&txn).await?;
-        event(id, "updated", actor, None, now).insert(&txn).await?;
+        event(id, LetterEvent::Updated, actor, None, now)
+            .insert(&txn)
+            .await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -321,14 +325,7 @@ impl Store {
         m.updated_at = Set(step.now);
         m.version = Set(cur.version + 1);
         let out = m.update(&txn).await?;
-        let action = match step.action {
-            LetterAction::Send => "sent",
-            LetterAction::Withdraw => "withdrawn",
-            LetterAction::Accept => "accepted",
-            LetterAction::Decline => "declined",
-            LetterAction::Update => "updated",
-        };
-        event(id, action, actor, step.note, step.now)
+        event(id, LetterEvent::of(step.action), actor, step.note, step.now)
             .insert(&txn)
             .await?;
         let announced = match step.action {

@@ -32,9 +32,6 @@ use crate::repo::Binder;
 use crate::{Store, StoreError, StoreResult};
 use zhihui_domain::integration::EventType;
 
-/// The states in which a report counts as filed.
-const FILED: [&str; 2] = ["submitted", "accepted"];
-
 /// What the platform holds for one organisation over a period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Figures {
@@ -445,7 +442,7 @@ impl Store {
             .column(monthly_report::Column::Month)
             .filter(monthly_report::Column::OrganizationId.is_in(orgs.to_vec()))
             .filter(monthly_report::Column::Month.is_in(months.to_vec()))
-            .filter(monthly_report::Column::Status.is_in(FILED))
+            .filter(monthly_report::Column::Status.is_in(ReportStatus::FILED.map(|s| s.as_str())))
             .into_tuple()
             .all(&self.db)
             .await?;
@@ -557,7 +554,7 @@ impl Store {
         }
         let cur = q.one(&txn).await?.ok_or(StoreError::NotFound)?;
         let created = cur.id == id;
-        let out = if !created && matches!(cur.status.as_str(), "draft" | "returned") {
+        let out = if !created && cur.status.is_open() {
             let mut m: monthly_report::ActiveModel = cur.clone().into();
             set_figures(&mut m, figures);
             m.updated_at = Set(now);
