@@ -75,14 +75,6 @@ pub fn SignIn() -> Html {
     }
 }
 
-const SERVICE_CATEGORIES: &[&str] = &[
-    "science_popularisation",
-    "technical_service",
-    "livelihood",
-    "emergency",
-    "professional",
-];
-
 #[derive(Clone, PartialEq, Default)]
 struct VolunteerForm {
     login: String,
@@ -269,7 +261,7 @@ pub fn Register() -> Html {
                         oninput={set(|f, v| f.skills = v)} error={err.clone()} />
                     <fieldset class="checks">
                         <legend>{ t(lang, "field.service_categories") }</legend>
-                        { for SERVICE_CATEGORIES.iter().map(|c| {
+                        { for zhihui_domain::ActivityCategory::ALL.iter().map(|c| {
                             let form = form.clone();
                             let code = c.to_string();
                             let on = f.categories.contains(&code);

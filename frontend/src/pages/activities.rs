@@ -23,14 +23,6 @@ use crate::format;
 use crate::i18n::{fill, label, t, Lang};
 use crate::services::{self, enc, ApiError};
 
-const CATEGORIES: &[&str] = &[
-    "science_popularisation",
-    "technical_service",
-    "livelihood",
-    "emergency",
-    "professional",
-];
-
 /// One activity as a card in a list.
 pub fn activity_card(lang: Lang, a: &ActivityView) -> Html {
     html! {
@@ -142,7 +134,7 @@ pub fn ActivityList() -> Html {
                         if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() { c.set(s.value()); }
                     })}>
                     <option value="" selected={category.is_empty()}>{ format!("{} · {}", t(lang, "activities.category"), t(lang, "all")) }</option>
-                    { for CATEGORIES.iter().map(|c| html! { <option value={*c} selected={*category == *c}>{ label(lang, "category", c) }</option> }) }
+                    { for zhihui_domain::ActivityCategory::ALL.iter().map(|c| html! { <option value={c.as_str()} selected={*category == c.as_str()}>{ label(lang, "category", c) }</option> }) }
                 </select>
                 <button type="submit" class="primary">{ t(lang, "search") }</button>
             </form>

@@ -515,16 +515,10 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
     };
     let f = (*form).clone();
     let err = (*error).clone();
-    let categories: Vec<(String, String)> = [
-        "science_popularisation",
-        "technical_service",
-        "livelihood",
-        "emergency",
-        "professional",
-    ]
-    .iter()
-    .map(|c| (c.to_string(), label(lang, "category", c)))
-    .collect();
+    let categories: Vec<(String, String)> = zhihui_domain::ActivityCategory::ALL
+        .iter()
+        .map(|c| (c.to_string(), label(lang, "category", c)))
+        .collect();
     html! {
         <>
         <section class="panel">
@@ -1070,24 +1064,6 @@ fn Decide(props: &DecideProps) -> Html {
     }
 }
 
-const ORG_CATEGORIES: &[&str] = &[
-    "national_society",
-    "provincial_society",
-    "municipal_society",
-    "provincial_association",
-    "city_association",
-    "county_association",
-    "county_volunteer_federation",
-    "university",
-    "enterprise",
-    "rural_technical_association",
-    "youth",
-    "science_caravan",
-    "science_education_base",
-    "other",
-];
-const LEVELS: &[&str] = &["national", "province", "city", "county", "grassroots"];
-
 #[derive(Clone, PartialEq, Default)]
 struct OrgForm {
     name: String,
@@ -1203,10 +1179,10 @@ pub fn RegisterOrganization() -> Html {
                 <ErrorBanner error={err.clone()} />
                 <TextField name="name" label={t(lang, "org.name")} value={f.name.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.name = v)} error={err.clone()} />
                 <SelectField name="category" label={t(lang, "org.category")} value={f.category.clone()}
-                    options={ORG_CATEGORIES.iter().map(|c| (c.to_string(), label(lang, "org_category", c))).collect::<Vec<_>>()}
+                    options={zhihui_domain::OrganizationCategory::ALL.iter().map(|c| (c.to_string(), label(lang, "org_category", c))).collect::<Vec<_>>()}
                     onchange={set(|f, v| f.category = v)} error={err.clone()} />
                 <SelectField name="level" label={t(lang, "org.level")} value={f.level.clone()}
-                    options={LEVELS.iter().map(|c| (c.to_string(), label(lang, "level", c))).collect::<Vec<_>>()}
+                    options={zhihui_domain::OrganizationLevel::ALL.iter().map(|c| (c.to_string(), label(lang, "level", c))).collect::<Vec<_>>()}
                     onchange={set(|f, v| f.level = v)} error={err.clone()} />
                 <fieldset>
                     <legend>{ t(lang, "org.parent") }<span class="hint">{ t(lang, "optional") }</span></legend>
