@@ -1,6 +1,7 @@
 //! Lists, per operation, the problem codes its handler can raise as far as the handler
 //! sources show: the `ProblemCode::…` its own body names and those of the helper functions
-//! it calls (same file first, then any handler file or shared helper module; three calls deep). Codes raised by
+//! it calls (same file first, then the same area's files, the shared helper modules, and
+//! any other handler file; three calls deep). Codes raised by
 //! repositories are named in the responses' descriptions instead; `openapi::problem_codes`
 //! merges both with each status's own codes into the document's `x-problem-codes`.
 
@@ -56,7 +57,11 @@ fn functions(file: usize, src: &str, out: &mut Vec<Func>) {
     }
     for (i, (at, name)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(src.len(), |s| s.0);
-        let before = &src[at.saturating_sub(3000)..*at];
+        let mut from = at.saturating_sub(3000);
+        while !src.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &src[from..*at];
         let handler = before
             .rfind("#[utoipa::path")
             .is_some_and(|p| !before[p..].contains("\n}\n"));
@@ -71,12 +76,36 @@ fn functions(file: usize, src: &str, out: &mut Vec<Func>) {
 
 fn main() {
     println!("cargo:rerun-if-changed=src/handlers");
-    let mut files: Vec<_> = std::fs::read_dir(Path::new("src/handlers"))
-        .expect("src/handlers")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
+    // Handler files, and the files of an area split into a directory (`applications/…`).
+    let mut files: Vec<std::path::PathBuf> = vec![];
+    for e in std::fs::read_dir(Path::new("src/handlers")).expect("src/handlers") {
+        let p = e.expect("src/handlers entry").path();
+        if p.is_dir() {
+            println!("cargo:rerun-if-changed={}", p.display());
+            for e in std::fs::read_dir(&p).expect("handler area") {
+                files.push(e.expect("handler area entry").path());
+            }
+        } else {
+            files.push(p);
+        }
+    }
+    files.retain(|p| p.extension().is_some_and(|e| e == "rs"));
     files.sort();
+    // The area of a file: its directory under `src/handlers`, or the file itself.
+    let areas: Vec<String> = files
+        .iter()
+        .map(|p| {
+            let parent = p.parent().and_then(|d| d.file_name()).unwrap_or_default();
+            if parent == "handlers" {
+                p.file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            } else {
+                parent.to_string_lossy().into_owned()
+            }
+        })
+        .collect();
     // The helpers the handlers share (who may do what, shared reads).
     let shared_from = files.len();
     for shared in ["src/policy.rs", "src/lookups.rs"] {
@@ -100,15 +129,17 @@ fn main() {
             if !called {
                 continue;
             }
-            // A namesake is chosen by where it lives: the same file, then the shared helper
-            // modules, then another handler file.
+            // A namesake is chosen by where it lives: the same file, then the same area,
+            // then the shared helper modules, then another handler file.
             let rank = |k: usize| {
                 if fns[k].file == f.file {
                     0
-                } else if fns[k].file >= shared_from {
+                } else if fns[k].file < shared_from && areas.get(fns[k].file) == areas.get(f.file) {
                     1
-                } else {
+                } else if fns[k].file >= shared_from {
                     2
+                } else {
+                    3
                 }
             };
             let e = found.entry(g.name.clone()).or_insert(j);

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod client_address;
 pub mod clock;
 mod codes;
+mod documents;
 pub mod error;
 pub mod export;
 mod handlers;

@@ -13,7 +13,6 @@ use zhihui_domain::ProblemCode;
 use zhihui_domain::{
     age_rule, AgeRule, MobilePhone, OrganizationStatus, PersonName, RegionCode, ResidentIdNumber,
 };
-use zhihui_persistence::entities::volunteer_import;
 use zhihui_persistence::{ImportMeta, ImportRow, NewVolunteer};
 
 use super::read_upload;
@@ -24,6 +23,7 @@ use crate::policy::manages;
 use crate::state::AppState;
 use crate::tabular::{read_table, TableError, TableRow, MAX_CELL_CHARS};
 use crate::validation::Problems;
+use crate::views::imports::view;
 
 /// Column headers of the template, in order.
 pub const HEADERS: [&str; 10] = [
@@ -409,27 +409,6 @@ pub async fn create_volunteer_import(
 
 /// Row errors an import's report keeps (the first ones, by row).
 pub const MAX_REPORTED_ERRORS: usize = 1000;
-
-fn view(m: volunteer_import::Model) -> VolunteerImportView {
-    let errors: Vec<ImportRowError> = serde_json::from_str(&m.errors).unwrap_or_default();
-    let rows_reported: HashSet<u32> = errors.iter().map(|e| e.row).collect();
-    let failed = m.failed_count.max(0) as u32;
-    VolunteerImportView {
-        errors_truncated: (rows_reported.len() as u32) < failed,
-        id: m.id,
-        organization_id: m.organization_id,
-        file_name: m.file_name,
-        file_sha256: m.file_sha256,
-        format: *m.format,
-        status: m.status,
-        total_rows: m.total_rows.max(0) as u32,
-        created: m.created_count.max(0) as u32,
-        already_members: m.existing_count.max(0) as u32,
-        failed,
-        errors,
-        created_at: m.created_at,
-    }
-}
 
 /// An import's status and its row-by-row report.
 #[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path), ("import_id" = Uuid, Path)), responses(

@@ -7,7 +7,7 @@ use zhihui_contract::integrations::{
     ApiClientKeyView, ApiClientPage, ApiClientQuery, ApiClientView, CreateApiClientRequest,
 };
 use zhihui_contract::Problem;
-use zhihui_domain::integration::{ApiClientStatus, Scope};
+use zhihui_domain::integration::Scope;
 use zhihui_domain::OrganizationStatus;
 use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::api_client;
@@ -17,22 +17,7 @@ use crate::auth::{new_api_key, Authenticated, API_KEY_PREFIX};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::validation::Problems;
-
-fn view(c: api_client::Model) -> ApiClientView {
-    ApiClientView {
-        id: c.id,
-        organization_id: c.organization_id,
-        name: c.name,
-        key_prefix: c.key_prefix,
-        scopes: serde_json::from_str(&c.scopes).unwrap_or_default(),
-        status: ApiClientStatus::of(c.revoked_at.is_some()),
-        created_at: c.created_at,
-        rotated_at: c.rotated_at,
-        revoked_at: c.revoked_at,
-        last_used_at: c.last_used_at,
-        last_used_from: c.last_used_from,
-    }
-}
+use crate::views::integrations::view;
 
 /// People (not API clients) who administer the organisation, or platform admins.
 fn manages(who: &Authenticated, org: Uuid) -> Result<(), ApiError> {

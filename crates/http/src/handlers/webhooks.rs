@@ -4,57 +4,23 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use uuid::Uuid;
 use zhihui_contract::integrations::{
-    CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest, WebhookAttemptView,
-    WebhookDeliveryDetail, WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryView,
-    WebhookEndpointPage, WebhookEndpointQuery, WebhookEndpointSecretView, WebhookEndpointView,
+    CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest, WebhookDeliveryDetail,
+    WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryView, WebhookEndpointPage,
+    WebhookEndpointQuery, WebhookEndpointSecretView, WebhookEndpointView,
 };
 use zhihui_contract::Problem;
 use zhihui_domain::integration::{check_webhook_url, DeliveryStatus, EventType, UrlProblem};
 use zhihui_domain::OrganizationStatus;
 use zhihui_domain::ProblemCode;
-use zhihui_persistence::entities::{
-    outbox_event, webhook_attempt, webhook_delivery, webhook_endpoint,
-};
-use zhihui_persistence::{endpoint_event_types, NewWebhookEndpoint, WebhookChanges};
+use zhihui_persistence::entities::webhook_endpoint;
+use zhihui_persistence::{NewWebhookEndpoint, WebhookChanges};
 
 use super::{next_cursor, uuid_cursor};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::validation::Problems;
-use crate::webhooks::delivery_body;
-
-fn view(e: webhook_endpoint::Model) -> WebhookEndpointView {
-    WebhookEndpointView {
-        id: e.id,
-        organization_id: e.organization_id,
-        event_types: endpoint_event_types(&e),
-        url: e.url,
-        description: e.description,
-        active: e.active,
-        created_at: e.created_at,
-        updated_at: e.updated_at,
-        rotated_at: e.rotated_at,
-    }
-}
-
-fn delivery_view(d: webhook_delivery::Model, event_type: EventType) -> WebhookDeliveryView {
-    WebhookDeliveryView {
-        id: d.id,
-        endpoint_id: d.endpoint_id,
-        event_id: d.event_id,
-        event_type,
-        status: *d.status,
-        attempts: d.attempts,
-        next_attempt_at: d.next_attempt_at,
-        last_attempt_at: d.last_attempt_at,
-        last_status_code: d.last_status_code,
-        last_error: d.last_error,
-        delivered_at: d.delivered_at,
-        created_at: d.created_at,
-        replay_of: d.replay_of,
-    }
-}
+use crate::views::webhooks::{delivery_detail, delivery_view, view, DeliveryRows};
 
 /// People (not API clients) who administer the endpoint's organisation, or platform admins;
 /// platform-level endpoints are platform admins' only.
@@ -435,12 +401,6 @@ pub async fn list_webhook_deliveries(
     Ok(HttpResponse::Ok().json(WebhookDeliveryPage { items, next_cursor }))
 }
 
-type DeliveryRows = (
-    webhook_delivery::Model,
-    outbox_event::Model,
-    Vec<webhook_attempt::Model>,
-);
-
 /// A delivery of an endpoint the caller manages (404 otherwise).
 async fn load_delivery(
     state: &AppState,
@@ -459,24 +419,6 @@ async fn load_delivery(
             other => other,
         })?;
     Ok(rows)
-}
-
-fn delivery_detail((d, event, attempts): DeliveryRows) -> WebhookDeliveryDetail {
-    WebhookDeliveryDetail {
-        delivery: delivery_view(d, *event.event_type),
-        event: delivery_body(&event),
-        attempts: attempts
-            .into_iter()
-            .map(|a| WebhookAttemptView {
-                number: a.number,
-                attempted_at: a.attempted_at,
-                status_code: a.status_code,
-                error: a.error,
-                duration_ms: a.duration_ms,
-                response_excerpt: a.response_excerpt,
-            })
-            .collect(),
-    }
 }
 
 /// A delivery with the event it carries and every attempt (status, error, time taken, the

@@ -1,5 +1,13 @@
 //! From stored rows to wire types, in one place. Entities never reach the wire.
 
+pub mod activities;
+pub mod applications;
+pub mod imports;
+pub mod integrations;
+pub mod pairing;
+pub mod reports;
+pub mod webhooks;
+
 use zhihui_contract::accounts::AccountView;
 use zhihui_contract::organizations::{OrganizationAdminView, OrganizationView};
 use zhihui_contract::regions::RegionView;
