@@ -208,6 +208,30 @@ dual_test!(registration_rules_are_enforced, |app: TestApp| async move {
     ] {
         assert!(f.contains(&field.to_string()), "{field} missing in {f:?}");
     }
+    // The contact is a person's name, by the same rule the dashboard's form applies
+    // (`OrganizationRegistration`); a county team registers under a parent.
+    let (s, b) = app
+        .post(
+            "/api/v1/organizations",
+            Some(&u.token),
+            json!({
+            "name": "某县农技协", "category": "rural_technical_association", "level": "county",
+            "region_code": "110000", "contact_name": "王芳2", "contact_phone": "13800138000"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    let mut f = fields(&b);
+    f.sort();
+    assert_eq!(
+        f,
+        [
+            (
+                "contact_name".to_string(),
+                "person_name_characters".to_string()
+            ),
+            ("parent_id".to_string(), "parent_required".to_string()),
+        ]
+    );
     let (s, _) = app.post("/api/v1/organizations", None, json!({})).await;
     assert_eq!(s, 401);
 });

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod applications;
 pub mod bounds;
 pub mod events;
+pub mod form;
 pub mod integrations;
 pub mod organizations;
 pub mod pairing;

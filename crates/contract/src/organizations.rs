@@ -7,6 +7,8 @@ use uuid::Uuid;
 use validator::Validate;
 use zhihui_domain as d;
 
+use crate::form::{Problems, Rejected};
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterOrganizationRequest {
@@ -37,6 +39,88 @@ pub struct RegisterOrganizationRequest {
     pub address: Option<String>,
     #[validate(length(max = 2000))]
     pub description: Option<String>,
+}
+
+/// A registration as the form and the service both check it before anything is looked up
+/// (登记): every field parsed into its domain value, and the rules that need no stored
+/// record (the level a category sits at, who registers without a parent). The parent's
+/// standing and the region's existence are the service's to check against the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationRegistration {
+    pub name: d::OrganizationName,
+    pub category: d::OrganizationCategory,
+    pub level: d::OrganizationLevel,
+    pub parent_id: Option<Uuid>,
+    pub region: d::RegionCode,
+    pub credit_code: Option<d::CreditCode>,
+    pub contact_name: d::PersonName,
+    pub contact_phone: d::MobilePhone,
+    pub address: Option<String>,
+    pub description: Option<String>,
+}
+
+impl TryFrom<&RegisterOrganizationRequest> for OrganizationRegistration {
+    type Error = Rejected;
+
+    fn try_from(r: &RegisterOrganizationRequest) -> Result<Self, Rejected> {
+        use d::ProblemCode as C;
+        let mut p = Problems::validate(r);
+        let name = p.parse("name", d::OrganizationName::parse(&r.name));
+        let category =
+            p.closed::<d::OrganizationCategory>("category", C::UnknownCategory, &r.category);
+        let level = p.closed::<d::OrganizationLevel>("level", C::UnknownLevel, &r.level);
+        let region = p.parse("region_code", d::RegionCode::parse(&r.region_code));
+        let credit_code = match r.credit_code.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(c) => p.parse("credit_code", d::CreditCode::parse(c)).map(Some),
+        };
+        let contact_name = p.parse("contact_name", d::PersonName::parse(&r.contact_name));
+        let contact_phone = p.parse("contact_phone", d::MobilePhone::parse(&r.contact_phone));
+        if let (Some(c), Some(l)) = (category, level) {
+            if let Err(e) = d::organization::check_placement(c, l, None) {
+                p.push("level", e.code, e.message);
+            }
+        }
+        if level.is_some_and(|l| !l.registers_without_parent()) && r.parent_id.is_none() {
+            p.push(
+                "parent_id",
+                C::ParentRequired,
+                "only national and provincial organisations register without a parent",
+            );
+        }
+        let value = match (
+            name,
+            category,
+            level,
+            region,
+            credit_code,
+            contact_name,
+            contact_phone,
+        ) {
+            (
+                Some(name),
+                Some(category),
+                Some(level),
+                Some(region),
+                Some(credit_code),
+                Some(contact_name),
+                Some(contact_phone),
+            ) => Some(OrganizationRegistration {
+                name,
+                category,
+                level,
+                parent_id: r.parent_id,
+                region,
+                credit_code,
+                contact_name,
+                contact_phone,
+                address: r.address.clone(),
+                description: r.description.clone(),
+            }),
+            _ => None,
+        };
+        p.done(value)
+    }
 }
 
 /// Partial update; absent fields stay as they are.
@@ -140,4 +224,89 @@ pub struct OrganizationQuery {
     #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> RegisterOrganizationRequest {
+        RegisterOrganizationRequest {
+            name: " 中国农学会 ".into(),
+            category: "national_society".into(),
+            level: "national".into(),
+            parent_id: None,
+            region_code: "110000".into(),
+            credit_code: Some(" ".into()),
+            contact_name: "王芳".into(),
+            contact_phone: "138 0013 8000".into(),
+            address: None,
+            description: None,
+        }
+    }
+
+    fn refused(r: &RegisterOrganizationRequest) -> Vec<(String, String)> {
+        match OrganizationRegistration::try_from(r) {
+            Ok(_) => vec![],
+            Err(Rejected(p)) => p
+                .into_iter()
+                .map(|p| (p.field, p.code.as_str().to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_good_registration_becomes_domain_values() {
+        let f = OrganizationRegistration::try_from(&request()).expect("accepted");
+        assert_eq!(f.name.as_str(), "中国农学会");
+        assert_eq!(f.category, d::OrganizationCategory::NationalSociety);
+        assert_eq!(f.level, d::OrganizationLevel::National);
+        assert_eq!(f.contact_phone.as_str(), "13800138000");
+        assert_eq!(f.credit_code, None, "a blank credit code is no credit code");
+    }
+
+    #[test]
+    fn every_field_problem_is_named_at_once() {
+        let mut r = request();
+        r.name = "某".into();
+        r.category = "nope".into();
+        r.level = "county".into();
+        r.region_code = "11".into();
+        r.credit_code = Some("91350100M000100Y44".into());
+        r.contact_name = "王芳2".into();
+        r.contact_phone = "12345".into();
+        let mut got = refused(&r);
+        got.sort();
+        let want: Vec<(String, String)> = [
+            ("category", "unknown_category"),
+            ("contact_name", "person_name_characters"),
+            ("contact_phone", "phone_format"),
+            ("credit_code", "credit_code_checksum"),
+            ("name", "length"),
+            ("parent_id", "parent_required"),
+            ("region_code", "region_code_format"),
+        ]
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_category_sits_at_its_own_level() {
+        let mut r = request();
+        r.level = "province".into();
+        assert_eq!(
+            refused(&r),
+            [("level".to_string(), "level_category_mismatch".to_string())]
+        );
+        r.category = "university".into();
+        r.level = "county".into();
+        assert_eq!(
+            refused(&r),
+            [("parent_id".to_string(), "parent_required".to_string())]
+        );
+        r.parent_id = Some(Uuid::nil());
+        assert_eq!(refused(&r), vec![]);
+    }
 }

@@ -172,6 +172,12 @@ pub fn organization_allowed_actions(
 }
 
 impl OrganizationLevel {
+    /// Whether an organisation at this level may register without a parent: only national
+    /// and provincial ones sit at the top of their trees.
+    pub fn registers_without_parent(self) -> bool {
+        matches!(self, Self::National | Self::Province)
+    }
+
     /// Depth in the tree: national 0 … grassroots 4.
     pub fn depth(self) -> u8 {
         match self {

@@ -42,6 +42,25 @@ pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
     })
 }
 
+/// A request refused by its whole-form check (the `TryFrom` the service runs on the same
+/// body), in the shape of the service's answer.
+pub fn refused(r: zhihui_contract::form::Rejected) -> ApiError {
+    ApiError {
+        status: 422,
+        code: "validation_failed".into(),
+        detail: "some fields are invalid".into(),
+        fields: r
+            .0
+            .into_iter()
+            .map(|p| FieldMessage {
+                field: p.field,
+                code: p.code.to_string(),
+                message: p.message,
+            })
+            .collect(),
+    }
+}
+
 /// One field refused by the page itself, in the shape of the service's answer.
 pub fn field_error(field: &str, code: &str) -> ApiError {
     ApiError {

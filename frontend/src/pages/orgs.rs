@@ -8,8 +8,8 @@ use zhihui_contract::activities::{
     ActivityPage as ActivityPageDto, ActivityView, CreateActivityRequest,
 };
 use zhihui_contract::organizations::{
-    OrganizationPage as OrganizationPageDto, OrganizationView, RegisterOrganizationRequest,
-    RejectRequest,
+    OrganizationPage as OrganizationPageDto, OrganizationRegistration, OrganizationView,
+    RegisterOrganizationRequest, RejectRequest,
 };
 use zhihui_contract::reports::{
     AnnualSummaryView, MonthlyReportView, PrepareReportRequest, RollupRow, RollupView,
@@ -21,7 +21,7 @@ use zhihui_domain::ReportAction;
 
 use super::activities::activity_card;
 use super::letters::Letters;
-use super::{local_error, precheck};
+use super::{local_error, precheck, refused};
 use crate::app::Route;
 use crate::components::Load;
 use crate::components::{
@@ -1126,16 +1126,6 @@ pub fn RegisterOrganization() -> Html {
                 return;
             }
             let f = (*form).clone();
-            if let Some(p) = precheck(&[
-                ("name", Kind::Required, &f.name, true),
-                ("region_code", Kind::RegionCode, &f.region_code, true),
-                ("credit_code", Kind::CreditCode, &f.credit_code, false),
-                ("contact_name", Kind::PersonName, &f.contact_name, true),
-                ("contact_phone", Kind::Phone, &f.contact_phone, true),
-            ]) {
-                error.set(Some(p));
-                return;
-            }
             let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
             let body = RegisterOrganizationRequest {
                 name: f.name.trim().into(),
@@ -1149,6 +1139,11 @@ pub fn RegisterOrganization() -> Html {
                 address: opt(&f.address),
                 description: None,
             };
+            // The service's own check of the whole form, before anything is sent.
+            if let Err(r) = OrganizationRegistration::try_from(&body) {
+                error.set(Some(refused(r)));
+                return;
+            }
             busy.set(true);
             let (error, busy, done, reload) =
                 (error.clone(), busy.clone(), done.clone(), reload.clone());

@@ -4,13 +4,14 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 use zhihui_contract::organizations::{
     GrantAdminRequest, OrganizationAdminView, OrganizationPage, OrganizationQuery,
-    OrganizationView, RegisterOrganizationRequest, RejectRequest, UpdateOrganizationRequest,
+    OrganizationRegistration, OrganizationView, RegisterOrganizationRequest, RejectRequest,
+    UpdateOrganizationRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::organization::check_placement;
 use zhihui_domain::{
-    CreditCode, LoginName, MobilePhone, OrganizationCategory, OrganizationLevel, OrganizationName,
-    OrganizationStatus, RegionCode,
+    CreditCode, LoginName, MobilePhone, OrganizationLevel, OrganizationName, OrganizationStatus,
+    RegionCode,
 };
 use zhihui_domain::{OrganizationAction, OrganizationRoles, ProblemCode};
 use zhihui_persistence::entities::organization;
@@ -80,36 +81,14 @@ pub async fn register_organization(
     who: Authenticated,
     body: web::Json<RegisterOrganizationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::validate(&*body);
-    let name = if p.has("name") {
-        None
-    } else {
-        p.parse("name", OrganizationName::parse(&body.name))
-    };
-    let category = OrganizationCategory::parse(&body.category);
-    if category.is_none() {
-        p.push(
-            "category",
-            ProblemCode::UnknownCategory,
-            "not a known organisation category",
-        );
+    // The form's own rules, exactly as the dashboard runs them before sending …
+    let mut p = Problems::default();
+    let form = p.absorb(OrganizationRegistration::try_from(&*body));
+    // … then what needs the store: the region exists, the parent is approved and above
+    // the new organisation, and the region lies within the parent's.
+    if !p.has("region_code") {
+        check_region(&state, &mut p, "region_code", &body.region_code).await?;
     }
-    let level = OrganizationLevel::parse(&body.level);
-    if level.is_none() {
-        p.push(
-            "level",
-            ProblemCode::UnknownLevel,
-            "use national, province, city, county or grassroots",
-        );
-    }
-    let region = check_region(&state, &mut p, "region_code", &body.region_code).await?;
-    let credit = match &body.credit_code {
-        Some(c) if !c.trim().is_empty() => p
-            .parse("credit_code", CreditCode::parse(c))
-            .map(|c| c.as_str().to_string()),
-        _ => None,
-    };
-    let phone = p.parse("contact_phone", MobilePhone::parse(&body.contact_phone));
     let parent = match body.parent_id {
         Some(pid) => match state.store.get_organization(pid).await? {
             Some(o) if o.status == OrganizationStatus::Approved => Some(o),
@@ -132,32 +111,14 @@ pub async fn register_organization(
         },
         None => None,
     };
-    if let (Some(c), Some(l)) = (category, level) {
-        let parent_level = parent.as_ref().map(|o| *o.level);
-        if let Err(e) = check_placement(c, l, parent_level) {
-            let field = if e.code == "parent_level" {
-                "parent_id"
-            } else {
-                "level"
-            };
-            p.push(field, e.code, e.message);
+    if let (Some(f), Some(par)) = (&form, &parent) {
+        if let Err(e) = check_placement(f.category, f.level, Some(*par.level)) {
+            p.push("parent_id", e.code, e.message);
         }
     }
-    if let Some(l) = level {
-        if body.parent_id.is_none()
-            && l != OrganizationLevel::National
-            && l != OrganizationLevel::Province
-        {
-            p.push(
-                "parent_id",
-                ProblemCode::ParentRequired,
-                "only national and provincial organisations register without a parent",
-            );
-        }
-    }
-    if let (Some(par), Some(r)) = (&parent, &region) {
+    if let (Some(par), Ok(r)) = (&parent, RegionCode::parse(&body.region_code)) {
         if let Ok(pr) = RegionCode::parse(&par.region_code) {
-            if par.level != OrganizationLevel::National && !pr.contains(r) {
+            if par.level != OrganizationLevel::National && !pr.contains(&r) {
                 p.push(
                     "region_code",
                     ProblemCode::OutsideParentRegion,
@@ -166,27 +127,22 @@ pub async fn register_organization(
             }
         }
     }
-    p.finish()?;
-    let (Some(name), Some(category), Some(level), Some(region), Some(phone)) =
-        (name, category, level, region, phone)
-    else {
-        return Err(ApiError::Internal("validated values missing".into()));
-    };
+    let f = p.done(form)?;
     let org = state
         .store
         .create_organization(
             NewOrganization {
-                name: name.as_str().to_string(),
-                category,
-                level,
+                name: f.name.as_str().to_string(),
+                category: f.category,
+                level: f.level,
                 parent_id: parent.map(|o| o.id),
-                region_code: region.as_str().to_string(),
-                credit_code: credit,
-                contact_name: body.contact_name.trim().to_string(),
-                contact_phone: phone.as_str().to_string(),
-                contact_phone_masked: phone.masked(),
-                address: body.address.clone(),
-                description: body.description.clone(),
+                region_code: f.region.as_str().to_string(),
+                credit_code: f.credit_code.map(|c| c.as_str().to_string()),
+                contact_name: f.contact_name.as_str().to_string(),
+                contact_phone: f.contact_phone.as_str().to_string(),
+                contact_phone_masked: f.contact_phone.masked(),
+                address: f.address,
+                description: f.description,
                 created_by: who.account_id,
             },
             state.clock.now(),
