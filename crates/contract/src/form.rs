@@ -118,7 +118,10 @@ impl Problems {
         }
     }
 
-    /// The value built once every check passed, or every problem found.
+    /// The value built once every check passed, or every problem found. A form builds its
+    /// value from the fields it parsed, so a missing value always comes with the problem
+    /// that made it missing; the middle arm only keeps a form's mistake from passing as a
+    /// success.
     pub fn done<T>(self, value: Option<T>) -> Result<T, Rejected> {
         match value {
             Some(v) if self.0.is_empty() => Ok(v),

@@ -14,6 +14,8 @@ use yew::prelude::*;
 use crate::components::use_app;
 use crate::services::{ApiError, FieldMessage};
 use crate::validate::{check, Kind};
+use zhihui_contract::form::Rejected;
+use zhihui_contract::FieldProblem;
 
 #[component]
 pub fn NotFound() -> Html {
@@ -24,27 +26,22 @@ pub fn NotFound() -> Html {
 /// Runs the domain's checks over a form's fields before anything is sent; the failures come
 /// back in the shape of the service's answer, so fields show them the same way.
 pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
-    let failures: Vec<FieldMessage> = fields
+    let failures: Vec<FieldProblem> = fields
         .iter()
         .filter_map(|(name, kind, value, required)| {
-            check(*kind, value, *required).map(|e| FieldMessage {
+            check(*kind, value, *required).map(|e| FieldProblem {
                 field: (*name).to_string(),
-                code: e.code.to_string(),
+                code: e.code,
                 message: e.message,
             })
         })
         .collect();
-    (!failures.is_empty()).then(|| ApiError {
-        status: 422,
-        code: "validation_failed".into(),
-        detail: "some fields are invalid".into(),
-        fields: failures,
-    })
+    (!failures.is_empty()).then(|| refused(Rejected(failures)))
 }
 
 /// A request refused by its whole-form check (the `TryFrom` the service runs on the same
 /// body), in the shape of the service's answer.
-pub fn refused(r: zhihui_contract::form::Rejected) -> ApiError {
+pub fn refused(r: Rejected) -> ApiError {
     ApiError {
         status: 422,
         code: "validation_failed".into(),

@@ -442,7 +442,14 @@ impl Store {
             .column(monthly_report::Column::Month)
             .filter(monthly_report::Column::OrganizationId.is_in(orgs.to_vec()))
             .filter(monthly_report::Column::Month.is_in(months.to_vec()))
-            .filter(monthly_report::Column::Status.is_in(ReportStatus::FILED.map(|s| s.as_str())))
+            .filter(
+                monthly_report::Column::Status.is_in(
+                    ReportStatus::ALL
+                        .iter()
+                        .filter(|s| s.is_filed())
+                        .map(|s| s.as_str()),
+                ),
+            )
             .into_tuple()
             .all(&self.db)
             .await?;
