@@ -3,9 +3,12 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::accounts::{AccountView, MeView, RegisterAccountRequest};
-use zhihui_contract::volunteers::{ConsentInput, RegisterVolunteerRequest, VolunteerProfileView};
+use zhihui_contract::form::Rejected;
+use zhihui_contract::volunteers::{
+    ConsentInput, RegisterVolunteerRequest, VolunteerProfileView, VolunteerRegistration,
+};
 
-use super::{local_error, precheck};
+use super::{checks, local_error, refused};
 use crate::app::Route;
 use crate::components::{checked, input_value, use_app, ErrorBanner, RegionPicker, TextField};
 use crate::i18n::{label, t};
@@ -138,23 +141,42 @@ pub fn Register() -> Html {
                 return;
             }
             let f = (*form).clone();
-            let mut checks = vec![
-                ("name", Kind::PersonName, f.name.as_str(), true),
-                ("id_number", Kind::IdNumber, f.id_number.as_str(), true),
-                ("phone", Kind::Phone, f.phone.as_str(), true),
-                (
-                    "region_code",
-                    Kind::RegionCode,
-                    f.region_code.as_str(),
-                    true,
-                ),
-            ];
+            let body = RegisterVolunteerRequest {
+                name: f.name.trim().to_string(),
+                id_number: f.id_number.trim().to_string(),
+                phone: f.phone.trim().to_string(),
+                region_code: f.region_code.clone(),
+                skills: f
+                    .skills
+                    .split(['、', ',', '，', ';', '；'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                service_categories: f.categories.clone(),
+                three_heads_role: None,
+                guardian: None,
+                consent: ConsentInput {
+                    agreement_version: AGREEMENT_VERSION.into(),
+                    accepted: true,
+                },
+                organization_ids: f.teams.iter().map(|(id, _)| *id).collect(),
+            };
+            // The service's own check of the registration (identity, age rule on today's
+            // China date), and the account's fields when one is created first.
+            let today = zhihui_domain::report::china_date(crate::format::now());
+            let mut found = match VolunteerRegistration::try_from((&body, today)) {
+                Ok(_) => vec![],
+                Err(Rejected(p)) => p,
+            };
             if !signed_in {
-                checks.push(("login", Kind::Login, f.login.as_str(), true));
-                checks.push(("password", Kind::Password, f.password.as_str(), true));
+                found.extend(checks(&[
+                    ("login", Kind::Login, f.login.as_str(), true),
+                    ("password", Kind::Password, f.password.as_str(), true),
+                ]));
             }
-            if let Some(problem) = precheck(&checks) {
-                error.set(Some(problem));
+            if !found.is_empty() {
+                error.set(Some(refused(Rejected(found))));
                 return;
             }
             if f.teams.is_empty() {
@@ -180,27 +202,6 @@ pub fn Register() -> Html {
                         services::login(f.login.trim(), &f.password).await?;
                         reload.emit(());
                     }
-                    let body = RegisterVolunteerRequest {
-                        name: f.name.trim().to_string(),
-                        id_number: f.id_number.trim().to_string(),
-                        phone: f.phone.trim().to_string(),
-                        region_code: f.region_code.clone(),
-                        skills: f
-                            .skills
-                            .split(['、', ',', '，', ';', '；'])
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                        service_categories: f.categories.clone(),
-                        three_heads_role: None,
-                        guardian: None,
-                        consent: ConsentInput {
-                            agreement_version: AGREEMENT_VERSION.into(),
-                            accepted: true,
-                        },
-                        organization_ids: f.teams.iter().map(|(id, _)| *id).collect(),
-                    };
                     services::post::<_, VolunteerProfileView>("/volunteers", &body).await
                 }
                 .await;

@@ -26,7 +26,13 @@ pub fn NotFound() -> Html {
 /// Runs the domain's checks over a form's fields before anything is sent; the failures come
 /// back in the shape of the service's answer, so fields show them the same way.
 pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
-    let failures: Vec<FieldProblem> = fields
+    let failures = checks(fields);
+    (!failures.is_empty()).then(|| refused(Rejected(failures)))
+}
+
+/// The failures of [`precheck`], to join with a whole-form check's.
+pub fn checks(fields: &[(&str, Kind, &str, bool)]) -> Vec<FieldProblem> {
+    fields
         .iter()
         .filter_map(|(name, kind, value, required)| {
             check(*kind, value, *required).map(|e| FieldProblem {
@@ -35,8 +41,7 @@ pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
                 message: e.message,
             })
         })
-        .collect();
-    (!failures.is_empty()).then(|| refused(Rejected(failures)))
+        .collect()
 }
 
 /// A request refused by its whole-form check (the `TryFrom` the service runs on the same

@@ -8,13 +8,10 @@ use uuid::Uuid;
 use zhihui_contract::organizations::RejectRequest;
 use zhihui_contract::volunteers::{
     MemberPage, MemberQuery, MemberView, MembershipView, RegisterVolunteerRequest,
-    VolunteerProfileView, VolunteerView,
+    VolunteerProfileView, VolunteerRegistration, VolunteerView,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
-use zhihui_domain::{
-    age_rule, AgeRule, MembershipStatus, MobilePhone, OrganizationStatus, PersonName,
-    ResidentIdNumber,
-};
+use zhihui_domain::{MembershipStatus, OrganizationStatus};
 use zhihui_persistence::NewVolunteer;
 
 use crate::auth::Authenticated;
@@ -77,79 +74,15 @@ pub async fn register_volunteer(
     }
     let subject = who.account_id.to_string();
     crate::oracles::check(&state, &crate::oracles::ID_NUMBER_CONFLICTS, &subject).await?;
-    let mut p = Problems::validate(&*body);
-    let name = p.parse("name", PersonName::parse(&body.name));
-    let id = p.parse("id_number", ResidentIdNumber::parse(&body.id_number));
-    let phone = p.parse("phone", MobilePhone::parse(&body.phone));
-    let region = check_region(&state, &mut p, "region_code", &body.region_code).await?;
-    for (i, s) in body.skills.iter().enumerate() {
-        let n = s.trim().chars().count();
-        if n == 0 || n > 50 {
-            p.push(
-                &format!("skills[{i}]"),
-                ProblemCode::Length,
-                "a skill has 1 to 50 characters",
-            );
-        }
-    }
-    let service_categories: Vec<Option<zhihui_domain::ActivityCategory>> = body
-        .service_categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            p.closed(
-                &format!("service_categories[{i}]"),
-                ProblemCode::UnknownServiceCategory,
-                c,
-            )
-        })
-        .collect();
-    let three_heads_role = p.closed_opt(
-        "three_heads_role",
-        ProblemCode::UnknownThreeHeadsRole,
-        body.three_heads_role.as_deref(),
-    );
-    if !body.consent.accepted {
-        p.push(
-            "consent.accepted",
-            ProblemCode::ConsentRequired,
-            "the registration agreement must be accepted",
-        );
-    }
-    let mut guardian = None;
-    if let Some(id) = &id {
-        match age_rule(id, state.clock.today()) {
-            AgeRule::Adult => {}
-            AgeRule::TooYoung => p.push(
-                "id_number",
-                ProblemCode::TooYoung,
-                "volunteers register from 14 years of age",
-            ),
-            AgeRule::NeedsGuardian => match &body.guardian {
-                None => p.push(
-                    "guardian",
-                    ProblemCode::GuardianRequired,
-                    "from 14 to 17 a guardian's name, phone and consent are needed",
-                ),
-                Some(g) => {
-                    if !g.consent {
-                        p.push(
-                            "guardian.consent",
-                            ProblemCode::GuardianConsentRequired,
-                            "the guardian must consent",
-                        );
-                    }
-                    if let Some(gp) = p.parse("guardian.phone", MobilePhone::parse(&g.phone)) {
-                        guardian = Some((
-                            g.name.trim().to_string(),
-                            gp.as_str().to_string(),
-                            gp.masked(),
-                            g.consent,
-                        ));
-                    }
-                }
-            },
-        }
+    // The form's own rules, exactly as the dashboard runs them before sending, then what
+    // needs the store: the region exists and the teams are approved.
+    let mut p = Problems::default();
+    let form = p.absorb(VolunteerRegistration::try_from((
+        &*body,
+        state.clock.today(),
+    )));
+    if !p.has("region_code") {
+        check_region(&state, &mut p, "region_code", &body.region_code).await?;
     }
     let mut join = Vec::new();
     let mut seen = BTreeSet::new();
@@ -166,21 +99,25 @@ pub async fn register_volunteer(
             ),
         }
     }
-    p.finish()?;
-    let (Some(name), Some(id), Some(phone), Some(region)) = (name, id, phone, region) else {
-        return Err(ApiError::Internal("validated values missing".into()));
-    };
+    let f = p.done(form)?;
     let v = state
         .store
         .create_volunteer(
             NewVolunteer {
                 account_id: Some(who.account_id),
-                skills: body.skills.iter().map(|s| s.trim().to_string()).collect(),
-                service_categories: service_categories.into_iter().flatten().collect(),
-                three_heads_role,
-                guardian,
-                consent_version: body.consent.agreement_version.clone(),
-                ..NewVolunteer::identity(&name, &id, &phone, &region, "self")
+                skills: f.skills,
+                service_categories: f.service_categories,
+                three_heads_role: f.three_heads_role,
+                guardian: f.guardian.map(|g| {
+                    (
+                        g.name,
+                        g.phone.as_str().to_string(),
+                        g.phone.masked(),
+                        g.consent,
+                    )
+                }),
+                consent_version: f.consent_version,
+                ..NewVolunteer::identity(&f.name, &f.id_number, &f.phone, &f.region, "self")
             },
             &join,
             state.clock.now(),
