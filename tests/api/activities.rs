@@ -1559,3 +1559,46 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    an_update_is_checked_with_the_fields_it_keeps_and_a_blank_reason_is_refused,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let id = published(&app, &w.admin, activity_body(&w.org, 10, 30)).await;
+        let path = format!("/api/v1/activities/{id}");
+        let (_, before) = app.get(&path, Some(&w.admin.token)).await;
+
+        // Only the end is sent, before the start kept: the plan is refused as a whole, as
+        // the dashboard's form refuses it (`ActivityPlan::amended`).
+        let (s, b, _) = put(
+            &app,
+            &path,
+            &w.admin.token,
+            json!({ "ends_at": at(10, 0, 30) }),
+            None,
+        )
+        .await;
+        assert_eq!(s, 422, "{b}");
+        let mut f = fields(&b);
+        f.sort();
+        assert_eq!(
+            f,
+            vec![
+                ("ends_at".into(), "ends_before_start".into()),
+                ("sign_up_closes_at".into(), "window_after_end".into()),
+            ]
+        );
+        // A reason of spaces says nothing; the activity stays as it was.
+        let (s, b) = app
+            .post(
+                &format!("{path}/cancel"),
+                Some(&w.admin.token),
+                json!({ "reason": "   " }),
+            )
+            .await;
+        assert_eq!(s, 422, "{b}");
+        assert_eq!(fields(&b), vec![("reason".into(), "required".into())]);
+        let (_, after) = app.get(&path, Some(&w.admin.token)).await;
+        assert_eq!(after, before, "nothing refused was stored");
+    }
+);

@@ -7,6 +7,8 @@ use uuid::Uuid;
 use validator::Validate;
 use zhihui_domain as d;
 
+use crate::form::{Problems, Rejected};
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateActivityRequest {
@@ -83,6 +85,185 @@ pub struct UpdateActivityRequest {
     pub key_date: Option<String>,
     #[validate(length(max = 20))]
     pub leader_ids: Option<Vec<Uuid>>,
+}
+
+/// An activity's plan as the form and the service both check it before anything is looked
+/// up (活动安排): the title, schedule, sign-up window, capacity and tags, each parsed into its
+/// domain value, with the rules that need no stored record. Whether the region exists and
+/// the leaders are approved members are the service's to check against the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityPlan {
+    pub title: String,
+    pub category: d::ActivityCategory,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: String,
+    pub region: d::RegionCode,
+    pub capacity: i32,
+    pub sign_up_opens_at: DateTime<Utc>,
+    pub sign_up_closes_at: DateTime<Utc>,
+    pub members_only: bool,
+    pub key_date: Option<d::KeyDate>,
+    pub leader_ids: Vec<Uuid>,
+}
+
+/// A new activity checked at `now` (the default opening of its sign-up, and the instant it
+/// must end after).
+impl TryFrom<(&CreateActivityRequest, DateTime<Utc>)> for ActivityPlan {
+    type Error = Rejected;
+
+    fn try_from((r, now): (&CreateActivityRequest, DateTime<Utc>)) -> Result<Self, Rejected> {
+        use d::ProblemCode as C;
+        let mut p = Problems::validate(r);
+        let region = p.parse("region_code", d::RegionCode::parse(&r.region_code));
+        let category =
+            p.closed::<d::ActivityCategory>("category", C::UnknownActivityCategory, &r.category);
+        let key_date = match r.key_date.as_deref() {
+            None => Some(None),
+            Some(k) => p.closed("key_date", C::UnknownKeyDate, k).map(Some),
+        };
+        let plan = match (region, category, key_date) {
+            (Some(region), Some(category), Some(key_date)) => Some(ActivityPlan {
+                title: r.title.trim().to_string(),
+                category,
+                description: r.description.trim().to_string(),
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                place: r.place.trim().to_string(),
+                region,
+                capacity: r.capacity,
+                sign_up_opens_at: r.sign_up_opens_at.unwrap_or(now),
+                sign_up_closes_at: r.sign_up_closes_at.unwrap_or(r.starts_at),
+                members_only: r.members_only,
+                key_date,
+                leader_ids: r.leader_ids.clone(),
+            }),
+            _ => None,
+        };
+        check_schedule(
+            &mut p,
+            &r.title,
+            r.starts_at,
+            r.ends_at,
+            r.capacity,
+            r.sign_up_opens_at.unwrap_or(now),
+            r.sign_up_closes_at.unwrap_or(r.starts_at),
+        );
+        if r.ends_at <= now && !p.has("ends_at") {
+            p.push("ends_at", C::InThePast, "a new activity ends in the future");
+        }
+        p.done(plan)
+    }
+}
+
+impl ActivityPlan {
+    /// This plan with a partial update applied, checked as a whole: a change to one field
+    /// is refused when it no longer fits the fields left as they are (an end moved before
+    /// the start kept). An empty `key_date` removes the tag.
+    pub fn amended(&self, r: &UpdateActivityRequest) -> Result<ActivityPlan, Rejected> {
+        use d::ProblemCode as C;
+        let mut p = Problems::validate(r);
+        let region = match &r.region_code {
+            Some(c) => p.parse("region_code", d::RegionCode::parse(c)),
+            None => Some(self.region.clone()),
+        };
+        let category = match r.category.as_deref() {
+            Some(c) => p.closed("category", C::UnknownActivityCategory, c),
+            None => Some(self.category),
+        };
+        let key_date = match r.key_date.as_deref() {
+            Some("") => Some(None),
+            Some(k) => p.closed("key_date", C::UnknownKeyDate, k).map(Some),
+            None => Some(self.key_date),
+        };
+        let text = |new: &Option<String>, old: &String| {
+            new.as_deref()
+                .map(|t| t.trim().to_string())
+                .unwrap_or_else(|| old.clone())
+        };
+        let title = text(&r.title, &self.title);
+        let starts_at = r.starts_at.unwrap_or(self.starts_at);
+        let ends_at = r.ends_at.unwrap_or(self.ends_at);
+        let capacity = r.capacity.unwrap_or(self.capacity);
+        let opens = r.sign_up_opens_at.unwrap_or(self.sign_up_opens_at);
+        let closes = r.sign_up_closes_at.unwrap_or(self.sign_up_closes_at);
+        check_schedule(&mut p, &title, starts_at, ends_at, capacity, opens, closes);
+        let plan = match (region, category, key_date) {
+            (Some(region), Some(category), Some(key_date)) => Some(ActivityPlan {
+                title,
+                category,
+                description: text(&r.description, &self.description),
+                starts_at,
+                ends_at,
+                place: text(&r.place, &self.place),
+                region,
+                capacity,
+                sign_up_opens_at: opens,
+                sign_up_closes_at: closes,
+                members_only: r.members_only.unwrap_or(self.members_only),
+                key_date,
+                leader_ids: r
+                    .leader_ids
+                    .clone()
+                    .unwrap_or_else(|| self.leader_ids.clone()),
+            }),
+            _ => None,
+        };
+        p.done(plan)
+    }
+}
+
+/// The rules every activity's plan satisfies (rule 17): a title of at least two characters
+/// once trimmed, an end after the start and at most 31 days later, 1 to
+/// [`d::activity::MAX_CAPACITY`] places, and a sign-up window that closes after it opens and no later
+/// than the end.
+fn check_schedule(
+    p: &mut Problems,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    capacity: i32,
+    opens: DateTime<Utc>,
+    closes: DateTime<Utc>,
+) {
+    use d::ProblemCode as C;
+    if title.trim().chars().count() < 2 && !p.has("title") {
+        p.push("title", C::Length, "a title has 2 to 100 characters");
+    }
+    if ends_at <= starts_at {
+        p.push(
+            "ends_at",
+            C::EndsBeforeStart,
+            "the end comes after the start",
+        );
+    } else if ends_at - starts_at > chrono::Duration::days(31) {
+        p.push(
+            "ends_at",
+            C::TooLong,
+            "an activity lasts at most 31 days; split longer service into several",
+        );
+    }
+    if !(1..=d::activity::MAX_CAPACITY).contains(&capacity) {
+        p.push(
+            "capacity",
+            C::OutOfRange,
+            format!("capacity is 1 to {}", d::activity::MAX_CAPACITY),
+        );
+    }
+    if closes <= opens {
+        p.push(
+            "sign_up_closes_at",
+            C::WindowClosesBeforeOpening,
+            "sign-up closes after it opens",
+        );
+    } else if closes > ends_at {
+        p.push(
+            "sign_up_closes_at",
+            C::WindowAfterEnd,
+            "sign-up closes at the latest when the activity ends",
+        );
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -350,4 +531,133 @@ pub struct ConfirmHoursView {
     pub activity_id: Uuid,
     pub confirmable_until: NaiveDate,
     pub results: Vec<ConfirmedHoursView>,
+}
+
+crate::reason_request! {
+    CancelActivityRequest => reason,
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0).unwrap()
+    }
+
+    fn request() -> CreateActivityRequest {
+        CreateActivityRequest {
+            organization_id: Uuid::nil(),
+            title: " 果树冬季修剪 ".into(),
+            category: "technical_service".into(),
+            description: String::new(),
+            starts_at: at(10, 1),
+            ends_at: at(10, 4),
+            place: "大华山镇".into(),
+            region_code: "110117".into(),
+            capacity: 30,
+            sign_up_opens_at: None,
+            sign_up_closes_at: None,
+            members_only: false,
+            key_date: None,
+            leader_ids: vec![],
+        }
+    }
+
+    fn codes(r: Result<ActivityPlan, Rejected>) -> Vec<(String, &'static str)> {
+        match r {
+            Ok(_) => vec![],
+            Err(Rejected(p)) => p.into_iter().map(|p| (p.field, p.code.as_str())).collect(),
+        }
+    }
+
+    #[test]
+    fn a_good_plan_gets_its_window_defaults() {
+        let now = at(3, 12);
+        let plan = ActivityPlan::try_from((&request(), now)).expect("accepted");
+        assert_eq!(plan.title, "果树冬季修剪");
+        assert_eq!(plan.category, d::ActivityCategory::TechnicalService);
+        assert_eq!(plan.sign_up_opens_at, now, "sign-up opens now by default");
+        assert_eq!(plan.sign_up_closes_at, at(10, 1), "and closes at the start");
+        assert_eq!(plan.description, "", "a description is optional");
+    }
+
+    #[test]
+    fn every_rule_of_a_new_plan_is_named_at_once() {
+        let mut r = request();
+        r.title = " x ".into();
+        r.category = "gardening".into();
+        r.key_date = Some("new_year".into());
+        r.region_code = "990000".into();
+        r.ends_at = at(1, 1);
+        r.starts_at = at(1, 2);
+        r.capacity = 0;
+        r.sign_up_opens_at = Some(at(1, 0));
+        r.sign_up_closes_at = Some(at(1, 0));
+        assert_eq!(
+            codes(ActivityPlan::try_from((&r, at(3, 12)))),
+            vec![
+                ("region_code".into(), "region_code_province"),
+                ("category".into(), "unknown_activity_category"),
+                ("key_date".into(), "unknown_key_date"),
+                ("title".into(), "length"),
+                ("ends_at".into(), "ends_before_start"),
+                ("capacity".into(), "out_of_range"),
+                ("sign_up_closes_at".into(), "window_closes_before_opening"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_plan_ends_in_the_future_and_lasts_at_most_31_days() {
+        let mut r = request();
+        assert_eq!(
+            codes(ActivityPlan::try_from((&r, at(10, 5)))),
+            vec![
+                ("sign_up_closes_at".into(), "window_closes_before_opening"),
+                ("ends_at".into(), "in_the_past"),
+            ]
+        );
+        r.starts_at =
+            Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap() + chrono::Duration::days(40);
+        r.ends_at = r.starts_at + chrono::Duration::days(32);
+        r.sign_up_closes_at = Some(r.ends_at + chrono::Duration::hours(1));
+        assert_eq!(
+            codes(ActivityPlan::try_from((&r, at(3, 12)))),
+            vec![
+                ("ends_at".into(), "too_long"),
+                ("sign_up_closes_at".into(), "window_after_end"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_update_is_checked_against_the_fields_it_keeps() {
+        let plan = ActivityPlan::try_from((&request(), at(3, 12))).unwrap();
+        let moved = UpdateActivityRequest {
+            ends_at: Some(at(9, 0)),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(plan.amended(&moved)),
+            vec![
+                ("ends_at".into(), "ends_before_start"),
+                ("sign_up_closes_at".into(), "window_after_end"),
+            ],
+            "the end moved before the start kept, and the window closes after it"
+        );
+        let untagged = UpdateActivityRequest {
+            key_date: Some(String::new()),
+            capacity: Some(40),
+            title: Some(" 冬季修剪 ".into()),
+            ..Default::default()
+        };
+        let mut tagged = plan.clone();
+        tagged.key_date = Some(d::KeyDate::InternationalVolunteerDay);
+        let after = tagged.amended(&untagged).expect("accepted");
+        assert_eq!(after.key_date, None, "an empty key date removes the tag");
+        assert_eq!((after.capacity, after.title.as_str()), (40, "冬季修剪"));
+        assert_eq!(after.starts_at, plan.starts_at, "what is absent stays");
+    }
 }

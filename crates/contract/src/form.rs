@@ -135,6 +135,44 @@ impl Problems {
     }
 }
 
+/// A reason, note or report that must say something (理由): the text trimmed, refused when
+/// blank. The service checks it before acting and the form before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason(pub String);
+
+impl Reason {
+    /// The `field` of `dto` (already checked by its `validator` rules) as a reason.
+    pub fn of(dto: &impl Validate, field: &str, text: &str) -> Result<Reason, Rejected> {
+        let mut p = Problems::validate(dto);
+        let t = text.trim();
+        if t.is_empty() && !p.has(field) {
+            p.push(field, ProblemCode::Required, "say why");
+        }
+        p.done(Some(Reason(t.to_string())))
+    }
+}
+
+/// Converts each request whose content is one required text into a [`Reason`].
+#[macro_export]
+macro_rules! reason_request {
+    ($($dto:ty => $field:ident),+ $(,)?) => {
+        $(
+            impl TryFrom<&$dto> for $crate::form::Reason {
+                type Error = $crate::form::Rejected;
+
+                fn try_from(r: &$dto) -> Result<Self, Self::Error> {
+                    $crate::form::Reason::of(r, stringify!($field), &r.$field)
+                }
+            }
+        )+
+    };
+}
+
+/// An optional text as given, trimmed; none when blank (an empty string clears a field).
+pub fn blank(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// "use one of a, b, c": the message of a value outside a closed set.
 pub fn one_of<T: ClosedSet>() -> String {
     format!(

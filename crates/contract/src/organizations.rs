@@ -226,6 +226,10 @@ pub struct OrganizationQuery {
     pub cursor: Option<String>,
 }
 
+crate::reason_request! {
+    RejectRequest => reason,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

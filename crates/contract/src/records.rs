@@ -229,3 +229,7 @@ pub struct CertificateVerificationView {
     pub issue_date: NaiveDate,
     pub revoked_at: Option<DateTime<Utc>>,
 }
+
+crate::reason_request! {
+    RevokeCertificateRequest => reason,
+}

@@ -260,3 +260,7 @@ pub struct AnnualSummaryView {
     pub reports_filed: i64,
     pub reports_late: i64,
 }
+
+crate::reason_request! {
+    ReturnReportRequest => reason,
+}

@@ -213,6 +213,9 @@ pub fn letter_allowed_actions(status: LetterStatus, roles: LetterRoles) -> Vec<L
         .collect()
 }
 
+/// The longest pairing period a letter proposes: five years (rule 28).
+pub const MAX_PERIOD_DAYS: i64 = 5 * 366;
+
 pub fn check_pairing(
     sender: OrganizationCategory,
     recipient: OrganizationCategory,

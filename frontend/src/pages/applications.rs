@@ -6,16 +6,16 @@ use chrono::NaiveDate;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::applications::{
-    ApplicationHistory, ApplicationPage, ApplicationSummaryView, ApplicationView,
-    AssignReviewersRequest, AttachmentView, BudgetLine, CallPage, CallView, ContactInput,
-    CreateApplicationRequest, CreateCallRequest, Criterion, DecisionRequest,
-    DeclineEndorsementRequest, EndorseRequest, ProjectSummaryRequest, ReviewView, ReviewerView,
-    Score, SubmitReviewRequest, UpdateApplicationRequest, UpdateCallRequest,
+    ApplicationDraft, ApplicationHistory, ApplicationPage, ApplicationSummaryView, ApplicationView,
+    AssignReviewersRequest, AttachmentView, BudgetLine, CallPage, CallTerms, CallView,
+    ContactInput, CreateApplicationRequest, CreateCallRequest, Criterion, DecisionRequest,
+    DeclineEndorsementRequest, EndorseRequest, ProjectSummaryRequest, ReviewScores, ReviewView,
+    ReviewerView, Score, SubmitReviewRequest, UpdateApplicationRequest, UpdateCallRequest, Verdict,
 };
 use zhihui_contract::pairing::ProposedActivity;
 use zhihui_domain::{ApplicationAction, CallState, Decision};
 
-use super::{field_error, precheck};
+use super::field_error;
 use crate::app::Route;
 use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, SelectField, TextField,
@@ -24,6 +24,7 @@ use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
+use zhihui_contract::form::Reason;
 
 fn call_title(c: &CallView) -> String {
     format!("{} · {}（{}）", c.programme, c.sub_project, c.year)
@@ -269,17 +270,6 @@ fn Composer(props: &ComposerProps) -> Html {
                 return;
             }
             let d = (*draft).clone();
-            if let Some(p) = precheck(&[
-                ("title", Kind::Required, &d.title, true),
-                ("summary", Kind::Required, &d.summary, true),
-                ("objectives", Kind::Required, &d.objectives, true),
-                ("contacts[0].name", Kind::PersonName, &d.contact_name, true),
-                ("contacts[0].role", Kind::Required, &d.contact_role, true),
-                ("contacts[0].phone", Kind::Phone, &d.contact_phone, true),
-            ]) {
-                error.set(Some(p));
-                return;
-            }
             let mut budget = vec![];
             for (i, l) in d.budget.iter().enumerate() {
                 if l.item.trim().is_empty() && l.amount.trim().is_empty() {
@@ -323,47 +313,49 @@ fn Composer(props: &ComposerProps) -> Html {
                 phone: d.contact_phone.trim().into(),
             }];
             let proof = d.pairing_proof.trim().to_string();
-            let partner_id = d.partner.as_ref().map(|(id, _)| *id);
-            let partner_role =
-                (!d.partner_role.trim().is_empty()).then(|| d.partner_role.trim().to_string());
+            let body = CreateApplicationRequest {
+                call_id,
+                applicant_id: org,
+                title: d.title.trim().into(),
+                summary: d.summary.trim().into(),
+                objectives: d.objectives.trim().into(),
+                activities,
+                budget,
+                requested_fen,
+                pairing_proof: (!proof.is_empty()).then(|| proof.clone()),
+                provincial_partner_id: d.partner.as_ref().map(|(id, _)| *id),
+                provincial_partner_role: (!d.partner_role.trim().is_empty())
+                    .then(|| d.partner_role.trim().to_string()),
+                contacts,
+            };
+            // The service's own check of the content; an update sends every field the form
+            // holds, so the same check covers it.
+            if let Err(r) = ApplicationDraft::try_from(&body) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
             busy.set(true);
             let (error, busy, nav, existing) =
                 (error.clone(), busy.clone(), nav.clone(), existing.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match &existing {
-                    None => {
-                        let body = CreateApplicationRequest {
-                            call_id,
-                            applicant_id: org,
-                            title: d.title.trim().into(),
-                            summary: d.summary.trim().into(),
-                            objectives: d.objectives.trim().into(),
-                            activities,
-                            budget,
-                            requested_fen,
-                            pairing_proof: (!proof.is_empty()).then_some(proof),
-                            provincial_partner_id: partner_id,
-                            provincial_partner_role: partner_role.clone(),
-                            contacts,
-                        };
-                        services::post::<_, ApplicationView>("/applications", &body).await
-                    }
+                    None => services::post::<_, ApplicationView>("/applications", &body).await,
                     Some(a) => {
-                        let body = UpdateApplicationRequest {
-                            title: Some(d.title.trim().into()),
-                            summary: Some(d.summary.trim().into()),
-                            objectives: Some(d.objectives.trim().into()),
-                            activities: Some(activities),
-                            budget: Some(budget),
-                            requested_fen: Some(requested_fen),
+                        let update = UpdateApplicationRequest {
+                            title: Some(body.title),
+                            summary: Some(body.summary),
+                            objectives: Some(body.objectives),
+                            activities: Some(body.activities),
+                            budget: Some(body.budget),
+                            requested_fen: Some(body.requested_fen),
                             pairing_proof: Some(proof),
-                            provincial_partner_id: partner_id,
-                            provincial_partner_role: partner_role.clone(),
-                            contacts: Some(contacts),
+                            provincial_partner_id: body.provincial_partner_id,
+                            provincial_partner_role: body.provincial_partner_role,
+                            contacts: Some(body.contacts),
                         };
                         services::put_version::<_, ApplicationView>(
                             &format!("/applications/{}", a.id),
-                            &body,
+                            &update,
                             a.version,
                         )
                         .await
@@ -648,9 +640,13 @@ fn Endorse(props: &ActionProps) -> Html {
                 return;
             }
             let text = note.trim().to_string();
-            if !endorse && text.is_empty() {
-                error.set(Some(field_error("reason", "required")));
-                return;
+            if !endorse {
+                if let Err(r) = Reason::try_from(&DeclineEndorsementRequest {
+                    reason: text.clone(),
+                }) {
+                    error.set(Some(super::refused(r)));
+                    return;
+                }
             }
             busy.set(true);
             let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
@@ -797,14 +793,14 @@ fn ProjectSummary(props: &SummaryProps) -> Html {
             if *busy {
                 return;
             }
-            if text.trim().is_empty() {
-                error.set(Some(field_error("text", "required")));
-                return;
-            }
-            busy.set(true);
             let body = ProjectSummaryRequest {
                 text: text.trim().to_string(),
             };
+            if let Err(r) = Reason::try_from(&body) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
             let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::post::<_, ApplicationView>(
@@ -911,6 +907,11 @@ fn ReviewForm(props: &ReviewProps) -> Html {
                 scores: list,
                 comment: comment.trim().to_string(),
             };
+            // The service's own check: each criterion of the call scored once.
+            if let Err(r) = ReviewScores::try_from((&body, criteria.as_slice())) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
             busy_in.set(true);
             let busy_done = busy_in.clone();
             let (error, saved, done) = (error.clone(), saved.clone(), done.clone());
@@ -944,7 +945,7 @@ fn ReviewForm(props: &ReviewProps) -> Html {
                     value={scores.get(i).cloned().unwrap_or_default()} required=true error={err.clone()}
                     oninput={Callback::from(move |v: String| { let mut n = (*scores).clone(); if let Some(s) = n.get_mut(i) { *s = v; } scores.set(n); })} /> }
             }) }
-            <TextField name="comment" label={t(lang, "apps.comment")} multiline=true value={(*comment).clone()} required=true kind={Kind::Required}
+            <TextField name="comment" label={t(lang, "apps.comment")} multiline=true value={(*comment).clone()}
                 oninput={let c = comment.clone(); Callback::from(move |v| c.set(v))} error={err.clone()} />
             <button type="submit" class="primary" disabled={*busy}>{ t(lang, "submit") }</button>
         </form>
@@ -978,7 +979,7 @@ fn Decide(props: &DecideProps) -> Html {
             error.clone(),
             props.done.clone(),
         );
-        let (id, version) = (props.id, props.version);
+        let (id, version, requested) = (props.id, props.version, props.requested);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy_in {
@@ -996,16 +997,17 @@ fn Decide(props: &DecideProps) -> Html {
             } else {
                 None
             };
-            if !approve && reason.trim().is_empty() {
-                error.set(Some(field_error("reason", "required")));
-                return;
-            }
             let body = DecisionRequest {
                 decision: (*decision).clone(),
                 granted_fen,
                 reason: (!reason.trim().is_empty()).then(|| reason.trim().to_string()),
                 revision_deadline: None,
             };
+            // The service's own check against the amount requested.
+            if let Err(r) = Verdict::try_from((&body, requested, format::now())) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
             busy_in.set(true);
             let busy_done = busy_in.clone();
             let (error, done) = (error.clone(), done.clone());
@@ -1109,10 +1111,6 @@ pub fn CallComposer() -> Html {
                 return;
             }
             let f = (*form).clone();
-            if let Some(p) = precheck(&[("sub_project", Kind::Required, &f.sub_project, true)]) {
-                error.set(Some(p));
-                return;
-            }
             let (Some(opens_at), Some(closes_at)) = (
                 format::from_local_input(&f.opens_at),
                 format::from_local_input(&f.closes_at),
@@ -1139,10 +1137,6 @@ pub fn CallComposer() -> Html {
                     })
                 })
                 .collect();
-            if criteria.is_empty() {
-                error.set(Some(field_error("criteria", "required")));
-                return;
-            }
             let body = CreateCallRequest {
                 programme: f.programme.trim().into(),
                 sub_project: f.sub_project.trim().into(),
@@ -1158,6 +1152,11 @@ pub fn CallComposer() -> Html {
                 summary_due,
                 criteria,
             };
+            // The service's own check of the terms (window, categories, criteria, due date).
+            if let Err(r) = CallTerms::try_from(&body) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
             busy_in.set(true);
             let busy_done = busy_in.clone();
             let (error, created) = (error.clone(), created.clone());
@@ -1175,7 +1174,7 @@ pub fn CallComposer() -> Html {
     };
     let f = (*form).clone();
     let err = (*error).clone();
-    let variants: Vec<(String, String)> = ["society", "county_volunteer_federation", "hub_centre"]
+    let variants: Vec<(String, String)> = zhihui_domain::FormVariant::ALL
         .iter()
         .map(|v| (v.to_string(), label(lang, "variant", v)))
         .collect();

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::pairing::{
     AcceptPairingLetterRequest, CreatePairingLetterRequest, DeclinePairingLetterRequest,
-    PairingLetterPage, PairingLetterView, ProposedActivity,
+    LetterDraft, PairingLetterPage, PairingLetterView, ProposedActivity,
 };
 use zhihui_domain::LetterAction;
 
@@ -17,6 +17,7 @@ use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
+use zhihui_contract::form::Reason;
 
 fn letter_row(lang: Lang, l: &PairingLetterView, inbox: bool) -> Html {
     html! {
@@ -127,10 +128,6 @@ fn Compose(props: &OrgIdProps) -> Html {
                 }
                 let f = (*form).clone();
                 if let Some(p) = precheck(&[
-                    ("subject", Kind::Required, &f.subject, true),
-                    ("purpose", Kind::Required, &f.purpose, true),
-                    ("contact_name", Kind::PersonName, &f.contact_name, true),
-                    ("contact_phone", Kind::Phone, &f.contact_phone, true),
                     ("period_from", Kind::Required, &f.period_from, true),
                     ("period_to", Kind::Required, &f.period_to, true),
                 ]) {
@@ -161,6 +158,12 @@ fn Compose(props: &OrgIdProps) -> Html {
                     contact_name: f.contact_name.trim().into(),
                     contact_phone: f.contact_phone.trim().into(),
                 };
+                // The service's own check of the draft (texts, period, months, contact).
+                let today = zhihui_domain::report::china_date(crate::format::now());
+                if let Err(r) = LetterDraft::try_from((&body, today)) {
+                    error.set(Some(super::refused(r)));
+                    return;
+                }
                 busy.set(true);
                 let (error, busy, nav) = (error.clone(), busy.clone(), nav.clone());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -264,9 +267,13 @@ pub fn LetterPage(props: &LetterProps) -> Html {
                 if *busy {
                     return;
                 }
-                if action == LetterAction::Decline.as_str() && reason.trim().is_empty() {
-                    error.set(Some(super::field_error("reason", "required")));
-                    return;
+                if action == LetterAction::Decline.as_str() {
+                    if let Err(r) = Reason::try_from(&DeclinePairingLetterRequest {
+                        reason: (*reason).clone(),
+                    }) {
+                        error.set(Some(super::refused(r)));
+                        return;
+                    }
                 }
                 busy.set(true);
                 let (error, busy, reload, why) = (

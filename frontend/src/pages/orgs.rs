@@ -5,7 +5,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::activities::{
-    ActivityPage as ActivityPageDto, ActivityView, CreateActivityRequest,
+    ActivityPage as ActivityPageDto, ActivityPlan, ActivityView, CreateActivityRequest,
 };
 use zhihui_contract::organizations::{
     OrganizationPage as OrganizationPageDto, OrganizationRegistration, OrganizationView,
@@ -21,7 +21,7 @@ use zhihui_domain::ReportAction;
 
 use super::activities::activity_card;
 use super::letters::Letters;
-use super::{local_error, precheck, refused};
+use super::{local_error, refused};
 use crate::app::Route;
 use crate::components::Load;
 use crate::components::{
@@ -31,6 +31,7 @@ use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
+use zhihui_contract::form::Reason;
 
 #[component]
 pub fn MyOrganizations() -> Html {
@@ -170,8 +171,10 @@ fn Members(props: &OrgIdProps) -> Html {
                     return;
                 }
                 if !approve {
-                    if let Some(p) = precheck(&[("reason", Kind::Required, &reason, true)]) {
-                        error.set(Some(p));
+                    if let Err(r) = Reason::try_from(&RejectRequest {
+                        reason: (*reason).clone(),
+                    }) {
+                        error.set(Some(refused(r)));
                         return;
                     }
                 }
@@ -460,15 +463,6 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 return;
             }
             let f = (*form).clone();
-            if let Some(p) = precheck(&[
-                ("title", Kind::Required, &f.title, true),
-                ("description", Kind::Required, &f.description, true),
-                ("place", Kind::Required, &f.place, true),
-                ("region_code", Kind::RegionCode, &f.region_code, true),
-            ]) {
-                error.set(Some(p));
-                return;
-            }
             let when = |field: &str, s: &str| {
                 format::from_local_input(s).ok_or_else(|| super::field_error(field, "required"))
             };
@@ -496,6 +490,11 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 key_date: None,
                 leader_ids: f.leaders.clone(),
             };
+            // The service's own check of the plan (title, schedule, window, capacity).
+            if let Err(r) = ActivityPlan::try_from((&body, crate::format::now())) {
+                error.set(Some(refused(r)));
+                return;
+            }
             busy.set(true);
             let (error, busy, nav) = (error.clone(), busy.clone(), nav.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -532,7 +531,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 <ErrorBanner error={err.clone()} />
                 <TextField name="title" label={t(lang, "activity.title_field")} value={f.title.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.title = v)} error={err.clone()} />
                 <SelectField name="category" label={t(lang, "activities.category")} value={f.category.clone()} options={categories} onchange={set(|f, v| f.category = v)} error={err.clone()} />
-                <TextField name="description" label={t(lang, "activity.description")} value={f.description.clone()} required=true kind={Kind::Required} multiline=true oninput={set(|f, v| f.description = v)} error={err.clone()} />
+                <TextField name="description" label={t(lang, "activity.description")} value={f.description.clone()} multiline=true oninput={set(|f, v| f.description = v)} error={err.clone()} />
                 <TextField name="starts_at" label={t(lang, "activity.starts_at")} value={f.starts_at.clone()} required=true input_type="datetime-local" oninput={set(|f, v| f.starts_at = v)} error={err.clone()} />
                 <TextField name="ends_at" label={t(lang, "activity.ends_at")} value={f.ends_at.clone()} required=true input_type="datetime-local" oninput={set(|f, v| f.ends_at = v)} error={err.clone()} />
                 <TextField name="place" label={t(lang, "activity.place")} value={f.place.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.place = v)} error={err.clone()} />
@@ -1025,8 +1024,10 @@ fn Decide(props: &DecideProps) -> Html {
                     return;
                 }
                 if !approve {
-                    if let Some(p) = precheck(&[("reason", Kind::Required, &reason, true)]) {
-                        error.set(Some(p));
+                    if let Err(r) = Reason::try_from(&RejectRequest {
+                        reason: (*reason).clone(),
+                    }) {
+                        error.set(Some(refused(r)));
                         return;
                     }
                 }

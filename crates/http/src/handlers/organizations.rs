@@ -2,6 +2,7 @@
 
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
+use zhihui_contract::form::Reason;
 use zhihui_contract::organizations::{
     GrantAdminRequest, OrganizationAdminView, OrganizationPage, OrganizationQuery,
     OrganizationRegistration, OrganizationView, RegisterOrganizationRequest, RejectRequest,
@@ -380,15 +381,8 @@ pub async fn reject_organization(
     id: web::Path<Uuid>,
     body: web::Json<RejectRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    Problems::validate(&*body).finish()?;
-    decide(
-        &state,
-        &who,
-        *id,
-        OrganizationAction::Reject,
-        Some(body.reason.trim().to_string()),
-    )
-    .await
+    let Reason(reason) = Reason::try_from(&*body)?;
+    decide(&state, &who, *id, OrganizationAction::Reject, Some(reason)).await
 }
 
 /// Grants an admin seat to an account, within the cap set by approved members (rule 8).

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 use zhihui_domain::ProblemCode;
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
+use zhihui_contract::form::Reason;
 use zhihui_contract::pairing::{
     AcceptPairingLetterRequest, CreatePairingLetterRequest, DeclinePairingLetterRequest,
-    LetterEventView, PairingLetterPage, PairingLetterQuery, PairingLetterView, PairingPage,
-    PairingQuery, PairingRef, PairingView, PartyView, ProposedActivity, UpdatePairingLetterRequest,
+    LetterDraft, LetterEventView, PairingLetterPage, PairingLetterQuery, PairingLetterView,
+    PairingPage, PairingQuery, PairingRef, PairingView, PartyView, ProposedActivity,
+    UpdatePairingLetterRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::pairing::{
@@ -30,9 +31,6 @@ use crate::lookups::{parties, party_of};
 use crate::state::AppState;
 use crate::validation::Problems;
 use crate::views::pairing::pairing_view;
-
-/// Longest pairing period a letter may propose.
-const MAX_PERIOD_DAYS: i64 = 5 * 366;
 
 /// Who stands where towards a letter or pairing.
 struct Standing {
@@ -216,27 +214,15 @@ async fn full_view(state: &AppState, l: Loaded) -> Result<PairingLetterView, Api
     Ok(v)
 }
 
-/// The content of a letter as it will be stored, checked field by field.
-struct Draft<'a> {
-    recipient_id: Uuid,
-    subject: &'a str,
-    purpose: &'a str,
-    activities: &'a [ProposedActivity],
-    period_from: NaiveDate,
-    period_to: NaiveDate,
-    contact_name: &'a str,
-    contact_phone: &'a str,
-}
-
-/// Checks a draft's content and parties (rules 27, 28, 30) and builds what is stored.
-async fn check_draft(
+/// What a draft's own check cannot see: the recipient is an approved organisation the
+/// sender may pair with (rules 27, 30).
+async fn check_parties(
     state: &AppState,
     p: &mut Problems,
     sender: &organization::Model,
-    d: &Draft<'_>,
-) -> Result<Option<LetterContent>, ApiError> {
-    let recipient = org(state, d.recipient_id).await?;
-    match &recipient {
+    recipient_id: Uuid,
+) -> Result<(), ApiError> {
+    match org(state, recipient_id).await? {
         Some(r) if r.status == OrganizationStatus::Approved => {
             let (sc, rc, rl) = (*sender.category, *r.category, *r.level);
             if let Err(e) = check_pairing(sc, rc, rl, sender.id == r.id) {
@@ -254,94 +240,23 @@ async fn check_draft(
             "no approved organisation with this id",
         ),
     }
-    if d.subject.trim().chars().count() < 2 && !p.has("subject") {
-        p.push(
-            "subject",
-            ProblemCode::Length,
-            "a subject has 2 to 100 characters",
-        );
-    }
-    if d.purpose.trim().is_empty() && !p.has("purpose") {
-        p.push("purpose", ProblemCode::Length, "the purpose is required");
-    }
-    if d.contact_name.trim().is_empty() && !p.has("contact_name") {
-        p.push(
-            "contact_name",
-            ProblemCode::Length,
-            "the contact person is required",
-        );
-    }
-    let today = china_date(state.clock.now());
-    let problems_before = p.0.len();
-    if d.period_to < d.period_from {
-        p.push(
-            "period_to",
-            ProblemCode::PeriodEndsBeforeStart,
-            "the period ends on or after its first day",
-        );
-    } else if (d.period_to - d.period_from).num_days() > MAX_PERIOD_DAYS {
-        p.push(
-            "period_to",
-            ProblemCode::PeriodTooLong,
-            "a pairing lasts at most five years",
-        );
-    } else if d.period_to < today {
-        p.push(
-            "period_to",
-            ProblemCode::InThePast,
-            "the period has already ended",
-        );
-    }
-    // Months are placed within the period only when the period itself is sound.
-    let period_sound = !p.0[problems_before..]
-        .iter()
-        .any(|e| e.field == "period_to" && e.code != "in_the_past");
-    for (i, a) in d.activities.iter().enumerate() {
-        let field = format!("activities[{i}].month");
-        let month = NaiveDate::parse_from_str(&format!("{}-01", a.month.trim()), "%Y-%m-%d");
-        match month {
-            Err(_) => p.push(
-                &field,
-                ProblemCode::InvalidMonth,
-                "a month is written YYYY-MM",
-            ),
-            Ok(m) => {
-                let first = d.period_from.with_day(1).unwrap_or(d.period_from);
-                if period_sound && (m < first || m > d.period_to) {
-                    p.push(
-                        &field,
-                        ProblemCode::MonthOutsidePeriod,
-                        "a proposed activity falls within the pairing period",
-                    );
-                }
-            }
-        }
-    }
-    let phone = p.parse("contact_phone", MobilePhone::parse(d.contact_phone));
-    let (Some(phone), true) = (phone, p.0.is_empty()) else {
-        return Ok(None);
-    };
-    let activities: Vec<ProposedActivity> = d
-        .activities
-        .iter()
-        .map(|a| ProposedActivity {
-            what: a.what.trim().to_string(),
-            month: a.month.trim().to_string(),
-            place: a.place.trim().to_string(),
-        })
-        .collect();
-    Ok(Some(LetterContent {
+    Ok(())
+}
+
+/// What is stored of a checked draft.
+fn content(d: LetterDraft) -> Result<LetterContent, ApiError> {
+    Ok(LetterContent {
         recipient_id: d.recipient_id,
-        subject: d.subject.trim().to_string(),
-        purpose: d.purpose.trim().to_string(),
-        activities: serde_json::to_string(&activities)
+        subject: d.subject,
+        purpose: d.purpose,
+        activities: serde_json::to_string(&d.activities)
             .map_err(|e| ApiError::Internal(e.to_string()))?,
         period_from: d.period_from,
         period_to: d.period_to,
-        contact_name: d.contact_name.trim().to_string(),
-        contact_phone: phone.as_str().to_string(),
-        contact_phone_masked: phone.masked(),
-    }))
+        contact_name: d.contact_name,
+        contact_phone_masked: d.contact_phone.masked(),
+        contact_phone: d.contact_phone.as_str().to_string(),
+    })
 }
 
 /// Writes a pairing letter as a draft from a society the caller administers to a county
@@ -376,25 +291,15 @@ pub async fn create_pairing_letter(
             message: "the society writes letters once it is approved".into(),
         });
     }
-    let mut p = Problems::validate(&*body);
-    let content = check_draft(
-        &state,
-        &mut p,
-        &sender,
-        &Draft {
-            recipient_id: body.recipient_id,
-            subject: &body.subject,
-            purpose: &body.purpose,
-            activities: &body.activities,
-            period_from: body.period_from,
-            period_to: body.period_to,
-            contact_name: &body.contact_name,
-            contact_phone: &body.contact_phone,
-        },
-    )
-    .await?;
-    p.finish()?;
-    let content = content.ok_or_else(|| ApiError::Internal("letter content".into()))?;
+    // The form's own rules, exactly as the dashboard runs them before sending, then the
+    // parties, which need the store.
+    let mut p = Problems::default();
+    let draft = p.absorb(LetterDraft::try_from((
+        &*body,
+        china_date(state.clock.now()),
+    )));
+    check_parties(&state, &mut p, &sender, body.recipient_id).await?;
+    let content = content(p.done(draft)?)?;
     let actor = actor(&state, &who).await?;
     let l = state
         .store
@@ -438,31 +343,27 @@ pub async fn update_pairing_letter(
     let status = status_of(&state, &l.letter);
     transition(status, LetterAction::Update)?;
     let cur = &l.letter;
-    let stored_activities: Vec<ProposedActivity> =
-        serde_json::from_str(&cur.activities).unwrap_or_default();
-    let phone = match &body.contact_phone {
-        Some(p) => p.clone(),
-        None => state.store.decrypt(&cur.contact_phone_enc)?,
+    let current = LetterDraft {
+        recipient_id: cur.recipient_id,
+        subject: cur.subject.clone(),
+        purpose: cur.purpose.clone(),
+        activities: serde_json::from_str(&cur.activities).unwrap_or_default(),
+        period_from: cur.period_from,
+        period_to: cur.period_to,
+        contact_name: cur.contact_name.clone(),
+        contact_phone: MobilePhone::parse(&state.store.decrypt(&cur.contact_phone_enc)?)
+            .map_err(|_| ApiError::Internal(format!("letter {} has a bad phone", cur.id)))?,
     };
-    let mut p = Problems::validate(&*body);
-    let content = check_draft(
+    let mut p = Problems::default();
+    let draft = p.absorb(current.amended(&body, china_date(state.clock.now())));
+    check_parties(
         &state,
         &mut p,
         &l.sender,
-        &Draft {
-            recipient_id: body.recipient_id.unwrap_or(cur.recipient_id),
-            subject: body.subject.as_deref().unwrap_or(&cur.subject),
-            purpose: body.purpose.as_deref().unwrap_or(&cur.purpose),
-            activities: body.activities.as_deref().unwrap_or(&stored_activities),
-            period_from: body.period_from.unwrap_or(cur.period_from),
-            period_to: body.period_to.unwrap_or(cur.period_to),
-            contact_name: body.contact_name.as_deref().unwrap_or(&cur.contact_name),
-            contact_phone: &phone,
-        },
+        body.recipient_id.unwrap_or(cur.recipient_id),
     )
     .await?;
-    p.finish()?;
-    let content = content.ok_or_else(|| ApiError::Internal("letter content".into()))?;
+    let content = content(p.done(draft)?)?;
     let actor = actor(&state, &who).await?;
     let updated = state
         .store
@@ -627,17 +528,8 @@ pub async fn decline_pairing_letter(
     id: web::Path<Uuid>,
     body: web::Json<DeclinePairingLetterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::validate(&*body);
-    if body.reason.trim().is_empty() && !p.has("reason") {
-        p.push(
-            "reason",
-            ProblemCode::Required,
-            "say why the letter is declined",
-        );
-    }
-    p.finish()?;
-    let reason = Some(body.reason.trim().to_string());
-    step(&state, &who, &req, *id, LetterAction::Decline, reason).await
+    let Reason(reason) = Reason::try_from(&*body)?;
+    step(&state, &who, &req, *id, LetterAction::Decline, Some(reason)).await
 }
 
 /// Letters of the organisations the caller administers: the inbox (letters received, from

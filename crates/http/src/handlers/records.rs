@@ -7,6 +7,7 @@ use zhihui_domain::ProblemCode;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
+use zhihui_contract::form::Reason;
 use zhihui_contract::records::{
     CertificatePage, CertificateQuery, CertificateVerificationView, CertificateView,
     IssueCertificateRequest, NomineeView, RecognitionQuery, RecognitionThresholds, RecognitionView,
@@ -582,15 +583,10 @@ pub async fn revoke_certificate(
             "a certificate is revoked by its issuer's admins".into(),
         ));
     }
-    Problems::validate(&*body).finish()?;
+    let Reason(reason) = Reason::try_from(&*body)?;
     let c = state
         .store
-        .revoke_certificate(
-            c.id,
-            who.account_id,
-            body.reason.trim().to_string(),
-            state.clock.now(),
-        )
+        .revoke_certificate(c.id, who.account_id, reason, state.clock.now())
         .await?;
     Ok(HttpResponse::Ok().json(certificate_view(&state, &who, c)?))
 }

@@ -2,68 +2,22 @@
 
 use super::*;
 
-/// The fields every activity must satisfy, checked together so that every problem is named.
-struct Fields<'a> {
-    title: &'a str,
-    starts_at: DateTime<Utc>,
-    ends_at: DateTime<Utc>,
-    capacity: i32,
-    opens: DateTime<Utc>,
-    closes: DateTime<Utc>,
-    leaders: &'a [Uuid],
-}
-
-async fn check_fields(
+/// What the plan's own check cannot see: the region exists (when the plan names a new one)
+/// and every leader is an approved member of the organisation.
+async fn check_stored(
     state: &AppState,
     p: &mut Problems,
     org_id: Uuid,
-    f: &Fields<'_>,
+    region_code: Option<&str>,
+    leaders: &[Uuid],
 ) -> Result<(), ApiError> {
-    if f.title.trim().chars().count() < 2 && !p.has("title") {
-        p.push(
-            "title",
-            ProblemCode::Length,
-            "a title has 2 to 100 characters",
-        );
+    if let Some(c) = region_code {
+        if !p.has("region_code") {
+            check_region(state, p, "region_code", c).await?;
+        }
     }
-    if f.ends_at <= f.starts_at {
-        p.push(
-            "ends_at",
-            ProblemCode::EndsBeforeStart,
-            "the end comes after the start",
-        );
-    } else if f.ends_at - f.starts_at > chrono::Duration::days(31) {
-        p.push(
-            "ends_at",
-            ProblemCode::TooLong,
-            "an activity lasts at most 31 days; split longer service into several",
-        );
-    }
-    if !(1..=MAX_CAPACITY).contains(&f.capacity) {
-        p.push(
-            "capacity",
-            ProblemCode::OutOfRange,
-            format!("capacity is 1 to {MAX_CAPACITY}"),
-        );
-    }
-    if f.closes <= f.opens {
-        p.push(
-            "sign_up_closes_at",
-            ProblemCode::WindowClosesBeforeOpening,
-            "sign-up closes after it opens",
-        );
-    } else if f.closes > f.ends_at {
-        p.push(
-            "sign_up_closes_at",
-            ProblemCode::WindowAfterEnd,
-            "sign-up closes at the latest when the activity ends",
-        );
-    }
-    let members = state
-        .store
-        .approved_members_among(org_id, f.leaders)
-        .await?;
-    for (i, l) in f.leaders.iter().enumerate() {
+    let members = state.store.approved_members_among(org_id, leaders).await?;
+    for (i, l) in leaders.iter().enumerate() {
         if !members.contains(l) {
             p.push(
                 &format!("leader_ids[{i}]"),
@@ -104,64 +58,37 @@ pub async fn create_activity(
         });
     }
     let now = state.clock.now();
-    let mut p = Problems::validate(&*body);
-    let region = check_region(&state, &mut p, "region_code", &body.region_code).await?;
-    let opens = body.sign_up_opens_at.unwrap_or(now);
-    let closes = body.sign_up_closes_at.unwrap_or(body.starts_at);
-    let category = p.closed(
-        "category",
-        ProblemCode::UnknownActivityCategory,
-        &body.category,
-    );
-    let key_date = p.closed_opt(
-        "key_date",
-        ProblemCode::UnknownKeyDate,
-        body.key_date.as_deref(),
-    );
-    check_fields(
+    // The form's own rules, exactly as the dashboard runs them before sending, then what
+    // needs the store.
+    let mut p = Problems::default();
+    let plan = p.absorb(ActivityPlan::try_from((&*body, now)));
+    check_stored(
         &state,
         &mut p,
         org.id,
-        &Fields {
-            title: &body.title,
-            starts_at: body.starts_at,
-            ends_at: body.ends_at,
-            capacity: body.capacity,
-            opens,
-            closes,
-            leaders: &body.leader_ids,
-        },
+        Some(&body.region_code),
+        &body.leader_ids,
     )
     .await?;
-    if body.ends_at <= now && !p.has("ends_at") {
-        p.push(
-            "ends_at",
-            ProblemCode::InThePast,
-            "a new activity ends in the future",
-        );
-    }
-    p.finish()?;
-    let (Some(region), Some(category)) = (region, category) else {
-        return Err(ApiError::Internal("a checked field is missing".into()));
-    };
+    let plan = p.done(plan)?;
     let a = state
         .store
         .create_activity(
             NewActivity {
                 organization_id: org.id,
-                title: body.title.trim().to_string(),
-                category,
-                description: body.description.trim().to_string(),
-                starts_at: body.starts_at,
-                ends_at: body.ends_at,
-                place: body.place.trim().to_string(),
-                region_code: region.as_str().to_string(),
-                capacity: body.capacity,
-                sign_up_opens_at: opens,
-                sign_up_closes_at: closes,
-                members_only: body.members_only,
-                key_date,
-                leaders: body.leader_ids.clone(),
+                title: plan.title,
+                category: plan.category,
+                description: plan.description,
+                starts_at: plan.starts_at,
+                ends_at: plan.ends_at,
+                place: plan.place,
+                region_code: plan.region.as_str().to_string(),
+                capacity: plan.capacity,
+                sign_up_opens_at: plan.sign_up_opens_at,
+                sign_up_closes_at: plan.sign_up_closes_at,
+                members_only: plan.members_only,
+                key_date: plan.key_date,
+                leaders: plan.leader_ids,
                 created_by: who.account_id,
             },
             now,
@@ -201,77 +128,42 @@ pub async fn update_activity(
         ));
     }
     let expected = expected_version(&req)?;
-    let mut p = Problems::validate(&*body);
-    let region_code = match &body.region_code {
-        Some(c) => check_region(&state, &mut p, "region_code", c)
-            .await?
-            .map(|r: RegionCode| r.as_str().to_string()),
-        None => Some(cur.region_code.clone()),
-    };
-    let key_date = match body.key_date.as_deref() {
-        Some("") => None,
-        Some(k) => p.closed("key_date", ProblemCode::UnknownKeyDate, k),
-        None => cur.key_date.map(|k| k.0),
-    };
-    let category = match body.category.as_deref() {
-        Some(c) => p.closed("category", ProblemCode::UnknownActivityCategory, c),
-        None => Some(*cur.category),
-    };
-    let leaders = match &body.leader_ids {
-        Some(l) => l.clone(),
-        None => state
-            .store
-            .leaders_of(&[cur.id])
-            .await?
-            .remove(&cur.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(v, _)| v)
-            .collect(),
-    };
-    let c = ActivityChanges {
-        title: body
-            .title
-            .as_deref()
-            .map(|t| t.trim().to_string())
-            .unwrap_or(cur.title.clone()),
-        category: category.unwrap_or(*cur.category),
-        description: body
-            .description
-            .as_deref()
-            .map(|t| t.trim().to_string())
-            .unwrap_or(cur.description.clone()),
-        starts_at: body.starts_at.unwrap_or(cur.starts_at),
-        ends_at: body.ends_at.unwrap_or(cur.ends_at),
-        place: body
-            .place
-            .as_deref()
-            .map(|t| t.trim().to_string())
-            .unwrap_or(cur.place.clone()),
-        region_code: region_code.clone().unwrap_or_default(),
-        capacity: body.capacity.unwrap_or(cur.capacity),
-        sign_up_opens_at: body.sign_up_opens_at.unwrap_or(cur.sign_up_opens_at),
-        sign_up_closes_at: body.sign_up_closes_at.unwrap_or(cur.sign_up_closes_at),
-        members_only: body.members_only.unwrap_or(cur.members_only),
-        key_date,
-        leaders,
-    };
-    check_fields(
+    let leaders = state
+        .store
+        .leaders_of(&[cur.id])
+        .await?
+        .remove(&cur.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    let current = plan_of(&cur, leaders)?;
+    let mut p = Problems::default();
+    let plan = p.absorb(current.amended(&body));
+    check_stored(
         &state,
         &mut p,
         cur.organization_id,
-        &Fields {
-            title: &c.title,
-            starts_at: c.starts_at,
-            ends_at: c.ends_at,
-            capacity: c.capacity,
-            opens: c.sign_up_opens_at,
-            closes: c.sign_up_closes_at,
-            leaders: &c.leaders,
-        },
+        body.region_code.as_deref(),
+        body.leader_ids.as_deref().unwrap_or(&current.leader_ids),
     )
     .await?;
-    p.finish()?;
+    let plan = p.done(plan)?;
+    let c = ActivityChanges {
+        title: plan.title,
+        category: plan.category,
+        description: plan.description,
+        starts_at: plan.starts_at,
+        ends_at: plan.ends_at,
+        place: plan.place,
+        region_code: plan.region.as_str().to_string(),
+        capacity: plan.capacity,
+        sign_up_opens_at: plan.sign_up_opens_at,
+        sign_up_closes_at: plan.sign_up_closes_at,
+        members_only: plan.members_only,
+        key_date: plan.key_date,
+        leaders: plan.leader_ids,
+    };
     let a = state
         .store
         .update_activity(cur.id, expected, c, state.clock.now())
@@ -281,6 +173,26 @@ pub async fn update_activity(
         HttpResponse::Ok().json(view(&state, Some(&who), a).await?),
         version,
     ))
+}
+
+/// The stored activity's plan, to which an update applies.
+fn plan_of(a: &activity::Model, leader_ids: Vec<Uuid>) -> Result<ActivityPlan, ApiError> {
+    Ok(ActivityPlan {
+        title: a.title.clone(),
+        category: *a.category,
+        description: a.description.clone(),
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+        place: a.place.clone(),
+        region: RegionCode::parse(&a.region_code)
+            .map_err(|_| ApiError::Internal(format!("activity {} has a bad region", a.id)))?,
+        capacity: a.capacity,
+        sign_up_opens_at: a.sign_up_opens_at,
+        sign_up_closes_at: a.sign_up_closes_at,
+        members_only: a.members_only,
+        key_date: a.key_date.map(|k| k.0),
+        leader_ids,
+    })
 }
 
 /// Publishes a draft: it becomes visible to everyone and open to sign-up in its window.
@@ -346,7 +258,7 @@ pub async fn cancel_activity(
             "only the organisation's own admins cancel its activities".into(),
         ));
     }
-    Problems::validate(&*body).finish()?;
+    let Reason(reason) = Reason::try_from(&*body)?;
     let hours = !state.store.records_of_activity(cur.id).await?.is_empty();
     let to = act(
         &cur,
@@ -359,7 +271,7 @@ pub async fn cancel_activity(
             cur.id,
             activity_action_starts_from(ActivityAction::Cancel),
             to,
-            Some(body.reason.trim().to_string()),
+            Some(reason),
             state.clock.now(),
         )
         .await?;

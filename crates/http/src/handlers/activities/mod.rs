@@ -9,15 +9,16 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use zhihui_contract::activities::{
-    ActivityPage, ActivityQuery, ActivityView, AttendanceChangeView, AttendanceRequest,
-    AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest, ConfirmHoursRequest,
-    ConfirmHoursView, ConfirmedHoursView, CreateActivityRequest, LeaderView, MySignUpPage,
-    MySignUpView, OwnSignUpView, SignUpPage, SignUpQuery, SignUpView, UpdateActivityRequest,
+    ActivityPage, ActivityPlan, ActivityQuery, ActivityView, AttendanceChangeView,
+    AttendanceRequest, AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest,
+    ConfirmHoursRequest, ConfirmHoursView, ConfirmedHoursView, CreateActivityRequest, LeaderView,
+    MySignUpPage, MySignUpView, OwnSignUpView, SignUpPage, SignUpQuery, SignUpView,
+    UpdateActivityRequest,
 };
+use zhihui_contract::form::Reason;
 use zhihui_contract::{PageParams, Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::{
     add_working_days, check_in_slot, check_in_slot_expiry, entered_tenths, served_minutes,
-    MAX_CAPACITY,
 };
 use zhihui_domain::{
     activity_action_starts_from, activity_allowed_actions, activity_transition, sign_up_transition,

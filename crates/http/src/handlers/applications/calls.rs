@@ -2,49 +2,23 @@
 
 use super::*;
 
-/// The checked settings of a call.
-struct CallFields<'a> {
-    opens_at: DateTime<Utc>,
-    closes_at: DateTime<Utc>,
-    eligible: &'a [String],
-    criteria: &'a [Criterion],
-    summary_due: chrono::NaiveDate,
-}
-
-fn check_call(p: &mut Problems, f: &CallFields<'_>) {
-    if f.closes_at <= f.opens_at {
-        p.push(
-            "closes_at",
-            ProblemCode::ClosesBeforeOpening,
-            "a call closes after it opens",
-        );
-    }
-    for (i, c) in f.eligible.iter().enumerate() {
-        if OrganizationCategory::parse(c).is_none() {
-            p.push(
-                &format!("eligible_categories[{i}]"),
-                ProblemCode::UnknownCategory,
-                "not a known organisation category",
-            );
-        }
-    }
-    let mut names: Vec<&str> = f.criteria.iter().map(|c| c.name.trim()).collect();
-    names.sort();
-    names.dedup();
-    if names.len() != f.criteria.len() {
-        p.push(
-            "criteria",
-            ProblemCode::DuplicateCriterion,
-            "each criterion has its own name",
-        );
-    }
-    if f.summary_due < china_date(f.closes_at) {
-        p.push(
-            "summary_due",
-            ProblemCode::DueBeforeClosing,
-            "summaries fall due after the call closes",
-        );
-    }
+/// What is stored of a call's checked terms.
+fn content(t: CallTerms) -> Result<CallContent, ApiError> {
+    Ok(CallContent {
+        programme: t.programme,
+        sub_project: t.sub_project,
+        year: t.year,
+        opens_at: t.opens_at,
+        closes_at: t.closes_at,
+        eligible_categories: to_json(&t.eligible_categories)?,
+        form_variant: t.form_variant,
+        cap_fen: t.cap_fen,
+        pairing_required: t.pairing_required,
+        endorsement_required: t.endorsement_required,
+        province_quota: t.province_quota,
+        summary_due: t.summary_due,
+        criteria: to_json(&t.criteria)?,
+    })
 }
 
 /// Publishes a call (platform admins).
@@ -61,47 +35,11 @@ pub async fn create_call(
     body: web::Json<CreateCallRequest>,
 ) -> Result<HttpResponse, ApiError> {
     platform_only(&who)?;
-    let mut p = Problems::validate(&*body);
-    check_call(
-        &mut p,
-        &CallFields {
-            opens_at: body.opens_at,
-            closes_at: body.closes_at,
-            eligible: &body.eligible_categories,
-            criteria: &body.criteria,
-            summary_due: body.summary_due,
-        },
-    );
-    let form_variant = p.closed(
-        "form_variant",
-        ProblemCode::UnknownFormVariant,
-        &body.form_variant,
-    );
-    p.finish()?;
-    let form_variant =
-        form_variant.ok_or_else(|| ApiError::Internal("form variant missing".into()))?;
+    let terms = CallTerms::try_from(&*body)?;
     let now = state.clock.now();
     let c = state
         .store
-        .create_call(
-            CallContent {
-                programme: body.programme.trim().to_string(),
-                sub_project: body.sub_project.trim().to_string(),
-                year: body.year,
-                opens_at: body.opens_at,
-                closes_at: body.closes_at,
-                eligible_categories: to_json(&body.eligible_categories)?,
-                form_variant,
-                cap_fen: body.cap_fen,
-                pairing_required: body.pairing_required,
-                endorsement_required: body.endorsement_required,
-                province_quota: body.province_quota.unwrap_or(1),
-                summary_due: body.summary_due,
-                criteria: to_json(&body.criteria)?,
-            },
-            who.account_id,
-            now,
-        )
+        .create_call(content(terms)?, who.account_id, now)
         .await?;
     let v = c.version;
     Ok(with_etag(
@@ -130,56 +68,24 @@ pub async fn update_call(
     platform_only(&who)?;
     let cur = load_call(&state, *id).await?;
     let expected = expected_version(&req)?;
-    let eligible: Vec<String> = match &body.eligible_categories {
-        Some(e) => e.clone(),
-        None => serde_json::from_str(&cur.eligible_categories).unwrap_or_default(),
+    let current = CallTerms {
+        programme: cur.programme.clone(),
+        sub_project: cur.sub_project.clone(),
+        year: cur.year,
+        opens_at: cur.opens_at,
+        closes_at: cur.closes_at,
+        eligible_categories: serde_json::from_str(&cur.eligible_categories)
+            .map_err(|e| ApiError::Internal(format!("call {}: {e}", cur.id)))?,
+        form_variant: *cur.form_variant,
+        cap_fen: cur.cap_fen,
+        pairing_required: cur.pairing_required,
+        endorsement_required: cur.endorsement_required,
+        province_quota: cur.province_quota,
+        summary_due: cur.summary_due,
+        criteria: serde_json::from_str(&cur.criteria)
+            .map_err(|e| ApiError::Internal(format!("call {}: {e}", cur.id)))?,
     };
-    let criteria: Vec<Criterion> = match &body.criteria {
-        Some(c) => c.clone(),
-        None => serde_json::from_str(&cur.criteria).unwrap_or_default(),
-    };
-    let mut p = Problems::validate(&*body);
-    let form_variant = p.closed_opt(
-        "form_variant",
-        ProblemCode::UnknownFormVariant,
-        body.form_variant.as_deref(),
-    );
-    let c = CallContent {
-        programme: body
-            .programme
-            .as_deref()
-            .map(|s| s.trim().to_string())
-            .unwrap_or(cur.programme.clone()),
-        sub_project: body
-            .sub_project
-            .as_deref()
-            .map(|s| s.trim().to_string())
-            .unwrap_or(cur.sub_project.clone()),
-        year: body.year.unwrap_or(cur.year),
-        opens_at: body.opens_at.unwrap_or(cur.opens_at),
-        closes_at: body.closes_at.unwrap_or(cur.closes_at),
-        eligible_categories: to_json(&eligible)?,
-        form_variant: form_variant.unwrap_or(*cur.form_variant),
-        cap_fen: body.cap_fen.unwrap_or(cur.cap_fen),
-        pairing_required: body.pairing_required.unwrap_or(cur.pairing_required),
-        endorsement_required: body
-            .endorsement_required
-            .unwrap_or(cur.endorsement_required),
-        province_quota: body.province_quota.unwrap_or(cur.province_quota),
-        summary_due: body.summary_due.unwrap_or(cur.summary_due),
-        criteria: to_json(&criteria)?,
-    };
-    check_call(
-        &mut p,
-        &CallFields {
-            opens_at: c.opens_at,
-            closes_at: c.closes_at,
-            eligible: &eligible,
-            criteria: &criteria,
-            summary_due: c.summary_due,
-        },
-    );
-    p.finish()?;
+    let c = content(current.amended(&body)?)?;
     let now = state.clock.now();
     let out = state.store.update_call(cur.id, expected, c, now).await?;
     let v = out.version;

@@ -2,41 +2,18 @@
 
 use super::*;
 
-/// The draft's content as the caller wrote it (merged with the stored draft on update).
-struct Draft {
-    title: String,
-    summary: String,
-    objectives: String,
-    activities: Vec<ProposedActivity>,
-    budget: Vec<BudgetLine>,
-    requested_fen: i64,
-    pairing_proof: Option<String>,
-    provincial_partner_id: Option<Uuid>,
-    provincial_partner_role: Option<String>,
-    contacts: Option<Vec<ContactInput>>,
-}
-
-/// Checks what can be checked while drafting and builds the stored content. Contacts left
-/// out keep `kept_contacts`.
-async fn build_content(
+/// What the draft's own check cannot see: the pairing proof names an accepted pairing of
+/// the applicant, and the provincial partner is an approved provincial society. Returns the
+/// pairing's id.
+async fn check_stored(
     state: &AppState,
     p: &mut Problems,
     applicant: &organization::Model,
-    d: Draft,
-    kept_contacts: Option<String>,
-) -> Result<Option<ApplicationContent>, ApiError> {
-    for (i, a) in d.activities.iter().enumerate() {
-        if chrono::NaiveDate::parse_from_str(&format!("{}-01", a.month.trim()), "%Y-%m-%d").is_err()
-        {
-            p.push(
-                &format!("activities[{i}].month"),
-                ProblemCode::InvalidMonth,
-                "a month is written YYYY-MM",
-            );
-        }
-    }
-    let pairing_id = match d.pairing_proof.as_deref().map(str::trim) {
-        None | Some("") => None,
+    pairing_proof: Option<&str>,
+    provincial_partner_id: Option<Uuid>,
+) -> Result<Option<Uuid>, ApiError> {
+    let pairing_id = match pairing_proof {
+        None => None,
         Some(proof) => match state.store.pairing_by_proof(proof).await? {
             Some(pr) if pr.society_id == applicant.id || pr.county_id == applicant.id => {
                 Some(pr.id)
@@ -51,7 +28,7 @@ async fn build_content(
             }
         },
     };
-    if let Some(partner) = d.provincial_partner_id {
+    if let Some(partner) = provincial_partner_id {
         let ok = state
             .store
             .get_organization(partner)
@@ -68,41 +45,22 @@ async fn build_content(
             );
         }
     }
-    let contacts = match d.contacts {
-        Some(list) => {
-            let mut out = vec![];
-            for (i, c) in list.iter().enumerate() {
-                if let Some(phone) = p.parse(
-                    &format!("contacts[{i}].phone"),
-                    MobilePhone::parse(&c.phone),
-                ) {
-                    out.push(StoredContact {
-                        name: c.name.trim().to_string(),
-                        role: c.role.trim().to_string(),
-                        phone_enc: state.store.encrypt(phone.as_str()),
-                        phone_masked: phone.masked(),
-                    });
-                }
-            }
-            Some(to_json(&out)?)
-        }
-        None => kept_contacts,
-    };
-    if !p.0.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(ApplicationContent {
-        title: d.title.trim().to_string(),
-        summary: d.summary.trim().to_string(),
-        objectives: d.objectives.trim().to_string(),
-        activities: to_json(&d.activities)?,
-        budget: to_json(&d.budget)?,
-        requested_fen: d.requested_fen,
-        pairing_id,
-        provincial_partner_id: d.provincial_partner_id,
-        provincial_partner_role: d.provincial_partner_role.map(|r| r.trim().to_string()),
-        contacts: contacts.unwrap_or_else(|| "[]".into()),
-    }))
+    Ok(pairing_id)
+}
+
+/// The contacts as stored: phones encrypted, with their masked form.
+fn stored_contacts(state: &AppState, contacts: &[Contact]) -> Result<String, ApiError> {
+    to_json(
+        &contacts
+            .iter()
+            .map(|c| StoredContact {
+                name: c.name.as_str().to_string(),
+                role: c.role.clone(),
+                phone_enc: state.store.encrypt(c.phone.as_str()),
+                phone_masked: c.phone.masked(),
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Drafts an application of an approved organisation the caller administers. One per
@@ -141,28 +99,31 @@ pub async fn create_application(
             message: "the organisation applies once it is approved".into(),
         });
     }
-    let mut p = Problems::validate(&*body);
-    let content = build_content(
+    // The form's own rules, exactly as the dashboard runs them before sending, then what
+    // needs the store.
+    let mut p = Problems::default();
+    let draft = p.absorb(ApplicationDraft::try_from(&*body));
+    let pairing_id = check_stored(
         &state,
         &mut p,
         &applicant,
-        Draft {
-            title: body.title.clone(),
-            summary: body.summary.clone(),
-            objectives: body.objectives.clone(),
-            activities: body.activities.clone(),
-            budget: body.budget.clone(),
-            requested_fen: body.requested_fen,
-            pairing_proof: body.pairing_proof.clone(),
-            provincial_partner_id: body.provincial_partner_id,
-            provincial_partner_role: body.provincial_partner_role.clone(),
-            contacts: Some(body.contacts.clone()),
-        },
-        None,
+        blank(body.pairing_proof.as_deref()),
+        body.provincial_partner_id,
     )
     .await?;
-    p.finish()?;
-    let content = content.ok_or_else(|| ApiError::Internal("application content".into()))?;
+    let d = p.done(draft)?;
+    let content = ApplicationContent {
+        contacts: stored_contacts(&state, &d.contacts)?,
+        title: d.title,
+        summary: d.summary,
+        objectives: d.objectives,
+        activities: to_json(&d.activities)?,
+        budget: to_json(&d.budget)?,
+        requested_fen: d.requested_fen,
+        pairing_id,
+        provincial_partner_id: d.provincial_partner_id,
+        provincial_partner_role: d.provincial_partner_role,
+    };
     let a = state
         .store
         .create_application(
@@ -213,37 +174,39 @@ pub async fn update_application(
         Some(pid) => state.store.get_pairing(pid).await?.map(|p| p.proof_number),
         None => None,
     };
-    let mut p = Problems::validate(&*body);
-    let content = build_content(
-        &state,
-        &mut p,
-        &applicant,
-        Draft {
-            title: body.title.clone().unwrap_or(cur.title.clone()),
-            summary: body.summary.clone().unwrap_or(cur.summary.clone()),
-            objectives: body.objectives.clone().unwrap_or(cur.objectives.clone()),
-            activities: match &body.activities {
-                Some(a) => a.clone(),
-                None => serde_json::from_str(&cur.activities).unwrap_or_default(),
-            },
-            budget: match &body.budget {
-                Some(b) => b.clone(),
-                None => serde_json::from_str(&cur.budget).unwrap_or_default(),
-            },
-            requested_fen: body.requested_fen.unwrap_or(cur.requested_fen),
-            pairing_proof: body.pairing_proof.clone().or(current_proof),
-            provincial_partner_id: body.provincial_partner_id.or(cur.provincial_partner_id),
-            provincial_partner_role: body
-                .provincial_partner_role
-                .clone()
-                .or(cur.provincial_partner_role.clone()),
-            contacts: body.contacts.clone(),
+    let mut p = Problems::default();
+    let changes = p.absorb(ApplicationChanges::try_from(&*body));
+    let proof = match &body.pairing_proof {
+        Some(given) => blank(Some(given)),
+        None => current_proof.as_deref(),
+    };
+    let partner = body.provincial_partner_id.or(cur.provincial_partner_id);
+    let pairing_id = check_stored(&state, &mut p, &applicant, proof, partner).await?;
+    let ch = p.done(changes)?;
+    let kept = |new: Option<String>, old: &String| new.unwrap_or_else(|| old.clone());
+    let c = ApplicationContent {
+        title: kept(ch.title, &cur.title),
+        summary: kept(ch.summary, &cur.summary),
+        objectives: kept(ch.objectives, &cur.objectives),
+        activities: match ch.activities {
+            Some(a) => to_json(&a)?,
+            None => cur.activities.clone(),
         },
-        Some(cur.contacts.clone()),
-    )
-    .await?;
-    p.finish()?;
-    let c = content.ok_or_else(|| ApiError::Internal("application content".into()))?;
+        budget: match ch.budget {
+            Some(b) => to_json(&b)?,
+            None => cur.budget.clone(),
+        },
+        requested_fen: ch.requested_fen.unwrap_or(cur.requested_fen),
+        pairing_id,
+        provincial_partner_id: partner,
+        provincial_partner_role: ch
+            .provincial_partner_role
+            .or(cur.provincial_partner_role.clone()),
+        contacts: match &ch.contacts {
+            Some(list) => stored_contacts(&state, list)?,
+            None => cur.contacts.clone(),
+        },
+    };
     state
         .store
         .change_application(

@@ -6,26 +6,27 @@ use zhihui_domain::ProblemCode;
 
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zhihui_contract::applications::{
-    ApplicationEventView, ApplicationExportQuery, ApplicationHistory, ApplicationPage,
-    ApplicationQuery, ApplicationSummaryView, ApplicationView, AssignReviewersRequest,
-    AttachmentUpload, AttachmentView, BudgetLine, CallPage, CallQuery, CallView, ContactInput,
-    ContactView, CreateApplicationRequest, CreateCallRequest, Criterion, DecisionRequest,
-    DeclineEndorsementRequest, EndorseRequest, ProjectSummaryRequest, ReviewView, ReviewerView,
-    Score, SubmitReviewRequest, UpdateApplicationRequest, UpdateCallRequest,
+    ApplicationChanges, ApplicationDraft, ApplicationEventView, ApplicationExportQuery,
+    ApplicationHistory, ApplicationPage, ApplicationQuery, ApplicationSummaryView, ApplicationView,
+    AssignReviewersRequest, AttachmentUpload, AttachmentView, BudgetLine, CallPage, CallQuery,
+    CallTerms, CallView, Contact, ContactView, CreateApplicationRequest, CreateCallRequest,
+    Criterion, DecisionRequest, DeclineEndorsementRequest, EndorseRequest, ProjectSummaryRequest,
+    ReviewScores, ReviewView, ReviewerView, SubmitReviewRequest, UpdateApplicationRequest,
+    UpdateCallRequest, Verdict,
 };
-use zhihui_contract::pairing::{PairingRef, ProposedActivity};
+use zhihui_contract::form::{blank, Reason};
+use zhihui_contract::pairing::PairingRef;
 use zhihui_contract::{FieldProblem, Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::application::{
     action_starts_from, allowed_actions, average, check_submission, province_of, summary_late,
     weighted_score, PairingFact, Submission,
 };
 use zhihui_domain::{
-    ApplicationAction, ApplicationEvent, ApplicationRoles, ApplicationStatus, Decision,
-    MobilePhone, OrganizationCategory, OrganizationStatus,
+    ApplicationAction, ApplicationEvent, ApplicationRoles, ApplicationStatus, OrganizationCategory,
+    OrganizationStatus,
 };
 use zhihui_persistence::entities::{application, call, organization};
 use zhihui_persistence::{

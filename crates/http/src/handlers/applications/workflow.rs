@@ -72,18 +72,9 @@ pub async fn decline_endorsement(
     id: web::Path<Uuid>,
     body: web::Json<DeclineEndorsementRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::validate(&*body);
-    if body.reason.trim().is_empty() && !p.has("reason") {
-        p.push(
-            "reason",
-            ProblemCode::Required,
-            "say why the application is not endorsed",
-        );
-    }
-    p.finish()?;
+    let Reason(reason) = Reason::try_from(&*body)?;
     let l = load(&state, &who, *id).await?;
     require_province(&l)?;
-    let reason = body.reason.trim().to_string();
     state
         .store
         .change_application(
@@ -193,48 +184,17 @@ pub async fn submit_review(
         ));
     }
     let criteria: Vec<Criterion> = serde_json::from_str(&l.call.criteria).unwrap_or_default();
-    let mut p = Problems::validate(&*body);
-    let mut pairs = vec![];
-    let mut seen = vec![];
-    for (i, s) in body.scores.iter().enumerate() {
-        match criteria.iter().find(|c| c.name == s.criterion) {
-            None => p.push(
-                &format!("scores[{i}].criterion"),
-                ProblemCode::UnknownCriterion,
-                "not a criterion of this call",
-            ),
-            Some(_) if seen.contains(&s.criterion) => p.push(
-                &format!("scores[{i}].criterion"),
-                ProblemCode::DuplicateCriterion,
-                "each criterion is scored once",
-            ),
-            Some(c) => {
-                seen.push(s.criterion.clone());
-                pairs.push((c.weight, s.score));
-            }
-        }
-    }
-    for c in &criteria {
-        if !body.scores.iter().any(|s| s.criterion == c.name) {
-            p.push(
-                "scores",
-                ProblemCode::CriterionMissing,
-                format!("score the criterion {}", c.name),
-            );
-        }
-    }
-    p.finish()?;
-    let weighted = weighted_score(&pairs);
-    let scores: Vec<Score> = body.scores.clone();
+    let r = ReviewScores::try_from((&*body, criteria.as_slice()))?;
+    let weighted = weighted_score(&r.weighted);
     let r = state
         .store
         .put_review(
             l.app.id,
             ReviewInput {
                 reviewer: who.account_id,
-                scores: to_json(&scores)?,
+                scores: to_json(&r.scores)?,
                 weighted_hundredths: (weighted * 100.0).round() as i32,
-                comment: body.comment.trim().to_string(),
+                comment: r.comment,
             },
             starts_from(ApplicationAction::Review, &l.call),
             state.clock.now(),
@@ -274,70 +234,29 @@ pub async fn decide_application(
     platform_only(&who)?;
     let l = load(&state, &who, *id).await?;
     let now = state.clock.now();
-    let mut p = Problems::validate(&*body);
-    let decision = Decision::parse(&body.decision);
-    let reason = body
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string);
-    match decision {
-        None => p.push(
-            "decision",
-            ProblemCode::UnknownDecision,
-            "use approve, reject or return",
-        ),
-        Some(Decision::Approve) => match body.granted_fen {
-            None => p.push(
-                "granted_fen",
-                ProblemCode::GrantedRequired,
-                "say how much is granted",
-            ),
-            Some(g) if g <= 0 => p.push(
-                "granted_fen",
-                ProblemCode::OutOfRange,
-                "grant more than zero",
-            ),
-            Some(g) if g > l.app.requested_fen => p.push(
-                "granted_fen",
-                ProblemCode::GrantedAboveRequest,
-                "the grant is not above the amount requested",
-            ),
-            _ => {}
-        },
-        Some(Decision::Reject | Decision::Return) => {
-            if reason.is_none() {
-                p.push("reason", ProblemCode::Required, "say why");
-            }
-            if let Some(d) = body.revision_deadline {
-                if d <= now {
-                    p.push(
-                        "revision_deadline",
-                        ProblemCode::InThePast,
-                        "the revision deadline lies ahead",
-                    );
-                }
-            }
-        }
-    }
-    p.finish()?;
-    let decision = decision.ok_or_else(|| ApiError::Internal("decision".into()))?;
-    let action = decision.event();
-    let what = match decision {
-        Decision::Approve => Apply::Decide {
+    let verdict = Verdict::try_from((&*body, l.app.requested_fen, now))?;
+    let action = verdict.decision().event();
+    let reason = verdict.reason().map(str::to_string);
+    let what = match verdict {
+        Verdict::Approve {
+            granted_fen,
+            reason,
+        } => Apply::Decide {
             to: ApplicationStatus::Approved,
-            granted_fen: body.granted_fen,
-            reason: reason.clone(),
+            granted_fen: Some(granted_fen),
+            reason,
         },
-        Decision::Reject => Apply::Decide {
+        Verdict::Reject { reason } => Apply::Decide {
             to: ApplicationStatus::Rejected,
             granted_fen: None,
-            reason: reason.clone(),
+            reason: Some(reason),
         },
-        Decision::Return => Apply::Return {
-            reason: reason.clone().unwrap_or_default(),
-            revision_deadline: body.revision_deadline,
+        Verdict::Return {
+            reason,
+            revision_deadline,
+        } => Apply::Return {
+            reason,
+            revision_deadline,
         },
     };
     state
@@ -375,15 +294,7 @@ pub async fn submit_project_summary(
     id: web::Path<Uuid>,
     body: web::Json<ProjectSummaryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::validate(&*body);
-    if body.text.trim().is_empty() && !p.has("text") {
-        p.push(
-            "text",
-            ProblemCode::Required,
-            "the summary report is required",
-        );
-    }
-    p.finish()?;
+    let Reason(text) = Reason::try_from(&*body)?;
     let l = load(&state, &who, *id).await?;
     if !l.standing.applicant {
         return Err(ApiError::Forbidden(
@@ -393,7 +304,6 @@ pub async fn submit_project_summary(
     }
     let now = state.clock.now();
     let late = summary_late(china_date(now), l.call.summary_due);
-    let text = body.text.trim().to_string();
     state
         .store
         .change_application(

@@ -8,6 +8,7 @@ use zhihui_domain::ProblemCode;
 use actix_multipart::Multipart;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
+use zhihui_contract::form::Reason;
 use zhihui_contract::reports::{
     AnnualMonthView, AnnualSummaryQuery, AnnualSummaryView, MonthlyReportPage, MonthlyReportView,
     NotReportedView, PhotoUpload, PhotoView, PrepareReportRequest, ReportCompliance, ReportQuery,

@@ -278,24 +278,8 @@ pub async fn return_monthly_report(
     id: web::Path<Uuid>,
     body: web::Json<ReturnReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::validate(&*body);
-    if body.reason.trim().is_empty() && !p.has("reason") {
-        p.push(
-            "reason",
-            ProblemCode::Required,
-            "say why the report goes back",
-        );
-    }
-    p.finish()?;
-    decide(
-        &state,
-        &who,
-        *id,
-        ReportStep::Return {
-            reason: body.reason.trim().to_string(),
-        },
-    )
-    .await
+    let Reason(reason) = Reason::try_from(&*body)?;
+    decide(&state, &who, *id, ReportStep::Return { reason }).await
 }
 
 /// Accepts a submitted report (the parent's admins).
