@@ -13,12 +13,15 @@ pub struct RegisterAccountRequest {
     /// E-mail address or mainland mobile number.
     #[schema(example = "li.ming@example.cn")]
     #[validate(length(min = 3, max = 254))]
+    #[schema(min_length = 3, max_length = 254)]
     pub login: String,
     /// 8 to 128 characters with a letter and a digit.
     #[validate(length(min = 8, max = 128))]
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
     #[schema(example = "李明")]
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub display_name: String,
 }
 
@@ -26,8 +29,10 @@ pub struct RegisterAccountRequest {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
+    #[schema(min_length = 1, max_length = 254)]
     pub login: String,
     #[validate(length(min = 1, max = 128))]
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 
@@ -35,6 +40,7 @@ pub struct LoginRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefreshTokenRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 

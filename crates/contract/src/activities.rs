@@ -16,12 +16,14 @@ pub struct CreateActivityRequest {
     pub organization_id: Uuid,
     #[schema(example = "果树冬季修剪技术指导")]
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub title: String,
     /// One of `technical_service`, `livelihood`, `science_popularisation`, `emergency`,
     /// `professional`.
     #[schema(schema_with = crate::values::activity_category)]
     pub category: String,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[serde(default)]
     pub description: String,
     #[validate(custom(function = "crate::bounds::instant"))]
@@ -30,6 +32,7 @@ pub struct CreateActivityRequest {
     pub ends_at: DateTime<Utc>,
     #[schema(example = "平谷区大华山镇果品合作社")]
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub place: String,
     /// GB/T 2260 code of where the activity happens.
     #[schema(example = "110117")]
@@ -53,6 +56,7 @@ pub struct CreateActivityRequest {
     pub key_date: Option<String>,
     /// Volunteers (approved members of the organisation) who lead the activity.
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub leader_ids: Vec<Uuid>,
 }
@@ -62,16 +66,19 @@ pub struct CreateActivityRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateActivityRequest {
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub title: Option<String>,
     #[schema(schema_with = crate::values::activity_category_or_null)]
     pub category: Option<String>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     #[validate(custom(function = "crate::bounds::instant"))]
     pub starts_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::bounds::instant"))]
     pub ends_at: Option<DateTime<Utc>>,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub place: Option<String>,
     pub region_code: Option<String>,
     #[schema(minimum = 1, maximum = 100_000)]
@@ -84,6 +91,7 @@ pub struct UpdateActivityRequest {
     /// An empty string removes the tag.
     pub key_date: Option<String>,
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub leader_ids: Option<Vec<Uuid>>,
 }
 
@@ -270,6 +278,7 @@ fn check_schedule(
 #[serde(deny_unknown_fields)]
 pub struct CancelActivityRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -356,6 +365,7 @@ pub struct ActivityQuery {
     pub key_date: Option<String>,
     /// Free text found in the title, description or place.
     #[validate(length(min = 1, max = 50))]
+    #[param(min_length = 1, max_length = 50)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200, default = 20)]
@@ -455,6 +465,7 @@ pub struct CheckInCodeView {
 #[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
 }
 
@@ -470,6 +481,7 @@ pub struct AttendanceRequest {
     #[serde(default)]
     pub absent: bool,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -501,6 +513,7 @@ pub struct HoursEntryInput {
     pub hours: Option<f64>,
     /// Required when it changes hours already confirmed.
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -512,6 +525,7 @@ pub struct ConfirmHoursRequest {
     #[serde(default)]
     pub all: bool,
     #[validate(length(max = 10000), nested)]
+    #[schema(max_items = 10000)]
     #[serde(default)]
     pub entries: Vec<HoursEntryInput>,
 }

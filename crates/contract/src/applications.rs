@@ -18,6 +18,7 @@ use crate::pairing::{PairingRef, PartyView, ProposedActivity};
 pub struct Criterion {
     #[schema(example = "项目可行性")]
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
     /// 1 to 100; weights need not add up to 100 (scores are divided by their sum).
     #[validate(range(min = 1, max = 100))]
@@ -30,9 +31,11 @@ pub struct Criterion {
 pub struct CreateCallRequest {
     #[schema(example = "智惠行动")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub programme: String,
     #[schema(example = "百会百县乡村行")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub sub_project: String,
     #[schema(example = 2027)]
     #[validate(range(min = 2000, max = 2100))]
@@ -44,7 +47,7 @@ pub struct CreateCallRequest {
     pub closes_at: DateTime<Utc>,
     /// Organisation categories that may apply, e.g. `national_society`, `provincial_society`.
     #[validate(length(min = 1, max = 14))]
-    #[schema(schema_with = crate::values::organization_categories)]
+    #[schema(schema_with = crate::values::eligible_categories)]
     pub eligible_categories: Vec<String>,
     /// `society`, `county_volunteer_federation` or `hub_centre`.
     #[schema(schema_with = crate::values::form_variant)]
@@ -66,6 +69,7 @@ pub struct CreateCallRequest {
     #[validate(custom(function = "crate::bounds::date"))]
     pub summary_due: NaiveDate,
     #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub criteria: Vec<Criterion>,
 }
 
@@ -74,8 +78,10 @@ pub struct CreateCallRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCallRequest {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub programme: Option<String>,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub sub_project: Option<String>,
     #[validate(range(min = 2000, max = 2100))]
     #[schema(minimum = 2000, maximum = 2100)]
@@ -85,7 +91,7 @@ pub struct UpdateCallRequest {
     #[validate(custom(function = "crate::bounds::instant"))]
     pub closes_at: Option<DateTime<Utc>>,
     #[validate(length(min = 1, max = 14))]
-    #[schema(schema_with = crate::values::organization_categories)]
+    #[schema(schema_with = crate::values::eligible_categories)]
     pub eligible_categories: Option<Vec<String>>,
     #[schema(schema_with = crate::values::form_variant_or_null)]
     pub form_variant: Option<String>,
@@ -100,6 +106,7 @@ pub struct UpdateCallRequest {
     #[validate(custom(function = "crate::bounds::date"))]
     pub summary_due: Option<NaiveDate>,
     #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub criteria: Option<Vec<Criterion>>,
 }
 
@@ -416,7 +423,7 @@ pub struct CallView {
     /// `upcoming`, `open` or `closed`, now.
     #[schema(schema_with = crate::values::call_state)]
     pub state: d::CallState,
-    #[schema(schema_with = crate::values::organization_categories)]
+    #[schema(schema_with = crate::values::eligible_categories)]
     pub eligible_categories: Vec<d::OrganizationCategory>,
     #[schema(schema_with = crate::values::form_variant)]
     pub form_variant: d::FormVariant,
@@ -456,12 +463,14 @@ pub struct CallPage {
 pub struct BudgetLine {
     #[schema(example = "专家差旅费")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub item: String,
     #[schema(example = 3000000)]
     #[validate(range(min = 1, max = zhihui_domain::bounds::MAX_FEN))]
     #[schema(minimum = 1, maximum = 1_000_000_000_000_i64)]
     pub amount_fen: i64,
     #[validate(length(max = 500))]
+    #[schema(max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -470,9 +479,11 @@ pub struct BudgetLine {
 pub struct ContactInput {
     /// A person's name: letters, spaces and the middle dot.
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub name: String,
     /// E.g. 项目负责人, 联系人.
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub role: String,
     /// Mainland mobile number; encrypted at rest.
     pub phone: String,
@@ -493,15 +504,20 @@ pub struct CreateApplicationRequest {
     /// The applying organisation; the caller administers it.
     pub applicant_id: Uuid,
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub title: String,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub summary: String,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub objectives: String,
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     #[serde(default)]
     pub activities: Vec<ProposedActivity>,
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     #[serde(default)]
     pub budget: Vec<BudgetLine>,
     #[validate(range(min = 0, max = zhihui_domain::bounds::MAX_FEN))]
@@ -514,8 +530,10 @@ pub struct CreateApplicationRequest {
     pub provincial_partner_id: Option<Uuid>,
     /// How that provincial society takes part.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub provincial_partner_role: Option<String>,
     #[validate(length(min = 1, max = 10), nested)]
+    #[schema(min_items = 1, max_items = 10)]
     pub contacts: Vec<ContactInput>,
 }
 
@@ -524,14 +542,19 @@ pub struct CreateApplicationRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateApplicationRequest {
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub title: Option<String>,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub summary: Option<String>,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub objectives: Option<String>,
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     pub activities: Option<Vec<ProposedActivity>>,
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     pub budget: Option<Vec<BudgetLine>>,
     #[validate(range(min = 0, max = zhihui_domain::bounds::MAX_FEN))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_i64)]
@@ -539,8 +562,10 @@ pub struct UpdateApplicationRequest {
     pub pairing_proof: Option<String>,
     pub provincial_partner_id: Option<Uuid>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub provincial_partner_role: Option<String>,
     #[validate(length(min = 1, max = 10), nested)]
+    #[schema(min_items = 1, max_items = 10)]
     pub contacts: Option<Vec<ContactInput>>,
 }
 
@@ -732,8 +757,10 @@ pub struct Score {
 pub struct SubmitReviewRequest {
     /// One score per criterion of the call.
     #[validate(length(min = 1, max = 20), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     pub scores: Vec<Score>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     #[serde(default)]
     pub comment: String,
 }
@@ -757,6 +784,7 @@ pub struct ReviewView {
 pub struct AssignReviewersRequest {
     /// Accounts to add as reviewers (those already assigned stay).
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_items = 1, max_items = 20)]
     pub reviewer_ids: Vec<Uuid>,
 }
 
@@ -772,6 +800,7 @@ pub struct ReviewerView {
 #[serde(deny_unknown_fields)]
 pub struct EndorseRequest {
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -779,6 +808,7 @@ pub struct EndorseRequest {
 #[serde(deny_unknown_fields)]
 pub struct DeclineEndorsementRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -794,6 +824,7 @@ pub struct DecisionRequest {
     pub granted_fen: Option<i64>,
     /// Reject and return: why (required).
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
     /// Return: until when the revised application may be submitted, if after the call closes.
     #[validate(custom(function = "crate::bounds::instant"))]
@@ -805,6 +836,7 @@ pub struct DecisionRequest {
 pub struct ProjectSummaryRequest {
     /// The project's summary report: what was done, for whom, results.
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub text: String,
 }
 

@@ -13,11 +13,12 @@ use zhihui_domain as d;
 pub struct CreateApiClientRequest {
     #[schema(example = "省志愿服务平台同步")]
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// `<family>:read` or `<family>:write` (write includes read); families: `organizations`,
     /// `volunteers`, `activities`, `records`, `letters`, `applications`, `reports`.
     #[validate(length(min = 1, max = 14))]
-    #[schema(schema_with = crate::values::scopes)]
+    #[schema(schema_with = crate::values::requested_scopes)]
     pub scopes: Vec<String>,
 }
 
@@ -28,7 +29,7 @@ pub struct ApiClientView {
     pub name: String,
     /// The public part of the key (`zhc_<key_prefix>_…`).
     pub key_prefix: String,
-    #[schema(schema_with = crate::values::scopes)]
+    #[schema(schema_with = crate::values::requested_scopes)]
     pub scopes: Vec<String>,
     /// `active` or `revoked`.
     #[schema(schema_with = crate::values::api_client_status)]
@@ -80,9 +81,11 @@ pub struct CreateWebhookEndpointRequest {
     /// An `https://` address on the public internet.
     #[schema(example = "https://hooks.example.cn/zhihui")]
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub url: String,
     #[schema(example = "省志愿服务平台")]
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub description: Option<String>,
     /// Event types: `membership.requested`, `membership.approved`, `volunteer.imported`,
     /// `activity.published`, `activity.cancelled`, `hours.confirmed`, `certificate.issued`,
@@ -91,7 +94,7 @@ pub struct CreateWebhookEndpointRequest {
     /// `application.decided`, `monthly_report.submitted`, `monthly_report.returned`,
     /// `monthly_report.accepted`.
     #[validate(length(min = 1, max = 20))]
-    #[schema(schema_with = crate::values::subscribable_event_types)]
+    #[schema(schema_with = crate::values::subscribed_event_types)]
     pub event_types: Vec<String>,
 }
 
@@ -101,11 +104,13 @@ pub struct CreateWebhookEndpointRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookEndpointRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub url: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub description: Option<String>,
     #[validate(length(min = 1, max = 20))]
-    #[schema(schema_with = crate::values::subscribable_event_types)]
+    #[schema(schema_with = crate::values::subscribed_event_types)]
     pub event_types: Option<Vec<String>>,
     pub active: Option<bool>,
 }
@@ -117,7 +122,7 @@ pub struct WebhookEndpointView {
     pub organization_id: Option<Uuid>,
     pub url: String,
     pub description: String,
-    #[schema(schema_with = crate::values::subscribable_event_types)]
+    #[schema(schema_with = crate::values::subscribed_event_types)]
     pub event_types: Vec<d::integration::EventType>,
     pub active: bool,
     pub created_at: DateTime<Utc>,

@@ -14,6 +14,7 @@ use crate::form::{Problems, Rejected};
 pub struct RegisterOrganizationRequest {
     #[schema(example = "中国农学会")]
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub name: String,
     /// One of `national_society`, `provincial_society`, `municipal_society`,
     /// `provincial_association`, `city_association`, `county_association`,
@@ -33,11 +34,14 @@ pub struct RegisterOrganizationRequest {
     /// Unified social credit code (GB 32100), optional.
     pub credit_code: Option<String>,
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub contact_name: String,
     pub contact_phone: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub address: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -128,15 +132,19 @@ impl TryFrom<&RegisterOrganizationRequest> for OrganizationRegistration {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationRequest {
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub name: Option<String>,
     pub region_code: Option<String>,
     pub credit_code: Option<String>,
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub address: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -144,6 +152,7 @@ pub struct UpdateOrganizationRequest {
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -152,6 +161,7 @@ pub struct RejectRequest {
 pub struct GrantAdminRequest {
     /// The login (e-mail or phone) of the account that receives the seat.
     #[validate(length(min = 3, max = 254))]
+    #[schema(min_length = 3, max_length = 254)]
     pub login: String,
 }
 
@@ -219,6 +229,7 @@ pub struct OrganizationQuery {
     pub status: Option<String>,
     /// Part of the name.
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200, default = 20)]

@@ -16,12 +16,14 @@ pub struct ProposedActivity {
     /// What is to be done.
     #[schema(example = "设施蔬菜病虫害绿色防控技术培训")]
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub what: String,
     /// Roughly when, as a month `YYYY-MM`.
     #[schema(example = "2027-03")]
     pub month: String,
     #[schema(example = "县农业技术推广中心")]
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub place: String,
 }
 
@@ -34,12 +36,15 @@ pub struct CreatePairingLetterRequest {
     pub recipient_id: Uuid,
     #[schema(example = "关于商请共同开展科技志愿服务活动的函")]
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub subject: String,
     /// Why the society proposes the pairing; the body of the letter.
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub purpose: String,
     /// One to 50 proposed joint activities.
     #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
     pub activities: Vec<ProposedActivity>,
     /// First day of the pairing.
     #[validate(custom(function = "crate::bounds::date"))]
@@ -50,6 +55,7 @@ pub struct CreatePairingLetterRequest {
     /// The contact person's name (a person's name: letters, spaces and the middle dot).
     #[schema(example = "王建国")]
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub contact_name: String,
     /// Mainland mobile number; stored encrypted, shown in full only to the two parties.
     #[schema(example = "13800138000")]
@@ -62,16 +68,20 @@ pub struct CreatePairingLetterRequest {
 pub struct UpdatePairingLetterRequest {
     pub recipient_id: Option<Uuid>,
     #[validate(length(min = 2, max = 100))]
+    #[schema(min_length = 2, max_length = 100)]
     pub subject: Option<String>,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub purpose: Option<String>,
     #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
     pub activities: Option<Vec<ProposedActivity>>,
     #[validate(custom(function = "crate::bounds::date"))]
     pub period_from: Option<NaiveDate>,
     #[validate(custom(function = "crate::bounds::date"))]
     pub period_to: Option<NaiveDate>,
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
 }
@@ -241,6 +251,7 @@ impl ProposedActivity {
 pub struct AcceptPairingLetterRequest {
     /// An optional note to the sender.
     #[validate(length(max = 1000))]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -249,6 +260,7 @@ pub struct AcceptPairingLetterRequest {
 pub struct DeclinePairingLetterRequest {
     /// Why the recipient declines; shown to the sender.
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
     pub reason: String,
 }
 

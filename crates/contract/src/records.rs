@@ -148,6 +148,7 @@ pub struct IssueCertificateRequest {
     pub period_to: Option<NaiveDate>,
     /// The person handling the certificate (default: the issuing admin's name).
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub handler_name: Option<String>,
     /// Contact phone printed on the certificate (default: the organisation's).
     pub contact_phone: Option<String>,
@@ -209,6 +210,7 @@ pub struct CertificatePage {
 #[serde(deny_unknown_fields)]
 pub struct RevokeCertificateRequest {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

@@ -28,12 +28,14 @@ pub struct RegionPage {
 pub struct RegionQuery {
     /// Only the direct children of this region.
     #[validate(length(equal = 6))]
+    #[param(min_length = 6, max_length = 6)]
     pub parent: Option<String>,
     /// `province`, `city` or `county`.
     #[param(schema_with = crate::values::region_level)]
     pub level: Option<String>,
     /// Part of the name.
     #[validate(length(max = 50))]
+    #[param(max_length = 50)]
     pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200, default = 20)]

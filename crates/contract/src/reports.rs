@@ -25,12 +25,16 @@ pub struct UpdateReportRequest {
     #[schema(minimum = 0, maximum = 100000000)]
     pub people_served: Option<i32>,
     #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
     pub narrative: Option<String>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub highlights: Option<String>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub problems: Option<String>,
     #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
     pub next_plan: Option<String>,
 }
 
@@ -38,6 +42,7 @@ pub struct UpdateReportRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReturnReportRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 

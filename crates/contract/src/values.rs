@@ -46,6 +46,41 @@ macro_rules! all {
     };
 }
 
+/// A request's list of closed values with the number of items the service takes (the same
+/// bounds as the field's `validate(length)`; `limits_tests` holds the two together).
+fn list_within(values: Vec<String>, min: Option<usize>, max: usize) -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(one(values, false))
+        .min_items(min)
+        .max_items(Some(max))
+        .into()
+}
+
+/// The event types an endpoint may subscribe to (every one but `ping`).
+fn subscribable() -> Vec<String> {
+    d::integration::EventType::ALL
+        .iter()
+        .filter(|t| **t != d::integration::EventType::Ping)
+        .map(|t| t.as_str().to_string())
+        .collect()
+}
+
+pub fn eligible_categories() -> RefOr<Schema> {
+    list_within(all!(d::OrganizationCategory), Some(1), 14)
+}
+
+pub fn volunteer_service_categories() -> RefOr<Schema> {
+    list_within(all!(d::ActivityCategory), None, 10)
+}
+
+pub fn requested_scopes() -> RefOr<Schema> {
+    list_within(d::integration::all_scopes().collect(), Some(1), 14)
+}
+
+pub fn subscribed_event_types() -> RefOr<Schema> {
+    list_within(subscribable(), Some(1), 20)
+}
+
 value_schemas! {
     all!(d::OrganizationCategory) => organization_category, organization_category_or_null, organization_categories;
     all!(d::OrganizationLevel) => organization_level, organization_level_or_null, organization_levels;
@@ -82,11 +117,7 @@ value_schemas! {
     all!(d::Gender) => gender, gender_or_null, genders;
     all!(d::RegionLevel) => region_level, region_level_or_null, region_levels;
     all!(d::integration::EventType) => event_type, event_type_or_null, event_types;
-    d::integration::EventType::ALL
-        .iter()
-        .filter(|t| **t != d::integration::EventType::Ping)
-        .map(|t| t.as_str().to_string())
-        .collect() => subscribable_event_type, subscribable_event_type_or_null, subscribable_event_types;
+    subscribable() => subscribable_event_type, subscribable_event_type_or_null, subscribable_event_types;
     d::integration::all_scopes().collect() => scope, scope_or_null, scopes;
     all!(d::integration::ApiClientStatus) => api_client_status, api_client_status_or_null, api_client_statuses;
     all!(d::integration::DeliveryStatus) => delivery_status, delivery_status_or_null, delivery_statuses;
@@ -116,4 +147,112 @@ pub fn field_code() -> RefOr<Schema> {
             .collect(),
         false,
     )
+}
+
+/// Every length the service checks (`validate(length)`) is declared in the schema with the
+/// same bounds, so that a generated client refuses what the service would refuse.
+#[cfg(test)]
+mod limits_tests {
+    const SOURCES: &[(&str, &str)] = &[
+        ("accounts.rs", include_str!("accounts.rs")),
+        ("activities.rs", include_str!("activities.rs")),
+        ("applications.rs", include_str!("applications.rs")),
+        ("integrations.rs", include_str!("integrations.rs")),
+        ("organizations.rs", include_str!("organizations.rs")),
+        ("pairing.rs", include_str!("pairing.rs")),
+        ("records.rs", include_str!("records.rs")),
+        ("regions.rs", include_str!("regions.rs")),
+        ("reports.rs", include_str!("reports.rs")),
+        ("volunteers.rs", include_str!("volunteers.rs")),
+    ];
+
+    /// `name = 12` inside an attribute, if present.
+    fn bound(attr: &str, name: &str) -> Option<String> {
+        let at = attr.find(&format!("{name} = "))? + name.len() + 3;
+        Some(
+            attr[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '_')
+                .collect(),
+        )
+    }
+
+    fn declared(
+        schema: utoipa::openapi::RefOr<utoipa::openapi::Schema>,
+    ) -> (Option<String>, Option<String>) {
+        let v = serde_json::to_value(schema).unwrap();
+        let n = |k: &str| v.get(k).map(|x| x.to_string());
+        (n("minItems"), n("maxItems"))
+    }
+
+    #[test]
+    fn every_checked_length_is_in_the_schema() {
+        type Within = fn() -> utoipa::openapi::RefOr<utoipa::openapi::Schema>;
+        let within: &[(&str, Within)] = &[
+            ("eligible_categories", super::eligible_categories),
+            (
+                "volunteer_service_categories",
+                super::volunteer_service_categories,
+            ),
+            ("requested_scopes", super::requested_scopes),
+            ("subscribed_event_types", super::subscribed_event_types),
+        ];
+        let mut checked = 0;
+        let mut wrong = vec![];
+        for (file, text) in SOURCES {
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !line.starts_with("#[validate(length(") {
+                    continue;
+                }
+                let (lo, hi) = match bound(line, "equal") {
+                    Some(e) => (Some(e.clone()), Some(e)),
+                    None => (bound(line, "min"), bound(line, "max")),
+                };
+                // The field's attribute block: the lines around this one up to the field.
+                let mut start = i;
+                while start > 0
+                    && (lines[start - 1].starts_with("#[") || lines[start - 1].starts_with("///"))
+                {
+                    start -= 1;
+                }
+                let mut end = i;
+                while lines[end].starts_with("#[") || lines[end].starts_with("///") {
+                    end += 1;
+                }
+                let block = &lines[start..end];
+                let field = lines[end];
+                checked += 1;
+                let found = if let Some(w) = block.iter().find_map(|l| {
+                    let at = l.find("schema_with = crate::values::")? + 29;
+                    Some(l[at..].trim_end_matches(")]").to_string())
+                }) {
+                    match within.iter().find(|(n, _)| *n == w) {
+                        Some((_, f)) => declared(f()),
+                        None => (None, Some(format!("{w} declares no bounds"))),
+                    }
+                } else {
+                    let is_list = field.contains("Vec<");
+                    let (min_key, max_key) = if is_list {
+                        ("min_items", "max_items")
+                    } else {
+                        ("min_length", "max_length")
+                    };
+                    let decl = block
+                        .iter()
+                        .find(|l| l.contains(max_key) || l.contains(min_key))
+                        .copied()
+                        .unwrap_or("");
+                    (bound(decl, min_key), bound(decl, max_key))
+                };
+                if found != (lo.clone(), hi.clone()) {
+                    wrong.push(format!(
+                        "{file}: {field} checks {lo:?}..{hi:?}, declares {found:?}"
+                    ));
+                }
+            }
+        }
+        assert!(checked > 90, "only {checked} checked lengths found");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 }

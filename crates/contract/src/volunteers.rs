@@ -13,6 +13,7 @@ use crate::form::{Problems, Rejected};
 #[serde(deny_unknown_fields)]
 pub struct GuardianInput {
     #[validate(length(min = 2, max = 50))]
+    #[schema(min_length = 2, max_length = 50)]
     pub name: String,
     pub phone: String,
     /// The guardian consents to the registration.
@@ -24,6 +25,7 @@ pub struct GuardianInput {
 pub struct ConsentInput {
     /// Version of the registration agreement accepted, e.g. `2025-01`.
     #[validate(length(min = 1, max = 20))]
+    #[schema(min_length = 1, max_length = 20)]
     pub agreement_version: String,
     pub accepted: bool,
 }
@@ -43,12 +45,13 @@ pub struct RegisterVolunteerRequest {
     pub region_code: String,
     /// Professional skills or fields, e.g. `农业技术`.
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     #[serde(default)]
     pub skills: Vec<String>,
     /// Service categories of interest, e.g. `science_popularisation`.
     #[validate(length(max = 10))]
     #[serde(default)]
-    #[schema(schema_with = crate::values::activity_categories)]
+    #[schema(schema_with = crate::values::volunteer_service_categories)]
     pub service_categories: Vec<String>,
     /// "Three heads" role: `school_principal`, `hospital_head` or `agricultural_station_head`.
     #[schema(schema_with = crate::values::three_heads_role_or_null)]
@@ -60,6 +63,7 @@ pub struct RegisterVolunteerRequest {
     pub consent: ConsentInput,
     /// Teams to ask to join at once (at most 5).
     #[validate(length(max = 5))]
+    #[schema(max_items = 5)]
     #[serde(default)]
     pub organization_ids: Vec<Uuid>,
 }
