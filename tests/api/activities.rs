@@ -1,152 +1,12 @@
 //! Activities, sign-ups and the waiting list, check-in codes, attendance and hours.
 
-use chrono::{DateTime, TimeZone, Utc};
-use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 use zhihui_persistence::entities::sign_up;
 
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-/// An approved organisation with its admin, and a second organisation with its own admin.
-pub struct World {
-    pub platform: User,
-    pub admin: User,
-    pub org: String,
-    pub other_admin: User,
-    pub other_org: String,
-}
-
-pub async fn world(app: &TestApp) -> World {
-    let platform = app.platform_admin().await;
-    let admin = app.user("admin@kexie.cn").await;
-    let org = app
-        .approved(
-            &platform,
-            &admin,
-            "北京市科协科技志愿服务总队",
-            "provincial_association",
-            "province",
-            "110000",
-        )
-        .await;
-    let other_admin = app.user("admin@other.cn").await;
-    let other_org = app
-        .approved(
-            &platform,
-            &other_admin,
-            "中国农学会",
-            "national_society",
-            "national",
-            "110000",
-        )
-        .await;
-    World {
-        platform,
-        admin,
-        org,
-        other_admin,
-        other_org,
-    }
-}
-
-/// A signed-in volunteer: (account, volunteer id). `n` makes the ID number unique.
-pub async fn volunteer(app: &TestApp, n: u32, name: &str) -> (User, String) {
-    let u = app.user(&format!("v{n}@zh.cn")).await;
-    let mut body = volunteer_body(&id_number(
-        "110105",
-        "19900101",
-        &format!("{:03}", n % 1000),
-    ));
-    body["name"] = json!(name);
-    let (s, b) = app.post("/api/v1/volunteers", Some(&u.token), body).await;
-    assert_eq!(s, 201, "{b}");
-    (u, b["id"].as_str().unwrap().to_string())
-}
-
-/// Makes the volunteer an approved member of the organisation.
-pub async fn member(app: &TestApp, admin: &User, org: &str, v: &User) {
-    let (s, m) = app
-        .post(
-            &format!("/api/v1/organizations/{org}/memberships"),
-            Some(&v.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 201, "{m}");
-    let (s, b) = app
-        .post(
-            &format!(
-                "/api/v1/organizations/{org}/memberships/{}/approve",
-                m["id"].as_str().unwrap()
-            ),
-            Some(&admin.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-}
-
-pub fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, day, hour, minute, 0).unwrap()
-}
-
-pub fn activity_body(org: &str, day: u32, capacity: i32) -> Value {
-    json!({
-        "organization_id": org,
-        "title": "果树冬季修剪技术指导",
-        "category": "technical_service",
-        "description": "为果农讲解修剪要点并现场示范",
-        "starts_at": at(day, 1, 0),
-        "ends_at": at(day, 5, 0),
-        "place": "平谷区大华山镇果品合作社",
-        "region_code": "110117",
-        "capacity": capacity,
-    })
-}
-
-/// Creates and publishes an activity; returns its id.
-pub async fn published(app: &TestApp, admin: &User, body: Value) -> String {
-    let (s, a) = app
-        .post("/api/v1/activities", Some(&admin.token), body)
-        .await;
-    assert_eq!(s, 201, "{a}");
-    let id = a["id"].as_str().unwrap().to_string();
-    let (s, b) = app
-        .post(
-            &format!("/api/v1/activities/{id}/publish"),
-            Some(&admin.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    id
-}
-
-async fn delete(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
-    split(app.call(Method::DELETE, path, Some(token), None).await).await
-}
-
-async fn put(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    body: Value,
-    if_match: Option<&str>,
-) -> (u16, Value, Option<String>) {
-    let mut r = app.client.put(app.url(path)).bearer_auth(token).json(&body);
-    if let Some(m) = if_match {
-        r = r.header("If-Match", m);
-    }
-    let res = r.send().await.unwrap();
-    let etag = res
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_string());
-    let (s, b) = split(res).await;
-    (s, b, etag)
-}
 
 dual_test!(
     activity_lifecycle_and_listing,
@@ -334,34 +194,34 @@ dual_test!(
         );
 
         // Updates carry the version.
-        let (s, b, _) = put(
-            &app,
-            &format!("/api/v1/activities/{id}"),
-            &w.admin.token,
-            json!({"capacity": 40}),
-            Some("\"99\""),
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.admin.token,
+                json!({"capacity": 40}),
+                Some("\"99\""),
+            )
+            .await;
         assert_eq!((s, b["code"].as_str()), (412, Some("version_mismatch")));
-        let (s, b, etag) = put(
-            &app,
-            &format!("/api/v1/activities/{id}"),
-            &w.admin.token,
-            json!({"capacity": 40, "title": "果树修剪技术指导（第二期）"}),
-            Some(&format!("\"{}\"", a["version"])),
-        )
-        .await;
+        let (s, b, etag) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.admin.token,
+                json!({"capacity": 40, "title": "果树修剪技术指导（第二期）"}),
+                Some(&format!("\"{}\"", a["version"])),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["capacity"], 40);
         assert_eq!(etag.as_deref(), Some("\"3\""));
-        let (s, _, _) = put(
-            &app,
-            &format!("/api/v1/activities/{id}"),
-            &w.other_admin.token,
-            json!({"capacity": 5}),
-            None,
-        )
-        .await;
+        let (s, _, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.other_admin.token,
+                json!({"capacity": 5}),
+                None,
+            )
+            .await;
         assert_eq!(s, 403);
 
         // A second activity elsewhere, for the filters.
@@ -473,14 +333,14 @@ dual_test!(
             (a["status"].as_str(), a["cancel_reason"].as_str()),
             (Some("cancelled"), Some("暴雨预警"))
         );
-        let (s, b, _) = put(
-            &app,
-            &format!("/api/v1/activities/{id}"),
-            &w.admin.token,
-            json!({"capacity": 50}),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.admin.token,
+                json!({"capacity": 50}),
+                None,
+            )
+            .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("activity_cancelled")));
     }
 );
@@ -572,14 +432,14 @@ dual_test!(
         assert_eq!(s, 201, "touching ends do not overlap");
 
         // Moving an activity moves its sign-ups' times: the check sees the new times only.
-        let (s, b, _) = put(
-            &app,
-            &format!("/api/v1/activities/{after_id}"),
-            &w.other_admin.token,
-            json!({"starts_at": at(12, 1, 0), "ends_at": at(12, 3, 0)}),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{after_id}"),
+                &w.other_admin.token,
+                json!({"starts_at": at(12, 1, 0), "ends_at": at(12, 3, 0)}),
+                None,
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
         let mut old_slot = activity_body(&w.other_org, 10, 10);
         old_slot["starts_at"] = json!(at(10, 5, 30));
@@ -701,9 +561,9 @@ dual_test!(
         assert_eq!((s, l["items"].as_array().unwrap().len()), (200, 1));
 
         // Withdrawing a place moves the first on the waiting list up.
-        let (s, b) = delete(&app, &format!("{path}/mine"), &vols[0].0.token).await;
+        let (s, b) = app.delete(&format!("{path}/mine"), &vols[0].0.token).await;
         assert_eq!((s, b["status"].as_str()), (200, Some("cancelled")));
-        let (s, _) = delete(&app, &format!("{path}/mine"), &vols[0].0.token).await;
+        let (s, _) = app.delete(&format!("{path}/mine"), &vols[0].0.token).await;
         assert_eq!(s, 404, "nothing left to withdraw");
         let (_, a) = app
             .get(&format!("/api/v1/activities/{id}"), Some(&vols[2].0.token))
@@ -729,26 +589,26 @@ dual_test!(
         assert_eq!(items[0]["sign_up"]["status"], "waitlisted");
 
         // Capacity below the places taken is refused; raising it promotes the queue.
-        let (s, b, _) = put(
-            &app,
-            &format!("/api/v1/activities/{id}"),
-            &w.admin.token,
-            json!({"capacity": 1}),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.admin.token,
+                json!({"capacity": 1}),
+                None,
+            )
+            .await;
         assert_eq!(
             (s, b["code"].as_str()),
             (409, Some("capacity_below_sign_ups"))
         );
-        let (s, b, _) = put(
-            &app,
-            &format!("/api/v1/activities/{id}"),
-            &w.admin.token,
-            json!({"capacity": 3}),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.admin.token,
+                json!({"capacity": 3}),
+                None,
+            )
+            .await;
         assert_eq!(s, 200);
         assert_eq!(
             (b["places_taken"].as_i64(), b["waitlist_length"].as_i64()),
@@ -757,7 +617,7 @@ dual_test!(
 
         // Once the activity has started, withdrawing is refused.
         app.clock.set(at(10, 2, 0));
-        let (s, b) = delete(&app, &format!("{path}/mine"), &vols[1].0.token).await;
+        let (s, b) = app.delete(&format!("{path}/mine"), &vols[1].0.token).await;
         assert_eq!((s, b["code"].as_str()), (409, Some("activity_started")));
     }
 );
@@ -1032,74 +892,62 @@ dual_test!(
 
         // The leader records C by hand (forgot the phone) and D as absent; reasons kept.
         let att = |v: &str| format!("/api/v1/activities/{id}/attendance/{v}");
-        let (s, b, _) = put(
-        &app,
-        &att(&c_vid),
-        &leader.token,
-        json!({"checked_in_at": at(10, 1, 0), "checked_out_at": at(10, 4, 50), "reason": "手机没电，现场签到表为证"}),
-        None,
-    )
+        let (s, b, _) = app.put_if(&att(&c_vid), &leader.token, json!({"checked_in_at": at(10, 1, 0), "checked_out_at": at(10, 4, 50), "reason": "手机没电，现场签到表为证"}), None)
     .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["changes"][0]["reason"], "手机没电，现场签到表为证");
         assert_eq!(b["sign_up"]["attendance_source"], "manual");
-        let (s, _, _) = put(
-            &app,
-            &att(&d_vid),
-            &leader.token,
-            json!({"absent": true, "reason": "未到场"}),
-            None,
-        )
-        .await;
+        let (s, _, _) = app
+            .put_if(
+                &att(&d_vid),
+                &leader.token,
+                json!({"absent": true, "reason": "未到场"}),
+                None,
+            )
+            .await;
         assert_eq!(s, 200);
-        let (s, _, _) = put(
-            &app,
-            &att(&d_vid),
-            &d_user.token,
-            json!({"checked_in_at": at(10, 1, 0), "reason": "我来了"}),
-            None,
-        )
-        .await;
+        let (s, _, _) = app
+            .put_if(
+                &att(&d_vid),
+                &d_user.token,
+                json!({"checked_in_at": at(10, 1, 0), "reason": "我来了"}),
+                None,
+            )
+            .await;
         assert_eq!(s, 403, "a participant does not record attendance");
-        let (s, _, _) = put(
-            &app,
-            &att(&d_vid),
-            &w.other_admin.token,
-            json!({"absent": true, "reason": "x"}),
-            None,
-        )
-        .await;
+        let (s, _, _) = app
+            .put_if(
+                &att(&d_vid),
+                &w.other_admin.token,
+                json!({"absent": true, "reason": "x"}),
+                None,
+            )
+            .await;
         assert_eq!(s, 403, "another organisation's admin does not either");
-        let (s, b, _) = put(
-            &app,
-            &att(&d_vid),
-            &leader.token,
-            json!({"checked_out_at": at(10, 2, 0), "reason": "x"}),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &att(&d_vid),
+                &leader.token,
+                json!({"checked_out_at": at(10, 2, 0), "reason": "x"}),
+                None,
+            )
+            .await;
         assert_eq!(
             (s, fields(&b)[0].1.as_str()),
             (422, "required"),
             "check-in time or absent"
         );
-        let (s, b, _) = put(
-            &app,
-            &att(&d_vid),
-            &leader.token,
-            json!({"checked_in_at": at(10, 3, 0), "checked_out_at": at(10, 2, 0), "reason": "x"}),
-            None,
-        )
+        let (s, b, _) = app.put_if(&att(&d_vid), &leader.token, json!({"checked_in_at": at(10, 3, 0), "checked_out_at": at(10, 2, 0), "reason": "x"}), None)
         .await;
         assert_eq!((s, fields(&b)[0].1.as_str()), (422, "before_check_in"));
-        let (s, b, _) = put(
-            &app,
-            &att(&d_vid),
-            &leader.token,
-            json!({"checked_in_at": at(20, 1, 0), "reason": "x"}),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &att(&d_vid),
+                &leader.token,
+                json!({"checked_in_at": at(20, 1, 0), "reason": "x"}),
+                None,
+            )
+            .await;
         assert_eq!((s, fields(&b)[0].1.as_str()), (422, "outside_activity"));
 
         // Hours: not before the end, not by a leader or another admin.
@@ -1544,12 +1392,9 @@ dual_test!(
                 "{from}–{to}: {s} {b}"
             );
             if s == 201 {
-                let (s, b) = delete(
-                    &app,
-                    &format!("/api/v1/activities/{id}/sign-ups/mine"),
-                    &v.token,
-                )
-                .await;
+                let (s, b) = app
+                    .delete(&format!("/api/v1/activities/{id}/sign-ups/mine"), &v.token)
+                    .await;
                 assert_eq!(s, 200, "{b}");
             }
         }
@@ -1570,14 +1415,14 @@ dual_test!(
 
         // Only the end is sent, before the start kept: the plan is refused as a whole, as
         // the dashboard's form refuses it (`ActivityPlan::amended`).
-        let (s, b, _) = put(
-            &app,
-            &path,
-            &w.admin.token,
-            json!({ "ends_at": at(10, 0, 30) }),
-            None,
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &w.admin.token,
+                json!({ "ends_at": at(10, 0, 30) }),
+                None,
+            )
+            .await;
         assert_eq!(s, 422, "{b}");
         let mut f = fields(&b);
         f.sort();

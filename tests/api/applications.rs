@@ -11,30 +11,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-use crate::pairing::{letter_body, sent_letter, tree, Tree};
 
 const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
-
-/// An open call of the rural tour: societies, a pairing and the provincial association's
-/// endorsement required, one endorsement per province.
-pub(crate) fn call_body() -> Value {
-    json!({
-        "programme": "智惠行动",
-        "sub_project": "百会百县乡村行",
-        "year": 2026,
-        "opens_at": "2026-05-31T00:00:00Z",
-        "closes_at": "2026-07-01T00:00:00Z",
-        "eligible_categories": ["national_society", "provincial_society"],
-        "form_variant": "society",
-        "cap_fen": 20000000,
-        "pairing_required": true,
-        "endorsement_required": true,
-        "province_quota": 1,
-        "summary_due": "2027-08-31",
-        "criteria": [{"name": "可行性", "weight": 60}, {"name": "效益", "weight": 40}]
-    })
-}
 
 async fn create_call(app: &TestApp, platform: &User, body: Value) -> String {
     let (s, b) = app.post("/api/v1/calls", Some(&platform.token), body).await;
@@ -104,10 +84,6 @@ fn codes(problem: &Value) -> Vec<String> {
     let mut c: Vec<String> = fields(problem).into_iter().map(|(_, c)| c).collect();
     c.sort();
     c
-}
-
-async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    split(app.call(Method::PUT, path, Some(token), Some(body)).await).await
 }
 
 dual_test!(
@@ -202,13 +178,9 @@ dual_test!(
             results,
             vec![(200, None), (409, Some("application_status".into()))]
         );
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.society_admin.token,
-            json!({"title": "改题目"}),
-        )
-        .await;
+        let (s, b) = app
+            .put(&path, &t.society_admin.token, json!({"title": "改题目"}))
+            .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("application_status")));
 
         // What each role is offered is what the service lets it do: the applicant nothing
@@ -292,40 +264,20 @@ dual_test!(
         let mine = format!("{path}/reviews/mine");
         let (s, _) = app.get(&path, Some(&r3.token)).await;
         assert_eq!(s, 404, "an unassigned reviewer sees nothing");
-        let (s, _) = put(&app, &mine, &r3.token, json!({"scores": []})).await;
+        let (s, _) = app.put(&mine, &r3.token, json!({"scores": []})).await;
         assert_eq!(s, 404);
-        let (s, b) = put(
-            &app,
-            &mine,
-            &r1.token,
-            json!({"scores": [{"criterion": "可行性", "score": 80}, {"criterion": "创新", "score": 90}]}),
-        )
+        let (s, b) = app.put(&mine, &r1.token, json!({"scores": [{"criterion": "可行性", "score": 80}, {"criterion": "创新", "score": 90}]}))
         .await;
         assert_eq!(s, 422, "{b}");
         assert_eq!(codes(&b), vec!["criterion_missing", "unknown_criterion"]);
-        let (s, b) = put(
-            &app,
-            &mine,
-            &r1.token,
-            json!({"scores": [{"criterion": "可行性", "score": 60}, {"criterion": "效益", "score": 60}], "comment": "初评"}),
-        )
+        let (s, b) = app.put(&mine, &r1.token, json!({"scores": [{"criterion": "可行性", "score": 60}, {"criterion": "效益", "score": 60}], "comment": "初评"}))
         .await;
         assert_eq!(s, 200, "{b}");
-        let (s, b) = put(
-            &app,
-            &mine,
-            &r1.token,
-            json!({"scores": [{"criterion": "可行性", "score": 80}, {"criterion": "效益", "score": 90}], "comment": "方案可行"}),
-        )
+        let (s, b) = app.put(&mine, &r1.token, json!({"scores": [{"criterion": "可行性", "score": 80}, {"criterion": "效益", "score": 90}], "comment": "方案可行"}))
         .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["weighted_score"], 84.0);
-        let (s, _) = put(
-            &app,
-            &mine,
-            &r2.token,
-            json!({"scores": [{"criterion": "可行性", "score": 70}, {"criterion": "效益", "score": 71}], "comment": "预算偏高"}),
-        )
+        let (s, _) = app.put(&mine, &r2.token, json!({"scores": [{"criterion": "可行性", "score": 70}, {"criterion": "效益", "score": 71}], "comment": "预算偏高"}))
         .await;
         assert_eq!(s, 200);
         let (_, seen) = app.get(&path, Some(&r2.token)).await;
@@ -373,12 +325,7 @@ dual_test!(
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["status"], "approved");
         assert_eq!(b["granted_fen"], 12000000);
-        let (s, b) = put(
-            &app,
-            &mine,
-            &r1.token,
-            json!({"scores": [{"criterion": "可行性", "score": 10}, {"criterion": "效益", "score": 10}]}),
-        )
+        let (s, b) = app.put(&mine, &r1.token, json!({"scores": [{"criterion": "可行性", "score": 10}, {"criterion": "效益", "score": 10}]}))
         .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("review_closed")));
         let (_, after) = app.get(&path, Some(&t.society_admin.token)).await;
@@ -529,13 +476,13 @@ dual_test!(
         assert_eq!(codes(&b), vec!["pairing_not_found"]);
 
         // Fixing what was wrong lets it through; nothing stored was lost on the way.
-        let (s, b) = put(
-            &app,
-            &format!("/api/v1/applications/{id}"),
-            &token,
-            json!({"requested_fen": 15000000, "pairing_proof": proof}),
-        )
-        .await;
+        let (s, b) = app
+            .put(
+                &format!("/api/v1/applications/{id}"),
+                &token,
+                json!({"requested_fen": 15000000, "pairing_proof": proof}),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["title"], "长安区设施蔬菜绿色防控科技志愿服务");
         let (s, _) = upload(&app, &id, &token, "form.png", b"\x89PNG\r\n\x1a\nrest").await;
@@ -666,25 +613,20 @@ dual_test!(
             )
             .await;
         let nat_path = format!("/api/v1/applications/{nat}");
-        let (s, _) = put(
-            &app,
-            &nat_path,
-            &national_admin.token,
-            json!({"provincial_partner_id": bj_society}),
-        )
-        .await;
+        let (s, _) = app
+            .put(
+                &nat_path,
+                &national_admin.token,
+                json!({"provincial_partner_id": bj_society}),
+            )
+            .await;
         assert_eq!(s, 200);
         let (s, b) = app
             .post(&nat_submit, Some(&national_admin.token), json!({}))
             .await;
         assert_eq!(s, 422);
         assert_eq!(codes(&b), vec!["provincial_partner_region"]);
-        let (s, _) = put(
-            &app,
-            &nat_path,
-            &national_admin.token,
-            json!({"provincial_partner_id": t.society, "provincial_partner_role": "河北省农学会组织省内专家参与培训"}),
-        )
+        let (s, _) = app.put(&nat_path, &national_admin.token, json!({"provincial_partner_id": t.society, "provincial_partner_role": "河北省农学会组织省内专家参与培训"}))
         .await;
         assert_eq!(s, 200);
         let (s, b) = app

@@ -1,37 +1,10 @@
 //! Service certificates: who issues them, what they say, the PDF, and public verification.
 
-use std::process::Command;
-
 use serde_json::json;
 
-use crate::activities::{activity_body, at, member, published, volunteer, world};
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-/// Text of a PDF, extracted with poppler's `pdftotext` (the CI installs poppler-utils).
-pub(crate) fn pdf_text(bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join("zhihui-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}.pdf", uuid::Uuid::new_v4()));
-    std::fs::write(&path, bytes).unwrap();
-    if let Ok(keep) = std::env::var("ZHIHUI_KEEP_PDF") {
-        std::fs::copy(&path, keep).unwrap();
-    }
-    let out = Command::new("pdftotext")
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian poppler-utils) is needed for this test");
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 dual_test!(
     certificates_issue_print_verify_revoke,

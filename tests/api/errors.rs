@@ -2,6 +2,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 dual_test!(
@@ -277,13 +278,8 @@ dual_test!(
 dual_test!(
     a_value_outside_a_closed_set_is_refused_naming_its_field_on_every_list,
     |app: TestApp| async move {
-        let w = crate::activities::world(&app).await;
-        let activity = crate::activities::published(
-            &app,
-            &w.admin,
-            crate::activities::activity_body(&w.org, 12, 10),
-        )
-        .await;
+        let w = world(&app).await;
+        let activity = published(&app, &w.admin, activity_body(&w.org, 12, 10)).await;
         let hook = crate::webhooks::Receiver::start().await;
         let (endpoint, _) = crate::webhooks::endpoint(
             &app,

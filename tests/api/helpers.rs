@@ -206,6 +206,40 @@ impl TestApp {
         split(self.call(Method::POST, path, token, Some(body)).await).await
     }
 
+    /// A PUT without `If-Match`.
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        split(self.call(Method::PUT, path, Some(token), Some(body)).await).await
+    }
+
+    /// A PUT with the version read (`If-Match`), if any: the answer and its ETag.
+    pub async fn put_if(
+        &self,
+        path: &str,
+        token: &str,
+        body: Value,
+        if_match: Option<&str>,
+    ) -> (u16, Value, Option<String>) {
+        let mut r = self
+            .client
+            .request(Method::PUT, self.url(path))
+            .bearer_auth(token)
+            .json(&body);
+        if let Some(m) = if_match {
+            r = r.header("If-Match", m);
+        }
+        let res = r.send().await.unwrap();
+        let etag = res
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
+        let (s, b) = split(res).await;
+        (s, b, etag)
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (u16, Value) {
+        split(self.call(Method::DELETE, path, Some(token), None).await).await
+    }
+
     pub async fn user(&self, login: &str) -> User {
         let (s, b) = self
             .post(

@@ -5,8 +5,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use zhihui_persistence::entities::activity;
 
-use crate::activities::{activity_body, world};
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 async fn post_keyed(

@@ -1,30 +1,10 @@
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
-use reqwest::multipart::{Form, Part};
-use serde_json::Value;
 
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-pub(crate) async fn upload(
-    app: &TestApp,
-    org: &str,
-    token: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (u16, Value) {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/organizations/{org}/volunteer-imports")))
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    split(r).await
-}
 
 fn csv(rows: &[[&str; 4]]) -> Vec<u8> {
     let mut s = String::from("\u{feff}姓名,身份证号,手机号,居住地区代码,服务类别\n");
@@ -82,10 +62,10 @@ dual_test!(
                 "449999",
             ],
         ]);
-        let (s, r) = upload(&app, &org, &outsider.token, "v.csv", file.clone()).await;
+        let (s, r) = import_volunteers(&app, &org, &outsider.token, "v.csv", file.clone()).await;
         assert_eq!(s, 403, "{r}");
 
-        let (s, r) = upload(&app, &org, &admin.token, "v.csv", file.clone()).await;
+        let (s, r) = import_volunteers(&app, &org, &admin.token, "v.csv", file.clone()).await;
         assert_eq!(s, 201, "{r}");
         assert_eq!(
             (
@@ -121,7 +101,7 @@ dual_test!(
         assert_eq!(o["approved_members"], 3);
 
         // The same file again creates nobody.
-        let (s, again) = upload(&app, &org, &admin.token, "v.csv", file).await;
+        let (s, again) = import_volunteers(&app, &org, &admin.token, "v.csv", file).await;
         assert_eq!(s, 201);
         assert_eq!(
             (again["created"].as_u64(), again["already_members"].as_u64()),
@@ -155,7 +135,7 @@ dual_test!(
             403
         );
 
-        let (s, bad) = upload(
+        let (s, bad) = import_volunteers(
             &app,
             &org,
             &admin.token,
@@ -229,7 +209,7 @@ dual_test!(xlsx_template_and_import, |app: TestApp| async move {
         ws.write_string(row, 2, "13800000001").unwrap();
         ws.write_number(row, 3, 440513.0).unwrap();
     }
-    let (s, r) = upload(
+    let (s, r) = import_volunteers(
         &app,
         &org,
         &admin.token,
@@ -278,7 +258,7 @@ dual_test!(
             .iter()
             .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()])
             .collect();
-        let (s, r) = upload(&app, &org, &admin.token, "v.csv", csv(&refs)).await;
+        let (s, r) = import_volunteers(&app, &org, &admin.token, "v.csv", csv(&refs)).await;
         assert_eq!((s, r["created"].as_u64()), (201, Some(150)), "{r}");
         let mut logins = vec![];
         for i in 0..6 {

@@ -4,8 +4,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::activities::{activity_body, world};
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
 
 async fn as_client(

@@ -1,6 +1,7 @@
 //! API tests: the running service over a fresh database per test, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod fixtures;
 mod helpers;
 
 mod accounts;

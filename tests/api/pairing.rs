@@ -6,179 +6,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use zhihui_persistence::entities::pairing;
 
-use crate::certificates::pdf_text;
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-
-/// A society, a county association two levels under a provincial association, and an
-/// unrelated organisation, each with its own admin.
-pub struct Tree {
-    pub platform: User,
-    /// Admin of the provincial society that writes letters.
-    pub society_admin: User,
-    pub society: String,
-    /// Admin of the provincial association above the city and the county.
-    pub province_admin: User,
-    pub province: String,
-    pub city_admin: User,
-    pub city: String,
-    pub county_admin: User,
-    pub county: String,
-    pub outsider: User,
-    pub outsider_org: String,
-}
-
-async fn child(
-    app: &TestApp,
-    parent_admin: &User,
-    owner: &User,
-    name: &str,
-    (category, level): (&str, &str),
-    parent: &str,
-    region: &str,
-) -> String {
-    let id = app
-        .organization(owner, name, category, level, Some(parent), region)
-        .await;
-    let (s, b) = app
-        .post(
-            &format!("/api/v1/organizations/{id}/approve"),
-            Some(&parent_admin.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    id
-}
-
-pub async fn tree(app: &TestApp) -> Tree {
-    let platform = app.platform_admin().await;
-    let society_admin = app.user("admin@hbsociety.cn").await;
-    let society = app
-        .approved(
-            &platform,
-            &society_admin,
-            "河北省农学会",
-            "provincial_society",
-            "province",
-            "130000",
-        )
-        .await;
-    let province_admin = app.user("admin@hebkx.cn").await;
-    let province = app
-        .approved(
-            &platform,
-            &province_admin,
-            "河北省科学技术协会",
-            "provincial_association",
-            "province",
-            "130000",
-        )
-        .await;
-    let city_admin = app.user("admin@sjzkx.cn").await;
-    let city = child(
-        app,
-        &province_admin,
-        &city_admin,
-        "石家庄市科学技术协会",
-        ("city_association", "city"),
-        &province,
-        "130100",
-    )
-    .await;
-    let county_admin = app.user("admin@cakx.cn").await;
-    let county = child(
-        app,
-        &city_admin,
-        &county_admin,
-        "长安区科学技术协会",
-        ("county_association", "county"),
-        &city,
-        "130102",
-    )
-    .await;
-    let outsider = app.user("admin@bjkx.cn").await;
-    let outsider_org = app
-        .approved(
-            &platform,
-            &outsider,
-            "北京市科学技术协会",
-            "provincial_association",
-            "province",
-            "110000",
-        )
-        .await;
-    Tree {
-        platform,
-        society_admin,
-        society,
-        province_admin,
-        province,
-        city_admin,
-        city,
-        county_admin,
-        county,
-        outsider,
-        outsider_org,
-    }
-}
-
-pub fn letter_body(sender: &str, recipient: &str) -> Value {
-    json!({
-        "sender_id": sender,
-        "recipient_id": recipient,
-        "subject": "关于商请共同开展科技志愿服务活动的函",
-        "purpose": "为深入贯彻落实科技志愿服务工作部署，发挥学会人才和技术优势，助力基层农业产业发展。",
-        "activities": [
-            {"what": "设施蔬菜病虫害绿色防控技术培训", "month": "2026-09", "place": "长安区农业技术推广中心"},
-            {"what": "果树冬季修剪现场指导", "month": "2027-01", "place": "西兆通镇果品合作社"}
-        ],
-        "period_from": "2026-07-01",
-        "period_to": "2027-06-30",
-        "contact_name": "王建国",
-        "contact_phone": "13800138000"
-    })
-}
-
-async fn put(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    if_match: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
-    let mut r = app
-        .client
-        .request(Method::PUT, app.url(path))
-        .bearer_auth(token)
-        .json(&body);
-    if let Some(m) = if_match {
-        r = r.header("If-Match", m);
-    }
-    split(r.send().await.unwrap()).await
-}
-
-/// Creates and sends a letter; returns its id.
-pub async fn sent_letter(app: &TestApp, t: &Tree, body: Value) -> String {
-    let (s, b) = app
-        .post(
-            "/api/v1/pairing-letters",
-            Some(&t.society_admin.token),
-            body,
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
-    let id = b["id"].as_str().unwrap().to_string();
-    let (s, b) = app
-        .post(
-            &format!("/api/v1/pairing-letters/{id}/send"),
-            Some(&t.society_admin.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    id
-}
 
 fn actions(v: &Value) -> Vec<&str> {
     v["allowed_actions"]
@@ -255,32 +85,32 @@ dual_test!(
         assert!(ids(&inbox).is_empty(), "drafts are not delivered");
 
         // Edits carry the version; a stale one is refused and changes nothing.
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.society_admin.token,
-            Some("\"7\""),
-            json!({"subject": "过期版本的修改"}),
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &t.society_admin.token,
+                json!({"subject": "过期版本的修改"}),
+                Some("\"7\""),
+            )
+            .await;
         assert_eq!(s, 412, "{b}");
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.county_admin.token,
-            Some("\"1\""),
-            json!({"subject": "受函单位不能改"}),
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &t.county_admin.token,
+                json!({"subject": "受函单位不能改"}),
+                Some("\"1\""),
+            )
+            .await;
         assert_eq!(s, 404, "{b}");
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.society_admin.token,
-            Some("\"1\""),
-            json!({"purpose": "发挥学会优势，服务乡村振兴。", "contact_phone": "13912345678"}),
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &t.society_admin.token,
+                json!({"purpose": "发挥学会优势，服务乡村振兴。", "contact_phone": "13912345678"}),
+                Some("\"1\""),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["version"], 2);
         assert_eq!(b["purpose"], "发挥学会优势，服务乡村振兴。");
@@ -300,14 +130,14 @@ dual_test!(
         assert_eq!(actions(&b), vec!["withdraw"]);
 
         // A sent letter cannot change or be sent again.
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.society_admin.token,
-            None,
-            json!({"subject": "发出后修改"}),
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &t.society_admin.token,
+                json!({"subject": "发出后修改"}),
+                None,
+            )
+            .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("letter_already_sent")));
         let (s, b) = app
             .post(&send, Some(&t.society_admin.token), json!({}))

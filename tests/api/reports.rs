@@ -12,86 +12,9 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 use zhihui_persistence::entities::{activity, service_record};
 
-use crate::activities::{at, member, volunteer};
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-use crate::pairing::{letter_body, sent_letter, tree, Tree};
-
-/// A published activity of `org` on a June day in `region`, the volunteers signed up, and
-/// their hours confirmed after it ends. Leaves the clock just after the end.
-pub(crate) async fn served(
-    app: &TestApp,
-    admin: &User,
-    org: &str,
-    region: &str,
-    day: u32,
-    volunteers: &[(&User, &str, f64)],
-) -> String {
-    served_from(app, admin, org, region, at(day, 1, 0), volunteers).await
-}
-
-/// The same for an activity from `starts` to four hours later, on any day.
-pub(crate) async fn served_from(
-    app: &TestApp,
-    admin: &User,
-    org: &str,
-    region: &str,
-    starts: chrono::DateTime<Utc>,
-    volunteers: &[(&User, &str, f64)],
-) -> String {
-    app.clock
-        .set(starts - chrono::Duration::hours(1) - chrono::Duration::days(1));
-    let mut body = crate::activities::activity_body(org, 1, 30);
-    body["starts_at"] = json!(starts);
-    body["ends_at"] = json!(starts + chrono::Duration::hours(4));
-    body["region_code"] = json!(region);
-    let id = crate::activities::published(app, admin, body).await;
-    for (v, _, _) in volunteers {
-        let (s, b) = app
-            .post(
-                &format!("/api/v1/activities/{id}/sign-ups"),
-                Some(&v.token),
-                json!({}),
-            )
-            .await;
-        assert_eq!(s, 201, "{b}");
-    }
-    app.clock.set(starts + chrono::Duration::hours(5));
-    if volunteers.is_empty() {
-        return id;
-    }
-    let entries: Vec<Value> = volunteers
-        .iter()
-        .map(|(_, vid, h)| json!({"volunteer_id": vid, "hours": h}))
-        .collect();
-    let (s, b) = app
-        .post(
-            &format!("/api/v1/activities/{id}/service-hours"),
-            Some(&admin.token),
-            json!({"entries": entries}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    id
-}
-
-async fn put(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    if_match: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
-    let mut r = app
-        .client
-        .request(Method::PUT, app.url(path))
-        .bearer_auth(token)
-        .json(&body);
-    if let Some(m) = if_match {
-        r = r.header("If-Match", m);
-    }
-    split(r.send().await.unwrap()).await
-}
 
 fn june(day: u32, hour: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 6, day, hour, 0, 0).unwrap()
@@ -145,7 +68,7 @@ async fn county_june(app: &TestApp, t: &Tree) {
     )
     .await;
     served(app, &t.society_admin, &t.society, "130102", 14, &[]).await;
-    let mut draft = crate::activities::activity_body(&t.county, 16, 5);
+    let mut draft = activity_body(&t.county, 16, 5);
     draft["region_code"] = json!("130102");
     let (s, _) = app
         .post("/api/v1/activities", Some(&t.county_admin.token), draft)
@@ -247,33 +170,27 @@ dual_test!(
         assert_eq!(soc["figures"]["pairing_activities"], 1);
 
         // What the organisation adds; a stale version changes nothing.
-        let (s, _) = put(
-            &app,
-            &path,
-            &t.county_admin.token,
-            Some("\"9\""),
-            json!({"people_served": 1}),
-        )
-        .await;
+        let (s, _, _) = app
+            .put_if(
+                &path,
+                &t.county_admin.token,
+                json!({"people_served": 1}),
+                Some("\"9\""),
+            )
+            .await;
         assert_eq!(s, 412);
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.county_admin.token,
-            Some(&format!("\"{}\"", again["version"])),
-            json!({"people_served": 120, "narrative": "开展设施蔬菜技术培训两场", "next_plan": "七月开展科普进校园"}),
-        )
+        let (s, b, _) = app.put_if(&path, &t.county_admin.token, json!({"people_served": 120, "narrative": "开展设施蔬菜技术培训两场", "next_plan": "七月开展科普进校园"}), Some(&format!("\"{}\"", again["version"])))
         .await;
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["people_served"], 120);
-        let (s, _) = put(
-            &app,
-            &path,
-            &t.city_admin.token,
-            None,
-            json!({"people_served": 1}),
-        )
-        .await;
+        let (s, _, _) = app
+            .put_if(
+                &path,
+                &t.city_admin.token,
+                json!({"people_served": 1}),
+                None,
+            )
+            .await;
         assert_eq!(s, 403);
 
         // Who sees it: the organisation and everything above it.
@@ -305,14 +222,14 @@ dual_test!(
             )
             .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("report_status")));
-        let (s, b) = put(
-            &app,
-            &path,
-            &t.county_admin.token,
-            None,
-            json!({"people_served": 5}),
-        )
-        .await;
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &t.county_admin.token,
+                json!({"people_served": 5}),
+                None,
+            )
+            .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("report_status")));
         for who in [&t.county_admin, &t.province_admin] {
             let (s, _) = app
@@ -506,12 +423,11 @@ dual_test!(
             )
             .await;
         let rid = r["id"].as_str().unwrap();
-        put(
-            &app,
+        app.put_if(
             &format!("/api/v1/monthly-reports/{rid}"),
             &t.county_admin.token,
-            None,
             json!({"people_served": 80}),
+            None,
         )
         .await;
         let (s, _) = app
@@ -1169,7 +1085,7 @@ dual_test!(
             .post(
                 "/api/v1/activities",
                 Some(&t.county_admin.token),
-                crate::activities::activity_body(&t.county, 20, 10),
+                activity_body(&t.county, 20, 10),
             )
             .await;
         assert_eq!(s, 201, "{b}");
@@ -1251,12 +1167,7 @@ dual_test!(
 
         // What a write reaches: a sign-up changes the activity pages at once, not the
         // roll-ups (they count confirmed hours); signing in changes neither.
-        let d = crate::activities::published(
-            &app,
-            &t.county_admin,
-            crate::activities::activity_body(&t.county, 25, 10),
-        )
-        .await;
+        let d = published(&app, &t.county_admin, activity_body(&t.county, 25, 10)).await;
         app.clock.set(at(24, 0, 0));
         let (_, before) = rollup_of(&app, &t.county_admin, &t.county, "2026-06").await;
         let taken = |v: &Value| item(v, &d)["places_taken"].as_i64().unwrap();
@@ -1291,7 +1202,7 @@ dual_test!(
             .post(
                 "/api/v1/activities",
                 Some(&t.county_admin.token),
-                crate::activities::activity_body(&t.county, 27, 10),
+                activity_body(&t.county, 27, 10),
             )
             .await;
         assert_eq!(s, 201, "{b}");

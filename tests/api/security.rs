@@ -9,10 +9,9 @@ use reqwest::Method;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
-use crate::activities::{member, volunteer, world};
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-use crate::imports::upload;
 
 async fn post_from(app: &TestApp, path: &str, forwarded: (&str, &str), body: Value) -> u16 {
     app.client
@@ -252,7 +251,7 @@ dual_test!(
             ws.write_string(1_048_575, 16_383, "x").unwrap();
         });
         assert!(far.len() < 10_000);
-        let (s, b) = upload(&app, &w.org, &w.admin.token, "far.xlsx", far).await;
+        let (s, b) = import_volunteers(&app, &w.org, &w.admin.token, "far.xlsx", far).await;
         assert_eq!(s, 201, "{b}");
         assert_eq!(
             (b["created"].as_u64(), b["failed"].as_u64()),
@@ -269,7 +268,7 @@ dual_test!(
             }
         });
         assert!(inflating.len() < 1024 * 1024, "{} bytes", inflating.len());
-        let (s, b) = upload(&app, &w.org, &w.admin.token, "bomb.xlsx", inflating).await;
+        let (s, b) = import_volunteers(&app, &w.org, &w.admin.token, "bomb.xlsx", inflating).await;
         assert_eq!(
             (s, b["code"].as_str()),
             (413, Some("workbook_too_large")),
@@ -283,7 +282,7 @@ dual_test!(
                 ws.write_string(r, 0, &long).unwrap();
             }
         });
-        let (s, b) = upload(&app, &w.org, &w.admin.token, "shared.xlsx", shared).await;
+        let (s, b) = import_volunteers(&app, &w.org, &w.admin.token, "shared.xlsx", shared).await;
         assert_eq!(s, 201, "{b}");
         assert!(b["errors"]
             .as_array()
@@ -296,11 +295,12 @@ dual_test!(
         for n in 0..150 {
             writeln!(csv, "王{n},bad,bad,bad").unwrap();
         }
-        let (s, b) = upload(&app, &w.org, &w.admin.token, "rows.csv", csv.into_bytes()).await;
+        let (s, b) =
+            import_volunteers(&app, &w.org, &w.admin.token, "rows.csv", csv.into_bytes()).await;
         assert_eq!((s, b["code"].as_str()), (413, Some("too_many_rows")), "{b}");
 
         // A file over the size limit.
-        let (s, b) = upload(
+        let (s, b) = import_volunteers(
             &app,
             &w.org,
             &w.admin.token,
@@ -334,7 +334,8 @@ dual_test!(
         for n in 0..1_500 {
             writeln!(csv, "王{n},bad,bad,110105").unwrap();
         }
-        let (s, b) = upload(&app, &w.org, &w.admin.token, "bad.csv", csv.into_bytes()).await;
+        let (s, b) =
+            import_volunteers(&app, &w.org, &w.admin.token, "bad.csv", csv.into_bytes()).await;
         assert_eq!(s, 201, "{b}");
         assert_eq!(b["failed"].as_u64(), Some(1_500));
         assert_eq!(b["errors"].as_array().unwrap().len(), 1_000);
@@ -595,12 +596,7 @@ dual_test!(
     the_platform_admin_oversees_but_does_not_act_for_an_organisation,
     |app: TestApp| async move {
         let w = world(&app).await;
-        let id = crate::activities::published(
-            &app,
-            &w.admin,
-            crate::activities::activity_body(&w.org, 10, 5),
-        )
-        .await;
+        let id = published(&app, &w.admin, activity_body(&w.org, 10, 5)).await;
         let (v, vid) = volunteer(&app, 401, "参与者").await;
         let (s, _) = app
             .post(
@@ -677,7 +673,7 @@ dual_test!(
             ("ends_at", "2101-01-01T00:00:00Z"),
             ("sign_up_closes_at", "0001-01-01T00:00:00Z"),
         ] {
-            let mut body = crate::activities::activity_body(&w.org, 10, 5);
+            let mut body = activity_body(&w.org, 10, 5);
             body[field] = json!(value);
             let (s, b) = app
                 .post("/api/v1/activities", Some(&w.admin.token), body)
@@ -689,7 +685,7 @@ dual_test!(
             );
         }
         // Capacity past the rule, and past what a 32-bit column holds.
-        let mut body = crate::activities::activity_body(&w.org, 10, 100_001);
+        let mut body = activity_body(&w.org, 10, 100_001);
         let (s, b) = app
             .post("/api/v1/activities", Some(&w.admin.token), body.clone())
             .await;
@@ -700,7 +696,7 @@ dual_test!(
             .await;
         assert_eq!((s, b["code"].as_str()), (400, Some("invalid_body")), "{b}");
         // Money past what any programme grants; dates of a call.
-        let mut call = crate::applications::call_body();
+        let mut call = call_body();
         call["cap_fen"] = json!(1_000_000_000_001_i64);
         call["summary_due"] = json!("2999-12-31");
         let (s, b) = app

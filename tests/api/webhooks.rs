@@ -15,10 +15,9 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use zhihui_http::Clock;
 
-use crate::activities::{activity_body, published};
 use crate::dual_test;
+use crate::fixtures::*;
 use crate::helpers::*;
-use crate::pairing::{letter_body, sent_letter, tree};
 
 /// One request as the receiver saw it.
 #[derive(Debug)]
@@ -693,8 +692,8 @@ dual_test!(
         )
         .await;
         let letter = sent_letter(&app, &t, letter_body(&t.society, &t.county)).await;
-        let (v, _) = crate::activities::volunteer(&app, 7, "赵六").await;
-        crate::activities::member(&app, &t.county_admin, &t.county, &v).await;
+        let (v, _) = volunteer(&app, 7, "赵六").await;
+        member(&app, &t.county_admin, &t.county, &v).await;
         // This service sends nothing: the events wait in the outbox.
         assert!(deliveries(&app, &t.county_admin, &ep).await.is_empty());
 
@@ -773,8 +772,8 @@ dual_test!(
         ];
         let (_, secret) = endpoint(&app, &t.platform, None, &hook.url, &all).await;
 
-        let (v, vid) = crate::activities::volunteer(&app, 3, "王五").await;
-        crate::activities::member(&app, &t.county_admin, &t.county, &v).await;
+        let (v, vid) = volunteer(&app, 3, "王五").await;
+        member(&app, &t.county_admin, &t.county, &v).await;
         let mut letter = letter_body(&t.society, &t.county);
         letter["period_from"] = json!("2026-06-01");
         let lid = sent_letter(&app, &t, letter).await;
@@ -786,7 +785,7 @@ dual_test!(
             )
             .await;
         assert_eq!(s, 200);
-        crate::reports::served(
+        served(
             &app,
             &t.county_admin,
             &t.county,
