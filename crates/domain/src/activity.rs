@@ -1,5 +1,6 @@
 //! Activities, sign-ups, check-in and hour confirmation (rules 17-22).
 
+use crate::FieldError;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
 use crate::organization::string_enum;
@@ -334,6 +335,130 @@ pub fn entered_tenths(hours: f64, starts_at: DateTime<Utc>, ends_at: DateTime<Ut
         return None;
     }
     Some(tenths as i32)
+}
+
+/// A participant of an activity as hour confirmation sees them (`I` is the store's id).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Participant<I> {
+    pub sign_up: I,
+    pub volunteer: I,
+    pub absent: bool,
+    /// Hours from their check-in and check-out under the rounding rule, in tenths.
+    pub computed_tenths: i32,
+    /// Hours confirmed before, in tenths, if any.
+    pub confirmed_tenths: Option<i32>,
+}
+
+/// One line of a confirmation as the organisation sent it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HoursLine<'a, I> {
+    pub volunteer: I,
+    /// Entered by hand; none: computed from check-in and check-out.
+    pub hours: Option<f64>,
+    pub reason: Option<&'a str>,
+}
+
+/// Hours to record for one participant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedHours<I> {
+    pub sign_up: I,
+    pub volunteer: I,
+    pub tenths: i32,
+    pub reason: Option<String>,
+}
+
+/// Plans an hour confirmation (rules 21-22): each listed participant once, with the hours
+/// entered (0 to 24 a day of the activity, one decimal) or computed; a change to hours
+/// confirmed before needs a reason; with `all`, every participant not listed, not absent
+/// and not yet confirmed gets their computed hours. Refusals name the line's field
+/// (`entries[i].…`).
+pub fn plan_confirmation<I: Copy + Ord>(
+    lines: &[HoursLine<'_, I>],
+    all: bool,
+    participants: &[Participant<I>],
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+) -> Result<Vec<PlannedHours<I>>, Vec<(String, FieldError)>> {
+    let mut problems = vec![];
+    let mut planned = vec![];
+    let mut listed = std::collections::BTreeSet::new();
+    if !all && lines.is_empty() {
+        problems.push((
+            "entries".to_string(),
+            FieldError::new(
+                ProblemCode::Required,
+                "list participants, or send all: true for every participant",
+            ),
+        ));
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let Some(p) = participants.iter().find(|p| p.volunteer == line.volunteer) else {
+            problems.push((
+                format!("entries[{i}].volunteer_id"),
+                FieldError::new(
+                    ProblemCode::NotAParticipant,
+                    "the volunteer has no place on this activity",
+                ),
+            ));
+            continue;
+        };
+        if !listed.insert(line.volunteer) {
+            problems.push((
+                format!("entries[{i}].volunteer_id"),
+                FieldError::new(ProblemCode::Duplicate, "each participant once"),
+            ));
+            continue;
+        }
+        let tenths = match line.hours {
+            Some(h) => match entered_tenths(h, starts_at, ends_at) {
+                Some(t) => t,
+                None => {
+                    problems.push((
+                        format!("entries[{i}].hours"),
+                        FieldError::new(
+                            ProblemCode::InvalidHours,
+                            "hours are 0 to 24 per day of the activity, with one decimal at most",
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            None => p.computed_tenths,
+        };
+        if p.confirmed_tenths.is_some_and(|t| t != tenths) && line.reason.is_none() {
+            problems.push((
+                format!("entries[{i}].reason"),
+                FieldError::new(
+                    ProblemCode::CorrectionReasonRequired,
+                    "these hours were confirmed before; say why they change",
+                ),
+            ));
+        }
+        planned.push(PlannedHours {
+            sign_up: p.sign_up,
+            volunteer: p.volunteer,
+            tenths,
+            reason: line.reason.map(|r| r.trim().to_string()),
+        });
+    }
+    if all {
+        for p in participants {
+            if listed.contains(&p.volunteer) || p.absent || p.confirmed_tenths.is_some() {
+                continue;
+            }
+            planned.push(PlannedHours {
+                sign_up: p.sign_up,
+                volunteer: p.volunteer,
+                tenths: p.computed_tenths,
+                reason: None,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(planned)
+    } else {
+        Err(problems)
+    }
 }
 
 /// The rotating time slot a check-in code belongs to.
@@ -691,5 +816,105 @@ mod state_machine_tests {
                 Some(ProblemCode::NotSignedUp)
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod confirmation_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, 10, h, 0, 0).unwrap()
+    }
+
+    fn participant(
+        n: u32,
+        computed: i32,
+        confirmed: Option<i32>,
+        absent: bool,
+    ) -> Participant<u32> {
+        Participant {
+            sign_up: 100 + n,
+            volunteer: n,
+            absent,
+            computed_tenths: computed,
+            confirmed_tenths: confirmed,
+        }
+    }
+
+    fn line(n: u32, hours: Option<f64>, reason: Option<&str>) -> HoursLine<'_, u32> {
+        HoursLine {
+            volunteer: n,
+            hours,
+            reason,
+        }
+    }
+
+    fn fields(
+        r: Result<Vec<PlannedHours<u32>>, Vec<(String, FieldError)>>,
+    ) -> Vec<(String, ProblemCode)> {
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(f, e)| (f, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn all_adds_the_unlisted_present_and_unconfirmed_with_computed_hours() {
+        let people = [
+            participant(1, 40, None, false),
+            participant(2, 30, None, true),
+            participant(3, 20, Some(20), false),
+            participant(4, 10, None, false),
+        ];
+        let plan =
+            plan_confirmation(&[line(4, Some(2.5), None)], true, &people, day(1), day(5)).unwrap();
+        let got: Vec<(u32, i32)> = plan.iter().map(|p| (p.volunteer, p.tenths)).collect();
+        assert_eq!(
+            got,
+            vec![(4, 25), (1, 40)],
+            "hand-entered for the listed one, computed for the others; not the absent or the confirmed"
+        );
+    }
+
+    #[test]
+    fn every_wrong_line_is_named() {
+        let people = [
+            participant(1, 40, Some(40), false),
+            participant(2, 30, None, false),
+        ];
+        let lines = [
+            line(9, None, None),
+            line(1, Some(3.0), None),
+            line(2, Some(2.25), None),
+            line(2, None, None),
+        ];
+        assert_eq!(
+            fields(plan_confirmation(&lines, false, &people, day(1), day(5))),
+            vec![
+                (
+                    "entries[0].volunteer_id".into(),
+                    ProblemCode::NotAParticipant
+                ),
+                (
+                    "entries[1].reason".into(),
+                    ProblemCode::CorrectionReasonRequired
+                ),
+                ("entries[2].hours".into(), ProblemCode::InvalidHours),
+                ("entries[3].volunteer_id".into(), ProblemCode::Duplicate),
+            ]
+        );
+        assert_eq!(
+            fields(plan_confirmation(&[], false, &people, day(1), day(5))),
+            vec![("entries".into(), ProblemCode::Required)],
+            "nothing listed and not all"
+        );
+        let same = [line(1, Some(4.0), None)];
+        assert!(
+            plan_confirmation(&same, false, &people, day(1), day(5)).is_ok(),
+            "confirming the same hours again needs no reason"
+        );
     }
 }

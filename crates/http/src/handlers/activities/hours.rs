@@ -31,17 +31,8 @@ pub async fn confirm_service_hours(
     let now = state.clock.now();
     act(&a, ActivityAction::ConfirmHours, &facts(now, &a, false))?;
     let until = confirmable_until(&state.settings, &a);
-    let mut p = Problems::validate(&*body);
-    if !body.all && body.entries.is_empty() {
-        p.push(
-            "entries",
-            ProblemCode::Required,
-            "list participants, or send all: true for every participant",
-        );
-    }
+    Problems::validate(&*body).finish()?;
     let participants = state.store.participants(a.id).await?;
-    let by_volunteer: HashMap<Uuid, &sign_up::Model> =
-        participants.iter().map(|s| (s.volunteer_id, s)).collect();
     let existing: HashMap<Uuid, i32> = state
         .store
         .records_of_activity(a.id)
@@ -61,73 +52,50 @@ pub async fn confirm_service_hours(
             _ => 0,
         }
     };
-    let mut planned: Vec<(Uuid, HoursEntry)> = Vec::new();
-    let mut listed = std::collections::BTreeSet::new();
-    for (i, e) in body.entries.iter().enumerate() {
-        let Some(s) = by_volunteer.get(&e.volunteer_id) else {
-            p.push(
-                &format!("entries[{i}].volunteer_id"),
-                ProblemCode::NotAParticipant,
-                "the volunteer has no place on this activity",
-            );
-            continue;
-        };
-        if !listed.insert(e.volunteer_id) {
-            p.push(
-                &format!("entries[{i}].volunteer_id"),
-                ProblemCode::Duplicate,
-                "each participant once",
-            );
-            continue;
-        }
-        let tenths = match e.hours {
-            Some(h) => match entered_tenths(h, a.starts_at, a.ends_at) {
-                Some(t) => t,
-                None => {
-                    p.push(
-                        &format!("entries[{i}].hours"),
-                        ProblemCode::InvalidHours,
-                        "hours are 0 to 24 per day of the activity, with one decimal at most",
-                    );
-                    continue;
+    let people: Vec<Participant<Uuid>> = participants
+        .iter()
+        .map(|s| Participant {
+            sign_up: s.id,
+            volunteer: s.volunteer_id,
+            absent: s.absent,
+            computed_tenths: computed(s),
+            confirmed_tenths: existing.get(&s.id).copied(),
+        })
+        .collect();
+    let lines: Vec<HoursLine<'_, Uuid>> = body
+        .entries
+        .iter()
+        .map(|e| HoursLine {
+            volunteer: e.volunteer_id,
+            hours: e.hours,
+            reason: e.reason.as_deref(),
+        })
+        .collect();
+    let planned: Vec<(Uuid, HoursEntry)> =
+        match plan_confirmation(&lines, body.all, &people, a.starts_at, a.ends_at) {
+            Ok(plan) => plan
+                .into_iter()
+                .map(|h| {
+                    (
+                        h.volunteer,
+                        HoursEntry {
+                            sign_up_id: h.sign_up,
+                            volunteer_id: h.volunteer,
+                            tenths: h.tenths,
+                            reason: h.reason,
+                        },
+                    )
+                })
+                .collect(),
+            Err(found) => {
+                let mut p = Problems::default();
+                for (field, e) in found {
+                    p.push(&field, e.code, e.message);
                 }
-            },
-            None => computed(s),
-        };
-        if existing.get(&s.id).is_some_and(|t| *t != tenths) && e.reason.is_none() {
-            p.push(
-                &format!("entries[{i}].reason"),
-                ProblemCode::CorrectionReasonRequired,
-                "these hours were confirmed before; say why they change",
-            );
-        }
-        planned.push((
-            s.volunteer_id,
-            HoursEntry {
-                sign_up_id: s.id,
-                volunteer_id: s.volunteer_id,
-                tenths,
-                reason: e.reason.as_ref().map(|r| r.trim().to_string()),
-            },
-        ));
-    }
-    if body.all {
-        for s in &participants {
-            if listed.contains(&s.volunteer_id) || s.absent || existing.contains_key(&s.id) {
-                continue;
+                p.finish()?;
+                return Err(ApiError::Internal("a refused plan named no problem".into()));
             }
-            planned.push((
-                s.volunteer_id,
-                HoursEntry {
-                    sign_up_id: s.id,
-                    volunteer_id: s.volunteer_id,
-                    tenths: computed(s),
-                    reason: None,
-                },
-            ));
-        }
-    }
-    p.finish()?;
+        };
     let creates = planned
         .iter()
         .any(|(_, e)| !existing.contains_key(&e.sign_up_id));

@@ -18,7 +18,8 @@ use zhihui_contract::activities::{
 use zhihui_contract::form::Reason;
 use zhihui_contract::{PageParams, Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::{
-    add_working_days, check_in_slot, check_in_slot_expiry, entered_tenths, served_minutes,
+    add_working_days, check_in_slot, check_in_slot_expiry, plan_confirmation, served_minutes,
+    HoursLine, Participant,
 };
 use zhihui_domain::{
     activity_action_starts_from, activity_allowed_actions, activity_transition, sign_up_transition,
