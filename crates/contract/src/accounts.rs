@@ -7,6 +7,8 @@ use uuid::Uuid;
 use validator::Validate;
 use zhihui_domain as d;
 
+use crate::form::{Problems, Rejected};
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterAccountRequest {
@@ -25,6 +27,45 @@ pub struct RegisterAccountRequest {
     pub display_name: String,
 }
 
+/// A new account as the form and the service both check it (注册): a login that is an
+/// e-mail address or mainland mobile number, a password with a letter and a digit, a
+/// display name that says something. Whether the login is taken is the store's to say.
+#[derive(Debug, Clone)]
+pub struct AccountRegistration {
+    pub login: d::LoginName,
+    pub password: d::Password,
+    pub display_name: String,
+}
+
+impl TryFrom<&RegisterAccountRequest> for AccountRegistration {
+    type Error = Rejected;
+
+    fn try_from(r: &RegisterAccountRequest) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let login = p.parse("login", d::LoginName::parse(&r.login));
+        let password = p.parse("password", d::Password::parse(&r.password));
+        let display_name = r.display_name.trim().to_string();
+        if display_name.is_empty() && !p.has("display_name") {
+            p.push(
+                "display_name",
+                d::ProblemCode::Required,
+                "a display name is required",
+            );
+        }
+        let value = match (login, password) {
+            (Some(login), Some(password)) => Some(AccountRegistration {
+                login,
+                password,
+                display_name,
+            }),
+            _ => None,
+        };
+        p.done(value)
+    }
+}
+
+/// A sign-in is checked for size only: its login is not parsed, so that an answer never
+/// tells which logins could exist (a wrong one is the same 401 as a wrong password).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {

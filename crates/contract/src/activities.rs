@@ -485,6 +485,72 @@ pub struct AttendanceRequest {
     pub reason: String,
 }
 
+/// Attendance recorded by hand as the form and the service both check it against the
+/// activity's time (rule 20): present with a check-in, and a check-out after it, within 12
+/// hours of the activity; or absent, which clears the times. The reason is required.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttendanceRecord {
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub absent: bool,
+    pub reason: String,
+}
+
+/// Attendance at an activity from `starts_at` to `ends_at`.
+impl TryFrom<(&AttendanceRequest, DateTime<Utc>, DateTime<Utc>)> for AttendanceRecord {
+    type Error = Rejected;
+
+    fn try_from(
+        (r, starts_at, ends_at): (&AttendanceRequest, DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<Self, Rejected> {
+        use d::ProblemCode as C;
+        let mut p = Problems::validate(r);
+        let reason = r.reason.trim().to_string();
+        if reason.is_empty() && !p.has("reason") {
+            p.push(
+                "reason",
+                C::Required,
+                "say why attendance is recorded by hand",
+            );
+        }
+        let (cin, cout) = if r.absent {
+            (None, None)
+        } else {
+            (r.checked_in_at, r.checked_out_at)
+        };
+        if !r.absent && cin.is_none() {
+            p.push(
+                "checked_in_at",
+                C::Required,
+                "give the check-in time, or mark the volunteer absent",
+            );
+        }
+        if let (Some(i), Some(o)) = (cin, cout) {
+            if o <= i {
+                p.push(
+                    "checked_out_at",
+                    C::BeforeCheckIn,
+                    "check-out comes after check-in",
+                );
+            }
+        }
+        for (f, t) in [("checked_in_at", cin), ("checked_out_at", cout)] {
+            if t.is_some_and(|t| {
+                t < starts_at - chrono::Duration::hours(12)
+                    || t > ends_at + chrono::Duration::hours(12)
+            }) {
+                p.push(f, C::OutsideActivity, "the time is not during the activity");
+            }
+        }
+        p.done(Some(AttendanceRecord {
+            checked_in_at: cin,
+            checked_out_at: cout,
+            absent: r.absent,
+            reason,
+        }))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AttendanceChangeView {
     pub changed_by: Uuid,

@@ -8,6 +8,8 @@ use uuid::Uuid;
 use validator::Validate;
 use zhihui_domain as d;
 
+use crate::form::{Problems, Rejected};
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiClientRequest {
@@ -20,6 +22,39 @@ pub struct CreateApiClientRequest {
     #[validate(length(min = 1, max = 14))]
     #[schema(schema_with = crate::values::requested_scopes)]
     pub scopes: Vec<String>,
+}
+
+/// A new API client as the form and the service both check it: a name, and scopes each
+/// `<family>:read` or `<family>:write`, kept once each in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiClientRegistration {
+    pub name: String,
+    pub scopes: Vec<String>,
+}
+
+impl TryFrom<&CreateApiClientRequest> for ApiClientRegistration {
+    type Error = Rejected;
+
+    fn try_from(r: &CreateApiClientRequest) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let name = r.name.trim().to_string();
+        if name.is_empty() && !p.has("name") {
+            p.push("name", d::ProblemCode::Required, "name the client");
+        }
+        let mut scopes: Vec<String> = vec![];
+        for (i, s) in r.scopes.iter().enumerate() {
+            if d::integration::Scope::parse(s).is_none() {
+                p.push(
+                    &format!("scopes[{i}]"),
+                    d::ProblemCode::UnknownScope,
+                    "a scope is <family>:read or <family>:write",
+                );
+            } else if !scopes.contains(s) {
+                scopes.push(s.clone());
+            }
+        }
+        p.done(Some(ApiClientRegistration { name, scopes }))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -113,6 +148,106 @@ pub struct UpdateWebhookEndpointRequest {
     #[schema(schema_with = crate::values::subscribed_event_types)]
     pub event_types: Option<Vec<String>>,
     pub active: Option<bool>,
+}
+
+/// A webhook endpoint's settings as the form and the service both check them: an address
+/// of the right shape (`https://`, unless the service allows plain addresses for local
+/// testing) and event types each known and subscribable, kept once each. Whether a name
+/// resolves to a public address is the service's to check when it is given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookSettings {
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub event_types: Option<Vec<d::integration::EventType>>,
+    pub active: Option<bool>,
+}
+
+impl TryFrom<(&CreateWebhookEndpointRequest, bool)> for WebhookSettings {
+    type Error = Rejected;
+
+    /// A new endpoint; the flag allows plain `http://` and local addresses.
+    fn try_from(
+        (r, allow_insecure): (&CreateWebhookEndpointRequest, bool),
+    ) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let url = checked_url(&mut p, Some(&r.url), allow_insecure);
+        let event_types = checked_types(&mut p, Some(&r.event_types));
+        let description = Some(
+            r.description
+                .as_deref()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        );
+        p.done(Some(WebhookSettings {
+            url,
+            description,
+            event_types,
+            active: None,
+        }))
+    }
+}
+
+impl TryFrom<(&UpdateWebhookEndpointRequest, bool)> for WebhookSettings {
+    type Error = Rejected;
+
+    /// A change; what is absent stays.
+    fn try_from(
+        (r, allow_insecure): (&UpdateWebhookEndpointRequest, bool),
+    ) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let url = checked_url(&mut p, r.url.as_deref(), allow_insecure);
+        let event_types = checked_types(&mut p, r.event_types.as_deref());
+        p.done(Some(WebhookSettings {
+            url,
+            description: r.description.as_deref().map(|d| d.trim().to_string()),
+            event_types,
+            active: r.active,
+        }))
+    }
+}
+
+fn checked_url(p: &mut Problems, url: Option<&str>, allow_insecure: bool) -> Option<String> {
+    let url = url?.trim();
+    if p.has("url") {
+        return None;
+    }
+    let refused = match d::integration::check_webhook_url(url, allow_insecure) {
+        Ok(()) => return Some(url.to_string()),
+        Err(d::integration::UrlProblem::NotHttps) => {
+            (d::ProblemCode::InvalidUrl, "use an https:// address")
+        }
+        Err(d::integration::UrlProblem::Malformed) => (
+            d::ProblemCode::InvalidUrl,
+            "not an address: https://host/path",
+        ),
+        Err(d::integration::UrlProblem::PrivateHost) => (
+            d::ProblemCode::PrivateAddress,
+            "the address is on a local or private network; use a public one",
+        ),
+    };
+    p.push("url", refused.0, refused.1);
+    None
+}
+
+fn checked_types(
+    p: &mut Problems,
+    types: Option<&[String]>,
+) -> Option<Vec<d::integration::EventType>> {
+    use d::integration::EventType;
+    let mut out = vec![];
+    for (i, t) in types?.iter().enumerate() {
+        match EventType::parse(t).filter(|t| *t != EventType::Ping) {
+            Some(t) if !out.contains(&t) => out.push(t),
+            Some(_) => {}
+            None => p.push(
+                &format!("event_types[{i}]"),
+                d::ProblemCode::UnknownEventType,
+                "not an event type; the list is in the description of event_types",
+            ),
+        }
+    }
+    Some(out)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -148,6 +148,48 @@ pub struct UpdateOrganizationRequest {
     pub description: Option<String>,
 }
 
+/// A partial update of an organisation as the form and the service both check it: each
+/// field given, parsed into its domain value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrganizationAmendment {
+    pub name: Option<d::OrganizationName>,
+    pub region: Option<d::RegionCode>,
+    pub credit_code: Option<d::CreditCode>,
+    pub contact_name: Option<d::PersonName>,
+    pub contact_phone: Option<d::MobilePhone>,
+    pub address: Option<String>,
+    pub description: Option<String>,
+}
+
+impl TryFrom<&UpdateOrganizationRequest> for OrganizationAmendment {
+    type Error = Rejected;
+
+    fn try_from(r: &UpdateOrganizationRequest) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let mut a = OrganizationAmendment {
+            address: r.address.as_deref().map(|s| s.trim().to_string()),
+            description: r.description.as_deref().map(|s| s.trim().to_string()),
+            ..Default::default()
+        };
+        if let Some(n) = &r.name {
+            a.name = p.parse("name", d::OrganizationName::parse(n));
+        }
+        if let Some(c) = &r.region_code {
+            a.region = p.parse("region_code", d::RegionCode::parse(c));
+        }
+        if let Some(c) = &r.credit_code {
+            a.credit_code = p.parse("credit_code", d::CreditCode::parse(c));
+        }
+        if let Some(n) = &r.contact_name {
+            a.contact_name = p.parse("contact_name", d::PersonName::parse(n));
+        }
+        if let Some(c) = &r.contact_phone {
+            a.contact_phone = p.parse("contact_phone", d::MobilePhone::parse(c));
+        }
+        p.done(Some(a))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
@@ -163,6 +205,17 @@ pub struct GrantAdminRequest {
     #[validate(length(min = 3, max = 254))]
     #[schema(min_length = 3, max_length = 254)]
     pub login: String,
+}
+
+impl TryFrom<&GrantAdminRequest> for d::LoginName {
+    type Error = Rejected;
+
+    /// The login of the account that receives the seat, in its one spelling.
+    fn try_from(r: &GrantAdminRequest) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let login = p.parse("login", d::LoginName::parse(&r.login));
+        p.done(login)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

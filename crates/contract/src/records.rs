@@ -7,6 +7,8 @@ use uuid::Uuid;
 use validator::Validate;
 use zhihui_domain as d;
 
+use crate::form::{Problems, Rejected};
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecordCorrectionView {
     pub changed_by: Uuid,
@@ -152,6 +154,45 @@ pub struct IssueCertificateRequest {
     pub handler_name: Option<String>,
     /// Contact phone printed on the certificate (default: the organisation's).
     pub contact_phone: Option<String>,
+}
+
+/// A certificate request as the form and the service both check it: a period that ends
+/// on or after it starts, a handler's name, a mobile number if one is given. Whether the
+/// organisation recorded hours for the volunteer is the store's to say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificateOrder {
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    pub handler_name: Option<String>,
+    pub contact_phone: Option<d::MobilePhone>,
+}
+
+impl TryFrom<&IssueCertificateRequest> for CertificateOrder {
+    type Error = Rejected;
+
+    fn try_from(r: &IssueCertificateRequest) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        if let (Some(f), Some(t)) = (r.period_from, r.period_to) {
+            if t < f {
+                p.push(
+                    "period_to",
+                    d::ProblemCode::BeforeFrom,
+                    "the period ends on or after it starts",
+                );
+            }
+        }
+        let contact_phone = match &r.contact_phone {
+            Some(c) => p.parse("contact_phone", d::MobilePhone::parse(c)).map(Some),
+            None => Some(None),
+        };
+        let order = contact_phone.map(|contact_phone| CertificateOrder {
+            period_from: r.period_from,
+            period_to: r.period_to,
+            handler_name: crate::form::blank(r.handler_name.as_deref()).map(str::to_string),
+            contact_phone,
+        });
+        p.done(order)
+    }
 }
 
 /// A service certificate (志愿服务记录证明).

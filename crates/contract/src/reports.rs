@@ -8,6 +8,7 @@ use uuid::Uuid;
 use validator::Validate;
 use zhihui_domain as d;
 
+use crate::form::{Problems, Rejected};
 use crate::pairing::PartyView;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -15,6 +16,28 @@ use crate::pairing::PartyView;
 pub struct PrepareReportRequest {
     #[schema(example = "2026-06")]
     pub month: String,
+}
+
+/// The month a report is prepared for, checked on `today` (China's date): written
+/// `YYYY-MM` and already begun (rule 39).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportMonth(pub d::report::Month);
+
+impl TryFrom<(&PrepareReportRequest, NaiveDate)> for ReportMonth {
+    type Error = Rejected;
+
+    fn try_from((r, today): (&PrepareReportRequest, NaiveDate)) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let month = p.parse("month", d::report::Month::parse(&r.month));
+        if month.is_some_and(|m| m > d::report::Month::of(today)) {
+            p.push(
+                "month",
+                d::ProblemCode::MonthInFuture,
+                "a month is reported once it has begun",
+            );
+        }
+        p.done(month.map(ReportMonth))
+    }
 }
 
 /// What the organisation adds to the figures the platform holds. Absent fields stay.

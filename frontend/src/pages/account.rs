@@ -2,13 +2,13 @@
 
 use yew::prelude::*;
 use yew_router::prelude::*;
-use zhihui_contract::accounts::{AccountView, MeView, RegisterAccountRequest};
+use zhihui_contract::accounts::{AccountRegistration, AccountView, MeView, RegisterAccountRequest};
 use zhihui_contract::form::Rejected;
 use zhihui_contract::volunteers::{
     ConsentInput, RegisterVolunteerRequest, VolunteerProfileView, VolunteerRegistration,
 };
 
-use super::{checks, local_error, refused};
+use super::{local_error, refused};
 use crate::app::Route;
 use crate::components::{checked, input_value, use_app, ErrorBanner, RegionPicker, TextField};
 use crate::i18n::{label, t};
@@ -92,6 +92,15 @@ struct VolunteerForm {
     teams: Vec<(uuid::Uuid, String)>,
 }
 
+/// The account a new volunteer registers first, named after them.
+fn account_body(f: &VolunteerForm) -> RegisterAccountRequest {
+    RegisterAccountRequest {
+        login: f.login.trim().to_string(),
+        password: f.password.clone(),
+        display_name: f.name.trim().to_string(),
+    }
+}
+
 /// Real-name registration: an account (unless signed in already) and the volunteer profile,
 /// with the teams to ask to join. Every field is checked as it is typed with the service's
 /// own parsers; nothing is created while a field is known to be wrong.
@@ -170,10 +179,10 @@ pub fn Register() -> Html {
                 Err(Rejected(p)) => p,
             };
             if !signed_in {
-                found.extend(checks(&[
-                    ("login", Kind::Login, f.login.as_str(), true),
-                    ("password", Kind::Password, f.password.as_str(), true),
-                ]));
+                if let Err(Rejected(p)) = AccountRegistration::try_from(&account_body(&f)) {
+                    // The display name is the volunteer's name, checked above.
+                    found.extend(p.into_iter().filter(|p| p.field != "display_name"));
+                }
             }
             if !found.is_empty() {
                 error.set(Some(refused(Rejected(found))));
@@ -193,12 +202,7 @@ pub fn Register() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = async {
                     if !signed_in {
-                        let account = RegisterAccountRequest {
-                            login: f.login.trim().to_string(),
-                            password: f.password.clone(),
-                            display_name: f.name.trim().to_string(),
-                        };
-                        services::post::<_, AccountView>("/accounts", &account).await?;
+                        services::post::<_, AccountView>("/accounts", &account_body(&f)).await?;
                         services::login(f.login.trim(), &f.password).await?;
                         reload.emit(());
                     }

@@ -6,9 +6,9 @@ use serde::Deserialize;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::activities::{
-    ActivityPage as ActivityPageDto, ActivityView, AttendanceRequest, AttendanceView,
-    CancelActivityRequest, CheckInCodeView, CheckInRequest, ConfirmHoursRequest, ConfirmHoursView,
-    HoursEntryInput, SignUpPage, SignUpView,
+    ActivityPage as ActivityPageDto, ActivityView, AttendanceRecord, AttendanceRequest,
+    AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest, ConfirmHoursRequest,
+    ConfirmHoursView, HoursEntryInput, SignUpPage, SignUpView,
 };
 use zhihui_contract::records::{CertificateView, IssueCertificateRequest};
 use zhihui_domain::{ActivityAction, ActivityStatus, SignUpStatus};
@@ -390,18 +390,17 @@ fn Participants(props: &ParticipantsProps) -> Html {
         move |volunteer: uuid::Uuid, absent: bool| {
             let (error, reload, reason) = (error.clone(), reload.clone(), reason.clone());
             Callback::from(move |_| {
-                if let Some(p) =
-                    super::precheck(&[("reason", crate::validate::Kind::Required, &reason, true)])
-                {
-                    error.set(Some(p));
-                    return;
-                }
                 let body = AttendanceRequest {
                     checked_in_at: (!absent).then_some(starts_at),
                     checked_out_at: (!absent).then_some(ends_at),
                     absent,
                     reason: reason.trim().to_string(),
                 };
+                // The service's own check against the activity's time.
+                if let Err(r) = AttendanceRecord::try_from((&body, starts_at, ends_at)) {
+                    error.set(Some(super::refused(r)));
+                    return;
+                }
                 let (error, reload) = (error.clone(), reload.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     match services::put::<_, AttendanceView>(

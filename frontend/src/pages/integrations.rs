@@ -5,10 +5,10 @@
 
 use yew::prelude::*;
 use zhihui_contract::integrations::{
-    ApiClientKeyView, ApiClientPage, ApiClientView, CreateApiClientRequest,
+    ApiClientKeyView, ApiClientPage, ApiClientRegistration, ApiClientView, CreateApiClientRequest,
     CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest, WebhookDeliveryDetail,
     WebhookDeliveryPage, WebhookDeliveryView, WebhookEndpointPage, WebhookEndpointSecretView,
-    WebhookEndpointView,
+    WebhookEndpointView, WebhookSettings,
 };
 use zhihui_domain::integration::ApiClientStatus;
 use zhihui_domain::integration::{all_scopes, EventType};
@@ -113,15 +113,15 @@ fn ApiClients(props: &OrgIdProps) -> Html {
             if *busy {
                 return;
             }
-            if scopes.is_empty() {
-                error.set(Some(super::field_error("scopes", "required")));
-                return;
-            }
-            busy.set(true);
             let body = CreateApiClientRequest {
                 name: name.trim().to_string(),
                 scopes: (*scopes).clone(),
             };
+            if let Err(r) = ApiClientRegistration::try_from(&body) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
             let (name, scopes, error, busy, key, reload, made) = (
                 name.clone(),
                 scopes.clone(),
@@ -278,17 +278,19 @@ fn Webhooks(props: &OrgIdProps) -> Html {
             if *busy {
                 return;
             }
-            if events.is_empty() {
-                error.set(Some(super::field_error("event_types", "required")));
-                return;
-            }
-            busy.set(true);
             let body = CreateWebhookEndpointRequest {
                 organization_id: Some(org),
                 url: url.trim().to_string(),
                 description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
                 event_types: (*events).clone(),
             };
+            // The address's shape and the event types; whether plain local addresses are
+            // allowed, and where a name resolves, are the service's to say.
+            if let Err(r) = WebhookSettings::try_from((&body, true)) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
             let (url, description, events, error, busy, secret, reload, made) = (
                 url.clone(),
                 description.clone(),
@@ -476,17 +478,17 @@ fn EditForm(props: &EditFormProps) -> Html {
             if *busy {
                 return;
             }
-            if events.is_empty() {
-                error.set(Some(super::field_error("event_types", "required")));
-                return;
-            }
-            busy.set(true);
             let body = UpdateWebhookEndpointRequest {
                 url: Some(url.trim().to_string()),
                 description: Some(description.trim().to_string()),
                 event_types: Some((*events).clone()),
                 active: None,
             };
+            if let Err(r) = WebhookSettings::try_from((&body, true)) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
             let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::patch::<_, WebhookEndpointView>(&format!("/webhooks/{id}"), &body)

@@ -26,13 +26,7 @@ pub fn NotFound() -> Html {
 /// Runs the domain's checks over a form's fields before anything is sent; the failures come
 /// back in the shape of the service's answer, so fields show them the same way.
 pub fn precheck(fields: &[(&str, Kind, &str, bool)]) -> Option<ApiError> {
-    let failures = checks(fields);
-    (!failures.is_empty()).then(|| refused(Rejected(failures)))
-}
-
-/// The failures of [`precheck`], to join with a whole-form check's.
-pub fn checks(fields: &[(&str, Kind, &str, bool)]) -> Vec<FieldProblem> {
-    fields
+    let failures: Vec<FieldProblem> = fields
         .iter()
         .filter_map(|(name, kind, value, required)| {
             check(*kind, value, *required).map(|e| FieldProblem {
@@ -41,7 +35,8 @@ pub fn checks(fields: &[(&str, Kind, &str, bool)]) -> Vec<FieldProblem> {
                 message: e.message,
             })
         })
-        .collect()
+        .collect();
+    (!failures.is_empty()).then(|| refused(Rejected(failures)))
 }
 
 /// A request refused by its whole-form check (the `TryFrom` the service runs on the same

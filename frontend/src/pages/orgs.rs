@@ -12,7 +12,7 @@ use zhihui_contract::organizations::{
     RegisterOrganizationRequest, RejectRequest,
 };
 use zhihui_contract::reports::{
-    AnnualSummaryView, MonthlyReportView, PrepareReportRequest, RollupRow, RollupView,
+    AnnualSummaryView, MonthlyReportView, PrepareReportRequest, ReportMonth, RollupRow, RollupView,
     UpdateReportRequest,
 };
 use zhihui_contract::volunteers::{MemberPage, MembershipView, VolunteerImportView};
@@ -597,10 +597,15 @@ fn Reports(props: &OrgIdProps) -> Html {
             if *busy {
                 return;
             }
-            busy.set(true);
             let body = PrepareReportRequest {
                 month: (*month).clone(),
             };
+            let today = zhihui_domain::report::china_date(format::now());
+            if let Err(r) = ReportMonth::try_from((&body, today)) {
+                error.set(Some(refused(r)));
+                return;
+            }
+            busy.set(true);
             let (error, busy, show) = (error.clone(), busy.clone(), show.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::post::<_, MonthlyReportView>(

@@ -16,7 +16,6 @@ use zhihui_contract::reports::{
 use zhihui_contract::volunteers::VolunteerView;
 use zhihui_domain::{CertificateAction, ReportAction};
 
-use super::field_error;
 use crate::components::{use_app, use_get, view_load, Empty, ErrorBanner, TextField};
 use crate::format;
 use crate::i18n::{label, t};
@@ -287,14 +286,14 @@ pub fn Admins(props: &AdminsProps) -> Html {
             if *busy {
                 return;
             }
-            if login.trim().is_empty() {
-                error.set(Some(field_error("login", "required")));
-                return;
-            }
-            busy.set(true);
             let body = GrantAdminRequest {
                 login: login.trim().to_string(),
             };
+            if let Err(r) = zhihui_domain::LoginName::try_from(&body) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
             let (login, error, busy, changed) =
                 (login.clone(), error.clone(), busy.clone(), changed.clone());
             wasm_bindgen_futures::spawn_local(async move {

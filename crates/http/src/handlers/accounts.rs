@@ -7,11 +7,11 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::Duration;
 use uuid::Uuid;
 use zhihui_contract::accounts::{
-    AccountView, LoginRequest, MeView, OrganizationRef, RefreshTokenRequest,
+    AccountRegistration, AccountView, LoginRequest, MeView, OrganizationRef, RefreshTokenRequest,
     RegisterAccountRequest, TokenResponse,
 };
 use zhihui_contract::Problem;
-use zhihui_domain::{LoginName, Password};
+use zhihui_domain::LoginName;
 use zhihui_persistence::{RefreshOutcome, ThrottleState};
 
 use crate::auth::{self, Authenticated};
@@ -36,30 +36,17 @@ pub async fn register_account(
 ) -> Result<HttpResponse, ApiError> {
     let address = crate::client_address::of_request(&req, &state.settings.trusted_proxies);
     crate::oracles::check(&state, &crate::oracles::LOGIN_CONFLICTS, &address).await?;
-    let mut p = Problems::validate(&*body);
-    let login_name = p.parse("login", LoginName::parse(&body.login));
-    let password = if p.has("password") {
-        None
-    } else {
-        p.parse("password", Password::parse(&body.password))
-    };
-    if body.display_name.trim().is_empty() && !p.has("display_name") {
-        p.push(
-            "display_name",
-            ProblemCode::Required,
-            "a display name is required",
-        );
-    }
-    p.finish()?;
-    let (Some(login_name), Some(password)) = (login_name, password) else {
-        return Err(ApiError::Internal("validated values missing".into()));
-    };
+    let AccountRegistration {
+        login: login_name,
+        password,
+        display_name,
+    } = AccountRegistration::try_from(&*body)?;
     let hash = auth::hash_password(&state, password.expose().to_string()).await?;
     let account = state
         .store
         .create_account(
             login_name.as_str(),
-            body.display_name.trim(),
+            &display_name,
             &hash,
             false,
             state.clock.now(),

@@ -4,10 +4,10 @@
 use actix_web::{get, post, web, HttpResponse};
 use uuid::Uuid;
 use zhihui_contract::integrations::{
-    ApiClientKeyView, ApiClientPage, ApiClientQuery, ApiClientView, CreateApiClientRequest,
+    ApiClientKeyView, ApiClientPage, ApiClientQuery, ApiClientRegistration, ApiClientView,
+    CreateApiClientRequest,
 };
 use zhihui_contract::Problem;
-use zhihui_domain::integration::Scope;
 use zhihui_domain::OrganizationStatus;
 use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::api_client;
@@ -62,30 +62,14 @@ pub async fn create_api_client(
             message: "API clients are for approved organisations".into(),
         });
     }
-    let mut p = Problems::validate(&*body);
-    if body.name.trim().is_empty() && !p.has("name") {
-        p.push("name", ProblemCode::Required, "name the client");
-    }
-    let mut scopes: Vec<String> = vec![];
-    for (i, s) in body.scopes.iter().enumerate() {
-        if Scope::parse(s).is_none() {
-            p.push(
-                &format!("scopes[{i}]"),
-                ProblemCode::UnknownScope,
-                "a scope is <family>:read or <family>:write",
-            );
-        } else if !scopes.contains(s) {
-            scopes.push(s.clone());
-        }
-    }
-    p.finish()?;
+    let ApiClientRegistration { name, scopes } = ApiClientRegistration::try_from(&*body)?;
     let (prefix, secret, hash) = new_api_key();
     let c = state
         .store
         .create_api_client(
             NewApiClient {
                 organization_id: org.id,
-                name: body.name.trim().to_string(),
+                name,
                 key_prefix: prefix.clone(),
                 secret_hash: hash,
                 scopes: serde_json::to_string(&scopes)

@@ -4,16 +4,13 @@ use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use uuid::Uuid;
 use zhihui_contract::form::Reason;
 use zhihui_contract::organizations::{
-    GrantAdminRequest, OrganizationAdminView, OrganizationPage, OrganizationQuery,
-    OrganizationRegistration, OrganizationView, RegisterOrganizationRequest, RejectRequest,
-    UpdateOrganizationRequest,
+    GrantAdminRequest, OrganizationAdminView, OrganizationAmendment, OrganizationPage,
+    OrganizationQuery, OrganizationRegistration, OrganizationView, RegisterOrganizationRequest,
+    RejectRequest, UpdateOrganizationRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::organization::check_placement;
-use zhihui_domain::{
-    CreditCode, LoginName, MobilePhone, OrganizationLevel, OrganizationName, OrganizationStatus,
-    RegionCode,
-};
+use zhihui_domain::{LoginName, OrganizationLevel, OrganizationStatus, RegionCode};
 use zhihui_domain::{OrganizationAction, OrganizationRoles, ProblemCode};
 use zhihui_persistence::entities::organization;
 use zhihui_persistence::{NewOrganization, OrganizationChanges, OrganizationFilter};
@@ -285,37 +282,28 @@ pub async fn update_organization(
         ));
     }
     let version = expected_version(&req)?;
-    let mut p = Problems::validate(&*body);
-    let name = body
-        .name
-        .as_deref()
-        .and_then(|n| p.parse("name", OrganizationName::parse(n)));
-    let region = match &body.region_code {
-        Some(r) => check_region(&state, &mut p, "region_code", r).await?,
-        None => None,
-    };
-    let credit = body
-        .credit_code
-        .as_deref()
-        .and_then(|c| p.parse("credit_code", CreditCode::parse(c)));
-    let phone = body
-        .contact_phone
-        .as_deref()
-        .and_then(|c| p.parse("contact_phone", MobilePhone::parse(c)));
-    p.finish()?;
+    // The form's own rules, then whether a new region exists.
+    let mut p = Problems::default();
+    let change = p.absorb(OrganizationAmendment::try_from(&*body));
+    if let (Some(c), false) = (&body.region_code, p.has("region_code")) {
+        check_region(&state, &mut p, "region_code", c).await?;
+    }
+    let change = p.done(change)?;
     let updated = state
         .store
         .update_organization(
             org.id,
             version,
             OrganizationChanges {
-                name: name.map(|n| n.as_str().to_string()),
-                region_code: region.map(|r| r.as_str().to_string()),
-                credit_code: credit.map(|c| c.as_str().to_string()),
-                contact_name: body.contact_name.clone(),
-                contact_phone: phone.map(|p| (p.as_str().to_string(), p.masked())),
-                address: body.address.clone(),
-                description: body.description.clone(),
+                name: change.name.map(|n| n.as_str().to_string()),
+                region_code: change.region.map(|r| r.as_str().to_string()),
+                credit_code: change.credit_code.map(|c| c.as_str().to_string()),
+                contact_name: change.contact_name.map(|n| n.as_str().to_string()),
+                contact_phone: change
+                    .contact_phone
+                    .map(|p| (p.as_str().to_string(), p.masked())),
+                address: change.address,
+                description: change.description,
             },
             state.clock.now(),
         )
@@ -408,12 +396,7 @@ pub async fn grant_organization_admin(
             "only the organisation's or its parent's admins grant seats".into(),
         ));
     }
-    let mut p = Problems::validate(&*body);
-    let login = p.parse("login", LoginName::parse(&body.login));
-    p.finish()?;
-    let Some(login) = login else {
-        return Err(ApiError::Internal("validated login missing".into()));
-    };
+    let login = LoginName::try_from(&*body)?;
     let account = state
         .store
         .find_account_by_login(login.as_str())

@@ -9,15 +9,15 @@ use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 use zhihui_contract::form::Reason;
 use zhihui_contract::records::{
-    CertificatePage, CertificateQuery, CertificateVerificationView, CertificateView,
-    IssueCertificateRequest, NomineeView, RecognitionQuery, RecognitionThresholds, RecognitionView,
-    RecordCorrectionView, RevokeCertificateRequest, ServiceRecordPage, ServiceRecordQuery,
-    ServiceRecordView, TeamRecognitionView, VolunteerSummaryView,
+    CertificateOrder, CertificatePage, CertificateQuery, CertificateVerificationView,
+    CertificateView, IssueCertificateRequest, NomineeView, RecognitionQuery, RecognitionThresholds,
+    RecognitionView, RecordCorrectionView, RevokeCertificateRequest, ServiceRecordPage,
+    ServiceRecordQuery, ServiceRecordView, TeamRecognitionView, VolunteerSummaryView,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::points;
 use zhihui_domain::hours::star_level;
-use zhihui_domain::{certificate_allowed_actions, CertificateStatus, MobilePhone, PersonName};
+use zhihui_domain::{certificate_allowed_actions, CertificateStatus, PersonName};
 use zhihui_persistence::entities::{certificate, organization};
 use zhihui_persistence::{NewCertificate, RecordFilter};
 
@@ -382,23 +382,11 @@ pub async fn issue_certificate(
                 .into(),
         ));
     }
-    let mut p = Problems::validate(&*body);
-    if let (Some(f), Some(t)) = (body.period_from, body.period_to) {
-        if t < f {
-            p.push(
-                "period_to",
-                ProblemCode::BeforeFrom,
-                "the period ends on or after it starts",
-            );
-        }
-    }
-    let phone = match &body.contact_phone {
-        Some(ph) => p
-            .parse("contact_phone", MobilePhone::parse(ph))
-            .map(|m| m.as_str().to_string()),
-        None => Some(state.store.decrypt(&org.contact_phone_enc)?),
+    let order = CertificateOrder::try_from(&*body)?;
+    let phone = match &order.contact_phone {
+        Some(p) => p.as_str().to_string(),
+        None => state.store.decrypt(&org.contact_phone_enc)?,
     };
-    p.finish()?;
     let v = state
         .store
         .get_volunteer(body.volunteer_id)
@@ -406,7 +394,7 @@ pub async fn issue_certificate(
         .ok_or(ApiError::NotFound(ProblemCode::VolunteerNotFound))?;
     let service = state
         .store
-        .recorded_service(org.id, v.id, body.period_from, body.period_to)
+        .recorded_service(org.id, v.id, order.period_from, order.period_to)
         .await?;
     let (Some(first), Some(last)) = (service.first, service.last) else {
         return Err(ApiError::Conflict {
@@ -416,8 +404,8 @@ pub async fn issue_certificate(
                 .into(),
         });
     };
-    let handler = match &body.handler_name {
-        Some(h) => h.trim().to_string(),
+    let handler = match order.handler_name {
+        Some(h) => h,
         None => state
             .store
             .get_account(who.account_id)
@@ -437,14 +425,14 @@ pub async fn issue_certificate(
         .store
         .issue_certificate(
             NewCertificate {
-                period_from: body.period_from.unwrap_or(first),
-                period_to: body.period_to.unwrap_or(last),
+                period_from: order.period_from.unwrap_or(first),
+                period_to: order.period_to.unwrap_or(last),
                 volunteer: v,
                 organization_id: org.id,
                 issuer_name: org.name.clone(),
                 responsible_person: org.contact_name.clone(),
                 handler_name: handler,
-                contact_phone: phone.unwrap_or_default(),
+                contact_phone: phone,
                 service,
                 content,
                 issued_by: who.account_id,

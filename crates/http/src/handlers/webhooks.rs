@@ -6,10 +6,10 @@ use uuid::Uuid;
 use zhihui_contract::integrations::{
     CreateWebhookEndpointRequest, UpdateWebhookEndpointRequest, WebhookDeliveryDetail,
     WebhookDeliveryPage, WebhookDeliveryQuery, WebhookDeliveryView, WebhookEndpointPage,
-    WebhookEndpointQuery, WebhookEndpointSecretView, WebhookEndpointView,
+    WebhookEndpointQuery, WebhookEndpointSecretView, WebhookEndpointView, WebhookSettings,
 };
 use zhihui_contract::Problem;
-use zhihui_domain::integration::{check_webhook_url, DeliveryStatus, EventType, UrlProblem};
+use zhihui_domain::integration::{DeliveryStatus, EventType, UrlProblem};
 use zhihui_domain::OrganizationStatus;
 use zhihui_domain::ProblemCode;
 use zhihui_persistence::entities::webhook_endpoint;
@@ -49,23 +49,18 @@ fn new_secret() -> String {
 /// Checks the address's text, then (for a name) the addresses it resolves to now. The
 /// sender checks the resolved addresses again at every delivery; a name that does not
 /// resolve yet is accepted here.
-async fn check_url(p: &mut Problems, url: &str, allow_insecure: bool) {
-    let checked = match check_webhook_url(url.trim(), allow_insecure) {
-        Ok(()) if !allow_insecure => resolves_publicly(url.trim()).await,
-        other => other,
-    };
-    let (code, message) = match checked {
-        Ok(()) => return,
-        Err(UrlProblem::NotHttps) => (ProblemCode::InvalidUrl, "use an https:// address"),
-        Err(UrlProblem::Malformed) => {
-            (ProblemCode::InvalidUrl, "not an address: https://host/path")
+/// What the settings' own check cannot see: a name that resolves now resolves to public
+/// addresses only (unless plain local addresses are allowed for testing).
+async fn check_resolution(p: &mut Problems, url: Option<&str>, allow_insecure: bool) {
+    if let (Some(url), false) = (url, allow_insecure) {
+        if resolves_publicly(url).await.is_err() {
+            p.push(
+                "url",
+                ProblemCode::PrivateAddress,
+                "the address is on a local or private network; use a public one",
+            );
         }
-        Err(UrlProblem::PrivateHost) => (
-            ProblemCode::PrivateAddress,
-            "the address is on a local or private network; use a public one",
-        ),
-    };
-    p.push("url", code, message);
+    }
 }
 
 /// A name that resolves now must resolve to public addresses only; one that does not
@@ -87,22 +82,6 @@ async fn resolves_publicly(url: &str) -> Result<(), UrlProblem> {
         Ok(crate::webhooks::Resolution::NotPublic(_)) => Err(UrlProblem::PrivateHost),
         _ => Ok(()),
     }
-}
-
-fn check_types(p: &mut Problems, types: &[String]) -> Vec<EventType> {
-    let mut out = vec![];
-    for (i, t) in types.iter().enumerate() {
-        match EventType::parse(t).filter(|t| *t != EventType::Ping) {
-            Some(t) if !out.contains(&t) => out.push(t),
-            Some(_) => {}
-            None => p.push(
-                &format!("event_types[{i}]"),
-                ProblemCode::UnknownEventType,
-                "not an event type; the list is in the description of event_types",
-            ),
-        }
-    }
-    out
 }
 
 /// Registers an endpoint for an organisation's events (and those of every organisation
@@ -137,31 +116,22 @@ pub async fn create_webhook_endpoint(
             });
         }
     }
-    let mut p = Problems::validate(&*body);
-    if !p.has("url") {
-        check_url(
-            &mut p,
-            &body.url,
-            state.settings.webhooks.allow_insecure_urls,
-        )
-        .await;
+    let insecure = state.settings.webhooks.allow_insecure_urls;
+    let mut p = Problems::default();
+    let settings = p.absorb(WebhookSettings::try_from((&*body, insecure)));
+    if let Some(s) = &settings {
+        check_resolution(&mut p, s.url.as_deref(), insecure).await;
     }
-    let types = check_types(&mut p, &body.event_types);
-    p.finish()?;
+    let settings = p.done(settings)?;
     let secret = new_secret();
     let e = state
         .store
         .create_webhook_endpoint(
             NewWebhookEndpoint {
                 organization_id: body.organization_id,
-                url: body.url.trim().to_string(),
-                description: body
-                    .description
-                    .as_deref()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-                event_types: types,
+                url: settings.url.unwrap_or_default(),
+                description: settings.description.unwrap_or_default(),
+                event_types: settings.event_types.unwrap_or_default(),
                 secret: secret.clone(),
                 created_by: who.account_id,
             },
@@ -280,21 +250,22 @@ pub async fn update_webhook_endpoint(
     body: web::Json<UpdateWebhookEndpointRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let e = load(&state, &who, *id).await?;
-    let mut p = Problems::validate(&*body);
-    if let Some(url) = body.url.as_deref().filter(|_| !p.has("url")) {
-        check_url(&mut p, url, state.settings.webhooks.allow_insecure_urls).await;
+    let insecure = state.settings.webhooks.allow_insecure_urls;
+    let mut p = Problems::default();
+    let settings = p.absorb(WebhookSettings::try_from((&*body, insecure)));
+    if let Some(s) = &settings {
+        check_resolution(&mut p, s.url.as_deref(), insecure).await;
     }
-    let types = body.event_types.as_deref().map(|t| check_types(&mut p, t));
-    p.finish()?;
+    let settings = p.done(settings)?;
     let e = state
         .store
         .update_webhook_endpoint(
             e.id,
             WebhookChanges {
-                url: body.url.as_deref().map(|u| u.trim().to_string()),
-                description: body.description.as_deref().map(|d| d.trim().to_string()),
-                event_types: types,
-                active: body.active,
+                url: settings.url,
+                description: settings.description,
+                event_types: settings.event_types,
+                active: settings.active,
             },
             state.clock.now(),
         )

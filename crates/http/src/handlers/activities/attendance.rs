@@ -183,42 +183,7 @@ pub async fn record_attendance(
         ActivityAction::RecordAttendance,
         &facts(state.clock.now(), &a, false),
     )?;
-    let mut p = Problems::validate(&*body);
-    let (cin, cout) = if body.absent {
-        (None, None)
-    } else {
-        (body.checked_in_at, body.checked_out_at)
-    };
-    if !body.absent && cin.is_none() {
-        p.push(
-            "checked_in_at",
-            ProblemCode::Required,
-            "give the check-in time, or mark the volunteer absent",
-        );
-    }
-    if let (Some(i), Some(o)) = (cin, cout) {
-        if o <= i {
-            p.push(
-                "checked_out_at",
-                ProblemCode::BeforeCheckIn,
-                "check-out comes after check-in",
-            );
-        }
-    }
-    for (f, t) in [("checked_in_at", cin), ("checked_out_at", cout)] {
-        if let Some(t) = t {
-            if t < a.starts_at - chrono::Duration::hours(12)
-                || t > a.ends_at + chrono::Duration::hours(12)
-            {
-                p.push(
-                    f,
-                    ProblemCode::OutsideActivity,
-                    "the time is not during the activity",
-                );
-            }
-        }
-    }
-    p.finish()?;
+    let record = AttendanceRecord::try_from((&*body, a.starts_at, a.ends_at))?;
     let s = state
         .store
         .live_sign_up(a.id, volunteer_id)
@@ -229,10 +194,10 @@ pub async fn record_attendance(
         .record_attendance(
             s.id,
             AttendanceEntry {
-                checked_in_at: cin,
-                checked_out_at: cout,
-                absent: body.absent,
-                reason: body.reason.trim().to_string(),
+                checked_in_at: record.checked_in_at,
+                checked_out_at: record.checked_out_at,
+                absent: record.absent,
+                reason: record.reason,
                 by: who.account_id,
             },
             state.clock.now(),

@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use zhihui_contract::activities::{
     ActivityPage, ActivityPlan, ActivityQuery, ActivityView, AttendanceChangeView,
-    AttendanceRequest, AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest,
-    ConfirmHoursRequest, ConfirmHoursView, ConfirmedHoursView, CreateActivityRequest, LeaderView,
-    MySignUpPage, MySignUpView, OwnSignUpView, SignUpPage, SignUpQuery, SignUpView,
-    UpdateActivityRequest,
+    AttendanceRecord, AttendanceRequest, AttendanceView, CancelActivityRequest, CheckInCodeView,
+    CheckInRequest, ConfirmHoursRequest, ConfirmHoursView, ConfirmedHoursView,
+    CreateActivityRequest, LeaderView, MySignUpPage, MySignUpView, OwnSignUpView, SignUpPage,
+    SignUpQuery, SignUpView, UpdateActivityRequest,
 };
 use zhihui_contract::form::Reason;
 use zhihui_contract::{PageParams, Problem, DEFAULT_LIMIT};

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use zhihui_contract::form::Reason;
 use zhihui_contract::reports::{
     AnnualMonthView, AnnualSummaryQuery, AnnualSummaryView, MonthlyReportPage, MonthlyReportView,
-    NotReportedView, PhotoUpload, PhotoView, PrepareReportRequest, ReportCompliance, ReportQuery,
-    ReturnReportRequest, RollupExportQuery, RollupQuery, RollupRow, RollupView,
+    NotReportedView, PhotoUpload, PhotoView, PrepareReportRequest, ReportCompliance, ReportMonth,
+    ReportQuery, ReturnReportRequest, RollupExportQuery, RollupQuery, RollupRow, RollupView,
     UpdateReportRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};

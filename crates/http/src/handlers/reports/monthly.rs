@@ -39,20 +39,8 @@ pub async fn prepare_monthly_report(
             message: "an organisation reports once it is approved".into(),
         });
     }
-    let mut p = Problems::default();
-    let month = parse_month(&mut p, "month", &body.month);
     let now = state.clock.now();
-    if let Some(m) = month {
-        if m > Month::of(china_date(now)) {
-            p.push(
-                "month",
-                ProblemCode::MonthInFuture,
-                "a month is reported once it has begun",
-            );
-        }
-    }
-    p.finish()?;
-    let month = month.ok_or_else(|| ApiError::Internal("month".into()))?;
+    let ReportMonth(month) = ReportMonth::try_from((&*body, china_date(now)))?;
     let figures = state
         .store
         .organization_figures(org.id, Period::months(month, month))
