@@ -15,68 +15,9 @@ dual_test!(
         let w = world(&app).await;
         let (leader, leader_vid) = volunteer(&app, 1, "张三丰").await;
         member(&app, &w.admin, &w.org, &leader).await;
-        let (outsider, outsider_vid) = volunteer(&app, 2, "李四").await;
+        let (outsider, _) = volunteer(&app, 2, "李四").await;
 
-        // Every bad field at once.
-        let mut bad = activity_body(&w.org, 10, 0);
-        bad["category"] = json!("party");
-        bad["ends_at"] = json!(at(10, 0, 0));
-        bad["region_code"] = json!("110199");
-        bad["key_date"] = json!("spring_festival");
-        bad["leader_ids"] = json!([outsider_vid]);
-        let (s, b) = app
-            .post("/api/v1/activities", Some(&w.admin.token), bad)
-            .await;
-        assert_eq!(s, 422, "{b}");
-        let f = fields(&b);
-        for (field, code) in [
-            ("category", "unknown_activity_category"),
-            ("ends_at", "ends_before_start"),
-            ("capacity", "out_of_range"),
-            ("region_code", "region_not_found"),
-            ("key_date", "unknown_key_date"),
-            ("leader_ids[0]", "leader_not_member"),
-        ] {
-            assert!(
-                f.contains(&(field.into(), code.into())),
-                "{field}/{code} missing in {f:?}"
-            );
-        }
-
-        // Only the organisation's own admins create its activities.
         let body = activity_body(&w.org, 10, 30);
-        for u in [&w.other_admin, &leader, &w.platform] {
-            let (s, b) = app
-                .post("/api/v1/activities", Some(&u.token), body.clone())
-                .await;
-            assert_eq!(s, 403);
-            assert_eq!(b["code"], "not_your_organization", "{b}");
-        }
-        let (s, _) = app.post("/api/v1/activities", None, body.clone()).await;
-        assert_eq!(s, 401);
-        // A pending organisation cannot publish yet.
-        let pending_admin = app.user("pending@zh.cn").await;
-        let pending = app
-            .organization(
-                &pending_admin,
-                "平谷区科协",
-                "county_association",
-                "county",
-                Some(&w.org),
-                "110117",
-            )
-            .await;
-        let (s, b) = app
-            .post(
-                "/api/v1/activities",
-                Some(&pending_admin.token),
-                activity_body(&pending, 10, 5),
-            )
-            .await;
-        assert_eq!(
-            (s, b["code"].as_str()),
-            (409, Some("organization_not_approved"))
-        );
 
         let mut body = body;
         body["leader_ids"] = json!([leader_vid]);
@@ -346,6 +287,81 @@ dual_test!(
 );
 
 dual_test!(
+    every_bad_field_of_a_new_activity_is_named_at_once,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let (_, outsider_vid) = volunteer(&app, 2, "李四").await;
+        let mut bad = activity_body(&w.org, 10, 0);
+        bad["category"] = json!("party");
+        bad["ends_at"] = json!(at(10, 0, 0));
+        bad["region_code"] = json!("110199");
+        bad["key_date"] = json!("spring_festival");
+        bad["leader_ids"] = json!([outsider_vid]);
+        let (s, b) = app
+            .post("/api/v1/activities", Some(&w.admin.token), bad)
+            .await;
+        assert_eq!(s, 422, "{b}");
+        let f = fields(&b);
+        for (field, code) in [
+            ("category", "unknown_activity_category"),
+            ("ends_at", "ends_before_start"),
+            ("capacity", "out_of_range"),
+            ("region_code", "region_not_found"),
+            ("key_date", "unknown_key_date"),
+            ("leader_ids[0]", "leader_not_member"),
+        ] {
+            assert!(
+                f.contains(&(field.into(), code.into())),
+                "{field}/{code} missing in {f:?}"
+            );
+        }
+    }
+);
+
+dual_test!(
+    only_an_approved_organisations_own_admins_create_its_activities,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let (leader, _) = volunteer(&app, 1, "张三丰").await;
+        member(&app, &w.admin, &w.org, &leader).await;
+        // Only the organisation's own admins create its activities.
+        let body = activity_body(&w.org, 10, 30);
+        for u in [&w.other_admin, &leader, &w.platform] {
+            let (s, b) = app
+                .post("/api/v1/activities", Some(&u.token), body.clone())
+                .await;
+            assert_eq!(s, 403);
+            assert_eq!(b["code"], "not_your_organization", "{b}");
+        }
+        let (s, _) = app.post("/api/v1/activities", None, body.clone()).await;
+        assert_eq!(s, 401);
+        // A pending organisation cannot publish yet.
+        let pending_admin = app.user("pending@zh.cn").await;
+        let pending = app
+            .organization(
+                &pending_admin,
+                "平谷区科协",
+                "county_association",
+                "county",
+                Some(&w.org),
+                "110117",
+            )
+            .await;
+        let (s, b) = app
+            .post(
+                "/api/v1/activities",
+                Some(&pending_admin.token),
+                activity_body(&pending, 10, 5),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("organization_not_approved"))
+        );
+    }
+);
+
+dual_test!(
     sign_up_waiting_list_and_rules,
     long_sessions,
     |app: TestApp| async move {
@@ -459,87 +475,6 @@ dual_test!(
             assert_eq!(s, want, "{b}");
         }
 
-        // Members only.
-        let mut closed = activity_body(&w.org, 15, 10);
-        closed["members_only"] = json!(true);
-        let closed_id = published(&app, &w.admin, closed).await;
-        let (s, _) = app
-            .post(
-                &format!("/api/v1/activities/{closed_id}/sign-ups"),
-                Some(&vols[3].0.token),
-                json!({}),
-            )
-            .await;
-        assert_eq!(s, 403);
-        member(&app, &w.admin, &w.org, &vols[3].0).await;
-        let (s, _) = app
-            .post(
-                &format!("/api/v1/activities/{closed_id}/sign-ups"),
-                Some(&vols[3].0.token),
-                json!({}),
-            )
-            .await;
-        assert_eq!(s, 201);
-
-        // The sign-up window.
-        let mut later = activity_body(&w.org, 20, 10);
-        later["sign_up_opens_at"] = json!(at(5, 0, 0));
-        later["sign_up_closes_at"] = json!(at(8, 0, 0));
-        let later_id = published(&app, &w.admin, later).await;
-        let lpath = format!("/api/v1/activities/{later_id}/sign-ups");
-        let (s, b) = app.post(&lpath, Some(&vols[3].0.token), json!({})).await;
-        assert_eq!((s, b["code"].as_str()), (409, Some("sign_up_not_open_yet")));
-        app.clock.set(at(8, 0, 1));
-        let (s, b) = app.post(&lpath, Some(&vols[3].0.token), json!({})).await;
-        assert_eq!((s, b["code"].as_str()), (409, Some("sign_up_closed")));
-        app.clock.set(at(1, 3, 0));
-
-        // Judged on the activity read under its lock: a draft is not there for a volunteer,
-        // nor an unknown id; a cancelled one takes no sign-ups; a refusal writes nothing.
-        let (s, draft) = app
-            .post(
-                "/api/v1/activities",
-                Some(&w.admin.token),
-                activity_body(&w.org, 25, 10),
-            )
-            .await;
-        assert_eq!(s, 201);
-        let unknown = uuid::Uuid::now_v7().to_string();
-        for target in [draft["id"].as_str().unwrap(), unknown.as_str()] {
-            let (s, b) = app
-                .post(
-                    &format!("/api/v1/activities/{target}/sign-ups"),
-                    Some(&vols[3].0.token),
-                    json!({}),
-                )
-                .await;
-            assert_eq!((s, b["code"].as_str()), (404, Some("activity_not_found")));
-        }
-        let gone = published(&app, &w.admin, activity_body(&w.org, 26, 10)).await;
-        let (s, _) = app
-            .post(
-                &format!("/api/v1/activities/{gone}/cancel"),
-                Some(&w.admin.token),
-                json!({"reason": "天气"}),
-            )
-            .await;
-        assert_eq!(s, 200);
-        let (s, b) = app
-            .post(
-                &format!("/api/v1/activities/{gone}/sign-ups"),
-                Some(&vols[3].0.token),
-                json!({}),
-            )
-            .await;
-        assert_eq!((s, b["code"].as_str()), (409, Some("activity_not_open")));
-        let (_, l) = app
-            .get(
-                &format!("/api/v1/activities/{gone}/sign-ups"),
-                Some(&w.admin.token),
-            )
-            .await;
-        assert_eq!(l["items"].as_array().map(Vec::len), Some(0));
-
         // Who sees the sign-ups.
         let (s, l) = app.get(&path, Some(&w.admin.token)).await;
         assert_eq!(s, 200);
@@ -619,6 +554,110 @@ dual_test!(
         app.clock.set(at(10, 2, 0));
         let (s, b) = app.delete(&format!("{path}/mine"), &vols[1].0.token).await;
         assert_eq!((s, b["code"].as_str()), (409, Some("activity_started")));
+    }
+);
+
+dual_test!(
+    members_only_activities_take_members,
+    long_sessions,
+    |app: TestApp| async move {
+        // Members only: a volunteer signs up once an approved member.
+        let w = world(&app).await;
+        let (v, _) = volunteer(&app, 4, "王小明").await;
+        let mut closed = activity_body(&w.org, 15, 10);
+        closed["members_only"] = json!(true);
+        let closed_id = published(&app, &w.admin, closed).await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{closed_id}/sign-ups"),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        member(&app, &w.admin, &w.org, &v).await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{closed_id}/sign-ups"),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+);
+
+dual_test!(
+    sign_up_opens_and_closes_with_its_window,
+    long_sessions,
+    |app: TestApp| async move {
+        // The sign-up window.
+        let w = world(&app).await;
+        let (v, _) = volunteer(&app, 4, "王小明").await;
+        let mut later = activity_body(&w.org, 20, 10);
+        later["sign_up_opens_at"] = json!(at(5, 0, 0));
+        later["sign_up_closes_at"] = json!(at(8, 0, 0));
+        let later_id = published(&app, &w.admin, later).await;
+        let lpath = format!("/api/v1/activities/{later_id}/sign-ups");
+        let (s, b) = app.post(&lpath, Some(&v.token), json!({})).await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("sign_up_not_open_yet")));
+        app.clock.set(at(8, 0, 1));
+        let (s, b) = app.post(&lpath, Some(&v.token), json!({})).await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("sign_up_closed")));
+    }
+);
+
+dual_test!(
+    a_sign_up_is_judged_on_the_activity_read_under_its_lock,
+    long_sessions,
+    |app: TestApp| async move {
+        // A draft is not there for a volunteer, nor an unknown id; a cancelled activity takes
+        // no sign-ups; a refusal writes nothing.
+        let w = world(&app).await;
+        let (v, _) = volunteer(&app, 4, "王小明").await;
+        let (s, draft) = app
+            .post(
+                "/api/v1/activities",
+                Some(&w.admin.token),
+                activity_body(&w.org, 25, 10),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let unknown = uuid::Uuid::now_v7().to_string();
+        for target in [draft["id"].as_str().unwrap(), unknown.as_str()] {
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{target}/sign-ups"),
+                    Some(&v.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!((s, b["code"].as_str()), (404, Some("activity_not_found")));
+        }
+        let gone = published(&app, &w.admin, activity_body(&w.org, 26, 10)).await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{gone}/cancel"),
+                Some(&w.admin.token),
+                json!({"reason": "天气"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{gone}/sign-ups"),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("activity_not_open")));
+        let (_, l) = app
+            .get(
+                &format!("/api/v1/activities/{gone}/sign-ups"),
+                Some(&w.admin.token),
+            )
+            .await;
+        assert_eq!(l["items"].as_array().map(Vec::len), Some(0));
     }
 );
 

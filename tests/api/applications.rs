@@ -41,19 +41,6 @@ fn application_body(call: &str, applicant: &str, proof: Option<&str>) -> Value {
 }
 
 /// The society's pairing with the county, accepted: returns its proof number.
-async fn paired(app: &TestApp, t: &Tree) -> String {
-    let id = sent_letter(app, t, letter_body(&t.society, &t.county)).await;
-    let (s, b) = app
-        .post(
-            &format!("/api/v1/pairing-letters/{id}/accept"),
-            Some(&t.county_admin.token),
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    b["pairing"]["proof_number"].as_str().unwrap().to_string()
-}
-
 async fn upload(app: &TestApp, id: &str, token: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
     let form = Form::new().part(
         "file",

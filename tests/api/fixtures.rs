@@ -441,3 +441,18 @@ pub fn call_body() -> Value {
         ],
     })
 }
+
+/// A letter from the tree's society to its county, sent and accepted; returns the
+/// pairing's proof number.
+pub async fn paired(app: &TestApp, t: &Tree) -> String {
+    let id = sent_letter(app, t, letter_body(&t.society, &t.county)).await;
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/pairing-letters/{id}/accept"),
+            Some(&t.county_admin.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["pairing"]["proof_number"].as_str().unwrap().to_string()
+}

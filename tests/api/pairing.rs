@@ -322,7 +322,15 @@ dual_test!(
             )
             .await;
         assert_eq!(ids(&active), vec![pid.clone()]);
+    }
+);
 
+dual_test!(
+    a_second_pairing_of_the_same_two_may_not_overlap_the_first,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let base = "/api/v1/pairing-letters";
+        let proof = paired(&app, &t).await;
         // A second pairing of the same two for an overlapping period is refused at sending;
         // one that starts after the first ends may be sent.
         let mut overlap = letter_body(&t.society, &t.county);
@@ -344,7 +352,7 @@ dual_test!(
             (409, Some("already_paired")),
             "{b}"
         );
-        assert!(b["detail"].as_str().unwrap().contains("JD2026000001"));
+        assert!(b["detail"].as_str().unwrap().contains(&proof), "{b}");
         let mut renewal = letter_body(&t.society, &t.county);
         renewal["period_from"] = json!("2027-07-01");
         renewal["period_to"] = json!("2028-06-30");
