@@ -36,6 +36,7 @@ pub struct CreateActivityRequest {
     pub place: String,
     /// GB/T 2260 code of where the activity happens.
     #[schema(example = "110117")]
+    #[schema(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: String,
     /// Places; further sign-ups go on the waiting list.
     #[schema(example = 30)]
@@ -80,6 +81,7 @@ pub struct UpdateActivityRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub place: Option<String>,
+    #[schema(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: Option<String>,
     #[schema(minimum = 1, maximum = 100_000)]
     pub capacity: Option<i32>,
@@ -348,6 +350,7 @@ pub struct ActivityView {
 #[into_params(parameter_in = Query)]
 pub struct ActivityQuery {
     /// Region code: a province or city code also finds the activities of the regions in it.
+    #[param(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: Option<String>,
     #[param(schema_with = crate::values::activity_category)]
     pub category: Option<String>,

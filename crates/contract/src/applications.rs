@@ -486,6 +486,7 @@ pub struct ContactInput {
     #[schema(min_length = 1, max_length = 50)]
     pub role: String,
     /// Mainland mobile number; encrypted at rest.
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub phone: String,
 }
 

@@ -30,12 +30,15 @@ pub struct RegisterOrganizationRequest {
     pub parent_id: Option<Uuid>,
     /// GB/T 2260 code of the region the organisation sits in.
     #[schema(example = "110000")]
+    #[schema(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: String,
     /// Unified social credit code (GB 32100), optional.
+    #[schema(pattern = "^\\s*[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}\\s*$")]
     pub credit_code: Option<String>,
     #[validate(length(min = 2, max = 50))]
     #[schema(min_length = 2, max_length = 50)]
     pub contact_name: String,
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub contact_phone: String,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
@@ -134,11 +137,14 @@ pub struct UpdateOrganizationRequest {
     #[validate(length(min = 2, max = 100))]
     #[schema(min_length = 2, max_length = 100)]
     pub name: Option<String>,
+    #[schema(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: Option<String>,
+    #[schema(pattern = "^\\s*[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}\\s*$")]
     pub credit_code: Option<String>,
     #[validate(length(min = 2, max = 50))]
     #[schema(min_length = 2, max_length = 50)]
     pub contact_name: Option<String>,
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub contact_phone: Option<String>,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]

@@ -59,6 +59,7 @@ pub struct CreatePairingLetterRequest {
     pub contact_name: String,
     /// Mainland mobile number; stored encrypted, shown in full only to the two parties.
     #[schema(example = "13800138000")]
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub contact_phone: String,
 }
 
@@ -83,6 +84,7 @@ pub struct UpdatePairingLetterRequest {
     #[validate(length(min = 2, max = 50))]
     #[schema(min_length = 2, max_length = 50)]
     pub contact_name: Option<String>,
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub contact_phone: Option<String>,
 }
 

@@ -153,6 +153,7 @@ pub struct IssueCertificateRequest {
     #[schema(min_length = 2, max_length = 50)]
     pub handler_name: Option<String>,
     /// Contact phone printed on the certificate (default: the organisation's).
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub contact_phone: Option<String>,
 }
 

@@ -161,6 +161,7 @@ pub struct ReportQuery {
     #[param(schema_with = crate::values::report_status)]
     pub status: Option<String>,
     /// Organisations in this region (a province or city code covers what lies inside it).
+    #[param(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: Option<String>,
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200, default = 20)]
@@ -181,6 +182,7 @@ pub struct RollupQuery {
     pub organization_id: Option<Uuid>,
     /// Or roll up a region: a province gives a row per city, a city per county, a county
     /// per organisation. Neither: the nation, a row per province (platform admins).
+    #[param(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: Option<String>,
     /// First month, `YYYY-MM`.
     #[param(example = "2026-06")]
@@ -193,6 +195,7 @@ pub struct RollupQuery {
 #[into_params(parameter_in = Query)]
 pub struct RollupExportQuery {
     pub organization_id: Option<Uuid>,
+    #[param(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: Option<String>,
     pub month_from: String,
     pub month_to: Option<String>,

@@ -15,6 +15,7 @@ pub struct GuardianInput {
     #[validate(length(min = 2, max = 50))]
     #[schema(min_length = 2, max_length = 50)]
     pub name: String,
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub phone: String,
     /// The guardian consents to the registration.
     pub consent: bool,
@@ -37,11 +38,14 @@ pub struct RegisterVolunteerRequest {
     pub name: String,
     /// Resident ID number (GB 11643); gender and birth date are derived from it.
     #[schema(example = "11010519491231002X")]
+    #[schema(pattern = "^\\s*[0-9]{17}[0-9Xx]\\s*$")]
     pub id_number: String,
     #[schema(example = "13800138000")]
+    #[schema(pattern = "^[+0-9 -]+$")]
     pub phone: String,
     /// Region of residence (GB/T 2260).
     #[schema(example = "110105")]
+    #[schema(pattern = "^\\s*[0-9]{6}\\s*$")]
     pub region_code: String,
     /// Professional skills or fields, e.g. `农业技术`.
     #[validate(length(max = 20))]
