@@ -1138,78 +1138,6 @@ dual_test!(
             .await;
         assert_eq!(r["items"].as_array().unwrap().len(), 0, "period filter");
 
-        // Admins correcting the same hours at once: the corrections apply one after the
-        // other, each recording the hours it replaced, and the record ends with the last.
-        let correct = |h: f64| json!({"entries": [{"volunteer_id": a_vid, "hours": h, "reason": "核对签到表后更正"}]});
-        let (r1, r2, r3, r4) = tokio::join!(
-            app.post(&hours, Some(&w.admin.token), correct(1.5)),
-            app.post(&hours, Some(&w.admin.token), correct(2.5)),
-            app.post(&hours, Some(&w.admin.token), correct(4.5)),
-            app.post(&hours, Some(&w.admin.token), correct(5.5)),
-        );
-        for (s, b) in [&r1, &r2, &r3, &r4] {
-            assert_eq!(*s, 200, "{b}");
-        }
-        let (_, r) = app
-            .get("/api/v1/service-records", Some(&a_user.token))
-            .await;
-        let rec = &r["items"][0];
-        let chain: Vec<(f64, f64)> = rec["corrections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                (
-                    c["old_hours"].as_f64().unwrap(),
-                    c["new_hours"].as_f64().unwrap(),
-                )
-            })
-            .collect();
-        assert_eq!(chain.len(), 5, "{chain:?}");
-        for pair in chain.windows(2) {
-            assert_eq!(
-                pair[0].1, pair[1].0,
-                "each replaces the one before: {chain:?}"
-            );
-        }
-        assert_eq!(rec["hours"].as_f64(), Some(chain[4].1), "{chain:?}");
-        let mut last: Vec<f64> = chain[1..].iter().map(|c| c.1).collect();
-        last.sort_by(f64::total_cmp);
-        assert_eq!(last, vec![1.5, 2.5, 4.5, 5.5]);
-        // Two participants corrected at once in opposite orders: no deadlock.
-        let b_hours = |r: &Value| r["items"][0]["hours"].as_f64().unwrap();
-        let (_, r) = app
-            .get("/api/v1/service-records", Some(&b_user.token))
-            .await;
-        let b_before = b_hours(&r);
-        for round in 0..5 {
-            let h = 6.0 + f64::from(round);
-            let both = |first: &str, second: &str| {
-                json!({"entries": [
-                    {"volunteer_id": first, "hours": h, "reason": "核对签到表后更正"},
-                    {"volunteer_id": second, "hours": h, "reason": "核对签到表后更正"},
-                ]})
-            };
-            let (x, y) = tokio::join!(
-                app.post(&hours, Some(&w.admin.token), both(&a_vid, &b_vid)),
-                app.post(&hours, Some(&w.admin.token), both(&b_vid, &a_vid)),
-            );
-            assert_eq!((x.0, y.0), (200, 200), "{} {}", x.1, y.1);
-        }
-        // Back to the hours the rest of this test expects.
-        let (s, _) = app.post(&hours, Some(&w.admin.token), correct(3.0)).await;
-        assert_eq!(s, 200);
-        let (s, _) = app
-            .post(
-                &hours,
-                Some(&w.admin.token),
-                json!({"entries": [{"volunteer_id": b_vid, "hours": b_before, "reason": "恢复"}]}),
-            )
-            .await;
-        assert_eq!(s, 200);
-        // The volunteers' kept totals followed every one of those corrections.
-        assert_eq!(app.store.volunteer_totals_drift().await.unwrap(), 0);
-
         // Sign-up list shows confirmed hours to the admin.
         let (_, l) = app
             .get(
@@ -1273,6 +1201,84 @@ dual_test!(
             )
             .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("hours_confirmed")));
+    }
+);
+
+dual_test!(
+    corrections_made_at_once_apply_one_after_the_other,
+    long_sessions,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let (a_user, a_vid) = volunteer(&app, 2, "赵一").await;
+        let (b_user, b_vid) = volunteer(&app, 3, "钱二").await;
+        let id = served(
+            &app,
+            &w.admin,
+            &w.org,
+            "110117",
+            10,
+            &[(&a_user, &a_vid, 3.0), (&b_user, &b_vid, 2.5)],
+        )
+        .await;
+        let hours = format!("/api/v1/activities/{id}/service-hours");
+
+        // Admins correcting the same hours at once: the corrections apply one after the
+        // other, each recording the hours it replaced, and the record ends with the last.
+        let correct = |h: f64| json!({"entries": [{"volunteer_id": a_vid, "hours": h, "reason": "核对签到表后更正"}]});
+        let (r1, r2, r3, r4) = tokio::join!(
+            app.post(&hours, Some(&w.admin.token), correct(1.5)),
+            app.post(&hours, Some(&w.admin.token), correct(2.5)),
+            app.post(&hours, Some(&w.admin.token), correct(4.5)),
+            app.post(&hours, Some(&w.admin.token), correct(5.5)),
+        );
+        for (s, b) in [&r1, &r2, &r3, &r4] {
+            assert_eq!(*s, 200, "{b}");
+        }
+        let (_, r) = app
+            .get("/api/v1/service-records", Some(&a_user.token))
+            .await;
+        let rec = &r["items"][0];
+        let chain: Vec<(f64, f64)> = rec["corrections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["old_hours"].as_f64().unwrap(),
+                    c["new_hours"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(chain.len(), 4, "{chain:?}");
+        assert_eq!(chain[0].0, 3.0, "the first replaced the confirmed hours");
+        for pair in chain.windows(2) {
+            assert_eq!(
+                pair[0].1, pair[1].0,
+                "each replaces the one before: {chain:?}"
+            );
+        }
+        assert_eq!(rec["hours"].as_f64(), Some(chain[3].1), "{chain:?}");
+        let mut last: Vec<f64> = chain.iter().map(|c| c.1).collect();
+        last.sort_by(f64::total_cmp);
+        assert_eq!(last, vec![1.5, 2.5, 4.5, 5.5]);
+
+        // Two participants corrected at once in opposite orders: no deadlock.
+        for round in 0..5 {
+            let h = 6.0 + f64::from(round);
+            let both = |first: &str, second: &str| {
+                json!({"entries": [
+                    {"volunteer_id": first, "hours": h, "reason": "核对签到表后更正"},
+                    {"volunteer_id": second, "hours": h, "reason": "核对签到表后更正"},
+                ]})
+            };
+            let (x, y) = tokio::join!(
+                app.post(&hours, Some(&w.admin.token), both(&a_vid, &b_vid)),
+                app.post(&hours, Some(&w.admin.token), both(&b_vid, &a_vid)),
+            );
+            assert_eq!((x.0, y.0), (200, 200), "{} {}", x.1, y.1);
+        }
+        // The volunteers' kept totals followed every one of those corrections.
+        assert_eq!(app.store.volunteer_totals_drift().await.unwrap(), 0);
     }
 );
 
