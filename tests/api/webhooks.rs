@@ -199,35 +199,6 @@ dual_test!(
         let mut province_hook = Receiver::start().await;
         let mut outsider_hook = Receiver::start().await;
 
-        // Who may register: the organisation's admins and platform admins.
-        let body = json!({"organization_id": t.county, "url": county_hook.url, "event_types": ["activity.published"]});
-        let (s, p) = app
-            .post("/api/v1/webhooks", Some(&t.outsider.token), body.clone())
-            .await;
-        assert_eq!(s, 403, "{p}");
-        let (s, p) = app
-            .post(
-                "/api/v1/webhooks",
-                Some(&t.county_admin.token),
-                json!({"url": county_hook.url, "event_types": ["activity.published"]}),
-            )
-            .await;
-        assert_eq!(s, 403, "a platform-level endpoint is the platform's: {p}");
-        let (s, p) = app
-            .post(
-                "/api/v1/webhooks",
-                Some(&t.county_admin.token),
-                json!({"organization_id": t.county, "url": "not an address", "event_types": ["activity.published", "activity.deleted"]}),
-            )
-            .await;
-        assert_eq!(s, 422, "{p}");
-        let f = fields(&p);
-        assert!(f.contains(&("url".into(), "invalid_url".into())), "{p}");
-        assert!(
-            f.contains(&("event_types[1]".into(), "unknown_event_type".into())),
-            "{p}"
-        );
-
         let (county_ep, secret) = endpoint(
             &app,
             &t.county_admin,
@@ -253,63 +224,6 @@ dual_test!(
             &["activity.published"],
         )
         .await;
-        // The secret is never shown again; another organisation's admin sees nothing.
-        let (s, b) = app
-            .get(
-                &format!("/api/v1/webhooks/{county_ep}"),
-                Some(&t.county_admin.token),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
-        assert!(b.get("secret").is_none() && !b.to_string().contains(&secret));
-        let (s, _) = app
-            .get(
-                &format!("/api/v1/webhooks/{county_ep}"),
-                Some(&t.outsider.token),
-            )
-            .await;
-        assert_eq!(s, 404);
-        let (s, _) = app
-            .get(
-                &format!("/api/v1/webhooks/{county_ep}/deliveries"),
-                Some(&t.province_admin.token),
-            )
-            .await;
-        assert_eq!(s, 404);
-        let (s, b) = app
-            .get(
-                &format!("/api/v1/webhooks/{county_ep}"),
-                Some(&t.platform.token),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
-        let (s, b) = app
-            .get("/api/v1/webhooks", Some(&t.county_admin.token))
-            .await;
-        assert_eq!(s, 200, "{b}");
-        assert_eq!(b["items"].as_array().unwrap().len(), 1);
-        // Someone who administers nothing, and an API client, may not manage webhooks.
-        let nobody = app.user("nobody@zh.cn").await;
-        let (s, _) = app.get("/api/v1/webhooks", Some(&nobody.token)).await;
-        assert_eq!(s, 403);
-        let (s, c) = app
-            .post(
-                &format!("/api/v1/organizations/{}/api-clients", t.county),
-                Some(&t.county_admin.token),
-                json!({"name": "县平台", "scopes": ["activities:write"]}),
-            )
-            .await;
-        assert_eq!(s, 201, "{c}");
-        let key = c["api_key"].as_str().unwrap();
-        let (s, p) = app.get("/api/v1/webhooks", Some(key)).await;
-        assert_eq!(
-            (s, p["code"].as_str()),
-            (403, Some("not_for_api_clients")),
-            "{p}"
-        );
-        let (s, p) = app.post("/api/v1/webhooks", Some(key), body.clone()).await;
-        assert_eq!(s, 403, "{p}");
-
         // The first attempt fails with a 500.
         county_hook.answer_next(&[500]);
         let activity = published(&app, &t.county_admin, activity_body(&t.county, 20, 10)).await;
@@ -504,6 +418,108 @@ dual_test!(
             )
             .await;
         assert_eq!(s, 404);
+    }
+);
+
+dual_test!(
+    who_registers_and_reads_webhook_endpoints,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let county_hook = Receiver::start().await;
+        // Who may register: the organisation's admins and platform admins.
+        let body = json!({"organization_id": t.county, "url": county_hook.url, "event_types": ["activity.published"]});
+        let (s, p) = app
+            .post("/api/v1/webhooks", Some(&t.outsider.token), body.clone())
+            .await;
+        assert_eq!(s, 403, "{p}");
+        let (s, p) = app
+            .post(
+                "/api/v1/webhooks",
+                Some(&t.county_admin.token),
+                json!({"url": county_hook.url, "event_types": ["activity.published"]}),
+            )
+            .await;
+        assert_eq!(s, 403, "a platform-level endpoint is the platform's: {p}");
+        let (s, p) = app
+            .post(
+                "/api/v1/webhooks",
+                Some(&t.county_admin.token),
+                json!({"organization_id": t.county, "url": "not an address", "event_types": ["activity.published", "activity.deleted"]}),
+            )
+            .await;
+        assert_eq!(s, 422, "{p}");
+        let f = fields(&p);
+        assert!(f.contains(&("url".into(), "invalid_url".into())), "{p}");
+        assert!(
+            f.contains(&("event_types[1]".into(), "unknown_event_type".into())),
+            "{p}"
+        );
+
+        let (county_ep, secret) = endpoint(
+            &app,
+            &t.county_admin,
+            Some(&t.county),
+            &county_hook.url,
+            &["activity.published"],
+        )
+        .await;
+        assert!(secret.starts_with("whsec_"));
+        // The secret is never shown again; another organisation's admin sees nothing.
+        let (s, b) = app
+            .get(
+                &format!("/api/v1/webhooks/{county_ep}"),
+                Some(&t.county_admin.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert!(b.get("secret").is_none() && !b.to_string().contains(&secret));
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/webhooks/{county_ep}"),
+                Some(&t.outsider.token),
+            )
+            .await;
+        assert_eq!(s, 404);
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/webhooks/{county_ep}/deliveries"),
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(s, 404);
+        let (s, b) = app
+            .get(
+                &format!("/api/v1/webhooks/{county_ep}"),
+                Some(&t.platform.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, b) = app
+            .get("/api/v1/webhooks", Some(&t.county_admin.token))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["items"].as_array().unwrap().len(), 1);
+        // Someone who administers nothing, and an API client, may not manage webhooks.
+        let nobody = app.user("nobody@zh.cn").await;
+        let (s, _) = app.get("/api/v1/webhooks", Some(&nobody.token)).await;
+        assert_eq!(s, 403);
+        let (s, c) = app
+            .post(
+                &format!("/api/v1/organizations/{}/api-clients", t.county),
+                Some(&t.county_admin.token),
+                json!({"name": "县平台", "scopes": ["activities:write"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{c}");
+        let key = c["api_key"].as_str().unwrap();
+        let (s, p) = app.get("/api/v1/webhooks", Some(key)).await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (403, Some("not_for_api_clients")),
+            "{p}"
+        );
+        let (s, p) = app.post("/api/v1/webhooks", Some(key), body.clone()).await;
+        assert_eq!(s, 403, "{p}");
     }
 );
 
