@@ -121,36 +121,9 @@ dual_test!(
             .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("application_exists")));
 
-        // Attachments are told by their content, not their name.
-        let (s, b) = upload(
-            &app,
-            &id,
-            &t.society_admin.token,
-            "盖章页.pdf",
-            b"just text",
-        )
-        .await;
-        assert_eq!(s, 422, "{b}");
-        assert_eq!(
-            fields(&b),
-            vec![("file".into(), "unsupported_file_type".into())]
-        );
-        let (s, _) = upload(&app, &id, &t.county_admin.token, "x.pdf", PDF).await;
-        assert_eq!(s, 404, "the county does not see the society's draft");
+        // The stamped form (its checks are `attachments_are_told_by_their_content`).
         let (s, a) = upload(&app, &id, &t.society_admin.token, "申报书盖章页.pdf", PDF).await;
         assert_eq!(s, 201, "{a}");
-        assert_eq!(a["media_type"], "application/pdf");
-        let file = format!("{path}/attachments/{}", a["id"].as_str().unwrap());
-        let r = app
-            .call(Method::GET, &file, Some(&t.society_admin.token), None)
-            .await;
-        assert_eq!(r.status().as_u16(), 200);
-        assert_eq!(r.headers()["content-type"], "application/pdf");
-        assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
-        for who in [&t.outsider, &t.province_admin] {
-            let r = app.call(Method::GET, &file, Some(&who.token), None).await;
-            assert_eq!(r.status().as_u16(), 404, "not visible before submission");
-        }
 
         // Submitting twice submits once.
         let submit = format!("{path}/submit");
@@ -408,6 +381,55 @@ dual_test!(
             .await;
         assert_eq!(s, 422);
         assert_eq!(codes(&b), vec!["invalid_province", "unknown_status"]);
+    }
+);
+
+dual_test!(
+    attachments_are_told_by_their_content,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let proof = paired(&app, &t).await;
+        let call = create_call(&app, &t.platform, call_body()).await;
+        let (s, d) = app
+            .post(
+                "/api/v1/applications",
+                Some(&t.society_admin.token),
+                application_body(&call, &t.society, Some(&proof)),
+            )
+            .await;
+        assert_eq!(s, 201, "{d}");
+        let id = d["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/applications/{id}");
+        // Told by their content, not their name.
+        let (s, b) = upload(
+            &app,
+            &id,
+            &t.society_admin.token,
+            "盖章页.pdf",
+            b"just text",
+        )
+        .await;
+        assert_eq!(s, 422, "{b}");
+        assert_eq!(
+            fields(&b),
+            vec![("file".into(), "unsupported_file_type".into())]
+        );
+        let (s, _) = upload(&app, &id, &t.county_admin.token, "x.pdf", PDF).await;
+        assert_eq!(s, 404, "the county does not see the society's draft");
+        let (s, a) = upload(&app, &id, &t.society_admin.token, "申报书盖章页.pdf", PDF).await;
+        assert_eq!(s, 201, "{a}");
+        assert_eq!(a["media_type"], "application/pdf");
+        let file = format!("{path}/attachments/{}", a["id"].as_str().unwrap());
+        let r = app
+            .call(Method::GET, &file, Some(&t.society_admin.token), None)
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+        for who in [&t.outsider, &t.province_admin] {
+            let r = app.call(Method::GET, &file, Some(&who.token), None).await;
+            assert_eq!(r.status().as_u16(), 404, "not visible before submission");
+        }
     }
 );
 
