@@ -945,49 +945,6 @@ dual_test!(
             )
             .await;
         assert_eq!(s, 200);
-        let (s, _, _) = app
-            .put_if(
-                &att(&d_vid),
-                &d_user.token,
-                json!({"checked_in_at": at(10, 1, 0), "reason": "我来了"}),
-                None,
-            )
-            .await;
-        assert_eq!(s, 403, "a participant does not record attendance");
-        let (s, _, _) = app
-            .put_if(
-                &att(&d_vid),
-                &w.other_admin.token,
-                json!({"absent": true, "reason": "x"}),
-                None,
-            )
-            .await;
-        assert_eq!(s, 403, "another organisation's admin does not either");
-        let (s, b, _) = app
-            .put_if(
-                &att(&d_vid),
-                &leader.token,
-                json!({"checked_out_at": at(10, 2, 0), "reason": "x"}),
-                None,
-            )
-            .await;
-        assert_eq!(
-            (s, fields(&b)[0].1.as_str()),
-            (422, "required"),
-            "check-in time or absent"
-        );
-        let (s, b, _) = app.put_if(&att(&d_vid), &leader.token, json!({"checked_in_at": at(10, 3, 0), "checked_out_at": at(10, 2, 0), "reason": "x"}), None)
-        .await;
-        assert_eq!((s, fields(&b)[0].1.as_str()), (422, "before_check_in"));
-        let (s, b, _) = app
-            .put_if(
-                &att(&d_vid),
-                &leader.token,
-                json!({"checked_in_at": at(20, 1, 0), "reason": "x"}),
-                None,
-            )
-            .await;
-        assert_eq!((s, fields(&b)[0].1.as_str()), (422, "outside_activity"));
 
         // Hours: not before the end, not by a leader or another admin.
         let hours = format!("/api/v1/activities/{id}/service-hours");
@@ -1201,6 +1158,73 @@ dual_test!(
             )
             .await;
         assert_eq!((s, b["code"].as_str()), (409, Some("hours_confirmed")));
+    }
+);
+
+dual_test!(
+    attendance_by_hand_is_the_leaders_and_lies_within_the_activity,
+    long_sessions,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let (leader, leader_vid) = volunteer(&app, 1, "张三丰").await;
+        member(&app, &w.admin, &w.org, &leader).await;
+        let (d_user, d_vid) = volunteer(&app, 5, "周四").await;
+        let mut body = activity_body(&w.org, 10, 10);
+        body["leader_ids"] = json!([leader_vid]);
+        let id = published(&app, &w.admin, body).await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{id}/sign-ups"),
+                Some(&d_user.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        app.clock.set(at(10, 3, 0));
+        let att = |v: &str| format!("/api/v1/activities/{id}/attendance/{v}");
+        let (s, _, _) = app
+            .put_if(
+                &att(&d_vid),
+                &d_user.token,
+                json!({"checked_in_at": at(10, 1, 0), "reason": "我来了"}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 403, "a participant does not record attendance");
+        let (s, _, _) = app
+            .put_if(
+                &att(&d_vid),
+                &w.other_admin.token,
+                json!({"absent": true, "reason": "x"}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 403, "another organisation's admin does not either");
+        let (s, b, _) = app
+            .put_if(
+                &att(&d_vid),
+                &leader.token,
+                json!({"checked_out_at": at(10, 2, 0), "reason": "x"}),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&b)[0].1.as_str()),
+            (422, "required"),
+            "check-in time or absent"
+        );
+        let (s, b, _) = app.put_if(&att(&d_vid), &leader.token, json!({"checked_in_at": at(10, 3, 0), "checked_out_at": at(10, 2, 0), "reason": "x"}), None)
+        .await;
+        assert_eq!((s, fields(&b)[0].1.as_str()), (422, "before_check_in"));
+        let (s, b, _) = app
+            .put_if(
+                &att(&d_vid),
+                &leader.token,
+                json!({"checked_in_at": at(20, 1, 0), "reason": "x"}),
+                None,
+            )
+            .await;
+        assert_eq!((s, fields(&b)[0].1.as_str()), (422, "outside_activity"));
     }
 );
 
