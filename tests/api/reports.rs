@@ -85,46 +85,6 @@ dual_test!(
         app.clock.set(june(20, 2));
         let prepare = format!("/api/v1/organizations/{}/monthly-reports", t.county);
 
-        // Only the organisation's own admins write it; parents get 403, others 404.
-        let (s, _) = app
-            .post(
-                &prepare,
-                Some(&t.city_admin.token),
-                json!({"month": "2026-06"}),
-            )
-            .await;
-        assert_eq!(s, 403);
-        let (s, _) = app
-            .post(
-                &prepare,
-                Some(&t.outsider.token),
-                json!({"month": "2026-06"}),
-            )
-            .await;
-        assert_eq!(s, 404);
-        let (s, b) = app
-            .post(
-                &prepare,
-                Some(&t.county_admin.token),
-                json!({"month": "2026-07"}),
-            )
-            .await;
-        assert_eq!(
-            (s, fields(&b)),
-            (422, vec![("month".into(), "month_in_future".into())])
-        );
-        let (s, b) = app
-            .post(
-                &prepare,
-                Some(&t.county_admin.token),
-                json!({"month": "2026-6"}),
-            )
-            .await;
-        assert_eq!(
-            (s, fields(&b)),
-            (422, vec![("month".into(), "invalid_month".into())])
-        );
-
         // The figures are what was recorded.
         let (s, r) = app
             .post(
@@ -157,17 +117,6 @@ dual_test!(
             )
             .await;
         assert_eq!((s, again["id"].as_str()), (200, Some(id.as_str())));
-
-        // The society's report counts its activity in the paired county too.
-        let (_, soc) = app
-            .post(
-                &format!("/api/v1/organizations/{}/monthly-reports", t.society),
-                Some(&t.society_admin.token),
-                json!({"month": "2026-06"}),
-            )
-            .await;
-        assert_eq!(soc["figures"]["activities_held"], 1);
-        assert_eq!(soc["figures"]["pairing_activities"], 1);
 
         // What the organisation adds; a stale version changes nothing.
         let (s, _, _) = app
@@ -333,6 +282,75 @@ dual_test!(
             (y["reports_filed"].as_i64(), y["reports_late"].as_i64()),
             (Some(1), Some(1))
         );
+    }
+);
+
+dual_test!(
+    a_report_is_prepared_by_its_own_admins_for_a_month_begun,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        app.clock.set(june(20, 2));
+        let prepare = format!("/api/v1/organizations/{}/monthly-reports", t.county);
+        // Only the organisation's own admins write it; parents get 403, others 404.
+        let (s, _) = app
+            .post(
+                &prepare,
+                Some(&t.city_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (s, _) = app
+            .post(
+                &prepare,
+                Some(&t.outsider.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(s, 404);
+        let (s, b) = app
+            .post(
+                &prepare,
+                Some(&t.county_admin.token),
+                json!({"month": "2026-07"}),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month".into(), "month_in_future".into())])
+        );
+        let (s, b) = app
+            .post(
+                &prepare,
+                Some(&t.county_admin.token),
+                json!({"month": "2026-6"}),
+            )
+            .await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month".into(), "invalid_month".into())])
+        );
+    }
+);
+
+dual_test!(
+    a_societys_report_counts_its_activity_in_the_paired_county,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        county_june(&app, &t).await;
+        app.clock.set(june(20, 2));
+        // The society's report counts its activity in the paired county too.
+        let (_, soc) = app
+            .post(
+                &format!("/api/v1/organizations/{}/monthly-reports", t.society),
+                Some(&t.society_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(soc["figures"]["activities_held"], 1);
+        assert_eq!(soc["figures"]["pairing_activities"], 1);
     }
 );
 
