@@ -165,6 +165,54 @@ dual_test!(
             .await;
         assert_eq!(s, 403);
 
+        // Cancelling needs a reason, by the own admin.
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{id}/cancel"),
+                Some(&w.admin.token),
+                json!({"reason": ""}),
+            )
+            .await;
+        assert_eq!(s, 422);
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/activities/{id}/cancel"),
+                Some(&outsider.token),
+                json!({"reason": "天气"}),
+            )
+            .await;
+        assert_eq!(s, 403);
+        let (s, a) = app
+            .post(
+                &format!("/api/v1/activities/{id}/cancel"),
+                Some(&w.admin.token),
+                json!({"reason": "暴雨预警"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            (a["status"].as_str(), a["cancel_reason"].as_str()),
+            (Some("cancelled"), Some("暴雨预警"))
+        );
+        let (s, b, _) = app
+            .put_if(
+                &format!("/api/v1/activities/{id}"),
+                &w.admin.token,
+                json!({"capacity": 50}),
+                None,
+            )
+            .await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("activity_cancelled")));
+    }
+);
+
+dual_test!(
+    the_activity_list_filters_by_region_category_text_and_time_and_pages,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let mut first = activity_body(&w.org, 10, 30);
+        first["key_date"] = json!("science_workers_day");
+        let id = published(&app, &w.admin, first).await;
         // A second activity elsewhere, for the filters.
         let mut other = activity_body(&w.other_org, 12, 10);
         other["region_code"] = json!("440305");
@@ -244,45 +292,6 @@ dual_test!(
         assert_eq!((s, fields(&b)[0].1.as_str()), (422, "invalid_cursor"));
         let (s, _) = app.get("/api/v1/activities?region_code=11", None).await;
         assert_eq!(s, 422);
-
-        // Cancelling needs a reason, by the own admin.
-        let (s, _) = app
-            .post(
-                &format!("/api/v1/activities/{id}/cancel"),
-                Some(&w.admin.token),
-                json!({"reason": ""}),
-            )
-            .await;
-        assert_eq!(s, 422);
-        let (s, _) = app
-            .post(
-                &format!("/api/v1/activities/{id}/cancel"),
-                Some(&outsider.token),
-                json!({"reason": "天气"}),
-            )
-            .await;
-        assert_eq!(s, 403);
-        let (s, a) = app
-            .post(
-                &format!("/api/v1/activities/{id}/cancel"),
-                Some(&w.admin.token),
-                json!({"reason": "暴雨预警"}),
-            )
-            .await;
-        assert_eq!(s, 200);
-        assert_eq!(
-            (a["status"].as_str(), a["cancel_reason"].as_str()),
-            (Some("cancelled"), Some("暴雨预警"))
-        );
-        let (s, b, _) = app
-            .put_if(
-                &format!("/api/v1/activities/{id}"),
-                &w.admin.token,
-                json!({"capacity": 50}),
-                None,
-            )
-            .await;
-        assert_eq!((s, b["code"].as_str()), (409, Some("activity_cancelled")));
     }
 );
 
