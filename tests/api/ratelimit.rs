@@ -1,4 +1,5 @@
-//! Rate limits: per account, per address for anonymous callers, and on sign-in per address.
+//! Rate limits: per account, per address for anonymous callers, on sign-in per address,
+//! and on token refresh per address in a bucket of its own.
 
 use reqwest::Method;
 use serde_json::json;
@@ -63,5 +64,55 @@ dual_test!(
             let (s, _) = app.get("/healthz", None).await;
             assert_eq!(s, 200);
         }
+    }
+);
+
+dual_test!(
+    refreshes_do_not_spend_the_sign_in_limit,
+    tight,
+    |app: TestApp| async move {
+        // The four sign-in attempts of this address are spent.
+        let a = app.user("a@zh.cn").await;
+        app.user("b@zh.cn").await;
+        let (s, _) = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"login": "a@zh.cn", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(s, 429);
+        // Refreshing still works: a crowd behind one address keeps its sessions. It counts
+        // in a bucket of its own, at the general rate (five a minute here).
+        let mut token = a.refresh.clone();
+        for _ in 0..5 {
+            let (s, b) = app
+                .post(
+                    "/api/v1/auth/refresh",
+                    None,
+                    json!({"refresh_token": token}),
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+            token = b["refresh_token"].as_str().unwrap().to_string();
+        }
+        let (s, b) = app
+            .post(
+                "/api/v1/auth/refresh",
+                None,
+                json!({"refresh_token": token}),
+            )
+            .await;
+        assert_eq!((s, b["code"].as_str()), (429, Some("rate_limited")));
+        // A refused refresh did not spend the token: it works in the next minute.
+        app.clock.advance(chrono::Duration::seconds(61));
+        let (s, b) = app
+            .post(
+                "/api/v1/auth/refresh",
+                None,
+                json!({"refresh_token": token}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
     }
 );
