@@ -21,6 +21,8 @@ const REFRESH_KEY: &str = "zhihui.refresh";
 
 thread_local! {
     static ACCESS: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// A renewal of the tokens is under way.
+    static REFRESHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// A failed request, as the forms and pages need it.
@@ -117,38 +119,95 @@ fn stored_refresh() -> Option<String> {
     session_storage()?.get_item(REFRESH_KEY).ok().flatten()
 }
 
+/// Keeps a value for this tab (until [`take`]).
+pub fn keep(key: &str, value: &str) {
+    if let Some(s) = session_storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The value kept under `key`, removed.
+pub fn take(key: &str) -> Option<String> {
+    let s = session_storage()?;
+    let v = s.get_item(key).ok().flatten();
+    let _ = s.remove_item(key);
+    v
+}
+
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// Exchanges the stored refresh token for new tokens; false when there is none or it was
-/// refused (the session has ended).
+/// Exchanges the stored refresh token for new tokens; false when there is none, or when
+/// it could not be renewed now.
+///
+/// Only a refusal of the token itself (400 or 401: expired, revoked, already used) ends the
+/// session. A 429 waits for its `Retry-After` and tries again; an unreachable service or a
+/// 5xx keeps the session for the next attempt. Requests that need a renewal while one is
+/// under way wait for it instead of spending the single-use token a second time.
 pub async fn refresh() -> bool {
-    let Some(refresh_token) = stored_refresh() else {
-        return false;
-    };
-    let body = RefreshTokenRequest { refresh_token };
-    match raw(
-        "POST",
-        &format!("{API}/auth/refresh"),
-        Some(json(&body)),
-        None,
-        None,
-    )
-    .await
-    {
-        Ok((200, text)) => match serde_json::from_str::<TokenResponse>(&text) {
-            Ok(t) => {
-                set_tokens(Some(&t));
-                true
+    if REFRESHING.with(|r| r.get()) {
+        while REFRESHING.with(|r| r.get()) {
+            gloo_timers::future::TimeoutFuture::new(50).await;
+        }
+        return bearer().is_some();
+    }
+    REFRESHING.with(|r| r.set(true));
+    let renewed = renew().await;
+    REFRESHING.with(|r| r.set(false));
+    renewed
+}
+
+async fn renew() -> bool {
+    for _ in 0..4 {
+        let Some(refresh_token) = stored_refresh() else {
+            return false;
+        };
+        let body = json(&RefreshTokenRequest { refresh_token });
+        let Ok(resp) = fetch(
+            "POST",
+            &format!("{API}/auth/refresh"),
+            Some(body),
+            None,
+            None,
+        )
+        .await
+        else {
+            return false;
+        };
+        let text = match resp.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_string()),
+            Err(_) => None,
+        }
+        .unwrap_or_default();
+        match resp.status() {
+            200 => {
+                return match serde_json::from_str::<TokenResponse>(&text) {
+                    Ok(t) => {
+                        set_tokens(Some(&t));
+                        true
+                    }
+                    Err(_) => false,
+                }
             }
-            Err(_) => false,
-        },
-        _ => {
-            set_tokens(None);
-            false
+            400 | 401 => {
+                set_tokens(None);
+                return false;
+            }
+            429 => {
+                let wait: u32 = resp
+                    .headers()
+                    .get("retry-after")
+                    .ok()
+                    .flatten()
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(5);
+                gloo_timers::future::TimeoutFuture::new(wait.clamp(1, 60) * 1000).await;
+            }
+            _ => return false,
         }
     }
+    false
 }
 
 /// Signs out: revokes the refresh token on the service and forgets both tokens.

@@ -8,6 +8,7 @@ use zhihui_contract::volunteers::{
     ConsentInput, RegisterVolunteerRequest, VolunteerProfileView, VolunteerRegistration,
 };
 
+use super::activities::{CheckInQuery, PENDING_CHECK_IN};
 use super::{local_error, refused};
 use crate::app::Route;
 use crate::components::{checked, input_value, use_app, ErrorBanner, RegionPicker, TextField};
@@ -50,8 +51,16 @@ pub fn SignIn() -> Html {
                             Some(m) if !m.administered_organizations.is_empty() => Route::Orgs,
                             _ => Route::Me,
                         };
+                        // A check-in scanned before signing in resumes where it was.
+                        let pending = services::take(PENDING_CHECK_IN)
+                            .and_then(|q| serde_json::from_str::<CheckInQuery>(&q).ok());
                         if let Some(n) = nav {
-                            n.push(&to);
+                            match pending {
+                                Some(q) => {
+                                    let _ = n.push_with_query(&Route::CheckIn, &q);
+                                }
+                                None => n.push(&to),
+                            }
                         }
                     }
                     Err(e) => error.set(Some(e)),

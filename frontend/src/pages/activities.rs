@@ -622,11 +622,15 @@ fn Participants(props: &ParticipantsProps) -> Html {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct CheckInQuery {
+/// The check-in page's query, as the leader's QR code fills it in.
+#[derive(Deserialize, serde::Serialize, Default)]
+pub struct CheckInQuery {
     activity: Option<String>,
     code: Option<String>,
 }
+
+/// Where a check-in scanned while signed out is kept until the volunteer has signed in.
+pub const PENDING_CHECK_IN: &str = "zhihui.pending_check_in";
 
 /// Checking in (or out) with the code the leader shows; the QR code opens this page with
 /// both filled in.
@@ -651,6 +655,13 @@ pub fn CheckIn() -> Html {
     let done = use_state(|| None::<&'static str>);
     let busy = use_state(|| false);
     if app.me.is_none() {
+        // Scanned while signed out: the code waits for the sign-in, which comes back here.
+        if query.code.is_some() {
+            services::keep(
+                PENDING_CHECK_IN,
+                &serde_json::to_string(&query).unwrap_or_default(),
+            );
+        }
         return html! {
             <section class="page narrow">
                 <h1>{ t(lang, "check_in.title") }</h1>
