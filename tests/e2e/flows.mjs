@@ -231,6 +231,24 @@ try {
     await admin.getByRole('button', { name: '发布活动' }).click();
     await admin.getByText('已发布').waitFor();
     await shot(admin, '05-admin-publishes-activity');
+    // Corrected after publishing: the place changes, checked by the same rule as the API.
+    await admin.getByText('编辑活动').click();
+    await admin.locator('details.edit #f-place').fill('朝阳区科普活动中心二楼');
+    await admin.locator('details.edit button[type=submit]').click();
+    await admin.getByText('活动已保存').waitFor();
+    await admin.getByText(/朝阳区科普活动中心二楼/).first().waitFor();
+  });
+
+  await flow('team admin corrects the organisation\'s profile', async () => {
+    await admin.goto(`${BASE}/orgs/${county.id}/profile`);
+    await admin.fill('#f-contact_phone', '12345');
+    await admin.click('section.panel form button[type=submit]');
+    await admin.locator('#f-contact_phone-error').waitFor();
+    await admin.fill('#f-contact_phone', '13911113333');
+    await admin.fill('#f-address', '北京市朝阳区科普路1号');
+    await admin.click('section.panel form button[type=submit]');
+    await admin.getByText('单位信息已保存').waitFor();
+    await admin.goto(`${BASE}/activities/${activityId}`);
   });
 
   const volunteer = await newPage({ width: 360, height: 780 });

@@ -168,6 +168,25 @@ impl TryFrom<(&CreateActivityRequest, DateTime<Utc>)> for ActivityPlan {
 }
 
 impl ActivityPlan {
+    /// The plan an activity's view shows: what an edit form changes and checks against.
+    pub fn of(v: &ActivityView) -> Option<ActivityPlan> {
+        Some(ActivityPlan {
+            title: v.title.clone(),
+            category: v.category,
+            description: v.description.clone(),
+            starts_at: v.starts_at,
+            ends_at: v.ends_at,
+            place: v.place.clone(),
+            region: d::RegionCode::parse(&v.region_code).ok()?,
+            capacity: v.capacity,
+            sign_up_opens_at: v.sign_up_opens_at,
+            sign_up_closes_at: v.sign_up_closes_at,
+            members_only: v.members_only,
+            key_date: v.key_date,
+            leader_ids: v.leaders.iter().map(|l| l.volunteer_id).collect(),
+        })
+    }
+
     /// This plan with a partial update applied, checked as a whole: a change to one field
     /// is refused when it no longer fits the fields left as they are (an end moved before
     /// the start kept). An empty `key_date` removes the tag.

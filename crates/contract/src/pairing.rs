@@ -126,6 +126,21 @@ impl TryFrom<(&CreatePairingLetterRequest, NaiveDate)> for LetterDraft {
 }
 
 impl LetterDraft {
+    /// The draft a letter's view shows to its sender (who sees the phone in full): what an
+    /// edit form changes and checks against.
+    pub fn of(v: &PairingLetterView) -> Option<LetterDraft> {
+        Some(LetterDraft {
+            recipient_id: v.recipient.id,
+            subject: v.subject.clone(),
+            purpose: v.purpose.clone(),
+            activities: v.activities.clone(),
+            period_from: v.period_from,
+            period_to: v.period_to,
+            contact_name: v.contact_name.clone(),
+            contact_phone: d::MobilePhone::parse(&v.contact_phone).ok()?,
+        })
+    }
+
     /// This draft with a partial update applied, checked as a whole on `today`: a new
     /// period must still hold the proposed activities kept.
     pub fn amended(
@@ -280,7 +295,7 @@ pub struct PartyView {
 }
 
 /// One step of a letter's history.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct LetterEventView {
     /// What happened; `expired` is added when the answer deadline has passed.
     #[schema(schema_with = crate::values::letter_event)]
@@ -303,7 +318,7 @@ pub struct PairingRef {
     pub proof_number: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct PairingLetterView {
     pub id: Uuid,
     pub sender: PartyView,

@@ -6,9 +6,10 @@ use serde::Deserialize;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::activities::{
-    ActivityPage as ActivityPageDto, ActivityView, AttendanceRecord, AttendanceRequest,
-    AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest, ConfirmHoursRequest,
-    ConfirmHoursView, HoursEntryInput, SignUpPage, SignUpView,
+    ActivityPage as ActivityPageDto, ActivityPlan, ActivityView, AttendanceRecord,
+    AttendanceRequest, AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest,
+    ConfirmHoursRequest, ConfirmHoursView, HoursEntryInput, SignUpPage, SignUpView,
+    UpdateActivityRequest,
 };
 use zhihui_contract::records::{CertificateView, IssueCertificateRequest};
 use zhihui_domain::{ActivityAction, ActivityStatus, SignUpStatus};
@@ -17,7 +18,7 @@ use super::local_error;
 use crate::app::Route;
 use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, Load, RegionPicker,
-    Spinner,
+    Spinner, TextField,
 };
 use crate::format;
 use crate::i18n::{fill, label, t, Lang};
@@ -286,6 +287,9 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                         <button type="button" class="danger" onclick={run("cancel", a.id)} disabled={*busy}>{ t(lang, "activity.cancel") }</button>
                     }
                 </div>
+                if can(ActivityAction::Update) {
+                    <EditActivity activity={a.clone()} done={reload.clone()} />
+                }
                 if can(ActivityAction::IssueCheckInCode) {
                     <CheckInCode id={a.id} />
                 }
@@ -295,6 +299,125 @@ pub fn ActivityPage(props: &IdProps) -> Html {
             </section>
         }
     })
+}
+
+#[derive(Properties, PartialEq)]
+struct EditActivityProps {
+    activity: ActivityView,
+    done: Callback<()>,
+}
+
+/// Changing a draft or published activity (its admins): the fields a plan is made of,
+/// checked as a whole with the service's own rule before sending, and sent with the
+/// version read so that someone else's change in between is not overwritten.
+#[component]
+fn EditActivity(props: &EditActivityProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let a = &props.activity;
+    let title = use_state(|| a.title.clone());
+    let description = use_state(|| a.description.clone());
+    let starts = use_state(|| format::to_local_input(a.starts_at));
+    let ends = use_state(|| format::to_local_input(a.ends_at));
+    let place = use_state(|| a.place.clone());
+    let capacity = use_state(|| a.capacity.to_string());
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (title, description, starts, ends, place, capacity) = (
+            title.clone(),
+            description.clone(),
+            starts.clone(),
+            ends.clone(),
+            place.clone(),
+            capacity.clone(),
+        );
+        let (error, saved, busy, done, current) = (
+            error.clone(),
+            saved.clone(),
+            busy.clone(),
+            props.done.clone(),
+            a.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let when = |field: &str, s: &str| {
+                format::from_local_input(s).ok_or_else(|| super::field_error(field, "required"))
+            };
+            let (starts_at, ends_at) = match (when("starts_at", &starts), when("ends_at", &ends)) {
+                (Ok(s), Ok(e)) => (s, e),
+                (Err(e), _) | (_, Err(e)) => {
+                    error.set(Some(e));
+                    return;
+                }
+            };
+            let body = UpdateActivityRequest {
+                title: Some(title.trim().to_string()),
+                description: Some(description.trim().to_string()),
+                starts_at: Some(starts_at),
+                ends_at: Some(ends_at),
+                place: Some(place.trim().to_string()),
+                capacity: Some(capacity.trim().parse().unwrap_or(0)),
+                ..Default::default()
+            };
+            // The service's own check of the plan as it will be after the change.
+            if let Some(Err(r)) = ActivityPlan::of(&current).map(|p| p.amended(&body)) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
+            let (error, saved, busy, done, id, version) = (
+                error.clone(),
+                saved.clone(),
+                busy.clone(),
+                done.clone(),
+                current.id,
+                current.version,
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::put_version::<_, ActivityView>(
+                    &format!("/activities/{id}"),
+                    &body,
+                    version,
+                )
+                .await
+                {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                        done.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let err = (*error).clone();
+    let set = |s: &UseStateHandle<String>| {
+        let s = s.clone();
+        Callback::from(move |v: String| s.set(v))
+    };
+    html! {
+        <details class="panel edit">
+            <summary>{ t(lang, "activity.edit") }</summary>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                if *saved { <p class="success" role="status">{ t(lang, "activity.saved") }</p> }
+                <TextField name="title" label={t(lang, "activity.title_field")} value={(*title).clone()} required=true oninput={set(&title)} error={err.clone()} />
+                <TextField name="description" label={t(lang, "activity.description")} value={(*description).clone()} multiline=true oninput={set(&description)} error={err.clone()} />
+                <TextField name="starts_at" label={t(lang, "activity.starts_at")} value={(*starts).clone()} required=true input_type="datetime-local" oninput={set(&starts)} error={err.clone()} />
+                <TextField name="ends_at" label={t(lang, "activity.ends_at")} value={(*ends).clone()} required=true input_type="datetime-local" oninput={set(&ends)} error={err.clone()} />
+                <TextField name="place" label={t(lang, "activity.place")} value={(*place).clone()} required=true oninput={set(&place)} error={err.clone()} />
+                <TextField name="capacity" label={t(lang, "activity.capacity")} value={(*capacity).clone()} required=true input_type="number" inputmode="numeric" oninput={set(&capacity)} error={err.clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ t(lang, "save") }</button>
+            </form>
+        </details>
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -7,6 +7,7 @@ use yew_router::prelude::*;
 use zhihui_contract::pairing::{
     AcceptPairingLetterRequest, CreatePairingLetterRequest, DeclinePairingLetterRequest,
     LetterDraft, PairingLetterPage, PairingLetterView, ProposedActivity,
+    UpdatePairingLetterRequest,
 };
 use zhihui_domain::LetterAction;
 
@@ -357,6 +358,9 @@ pub fn LetterPage(props: &LetterProps) -> Html {
                     if can(LetterAction::Accept) { <button type="button" class="primary" onclick={act("accept", l)} disabled={*busy}>{ t(lang, "letters.accept") }</button> }
                     <button type="button" onclick={pdf.clone()}>{ "PDF" }</button>
                 </div>
+                if can(LetterAction::Update) {
+                    <EditLetter letter={l.clone()} done={reload.clone()} />
+                }
                 if can(LetterAction::Decline) {
                     <div class="decline">
                         <TextField name="reason" label={t(lang, "letters.decline_reason")} value={(*reason).clone()} required=true kind={Kind::Required}
@@ -372,4 +376,126 @@ pub fn LetterPage(props: &LetterProps) -> Html {
             </section>
         }
     })
+}
+
+#[derive(Properties, PartialEq)]
+struct EditLetterProps {
+    letter: PairingLetterView,
+    done: Callback<()>,
+}
+
+/// Changing a draft letter (its sender's admins): subject, purpose, period and contact,
+/// checked with the service's own rule (the proposed activities must still fall within the
+/// period) and sent with the version read.
+#[component]
+fn EditLetter(props: &EditLetterProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let l = &props.letter;
+    let subject = use_state(|| l.subject.clone());
+    let purpose = use_state(|| l.purpose.clone());
+    let from = use_state(|| l.period_from.to_string());
+    let to = use_state(|| l.period_to.to_string());
+    let contact_name = use_state(|| l.contact_name.clone());
+    let contact_phone = use_state(|| l.contact_phone.clone());
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let fields = (
+            subject.clone(),
+            purpose.clone(),
+            from.clone(),
+            to.clone(),
+            contact_name.clone(),
+            contact_phone.clone(),
+        );
+        let (error, saved, busy, done, current) = (
+            error.clone(),
+            saved.clone(),
+            busy.clone(),
+            props.done.clone(),
+            l.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let (subject, purpose, from, to, contact_name, contact_phone) = &fields;
+            let date = |field: &str, s: &str| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| super::field_error(field, "required"))
+            };
+            let (period_from, period_to) = match (date("period_from", from), date("period_to", to))
+            {
+                (Ok(f), Ok(t)) => (f, t),
+                (Err(e), _) | (_, Err(e)) => {
+                    error.set(Some(e));
+                    return;
+                }
+            };
+            let body = UpdatePairingLetterRequest {
+                subject: Some(subject.trim().to_string()),
+                purpose: Some(purpose.trim().to_string()),
+                period_from: Some(period_from),
+                period_to: Some(period_to),
+                contact_name: Some(contact_name.trim().to_string()),
+                contact_phone: Some(contact_phone.trim().to_string()),
+                ..Default::default()
+            };
+            let today = zhihui_domain::report::china_date(crate::format::now());
+            if let Some(Err(r)) = LetterDraft::of(&current).map(|d| d.amended(&body, today)) {
+                error.set(Some(super::refused(r)));
+                return;
+            }
+            busy.set(true);
+            let (error, saved, busy, done, id, version) = (
+                error.clone(),
+                saved.clone(),
+                busy.clone(),
+                done.clone(),
+                current.id,
+                current.version,
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::put_version::<_, PairingLetterView>(
+                    &format!("/pairing-letters/{id}"),
+                    &body,
+                    version,
+                )
+                .await
+                {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                        done.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let err = (*error).clone();
+    let set = |s: &UseStateHandle<String>| {
+        let s = s.clone();
+        Callback::from(move |v: String| s.set(v))
+    };
+    html! {
+        <details class="panel edit">
+            <summary>{ t(lang, "letters.edit") }</summary>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                if *saved { <p class="success" role="status">{ t(lang, "letters.saved") }</p> }
+                <TextField name="subject" label={t(lang, "letters.subject")} value={(*subject).clone()} required=true oninput={set(&subject)} error={err.clone()} />
+                <TextField name="purpose" label={t(lang, "letters.purpose")} value={(*purpose).clone()} required=true multiline=true oninput={set(&purpose)} error={err.clone()} />
+                <TextField name="period_from" label={t(lang, "letters.period_from")} value={(*from).clone()} required=true input_type="date" oninput={set(&from)} error={err.clone()} />
+                <TextField name="period_to" label={t(lang, "letters.period_to")} value={(*to).clone()} required=true input_type="date" oninput={set(&to)} error={err.clone()} />
+                <TextField name="contact_name" label={t(lang, "org.contact_name")} value={(*contact_name).clone()} required=true oninput={set(&contact_name)} error={err.clone()} />
+                <TextField name="contact_phone" label={t(lang, "org.contact_phone")} value={(*contact_phone).clone()} required=true input_type="tel" oninput={set(&contact_phone)} error={err.clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ t(lang, "save") }</button>
+            </form>
+        </details>
+    }
 }

@@ -8,8 +8,8 @@ use zhihui_contract::activities::{
     ActivityPage as ActivityPageDto, ActivityPlan, ActivityView, CreateActivityRequest,
 };
 use zhihui_contract::organizations::{
-    OrganizationPage as OrganizationPageDto, OrganizationRegistration, OrganizationView,
-    RegisterOrganizationRequest, RejectRequest,
+    OrganizationAmendment, OrganizationPage as OrganizationPageDto, OrganizationRegistration,
+    OrganizationView, RegisterOrganizationRequest, RejectRequest, UpdateOrganizationRequest,
 };
 use zhihui_contract::reports::{
     AnnualSummaryView, MonthlyReportView, PrepareReportRequest, ReportMonth, RollupRow, RollupView,
@@ -62,6 +62,7 @@ pub fn MyOrganizations() -> Html {
 
 const TABS: &[(&str, &str)] = &[
     ("members", "org.members"),
+    ("profile", "org.profile"),
     ("activities", "org.activities"),
     ("reports", "org.reports"),
     ("rollup", "org.rollup"),
@@ -98,6 +99,9 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
                 <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", o.category), label(lang, "level", o.level), o.region_name) }
                     { " · " }<span class={classes!("tag", o.status.as_str())}>{ label(lang, "status", o.status) }</span>
                     { format!(" · {} {}", t(lang, "org.members_count"), o.approved_members) }</p>
+                if let Some(r) = &o.rejection_reason {
+                    <p class="problem" role="status">{ t(lang, "org.rejected_because") }{ r.clone() }</p>
+                }
                 <nav class="tabs" aria-label="organisation">
                     { for TABS.iter().map(|(k, l)| html! {
                         <Link<Route> to={Route::OrgTab { id: o.id.to_string(), tab: (*k).to_string() }}
@@ -117,11 +121,133 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
                     "recognition" => html! { <super::oversight::Recognition org={o.id} /> },
                     "pairings" => html! { <super::oversight::Pairings org={o.id} /> },
                     "admins" => html! { <super::oversight::Admins org={(*o).clone()} changed={retry.clone()} /> },
+                    "profile" => html! { <Profile org={(*o).clone()} changed={retry.clone()} /> },
                     _ => html! { <Members org={o.id} /> },
                 } }
             </section>
         }
     })
+}
+
+#[derive(Properties, PartialEq)]
+struct ProfileProps {
+    org: OrganizationView,
+    changed: Callback<()>,
+}
+
+/// The organisation's registration details; its admins (and a platform admin) correct them
+/// here, a rejected registration included, with the service's own checks before sending and
+/// the version read sent along.
+#[component]
+fn Profile(props: &ProfileProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let o = &props.org;
+    let name = use_state(|| o.name.clone());
+    let region = use_state(|| o.region_code.clone());
+    let credit = use_state(|| o.credit_code.clone().unwrap_or_default());
+    let contact_name = use_state(|| o.contact_name.clone());
+    let contact_phone = use_state(|| o.contact_phone.clone());
+    let address = use_state(|| o.address.clone().unwrap_or_default());
+    let description = use_state(|| o.description.clone().unwrap_or_default());
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let busy = use_state(|| false);
+    let can_edit = o.allowed_actions.contains(&OrganizationAction::Update);
+    let onsubmit = {
+        let fields = (
+            name.clone(),
+            region.clone(),
+            credit.clone(),
+            contact_name.clone(),
+            contact_phone.clone(),
+            address.clone(),
+            description.clone(),
+        );
+        let (error, saved, busy, changed, id, version) = (
+            error.clone(),
+            saved.clone(),
+            busy.clone(),
+            props.changed.clone(),
+            o.id,
+            o.version,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let (name, region, credit, contact_name, contact_phone, address, description) = &fields;
+            let body = UpdateOrganizationRequest {
+                name: Some(name.trim().to_string()),
+                region_code: Some(region.trim().to_string()),
+                credit_code: (!credit.trim().is_empty()).then(|| credit.trim().to_string()),
+                contact_name: Some(contact_name.trim().to_string()),
+                contact_phone: Some(contact_phone.trim().to_string()),
+                address: Some(address.trim().to_string()),
+                description: Some(description.trim().to_string()),
+            };
+            if let Err(r) = OrganizationAmendment::try_from(&body) {
+                error.set(Some(refused(r)));
+                return;
+            }
+            busy.set(true);
+            let (error, saved, busy, changed) =
+                (error.clone(), saved.clone(), busy.clone(), changed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::put_version::<_, OrganizationView>(
+                    &format!("/organizations/{id}"),
+                    &body,
+                    version,
+                )
+                .await
+                {
+                    Ok(_) => {
+                        error.set(None);
+                        saved.set(true);
+                        changed.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let err = (*error).clone();
+    let set = |s: &UseStateHandle<String>| {
+        let s = s.clone();
+        Callback::from(move |v: String| s.set(v))
+    };
+    if !can_edit {
+        return html! {
+            <section class="panel">
+                <h2>{ t(lang, "org.profile") }</h2>
+                <dl class="facts">
+                    <dt>{ t(lang, "org.name") }</dt><dd>{ o.name.clone() }</dd>
+                    <dt>{ t(lang, "org.region") }</dt><dd>{ o.region_name.clone() }</dd>
+                    <dt>{ t(lang, "org.contact_name") }</dt><dd>{ format!("{} {}", o.contact_name, o.contact_phone) }</dd>
+                    if let Some(a) = &o.address { <dt>{ t(lang, "org.address") }</dt><dd>{ a.clone() }</dd> }
+                </dl>
+            </section>
+        };
+    }
+    html! {
+        <section class="panel">
+            <h2>{ t(lang, "org.edit") }</h2>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                if *saved { <p class="success" role="status">{ t(lang, "org.saved") }</p> }
+                <TextField name="name" label={t(lang, "org.name")} value={(*name).clone()} required=true oninput={set(&name)} error={err.clone()} />
+                <RegionPicker name="region_code" label={t(lang, "org.region")} value={(*region).clone()} onchange={set(&region)} error={err.clone()} />
+                <TextField name="credit_code" label={t(lang, "org.credit_code")} value={(*credit).clone()} kind={Kind::CreditCode} oninput={set(&credit)} error={err.clone()} />
+                <TextField name="contact_name" label={t(lang, "org.contact_name")} value={(*contact_name).clone()} required=true kind={Kind::PersonName} oninput={set(&contact_name)} error={err.clone()} />
+                <TextField name="contact_phone" label={t(lang, "org.contact_phone")} value={(*contact_phone).clone()} required=true kind={Kind::Phone} input_type="tel" oninput={set(&contact_phone)} error={err.clone()} />
+                <TextField name="address" label={t(lang, "org.address")} value={(*address).clone()} oninput={set(&address)} error={err.clone()} />
+                <TextField name="description" label={t(lang, "org.description")} value={(*description).clone()} multiline=true oninput={set(&description)} error={err.clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ t(lang, "save") }</button>
+            </form>
+        </section>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -535,7 +661,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 <TextField name="starts_at" label={t(lang, "activity.starts_at")} value={f.starts_at.clone()} required=true input_type="datetime-local" oninput={set(|f, v| f.starts_at = v)} error={err.clone()} />
                 <TextField name="ends_at" label={t(lang, "activity.ends_at")} value={f.ends_at.clone()} required=true input_type="datetime-local" oninput={set(|f, v| f.ends_at = v)} error={err.clone()} />
                 <TextField name="place" label={t(lang, "activity.place")} value={f.place.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.place = v)} error={err.clone()} />
-                <RegionPicker name="region_code" label={t(lang, "field.region_code")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
+                <RegionPicker name="region_code" label={t(lang, "activity.region")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
                 <TextField name="capacity" label={t(lang, "activity.capacity")} value={f.capacity.clone()} required=true input_type="number" inputmode="numeric" oninput={set(|f, v| f.capacity = v)} error={err.clone()} />
                 if let Load::Ready(m) = &members {
                     if !m.items.is_empty() {
@@ -1201,7 +1327,7 @@ pub fn RegisterOrganization() -> Html {
                             onchange={Callback::from(move |_| { let mut n = (*form).clone(); n.parent = Some((id, name.clone())); form.set(n); })} />{ text }</label></li> }
                     }) }</ul>
                 </fieldset>
-                <RegionPicker name="region_code" label={t(lang, "field.region_code")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
+                <RegionPicker name="region_code" label={t(lang, "org.region")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
                 <TextField name="credit_code" label={t(lang, "org.credit_code")} value={f.credit_code.clone()} kind={Kind::CreditCode} oninput={set(|f, v| f.credit_code = v)} error={err.clone()} />
                 <TextField name="contact_name" label={t(lang, "org.contact_name")} value={f.contact_name.clone()} required=true kind={Kind::PersonName} oninput={set(|f, v| f.contact_name = v)} error={err.clone()} />
                 <TextField name="contact_phone" label={t(lang, "org.contact_phone")} value={f.contact_phone.clone()} required=true kind={Kind::Phone} input_type="tel" oninput={set(|f, v| f.contact_phone = v)} error={err.clone()} />
