@@ -23,6 +23,8 @@ pub enum Route {
     SignIn,
     #[at("/register")]
     Register,
+    #[at("/sign-up")]
+    SignUp,
     #[at("/register-organization")]
     RegisterOrganization,
     #[at("/me")]
@@ -58,6 +60,7 @@ fn switch(route: Route) -> Html {
         Route::Activity { id } => html! { <pages::activities::ActivityPage {id} /> },
         Route::SignIn => html! { <pages::account::SignIn /> },
         Route::Register => html! { <pages::account::Register /> },
+        Route::SignUp => html! { <pages::account::SignUp /> },
         Route::RegisterOrganization => html! { <pages::orgs::RegisterOrganization /> },
         Route::Me => html! { <pages::me::MyPage /> },
         Route::CheckIn => html! { <pages::activities::CheckIn /> },

@@ -34,6 +34,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.sign_out", "退出", "Sign out"),
     ("nav.register", "志愿者注册", "Register as a volunteer"),
     ("nav.register_org", "组织注册", "Register an organisation"),
+    ("nav.sign_up", "创建账号", "Create an account"),
+    (
+        "sign_up.title",
+        "创建账号（单位工作人员、评审专家）",
+        "Create an account (organisation staff, reviewers)",
+    ),
+    (
+        "sign_up.hint",
+        "志愿者请走志愿者注册；单位工作人员创建账号后登记或加入本单位。",
+        "Volunteers register as volunteers; organisation staff create an account, then register their organisation.",
+    ),
     ("nav.lang", "English", "中文"),
     ("loading", "正在加载…", "Loading…"),
     ("empty", "暂无内容", "Nothing here yet"),
@@ -280,6 +291,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("org.profile", "单位信息", "Profile"),
     ("org.edit", "修改单位信息", "Edit the profile"),
     ("org.saved", "单位信息已保存", "The profile is saved"),
+    ("org.resubmit", "重新提交审核", "Send for approval again"),
+    (
+        "org.resubmitted",
+        "已重新提交，等待上级组织审核。",
+        "Sent again; waiting for the parent organisation's approval.",
+    ),
     ("org.rejected_because", "未通过审核，原因：", "Not approved, because: "),
     ("activity.region", "活动地区", "Region of the activity"),
     (

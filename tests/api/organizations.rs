@@ -492,3 +492,70 @@ dual_test!(
         assert_eq!(s, 200);
     }
 );
+
+dual_test!(
+    a_rejected_registration_is_corrected_and_sent_again,
+    |app: TestApp| async move {
+        let platform = app.platform_admin().await;
+        let u = app.user("a@kx.cn").await;
+        let outsider = app.user("b@kx.cn").await;
+        let id = app
+            .organization(
+                &u,
+                "中国农学会",
+                "national_society",
+                "national",
+                None,
+                "110000",
+            )
+            .await;
+        let path = format!("/api/v1/organizations/{id}");
+        let (s, _) = app
+            .post(
+                &format!("{path}/reject"),
+                Some(&platform.token),
+                json!({"reason": "联系人电话无法接通"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (_, o) = app.get(&path, Some(&u.token)).await;
+        assert_eq!(o["status"], "rejected");
+        assert_eq!(o["rejection_reason"], "联系人电话无法接通");
+        assert_eq!(o["allowed_actions"], json!(["update", "resubmit"]));
+
+        // Only its own admins (or a platform admin) send it again.
+        let (s, _) = app
+            .post(
+                &format!("{path}/resubmit"),
+                Some(&outsider.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            s, 404,
+            "another person does not see a rejected registration"
+        );
+        let (s, o) = app
+            .put(&path, &u.token, json!({"contact_phone": "13911112222"}))
+            .await;
+        assert_eq!(s, 200, "{o}");
+        let (s, o) = app
+            .post(&format!("{path}/resubmit"), Some(&u.token), json!({}))
+            .await;
+        assert_eq!(s, 200, "{o}");
+        assert_eq!(o["status"], "pending");
+        assert_eq!(o["rejection_reason"], serde_json::Value::Null);
+        assert_eq!(o["contact_phone"], "13911112222");
+        let (s, b) = app
+            .post(&format!("{path}/resubmit"), Some(&u.token), json!({}))
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("organization_not_rejected"))
+        );
+        let (s, o) = app
+            .post(&format!("{path}/approve"), Some(&platform.token), json!({}))
+            .await;
+        assert_eq!((s, o["status"].as_str()), (200, Some("approved")));
+    }
+);

@@ -114,6 +114,25 @@ try {
     assert.match(api404.headers.get('content-type'), /problem\+json/);
   });
 
+  await flow('organisation staff create a plain account and go on to register the organisation', async () => {
+    const page = await newPage({ width: 360, height: 780 });
+    await page.goto(`${BASE}/register-organization`);
+    await page.getByRole('link', { name: '创建账号' }).first().click();
+    await page.waitForURL(/\/sign-up$/);
+    await page.fill('#f-login', 'staff@example.cn');
+    await page.fill('#f-password', 'short');
+    await page.fill('#f-display_name', '李主任');
+    await page.click('form button[type=submit]');
+    await page.locator('#f-password-error').waitFor();
+    await page.fill('#f-password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/\/register-organization$/);
+    await page.locator('#f-name').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `the page is ${width} px wide`);
+    await page.close();
+  });
+
   await flow('platform admin approves the top-level organisations', async () => {
     const page = await newPage();
     await signIn(page, 'admin@example.cn', 'admin-pass-1');
@@ -522,6 +541,28 @@ try {
     assert.equal(cells[6], '1');
     assert.equal(await page.locator('figure.chart svg rect.bar').count() > 0, true);
     await shot(page, '10b-parent-rollup');
+    await page.close();
+  });
+
+  await flow('a rejected organisation corrects its registration and sends it again', async () => {
+    const tok = await account('forestry@example.cn', '赵主任');
+    const org = await organization(tok, {
+      name: '中国林学会', category: 'national_society', level: 'national', region_code: '110000',
+    });
+    await api('POST', `/organizations/${org.id}/reject`, adminTok, { reason: '联系人电话无法接通' });
+    const page = await newPage({ width: 360, height: 780 });
+    await signIn(page, 'forestry@example.cn');
+    await page.goto(`${BASE}/orgs/${org.id}/profile`);
+    await page.getByText('联系人电话无法接通').first().waitFor();
+    await page.fill('#f-contact_phone', '13911114444');
+    await page.click('section.panel form button[type=submit]');
+    await page.getByText('单位信息已保存').waitFor();
+    await page.getByRole('button', { name: '重新提交审核' }).click();
+    await page.getByText('已重新提交').waitFor();
+    const again = await api('GET', `/organizations/${org.id}`, tok);
+    assert.equal(again.status, 'pending');
+    assert.equal(again.contact_phone, '13911114444');
+    await shot(page, '11-rejected-organisation-resubmits');
     await page.close();
   });
 

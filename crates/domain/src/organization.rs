@@ -124,6 +124,8 @@ string_enum! {
         Approve => "approve",
         /// Reject a pending registration with a reason.
         Reject => "reject",
+        /// Send a rejected registration, corrected, for a decision again (its own admins).
+        Resubmit => "resubmit",
     }
 }
 
@@ -152,6 +154,14 @@ pub fn organization_transition(
             ProblemCode::OrganizationNotPending,
             format!("the organisation is {}, not pending", from.as_str()),
         )),
+        (S::Rejected, A::Resubmit) => Ok(S::Pending),
+        (_, A::Resubmit) => Err(crate::error::TransitionError::new(
+            ProblemCode::OrganizationNotRejected,
+            format!(
+                "the organisation is {}; only a rejected registration is sent again",
+                from.as_str()
+            ),
+        )),
     }
 }
 
@@ -164,7 +174,7 @@ pub fn organization_allowed_actions(
         .iter()
         .copied()
         .filter(|a| match a {
-            OrganizationAction::Update => roles.edits,
+            OrganizationAction::Update | OrganizationAction::Resubmit => roles.edits,
             OrganizationAction::Approve | OrganizationAction::Reject => roles.decides,
         })
         .filter(|a| organization_transition(status, *a).is_ok())
@@ -404,6 +414,40 @@ mod organization_state_tests {
         assert_eq!(
             organization_transition(S::Pending, A::Reject),
             Ok(S::Rejected)
+        );
+    }
+
+    #[test]
+    fn only_a_rejected_registration_is_sent_again() {
+        use OrganizationAction as A;
+        use OrganizationStatus as S;
+        for from in S::ALL {
+            let r = organization_transition(*from, A::Resubmit);
+            if *from == S::Rejected {
+                assert_eq!(r, Ok(S::Pending));
+            } else {
+                assert_eq!(
+                    r.err().map(|e| e.code),
+                    Some(ProblemCode::OrganizationNotRejected)
+                );
+            }
+        }
+        let own = OrganizationRoles {
+            edits: true,
+            ..Default::default()
+        };
+        let parent = OrganizationRoles {
+            decides: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            organization_allowed_actions(S::Rejected, own),
+            vec![A::Update, A::Resubmit]
+        );
+        assert_eq!(
+            organization_allowed_actions(S::Rejected, parent),
+            vec![],
+            "the parent decides; it does not send the registration again"
         );
     }
 

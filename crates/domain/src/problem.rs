@@ -131,6 +131,7 @@ catalogue! {
     VolunteerProfileExists = "volunteer_profile_exists", 409, Both, "You have registered already", "您已完成志愿者注册";
     OrganizationNotApproved = "organization_not_approved", 409, Both, "This organisation is not approved yet", "该组织尚未通过审核";
     OrganizationNotPending = "organization_not_pending", 409, Problem, "This organisation was decided already", "该组织已审核";
+    OrganizationNotRejected = "organization_not_rejected", 409, Problem, "Only a rejected registration is sent again", "只有未通过审核的注册可以重新提交";
     AlreadyMember = "already_member", 409, Both, "Already a member or asked already", "已是该团队成员或已提交申请";
     MembershipNotPending = "membership_not_pending", 409, Problem, "This request was decided already", "该申请已处理";
     MembershipLimitReached = "membership_limit_reached", 409, Problem, "You are in as many teams as allowed", "最多同时加入 5 个团队";

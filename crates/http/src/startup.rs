@@ -35,6 +35,7 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(organizations::get_organization)
             .service(organizations::update_organization)
             .service(organizations::approve_organization)
+            .service(organizations::resubmit_organization)
             .service(organizations::reject_organization)
             .service(organizations::list_organization_children)
             .service(organizations::grant_organization_admin)

@@ -46,11 +46,7 @@ pub fn SignIn() -> Html {
                         error.set(None);
                         let me = services::get::<MeView>("/me").await.ok();
                         reload.emit(());
-                        let to = match me {
-                            Some(m) if m.is_platform_admin => Route::Platform,
-                            Some(m) if !m.administered_organizations.is_empty() => Route::Orgs,
-                            _ => Route::Me,
-                        };
+                        let to = landing(me.as_ref());
                         // A check-in scanned before signing in resumes where it was.
                         let pending = services::take(PENDING_CHECK_IN)
                             .and_then(|q| serde_json::from_str::<CheckInQuery>(&q).ok());
@@ -82,6 +78,7 @@ pub fn SignIn() -> Html {
                 <button type="submit" class="primary" disabled={*busy}>{ if *busy { app.t("working") } else { app.t("nav.sign_in") } }</button>
             </form>
             <p><Link<Route> to={Route::Register}>{ app.t("nav.register") }</Link<Route>>
+               { " · " }<Link<Route> to={Route::SignUp}>{ app.t("nav.sign_up") }</Link<Route>>
                { " · " }<Link<Route> to={Route::RegisterOrganization}>{ app.t("nav.register_org") }</Link<Route>></p>
         </section>
     }
@@ -99,6 +96,99 @@ struct VolunteerForm {
     categories: Vec<String>,
     consent: bool,
     teams: Vec<(uuid::Uuid, String)>,
+}
+
+/// Where a person lands after signing in: the platform's screens, the organisations they
+/// administer, their volunteer page, or (staff and reviewers without a volunteer profile)
+/// their organisations, where they register one; never a page asking a staff member for
+/// an ID number.
+pub fn landing(me: Option<&MeView>) -> Route {
+    match me {
+        Some(m) if m.is_platform_admin => Route::Platform,
+        Some(m) if !m.administered_organizations.is_empty() => Route::Orgs,
+        Some(m) if m.volunteer_id.is_none() => Route::Orgs,
+        _ => Route::Me,
+    }
+}
+
+/// A plain account for organisation staff and reviewers (注册账号): login, password and a
+/// display name, checked with the service's own rule; then signed in, and on to registering
+/// the organisation.
+#[component]
+pub fn SignUp() -> Html {
+    let app = use_app();
+    let nav = use_navigator();
+    let login = use_state(String::new);
+    let password = use_state(String::new);
+    let display_name = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (login, password, display_name, error, busy) = (
+            login.clone(),
+            password.clone(),
+            display_name.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        let reload = app.reload_me.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            let body = RegisterAccountRequest {
+                login: login.trim().to_string(),
+                password: (*password).clone(),
+                display_name: display_name.trim().to_string(),
+            };
+            if let Err(r) = AccountRegistration::try_from(&body) {
+                error.set(Some(refused(r)));
+                return;
+            }
+            busy.set(true);
+            let (error, busy, reload, nav) =
+                (error.clone(), busy.clone(), reload.clone(), nav.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    services::post::<_, AccountView>("/accounts", &body).await?;
+                    services::login(&body.login, &body.password).await
+                }
+                .await;
+                match result {
+                    Ok(()) => {
+                        error.set(None);
+                        reload.emit(());
+                        if let Some(n) = nav {
+                            n.push(&Route::RegisterOrganization);
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <section class="page narrow">
+            <h1>{ app.t("sign_up.title") }</h1>
+            <p class="meta">{ app.t("sign_up.hint") }</p>
+            <form {onsubmit} novalidate=true>
+                <ErrorBanner error={err.clone()} />
+                <TextField name="login" label={app.t("field.login")} value={(*login).clone()} required=true kind={Kind::Login}
+                    autocomplete="username" oninput={let s = login.clone(); Callback::from(move |v| s.set(v))} error={err.clone()} />
+                <TextField name="password" label={app.t("field.password")} value={(*password).clone()} required=true kind={Kind::Password}
+                    input_type="password" autocomplete="new-password"
+                    oninput={let s = password.clone(); Callback::from(move |v| s.set(v))} error={err.clone()} />
+                <TextField name="display_name" label={app.t("field.display_name")} value={(*display_name).clone()} required=true
+                    autocomplete="name" oninput={let s = display_name.clone(); Callback::from(move |v| s.set(v))} error={err.clone()} />
+                <button type="submit" class="primary" disabled={*busy}>{ if *busy { app.t("working") } else { app.t("nav.sign_up") } }</button>
+            </form>
+            <p><Link<Route> to={Route::SignIn}>{ app.t("nav.sign_in") }</Link<Route>>
+               { " · " }<Link<Route> to={Route::Register}>{ app.t("nav.register") }</Link<Route>></p>
+        </section>
+    }
 }
 
 /// The account a new volunteer registers first, named after them.

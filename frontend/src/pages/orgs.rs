@@ -154,6 +154,42 @@ fn Profile(props: &ProfileProps) -> Html {
     let saved = use_state(|| false);
     let busy = use_state(|| false);
     let can_edit = o.allowed_actions.contains(&OrganizationAction::Update);
+    let can_resubmit = o.allowed_actions.contains(&OrganizationAction::Resubmit);
+    let resubmitted = use_state(|| false);
+    let resubmit = {
+        let (error, busy, resubmitted, changed, id) = (
+            error.clone(),
+            busy.clone(),
+            resubmitted.clone(),
+            props.changed.clone(),
+            o.id,
+        );
+        Callback::from(move |_| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            let (error, busy, resubmitted, changed) = (
+                error.clone(),
+                busy.clone(),
+                resubmitted.clone(),
+                changed.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::act::<OrganizationView>(&format!("/organizations/{id}/resubmit"))
+                    .await
+                {
+                    Ok(_) => {
+                        error.set(None);
+                        resubmitted.set(true);
+                        changed.emit(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
     let onsubmit = {
         let fields = (
             name.clone(),
@@ -246,6 +282,10 @@ fn Profile(props: &ProfileProps) -> Html {
                 <TextField name="description" label={t(lang, "org.description")} value={(*description).clone()} multiline=true oninput={set(&description)} error={err.clone()} />
                 <button type="submit" class="primary" disabled={*busy}>{ t(lang, "save") }</button>
             </form>
+            if *resubmitted { <p class="success" role="status">{ t(lang, "org.resubmitted") }</p> }
+            if can_resubmit {
+                <p class="actions"><button type="button" onclick={resubmit} disabled={*busy}>{ t(lang, "org.resubmit") }</button></p>
+            }
         </section>
     }
 }
@@ -1225,7 +1265,9 @@ pub fn RegisterOrganization() -> Html {
     let done = use_state(|| false);
     if app.me.is_none() {
         return html! { <section class="page narrow"><h1>{ t(lang, "org.register_title") }</h1>
-        <Link<Route> to={Route::SignIn} classes="button primary">{ t(lang, "nav.sign_in") }</Link<Route>></section> };
+        <p class="meta">{ t(lang, "sign_up.hint") }</p>
+        <p class="actions"><Link<Route> to={Route::SignUp} classes="button primary">{ t(lang, "nav.sign_up") }</Link<Route>>
+        <Link<Route> to={Route::SignIn} classes="button">{ t(lang, "nav.sign_in") }</Link<Route>></p></section> };
     }
     let set = |f: fn(&mut OrgForm, String)| {
         let form = form.clone();

@@ -373,6 +373,41 @@ pub async fn reject_organization(
     decide(&state, &who, *id, OrganizationAction::Reject, Some(reason)).await
 }
 
+/// Sends a rejected registration, corrected, to the parent for a decision again (its own
+/// admins or a platform admin): it is pending once more and the rejection's reason is
+/// cleared. Correct it first with `update_organization`.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = OrganizationView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_rejected"),
+))]
+#[post("/organizations/{id}/resubmit")]
+pub async fn resubmit_organization(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    if !policy::edits(&who, &org) {
+        return Err(ApiError::Forbidden(
+            ProblemCode::NotYourOrganization,
+            "only the organisation's own admins send its registration again".into(),
+        ));
+    }
+    let org = state
+        .store
+        .decide_organization(
+            org.id,
+            OrganizationAction::Resubmit,
+            None,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(view(&state, Some(&who), org).await?))
+}
+
 /// Grants an admin seat to an account, within the cap set by approved members (rule 8).
 #[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = GrantAdminRequest, responses(
     (status = 201, body = OrganizationAdminView),
