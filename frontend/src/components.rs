@@ -120,6 +120,98 @@ where
     ((*state).clone(), reload)
 }
 
+/// A page of a list the API pages by cursor (`items` and `next_cursor`).
+pub trait Paged: DeserializeOwned + Clone + 'static {
+    fn next_cursor(&self) -> Option<&str>;
+    /// The next page's items added after these, and its cursor kept.
+    fn append(&mut self, next: Self);
+}
+
+macro_rules! paged {
+    ($($t:ty),+ $(,)?) => {$(
+        impl Paged for $t {
+            fn next_cursor(&self) -> Option<&str> {
+                self.next_cursor.as_deref()
+            }
+            fn append(&mut self, next: Self) {
+                self.items.extend(next.items);
+                self.next_cursor = next.next_cursor;
+            }
+        }
+    )+};
+}
+
+paged!(
+    zhihui_contract::activities::ActivityPage,
+    zhihui_contract::activities::SignUpPage,
+    zhihui_contract::activities::MySignUpPage,
+    zhihui_contract::volunteers::MemberPage,
+    zhihui_contract::organizations::OrganizationPage,
+    zhihui_contract::applications::ApplicationPage,
+    zhihui_contract::applications::CallPage,
+    zhihui_contract::reports::MonthlyReportPage,
+    zhihui_contract::integrations::ApiClientPage,
+    zhihui_contract::integrations::WebhookEndpointPage,
+    zhihui_contract::integrations::WebhookDeliveryPage,
+    zhihui_contract::records::CertificatePage,
+    zhihui_contract::records::ServiceRecordPage,
+    zhihui_contract::pairing::PairingLetterPage,
+    zhihui_contract::pairing::PairingPage,
+);
+
+/// A list paged by the API's cursor: the first page of `path`, then each next page added
+/// below when the returned `more` callback is called, so nothing is cut silently. A reload
+/// starts again from the first page.
+#[hook]
+pub fn use_pages<P: Paged>(path: Option<String>) -> (Load<P>, Callback<()>, Callback<()>) {
+    let (first, reload) = use_get::<P>(path.clone());
+    let extended = use_state(|| None::<Rc<P>>);
+    {
+        // A new first page (a reload, another filter) drops the pages added to the old one.
+        let extended = extended.clone();
+        use_effect_with(first.clone(), move |_| extended.set(None));
+    }
+    let shown = match (&first, &*extended) {
+        (Load::Ready(_), Some(all)) => Load::Ready(all.clone()),
+        _ => first.clone(),
+    };
+    let more = {
+        let (shown, extended) = (shown.clone(), extended.clone());
+        Callback::from(move |_| {
+            let Load::Ready(current) = &shown else {
+                return;
+            };
+            let (Some(cursor), Some(path)) = (current.next_cursor(), path.clone()) else {
+                return;
+            };
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let next_path = format!("{path}{sep}cursor={}", crate::services::enc(cursor));
+            let (current, extended) = (current.clone(), extended.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(next) = get::<P>(&next_path).await {
+                    let mut all = (*current).clone();
+                    all.append(next);
+                    extended.set(Some(Rc::new(all)));
+                }
+            });
+        })
+    };
+    (shown, reload, more)
+}
+
+/// The "more" button under a paged list, while the API has more to give.
+pub fn more_button<P: Paged>(lang: Lang, load: &Load<P>, more: &Callback<()>) -> Html {
+    match load {
+        Load::Ready(p) if p.next_cursor().is_some() => {
+            let more = more.clone();
+            html! {
+                <p class="more"><button type="button" onclick={move |_| more.emit(())}>{ t(lang, "more") }</button></p>
+            }
+        }
+        _ => html! {},
+    }
+}
+
 /// Shows a loaded value, or the loading state, or the error with a retry button.
 pub fn view_load<T>(
     load: &Load<T>,

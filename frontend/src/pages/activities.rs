@@ -20,6 +20,7 @@ use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, Load, RegionPicker,
     Spinner, TextField,
 };
+use crate::components::{more_button, use_pages};
 use crate::format;
 use crate::i18n::{fill, label, t, Lang};
 use crate::services::{self, enc, ApiError};
@@ -494,8 +495,8 @@ fn Participants(props: &ParticipantsProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let a = &props.activity;
-    let (sign_ups, reload) =
-        use_get::<SignUpPage>(Some(format!("/activities/{}/sign-ups?limit=200", a.id)));
+    let (sign_ups, reload, more_sign_ups) =
+        use_pages::<SignUpPage>(Some(format!("/activities/{}/sign-ups?limit=200", a.id)));
     let ended = props.can_confirm && a.ends_at <= format::now();
     let selected = use_state(Vec::<uuid::Uuid>::new);
     // Hours typed by hand per volunteer (otherwise computed from check-in and check-out).
@@ -735,6 +736,7 @@ fn Participants(props: &ParticipantsProps) -> Html {
                     </div>
                 }
             }) }
+            { more_button(lang, &sign_ups, &more_sign_ups) }
             if ended {
                 <div class="actions">
                     <button type="button" onclick={confirm(false)} disabled={*busy}>{ t(lang, "activity.confirm_selected") }</button>

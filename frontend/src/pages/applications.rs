@@ -20,6 +20,7 @@ use crate::app::Route;
 use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, SelectField, TextField,
 };
+use crate::components::{more_button, use_pages};
 use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
@@ -46,7 +47,7 @@ fn application_row(lang: Lang, a: &ApplicationSummaryView) -> Html {
 pub fn Applications() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (list, retry) = use_get::<ApplicationPage>(
+    let (list, retry, more_list) = use_pages::<ApplicationPage>(
         app.me
             .as_ref()
             .map(|_| "/applications?limit=100".to_string()),
@@ -79,6 +80,7 @@ pub fn Applications() -> Html {
             </div>
             { view_load(&list, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else {
                 html! { <ul class="cards">{ for p.items.iter().map(|a| application_row(lang, a)) }</ul> } }) }
+            { more_button(lang, &list, &more_list) }
         </section>
     }
 }
@@ -94,9 +96,10 @@ pub fn OrgApplications(props: &OrgProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (calls, retry_calls) = use_get::<CallPage>(Some("/calls?limit=200".to_string()));
-    let (mine, retry_mine) =
-        use_get::<ApplicationPage>(Some(format!("/applications?applicant_id={org}&limit=100")));
+    let (calls, retry_calls, more_calls) =
+        use_pages::<CallPage>(Some("/calls?limit=200".to_string()));
+    let (mine, retry_mine, more_mine) =
+        use_pages::<ApplicationPage>(Some(format!("/applications?applicant_id={org}&limit=100")));
     let applying = use_state(|| None::<CallView>);
     html! {
         <>
@@ -114,6 +117,7 @@ pub fn OrgApplications(props: &OrgProps) -> Html {
                     </li> }
                 }) }</ul> }
             }) }
+            { more_button(lang, &calls, &more_calls) }
             if let Some(call) = &*applying {
                 <Composer org={org} call={call.clone()} existing={None::<ApplicationView>} />
             }
@@ -122,6 +126,7 @@ pub fn OrgApplications(props: &OrgProps) -> Html {
             <h2>{ t(lang, "apps.mine") }</h2>
             { view_load(&mine, lang, &retry_mine, |p| if p.items.is_empty() { html! { <Empty /> } } else {
                 html! { <ul class="cards">{ for p.items.iter().map(|a| application_row(lang, a)) }</ul> } }) }
+            { more_button(lang, &mine, &more_mine) }
         </section>
         </>
     }
@@ -1216,13 +1221,14 @@ pub fn CallComposer() -> Html {
 pub fn CallDeadlines() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (calls, retry) = use_get::<CallPage>(Some("/calls?limit=200".to_string()));
+    let (calls, retry, more_calls) = use_pages::<CallPage>(Some("/calls?limit=200".to_string()));
     html! {
         <>
             <h2>{ t(lang, "calls.title") }</h2>
             { view_load(&calls, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
                 <ul class="cards">{ for p.items.iter().map(|c| html! { <CallDeadline call={c.clone()} done={retry.clone()} /> }) }</ul>
             } }) }
+            { more_button(lang, &calls, &more_calls) }
         </>
     }
 }

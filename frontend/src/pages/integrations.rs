@@ -14,6 +14,7 @@ use zhihui_domain::integration::ApiClientStatus;
 use zhihui_domain::integration::{all_scopes, EventType};
 
 use crate::components::{checked, use_app, use_get, view_load, Empty, ErrorBanner, TextField};
+use crate::components::{more_button, use_pages};
 use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
@@ -88,8 +89,8 @@ fn ApiClients(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (page, reload) =
-        use_get::<ApiClientPage>(Some(format!("/organizations/{org}/api-clients?limit=200")));
+    let (page, reload, more_page) =
+        use_pages::<ApiClientPage>(Some(format!("/organizations/{org}/api-clients?limit=200")));
     let name = use_state(String::new);
     let scopes = use_state(Vec::<String>::new);
     let error = use_state(|| None::<ApiError>);
@@ -215,6 +216,7 @@ fn ApiClients(props: &OrgIdProps) -> Html {
                     </tr> }) }</tbody>
                 </table></div>
             } }) }
+            { more_button(lang, &page, &more_page) }
             <form class="form" onsubmit={create} key={format!("client-{}", *made)}>
                 <h3>{ t(lang, "integrations.new_client") }</h3>
                 <TextField name="name" label={t(lang, "integrations.name")} value={(*name).clone()} required=true kind={Kind::Required}
@@ -250,8 +252,9 @@ fn Webhooks(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (page, reload) =
-        use_get::<WebhookEndpointPage>(Some(format!("/webhooks?organization_id={org}&limit=200")));
+    let (page, reload, more_page) = use_pages::<WebhookEndpointPage>(Some(format!(
+        "/webhooks?organization_id={org}&limit=200"
+    )));
     let url = use_state(String::new);
     let description = use_state(String::new);
     let events = use_state(Vec::<String>::new);
@@ -406,6 +409,7 @@ fn Webhooks(props: &OrgIdProps) -> Html {
                     }) }</tbody>
                 </table></div>
             } }) }
+            { more_button(lang, &page, &more_page) }
             <form class="form" onsubmit={create} key={format!("webhook-{}", *made)}>
                 <h3>{ t(lang, "integrations.new_webhook") }</h3>
                 <TextField name="url" label={t(lang, "integrations.url")} value={(*url).clone()} required=true kind={Kind::Required}

@@ -14,6 +14,7 @@ use zhihui_domain::LetterAction;
 use super::{local_error, precheck};
 use crate::app::Route;
 use crate::components::{input_value, use_app, use_get, view_load, Empty, ErrorBanner, TextField};
+use crate::components::{more_button, use_pages};
 use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
@@ -44,10 +45,10 @@ pub fn Letters(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (inbox, retry_in) = use_get::<PairingLetterPage>(Some(format!(
+    let (inbox, retry_in, more_inbox) = use_pages::<PairingLetterPage>(Some(format!(
         "/pairing-letters?mailbox=inbox&organization_id={org}&limit=50"
     )));
-    let (outbox, retry_out) = use_get::<PairingLetterPage>(Some(format!(
+    let (outbox, retry_out, more_outbox) = use_pages::<PairingLetterPage>(Some(format!(
         "/pairing-letters?mailbox=outbox&organization_id={org}&limit=50"
     )));
     let composing = use_state(|| false);
@@ -57,11 +58,13 @@ pub fn Letters(props: &OrgIdProps) -> Html {
                 <h2>{ t(lang, "letters.inbox") }</h2>
                 { view_load(&inbox, lang, &retry_in, |p| if p.items.is_empty() { html! { <Empty /> } } else {
                     html! { <ul class="cards">{ for p.items.iter().map(|l| letter_row(lang, l, true)) }</ul> } }) }
+                { more_button(lang, &inbox, &more_inbox) }
             </section>
             <section class="panel">
                 <h2>{ t(lang, "letters.outbox") }</h2>
                 { view_load(&outbox, lang, &retry_out, |p| if p.items.is_empty() { html! { <Empty /> } } else {
                     html! { <ul class="cards">{ for p.items.iter().map(|l| letter_row(lang, l, false)) }</ul> } }) }
+                { more_button(lang, &outbox, &more_outbox) }
                 if *composing {
                     <Compose org={org} />
                 } else {

@@ -12,6 +12,7 @@ use zhihui_domain::{MembershipAction, SignUpStatus};
 
 use crate::app::Route;
 use crate::components::{input_value, use_app, use_get, view_load, Empty, ErrorBanner};
+use crate::components::{more_button, use_pages};
 use crate::format;
 use crate::i18n::{fill, label, t};
 use crate::services::{self, ApiError};
@@ -23,9 +24,10 @@ pub fn MyPage() -> Html {
     let volunteer = app.me.as_ref().and_then(|m| m.volunteer_id);
     let (summary, retry_summary) =
         use_get::<VolunteerSummaryView>(volunteer.map(|v| format!("/volunteers/{v}/summary")));
-    let (sign_ups, retry_sign_ups) =
-        use_get::<MySignUpPage>(volunteer.map(|_| "/volunteers/me/sign-ups?limit=50".to_string()));
-    let (certificates, retry_certs) = use_get::<CertificatePage>(
+    let (sign_ups, retry_sign_ups, more_sign_ups) = use_pages::<MySignUpPage>(
+        volunteer.map(|_| "/volunteers/me/sign-ups?limit=50".to_string()),
+    );
+    let (certificates, retry_certs, more_certificates) = use_pages::<CertificatePage>(
         volunteer.map(|v| format!("/certificates?volunteer_id={v}&limit=50")),
     );
     let (profile, retry_profile) =
@@ -112,6 +114,7 @@ pub fn MyPage() -> Html {
                     }) }
                     </ul>
                 } }) }
+                { more_button(lang, &sign_ups, &more_sign_ups) }
             </section>
             <section class="panel">
                 <h2>{ t(lang, "me.certificates") }</h2>
@@ -128,6 +131,7 @@ pub fn MyPage() -> Html {
                     }) }
                     </ul>
                 } }) }
+                { more_button(lang, &certificates, &more_certificates) }
             </section>
             <section class="panel">
                 <h2>{ t(lang, "me.teams") }</h2>

@@ -27,6 +27,7 @@ use crate::components::Load;
 use crate::components::{
     checked, use_app, use_get, view_load, Empty, ErrorBanner, RegionPicker, SelectField, TextField,
 };
+use crate::components::{more_button, use_pages};
 use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
@@ -301,10 +302,10 @@ fn Members(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (pending, reload_pending) = use_get::<MemberPage>(Some(format!(
+    let (pending, reload_pending, more_pending) = use_pages::<MemberPage>(Some(format!(
         "/organizations/{org}/members?status=pending&limit=200"
     )));
-    let (members, reload_members) = use_get::<MemberPage>(Some(format!(
+    let (members, reload_members, more_members) = use_pages::<MemberPage>(Some(format!(
         "/organizations/{org}/members?status=approved&limit=200"
     )));
     let selected = use_state(Vec::<uuid::Uuid>::new);
@@ -416,6 +417,7 @@ fn Members(props: &OrgIdProps) -> Html {
                     </table></div>
                 }
             }) }
+            { more_button(lang, &pending, &more_pending) }
             <div class="actions">
                 <button type="button" class="primary" onclick={decide(true)} disabled={*busy}>{ t(lang, "org.approve_selected") }</button>
                 <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()}
@@ -440,6 +442,7 @@ fn Members(props: &OrgIdProps) -> Html {
                     }) }</tbody>
                 </table></div>
             } }) }
+            { more_button(lang, &members, &more_members) }
         </section>
         </>
     }
@@ -589,7 +592,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
     let lang = app.lang;
     let nav = use_navigator();
     let org = &props.org;
-    let (list, retry) = use_get::<ActivityPageDto>(Some(format!(
+    let (list, retry, more_list) = use_pages::<ActivityPageDto>(Some(format!(
         "/activities?organization_id={}&limit=50",
         org.id
     )));
@@ -690,6 +693,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
             <h2>{ t(lang, "org.activities") }</h2>
             { view_load(&list, lang, &retry, |p| if p.items.is_empty() { html! { <Empty /> } } else {
                 html! { <ul class="cards">{ for p.items.iter().map(|a| activity_card(lang, a)) }</ul> } }) }
+            { more_button(lang, &list, &more_list) }
         </section>
         <section class="panel">
             <h2>{ t(lang, "activity.create") }</h2>
@@ -740,9 +744,9 @@ fn Reports(props: &OrgIdProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let notice = use_state(|| None::<&'static str>);
-    let (list, retry) = use_get::<zhihui_contract::reports::MonthlyReportPage>(Some(format!(
-        "/monthly-reports?organization_id={org}&limit=24"
-    )));
+    let (list, retry, more_list) = use_pages::<zhihui_contract::reports::MonthlyReportPage>(Some(
+        format!("/monthly-reports?organization_id={org}&limit=24"),
+    ));
     let show = {
         let (report, draft) = (report.clone(), draft.clone());
         Callback::from(move |r: MonthlyReportView| {
@@ -943,6 +947,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                     }) }</tbody>
                 </table></div>
             } }) }
+            { more_button(lang, &list, &more_list) }
         </section>
         </>
     }
@@ -1138,7 +1143,7 @@ pub fn Rollup(props: &RollupProps) -> Html {
 fn Children(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (children, retry) = use_get::<OrganizationPageDto>(Some(format!(
+    let (children, retry, more_children) = use_pages::<OrganizationPageDto>(Some(format!(
         "/organizations/{}/children?limit=200",
         props.org
     )));
@@ -1146,6 +1151,7 @@ fn Children(props: &OrgIdProps) -> Html {
         <section class="panel">
             <h2>{ t(lang, "org.children") }</h2>
             { view_load(&children, lang, &retry, |p| pending_list(lang, &p.items, &retry)) }
+            { more_button(lang, &children, &more_children) }
         </section>
     }
 }
@@ -1385,8 +1391,8 @@ pub fn RegisterOrganization() -> Html {
 pub fn Platform() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (pending, retry) =
-        use_get::<OrganizationPageDto>(Some("/organizations?status=pending&limit=100".into()));
+    let (pending, retry, more_pending) =
+        use_pages::<OrganizationPageDto>(Some("/organizations?status=pending&limit=100".into()));
     if !app.me.as_ref().is_some_and(|m| m.is_platform_admin) {
         return html! { <section class="page"><p>{ t(lang, "forbidden_page") }</p></section> };
     }
@@ -1396,6 +1402,7 @@ pub fn Platform() -> Html {
             <section class="panel">
                 <h2>{ t(lang, "platform.pending") }</h2>
                 { view_load(&pending, lang, &retry, |p| pending_list(lang, &p.items, &retry)) }
+                { more_button(lang, &pending, &more_pending) }
             </section>
             <section class="panel"><super::applications::CallComposer /></section>
             <section class="panel"><super::applications::CallDeadlines /></section>

@@ -16,6 +16,7 @@ use zhihui_contract::reports::{
 use zhihui_contract::volunteers::VolunteerView;
 use zhihui_domain::{CertificateAction, ReportAction};
 
+use crate::components::{more_button, use_pages};
 use crate::components::{use_app, use_get, view_load, Empty, ErrorBanner, TextField};
 use crate::format;
 use crate::i18n::{label, t};
@@ -42,7 +43,7 @@ pub fn Certificates(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let org = props.org;
-    let (page, reload) = use_get::<CertificatePage>(Some(format!(
+    let (page, reload, more_page) = use_pages::<CertificatePage>(Some(format!(
         "/certificates?organization_id={org}&limit=200"
     )));
     let open = use_state(|| None::<CertificateView>);
@@ -114,6 +115,7 @@ pub fn Certificates(props: &OrgIdProps) -> Html {
                     </tr> }) }</tbody>
                 </table></div>
             } }) }
+            { more_button(lang, &page, &more_page) }
             if let Some(c) = &*open {
                 <dl class="facts" id="certificate">
                     <dt>{ t(lang, "certs.number") }</dt><dd>{ c.number.clone() }</dd>
@@ -134,7 +136,7 @@ pub fn Certificates(props: &OrgIdProps) -> Html {
 pub fn Records(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (page, reload) = use_get::<ServiceRecordPage>(Some(format!(
+    let (page, reload, more_page) = use_pages::<ServiceRecordPage>(Some(format!(
         "/service-records?organization_id={}&limit=200",
         props.org
     )));
@@ -155,6 +157,7 @@ pub fn Records(props: &OrgIdProps) -> Html {
                 </table></div>
                 </>
             } }) }
+            { more_button(lang, &page, &more_page) }
         </section>
     }
 }
@@ -208,7 +211,7 @@ pub fn Recognition(props: &OrgIdProps) -> Html {
 pub fn Pairings(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (page, reload) = use_get::<PairingPage>(Some(format!(
+    let (page, reload, more_page) = use_pages::<PairingPage>(Some(format!(
         "/pairings?organization_id={}&include_descendants=true&limit=200",
         props.org
     )));
@@ -245,6 +248,7 @@ pub fn Pairings(props: &OrgIdProps) -> Html {
                     </tr> }) }</tbody>
                 </table></div>
             } }) }
+            { more_button(lang, &page, &more_page) }
             if let Some(x) = &*open {
                 <dl class="facts" id="pairing">
                     <dt>{ t(lang, "letters.proof") }</dt><dd>{ x.proof_number.clone() }</dd>
@@ -364,7 +368,7 @@ pub fn Admins(props: &AdminsProps) -> Html {
 pub fn ChildReports(props: &OrgIdProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let (page, reload) = use_get::<MonthlyReportPage>(Some(format!(
+    let (page, reload, more_page) = use_pages::<MonthlyReportPage>(Some(format!(
         "/monthly-reports?organization_id={}&include_descendants=true&status=submitted&limit=200",
         props.org
     )));
@@ -433,6 +437,7 @@ pub fn ChildReports(props: &OrgIdProps) -> Html {
                     </table></div>
                 }
             }) }
+            { more_button(lang, &page, &more_page) }
         </section>
     }
 }
