@@ -466,6 +466,18 @@ try {
     await page.getByRole('button', { name: '推送记录' }).click();
     await page.locator('.deliveries td', { hasText: '测试推送' }).waitFor();
     await shot(page, '12-integrations');
+
+    // A list longer than a page is not cut: 22 clients, 20 a page, the rest on asking.
+    for (let i = 0; i < 21; i += 1) {
+      await api('POST', `/organizations/${society.id}/api-clients`, societyTok, { name: `系统 ${i}`, scopes: ['activities:read'] });
+    }
+    await page.reload();
+    const clients = page.locator('td code', { hasText: /^zhc_/ });
+    await clients.nth(19).waitFor();
+    assert.equal(await clients.count(), 20);
+    await page.getByRole('button', { name: '加载更多' }).first().click();
+    await clients.nth(21).waitFor();
+    assert.equal(await clients.count(), 22);
     await page.close();
   });
 

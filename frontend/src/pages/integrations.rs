@@ -90,7 +90,7 @@ fn ApiClients(props: &OrgIdProps) -> Html {
     let lang = app.lang;
     let org = props.org;
     let (page, reload, more_page) =
-        use_pages::<ApiClientPage>(Some(format!("/organizations/{org}/api-clients?limit=200")));
+        use_pages::<ApiClientPage>(Some(format!("/organizations/{org}/api-clients?limit=20")));
     let name = use_state(String::new);
     let scopes = use_state(Vec::<String>::new);
     let error = use_state(|| None::<ApiError>);
