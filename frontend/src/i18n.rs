@@ -211,6 +211,14 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("check_in.ok", "签到成功", "Checked in"),
     ("check_out.ok", "签退成功", "Checked out"),
     // volunteer's own pages
+    ("me.join", "加入其他团队", "Join another team"),
+    ("me.ask_to_join", "申请加入", "Ask to join"),
+    ("me.leave", "退出团队", "Leave the team"),
+    (
+        "me.leave_confirm",
+        "确定退出该团队吗？退出后需重新申请加入。",
+        "Leave this team? To come back you will ask to join again.",
+    ),
     ("me.title", "我的志愿服务", "My volunteer service"),
     ("me.summary", "服务时长与星级", "Hours and star level"),
     ("me.total_hours", "累计服务时长", "Total hours"),
@@ -939,6 +947,58 @@ mod tests {
         }
         missing.dedup();
         assert!(missing.is_empty(), "no words for {missing:?}");
+    }
+
+    /// Every key a screen asks for by name has its words: a missing one would show as the
+    /// raw key (`me.join`) in either language.
+    #[wasm_bindgen_test]
+    fn every_key_a_screen_names_has_words() {
+        const SOURCES: &[(&str, &str)] = &[
+            ("app.rs", include_str!("app.rs")),
+            ("components.rs", include_str!("components.rs")),
+            ("pages/account.rs", include_str!("pages/account.rs")),
+            ("pages/activities.rs", include_str!("pages/activities.rs")),
+            (
+                "pages/applications.rs",
+                include_str!("pages/applications.rs"),
+            ),
+            (
+                "pages/integrations.rs",
+                include_str!("pages/integrations.rs"),
+            ),
+            ("pages/letters.rs", include_str!("pages/letters.rs")),
+            ("pages/me.rs", include_str!("pages/me.rs")),
+            ("pages/mod.rs", include_str!("pages/mod.rs")),
+            ("pages/orgs.rs", include_str!("pages/orgs.rs")),
+            ("pages/oversight.rs", include_str!("pages/oversight.rs")),
+        ];
+        let mut missing = vec![];
+        let mut seen = 0;
+        for (file, text) in SOURCES {
+            for call in ["t(lang, \"", "app.t(\"", "fill(lang, \"", "local_error(\""] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    seen += 1;
+                    let has_words = if call.starts_with("local_error") {
+                        // A local refusal speaks through the catalogue or an `error.` key.
+                        zhihui_domain::ProblemCode::parse(key).is_some()
+                            || lookup(Lang::Zh, &format!("error.{key}")).is_some()
+                                && lookup(Lang::En, &format!("error.{key}")).is_some()
+                    } else {
+                        lookup(Lang::Zh, key).is_some() && lookup(Lang::En, key).is_some()
+                    };
+                    if !has_words {
+                        missing.push(format!("{file}: {key}"));
+                    }
+                }
+            }
+        }
+        assert!(seen > 300, "only {seen} keys found; the scan lost its way");
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys without words: {missing:?}");
     }
 
     #[wasm_bindgen_test]

@@ -138,7 +138,7 @@ pub fn MyPage() -> Html {
                 { view_load(&profile, lang, &retry_profile, |p| if p.memberships.is_empty() { html! { <Empty /> } } else { html! {
                     <ul class="plain">
                     { for p.memberships.iter().map(|m| {
-                        let leave = m.allowed_actions.contains(&MembershipAction::Leave).then(|| team_action(m.organization_id, "leave", error.clone(), retry_profile.clone()));
+                        let leave = m.allowed_actions.contains(&MembershipAction::Leave).then(|| team_action(m.organization_id, "leave", Some(t(lang, "me.leave_confirm")), error.clone(), retry_profile.clone()));
                         html! {
                         <li>{ m.organization_name.clone() }{ " · " }<span class={classes!("tag", m.status.as_str())}>{ label(lang, "status", m.status) }</span>
                             if let Some(r) = &m.reason { <span class="muted">{ format!(" {r}") }</span> }
@@ -156,10 +156,20 @@ pub fn MyPage() -> Html {
 fn team_action(
     org: uuid::Uuid,
     action: &'static str,
+    confirm: Option<&'static str>,
     error: UseStateHandle<Option<ApiError>>,
     done: Callback<()>,
 ) -> Callback<MouseEvent> {
     Callback::from(move |_| {
+        // What cannot be undone is asked first (leaving a team means asking to join again).
+        if let Some(question) = confirm {
+            let yes = web_sys::window()
+                .and_then(|w| w.confirm_with_message(question).ok())
+                .unwrap_or(false);
+            if !yes {
+                return;
+            }
+        }
         let (error, done) = (error.clone(), done.clone());
         wasm_bindgen_futures::spawn_local(async move {
             let path = match action {
@@ -208,7 +218,7 @@ fn JoinTeam(props: &JoinProps) -> Html {
                 <button type="submit">{ t(lang, "search") }</button>
             </form>
             <ul class="plain">{ for found.iter().map(|(id, name)| html! {
-                <li>{ name.clone() }{ " " }<button type="button" onclick={team_action(*id, "join", error.clone(), props.done.clone())}>{ t(lang, "me.ask_to_join") }</button></li>
+                <li>{ name.clone() }{ " " }<button type="button" onclick={team_action(*id, "join", None, error.clone(), props.done.clone())}>{ t(lang, "me.ask_to_join") }</button></li>
             }) }</ul>
         </div>
     }
