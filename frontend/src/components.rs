@@ -272,10 +272,38 @@ pub fn ErrorBanner(props: &ErrorBannerProps) -> Html {
                 <ul class="plain">{ for e.fields.iter().map(|f| html! { <li>{ error_text(app.lang, &f.code, &f.message) }</li> }) }</ul>
             </div>
         },
-        Some(e) => html! {
-            <div class="problem" role="alert">{ error_text(app.lang, &e.code, &e.detail) }</div>
-        },
+        Some(e) => {
+            // A field error whose field has no input on this page (the guardian rule, a
+            // letter's recipient, a check-in code judged by the service) would mark nothing
+            // and leave "check the fields marked" pointing nowhere: it is said here instead.
+            let unmarked: Vec<&FieldMessage> =
+                e.fields.iter().filter(|f| !field_on_page(&f.field)).collect();
+            html! {
+                <div class="problem" role="alert">
+                    { error_text(app.lang, &e.code, &e.detail) }
+                    if !unmarked.is_empty() {
+                        <ul class="plain">{ for unmarked.iter().map(|f| html! { <li>{ error_text(app.lang, &f.code, &f.message) }</li> }) }</ul>
+                    }
+                </div>
+            }
+        }
     }
+}
+
+/// Whether the page shows an input for `field` (or for the list or group it belongs to),
+/// where its error is marked.
+fn field_on_page(field: &str) -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return true;
+    };
+    let base = field.split(['[', '.']).next().unwrap_or(field);
+    doc.get_element_by_id(&format!("f-{field}")).is_some()
+        || doc.get_element_by_id(&format!("f-{base}")).is_some()
+        || doc
+            .query_selector(&format!("[id^=\"f-{base}-\"]"))
+            .ok()
+            .flatten()
+            .is_some()
 }
 
 /// A field's error text: the local check's, else the service's.
