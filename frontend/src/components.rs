@@ -276,8 +276,11 @@ pub fn ErrorBanner(props: &ErrorBannerProps) -> Html {
             // A field error whose field has no input on this page (the guardian rule, a
             // letter's recipient, a check-in code judged by the service) would mark nothing
             // and leave "check the fields marked" pointing nowhere: it is said here instead.
-            let unmarked: Vec<&FieldMessage> =
-                e.fields.iter().filter(|f| !field_on_page(&f.field)).collect();
+            let unmarked: Vec<&FieldMessage> = e
+                .fields
+                .iter()
+                .filter(|f| !field_on_page(&f.field))
+                .collect();
             html! {
                 <div class="problem" role="alert">
                     { error_text(app.lang, &e.code, &e.detail) }

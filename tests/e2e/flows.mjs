@@ -282,6 +282,18 @@ try {
     assert.match(code, /^[0-9A-Z]{4,12}$/);
     assert.equal(await admin.locator('.check-in-code .qr svg').count(), 1);
     await shot(admin, '06a-leader-shows-check-in-code');
+    // On the leader's phone the code and its QR fill the screen without widening the page.
+    const leaderPhone = await newPage({ width: 360, height: 780 });
+    await signIn(leaderPhone, 'county@example.cn');
+    await leaderPhone.goto(`${BASE}/activities/${activityId}`);
+    await leaderPhone.getByRole('button', { name: '显示签到码' }).click();
+    await leaderPhone.locator('.check-in-code .qr svg').waitFor();
+    const phoneWidth = await leaderPhone.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(phoneWidth <= 360, `the leader's code page is ${phoneWidth} px wide`);
+    const qrWidth = await leaderPhone.locator('.check-in-code .qr svg').evaluate((e) => e.getBoundingClientRect().width);
+    assert.ok(qrWidth >= 280, `the QR code is ${qrWidth} px wide on a 360 px phone`);
+    await shot(leaderPhone, '06a-leader-code-on-a-phone');
+    await leaderPhone.close();
     await volunteer.goto(`${BASE}/check-in`);
     await volunteer.selectOption('#f-activity', activityId);
     await volunteer.fill('#f-code', code === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA');

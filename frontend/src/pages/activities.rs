@@ -665,7 +665,7 @@ fn Participants(props: &ParticipantsProps) -> Html {
             <h2>{ t(lang, "activity.participants") }</h2>
             <ErrorBanner error={(*error).clone()} />
             if let Some(n) = &*notice { <p class="success" role="status">{ n.clone() }</p> }
-            <crate::components::TextField name="reason" label={t(lang, "activity.attendance_reason")} value={(*reason).clone()}
+            <crate::components::TextField name="reason" label={t(lang, "activity.attendance_reason")} value={(*reason).clone()} required=true
                 oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
             { view_load(&sign_ups, lang, &reload, |page| {
                 let rows: Vec<&SignUpView> = page.items.iter().filter(|s| s.status != SignUpStatus::Cancelled).collect();

@@ -420,7 +420,7 @@ fn Members(props: &OrgIdProps) -> Html {
             { more_button(lang, &pending, &more_pending) }
             <div class="actions">
                 <button type="button" class="primary" onclick={decide(true)} disabled={*busy}>{ t(lang, "org.approve_selected") }</button>
-                <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()}
+                <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()} required=true
                     oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
                 <button type="button" onclick={decide(false)} disabled={*busy}>{ t(lang, "org.reject_selected") }</button>
             </div>
@@ -1235,7 +1235,7 @@ fn Decide(props: &DecideProps) -> Html {
         <div class="actions">
             <ErrorBanner error={(*error).clone()} />
             <button type="button" class="primary" onclick={go(true)} disabled={*busy}>{ t(lang, "org.approve") }</button>
-            <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()}
+            <TextField name="reason" label={t(lang, "org.reject_reason")} value={(*reason).clone()} required=true
                 oninput={let r = reason.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
             <button type="button" onclick={go(false)} disabled={*busy}>{ t(lang, "org.reject") }</button>
         </div>
