@@ -18,8 +18,7 @@ pub use blobs::Blobs;
 pub use crypto::Crypto;
 pub use repo::accounts::{RefreshOutcome, ThrottleState};
 pub use repo::activities::{
-    ActivityChanges, ActivityFilter, AttendanceEntry, Cancellation, NewActivity, SignUpGround,
-    SignUpRow, SignedUp,
+    ActivityFilter, AttendanceEntry, Cancellation, NewActivity, SignUpGround, SignUpRow, SignedUp,
 };
 pub use repo::api_clients::NewApiClient;
 pub use repo::applications::{

@@ -20,41 +20,31 @@ use crate::entities::{activity, activity_leader, attendance_change, sign_up, vol
 use crate::repo::figures::{self, Changes, Delta};
 use crate::repo::webhooks::emit;
 use crate::{Store, StoreError, StoreResult, Viewer};
+use zhihui_contract::activities::ActivityPlan;
 use zhihui_domain::integration::EventType;
 
-pub struct NewActivity {
-    pub organization_id: Uuid,
-    pub title: String,
-    pub category: ActivityCategory,
-    pub description: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub place: String,
-    pub region_code: String,
-    pub capacity: i32,
-    pub sign_up_opens_at: DateTime<Utc>,
-    pub sign_up_closes_at: DateTime<Utc>,
-    pub members_only: bool,
-    pub key_date: Option<KeyDate>,
-    pub leaders: Vec<Uuid>,
-    pub created_by: Uuid,
+/// The row's editable fields from a checked plan.
+fn set_plan(m: &mut activity::ActiveModel, p: &ActivityPlan) {
+    m.title = Set(p.title.clone());
+    m.category = Set(p.category.into());
+    m.description = Set(p.description.clone());
+    m.starts_at = Set(p.starts_at);
+    m.ends_at = Set(p.ends_at);
+    m.place = Set(p.place.clone());
+    m.region_code = Set(p.region.as_str().to_string());
+    m.capacity = Set(p.capacity);
+    m.sign_up_opens_at = Set(p.sign_up_opens_at);
+    m.sign_up_closes_at = Set(p.sign_up_closes_at);
+    m.members_only = Set(p.members_only);
+    m.key_date = Set(p.key_date.map(Into::into));
 }
 
-/// A whole replacement of the editable fields (the handler merges a partial update).
-pub struct ActivityChanges {
-    pub title: String,
-    pub category: ActivityCategory,
-    pub description: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub place: String,
-    pub region_code: String,
-    pub capacity: i32,
-    pub sign_up_opens_at: DateTime<Utc>,
-    pub sign_up_closes_at: DateTime<Utc>,
-    pub members_only: bool,
-    pub key_date: Option<KeyDate>,
-    pub leaders: Vec<Uuid>,
+/// A new activity: its checked plan (the one the form and the handler checked), whose
+/// organisation, and who created it.
+pub struct NewActivity {
+    pub organization_id: Uuid,
+    pub plan: ActivityPlan,
+    pub created_by: Uuid,
 }
 
 #[derive(Debug, Default)]
@@ -186,21 +176,9 @@ impl Store {
     ) -> StoreResult<activity::Model> {
         let txn = self.db.begin().await?;
         let id = Uuid::now_v7();
-        let m = activity::ActiveModel {
+        let mut m = activity::ActiveModel {
             id: Set(id),
             organization_id: Set(a.organization_id),
-            title: Set(a.title),
-            category: Set(a.category.into()),
-            description: Set(a.description),
-            starts_at: Set(a.starts_at),
-            ends_at: Set(a.ends_at),
-            place: Set(a.place),
-            region_code: Set(a.region_code),
-            capacity: Set(a.capacity),
-            sign_up_opens_at: Set(a.sign_up_opens_at),
-            sign_up_closes_at: Set(a.sign_up_closes_at),
-            members_only: Set(a.members_only),
-            key_date: Set(a.key_date.map(Into::into)),
             status: Set(ActivityStatus::Draft.into()),
             cancel_reason: Set(None),
             confirmed_count: Set(0),
@@ -209,10 +187,11 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
-        }
-        .insert(&txn)
-        .await?;
-        self.set_leaders(&txn, id, &a.leaders).await?;
+            ..Default::default()
+        };
+        set_plan(&mut m, &a.plan);
+        let m = m.insert(&txn).await?;
+        self.set_leaders(&txn, id, &a.plan.leader_ids).await?;
         txn.commit().await?;
         Ok(m)
     }
@@ -224,7 +203,7 @@ impl Store {
         &self,
         id: Uuid,
         expected_version: Option<i32>,
-        c: ActivityChanges,
+        c: ActivityPlan,
         now: DateTime<Utc>,
     ) -> StoreResult<activity::Model> {
         let txn = self.db.begin().await?;
@@ -248,18 +227,7 @@ impl Store {
             });
         }
         let mut m: activity::ActiveModel = cur.clone().into();
-        m.title = Set(c.title);
-        m.category = Set(c.category.into());
-        m.description = Set(c.description);
-        m.starts_at = Set(c.starts_at);
-        m.ends_at = Set(c.ends_at);
-        m.place = Set(c.place);
-        m.region_code = Set(c.region_code);
-        m.capacity = Set(c.capacity);
-        m.sign_up_opens_at = Set(c.sign_up_opens_at);
-        m.sign_up_closes_at = Set(c.sign_up_closes_at);
-        m.members_only = Set(c.members_only);
-        m.key_date = Set(c.key_date.map(Into::into));
+        set_plan(&mut m, &c);
         m.updated_at = Set(now);
         m.version = Set(cur.version + 1);
         m.update(&txn).await?;
@@ -271,7 +239,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        self.set_leaders(&txn, id, &c.leaders).await?;
+        self.set_leaders(&txn, id, &c.leader_ids).await?;
         let free = c.capacity - cur.confirmed_count;
         if free > 0 {
             self.promote(&txn, id, free as u64, now).await?;

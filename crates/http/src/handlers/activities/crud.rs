@@ -76,19 +76,7 @@ pub async fn create_activity(
         .create_activity(
             NewActivity {
                 organization_id: org.id,
-                title: plan.title,
-                category: plan.category,
-                description: plan.description,
-                starts_at: plan.starts_at,
-                ends_at: plan.ends_at,
-                place: plan.place,
-                region_code: plan.region.as_str().to_string(),
-                capacity: plan.capacity,
-                sign_up_opens_at: plan.sign_up_opens_at,
-                sign_up_closes_at: plan.sign_up_closes_at,
-                members_only: plan.members_only,
-                key_date: plan.key_date,
-                leaders: plan.leader_ids,
+                plan,
                 created_by: who.account_id,
             },
             now,
@@ -149,24 +137,9 @@ pub async fn update_activity(
     )
     .await?;
     let plan = p.done(plan)?;
-    let c = ActivityChanges {
-        title: plan.title,
-        category: plan.category,
-        description: plan.description,
-        starts_at: plan.starts_at,
-        ends_at: plan.ends_at,
-        place: plan.place,
-        region_code: plan.region.as_str().to_string(),
-        capacity: plan.capacity,
-        sign_up_opens_at: plan.sign_up_opens_at,
-        sign_up_closes_at: plan.sign_up_closes_at,
-        members_only: plan.members_only,
-        key_date: plan.key_date,
-        leaders: plan.leader_ids,
-    };
     let a = state
         .store
-        .update_activity(cur.id, expected, c, state.clock.now())
+        .update_activity(cur.id, expected, plan, state.clock.now())
         .await?;
     let version = a.version;
     Ok(with_etag(

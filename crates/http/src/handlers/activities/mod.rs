@@ -28,8 +28,7 @@ use zhihui_domain::{
 };
 use zhihui_persistence::entities::{activity, organization, sign_up, volunteer};
 use zhihui_persistence::{
-    ActivityChanges, ActivityFilter, AttendanceEntry, HoursEntry, NewActivity, RecordContext,
-    SignUpGround,
+    ActivityFilter, AttendanceEntry, HoursEntry, NewActivity, RecordContext, SignUpGround,
 };
 
 use super::{compound_cursor, created, expected_version, next_cursor, uuid_cursor, with_etag};
