@@ -322,9 +322,7 @@ fn EditActivity(props: &EditActivityProps) -> Html {
     let ends = use_state(|| format::to_local_input(a.ends_at));
     let place = use_state(|| a.place.clone());
     let capacity = use_state(|| a.capacity.to_string());
-    let error = use_state(|| None::<ApiError>);
-    let saved = use_state(|| false);
-    let busy = use_state(|| false);
+    let saving = super::use_saving();
     let onsubmit = {
         let (title, description, starts, ends, place, capacity) = (
             title.clone(),
@@ -334,25 +332,16 @@ fn EditActivity(props: &EditActivityProps) -> Html {
             place.clone(),
             capacity.clone(),
         );
-        let (error, saved, busy, done, current) = (
-            error.clone(),
-            saved.clone(),
-            busy.clone(),
-            props.done.clone(),
-            a.clone(),
-        );
+        let (saving, done, current) = (saving.clone(), props.done.clone(), a.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
             let when = |field: &str, s: &str| {
                 format::from_local_input(s).ok_or_else(|| super::field_error(field, "required"))
             };
             let (starts_at, ends_at) = match (when("starts_at", &starts), when("ends_at", &ends)) {
                 (Ok(s), Ok(e)) => (s, e),
                 (Err(e), _) | (_, Err(e)) => {
-                    error.set(Some(e));
+                    saving.error.set(Some(e));
                     return;
                 }
             };
@@ -367,42 +356,20 @@ fn EditActivity(props: &EditActivityProps) -> Html {
             };
             // The service's own check of the plan as it will be after the change.
             if let Some(Err(r)) = ActivityPlan::of(&current).map(|p| p.amended(&body)) {
-                error.set(Some(super::refused(r)));
+                saving.error.set(Some(super::refused(r)));
                 return;
             }
-            busy.set(true);
-            let (error, saved, busy, done, id, version) = (
-                error.clone(),
-                saved.clone(),
-                busy.clone(),
-                done.clone(),
-                current.id,
+            saving.put_version::<_, ActivityView>(
+                format!("/activities/{}", current.id),
+                body,
                 current.version,
+                done.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                match services::put_version::<_, ActivityView>(
-                    &format!("/activities/{id}"),
-                    &body,
-                    version,
-                )
-                .await
-                {
-                    Ok(_) => {
-                        error.set(None);
-                        saved.set(true);
-                        done.emit(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
         })
     };
-    let err = (*error).clone();
-    let set = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |v: String| s.set(v))
-    };
+    let err = (*saving.error).clone();
+    let set = super::keep;
+    let (saved, busy) = (saving.saved.clone(), saving.busy.clone());
     html! {
         <details class="panel edit">
             <summary>{ t(lang, "activity.edit") }</summary>

@@ -401,9 +401,7 @@ fn EditLetter(props: &EditLetterProps) -> Html {
     let to = use_state(|| l.period_to.to_string());
     let contact_name = use_state(|| l.contact_name.clone());
     let contact_phone = use_state(|| l.contact_phone.clone());
-    let error = use_state(|| None::<ApiError>);
-    let saved = use_state(|| false);
-    let busy = use_state(|| false);
+    let saving = super::use_saving();
     let onsubmit = {
         let fields = (
             subject.clone(),
@@ -413,18 +411,9 @@ fn EditLetter(props: &EditLetterProps) -> Html {
             contact_name.clone(),
             contact_phone.clone(),
         );
-        let (error, saved, busy, done, current) = (
-            error.clone(),
-            saved.clone(),
-            busy.clone(),
-            props.done.clone(),
-            l.clone(),
-        );
+        let (saving, done, current) = (saving.clone(), props.done.clone(), l.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
             let (subject, purpose, from, to, contact_name, contact_phone) = &fields;
             let date = |field: &str, s: &str| {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -434,7 +423,7 @@ fn EditLetter(props: &EditLetterProps) -> Html {
             {
                 (Ok(f), Ok(t)) => (f, t),
                 (Err(e), _) | (_, Err(e)) => {
-                    error.set(Some(e));
+                    saving.error.set(Some(e));
                     return;
                 }
             };
@@ -449,42 +438,20 @@ fn EditLetter(props: &EditLetterProps) -> Html {
             };
             let today = zhihui_domain::report::china_date(crate::format::now());
             if let Some(Err(r)) = LetterDraft::of(&current).map(|d| d.amended(&body, today)) {
-                error.set(Some(super::refused(r)));
+                saving.error.set(Some(super::refused(r)));
                 return;
             }
-            busy.set(true);
-            let (error, saved, busy, done, id, version) = (
-                error.clone(),
-                saved.clone(),
-                busy.clone(),
-                done.clone(),
-                current.id,
+            saving.put_version::<_, PairingLetterView>(
+                format!("/pairing-letters/{}", current.id),
+                body,
                 current.version,
+                done.clone(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                match services::put_version::<_, PairingLetterView>(
-                    &format!("/pairing-letters/{id}"),
-                    &body,
-                    version,
-                )
-                .await
-                {
-                    Ok(_) => {
-                        error.set(None);
-                        saved.set(true);
-                        done.emit(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
         })
     };
-    let err = (*error).clone();
-    let set = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |v: String| s.set(v))
-    };
+    let err = (*saving.error).clone();
+    let set = super::keep;
+    let (saved, busy) = (saving.saved.clone(), saving.busy.clone());
     html! {
         <details class="panel edit">
             <summary>{ t(lang, "letters.edit") }</summary>

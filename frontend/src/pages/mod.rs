@@ -17,6 +17,57 @@ use crate::validate::{check, Kind};
 use zhihui_contract::form::Rejected;
 use zhihui_contract::FieldProblem;
 
+/// The state of a form that saves a change to a document: the refusal shown, whether a
+/// request is under way, and whether the last change was saved.
+#[derive(Clone)]
+pub struct Saving {
+    pub error: UseStateHandle<Option<ApiError>>,
+    pub busy: UseStateHandle<bool>,
+    pub saved: UseStateHandle<bool>,
+}
+
+#[hook]
+pub fn use_saving() -> Saving {
+    Saving {
+        error: use_state(|| None),
+        busy: use_state(|| false),
+        saved: use_state(|| false),
+    }
+}
+
+impl Saving {
+    /// Sends `body` to `path` with the version read (`PUT` with `If-Match`); on success the
+    /// change is marked saved and `done` is called, otherwise the refusal is shown.
+    pub fn put_version<B, T>(&self, path: String, body: B, version: i32, done: Callback<()>)
+    where
+        B: serde::Serialize + 'static,
+        T: serde::de::DeserializeOwned + 'static,
+    {
+        if *self.busy {
+            return;
+        }
+        self.busy.set(true);
+        let s = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match crate::services::put_version::<B, T>(&path, &body, version).await {
+                Ok(_) => {
+                    s.error.set(None);
+                    s.saved.set(true);
+                    done.emit(());
+                }
+                Err(e) => s.error.set(Some(e)),
+            }
+            s.busy.set(false);
+        });
+    }
+}
+
+/// A callback that keeps a text field's value.
+pub fn keep(s: &UseStateHandle<String>) -> Callback<String> {
+    let s = s.clone();
+    Callback::from(move |v: String| s.set(v))
+}
+
 #[component]
 pub fn NotFound() -> Html {
     let app = use_app();

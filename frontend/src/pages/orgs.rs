@@ -151,9 +151,8 @@ fn Profile(props: &ProfileProps) -> Html {
     let contact_phone = use_state(|| o.contact_phone.clone());
     let address = use_state(|| o.address.clone().unwrap_or_default());
     let description = use_state(|| o.description.clone().unwrap_or_default());
-    let error = use_state(|| None::<ApiError>);
-    let saved = use_state(|| false);
-    let busy = use_state(|| false);
+    let saving = super::use_saving();
+    let (error, busy) = (saving.error.clone(), saving.busy.clone());
     let can_edit = o.allowed_actions.contains(&OrganizationAction::Update);
     let can_resubmit = o.allowed_actions.contains(&OrganizationAction::Resubmit);
     let resubmitted = use_state(|| false);
@@ -201,19 +200,10 @@ fn Profile(props: &ProfileProps) -> Html {
             address.clone(),
             description.clone(),
         );
-        let (error, saved, busy, changed, id, version) = (
-            error.clone(),
-            saved.clone(),
-            busy.clone(),
-            props.changed.clone(),
-            o.id,
-            o.version,
-        );
+        let (saving, changed, id, version) =
+            (saving.clone(), props.changed.clone(), o.id, o.version);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
             let (name, region, credit, contact_name, contact_phone, address, description) = &fields;
             let body = UpdateOrganizationRequest {
                 name: Some(name.trim().to_string()),
@@ -225,36 +215,20 @@ fn Profile(props: &ProfileProps) -> Html {
                 description: Some(description.trim().to_string()),
             };
             if let Err(r) = OrganizationAmendment::try_from(&body) {
-                error.set(Some(refused(r)));
+                saving.error.set(Some(refused(r)));
                 return;
             }
-            busy.set(true);
-            let (error, saved, busy, changed) =
-                (error.clone(), saved.clone(), busy.clone(), changed.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match services::put_version::<_, OrganizationView>(
-                    &format!("/organizations/{id}"),
-                    &body,
-                    version,
-                )
-                .await
-                {
-                    Ok(_) => {
-                        error.set(None);
-                        saved.set(true);
-                        changed.emit(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
+            saving.put_version::<_, OrganizationView>(
+                format!("/organizations/{id}"),
+                body,
+                version,
+                changed.clone(),
+            );
         })
     };
     let err = (*error).clone();
-    let set = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |v: String| s.set(v))
-    };
+    let set = super::keep;
+    let saved = saving.saved.clone();
     if !can_edit {
         return html! {
             <section class="panel">
