@@ -559,3 +559,71 @@ dual_test!(
         assert_eq!((s, o["status"].as_str()), (200, Some("approved")));
     }
 );
+
+dual_test!(
+    the_parent_decides_a_registration_but_does_not_send_it_again,
+    |app: TestApp| async move {
+        let platform = app.platform_admin().await;
+        let gd_admin = app.user("gd@kx.cn").await;
+        let county_admin = app.user("county@kx.cn").await;
+        let gd = app
+            .approved(
+                &platform,
+                &gd_admin,
+                "广东省科学技术协会",
+                "provincial_association",
+                "province",
+                "440000",
+            )
+            .await;
+        let county = app
+            .organization(
+                &county_admin,
+                "南山区科学技术协会",
+                "county_association",
+                "county",
+                Some(&gd),
+                "440305",
+            )
+            .await;
+        let path = format!("/api/v1/organizations/{county}");
+        let (s, _) = app
+            .post(
+                &format!("{path}/reject"),
+                Some(&gd_admin.token),
+                json!({"reason": "请补充统一社会信用代码"}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        let (_, o) = app.get(&path, Some(&gd_admin.token)).await;
+        assert_eq!(
+            o["allowed_actions"],
+            json!([]),
+            "the parent is offered nothing"
+        );
+        let (s, b) = app
+            .post(
+                &format!("{path}/resubmit"),
+                Some(&gd_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (403, Some("not_your_organization"))
+        );
+        // A platform admin may send it again on the organisation's behalf.
+        let (s, o) = app
+            .post(
+                &format!("{path}/resubmit"),
+                Some(&platform.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!((s, o["status"].as_str()), (200, Some("pending")), "{o}");
+        let (s, o) = app
+            .post(&format!("{path}/approve"), Some(&gd_admin.token), json!({}))
+            .await;
+        assert_eq!((s, o["status"].as_str()), (200, Some("approved")), "{o}");
+    }
+);
