@@ -947,3 +947,196 @@ dual_test!(
         );
     }
 );
+
+/// What the workbench counts for a person: `(kind, organisation id or "")` → count.
+async fn work_of(app: &TestApp, who: &User) -> std::collections::BTreeMap<(String, String), i64> {
+    let (s, b) = app.get("/api/v1/me/work", Some(&who.token)).await;
+    assert_eq!(s, 200, "{b}");
+    b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let org = i["organization"]["id"].as_str().unwrap_or("").to_string();
+            (
+                (i["kind"].as_str().unwrap().to_string(), org),
+                i["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn work(items: &[(&str, &str, i64)]) -> std::collections::BTreeMap<(String, String), i64> {
+    items
+        .iter()
+        .map(|(k, o, n)| ((k.to_string(), o.to_string()), *n))
+        .collect()
+}
+
+dual_test!(
+    the_workbench_counts_what_each_person_can_act_on,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let (s, _) = app.get("/api/v1/me/work", None).await;
+        assert_eq!(s, 401);
+        for who in [&t.county_admin, &t.province_admin, &t.outsider] {
+            assert_eq!(work_of(&app, who).await, work(&[]));
+        }
+        // A team registers under the county, a volunteer asks to join the county, a letter
+        // arrives from the society.
+        let team_admin = app.user("admin@team.cn").await;
+        let team = app
+            .organization(
+                &team_admin,
+                "长安区农技协",
+                "rural_technical_association",
+                "grassroots",
+                Some(&t.county),
+                "130102",
+            )
+            .await;
+        let (v, _) = volunteer(&app, 7, "赵六").await;
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/organizations/{}/memberships", t.county),
+                Some(&v.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let letter = sent_letter(&app, &t, letter_body(&t.society, &t.county)).await;
+        // A new national society waits for the platform.
+        let nat_admin = app.user("admin@national.cn").await;
+        app.organization(
+            &nat_admin,
+            "中国植物保护学会",
+            "national_society",
+            "national",
+            None,
+            "110000",
+        )
+        .await;
+        let county = t.county.as_str();
+        assert_eq!(
+            work_of(&app, &t.county_admin).await,
+            work(&[
+                ("join_requests", county, 1),
+                ("organizations_to_approve", county, 1),
+                ("letters_to_answer", county, 1),
+            ])
+        );
+        let platform = work_of(&app, &t.platform).await;
+        assert_eq!(
+            platform[&("organizations_to_approve".into(), String::new())],
+            1
+        );
+        // Nobody else is counted another's work: not the city above, not another province.
+        for who in [&t.city_admin, &t.outsider, &team_admin] {
+            assert_eq!(work_of(&app, who).await, work(&[]), "{}", who.id);
+        }
+
+        // Acting on it takes it off the list.
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/pairing-letters/{letter}/accept"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let proof = b["pairing"]["proof_number"].as_str().unwrap().to_string();
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/organizations/{team}/approve"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            work_of(&app, &t.county_admin).await,
+            work(&[("join_requests", county, 1)])
+        );
+
+        // A report submitted by the county waits for the city, its parent.
+        let (s, r) = app
+            .post(
+                &format!("/api/v1/organizations/{county}/monthly-reports"),
+                Some(&t.county_admin.token),
+                json!({"month": "2026-05"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{r}");
+        let rid = r["id"].as_str().unwrap();
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/monthly-reports/{rid}/submit"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(
+            work_of(&app, &t.city_admin).await,
+            work(&[("reports_to_accept", &t.city, 1)])
+        );
+        assert_eq!(work_of(&app, &t.province_admin).await, work(&[]));
+
+        // An application: the province endorses it, then the platform decides and the
+        // assigned reviewer scores it.
+        let call = create_call(&app, &t.platform, call_body()).await;
+        let id = drafted(
+            &app,
+            &t.society_admin.token,
+            application_body(&call, &t.society, Some(&proof)),
+        )
+        .await;
+        assert_eq!(work_of(&app, &t.province_admin).await, work(&[]), "a draft");
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/applications/{id}/submit"),
+                Some(&t.society_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            work_of(&app, &t.province_admin).await,
+            work(&[("applications_to_endorse", "", 1)])
+        );
+        let decide = ("applications_to_decide".to_string(), String::new());
+        assert!(!work_of(&app, &t.platform).await.contains_key(&decide));
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/applications/{id}/endorse"),
+                Some(&t.province_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(work_of(&app, &t.province_admin).await, work(&[]));
+        assert_eq!(work_of(&app, &t.platform).await[&decide], 1);
+        let expert = app.user("expert@review.cn").await;
+        let (s, _) = app
+            .post(
+                &format!("/api/v1/applications/{id}/reviewers"),
+                Some(&t.platform.token),
+                json!({"reviewer_ids": [expert.id]}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(
+            work_of(&app, &expert).await,
+            work(&[("reviews_to_write", "", 1)])
+        );
+        let (s, _) = app
+            .put(
+                &format!("/api/v1/applications/{id}/reviews/mine"),
+                &expert.token,
+                json!({"scores": [{"criterion": "可行性", "score": 80}, {"criterion": "效益", "score": 90}]}),
+            )
+            .await;
+        assert_eq!(s, 200);
+        assert_eq!(work_of(&app, &expert).await, work(&[]));
+    }
+);

@@ -207,6 +207,96 @@ dual_test!(
 );
 
 dual_test!(
+    the_dashboard_sends_its_compressed_copies_and_lets_hashed_files_be_kept,
+    |s: &mut zhihui_http::ApiSettings| {
+        let dir = std::env::temp_dir().join(format!("zhihui-dashboard-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<title>page</title>").unwrap();
+        std::fs::write(dir.join("index.html.br"), "brotli-page").unwrap();
+        std::fs::write(dir.join("index.html.gz"), "gzip-page").unwrap();
+        let wasm = "app-0123456789abcdef.wasm";
+        std::fs::write(dir.join(wasm), b"\0asm-raw").unwrap();
+        std::fs::write(dir.join(format!("{wasm}.br")), "brotli-module").unwrap();
+        std::fs::write(dir.join(format!("{wasm}.gz")), "gzip-module").unwrap();
+        std::fs::write(dir.join("sizes.json"), "{}").unwrap();
+        s.frontend_dir = Some(dir);
+    },
+    |app: TestApp| async move {
+        let get = |path: &'static str, accept: &'static str| {
+            let app = &app;
+            async move {
+                let r = app
+                    .client
+                    .get(app.url(path))
+                    .header("accept-encoding", accept)
+                    .send()
+                    .await
+                    .unwrap();
+                let h = |n: &str| {
+                    r.headers()
+                        .get(n)
+                        .map(|v| v.to_str().unwrap().to_string())
+                        .unwrap_or_default()
+                };
+                let head = (
+                    r.status().as_u16(),
+                    h("content-encoding"),
+                    h("content-type"),
+                    h("cache-control"),
+                    h("vary"),
+                );
+                let body = r.bytes().await.unwrap().to_vec();
+                (head, String::from_utf8_lossy(&body).into_owned())
+            }
+        };
+        let immutable = "public, max-age=31536000, immutable";
+        // The module: brotli when accepted, else gzip, else as it is; kept for good.
+        let ((status, enc, ty, cache, vary), body) =
+            get("/app-0123456789abcdef.wasm", "gzip, deflate, br, zstd").await;
+        assert_eq!(
+            (status, enc.as_str(), body.as_str()),
+            (200, "br", "brotli-module")
+        );
+        assert_eq!(
+            (ty.as_str(), cache.as_str()),
+            ("application/wasm", immutable)
+        );
+        assert!(
+            vary.to_ascii_lowercase().contains("accept-encoding"),
+            "{vary}"
+        );
+        let ((_, enc, _, _, _), body) = get("/app-0123456789abcdef.wasm", "gzip, br;q=0").await;
+        assert_eq!((enc.as_str(), body.as_str()), ("gzip", "gzip-module"));
+        let ((_, enc, _, _, _), body) = get("/app-0123456789abcdef.wasm", "identity").await;
+        assert_eq!((enc.as_str(), body.as_str()), ("", "\0asm-raw"));
+        // The page is asked for again each time, so a new build's names are found.
+        let ((_, enc, ty, cache, _), body) = get("/", "br").await;
+        assert_eq!(
+            (enc.as_str(), body.as_str(), cache.as_str()),
+            ("br", "brotli-page", "no-cache")
+        );
+        assert!(ty.starts_with("text/html"), "{ty}");
+        let ((_, _, _, cache, _), body) = get("/activities/42", "gzip").await;
+        assert_eq!((body.as_str(), cache.as_str()), ("gzip-page", "no-cache"));
+        // Only the listed files are served: the build's own record, a compressed copy by its
+        // name and paths out of the directory all get the app's page.
+        for path in [
+            "/sizes.json",
+            "/index.html.br",
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+        ] {
+            let ((status, _, _, _, _), body) = get(path, "identity").await;
+            assert_eq!(
+                (status, body.as_str()),
+                (200, "<title>page</title>"),
+                "{path}"
+            );
+        }
+    }
+);
+
+dual_test!(
     a_transaction_that_loses_a_race_answers_a_retryable_503,
     |app: TestApp| async move {
         use sea_orm::{ConnectionTrait, Database, DbBackend};

@@ -1245,3 +1245,95 @@ dual_test!(
         assert_ne!(again["computed_at"], first["computed_at"]);
     }
 );
+
+dual_test!(
+    the_rollup_by_month_charts_the_whole_subtree,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        county_june(&app, &t).await;
+        app.clock.set(july(10, 2));
+        let by_month = |who: &User, q: String| {
+            let (app, token) = (&app, who.token.clone());
+            async move {
+                app.get(&format!("/api/v1/report-rollup/by-month?{q}"), Some(&token))
+                    .await
+            }
+        };
+        let (s, v) = by_month(
+            &t.province_admin,
+            format!(
+                "organization_id={}&month_from=2026-05&month_to=2026-07",
+                t.province
+            ),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["scope"], "organization");
+        let months: Vec<&str> = v["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["month"].as_str().unwrap())
+            .collect();
+        assert_eq!(months, ["2026-05", "2026-06", "2026-07"]);
+        // Each month is the roll-up of that month: the whole subtree, not the province's
+        // own figures (which are nothing: it held no activity).
+        for (i, month) in months.iter().enumerate() {
+            let (_, r) = rollup_of(&app, &t.province_admin, &t.province, month).await;
+            assert_eq!(figures(&v["months"][i]), figures(&r["totals"]), "{month}");
+        }
+        let june = figures(&v["months"][1]);
+        assert!(june.0 > 0 && june.2 > 0.0, "{v}");
+        assert_eq!(figures(&v["months"][0]), (0, 0, 0.0));
+        let (_, own) = app
+            .get(
+                &format!(
+                    "/api/v1/organizations/{}/annual-summary?year=2026",
+                    t.province
+                ),
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(figures(&own["months"][5]), (0, 0, 0.0));
+        // A region and the nation are charted too, for those who may see their roll-up.
+        let (s, r) = by_month(
+            &t.province_admin,
+            "region_code=130000&month_from=2026-06".into(),
+        )
+        .await;
+        assert_eq!((s, r["name"].as_str()), (200, Some("河北省")), "{r}");
+        // The region also holds the provincial society, outside the association's tree.
+        let (_, whole) = app
+            .get(
+                "/api/v1/report-rollup?region_code=130000&month_from=2026-06",
+                Some(&t.province_admin.token),
+            )
+            .await;
+        assert_eq!(figures(&r["months"][0]), figures(&whole["totals"]));
+        assert!(figures(&r["months"][0]).0 > june.0);
+        let (s, n) = by_month(&t.platform, "month_from=2026-06".into()).await;
+        assert_eq!((s, n["scope"].as_str()), (200, Some("nation")));
+        assert!(figures(&n["months"][0]).2 >= june.2);
+        // Who may not, and a range that runs backwards.
+        for (who, q) in [
+            (&t.outsider, format!("organization_id={}", t.province)),
+            (&t.county_admin, format!("organization_id={}", t.city)),
+            (&t.county_admin, "region_code=130000".to_string()),
+            (&t.province_admin, String::new()),
+        ] {
+            let (s, _) = by_month(who, format!("{q}&month_from=2026-06")).await;
+            assert_eq!(s, 403, "{q}");
+        }
+        let (s, b) = by_month(&t.platform, "month_from=2026-08&month_to=2026-06".into()).await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month_to".into(), "range_backwards".into())])
+        );
+        let (s, b) = by_month(&t.platform, "month_from=2024-01&month_to=2026-06".into()).await;
+        assert_eq!(
+            (s, fields(&b)),
+            (422, vec![("month_to".into(), "range_too_long".into())])
+        );
+    }
+);

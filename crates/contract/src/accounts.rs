@@ -114,6 +114,25 @@ pub struct OrganizationRef {
     pub status: d::OrganizationStatus,
 }
 
+/// One kind of work waiting for the caller (待办), and how many.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct WorkItem {
+    #[schema(schema_with = crate::values::work_kind)]
+    pub kind: d::WorkKind,
+    /// The organisation it is for; none for a province's endorsements, the platform's own
+    /// work and a reviewer's.
+    pub organization: Option<OrganizationRef>,
+    pub count: i64,
+}
+
+/// What is waiting for the caller: only kinds with something waiting.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct WorkView {
+    pub items: Vec<WorkItem>,
+    /// When the counts were read: they are live.
+    pub counted_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct MeView {
     pub id: Uuid,

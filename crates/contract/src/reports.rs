@@ -232,6 +232,32 @@ pub struct RollupRow {
     pub compliant: bool,
 }
 
+/// One month of a roll-up by month.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RollupMonthView {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The scope's organisations' figures for the month (pairing activities as their
+    /// reports state them).
+    pub figures: FiguresView,
+    /// From the reports filed (submitted or accepted) for the month.
+    pub people_served: i64,
+    pub reports_filed: i64,
+}
+
+/// A roll-up's scope month by month: the same organisations as `/report-rollup` (an
+/// organisation's whole subtree, a region or the nation), one entry per month asked for.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RollupByMonthView {
+    /// `organization`, `region` or `nation`.
+    #[schema(schema_with = crate::values::rollup_kind)]
+    pub scope: d::RollupKind,
+    pub key: String,
+    pub name: String,
+    pub months: Vec<RollupMonthView>,
+    pub computed_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NotReportedView {
     pub organization_id: Uuid,

@@ -110,6 +110,7 @@ value_schemas! {
     all!(d::ReportStatus) => report_status, report_status_or_null, report_statuses;
     all!(d::ReportAction) => report_action, report_action_or_null, report_actions;
     all!(d::RollupKind) => rollup_kind, rollup_kind_or_null, rollup_kinds;
+    all!(d::WorkKind) => work_kind, work_kind_or_null, work_kinds;
     all!(d::MonthStanding) => month_standing, month_standing_or_null, month_standings;
     all!(d::ActivityRule) => activity_rule, activity_rule_or_null, activity_rules;
     all!(d::MembershipStatus) => membership_status, membership_status_or_null, membership_statuses;

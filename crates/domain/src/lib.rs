@@ -22,6 +22,7 @@ pub mod region;
 pub mod report;
 pub mod table;
 pub mod volunteer;
+pub mod work;
 
 /// A closed set of values with one spelling each (`as_str`/`parse`): every status, category,
 /// level, kind and decision of the platform. The same spelling is used on the wire (serde),
@@ -88,3 +89,4 @@ pub use volunteer::{
     age_rule, membership_allowed_actions, membership_transition, AgeRule, MembershipAction,
     MembershipRoles, MembershipStatus, PersonName, ThreeHeadsRole, MAX_ACTIVE_MEMBERSHIPS,
 };
+pub use work::WorkKind;

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod client_address;
 pub mod clock;
 mod codes;
+pub mod dashboard;
 mod documents;
 pub mod error;
 pub mod export;

@@ -13,7 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::handlers::{
     accounts, activities, applications, imports, integrations, ops, organizations, pairing,
-    records, regions, reports, volunteers, webhooks,
+    records, regions, reports, volunteers, webhooks, work,
 };
 use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
 use crate::openapi::{finish_document, ApiDoc};
@@ -28,6 +28,7 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(accounts::refresh_token)
             .service(accounts::logout)
             .service(accounts::get_me)
+            .service(work::get_my_work)
             .service(regions::list_regions)
             .service(regions::get_region)
             .service(organizations::register_organization)
@@ -115,6 +116,7 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(reports::return_monthly_report)
             .service(reports::accept_monthly_report)
             .service(reports::export_report_rollup)
+            .service(reports::get_report_rollup_by_month)
             .service(reports::get_report_rollup)
             .service(reports::get_annual_summary)
             .service(integrations::create_api_client)
@@ -301,10 +303,16 @@ pub fn build_server(
 ) -> std::io::Result<Server> {
     // Webhook deliveries are sent beside the server, off the request path.
     crate::webhooks::spawn_sender(state.clone());
+    // The dashboard's files are listed once; every worker serves from the same list.
+    let dashboard = state
+        .settings
+        .frontend_dir
+        .as_deref()
+        .and_then(crate::dashboard::Dashboard::open)
+        .map(std::sync::Arc::new);
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         let max_body = data.settings.max_body_bytes;
-        let frontend = data.settings.frontend_dir.clone();
         let (app, mut doc) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
@@ -333,27 +341,18 @@ pub fn build_server(
             // module shrinks to about a third, long JSON lists more.
             .wrap(actix_web::middleware::Compress::default())
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc));
-        if let Some(dir) = frontend.filter(|d| d.join("index.html").is_file()) {
-            let index = dir.join("index.html");
+        if let Some(dashboard) = dashboard.clone() {
             app = app.service(
-                actix_files::Files::new("/", dir)
+                actix_web::web::scope("")
                     // Only reads reach the dashboard's files: any other method falls through
                     // to the API's own 404/405 answers (with `Allow` for known paths).
                     .guard(
                         actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()),
                     )
-                    .index_file("index.html")
-                    .default_handler(actix_web::dev::fn_service(
+                    .default_service(actix_web::dev::fn_service(
                         move |req: actix_web::dev::ServiceRequest| {
-                            let index = index.clone();
-                            async move {
-                                let (req, _) = req.into_parts();
-                                let file = actix_files::NamedFile::open_async(index).await?;
-                                Ok(actix_web::dev::ServiceResponse::new(
-                                    req.clone(),
-                                    file.into_response(&req),
-                                ))
-                            }
+                            let dashboard = dashboard.clone();
+                            async move { dashboard.serve(req).await }
                         },
                     )),
             );

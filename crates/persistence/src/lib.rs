@@ -34,11 +34,12 @@ pub use repo::records::{
     Totals, VolunteerTotals,
 };
 pub use repo::reports::{
-    Bucket, BucketFigures, Figures, Period, ReportContent, ReportFilter, ReportStep, RollRules,
-    RollScope, RollupRows,
+    Bucket, BucketFigures, Figures, MonthSums, Period, ReportContent, ReportFilter, ReportStep,
+    RollRules, RollScope, RollupRows,
 };
 pub use repo::volunteers::{MemberRow, NewVolunteer};
 pub use repo::webhooks::{
     endpoint_event_types, AttemptOutcome, DueDelivery, NewWebhookEndpoint, WebhookChanges,
 };
+pub use repo::work::{WorkCount, WorkQuery};
 pub use repo::Actor;

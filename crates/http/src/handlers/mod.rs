@@ -11,6 +11,7 @@ pub mod regions;
 pub mod reports;
 pub mod volunteers;
 pub mod webhooks;
+pub mod work;
 
 use actix_multipart::Multipart;
 use actix_web::http::header;

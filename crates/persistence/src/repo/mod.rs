@@ -14,6 +14,7 @@ pub mod reports;
 pub mod volunteer_totals;
 pub mod volunteers;
 pub mod webhooks;
+pub mod work;
 
 /// Inserts rows in multi-row statements of at most `30_000 / columns` rows (the columns of
 /// the rows' table), under the bind-parameter limits of both databases (imports, the outbox
@@ -75,7 +76,7 @@ impl Binder {
     }
 
     /// Placeholders for a list, for `IN (…)`; `NULL` for an empty one (matches nothing).
-    pub(crate) fn list(&mut self, items: &[String]) -> String {
+    pub(crate) fn list<T: Clone + Into<sea_orm::Value>>(&mut self, items: &[T]) -> String {
         if items.is_empty() {
             return "NULL".into();
         }

@@ -108,6 +108,16 @@ pub struct RollupRows {
     pub not_reporting: Vec<(Uuid, String)>,
 }
 
+/// A scope's sums for one month ([`Store::rollup_by_month`]).
+#[derive(Debug, Clone, Default)]
+pub struct MonthSums {
+    pub month: String,
+    /// The organisations' kept figures; `pairing_activities` as their reports state them.
+    pub figures: Figures,
+    pub people_served: i64,
+    pub reports_filed: i64,
+}
+
 /// Sums over the organisations of one roll-up row (`bucket` `None`: organisations of the
 /// scope that fall in no row, counted in the totals only).
 #[derive(Debug, Clone, Default)]
@@ -317,6 +327,61 @@ impl Store {
             .await?;
         for (org, n) in rows {
             out.entry(org).or_default().new_volunteers = n;
+        }
+        Ok(out)
+    }
+
+    /// A scope's sums month by month (the year's charts): its approved organisations'
+    /// kept figures, and their filed reports (how many, people served, pairing activities).
+    /// Every month asked for has an entry, zero where nothing happened.
+    pub async fn rollup_by_month(
+        &self,
+        scope: &RollScope,
+        months: &[String],
+    ) -> StoreResult<Vec<MonthSums>> {
+        let mut b = Binder::new(self.db.get_database_backend());
+        let scope_orgs = scope_orgs_sql(&mut b, scope);
+        let figures = super::figures::TABLE;
+        let fig_months = b.list(months);
+        let rep_months = b.list(months);
+        let sql = format!(
+            "{scope_orgs} \
+             SELECT 0 AS src, f.month AS month, CAST(sum(f.activities_held) AS BIGINT) AS a, \
+               CAST(sum(f.attendances) AS BIGINT) AS b, CAST(sum(f.hours_tenths) AS BIGINT) AS c, \
+               CAST(sum(f.new_volunteers) AS BIGINT) AS d \
+               FROM {figures} f JOIN scope_orgs s ON s.id = f.organization_id \
+               WHERE f.month IN ({fig_months}) GROUP BY f.month \
+             UNION ALL SELECT 1, mr.month, CAST(count(mr.organization_id) AS BIGINT), \
+               CAST(sum(mr.people_served) AS BIGINT), CAST(sum(mr.pairing_activities) AS BIGINT), \
+               CAST(0 AS BIGINT) \
+               FROM monthly_reports mr JOIN scope_orgs s ON s.id = mr.organization_id \
+               WHERE mr.month IN ({rep_months}) AND mr.status IN ('submitted', 'accepted') \
+               GROUP BY mr.month"
+        );
+        let mut out: Vec<MonthSums> = months
+            .iter()
+            .map(|m| MonthSums {
+                month: m.clone(),
+                ..Default::default()
+            })
+            .collect();
+        for r in self.db.query_all(b.statement(sql)).await? {
+            let month: String = r.try_get("", "month")?;
+            let Some(sums) = out.iter_mut().find(|s| s.month == month) else {
+                continue;
+            };
+            let n =
+                |c: &str| -> StoreResult<i64> { Ok(r.try_get::<Option<i64>>("", c)?.unwrap_or(0)) };
+            if r.try_get::<i32>("", "src")? == 0 {
+                sums.figures.activities_held = n("a")?;
+                sums.figures.attendances = n("b")?;
+                sums.figures.hours_tenths = n("c")?;
+                sums.figures.new_volunteers = n("d")?;
+            } else {
+                sums.reports_filed = n("a")?;
+                sums.people_served = n("b")?;
+                sums.figures.pairing_activities = n("c")?;
+            }
         }
         Ok(out)
     }
@@ -757,8 +822,9 @@ impl ScopeFilter {
 /// `WITH … per_org AS (…)`: one row per approved organisation in scope with its figures for
 /// the period, its row (`is_root`, `bucket_org`, `bucket_region`) and the rules applied
 /// (`short`, `below`, `missing`). Placeholders are bound in the order they appear.
-fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &RollRules) -> String {
-    // Which organisations, and which row each counts in.
+/// `WITH scope_orgs AS (…)`: the approved organisations of a scope, and which row of the
+/// roll-up each counts in.
+fn scope_orgs_sql(b: &mut Binder, scope: &RollScope) -> String {
     let (from_orgs, is_root, bucket_org, bucket_region) = match scope {
         RollScope::Subtree(root) => {
             let r1 = b.bind(*root);
@@ -805,11 +871,15 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
             }
         }
     };
-    let scope_orgs = format!(
+    format!(
         "WITH scope_orgs AS (SELECT o.id, o.region_code, o.level, o.approved_members, \
            {is_root} AS is_root, {bucket_org} AS bucket_org, {bucket_region} AS bucket_region \
            {from_orgs})"
-    );
+    )
+}
+
+fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &RollRules) -> String {
+    let scope_orgs = scope_orgs_sql(b, scope);
     // Limits a table to the scope; the nation takes every row (the final join keeps only
     // approved organisations), which saves a join per figure.
     let in_scope = |alias: &str| match scope {

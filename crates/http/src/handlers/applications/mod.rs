@@ -100,7 +100,7 @@ fn sees(s: &Standing, a: &application::Model) -> bool {
 }
 
 /// Provinces whose provincial association the caller administers.
-async fn association_provinces(
+pub(crate) async fn association_provinces(
     state: &AppState,
     who: &Authenticated,
 ) -> Result<Vec<String>, ApiError> {

@@ -12,8 +12,8 @@ use zhihui_contract::form::Reason;
 use zhihui_contract::reports::{
     AnnualMonthView, AnnualSummaryQuery, AnnualSummaryView, MonthlyReportPage, MonthlyReportView,
     NotReportedView, PhotoUpload, PhotoView, PrepareReportRequest, ReportCompliance, ReportMonth,
-    ReportQuery, ReturnReportRequest, RollupExportQuery, RollupQuery, RollupRow, RollupView,
-    UpdateReportRequest,
+    ReportQuery, ReturnReportRequest, RollupByMonthView, RollupExportQuery, RollupMonthView,
+    RollupQuery, RollupRow, RollupView, UpdateReportRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::report::{

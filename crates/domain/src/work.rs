@@ -1,0 +1,91 @@
+//! What is waiting for a person (待办), for the landing page (工作台) of the people who run
+//! organisations, review and run the platform. Each kind of work is a step of a state machine
+//! someone may take now: which statuses it starts from is read off that machine's own
+//! transition function, so the count and the step can never disagree.
+
+use crate::organization::string_enum;
+use crate::{
+    membership_transition, organization_transition, report_action_starts_from, LetterAction,
+    LetterStatus, MembershipAction, MembershipStatus, OrganizationAction, OrganizationStatus,
+    ReportAction, ReportStatus,
+};
+
+string_enum! {
+    /// A kind of work waiting for someone (待办).
+    WorkKind {
+        /// Volunteers asking to join a team the person administers (入队申请).
+        JoinRequests => "join_requests",
+        /// Organisations registered under one the person administers, or at the top of the
+        /// tree for platform admins, waiting for approval (注册审核).
+        OrganizationsToApprove => "organizations_to_approve",
+        /// Pairing letters received and not yet answered, before their deadline (结对函).
+        LettersToAnswer => "letters_to_answer",
+        /// Monthly reports of the organisations directly below, submitted and waiting to be
+        /// accepted or returned (月报审核).
+        ReportsToAccept => "reports_to_accept",
+        /// Applications of the province waiting for its endorsement (推荐).
+        ApplicationsToEndorse => "applications_to_endorse",
+        /// Applications in review waiting for the platform's decision (评审决定).
+        ApplicationsToDecide => "applications_to_decide",
+        /// Applications assigned to the person for review, not yet scored (评审).
+        ReviewsToWrite => "reviews_to_write",
+    }
+}
+
+/// The statuses from which `action` may be taken, as `transition` says.
+pub fn starts_from<S: Copy, A: Copy, T, E>(
+    all: &[S],
+    action: A,
+    transition: impl Fn(S, A) -> Result<T, E>,
+) -> Vec<S> {
+    all.iter()
+        .copied()
+        .filter(|s| transition(*s, action).is_ok())
+        .collect()
+}
+
+/// Join requests are memberships an admin may approve.
+pub fn join_request_statuses() -> Vec<MembershipStatus> {
+    starts_from(
+        MembershipStatus::ALL,
+        MembershipAction::Approve,
+        membership_transition,
+    )
+}
+
+/// Registrations waiting are those the parent may approve.
+pub fn registration_statuses() -> Vec<OrganizationStatus> {
+    starts_from(
+        OrganizationStatus::ALL,
+        OrganizationAction::Approve,
+        organization_transition,
+    )
+}
+
+/// Letters to answer are those the recipient may accept (a sent letter past its deadline is
+/// expired, which the count leaves out by its sending time).
+pub fn letter_statuses() -> Vec<LetterStatus> {
+    starts_from(
+        LetterStatus::ALL,
+        LetterAction::Accept,
+        crate::pairing::transition,
+    )
+}
+
+/// Reports to accept are those the parent may accept.
+pub fn report_statuses() -> Vec<ReportStatus> {
+    report_action_starts_from(ReportAction::Accept).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_work_starts_where_its_step_does() {
+        assert_eq!(join_request_statuses(), [MembershipStatus::Pending]);
+        assert_eq!(registration_statuses(), [OrganizationStatus::Pending]);
+        assert_eq!(letter_statuses(), [LetterStatus::Sent]);
+        assert_eq!(report_statuses(), [ReportStatus::Submitted]);
+    }
+}

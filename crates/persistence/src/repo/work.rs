@@ -1,0 +1,206 @@
+//! What is waiting for a person (待办): counts of the documents whose next step is theirs.
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+use zhihui_domain::{
+    ApplicationStatus, LetterStatus, MembershipStatus, OrganizationStatus, ReportStatus, WorkKind,
+};
+
+use crate::repo::Binder;
+use crate::{Store, StoreResult};
+
+/// Whose work to count, and the statuses each kind starts from (the domain's, from its
+/// state machines).
+#[derive(Debug, Clone)]
+pub struct WorkQuery {
+    /// Approved organisations the person administers.
+    pub organizations: Vec<Uuid>,
+    /// A platform admin: registrations at the top of the tree and decisions.
+    pub platform: bool,
+    /// Province codes whose provincial association the person administers (endorsements).
+    pub provinces: Vec<String>,
+    /// The person, as a reviewer.
+    pub reviewer: Uuid,
+    pub join_requests: Vec<MembershipStatus>,
+    pub registrations: Vec<OrganizationStatus>,
+    pub letters: Vec<LetterStatus>,
+    /// Letters sent before this are past their answer deadline (expired).
+    pub letters_sent_after: DateTime<Utc>,
+    pub reports: Vec<ReportStatus>,
+    /// Statuses an application is endorsed from (calls that ask for endorsement).
+    pub endorse: Vec<ApplicationStatus>,
+    /// Statuses the platform decides an application from, for calls with and without
+    /// endorsement.
+    pub decide_with_endorsement: Vec<ApplicationStatus>,
+    pub decide_without_endorsement: Vec<ApplicationStatus>,
+    /// Statuses a reviewer scores an application in, likewise.
+    pub review_with_endorsement: Vec<ApplicationStatus>,
+    pub review_without_endorsement: Vec<ApplicationStatus>,
+}
+
+/// One count: a kind of work, the organisation it is for (none for the province's, the
+/// platform's and a reviewer's), and how many.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkCount {
+    pub kind: WorkKind,
+    pub organization: Option<Uuid>,
+    pub count: i64,
+}
+
+impl Store {
+    /// Counts what is waiting for a person, by kind and organisation, in one statement;
+    /// kinds with nothing waiting are left out.
+    pub async fn work_counts(&self, q: &WorkQuery) -> StoreResult<Vec<WorkCount>> {
+        let mut b = Binder::new(self.db.get_database_backend());
+        let mut parts: Vec<String> = vec![];
+        let strs = |v: &[&'static str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let in_review =
+            |b: &mut Binder, with: &[ApplicationStatus], without: &[ApplicationStatus]| {
+                let mut any = vec![];
+                if !with.is_empty() {
+                    let t = b.bind(true);
+                    let l = b.list(&strs(&with.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+                    any.push(format!(
+                        "(c.endorsement_required = {t} AND a.status IN ({l}))"
+                    ));
+                }
+                if !without.is_empty() {
+                    let f = b.bind(false);
+                    let l = b.list(&strs(
+                        &without.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                    ));
+                    any.push(format!(
+                        "(c.endorsement_required = {f} AND a.status IN ({l}))"
+                    ));
+                }
+                if any.is_empty() {
+                    "1 = 0".to_string()
+                } else {
+                    format!("({})", any.join(" OR "))
+                }
+            };
+        let orgs = !q.organizations.is_empty();
+        if orgs && !q.join_requests.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&strs(
+                &q.join_requests
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>(),
+            ));
+            parts.push(format!(
+                "SELECT '{}' AS kind, m.organization_id AS org, CAST(count(*) AS BIGINT) AS n \
+                 FROM memberships m WHERE m.organization_id IN ({o}) AND m.status IN ({s}) \
+                 GROUP BY m.organization_id",
+                WorkKind::JoinRequests.as_str()
+            ));
+        }
+        if !q.registrations.is_empty() && (orgs || q.platform) {
+            let s = strs(
+                &q.registrations
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>(),
+            );
+            if orgs {
+                let o = b.list(&q.organizations);
+                let s = b.list(&s);
+                parts.push(format!(
+                    "SELECT '{}', o.parent_id, CAST(count(*) AS BIGINT) FROM organizations o \
+                     WHERE o.parent_id IN ({o}) AND o.status IN ({s}) GROUP BY o.parent_id",
+                    WorkKind::OrganizationsToApprove.as_str()
+                ));
+            }
+            if q.platform {
+                let s = b.list(&s);
+                parts.push(format!(
+                    "SELECT '{}', CAST(NULL AS UUID), CAST(count(*) AS BIGINT) \
+                     FROM organizations o WHERE o.parent_id IS NULL AND o.status IN ({s})",
+                    WorkKind::OrganizationsToApprove.as_str()
+                ));
+            }
+        }
+        if orgs && !q.letters.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&strs(
+                &q.letters.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            ));
+            let after = b.bind(q.letters_sent_after);
+            parts.push(format!(
+                "SELECT '{}', l.recipient_id, CAST(count(*) AS BIGINT) FROM pairing_letters l \
+                 WHERE l.recipient_id IN ({o}) AND l.status IN ({s}) AND l.sent_at > {after} \
+                 GROUP BY l.recipient_id",
+                WorkKind::LettersToAnswer.as_str()
+            ));
+        }
+        if orgs && !q.reports.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&strs(
+                &q.reports.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            ));
+            parts.push(format!(
+                "SELECT '{}', o.parent_id, CAST(count(*) AS BIGINT) FROM monthly_reports r \
+                 JOIN organizations o ON o.id = r.organization_id \
+                 WHERE o.parent_id IN ({o}) AND r.status IN ({s}) GROUP BY o.parent_id",
+                WorkKind::ReportsToAccept.as_str()
+            ));
+        }
+        if !q.provinces.is_empty() && !q.endorse.is_empty() {
+            let p = b.list(&q.provinces);
+            let t = b.bind(true);
+            let s = b.list(&strs(
+                &q.endorse.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            ));
+            parts.push(format!(
+                "SELECT '{}', CAST(NULL AS UUID), CAST(count(*) AS BIGINT) FROM applications a \
+                 JOIN calls c ON c.id = a.call_id WHERE c.endorsement_required = {t} \
+                 AND a.province_code IN ({p}) AND a.status IN ({s})",
+                WorkKind::ApplicationsToEndorse.as_str()
+            ));
+        }
+        if q.platform {
+            let cond = in_review(
+                &mut b,
+                &q.decide_with_endorsement,
+                &q.decide_without_endorsement,
+            );
+            parts.push(format!(
+                "SELECT '{}', CAST(NULL AS UUID), CAST(count(*) AS BIGINT) FROM applications a \
+                 JOIN calls c ON c.id = a.call_id WHERE {cond}",
+                WorkKind::ApplicationsToDecide.as_str()
+            ));
+        }
+        let cond = in_review(
+            &mut b,
+            &q.review_with_endorsement,
+            &q.review_without_endorsement,
+        );
+        let me = b.bind(q.reviewer);
+        parts.push(format!(
+            "SELECT '{}', CAST(NULL AS UUID), CAST(count(*) AS BIGINT) \
+             FROM reviewer_assignments ra JOIN applications a ON a.id = ra.application_id \
+             JOIN calls c ON c.id = a.call_id WHERE ra.reviewer_id = {me} AND {cond} \
+             AND NOT EXISTS (SELECT 1 FROM reviews rv WHERE rv.application_id = ra.application_id \
+             AND rv.reviewer_id = ra.reviewer_id)",
+            WorkKind::ReviewsToWrite.as_str()
+        ));
+        let sql = parts.join(" UNION ALL ");
+        let mut out = vec![];
+        for r in self.db.query_all(b.statement(sql)).await? {
+            let kind: String = r.try_get_by_index(0)?;
+            let count: i64 = r.try_get_by_index(2)?;
+            let Some(kind) = WorkKind::parse(&kind) else {
+                continue;
+            };
+            if count > 0 {
+                out.push(WorkCount {
+                    kind,
+                    organization: r.try_get_by_index(1)?,
+                    count,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
