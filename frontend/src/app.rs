@@ -19,6 +19,9 @@ pub enum Route {
     Activities,
     #[at("/activities/:id")]
     Activity { id: String },
+    /// The activity's page with its editor open (its organisation's admins).
+    #[at("/activities/:id/edit")]
+    EditActivity { id: String },
     #[at("/sign-in")]
     SignIn,
     #[at("/register")]
@@ -49,6 +52,9 @@ pub enum Route {
     Application { id: String },
     #[at("/platform")]
     Platform,
+    /// What is waiting for staff, reviewers and the platform (工作台).
+    #[at("/work")]
+    Work,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -61,11 +67,42 @@ fn switch(route: Route) -> Html {
         Route::SignIn => html! { <pages::account::SignIn /> },
         Route::Register => html! { <pages::account::Register /> },
         Route::SignUp => html! { <pages::account::SignUp /> },
-        Route::RegisterOrganization => html! { <pages::orgs::RegisterOrganization /> },
         Route::Me => html! { <pages::me::MyPage /> },
         Route::CheckIn => html! { <pages::activities::CheckIn /> },
         Route::VerifyForm => html! { <pages::me::Verify number={None::<String>} /> },
         Route::Verify { number } => html! { <pages::me::Verify number={Some(number)} /> },
+        Route::NotFound => html! { <pages::NotFound /> },
+        staff => staff_screen(staff),
+    }
+}
+
+impl Route {
+    /// The screens of organisation staff, reviewers and the platform: in the staff build of
+    /// the dashboard only (`boot.js` picks the build by the same paths).
+    pub fn is_staff(&self) -> bool {
+        matches!(
+            self,
+            Route::RegisterOrganization
+                | Route::EditActivity { .. }
+                | Route::Orgs
+                | Route::Org { .. }
+                | Route::OrgTab { .. }
+                | Route::Letter { .. }
+                | Route::Applications
+                | Route::Application { .. }
+                | Route::Platform
+                | Route::Work
+        )
+    }
+}
+
+#[cfg(feature = "staff")]
+fn staff_screen(route: Route) -> Html {
+    match route {
+        Route::RegisterOrganization => html! { <pages::orgs::RegisterOrganization /> },
+        Route::EditActivity { id } => {
+            html! { <pages::activities::ActivityPage {id} editing=true /> }
+        }
         Route::Orgs => html! { <pages::orgs::MyOrganizations /> },
         Route::Org { id } => {
             html! { <pages::orgs::OrganizationScreen {id} tab={"members".to_string()} /> }
@@ -75,8 +112,17 @@ fn switch(route: Route) -> Html {
         Route::Applications => html! { <pages::applications::Applications /> },
         Route::Application { id } => html! { <pages::applications::ApplicationScreen {id} /> },
         Route::Platform => html! { <pages::orgs::Platform /> },
-        Route::NotFound => html! { <pages::NotFound /> },
+        Route::Work => html! { <pages::work::Workbench /> },
+        other => {
+            debug_assert!(!other.is_staff());
+            html! { <pages::NotFound /> }
+        }
     }
+}
+
+#[cfg(not(feature = "staff"))]
+fn staff_screen(_: Route) -> Html {
+    html! { <pages::StaffArea /> }
 }
 
 const LANG_KEY: &str = "zhihui.lang";
@@ -136,6 +182,16 @@ pub fn App() -> Html {
         });
     }
     use_effect_with(*lang, |l| set_document_lang(*l));
+    // Whether the session kept in the tab has been renewed (or there is none): the browser
+    // tests wait for it before loading another page, which would cut the renewal short.
+    use_effect_with(*ready, |r| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-ready", if *r { "true" } else { "false" });
+        }
+    });
     let set_lang = {
         let lang = lang.clone();
         Callback::from(move |l: Lang| {
@@ -193,6 +249,9 @@ fn Shell() -> Html {
                     <Link<Route> to={Route::Activities}>{ t(lang, "nav.activities") }</Link<Route>>
                     <Link<Route> to={Route::VerifyForm}>{ t(lang, "nav.verify") }</Link<Route>>
                     if let Some(m) = &me {
+                        if m.is_platform_admin || !m.administered_organizations.is_empty() {
+                            <Link<Route> to={Route::Work}>{ t(lang, "nav.work") }</Link<Route>>
+                        }
                         <Link<Route> to={Route::Me}>{ t(lang, "nav.me") }</Link<Route>>
                         if !m.administered_organizations.is_empty() {
                             <Link<Route> to={Route::Orgs}>{ t(lang, "nav.orgs") }</Link<Route>>
@@ -218,5 +277,66 @@ fn Shell() -> Html {
                 }
             </main>
         </>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// `boot.js` loads the staff build for exactly the staff screens' paths.
+    #[wasm_bindgen_test]
+    fn boot_js_loads_the_staff_build_for_every_staff_screen() {
+        let boot = include_str!("../static/boot.js");
+        let list = boot
+            .split_once("const STAFF = [")
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(list, _)| list)
+            .expect("boot.js names the staff paths");
+        let id = "00000000-0000-0000-0000-000000000000".to_string();
+        let routes = [
+            Route::RegisterOrganization,
+            Route::Orgs,
+            Route::Org { id: id.clone() },
+            Route::OrgTab {
+                id: id.clone(),
+                tab: "members".into(),
+            },
+            Route::Letter { id: id.clone() },
+            Route::Applications,
+            Route::Application { id: id.clone() },
+            Route::Platform,
+            Route::Work,
+            Route::Home,
+            Route::Activities,
+            Route::Activity { id: id.clone() },
+            Route::EditActivity { id: id.clone() },
+            Route::SignIn,
+            Route::Register,
+            Route::SignUp,
+            Route::Me,
+            Route::CheckIn,
+            Route::VerifyForm,
+            Route::Verify {
+                number: "V1".into(),
+            },
+        ];
+        let patterns: Vec<&str> = list
+            .split(',')
+            .map(|p| p.trim().trim_matches('\''))
+            .collect();
+        for r in routes {
+            let path = r.to_path();
+            let parts: Vec<&str> = path.split('/').skip(1).collect();
+            let listed = patterns.iter().any(|p| {
+                p.split('/').enumerate().all(|(i, s)| match parts.get(i) {
+                    Some(part) if s == "*" => !part.is_empty(),
+                    Some(part) => s == *part,
+                    None => false,
+                })
+            });
+            assert_eq!(listed, r.is_staff(), "{path}");
+        }
     }
 }

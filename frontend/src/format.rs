@@ -21,7 +21,14 @@ pub fn date_time(lang: Lang, t: DateTime<Utc>) -> String {
             l.hour(),
             l.minute()
         ),
-        Lang::En => l.format("%Y-%m-%d %H:%M").to_string(),
+        Lang::En => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            l.year(),
+            l.month(),
+            l.day(),
+            l.hour(),
+            l.minute()
+        ),
     }
 }
 
@@ -29,7 +36,7 @@ pub fn date_time(lang: Lang, t: DateTime<Utc>) -> String {
 pub fn date(lang: Lang, d: NaiveDate) -> String {
     match lang {
         Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => d.format("%Y-%m-%d").to_string(),
+        Lang::En => iso_date(d),
     }
 }
 
@@ -91,14 +98,50 @@ pub fn hours(lang: Lang, h: f64) -> String {
     }
 }
 
-/// The value of an `<input type="datetime-local">` (China time) for an instant.
-pub fn to_local_input(t: DateTime<Utc>) -> String {
-    t.with_timezone(&cst()).format("%Y-%m-%dT%H:%M").to_string()
+/// `2026-11-24`. Written and read here without chrono's format strings, whose interpreter
+/// would otherwise be part of the phone's download.
+pub fn iso_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-/// An instant from an `<input type="datetime-local">` value read as China time.
+/// A date typed or sent as `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let mut parts = s.splitn(3, '-');
+    let mut part = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (y, m, d) = (part(4)?, part(2)?, part(2)?);
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+}
+
+/// The value of an `<input type="datetime-local">` (China time) for an instant.
+pub fn to_local_input(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&cst());
+    format!(
+        "{}T{:02}:{:02}",
+        iso_date(l.date_naive()),
+        l.hour(),
+        l.minute()
+    )
+}
+
+/// An instant from an `<input type="datetime-local">` value (`YYYY-MM-DDTHH:MM`) read as
+/// China time.
 pub fn from_local_input(s: &str) -> Option<DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    let (date, time) = s.split_once('T')?;
+    let (h, m) = time.split_once(':')?;
+    let two = |p: &str| {
+        (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    let naive = NaiveDateTime::new(
+        parse_date(date)?,
+        chrono::NaiveTime::from_hms_opt(two(h)?, two(m)?, 0)?,
+    );
     cst()
         .from_local_datetime(&naive)
         .single()
@@ -138,6 +181,16 @@ mod tests {
         assert_eq!(month_of(t, 0), "2026-11");
         assert_eq!(month_of(t, -11), "2025-12");
         assert_eq!(from_local_input(&to_local_input(t)), Some(t));
+        assert_eq!(to_local_input(t), "2026-11-24T02:05");
+        assert_eq!(from_local_input("2026-11-24T2:05"), None);
+        assert_eq!(from_local_input("2026-11-24 02:05"), None);
+        assert_eq!(
+            parse_date("2026-02-28"),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        for bad in ["2026-02-30", "2026-2-28", "26-02-28", "2026-02-28x", ""] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[wasm_bindgen_test]

@@ -188,8 +188,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "rollup.chart_month_activities",
-        "本年度各月活动场次",
-        "Activities by month this year",
+        "{}年各月活动场次（含全部下级）",
+        "Activities by month in {}, all units below included",
     ),
     ("activity.create", "新建活动", "New activity"),
     ("activity.description", "活动内容", "Description"),
@@ -341,6 +341,27 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("rollup.late", "迟报", "Late"),
     ("rollup.total", "合计", "Total"),
     ("rollup.not_reported", "未报送单位", "Not reported"),
+    ("rollup.trail", "汇总层级", "Roll-up levels"),
+    ("nav.work", "工作台", "Workbench"),
+    ("org.crumbs", "位置", "You are here"),
+    ("org.switch", "切换组织", "Switch organisation"),
+    ("org.menu", "菜单", "Menu"),
+    ("work.title", "工作台", "Workbench"),
+    ("work.waiting", "待办事项", "Waiting for you"),
+    ("work.nothing", "暂无待办事项", "Nothing is waiting for you"),
+    ("work_kind.join_requests", "入队申请待审核", "Join requests to decide"),
+    ("work_kind.organizations_to_approve", "组织注册待审核", "Registrations to approve"),
+    ("work_kind.letters_to_answer", "结对函待答复", "Pairing letters to answer"),
+    ("work_kind.reports_to_accept", "月报待审核", "Monthly reports to accept"),
+    ("work_kind.applications_to_endorse", "申报待推荐", "Applications to endorse"),
+    ("work_kind.applications_to_decide", "申报待决定", "Applications to decide"),
+    ("work_kind.reviews_to_write", "申报待评审", "Applications to review"),
+    ("rollup.top", "顶层", "Top"),
+    ("rollup.grid_by", "分布图着色依据", "Colour the grid by"),
+    ("rollup.less", "少", "Less"),
+    ("rollup.more", "多", "More"),
+    ("rollup.own_year", "本单位{}年", "This unit in {}"),
+    ("rollup.registered", "年末在册志愿者", "Registered volunteers at year end"),
     (
         "rollup.chart_hours",
         "服务时长（按下级单位）",
@@ -353,8 +374,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "rollup.chart_months",
-        "本年度各月服务时长",
-        "Hours by month this year",
+        "{}年各月服务时长（含全部下级）",
+        "Hours by month in {}, all units below included",
     ),
     // pairing letters
     ("letters.inbox", "收件箱", "Inbox"),
@@ -934,6 +955,7 @@ mod tests {
             ("delivery", all::<d::integration::DeliveryStatus>()),
             ("webhook_event", all::<d::integration::EventType>()),
             ("scope", all::<d::integration::ScopeFamily>()),
+            ("work_kind", all::<d::WorkKind>()),
         ];
         let mut missing = vec![];
         for (family, values) in families {
@@ -971,6 +993,8 @@ mod tests {
             ("pages/mod.rs", include_str!("pages/mod.rs")),
             ("pages/orgs.rs", include_str!("pages/orgs.rs")),
             ("pages/oversight.rs", include_str!("pages/oversight.rs")),
+            ("pages/rollup.rs", include_str!("pages/rollup.rs")),
+            ("pages/work.rs", include_str!("pages/work.rs")),
         ];
         let mut missing = vec![];
         let mut seen = 0;

@@ -16,5 +16,20 @@ pub mod validate;
 #[cfg(all(target_arch = "wasm32", not(test)))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
+    // The loading page index.html painted while the module was on its way.
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(boot) = doc.get_element_by_id("boot") {
+            boot.remove();
+        }
+        // Which build is running (`app`: the volunteers', `staff`: every screen).
+        if let Some(root) = doc.document_element() {
+            let build = if cfg!(feature = "staff") {
+                "staff"
+            } else {
+                "app"
+            };
+            let _ = root.set_attribute("data-build", build);
+        }
+    }
     yew::Renderer::<app::App>::new().render();
 }

@@ -75,6 +75,20 @@ async function signIn(page, login, password = PASSWORD) {
   await page.fill('#f-password', password);
   await page.click('form button[type=submit]');
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await settled(page);
+}
+/** Waits for the app to run in the build its path asks for (a staff screen reached from the
+ * volunteers' build loads the page again in the staff build) with its session renewed: a
+ * page loaded while the renewal is under way would cut it short. */
+async function settled(page) {
+  await page.waitForFunction(() => {
+    const parts = location.pathname.split('/').slice(1);
+    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work'].includes(parts[0])
+      || (parts[0] === 'activities' && parts[2] === 'edit');
+    const { build, ready } = document.documentElement.dataset;
+    return !!build && (!staff || build === 'staff') && ready === 'true';
+  });
+  await page.waitForLoadState('load');
 }
 async function shot(page, name) {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
@@ -102,7 +116,21 @@ try {
   await flow('served: security headers, client-side routes fall back to the app', async () => {
     const res = await fetch(`${BASE}/activities/some/client/route`);
     assert.equal(res.status, 200);
-    assert.match(await res.text(), /boot\.js/);
+    const html = await res.text();
+    // The page is asked for each time; the files it names carry their content's hash and
+    // are kept for good, sent in the build's brotli copy.
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    const boot = html.match(/\/boot-[0-9a-f]{16}\.js/)?.[0];
+    assert.ok(boot && /rel="icon"[^>]*favicon-[0-9a-f]{16}\.svg/.test(html), html);
+    const bootJs = await (await fetch(`${BASE}${boot}`)).text();
+    // Two builds: the volunteers' and the staff one, each named by its content.
+    const wasm = bootJs.match(/\/app-[0-9a-f]{16}\.wasm/)?.[0];
+    assert.ok(wasm && /\/staff-[0-9a-f]{16}\.wasm/.test(bootJs), bootJs);
+    const module = await fetch(`${BASE}${wasm}`, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(module.headers.get('content-encoding'), 'br');
+    assert.equal(module.headers.get('content-type'), 'application/wasm');
+    assert.equal(module.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(new Uint8Array(await module.arrayBuffer()).subarray(0, 4).join(), '0,97,115,109');
     const csp = res.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(csp, /unsafe-inline/);
@@ -127,6 +155,7 @@ try {
     await page.fill('#f-password', PASSWORD);
     await page.click('form button[type=submit]');
     await page.waitForURL(/\/register-organization$/);
+    await settled(page);
     await page.locator('#f-name').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `the page is ${width} px wide`);
@@ -136,12 +165,28 @@ try {
   await flow('platform admin approves the top-level organisations', async () => {
     const page = await newPage();
     await signIn(page, 'admin@example.cn', 'admin-pass-1');
+    // The platform lands on its workbench: the registrations waiting, which open the list.
+    await page.waitForURL(/\/work$/);
+    await settled(page);
+    const waiting = page.locator('a.work-item', { hasText: '组织注册待审核' });
+    const before = Number(await waiting.locator('.work-count').textContent());
+    assert.ok(before >= 2, `${before} registrations waiting`);
+    await shot(page, '01a-platform-workbench');
+    await waiting.click();
     await page.waitForURL(/\/platform$/);
     for (const name of ['北京市科学技术协会', '中国农学会']) {
       const card = page.locator('li.card', { hasText: name });
       await card.getByRole('button', { name: '通过' }).click();
     }
     await page.locator('li.card', { hasText: '中国农学会' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: '工作台' }).click();
+    await page.waitForURL(/\/work$/);
+    if (before === 2) {
+      await page.getByText('暂无待办事项').or(page.locator('a.work-item').first()).first().waitFor();
+      assert.equal(await waiting.count(), 0);
+    } else {
+      await waiting.locator('.work-count', { hasText: String(before - 2) }).waitFor();
+    }
     const org = await api('GET', `/organizations/${prov.id}`, provTok);
     assert.equal(org.status, 'approved');
     await shot(page, '01-platform-admin-approves');
@@ -256,6 +301,14 @@ try {
     await admin.locator('details.edit button[type=submit]').click();
     await admin.getByText('活动已保存').waitFor();
     await admin.getByText(/朝阳区科普活动中心二楼/).first().waitFor();
+    // The same page loaded afresh comes in the volunteers' build, which has no editor: its
+    // link loads the staff build with the editor open.
+    await admin.goto(`${BASE}/activities/${activityId}`);
+    await admin.getByRole('link', { name: '编辑活动' }).click();
+    await admin.waitForURL(/\/activities\/[0-9a-f-]{36}\/edit$/);
+    await settled(admin);
+    await admin.locator('details.edit[open] #f-place').waitFor();
+    assert.equal(await admin.inputValue('details.edit #f-place'), '朝阳区科普活动中心二楼');
   });
 
   await flow('team admin corrects the organisation\'s profile', async () => {
@@ -335,6 +388,7 @@ try {
     await page.fill('#f-contact_phone', '13911112222');
     await page.getByRole('button', { name: '发送' }).click();
     await page.waitForURL(/\/letters\//);
+    await settled(page);
     letterId = page.url().split('/').pop();
     await page.getByText('已发送').waitFor();
     await shot(page, '07a-society-sends-letter');
@@ -358,6 +412,7 @@ try {
   await flow('platform publishes a call; a society applies with a budget and the stamped form; the platform decides', async () => {
     const platform = await newPage();
     await signIn(platform, 'admin@example.cn', 'admin-pass-1');
+    await platform.goto(`${BASE}/platform`);
     await platform.fill('#f-sub_project', '百会百县乡村行');
     await platform.locator('form.compose').getByRole('button', { name: '提交' }).click();
     await platform.getByText('百会百县乡村行').first().waitFor();
@@ -387,6 +442,7 @@ try {
     await page.locator('#budget-total', { hasText: '¥80,000.00' }).waitFor();
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
+    await settled(page);
     await page.locator('#requested', { hasText: '¥80,000.00' }).waitFor();
     // Submitting without the stamped form is refused with the reason.
     await page.getByRole('button', { name: '提交', exact: true }).click();
@@ -554,16 +610,36 @@ try {
     // The page opens on last month; the figures are this month's once the table says so.
     const [year, month] = thisMonth().split('-');
     await page
-      .locator('table.rollup[aria-busy="false"] caption', { hasText: new RegExp(`^${year}年${Number(month)}月$`) })
+      .locator('table.rollup[aria-busy="false"] caption', { hasText: new RegExp(`${year}年${Number(month)}月$`) })
       .waitFor();
     const row = page.locator('table.rollup tbody tr', { hasText: '朝阳区科学技术协会' });
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
-    // unit, organisations, activities, attendances, hours, new volunteers, filed, late, missing
-    assert.equal(cells[2], '1');
-    assert.equal(cells[4], '2 小时');
-    assert.equal(cells[6], '1');
+    // organisations, activities, attendances, hours, new volunteers, filed, late, missing
+    assert.equal(cells[1], '1');
+    assert.equal(cells[3], '2 小时');
+    assert.equal(cells[5], '1');
     assert.equal(await page.locator('figure.chart svg rect.bar').count() > 0, true);
+    // The year's months chart the province's whole subtree (the table's figures), not the
+    // province's own (it held nothing itself).
+    const months = page.locator('figure.chart', { hasText: `${year}年各月服务时长` });
+    await months.locator('.chart-value', { hasText: '2 小时' }).first().waitFor();
+    // The grid colours each child by the chosen figure; a child's tile or name opens its
+    // own roll-up, and the trail leads back.
+    const tile = page.locator('.grid-map .tile', { hasText: '朝阳区科学技术协会' });
+    assert.match(await tile.getAttribute('class'), /heat-[1-5]/);
+    await page.selectOption('#f-grid-figure', 'rollup.missing');
+    await row.getByRole('button', { name: '朝阳区科学技术协会' }).click();
+    await page.locator('table.rollup caption', { hasText: '朝阳区科学技术协会 ·' }).waitFor();
+    await page.locator('nav.trail', { hasText: '顶层' }).waitFor();
+    // On a phone the table becomes cards, and nothing is wider than the screen.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.locator('table.rollup tbody td[data-label="服务时长"]').first().waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= 360), true);
+    await shot(page, '10c-county-rollup-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: '顶层' }).click();
+    await page.locator('table.rollup caption', { hasText: '北京市科学技术协会 ·' }).waitFor();
     await shot(page, '10b-parent-rollup');
     await page.close();
   });

@@ -98,14 +98,13 @@ struct VolunteerForm {
     teams: Vec<(uuid::Uuid, String)>,
 }
 
-/// Where a person lands after signing in: the platform's screens, the organisations they
-/// administer, their volunteer page, or (staff and reviewers without a volunteer profile)
-/// their organisations, where they register one; never a page asking a staff member for
-/// an ID number.
+/// Where a person lands after signing in: platform admins and the admins of organisations
+/// on their workbench (what is waiting for them), volunteers on their own page, staff and
+/// reviewers without a volunteer profile on their organisations, where they register one;
+/// never a page asking a staff member for an ID number.
 pub fn landing(me: Option<&MeView>) -> Route {
     match me {
-        Some(m) if m.is_platform_admin => Route::Platform,
-        Some(m) if !m.administered_organizations.is_empty() => Route::Orgs,
+        Some(m) if m.is_platform_admin || !m.administered_organizations.is_empty() => Route::Work,
         Some(m) if m.volunteer_id.is_none() => Route::Orgs,
         _ => Route::Me,
     }

@@ -6,19 +6,23 @@ use serde::Deserialize;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::activities::{
-    ActivityPage as ActivityPageDto, ActivityPlan, ActivityView, AttendanceRecord,
-    AttendanceRequest, AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest,
-    ConfirmHoursRequest, ConfirmHoursView, HoursEntryInput, SignUpPage, SignUpView,
-    UpdateActivityRequest,
+    ActivityPage as ActivityPageDto, ActivityView, AttendanceRecord, AttendanceRequest,
+    AttendanceView, CancelActivityRequest, CheckInCodeView, CheckInRequest, ConfirmHoursRequest,
+    ConfirmHoursView, HoursEntryInput, SignUpPage, SignUpView,
 };
 use zhihui_contract::records::{CertificateView, IssueCertificateRequest};
 use zhihui_domain::{ActivityAction, ActivityStatus, SignUpStatus};
+#[cfg(feature = "staff")]
+use {
+    crate::components::TextField,
+    zhihui_contract::activities::{ActivityPlan, UpdateActivityRequest},
+};
 
 use super::local_error;
 use crate::app::Route;
 use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, Load, RegionPicker,
-    Spinner, TextField,
+    Spinner,
 };
 use crate::components::{more_button, use_pages};
 use crate::format;
@@ -156,12 +160,15 @@ pub fn ActivityList() -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct IdProps {
+pub struct ActivityPageProps {
     pub id: String,
+    /// Opened to edit the activity (its admins): the editor starts open.
+    #[prop_or_default]
+    pub editing: bool,
 }
 
 #[component]
-pub fn ActivityPage(props: &IdProps) -> Html {
+pub fn ActivityPage(props: &ActivityPageProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let (activity, reload) = use_get::<ActivityView>(Some(format!("/activities/{}", props.id)));
@@ -289,7 +296,7 @@ pub fn ActivityPage(props: &IdProps) -> Html {
                     }
                 </div>
                 if can(ActivityAction::Update) {
-                    <EditActivity activity={a.clone()} done={reload.clone()} />
+                    { edit_activity(lang, a, props.editing, &reload) }
                 }
                 if can(ActivityAction::IssueCheckInCode) {
                     <CheckInCode id={a.id} />
@@ -302,15 +309,33 @@ pub fn ActivityPage(props: &IdProps) -> Html {
     })
 }
 
+/// The editor, in the staff build; the volunteers' build links to the page that opens it
+/// (loaded in the staff build), so phones do not download it.
+#[cfg(feature = "staff")]
+fn edit_activity(_: Lang, a: &ActivityView, open: bool, reload: &Callback<()>) -> Html {
+    html! { <EditActivity activity={a.clone()} done={reload.clone()} {open} /> }
+}
+
+#[cfg(not(feature = "staff"))]
+fn edit_activity(lang: Lang, a: &ActivityView, _: bool, _: &Callback<()>) -> Html {
+    html! {
+        <p><Link<Route> to={Route::EditActivity { id: a.id.to_string() }} classes="button">{ t(lang, "activity.edit") }</Link<Route>></p>
+    }
+}
+
+#[cfg(feature = "staff")]
 #[derive(Properties, PartialEq)]
 struct EditActivityProps {
     activity: ActivityView,
     done: Callback<()>,
+    /// Opened at once (the page was opened to edit it).
+    open: bool,
 }
 
 /// Changing a draft or published activity (its admins): the fields a plan is made of,
 /// checked as a whole with the service's own rule before sending, and sent with the
 /// version read so that someone else's change in between is not overwritten.
+#[cfg(feature = "staff")]
 #[component]
 fn EditActivity(props: &EditActivityProps) -> Html {
     let app = use_app();
@@ -371,7 +396,7 @@ fn EditActivity(props: &EditActivityProps) -> Html {
     let set = super::keep;
     let (saved, busy) = (saving.saved.clone(), saving.busy.clone());
     html! {
-        <details class="panel edit">
+        <details class="panel edit" open={props.open}>
             <summary>{ t(lang, "activity.edit") }</summary>
             <form {onsubmit} novalidate=true>
                 <ErrorBanner error={err.clone()} />

@@ -1127,7 +1127,7 @@ pub fn CallComposer() -> Html {
                 error.set(Some(field_error("cap_fen", "amount")));
                 return;
             };
-            let Ok(summary_due) = NaiveDate::parse_from_str(&f.summary_due, "%Y-%m-%d") else {
+            let Some(summary_due) = format::parse_date(&f.summary_due) else {
                 error.set(Some(field_error("summary_due", "required")));
                 return;
             };

@@ -1,7 +1,6 @@
 //! Pairing letters (结对函): a society's outbox and a county's inbox, writing and sending a
 //! letter, and answering one.
 
-use chrono::NaiveDate;
 use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::pairing::{
@@ -142,7 +141,7 @@ fn Compose(props: &OrgIdProps) -> Html {
                     error.set(Some(local_error("choose_recipient")));
                     return;
                 };
-                let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+                let date = |s: &str| crate::format::parse_date(s).unwrap_or_default();
                 let body = CreatePairingLetterRequest {
                     sender_id: sender,
                     recipient_id,
@@ -416,8 +415,7 @@ fn EditLetter(props: &EditLetterProps) -> Html {
             e.prevent_default();
             let (subject, purpose, from, to, contact_name, contact_phone) = &fields;
             let date = |field: &str, s: &str| {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|_| super::field_error(field, "required"))
+                crate::format::parse_date(s).ok_or_else(|| super::field_error(field, "required"))
             };
             let (period_from, period_to) = match (date("period_from", from), date("period_to", to))
             {

@@ -2,12 +2,21 @@
 
 pub mod account;
 pub mod activities;
+#[cfg(feature = "staff")]
 pub mod applications;
+#[cfg(feature = "staff")]
 pub mod integrations;
+#[cfg(feature = "staff")]
 pub mod letters;
 pub mod me;
+#[cfg(feature = "staff")]
 pub mod orgs;
+#[cfg(feature = "staff")]
 pub mod oversight;
+#[cfg(feature = "staff")]
+pub mod rollup;
+#[cfg(feature = "staff")]
+pub mod work;
 
 use yew::prelude::*;
 
@@ -131,4 +140,18 @@ pub fn local_error(code: &str) -> ApiError {
         detail: code.into(),
         fields: vec![],
     }
+}
+
+/// A staff screen opened in the volunteers' build of the dashboard, which leaves those
+/// screens out to stay small for phones: the page is loaded again, and `boot.js` loads the
+/// staff build for a staff path (the same app with every screen).
+#[cfg(not(feature = "staff"))]
+#[component]
+pub fn StaffArea() -> Html {
+    use_effect_with((), |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    html! { <crate::components::Spinner /> }
 }

@@ -12,8 +12,7 @@ use zhihui_contract::organizations::{
     OrganizationView, RegisterOrganizationRequest, RejectRequest, UpdateOrganizationRequest,
 };
 use zhihui_contract::reports::{
-    AnnualSummaryView, MonthlyReportView, PrepareReportRequest, ReportMonth, RollupRow, RollupView,
-    UpdateReportRequest,
+    MonthlyReportView, PrepareReportRequest, ReportMonth, UpdateReportRequest,
 };
 use zhihui_contract::volunteers::{MemberPage, MembershipView, VolunteerImportView};
 use zhihui_domain::OrganizationAction;
@@ -21,6 +20,7 @@ use zhihui_domain::ReportAction;
 
 use super::activities::activity_card;
 use super::letters::Letters;
+use super::rollup::Rollup;
 use super::{local_error, refused};
 use crate::app::Route;
 use crate::components::Load;
@@ -88,27 +88,84 @@ pub struct OrgProps {
 pub fn OrganizationScreen(props: &OrgProps) -> Html {
     let app = use_app();
     let lang = app.lang;
+    let nav = use_navigator();
     let (org, retry) = use_get::<OrganizationView>(Some(format!("/organizations/{}", props.id)));
     let tab = props.tab.clone();
+    // The side menu is a drawer on a phone, opened by its button.
+    let menu_open = use_state(|| false);
+    {
+        let menu_open = menu_open.clone();
+        use_effect_with(tab.clone(), move |_| menu_open.set(false));
+    }
+    let toggle_menu = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |_| menu_open.set(!*menu_open))
+    };
+    let mine = app
+        .me
+        .as_ref()
+        .map(|m| m.administered_organizations.clone())
+        .unwrap_or_default();
+    let switch_org = {
+        let tab = tab.clone();
+        Callback::from(move |e: Event| {
+            let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(n) = &nav {
+                n.push(&Route::OrgTab {
+                    id: s.value(),
+                    tab: tab.clone(),
+                });
+            }
+        })
+    };
     view_load(&org, lang, &retry, |o| {
         if !app.administers(o.id) {
             return html! { <section class="page"><h1>{ o.name.clone() }</h1><p>{ t(lang, "forbidden_page") }</p></section> };
         }
+        let tab_label = TABS
+            .iter()
+            .find(|(k, _)| *k == tab)
+            .map_or(t(lang, "org.members"), |(_, l)| t(lang, l));
         html! {
             <section class="page">
-                <h1>{ o.name.clone() }</h1>
+                <nav class="crumbs" aria-label={t(lang, "org.crumbs")}>
+                    <Link<Route> to={Route::Work}>{ t(lang, "nav.work") }</Link<Route>>
+                    <span aria-hidden="true">{ " › " }</span>
+                    <Link<Route> to={Route::Org { id: o.id.to_string() }}>{ o.name.clone() }</Link<Route>>
+                    <span aria-hidden="true">{ " › " }</span>
+                    <span aria-current="page">{ tab_label }</span>
+                </nav>
+                <div class="org-head">
+                    <h1>{ o.name.clone() }</h1>
+                    if mine.len() > 1 {
+                        <label class="switcher">
+                            <span>{ t(lang, "org.switch") }</span>
+                            <select id="f-switch-org" onchange={switch_org.clone()}>
+                                { for mine.iter().map(|m| html! {
+                                    <option value={m.id.to_string()} selected={m.id == o.id}>{ m.name.clone() }</option>
+                                }) }
+                            </select>
+                        </label>
+                    }
+                </div>
                 <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", o.category), label(lang, "level", o.level), o.region_name) }
                     { " · " }<span class={classes!("tag", o.status.as_str())}>{ label(lang, "status", o.status) }</span>
                     { format!(" · {} {}", t(lang, "org.members_count"), o.approved_members) }</p>
                 if let Some(r) = &o.rejection_reason {
                     <p class="problem" role="status">{ t(lang, "org.rejected_because") }{ r.clone() }</p>
                 }
-                <nav class="tabs" aria-label="organisation">
+                <div class="org-layout">
+                <button type="button" class="menu-button" aria-expanded={menu_open.to_string()}
+                    aria-controls="org-menu" onclick={toggle_menu.clone()}>{ t(lang, "org.menu") }</button>
+                <nav id="org-menu" class={classes!("tabs", "side", menu_open.then_some("open"))} aria-label="organisation">
                     { for TABS.iter().map(|(k, l)| html! {
                         <Link<Route> to={Route::OrgTab { id: o.id.to_string(), tab: (*k).to_string() }}
                             classes={classes!(if tab == *k { "active" } else { "" })}>{ t(lang, l) }</Link<Route>>
                     }) }
                 </nav>
+                <div class="org-body">
                 { match tab.as_str() {
                     "activities" => html! { <OrgActivities org={(*o).clone()} /> },
                     "reports" => html! { <Reports org={o.id} /> },
@@ -125,6 +182,8 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
                     "profile" => html! { <Profile org={(*o).clone()} changed={retry.clone()} /> },
                     _ => html! { <Members org={o.id} /> },
                 } }
+                </div>
+                </div>
             </section>
         }
     })
@@ -924,191 +983,6 @@ fn Reports(props: &OrgIdProps) -> Html {
             { more_button(lang, &list, &more_list) }
         </section>
         </>
-    }
-}
-
-/// Horizontal bars drawn as SVG: one bar per (label, value).
-pub fn bar_chart(title: &str, rows: &[(String, f64)], unit: &dyn Fn(f64) -> String) -> Html {
-    if rows.is_empty() {
-        return html! {};
-    }
-    let max = rows
-        .iter()
-        .map(|(_, v)| *v)
-        .fold(0.0_f64, f64::max)
-        .max(1.0);
-    let row_h = 26.0;
-    let height = rows.len() as f64 * row_h + 8.0;
-    html! {
-        <figure class="chart">
-            <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 640 {height}")} role="img" aria-label={title.to_string()} preserveAspectRatio="xMinYMin meet">
-                { for rows.iter().enumerate().map(|(i, (name, v))| {
-                    let y = i as f64 * row_h + 4.0;
-                    let w = (v / max * 360.0).max(1.0);
-                    html! { <g>
-                        <text x="0" y={format!("{}", y + 17.0)} class="chart-label">{ name.chars().take(12).collect::<String>() }</text>
-                        <rect x="190" y={format!("{y}")} width={format!("{w:.1}")} height="18" class="bar" />
-                        <text x={format!("{:.1}", 196.0 + w)} y={format!("{}", y + 14.0)} class="chart-value">{ unit(*v) }</text>
-                    </g> }
-                }) }
-            </svg>
-        </figure>
-    }
-}
-
-fn rollup_row(lang: Lang, r: &RollupRow, strong: bool) -> Html {
-    let cell = |s: String| {
-        if strong {
-            html! { <th>{ s }</th> }
-        } else {
-            html! { <td>{ s }</td> }
-        }
-    };
-    html! {
-        <tr class={classes!((!r.compliant).then_some("short"))}>
-            { cell(r.name.clone()) }
-            { cell(r.organizations.to_string()) }
-            { cell(r.figures.activities_held.to_string()) }
-            { cell(r.figures.volunteer_attendances.to_string()) }
-            { cell(format::hours(lang, r.figures.service_hours)) }
-            { cell(r.figures.new_volunteers.to_string()) }
-            { cell(r.reports_filed.to_string()) }
-            { cell(r.reports_late.to_string()) }
-            { cell(r.reports_missing.to_string()) }
-        </tr>
-    }
-}
-
-/// "2026年11月", or "2026年10月 – 2026年11月" for a range.
-fn period_caption(lang: Lang, from: &str, to: &str) -> String {
-    if from == to {
-        format::month(lang, from)
-    } else {
-        format!(
-            "{} – {}",
-            format::month(lang, from),
-            format::month(lang, to)
-        )
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct RollupProps {
-    /// An organisation's subtree; `None` for the nation (platform admins).
-    pub org: Option<uuid::Uuid>,
-}
-
-/// The roll-up of an organisation's subtree (or the nation) for a range of months: a table
-/// with a row per child, bars by child, the year's months as bars, who has not reported, and
-/// the Excel export.
-#[component]
-pub fn Rollup(props: &RollupProps) -> Html {
-    let app = use_app();
-    let lang = app.lang;
-    let now = format::now();
-    let from = use_state(|| format::month_of(now, -1));
-    let to = use_state(|| format::month_of(now, -1));
-    let applied = use_state(|| ((*from).clone(), (*to).clone()));
-    let scope = props
-        .org
-        .map(|o| format!("organization_id={o}&"))
-        .unwrap_or_default();
-    let query = format!("{scope}month_from={}&month_to={}", applied.0, applied.1);
-    let (rollup, retry) = use_get::<RollupView>(Some(format!("/report-rollup?{query}")));
-    let year = applied
-        .1
-        .get(..4)
-        .and_then(|y| y.parse::<i32>().ok())
-        .unwrap_or(2026);
-    let (annual, retry_annual) = use_get::<AnnualSummaryView>(
-        props
-            .org
-            .map(|o| format!("/organizations/{o}/annual-summary?year={year}")),
-    );
-    let error = use_state(|| None::<ApiError>);
-    let onsubmit = {
-        let (from, to, applied) = (from.clone(), to.clone(), applied.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            applied.set(((*from).clone(), (*to).clone()));
-        })
-    };
-    let export = {
-        let (error, query) = (error.clone(), query.clone());
-        Callback::from(move |_| {
-            let (error, query) = (error.clone(), query.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Err(e) = services::download(
-                    &format!("/report-rollup/export?{query}&format=xlsx"),
-                    "rollup.xlsx",
-                )
-                .await
-                {
-                    error.set(Some(e));
-                }
-            });
-        })
-    };
-    let month_input = |id: &'static str, state: &UseStateHandle<String>| {
-        let s = state.clone();
-        html! { <input id={id} type="month" value={(**state).clone()}
-        oninput={Callback::from(move |e: InputEvent| s.set(crate::components::input_value(&e)))} /> }
-    };
-    html! {
-        <section class="panel">
-            <h2>{ t(lang, "org.rollup") }</h2>
-            <form class="inline" {onsubmit}>
-                <label for="f-from">{ t(lang, "rollup.from") }</label>{ month_input("f-from", &from) }
-                <label for="f-to">{ t(lang, "rollup.to") }</label>{ month_input("f-to", &to) }
-                <button type="submit" class="primary">{ t(lang, "rollup.show") }</button>
-                <button type="button" onclick={export}>{ t(lang, "rollup.export") }</button>
-            </form>
-            <ErrorBanner error={(*error).clone()} />
-            { view_load(&rollup, lang, &retry, |r| html! {
-                <>
-                // The months the figures below are for; while other months are being
-                // fetched the table says so rather than passing the old figures for them.
-                <div class="table-wrap"><table class="rollup" aria-busy={(applied.0 != r.month_from || applied.1 != r.month_to).to_string()}>
-                    <caption>{ period_caption(lang, &r.month_from, &r.month_to) }</caption>
-                    <thead><tr>
-                        <th>{ t(lang, "rollup.unit") }</th><th>{ t(lang, "rollup.orgs") }</th>
-                        <th>{ t(lang, "report.activities_held") }</th><th>{ t(lang, "report.attendances") }</th>
-                        <th>{ t(lang, "report.service_hours") }</th><th>{ t(lang, "report.new_volunteers") }</th>
-                        <th>{ t(lang, "rollup.filed") }</th><th>{ t(lang, "rollup.late") }</th><th>{ t(lang, "rollup.missing") }</th>
-                    </tr></thead>
-                    <tbody>{ for r.rows.iter().map(|row| rollup_row(lang, row, false)) }</tbody>
-                    <tfoot>{ rollup_row(lang, &RollupRow { name: t(lang, "rollup.total").into(), ..r.totals.clone() }, true) }</tfoot>
-                </table></div>
-                <div class="charts">
-                    { bar_chart(t(lang, "rollup.chart_hours"), &r.rows.iter().map(|x| (x.name.clone(), x.figures.service_hours)).collect::<Vec<_>>(), &|v| format::hours(lang, v)) }
-                    { bar_chart(t(lang, "rollup.chart_activities"), &r.rows.iter().map(|x| (x.name.clone(), x.figures.activities_held as f64)).collect::<Vec<_>>(), &|v| format!("{v:.0}")) }
-                </div>
-                <h3>{ format!("{} ({})", t(lang, "rollup.not_reported"), r.not_reported_total) }</h3>
-                if r.not_reported.is_empty() { <Empty /> } else {
-                    <ul class="plain not-reported">{ for r.not_reported.iter().map(|n| html! {
-                        <li>{ format!("{} · {}", n.name, n.missing_months.iter().map(|m| format::month(lang, m)).collect::<Vec<_>>().join("、")) }</li>
-                    }) }</ul>
-                }
-                </>
-            }) }
-            if props.org.is_some() {
-                { view_load(&annual, lang, &retry_annual, |a| html! {
-                    <div class="charts">
-                        { bar_chart(
-                            t(lang, "rollup.chart_months"),
-                            &a.months.iter().map(|m| (format::month(lang, &m.month), m.figures.service_hours)).collect::<Vec<_>>(),
-                            &|v| format::hours(lang, v),
-                        ) }
-                        { bar_chart(
-                            t(lang, "rollup.chart_month_activities"),
-                            &a.months.iter().map(|m| (format::month(lang, &m.month), m.figures.activities_held as f64)).collect::<Vec<_>>(),
-                            &|v| format!("{v:.0}"),
-                        ) }
-                    </div>
-                }) }
-            }
-        </section>
     }
 }
 
