@@ -585,6 +585,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("apps.history", "办理记录", "History"),
     ("apps.review", "评审打分", "Review"),
     ("apps.weighted", "加权得分", "Weighted score"),
+    ("apps.reviews", "评审意见", "Reviews"),
     ("apps.comment", "评审意见", "Comment"),
     ("apps.decide", "评审决定", "Decision"),
     ("apps.new_call", "发布申报指南", "Publish a call"),

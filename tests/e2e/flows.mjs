@@ -90,7 +90,34 @@ async function settled(page) {
   });
   await page.waitForLoadState('load');
 }
+// Every key of the dashboard's texts (`me.join`), to catch one shown raw on a screen.
+const KEYS = [...readFileSync(new URL('../../frontend/src/i18n.rs', import.meta.url), 'utf8')
+  .matchAll(/\(\s*"([a-z_]+\.[a-z0-9_.]+)",/g)].map((m) => m[1]);
+const wordFindings = [];
+const wideFindings = [];
+let screensRead = 0;
+/** Each screen a flow photographs is also read: in Chinese mode no raw key and no English
+ * sentence (four English words in a row: the service's own sentence, untranslated), and at
+ * 360 px nothing wider than the screen. */
+async function checkScreen(page, where) {
+  screensRead += 1;
+  const found = await page.evaluate((keys) => {
+    if (document.documentElement.lang !== 'zh-CN') return [];
+    const text = document.body.innerText;
+    const raw = keys.filter((k) =>
+      new RegExp(`(^|[^\\w.@/-])${k.replace(/\./g, '\\.')}($|[^\\w.@/-])`).test(text));
+    const english = text.match(/[A-Za-z][a-z']+(?:[ ,]+[A-Za-z][a-z']+){3,}/g) || [];
+    return [...raw.map((k) => `raw key ${k}`), ...english.map((e) => `English "${e}"`)];
+  }, KEYS);
+  for (const f of found) wordFindings.push(`${where}: ${f}`);
+  const size = page.viewportSize();
+  if (size && size.width !== 360) await page.setViewportSize({ width: 360, height: size.height });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 360) wideFindings.push(`${where}: ${width} px wide at 360 px`);
+  if (size && size.width !== 360) await page.setViewportSize(size);
+}
 async function shot(page, name) {
+  await checkScreen(page, name);
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 }
 const passed = [];
@@ -483,7 +510,11 @@ try {
     await shot(reviewer, '11b-reviewer-scores');
     await reviewer.close();
 
+    // The platform reads the review (who, the weighted score, the comment) before deciding.
     await platform.goto(`${BASE}/applications/${id}`);
+    const review = platform.locator('#reviews li.review', { hasText: '评审专家' });
+    await review.getByText('加权得分 80.0').waitFor();
+    await review.getByText('方案可行，预算合理。').waitFor();
     await platform.fill('#f-granted_fen', '60000');
     await platform.locator('form.compose').getByRole('button', { name: '提交' }).click();
     await platform.locator('p.meta .tag', { hasText: '已立项' }).waitFor();
@@ -680,6 +711,9 @@ try {
   });
 
   assert.deepEqual(pageErrors, [], 'errors on the pages');
+  console.log(`screens read: ${screensRead}; raw keys and English sentences: ${wordFindings.length}; wider than 360 px: ${wideFindings.length}`);
+  assert.deepEqual(wordFindings, [], 'raw keys or English sentences in Chinese mode');
+  assert.deepEqual(wideFindings, [], 'screens wider than a 360 px phone');
   console.log(`all ${passed.length} browser flows passed; screenshots in ${OUT}`);
 } catch (e) {
   console.error(`browser flows failed after: ${passed.join('; ') || 'none'}`);

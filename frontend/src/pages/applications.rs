@@ -603,6 +603,11 @@ pub fn ApplicationScreen(props: &IdProps) -> Html {
                     { match &call { crate::components::Load::Ready(c) => html! {
                         <ReviewForm id={a.id} criteria={c.criteria.clone()} mine={a.reviews.as_ref().and_then(|r| r.first().cloned())} done={after.clone()} /> }, _ => html! {} } }
                 }
+                // Read before deciding: every review with its reviewer for the platform, the
+                // applicant's anonymous ones after the decision; a reviewer's own is its form.
+                if !may(ApplicationAction::Review) {
+                    { reviews(lang, a.reviews.as_deref().unwrap_or_default()) }
+                }
                 if may(ApplicationAction::Decide) {
                     <Decide id={a.id} version={a.version} requested={a.requested_fen} done={after.clone()} />
                 }
@@ -1304,5 +1309,27 @@ fn CallDeadline(props: &CallDeadlineProps) -> Html {
                 <button type="submit" disabled={*busy}>{ t(lang, "save") }</button>
             </form>
         </li>
+    }
+}
+
+/// The reviews of an application: who (or which expert, anonymously), the weighted score,
+/// each criterion's score and the comment.
+fn reviews(lang: Lang, list: &[ReviewView]) -> Html {
+    if list.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section id="reviews">
+            <h2>{ t(lang, "apps.reviews") }</h2>
+            <ul class="cards">{ for list.iter().map(|r| html! {
+                <li class="card review">
+                    <h3>{ r.reviewer_name.clone().unwrap_or_else(|| r.label.clone()) }
+                        { format!(" · {} {:.1}", t(lang, "apps.weighted"), r.weighted_score) }</h3>
+                    <p class="meta">{ r.scores.iter().map(|s| format!("{} {}", s.criterion, s.score)).collect::<Vec<_>>().join(" · ") }
+                        { format!(" · {}", format::date_time(lang, r.updated_at)) }</p>
+                    if !r.comment.is_empty() { <p>{ r.comment.clone() }</p> }
+                </li>
+            }) }</ul>
+        </section>
     }
 }

@@ -12,6 +12,17 @@ struct Scope {
     name: Option<String>,
 }
 
+impl Scope {
+    /// The scope's name: a region's or the nation's as resolved, an organisation's read now.
+    async fn named(&self, state: &AppState) -> Result<String, ApiError> {
+        Ok(match (&self.name, &self.roll) {
+            (Some(name), _) => name.clone(),
+            (None, RollScope::Subtree(id)) => load_org(state, *id).await?.name,
+            (None, RollScope::Region(_)) => String::new(),
+        })
+    }
+}
+
 async fn resolve_scope(
     state: &AppState,
     who: &Authenticated,
@@ -212,11 +223,7 @@ async fn compute_rollup(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<RollupView, ApiError> {
     let today = china_date(now);
-    let scope_name = match (&scope.name, &scope.roll) {
-        (Some(name), _) => name.clone(),
-        (None, RollScope::Subtree(id)) => load_org(&state, *id).await?.name,
-        (None, RollScope::Region(_)) => String::new(),
-    };
+    let scope_name = scope.named(&state).await?;
     let grace = state.settings.report_grace_days;
     let months: Vec<Month> = from.through(to);
     let month_keys: Vec<String> = months.iter().map(|m| m.to_string()).collect();
@@ -386,11 +393,7 @@ pub async fn get_report_rollup_by_month(
     let (Some((from, to)), Some(scope)) = (range, scope) else {
         return Err(ApiError::Internal("roll-up scope".into()));
     };
-    let name = match (&scope.name, &scope.roll) {
-        (Some(name), _) => name.clone(),
-        (None, RollScope::Subtree(id)) => load_org(&state, *id).await?.name,
-        (None, RollScope::Region(_)) => String::new(),
-    };
+    let name = scope.named(&state).await?;
     let months: Vec<String> = from.through(to).iter().map(|m| m.to_string()).collect();
     let sums = state.store.rollup_by_month(&scope.roll, &months).await?;
     Ok(HttpResponse::Ok().json(RollupByMonthView {
