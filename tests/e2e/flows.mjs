@@ -95,7 +95,11 @@ const KEYS = [...readFileSync(new URL('../../frontend/src/i18n.rs', import.meta.
   .matchAll(/\(\s*"([a-z_]+\.[a-z0-9_.]+)",/g)].map((m) => m[1]);
 const wordFindings = [];
 const wideFindings = [];
+const axeFindings = [];
 let screensRead = 0;
+// axe-core (npm), evaluated in the page through the DevTools protocol (the page's content
+// security policy forbids injected scripts, and rightly).
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 /** Each screen a flow photographs is also read: in Chinese mode no raw key and no English
  * sentence (four English words in a row: the service's own sentence, untranslated), and at
  * 360 px nothing wider than the screen. */
@@ -110,6 +114,15 @@ async function checkScreen(page, where) {
     return [...raw.map((k) => `raw key ${k}`), ...english.map((e) => `English "${e}"`)];
   }, KEYS);
   for (const f of found) wordFindings.push(`${where}: ${f}`);
+  // Accessibility: no serious or critical violation of WCAG 2 A/AA on the screen.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  for (const v of violations) axeFindings.push(`${where}: ${v}`);
   const size = page.viewportSize();
   if (size && size.width !== 360) await page.setViewportSize({ width: 360, height: size.height });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -711,7 +724,8 @@ try {
   });
 
   assert.deepEqual(pageErrors, [], 'errors on the pages');
-  console.log(`screens read: ${screensRead}; raw keys and English sentences: ${wordFindings.length}; wider than 360 px: ${wideFindings.length}`);
+  console.log(`screens read: ${screensRead}; raw keys and English sentences: ${wordFindings.length}; wider than 360 px: ${wideFindings.length}; serious or critical axe-core violations: ${axeFindings.length}`);
+  assert.deepEqual(axeFindings, [], 'serious or critical accessibility violations');
   assert.deepEqual(wordFindings, [], 'raw keys or English sentences in Chinese mode');
   assert.deepEqual(wideFindings, [], 'screens wider than a 360 px phone');
   console.log(`all ${passed.length} browser flows passed; screenshots in ${OUT}`);
