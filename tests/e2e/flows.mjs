@@ -129,6 +129,15 @@ async function checkScreen(page, where) {
   if (width > 360) wideFindings.push(`${where}: ${width} px wide at 360 px`);
   if (size && size.width !== 360) await page.setViewportSize(size);
 }
+/** Moves the focus by Tab alone until it is on `selector` (at most 40 presses): the
+ * element is reachable by keyboard, in the page's order. */
+async function tabTo(page, selector) {
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${selector} is not reached by Tab`);
+}
 async function shot(page, name) {
   await checkScreen(page, name);
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
@@ -394,15 +403,23 @@ try {
     await volunteer.locator('.problem').waitFor();
     // The QR code scanned on a phone that is signed out: the check-in waits for the
     // sign-in and resumes with the activity and the code filled in.
+    // By keyboard alone: Tab, typing and Enter, no pointer.
     const phone = await newPage({ width: 360, height: 780 });
     await phone.goto(`${BASE}/check-in?activity=${activityId}&code=${encodeURIComponent(code)}`);
-    await phone.getByRole('link', { name: '登录' }).first().click();
-    await phone.fill('#f-login', 'zhang.wei@example.cn');
-    await phone.fill('#f-password', PASSWORD);
-    await phone.click('form button[type=submit]');
+    await tabTo(phone, 'a[href="/sign-in"]');
+    await phone.keyboard.press('Enter');
+    await phone.waitForURL(/\/sign-in$/);
+    await tabTo(phone, '#f-login');
+    await phone.keyboard.type('zhang.wei@example.cn');
+    await tabTo(phone, '#f-password');
+    await phone.keyboard.type(PASSWORD);
+    await phone.keyboard.press('Enter');
     await phone.waitForURL((u) => u.pathname === '/check-in');
+    await settled(phone);
     assert.equal(await phone.inputValue('#f-code'), code);
-    await phone.getByRole('button', { name: '签到', exact: true }).click();
+    // Enter in the code's field checks in, as on a phone's keyboard.
+    await tabTo(phone, '#f-code');
+    await phone.keyboard.press('Enter');
     await phone.getByText('签到成功').waitFor();
     await shot(phone, '06b-volunteer-checked-in');
     await phone.close();
