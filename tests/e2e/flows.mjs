@@ -337,6 +337,14 @@ try {
     await admin.fill('#f-starts_at', localInput(1));
     await admin.fill('#f-ends_at', localInput(2));
     await admin.fill('#f-place', '朝阳区科普活动中心');
+    // Leaders are found by name among the members, and chosen or removed as chips.
+    await admin.fill('#f-leader-search', '张');
+    await admin.getByRole('button', { name: '添加 张伟' }).click();
+    await admin.locator('.picker .chips li', { hasText: '张伟' }).waitFor();
+    await admin.fill('#f-leader-search', '不存在的人');
+    await admin.getByText('没有匹配的成员').waitFor();
+    await admin.getByRole('button', { name: '移除 张伟' }).click();
+    await admin.locator('.picker .chips').waitFor({ state: 'detached' });
     await admin.click('form button[type=submit]');
     await admin.waitForURL(/\/activities\/[0-9a-f-]{36}$/);
     activityId = admin.url().split('/').pop();

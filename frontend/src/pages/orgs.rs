@@ -642,10 +642,6 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
         members_only: false,
         leaders: vec![],
     });
-    let (members, _) = use_get::<MemberPage>(Some(format!(
-        "/organizations/{}/members?status=approved&limit=200",
-        org.id
-    )));
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let set = |f: fn(&mut ActivityForm, String)| {
@@ -740,20 +736,10 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 <TextField name="place" label={t(lang, "activity.place")} value={f.place.clone()} required=true kind={Kind::Required} oninput={set(|f, v| f.place = v)} error={err.clone()} />
                 <RegionPicker name="region_code" label={t(lang, "activity.region")} value={f.region_code.clone()} onchange={set(|f, v| f.region_code = v)} error={err.clone()} />
                 <TextField name="capacity" label={t(lang, "activity.capacity")} value={f.capacity.clone()} required=true input_type="number" inputmode="numeric" oninput={set(|f, v| f.capacity = v)} error={err.clone()} />
-                if let Load::Ready(m) = &members {
-                    if !m.items.is_empty() {
-                        <fieldset class="checks">
-                            <legend>{ t(lang, "activity.leaders") }<span class="hint">{ t(lang, "optional") }</span></legend>
-                            { for m.items.iter().map(|member| {
-                                let (form, v) = (form.clone(), member.volunteer.id);
-                                let on = f.leaders.contains(&v);
-                                html! { <label class="check"><input type="checkbox" name="leader" checked={on} onchange={Callback::from(move |e: Event| {
-                                    let mut n = (*form).clone(); n.leaders.retain(|x| *x != v); if checked(&e) { n.leaders.push(v); } form.set(n);
-                                })} />{ member.volunteer.name.clone() }</label> }
-                            }) }
-                        </fieldset>
-                    }
-                }
+                <LeaderPicker org={org.id} chosen={f.leaders.clone()} onchange={
+                    let form = form.clone();
+                    Callback::from(move |ids: Vec<uuid::Uuid>| { let mut n = (*form).clone(); n.leaders = ids; form.set(n); })
+                } />
                 <label class="check"><input type="checkbox" checked={f.members_only}
                     onchange={let form = form.clone(); Callback::from(move |e: Event| { let mut n = (*form).clone(); n.members_only = checked(&e); form.set(n); })} />
                     { t(lang, "activity.members_only") }</label>
@@ -761,6 +747,83 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
             </form>
         </section>
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LeaderPickerProps {
+    org: uuid::Uuid,
+    chosen: Vec<uuid::Uuid>,
+    onchange: Callback<Vec<uuid::Uuid>>,
+}
+
+/// Choosing an activity's leaders among the team's members (活动负责人): the chosen as
+/// removable names, and a search by name over the members, every page of them (a
+/// "加载更多" button while the API has more), instead of a checkbox per member.
+#[component]
+fn LeaderPicker(props: &LeaderPickerProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let (members, _, more) = use_pages::<MemberPage>(Some(format!(
+        "/organizations/{}/members?status=approved&limit=200",
+        props.org
+    )));
+    let query = use_state(String::new);
+    let Load::Ready(m) = &members else {
+        return html! {};
+    };
+    if m.items.is_empty() {
+        return html! {};
+    }
+    let name_of = |id: &uuid::Uuid| {
+        m.items
+            .iter()
+            .find(|x| x.volunteer.id == *id)
+            .map(|x| x.volunteer.name.clone())
+            .unwrap_or_default()
+    };
+    let wanted = query.trim().to_string();
+    let matches: Vec<_> = m
+        .items
+        .iter()
+        .filter(|x| !props.chosen.contains(&x.volunteer.id))
+        .filter(|x| !wanted.is_empty() && x.volunteer.name.contains(wanted.as_str()))
+        .take(8)
+        .collect();
+    let set = |ids: Vec<uuid::Uuid>| {
+        let onchange = props.onchange.clone();
+        Callback::from(move |_: MouseEvent| onchange.emit(ids.clone()))
+    };
+    html! {
+        <fieldset class="picker">
+            <legend>{ t(lang, "activity.leaders") }<span class="hint">{ t(lang, "optional") }</span></legend>
+            if !props.chosen.is_empty() {
+                <ul class="chips">{ for props.chosen.iter().map(|id| {
+                    let name = name_of(id);
+                    let rest: Vec<_> = props.chosen.iter().copied().filter(|x| x != id).collect();
+                    html! { <li>{ name.clone() }
+                        <button type="button" class="link" aria-label={format!("{} {name}", t(lang, "activity.remove_leader"))} onclick={set(rest)}>{ "×" }</button></li> }
+                }) }</ul>
+            }
+            <input id="f-leader-search" type="search" aria-label={t(lang, "activity.find_leader")}
+                placeholder={t(lang, "activity.find_leader")} value={(*query).clone()}
+                oninput={let q = query.clone(); Callback::from(move |e: InputEvent| q.set(crate::components::input_value(&e)))} />
+            if !wanted.is_empty() {
+                if matches.is_empty() {
+                    <p class="meta">{ t(lang, "activity.no_member_matches") }</p>
+                } else {
+                    <ul class="plain picks">{ for matches.iter().map(|x| {
+                        let mut ids = props.chosen.clone();
+                        ids.push(x.volunteer.id);
+                        let query = query.clone();
+                        let add = set(ids);
+                        html! { <li><button type="button" onclick={Callback::from(move |e: MouseEvent| { query.set(String::new()); add.emit(e); })}>
+                            { format!("{} {}", t(lang, "activity.add_leader"), x.volunteer.name) }</button></li> }
+                    }) }</ul>
+                }
+            }
+            { more_button(lang, &members, &more) }
+        </fieldset>
     }
 }
 
