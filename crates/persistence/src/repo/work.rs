@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 use zhihui_domain::{
-    ApplicationStatus, LetterStatus, MembershipStatus, OrganizationStatus, ReportStatus, WorkKind,
+    ApplicationStatus, ClosedSet, LetterStatus, MembershipStatus, OrganizationStatus, ReportStatus,
+    WorkKind,
 };
 
 use crate::repo::Binder;
@@ -48,28 +49,30 @@ pub struct WorkCount {
     pub count: i64,
 }
 
+/// The spellings of statuses, for `IN (…)`.
+fn names<S: ClosedSet>(statuses: &[S]) -> Vec<String> {
+    statuses.iter().map(|s| s.as_str().to_string()).collect()
+}
+
 impl Store {
     /// Counts what is waiting for a person, by kind and organisation, in one statement;
     /// kinds with nothing waiting are left out.
     pub async fn work_counts(&self, q: &WorkQuery) -> StoreResult<Vec<WorkCount>> {
         let mut b = Binder::new(self.db.get_database_backend());
         let mut parts: Vec<String> = vec![];
-        let strs = |v: &[&'static str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let in_review =
             |b: &mut Binder, with: &[ApplicationStatus], without: &[ApplicationStatus]| {
                 let mut any = vec![];
                 if !with.is_empty() {
                     let t = b.bind(true);
-                    let l = b.list(&strs(&with.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+                    let l = b.list(&names(with));
                     any.push(format!(
                         "(c.endorsement_required = {t} AND a.status IN ({l}))"
                     ));
                 }
                 if !without.is_empty() {
                     let f = b.bind(false);
-                    let l = b.list(&strs(
-                        &without.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-                    ));
+                    let l = b.list(&names(without));
                     any.push(format!(
                         "(c.endorsement_required = {f} AND a.status IN ({l}))"
                     ));
@@ -83,12 +86,7 @@ impl Store {
         let orgs = !q.organizations.is_empty();
         if orgs && !q.join_requests.is_empty() {
             let o = b.list(&q.organizations);
-            let s = b.list(&strs(
-                &q.join_requests
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>(),
-            ));
+            let s = b.list(&names(&q.join_requests));
             parts.push(format!(
                 "SELECT '{}' AS kind, m.organization_id AS org, CAST(count(*) AS BIGINT) AS n \
                  FROM memberships m WHERE m.organization_id IN ({o}) AND m.status IN ({s}) \
@@ -97,12 +95,7 @@ impl Store {
             ));
         }
         if !q.registrations.is_empty() && (orgs || q.platform) {
-            let s = strs(
-                &q.registrations
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>(),
-            );
+            let s = names(&q.registrations);
             if orgs {
                 let o = b.list(&q.organizations);
                 let s = b.list(&s);
@@ -123,9 +116,7 @@ impl Store {
         }
         if orgs && !q.letters.is_empty() {
             let o = b.list(&q.organizations);
-            let s = b.list(&strs(
-                &q.letters.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            ));
+            let s = b.list(&names(&q.letters));
             let after = b.bind(q.letters_sent_after);
             parts.push(format!(
                 "SELECT '{}', l.recipient_id, CAST(count(*) AS BIGINT) FROM pairing_letters l \
@@ -136,9 +127,7 @@ impl Store {
         }
         if orgs && !q.reports.is_empty() {
             let o = b.list(&q.organizations);
-            let s = b.list(&strs(
-                &q.reports.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            ));
+            let s = b.list(&names(&q.reports));
             parts.push(format!(
                 "SELECT '{}', o.parent_id, CAST(count(*) AS BIGINT) FROM monthly_reports r \
                  JOIN organizations o ON o.id = r.organization_id \
@@ -149,9 +138,7 @@ impl Store {
         if !q.provinces.is_empty() && !q.endorse.is_empty() {
             let p = b.list(&q.provinces);
             let t = b.bind(true);
-            let s = b.list(&strs(
-                &q.endorse.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            ));
+            let s = b.list(&names(&q.endorse));
             parts.push(format!(
                 "SELECT '{}', CAST(NULL AS UUID), CAST(count(*) AS BIGINT) FROM applications a \
                  JOIN calls c ON c.id = a.call_id WHERE c.endorsement_required = {t} \

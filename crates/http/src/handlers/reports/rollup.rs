@@ -184,21 +184,34 @@ fn months_of(p: &mut Problems, from: &str, to: Option<&str>) -> Option<(Month, M
     Some((from, to))
 }
 
-async fn rollup(
-    state: &web::Data<AppState>,
+/// A roll-up request checked whole: its months and its scope against the caller, with every
+/// field problem named at once. The roll-up and the roll-up by month take the same request.
+async fn checked_request(
+    state: &AppState,
     who: &Authenticated,
     organization_id: Option<Uuid>,
     region_code: Option<&str>,
     month_from: &str,
     month_to: Option<&str>,
-) -> Result<Arc<RollupView>, ApiError> {
+) -> Result<(Scope, Month, Month), ApiError> {
     let mut p = Problems::default();
     let range = months_of(&mut p, month_from, month_to);
     let scope = resolve_scope(state, who, &mut p, organization_id, region_code).await?;
     p.finish()?;
-    let (Some((from, to)), Some(scope)) = (range, scope) else {
-        return Err(ApiError::Internal("roll-up scope".into()));
-    };
+    match (range, scope) {
+        (Some((from, to)), Some(scope)) => Ok((scope, from, to)),
+        _ => Err(ApiError::Internal("roll-up scope".into())),
+    }
+}
+
+/// The roll-up of a checked request. Each handler calls `checked_request` itself, so the
+/// scope's refusals stay within the calls the spec's problem codes are read from.
+async fn rollup(
+    state: &web::Data<AppState>,
+    scope: Scope,
+    from: Month,
+    to: Month,
+) -> Result<Arc<RollupView>, ApiError> {
     let now = state.clock.now();
     let today = china_date(now);
     // The same scope, period and day give the same answer: kept for a few seconds, and
@@ -351,7 +364,7 @@ pub async fn get_report_rollup(
     who: Authenticated,
     q: web::Query<RollupQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = rollup(
+    let (scope, from, to) = checked_request(
         &state,
         &who,
         q.organization_id,
@@ -360,6 +373,7 @@ pub async fn get_report_rollup(
         q.month_to.as_deref(),
     )
     .await?;
+    let v = rollup(&state, scope, from, to).await?;
     Ok(HttpResponse::Ok().json(&*v))
 }
 
@@ -379,20 +393,15 @@ pub async fn get_report_rollup_by_month(
     who: Authenticated,
     q: web::Query<RollupQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::default();
-    let range = months_of(&mut p, &q.month_from, q.month_to.as_deref());
-    let scope = resolve_scope(
+    let (scope, from, to) = checked_request(
         &state,
         &who,
-        &mut p,
         q.organization_id,
         q.region_code.as_deref(),
+        &q.month_from,
+        q.month_to.as_deref(),
     )
     .await?;
-    p.finish()?;
-    let (Some((from, to)), Some(scope)) = (range, scope) else {
-        return Err(ApiError::Internal("roll-up scope".into()));
-    };
     let name = scope.named(&state).await?;
     let months: Vec<String> = from.through(to).iter().map(|m| m.to_string()).collect();
     let sums = state.store.rollup_by_month(&scope.roll, &months).await?;
@@ -433,7 +442,7 @@ pub async fn export_report_rollup(
     let mut p = Problems::default();
     let format = export::format(&mut p, q.format.as_deref(), export::Format::Xlsx);
     p.finish()?;
-    let v = rollup(
+    let (scope, from, to) = checked_request(
         &state,
         &who,
         q.organization_id,
@@ -442,6 +451,7 @@ pub async fn export_report_rollup(
         q.month_to.as_deref(),
     )
     .await?;
+    let v = rollup(&state, scope, from, to).await?;
     let line = |r: &RollupRow, name: String| -> Vec<Cell> {
         vec![
             name.into(),
