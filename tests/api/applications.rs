@@ -975,6 +975,7 @@ fn work(items: &[(&str, &str, i64)]) -> std::collections::BTreeMap<(String, Stri
 
 dual_test!(
     the_workbench_counts_what_each_person_can_act_on,
+    long_sessions,
     |app: TestApp| async move {
         let t = tree(&app).await;
         let (s, _) = app.get("/api/v1/me/work", None).await;
@@ -1034,6 +1035,13 @@ dual_test!(
         for who in [&t.city_admin, &t.outsider, &team_admin] {
             assert_eq!(work_of(&app, who).await, work(&[]), "{}", who.id);
         }
+        // A letter past its answer deadline can no longer be answered: it is not counted.
+        let sent = zhihui_http::Clock::now(&app.clock);
+        app.clock.set(sent + chrono::Duration::days(31));
+        assert!(!work_of(&app, &t.county_admin)
+            .await
+            .contains_key(&("letters_to_answer".to_string(), county.to_string())));
+        app.clock.set(sent);
 
         // Acting on it takes it off the list.
         let (s, b) = app
