@@ -30,7 +30,43 @@ dual_test!(register_login_refresh_logout, |app: TestApp| async move {
     assert_eq!(s, 200);
     assert_eq!(me["is_platform_admin"], false);
 
-    // Refresh rotates: the old refresh token stops working, and reusing it ends the session.
+    // A page reloaded while its refresh was under way presents the exchanged token again
+    // moments later: within the grace the session goes on, with one live token (the one the
+    // lost answer held is replaced).
+    let (s, lost) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": u.refresh}),
+        )
+        .await;
+    assert_eq!(s, 200, "{lost}");
+    app.clock.advance(Duration::seconds(20));
+    let (s, again) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": u.refresh}),
+        )
+        .await;
+    assert_eq!(s, 200, "{again}");
+    assert_ne!(again["refresh_token"], lost["refresh_token"]);
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": lost["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "the replaced token is itself within the grace: {b}");
+    let u = User {
+        refresh: b["refresh_token"].as_str().unwrap().to_string(),
+        ..u
+    };
+    app.clock.advance(Duration::seconds(31));
+
+    // Refresh rotates: the old refresh token stops working, and reusing it after the grace
+    // ends the session.
     let (s, t2) = app
         .post(
             "/api/v1/auth/refresh",
@@ -40,6 +76,7 @@ dual_test!(register_login_refresh_logout, |app: TestApp| async move {
         .await;
     assert_eq!(s, 200, "{t2}");
     assert_ne!(t2["refresh_token"], u.refresh.as_str());
+    app.clock.advance(Duration::seconds(31));
     let (s, b) = app
         .post(
             "/api/v1/auth/refresh",

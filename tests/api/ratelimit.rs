@@ -7,6 +7,17 @@ use serde_json::json;
 use crate::dual_test;
 use crate::helpers::*;
 
+async fn wrong_password(app: &TestApp, login: &str, status: u16) {
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"login": login, "password": "wrong-pass-1"}),
+        )
+        .await;
+    assert_eq!(s, status, "{b}");
+}
+
 fn tight(s: &mut zhihui_http::ApiSettings) {
     s.rate_limit_per_minute = 5;
     s.auth_rate_limit_per_minute = 4;
@@ -16,9 +27,11 @@ dual_test!(
     callers_over_the_limit_wait,
     tight,
     |app: TestApp| async move {
-        // Two registrations and two sign-ins use this address's four auth attempts.
+        // Two registrations and two failed sign-ins use this address's four attempts.
         let a = app.user("a@zh.cn").await;
         let b = app.user("b@zh.cn").await;
+        wrong_password(&app, "a@zh.cn", 401).await;
+        wrong_password(&app, "b@zh.cn", 401).await;
         let r = app
             .call(
                 Method::POST,
@@ -71,9 +84,11 @@ dual_test!(
     refreshes_do_not_spend_the_sign_in_limit,
     tight,
     |app: TestApp| async move {
-        // The four sign-in attempts of this address are spent.
+        // The four attempts of this address are spent.
         let a = app.user("a@zh.cn").await;
         app.user("b@zh.cn").await;
+        wrong_password(&app, "b@zh.cn", 401).await;
+        wrong_password(&app, "b@zh.cn", 401).await;
         let (s, _) = app
             .post(
                 "/api/v1/auth/login",
@@ -114,5 +129,42 @@ dual_test!(
             )
             .await;
         assert_eq!(s, 200, "{b}");
+    }
+);
+
+dual_test!(
+    a_crowd_signing_in_on_one_address_is_not_slowed,
+    tight,
+    |app: TestApp| async move {
+        // A venue: the volunteers registered earlier; now ten sign in from one address,
+        // more than the four attempts a minute it allows, each with the right password.
+        app.user("a@zh.cn").await;
+        app.clock.advance(chrono::Duration::seconds(61));
+        for _ in 0..10 {
+            let (s, b) = app
+                .post(
+                    "/api/v1/auth/login",
+                    None,
+                    json!({"login": "a@zh.cn", "password": PASSWORD}),
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+        }
+        // Guesses count: the fourth wrong password spends the address's minute, and then
+        // the right one waits too.
+        for _ in 0..4 {
+            wrong_password(&app, "nobody@zh.cn", 401).await;
+        }
+        wrong_password(&app, "nobody@zh.cn", 429).await;
+        let r = app
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"login": "a@zh.cn", "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(r.status(), 429);
+        assert!(r.headers().contains_key("retry-after"));
     }
 );

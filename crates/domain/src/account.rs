@@ -1,6 +1,7 @@
 //! Login identities.
 
 use crate::ProblemCode;
+use chrono::{DateTime, Duration, Utc};
 use std::fmt;
 
 use crate::error::FieldError;
@@ -89,9 +90,58 @@ impl fmt::Debug for Password {
     }
 }
 
+/// How long after a refresh token is exchanged its holder may present it again (刷新宽限).
+///
+/// A page that is closed or reloaded while its refresh is under way never receives the new
+/// token: the next page load presents the one already exchanged. Without a grace that looks
+/// like a stolen token and ends the session; with it, the session continues.
+pub const REFRESH_REUSE_GRACE_SECS: i64 = 30;
+
+/// Whether a refresh token exchanged at `exchanged_at` and presented again at `now` is the
+/// lost answer to its own exchange, not a copy: within [`REFRESH_REUSE_GRACE_SECS`] and while
+/// the token it was exchanged for is the session's only live one (`successor_unused`).
+/// Then the session goes on with a new token that replaces the successor, so it still has
+/// one live token; otherwise the reuse ends the session.
+pub fn refresh_reuse_is_lost_answer(
+    exchanged_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    successor_unused: bool,
+) -> bool {
+    let since = now - exchanged_at;
+    successor_unused
+        && since >= Duration::zero()
+        && since <= Duration::seconds(REFRESH_REUSE_GRACE_SECS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reused_refresh_token_is_a_lost_answer_only_briefly_and_once() {
+        let t = DateTime::<Utc>::from_timestamp(1_780_000_000, 0).unwrap_or_default();
+        assert!(refresh_reuse_is_lost_answer(t, t, true));
+        assert!(refresh_reuse_is_lost_answer(
+            t,
+            t + Duration::seconds(30),
+            true
+        ));
+        assert!(!refresh_reuse_is_lost_answer(
+            t,
+            t + Duration::seconds(31),
+            true
+        ));
+        assert!(!refresh_reuse_is_lost_answer(
+            t,
+            t + Duration::seconds(1),
+            false
+        ));
+        assert!(!refresh_reuse_is_lost_answer(
+            t,
+            t - Duration::seconds(1),
+            true
+        ));
+    }
 
     #[test]
     fn login_names() {

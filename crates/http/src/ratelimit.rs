@@ -1,7 +1,7 @@
 //! Request rate limits: per account for signed-in callers, per API client, per address for
 //! anonymous ones,
-//! a stricter per-address limit on sign-in and registration, and a bucket of its own per
-//! address for token refreshes. A caller
+//! a stricter per-address limit on registrations and failed sign-ins, and a bucket of its
+//! own per address for token refreshes. A caller
 //! over the limit gets a 429 problem with `Retry-After`. Windows are fixed minutes on the
 //! injected clock; the counters live in the process (each replica counts its own share).
 
@@ -28,6 +28,15 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Counts a request; `Err(seconds)` when the key is over `limit` this minute.
     pub fn hit(&self, key: &str, limit: u32, now: DateTime<Utc>) -> Result<(), i64> {
+        self.count(key, limit, now, 1)
+    }
+
+    /// `Err(seconds)` when the key has used up `limit` this minute; counts nothing.
+    pub fn spent(&self, key: &str, limit: u32, now: DateTime<Utc>) -> Result<(), i64> {
+        self.count(key, limit, now, 0)
+    }
+
+    fn count(&self, key: &str, limit: u32, now: DateTime<Utc>, add: u32) -> Result<(), i64> {
         let minute = now.timestamp().div_euclid(60);
         let Ok(mut w) = self.windows.lock() else {
             return Ok(());
@@ -42,15 +51,24 @@ impl RateLimiter {
         if e.1 >= limit {
             return Err(60 - now.timestamp().rem_euclid(60));
         }
-        e.1 += 1;
+        e.1 += add;
         Ok(())
     }
 }
 
-/// Sign-in and registration: passwords and logins are guessed at by scripts, so they are
-/// limited per address, strictly.
-fn is_auth(req: &ServiceRequest) -> bool {
-    req.method() == Method::POST && matches!(req.path(), "/api/v1/auth/login" | "/api/v1/accounts")
+/// Registration: accounts are created by scripts too, so they are limited per address,
+/// strictly.
+fn is_registration(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST && req.path() == "/api/v1/accounts"
+}
+
+/// Sign-in: passwords are guessed at by scripts, and every guess but the right one fails.
+/// So a failed sign-in counts against the strict per-address limit and a successful one
+/// does not: fifty volunteers signing in on one venue's Wi-Fi, each with their own
+/// password, are never slowed; the thirty-first wrong password from one address in a
+/// minute is. (Each account also locks after a few failures, in the handler.)
+fn is_sign_in(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST && req.path() == "/api/v1/auth/login"
 }
 
 /// A token refresh presents a single-use 256-bit secret, which no script guesses: it does
@@ -80,12 +98,32 @@ pub async fn rate_limit(
     let now = state.clock.now();
     let address = crate::client_address::of_request(req.request(), &state.settings.trusted_proxies);
     let s = &state.settings;
-    let verdict = if is_auth(&req) {
-        state.limiter.hit(
-            &format!("auth:{address}"),
-            s.auth_rate_limit_per_minute,
-            now,
-        )
+    let auth_key = format!("auth:{address}");
+    if is_sign_in(&req) {
+        if let Err(retry_after_secs) =
+            state
+                .limiter
+                .spent(&auth_key, s.auth_rate_limit_per_minute, now)
+        {
+            return Ok(req.error_response(ApiError::TooManyRequests {
+                code: ProblemCode::RateLimited,
+                detail: "too many failed sign-ins from this address; wait before trying again"
+                    .into(),
+                retry_after_secs,
+            }));
+        }
+        let res = next.call(req).await?;
+        if !res.status().is_success() {
+            let _ = state
+                .limiter
+                .hit(&auth_key, s.auth_rate_limit_per_minute, now);
+        }
+        return Ok(res.map_into_boxed_body());
+    }
+    let verdict = if is_registration(&req) {
+        state
+            .limiter
+            .hit(&auth_key, s.auth_rate_limit_per_minute, now)
     } else if is_refresh(&req) {
         state
             .limiter
@@ -143,5 +181,8 @@ mod tests {
         assert_eq!(l.hit("a", 2, t), Err(10));
         assert!(l.hit("b", 2, t).is_ok(), "keys count apart");
         assert!(l.hit("a", 2, t + chrono::Duration::seconds(10)).is_ok());
+        assert_eq!(l.spent("a", 2, t), Err(10));
+        assert!(l.spent("c", 1, t).is_ok());
+        assert!(l.spent("c", 1, t).is_ok(), "looking counts nothing");
     }
 }

@@ -57,7 +57,8 @@ pub struct ApiSettings {
     pub activity_rules: Vec<(String, zhihui_domain::ActivityRule)>,
     /// Requests a minute per account (or per address for anonymous callers).
     pub rate_limit_per_minute: u32,
-    /// Sign-in, registration and refresh attempts a minute per address.
+    /// Registrations and failed sign-ins a minute per address (successful sign-ins and
+    /// token refreshes are not counted here).
     pub auth_rate_limit_per_minute: u32,
     pub webhooks: WebhookSettings,
     /// Bounds of a volunteer import.

@@ -68,7 +68,8 @@ pub struct Settings {
     pub activity_rules: String,
     /// Requests a minute per account (or address, for anonymous callers).
     pub rate_limit_per_minute: u32,
-    /// Sign-in, registration and refresh attempts a minute per address.
+    /// Registrations and failed sign-ins a minute per address (successful sign-ins and
+    /// token refreshes are not counted here).
     pub auth_rate_limit_per_minute: u32,
     /// Whether `serve` applies the migrations first. With several replicas, turn it off and
     /// run `zhihui migrate` once before starting them.

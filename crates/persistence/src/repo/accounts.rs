@@ -146,7 +146,37 @@ impl Store {
         else {
             return Ok(RefreshOutcome::Refused);
         };
-        if old.revoked_at.is_some() {
+        if let Some(exchanged_at) = old.revoked_at {
+            // Exchanged already. If it was exchanged moments ago and its successor is the
+            // session's only live token, the answer to that exchange was lost (the page was
+            // reloaded meanwhile): the session goes on with a token that replaces the
+            // successor. Otherwise it is a copy, and the session ends.
+            let live = refresh_token::Entity::find()
+                .filter(refresh_token::Column::FamilyId.eq(old.family_id))
+                .filter(refresh_token::Column::RevokedAt.is_null())
+                .all(&txn)
+                .await?;
+            let successor = match live.as_slice() {
+                [only] if only.created_at == exchanged_at => Some(only.id),
+                _ => None,
+            };
+            let lost_answer = zhihui_domain::account::refresh_reuse_is_lost_answer(
+                exchanged_at,
+                now,
+                successor.is_some(),
+            );
+            if let Some(successor) = successor.filter(|_| lost_answer) {
+                let res = refresh_token::Entity::update_many()
+                    .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+                    .filter(refresh_token::Column::Id.eq(successor))
+                    .filter(refresh_token::Column::RevokedAt.is_null())
+                    .exec(&txn)
+                    .await?;
+                if res.rows_affected != 1 {
+                    return Ok(RefreshOutcome::Refused);
+                }
+                return self.continue_family(txn, &old, new_hash, now, ttl).await;
+            }
             refresh_token::Entity::update_many()
                 .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
                 .filter(refresh_token::Column::FamilyId.eq(old.family_id))
@@ -171,6 +201,19 @@ impl Store {
         if res.rows_affected != 1 {
             return Ok(RefreshOutcome::Refused);
         }
+        self.continue_family(txn, &old, new_hash, now, ttl).await
+    }
+
+    /// Stores the session's next token (created at `now`, the moment its predecessor was
+    /// exchanged) and commits.
+    async fn continue_family(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        old: &refresh_token::Model,
+        new_hash: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> StoreResult<RefreshOutcome> {
         refresh_token::ActiveModel {
             id: Set(Uuid::now_v7()),
             account_id: Set(old.account_id),
