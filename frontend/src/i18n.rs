@@ -360,6 +360,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("work_kind.applications_to_endorse", "申报待推荐", "Applications to endorse"),
     ("work_kind.applications_to_decide", "申报待决定", "Applications to decide"),
     ("work_kind.reviews_to_write", "申报待评审", "Applications to review"),
+    ("work_kind.hours_to_confirm", "活动服务时长待确认", "Activities with hours to confirm"),
     ("rollup.top", "顶层", "Top"),
     ("rollup.grid_by", "分布图着色依据", "Colour the grid by"),
     ("rollup.less", "少", "Less"),

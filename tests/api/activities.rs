@@ -1525,3 +1525,99 @@ dual_test!(
         assert_eq!(after, before, "nothing refused was stored");
     }
 );
+
+dual_test!(
+    the_workbench_counts_ended_activities_with_hours_to_confirm_until_the_deadline,
+    long_sessions,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let (present, present_vid) = volunteer(&app, 1, "张三").await;
+        let (absent, absent_vid) = volunteer(&app, 2, "李四").await;
+        let id = published(&app, &w.admin, activity_body(&w.org, 10, 10)).await;
+        for v in [&present, &absent] {
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{id}/sign-ups"),
+                    Some(&v.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(s, 201, "{b}");
+        }
+        let hours = |who: &User| {
+            let token = who.token.clone();
+            let app = &app;
+            async move {
+                let (s, b) = app.get("/api/v1/me/work", Some(&token)).await;
+                assert_eq!(s, 200, "{b}");
+                b["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|i| i["kind"] == "hours_to_confirm")
+                    .map(|i| {
+                        (
+                            i["organization"]["id"].as_str().unwrap().to_string(),
+                            i["count"].as_i64().unwrap(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        // During the activity: one present, one absent, recorded by hand.
+        app.clock.set(at(10, 3, 0));
+        for (vid, body) in [
+            (
+                &present_vid,
+                json!({"checked_in_at": at(10, 1, 0), "checked_out_at": at(10, 3, 0), "reason": "现场登记"}),
+            ),
+            (&absent_vid, json!({"absent": true, "reason": "请假"})),
+        ] {
+            let (s, b, _) = app
+                .put_if(
+                    &format!("/api/v1/activities/{id}/attendance/{vid}"),
+                    &w.admin.token,
+                    body,
+                    None,
+                )
+                .await;
+            assert_eq!(s, 200, "{b}");
+        }
+        assert_eq!(hours(&w.admin).await, vec![], "not before it ends");
+        // Ended: the team's admins have one activity to confirm; nobody else has.
+        app.clock.set(at(10, 6, 0));
+        assert_eq!(hours(&w.admin).await, vec![(w.org.clone(), 1)]);
+        for who in [&w.other_admin, &w.platform, &present] {
+            assert_eq!(hours(who).await, vec![], "{}", who.id);
+        }
+        // Ten working days after 10 June is 24 June (China time): counted to its last
+        // minute, gone the next day, when confirming is refused.
+        app.clock.set(at(24, 15, 59));
+        assert_eq!(hours(&w.admin).await, vec![(w.org.clone(), 1)]);
+        app.clock.set(at(24, 16, 1));
+        assert_eq!(hours(&w.admin).await, vec![]);
+        let confirm = json!({"entries": [{"volunteer_id": present_vid, "hours": 2.0}]});
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/service-hours"),
+                Some(&w.admin.token),
+                confirm.clone(),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("confirmation_window_closed"))
+        );
+        // Confirmed, it leaves the list (the absent volunteer has nothing to confirm).
+        app.clock.set(at(10, 6, 0));
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/service-hours"),
+                Some(&w.admin.token),
+                confirm,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(hours(&w.admin).await, vec![]);
+    }
+);

@@ -304,6 +304,29 @@ pub fn add_working_days(from: NaiveDate, days: u32) -> NaiveDate {
     d
 }
 
+/// The last China date on which the hours of an activity that ended at `ends_at` may be
+/// confirmed: `working_days` working days after its last day (rule 22).
+pub fn hours_confirmable_until(ends_at: DateTime<Utc>, working_days: u32) -> NaiveDate {
+    add_working_days(crate::report::china_date(ends_at), working_days)
+}
+
+/// The earliest end of an activity whose hours may still be confirmed at `now`: activities
+/// that ended before it are past [`hours_confirmable_until`]. For the lists of what is
+/// waiting, which select by end.
+pub fn hours_confirmable_since(now: DateTime<Utc>, working_days: u32) -> DateTime<Utc> {
+    let today = crate::report::china_date(now);
+    // `add_working_days` never decreases as its start moves on, so step back while the day
+    // before still reaches today.
+    let mut first = today;
+    while let Some(before) = first.pred_opt() {
+        if add_working_days(before, working_days) < today {
+            break;
+        }
+        first = before;
+    }
+    crate::report::china_day_start(first)
+}
+
 /// Minutes actually served between check-in and check-out, counted only inside the
 /// activity's own time (travel and waiting before the start are excluded, rule 21).
 pub fn served_minutes(
@@ -551,6 +574,21 @@ mod tests {
         assert!(overlaps(t(1, 0), t(3, 0), t(2, 0), t(4, 0)));
         assert!(!overlaps(t(1, 0), t(2, 0), t(2, 0), t(4, 0)));
         assert!(overlaps(t(1, 0), t(5, 0), t(2, 0), t(3, 0)));
+    }
+
+    #[test]
+    fn the_confirmation_window_and_its_first_end_agree() {
+        // Each end from 40 days back: confirmable now exactly when it is on or after the
+        // first end the lists select by.
+        let now = Utc.with_ymd_and_hms(2026, 6, 10, 3, 0, 0).unwrap();
+        for days in [0_u32, 1, 5, 10] {
+            let since = hours_confirmable_since(now, days);
+            for h in 0..(40 * 24) {
+                let ends = now - Duration::hours(h);
+                let open = hours_confirmable_until(ends, days) >= crate::report::china_date(now);
+                assert_eq!(open, ends >= since, "{days} days, ended {ends}");
+            }
+        }
     }
 
     #[test]

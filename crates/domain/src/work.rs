@@ -3,12 +3,14 @@
 //! someone may take now: which statuses it starts from is read off that machine's own
 //! transition function, so the count and the step can never disagree.
 
+use crate::activity::{activity_action_starts_from, sign_up_transition};
 use crate::organization::string_enum;
 use crate::{
     membership_transition, organization_transition, report_action_starts_from, LetterAction,
     LetterStatus, MembershipAction, MembershipStatus, OrganizationAction, OrganizationStatus,
     ReportAction, ReportStatus,
 };
+use crate::{ActivityAction, ActivityStatus, SignUpAction, SignUpStatus};
 
 string_enum! {
     /// A kind of work waiting for someone (待办).
@@ -29,6 +31,9 @@ string_enum! {
         ApplicationsToDecide => "applications_to_decide",
         /// Applications assigned to the person for review, not yet scored (评审).
         ReviewsToWrite => "reviews_to_write",
+        /// Activities of a team the person administers that have ended with attendances
+        /// whose hours are not yet confirmed, before the confirmation deadline (确认时长).
+        HoursToConfirm => "hours_to_confirm",
     }
 }
 
@@ -77,6 +82,20 @@ pub fn report_statuses() -> Vec<ReportStatus> {
     report_action_starts_from(ReportAction::Accept).to_vec()
 }
 
+/// Activities whose hours are to be confirmed are those that may have hours confirmed.
+pub fn hours_activity_statuses() -> Vec<ActivityStatus> {
+    activity_action_starts_from(ActivityAction::ConfirmHours).to_vec()
+}
+
+/// Attendances waiting for their hours are sign-ups that may have hours confirmed.
+pub fn hours_sign_up_statuses() -> Vec<SignUpStatus> {
+    starts_from(
+        SignUpStatus::ALL,
+        SignUpAction::ConfirmHours,
+        sign_up_transition,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +106,7 @@ mod tests {
         assert_eq!(registration_statuses(), [OrganizationStatus::Pending]);
         assert_eq!(letter_statuses(), [LetterStatus::Sent]);
         assert_eq!(report_statuses(), [ReportStatus::Submitted]);
+        assert_eq!(hours_activity_statuses(), [ActivityStatus::Published]);
+        assert_eq!(hours_sign_up_statuses(), [SignUpStatus::Confirmed]);
     }
 }

@@ -24,6 +24,7 @@ fn target(i: &WorkItem) -> Route {
         WorkKind::OrganizationsToApprove => tab("children").or(Some(Route::Platform)),
         WorkKind::LettersToAnswer => tab("letters"),
         WorkKind::ReportsToAccept => tab("reports"),
+        WorkKind::HoursToConfirm => tab("activities"),
         WorkKind::ApplicationsToEndorse
         | WorkKind::ApplicationsToDecide
         | WorkKind::ReviewsToWrite => Some(Route::Applications),

@@ -18,7 +18,8 @@ use crate::state::AppState;
 /// administer, registrations under them (at the top of the tree for platform admins), pairing
 /// letters to answer before their deadline, the reports of the organisations directly below
 /// to accept, applications to endorse (a provincial association's admins), to decide
-/// (platform admins) and to review (the reviewer assigned). Each kind is counted from the
+/// (platform admins) and to review (the reviewer assigned), and the ended activities of
+/// their teams with attendances whose hours are not yet confirmed, before the deadline. Each kind is counted from the
 /// statuses its step starts from in the state machines, so what is counted is what the
 /// caller can act on. Kinds with nothing waiting are left out. Read live on every call.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), responses(
@@ -53,6 +54,15 @@ pub async fn get_my_work(
         decide_without_endorsement: action_starts_from(ApplicationAction::Decide, false).to_vec(),
         review_with_endorsement: action_starts_from(ApplicationAction::Review, true).to_vec(),
         review_without_endorsement: action_starts_from(ApplicationAction::Review, false).to_vec(),
+        hours_activities: work::hours_activity_statuses(),
+        hours_sign_ups: work::hours_sign_up_statuses(),
+        hours_ended: (
+            zhihui_domain::activity::hours_confirmable_since(
+                now,
+                state.settings.confirm_working_days,
+            ),
+            now,
+        ),
     };
     let names: HashMap<_, _> = orgs.iter().map(|o| (o.id, o)).collect();
     let items = state

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 use zhihui_domain::{
-    ApplicationStatus, ClosedSet, LetterStatus, MembershipStatus, OrganizationStatus, ReportStatus,
-    WorkKind,
+    ActivityStatus, ApplicationStatus, ClosedSet, LetterStatus, MembershipStatus,
+    OrganizationStatus, ReportStatus, SignUpStatus, WorkKind,
 };
 
 use crate::repo::Binder;
@@ -38,6 +38,12 @@ pub struct WorkQuery {
     /// Statuses a reviewer scores an application in, likewise.
     pub review_with_endorsement: Vec<ApplicationStatus>,
     pub review_without_endorsement: Vec<ApplicationStatus>,
+    /// Activities and sign-ups hours are confirmed from.
+    pub hours_activities: Vec<ActivityStatus>,
+    pub hours_sign_ups: Vec<SignUpStatus>,
+    /// Hours are confirmed after the end and before the deadline: activities that ended
+    /// in this range.
+    pub hours_ended: (DateTime<Utc>, DateTime<Utc>),
 }
 
 /// One count: a kind of work, the organisation it is for (none for the province's, the
@@ -133,6 +139,24 @@ impl Store {
                  JOIN organizations o ON o.id = r.organization_id \
                  WHERE o.parent_id IN ({o}) AND r.status IN ({s}) GROUP BY o.parent_id",
                 WorkKind::ReportsToAccept.as_str()
+            ));
+        }
+        if orgs && !q.hours_activities.is_empty() && !q.hours_sign_ups.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&names(&q.hours_activities));
+            let (since, until) = (b.bind(q.hours_ended.0), b.bind(q.hours_ended.1));
+            let su = b.list(&names(&q.hours_sign_ups));
+            let absent = b.bind(false);
+            parts.push(format!(
+                "SELECT '{}', a.organization_id, CAST(count(*) AS BIGINT) FROM activities a \
+                 WHERE a.organization_id IN ({o}) AND a.status IN ({s}) \
+                 AND a.ends_at >= {since} AND a.ends_at <= {until} \
+                 AND EXISTS (SELECT 1 FROM sign_ups su WHERE su.activity_id = a.id \
+                 AND su.status IN ({su}) AND su.absent = {absent} \
+                 AND su.checked_in_at IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM service_records sr WHERE sr.sign_up_id = su.id)) \
+                 GROUP BY a.organization_id",
+                WorkKind::HoursToConfirm.as_str()
             ));
         }
         if !q.provinces.is_empty() && !q.endorse.is_empty() {

@@ -18,8 +18,7 @@ use zhihui_contract::activities::{
 use zhihui_contract::form::Reason;
 use zhihui_contract::{PageParams, Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::{
-    add_working_days, check_in_slot, check_in_slot_expiry, plan_confirmation, served_minutes,
-    HoursLine, Participant,
+    check_in_slot, check_in_slot_expiry, plan_confirmation, served_minutes, HoursLine, Participant,
 };
 use zhihui_domain::{
     activity_action_starts_from, activity_allowed_actions, activity_transition, sign_up_transition,
@@ -127,7 +126,7 @@ fn confirmable_until(
     settings: &crate::state::ApiSettings,
     a: &activity::Model,
 ) -> chrono::NaiveDate {
-    add_working_days(china_date(a.ends_at), settings.confirm_working_days)
+    zhihui_domain::activity::hours_confirmable_until(a.ends_at, settings.confirm_working_days)
 }
 
 /// Views for a page of activities with two or three queries, whatever its length.
