@@ -2,6 +2,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
 use crate::dual_test;
+use crate::fixtures::{member, volunteer, world};
 use crate::helpers::*;
 
 dual_test!(real_name_registration, |app: TestApp| async move {
@@ -312,3 +313,97 @@ dual_test!(memberships_and_permissions, |app: TestApp| async move {
         .await;
     assert_eq!(s, 404);
 });
+
+dual_test!(
+    an_admin_finds_members_by_name_or_number,
+    |app: TestApp| async move {
+        let w = world(&app).await;
+        let mut numbers = vec![];
+        for (n, name) in [(1, "张伟"), (2, "张小燕"), (3, "李四"), (4, "王五")] {
+            let (v, _) = volunteer(&app, n, name).await;
+            member(&app, &w.admin, &w.org, &v).await;
+            let (_, me) = app.get("/api/v1/volunteers/me", Some(&v.token)).await;
+            numbers.push(me["volunteer_number"].as_str().unwrap().to_string());
+        }
+        let names = |q: &str| {
+            let path = format!(
+                "/api/v1/organizations/{}/members?status=approved&q={}",
+                w.org,
+                urlencoding(q)
+            );
+            let app = &app;
+            let token = w.admin.token.clone();
+            async move {
+                let (s, b) = app.get(&path, Some(&token)).await;
+                assert_eq!(s, 200, "{b}");
+                b["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m["volunteer"]["name"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(names("张").await, ["张伟", "张小燕"]);
+        assert_eq!(names(" 小燕 ").await, ["张小燕"]);
+        assert_eq!(names(&numbers[2]).await, ["李四"]);
+        assert_eq!(
+            names(&numbers[2][..6]).await,
+            Vec::<String>::new(),
+            "a whole number only"
+        );
+        // Wildcards of LIKE are letters like any other: nobody's name holds them.
+        assert_eq!(names("%").await, Vec::<String>::new());
+        assert_eq!(names("_").await, Vec::<String>::new());
+        assert_eq!(names("张_").await, Vec::<String>::new());
+        assert_eq!(names("").await.len(), 4, "an empty search is no filter");
+        // So in the other searches by text: organisations and activities.
+        for path in [
+            "/api/v1/organizations?q=%25",
+            "/api/v1/organizations?q=_",
+            "/api/v1/activities?q=%25",
+        ] {
+            let (s, b) = app.get(path, Some(&w.admin.token)).await;
+            assert_eq!(
+                (s, b["items"].as_array().map(Vec::len)),
+                (200, Some(0)),
+                "{path}"
+            );
+        }
+        let (_, b) = app
+            .get("/api/v1/organizations?q=%E7%A7%91%E5%8D%8F", None)
+            .await;
+        assert_eq!(
+            b["items"].as_array().map(Vec::len),
+            Some(1),
+            "科协 still finds one"
+        );
+        let (s, b) = app
+            .get(
+                &format!(
+                    "/api/v1/organizations/{}/members?q={}",
+                    w.org,
+                    "长".repeat(51)
+                ),
+                Some(&w.admin.token),
+            )
+            .await;
+        assert_eq!((s, fields(&b)[0].0.as_str()), (422, "q"));
+        let (s, _) = app
+            .get(
+                &format!("/api/v1/organizations/{}/members?q=张", w.org),
+                Some(&w.other_admin.token),
+            )
+            .await;
+        assert_eq!(s, 403, "another organisation's admin finds nobody");
+    }
+);
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

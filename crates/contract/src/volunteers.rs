@@ -299,6 +299,10 @@ pub struct MemberQuery {
     /// `pending`, `approved`, `rejected` or `left`.
     #[param(schema_with = crate::values::membership_status)]
     pub status: Option<String>,
+    /// Part of the volunteer's name, or their whole volunteer number.
+    #[validate(length(max = 50))]
+    #[param(max_length = 50)]
+    pub q: Option<String>,
     #[validate(range(min = 1, max = 200))]
     #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,

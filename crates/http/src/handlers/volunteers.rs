@@ -186,7 +186,8 @@ pub async fn get_volunteer(
     Ok(HttpResponse::Ok().json(views::volunteer(v)))
 }
 
-/// Members and join requests of a team (its admins, its parent's admins, platform admin).
+/// Members and join requests of a team (its admins, its parent's admins, platform admin), in
+/// the order they asked to join; `q` finds them by part of the name or by volunteer number.
 #[utoipa::path(tag = "volunteers", security(("bearer" = [])), params(("id" = Uuid, Path), MemberQuery), responses(
     (status = 200, body = MemberPage),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -214,9 +215,10 @@ pub async fn list_organization_members(
     let after = super::uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let rows = state
         .store
-        .list_members(org.id, status, after, limit)
+        .list_members(org.id, status, text, after, limit)
         .await?;
     let next_cursor = super::next_cursor(&rows, limit, |r| r.membership.id.to_string());
     Ok(HttpResponse::Ok().json(MemberPage {

@@ -488,9 +488,9 @@ impl Store {
         if let Some(t) = &f.text {
             q = q.filter(
                 Condition::any()
-                    .add(activity::Column::Title.contains(t.as_str()))
-                    .add(activity::Column::Description.contains(t.as_str()))
-                    .add(activity::Column::Place.contains(t.as_str())),
+                    .add(super::contains_text(activity::Column::Title, t))
+                    .add(super::contains_text(activity::Column::Description, t))
+                    .add(super::contains_text(activity::Column::Place, t)),
             );
         }
         if let Some((at, id)) = f.after {

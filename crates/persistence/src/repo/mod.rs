@@ -51,6 +51,24 @@ pub(crate) fn region_prefix<C: sea_orm::ColumnTrait>(col: C, prefix: &str) -> se
         .add(col.lt(format!("{prefix}~")))
 }
 
+/// `col` holds `text` as it is typed: LIKE's wildcards (`%`, `_`) and the escape character
+/// in it stand for themselves, so a search for `%` finds what holds a `%`, not everything.
+pub(crate) fn contains_text<C: sea_orm::ColumnTrait>(
+    col: C,
+    text: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    col.like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
+}
+
 /// Numbered parameters (`$n` for PostgreSQL, `?n` for SQLite), so that the text may use
 /// them in any order.
 pub(crate) struct Binder {

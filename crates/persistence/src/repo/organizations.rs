@@ -206,7 +206,7 @@ impl Store {
             q = q.filter(super::region_prefix(organization::Column::RegionCode, v));
         }
         if let Some(v) = &f.name_part {
-            q = q.filter(organization::Column::Name.contains(v.as_str()));
+            q = q.filter(super::contains_text(organization::Column::Name, v));
         }
         if let Some(v) = f.parent_id {
             q = q.filter(organization::Column::ParentId.eq(v));

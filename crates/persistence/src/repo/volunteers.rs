@@ -1,8 +1,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::ProblemCode;
@@ -548,6 +548,7 @@ impl Store {
         &self,
         org_id: Uuid,
         status: Option<MembershipStatus>,
+        text: Option<&str>,
         after: Option<Uuid>,
         limit: u64,
     ) -> StoreResult<Vec<MemberRow>> {
@@ -555,6 +556,13 @@ impl Store {
             membership::Entity::find().filter(membership::Column::OrganizationId.eq(org_id));
         if let Some(s) = status {
             q = q.filter(membership::Column::Status.eq(s.as_str()));
+        }
+        if let Some(t) = text {
+            q = q.filter(
+                Condition::any()
+                    .add(super::contains_text(volunteer::Column::Name, t))
+                    .add(volunteer::Column::VolunteerNumber.eq(t)),
+            );
         }
         if let Some(a) = after {
             q = q.filter(membership::Column::Id.gt(a));
