@@ -1125,6 +1125,37 @@ dual_test!(
         assert_eq!(work_of(&app, &t.province_admin).await, work(&[]));
         assert_eq!(work_of(&app, &t.platform).await[&decide], 1);
         let expert = app.user("expert@review.cn").await;
+        // The platform finds the expert in the directory, with their load.
+        let (s, b) = app
+            .get("/api/v1/accounts?q=REVIEW.cn", Some(&t.platform.token))
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(
+            b["items"],
+            json!([{"id": expert.id, "display_name": "测试用户", "login_masked": "e***@review.cn", "reviews_open": 0}])
+        );
+        let directory = |token: String| {
+            let app = &app;
+            async move { app.get("/api/v1/accounts?q=review", Some(&token)).await }
+        };
+        for who in [&t.province_admin, &t.society_admin, &expert] {
+            let (s, b) = directory(who.token.clone()).await;
+            assert_eq!((s, b["code"].as_str()), (403, Some("platform_admin_only")));
+        }
+        let (s, _) = app.get("/api/v1/accounts?q=review", None).await;
+        assert_eq!(s, 401);
+        let (s, b) = app
+            .get("/api/v1/accounts?q=e", Some(&t.platform.token))
+            .await;
+        assert_eq!(
+            (s, fields(&b)[0].0.as_str()),
+            (422, "q"),
+            "one letter is too little"
+        );
+        let (s, b) = app
+            .get("/api/v1/accounts?q=%25%25", Some(&t.platform.token))
+            .await;
+        assert_eq!(b["items"], json!([]), "{s}: % is a letter");
         let (s, _) = app
             .post(
                 &format!("/api/v1/applications/{id}/reviewers"),
@@ -1137,6 +1168,8 @@ dual_test!(
             work_of(&app, &expert).await,
             work(&[("reviews_to_write", "", 1)])
         );
+        let (_, b) = directory(t.platform.token.clone()).await;
+        assert_eq!(b["items"][0]["reviews_open"], 1);
         let (s, _) = app
             .put(
                 &format!("/api/v1/applications/{id}/reviews/mine"),
@@ -1146,5 +1179,7 @@ dual_test!(
             .await;
         assert_eq!(s, 200);
         assert_eq!(work_of(&app, &expert).await, work(&[]));
+        let (_, b) = directory(t.platform.token.clone()).await;
+        assert_eq!(b["items"][0]["reviews_open"], 0, "scored: no longer open");
     }
 );

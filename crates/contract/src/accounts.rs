@@ -106,6 +106,39 @@ pub struct AccountView {
     pub created_at: DateTime<Utc>,
 }
 
+/// Finding people for a role (the reviewers of an application): by part of the display
+/// name or of the login.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, Validate)]
+#[into_params(parameter_in = Query)]
+pub struct AccountQuery {
+    /// Part of the display name or of the login; at least two characters.
+    #[validate(length(min = 2, max = 50))]
+    #[param(min_length = 2, max_length = 50)]
+    pub q: String,
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100, default = 20)]
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// A person in the directory (评审专家库), as the platform sees them when choosing
+/// reviewers: the login masked.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct AccountSummary {
+    pub id: Uuid,
+    pub display_name: String,
+    /// `l***@example.cn`, `138****8000`.
+    pub login_masked: String,
+    /// Applications assigned to them and not yet scored: their current load.
+    pub reviews_open: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct AccountPage {
+    pub items: Vec<AccountSummary>,
+    pub next_cursor: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct OrganizationRef {
     pub id: Uuid,

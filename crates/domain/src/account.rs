@@ -51,6 +51,21 @@ impl LoginName {
     }
 }
 
+/// A login as others may see it: `l***@example.cn`, `138****8000`; enough to tell two people
+/// of one name apart, not to write to them.
+pub fn mask_login(login: &str) -> String {
+    match login.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => match MobilePhone::parse(login) {
+            Ok(p) => p.masked(),
+            Err(_) => "***".to_string(),
+        },
+    }
+}
+
 /// A password of 8 to 128 characters with at least one letter and one digit.
 #[derive(Clone)]
 pub struct Password(String);
@@ -156,6 +171,13 @@ mod tests {
         assert!(LoginName::parse("li@localhost").is_err());
         assert!(LoginName::parse("12345").is_err());
         assert!(LoginName::parse("@x.cn").is_err());
+    }
+
+    #[test]
+    fn masked_logins() {
+        assert_eq!(mask_login("li.ming@example.cn"), "l***@example.cn");
+        assert_eq!(mask_login("13800138000"), "138****8000");
+        assert_eq!(mask_login("x"), "***");
     }
 
     #[test]

@@ -24,6 +24,7 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
             .service(accounts::register_account)
+            .service(accounts::list_accounts)
             .service(accounts::login)
             .service(accounts::refresh_token)
             .service(accounts::logout)

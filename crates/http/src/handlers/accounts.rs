@@ -7,8 +7,8 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::Duration;
 use uuid::Uuid;
 use zhihui_contract::accounts::{
-    AccountRegistration, AccountView, LoginRequest, MeView, OrganizationRef, RefreshTokenRequest,
-    RegisterAccountRequest, TokenResponse,
+    AccountPage, AccountQuery, AccountRegistration, AccountSummary, AccountView, LoginRequest,
+    MeView, OrganizationRef, RefreshTokenRequest, RegisterAccountRequest, TokenResponse,
 };
 use zhihui_contract::Problem;
 use zhihui_domain::LoginName;
@@ -223,6 +223,50 @@ pub async fn logout(
         .revoke_refresh_family(&auth::sha256_hex(&body.refresh_token), state.clock.now())
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The directory of people (评审专家库), for the platform choosing an application's
+/// reviewers: accounts whose display name or login holds `q`, in the order they were
+/// created, with the login masked and each one's open reviews (assigned, not yet scored).
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(AccountQuery), responses(
+    (status = 200, body = AccountPage),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/accounts")]
+pub async fn list_accounts(
+    state: web::Data<AppState>,
+    who: Authenticated,
+    q: web::Query<AccountQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if !who.is_platform_admin {
+        return Err(ApiError::Forbidden(
+            ProblemCode::PlatformAdminOnly,
+            "the directory of people is the platform's, for choosing reviewers".into(),
+        ));
+    }
+    let mut p = Problems::validate(&*q);
+    let after = super::uuid_cursor(&mut p, &q.cursor);
+    p.finish()?;
+    let limit = q.limit.unwrap_or(zhihui_contract::DEFAULT_LIMIT);
+    let rows = state
+        .store
+        .search_accounts(q.q.trim(), after, limit)
+        .await?;
+    let next_cursor = super::next_cursor(&rows, limit, |(a, _)| a.id.to_string());
+    Ok(HttpResponse::Ok().json(AccountPage {
+        items: rows
+            .into_iter()
+            .map(|(a, reviews_open)| AccountSummary {
+                id: a.id,
+                display_name: a.display_name,
+                login_masked: zhihui_domain::account::mask_login(&a.login),
+                reviews_open,
+            })
+            .collect(),
+        next_cursor,
+    }))
 }
 
 /// The signed-in account with its roles.

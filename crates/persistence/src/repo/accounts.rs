@@ -1,13 +1,15 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use zhihui_domain::ProblemCode;
 
-use crate::entities::{account, login_throttle, organization_admin, refresh_token};
+use crate::entities::{
+    account, login_throttle, organization_admin, refresh_token, review, reviewer_assignment,
+};
 use crate::{Store, StoreError, StoreResult};
 
 /// What a login throttle says before the password is checked.
@@ -95,6 +97,62 @@ impl Store {
             .map(|a| a.organization_id)
             .collect();
         Ok(Some((account, admin_of)))
+    }
+
+    /// Accounts whose display name or login holds `text`, in the order they were created,
+    /// each with the applications assigned to them and not yet scored.
+    pub async fn search_accounts(
+        &self,
+        text: &str,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> StoreResult<Vec<(account::Model, i64)>> {
+        let mut q = account::Entity::find().filter(
+            Condition::any()
+                .add(super::contains_text(account::Column::DisplayName, text))
+                .add(super::contains_text(
+                    account::Column::Login,
+                    &text.to_lowercase(),
+                )),
+        );
+        if let Some(a) = after {
+            q = q.filter(account::Column::Id.gt(a));
+        }
+        let accounts = q
+            .order_by_asc(account::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
+        let assigned: Vec<(Uuid, Uuid)> = reviewer_assignment::Entity::find()
+            .select_only()
+            .column(reviewer_assignment::Column::ReviewerId)
+            .column(reviewer_assignment::Column::ApplicationId)
+            .filter(reviewer_assignment::Column::ReviewerId.is_in(ids.clone()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let scored: std::collections::HashSet<(Uuid, Uuid)> = review::Entity::find()
+            .select_only()
+            .column(review::Column::ReviewerId)
+            .column(review::Column::ApplicationId)
+            .filter(review::Column::ReviewerId.is_in(ids))
+            .into_tuple::<(Uuid, Uuid)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut open: std::collections::HashMap<Uuid, i64> = std::collections::HashMap::new();
+        for pair in assigned.into_iter().filter(|p| !scored.contains(p)) {
+            *open.entry(pair.0).or_default() += 1;
+        }
+        Ok(accounts
+            .into_iter()
+            .map(|a| {
+                let n = open.get(&a.id).copied().unwrap_or(0);
+                (a, n)
+            })
+            .collect())
     }
 
     pub async fn set_platform_admin(&self, id: Uuid, value: bool) -> StoreResult<()> {
