@@ -201,18 +201,44 @@ pub fn App() -> Html {
             lang.set(l);
         })
     };
+    // What an action did, said for a few seconds at the foot of the screen (a toast); a
+    // newer one replaces it and is not cut short by the older one's timer.
+    let toast = use_state(|| None::<(&'static str, u32)>);
+    let say = {
+        let toast = toast.clone();
+        let serial = use_mut_ref(|| 0_u32);
+        Callback::from(move |key: &'static str| {
+            let n = {
+                let mut s = serial.borrow_mut();
+                *s = s.wrapping_add(1);
+                *s
+            };
+            toast.set(Some((key, n)));
+            let (toast, serial) = (toast.clone(), serial.clone());
+            gloo_timers::callback::Timeout::new(6_000, move || {
+                if *serial.borrow() == n {
+                    toast.set(None);
+                }
+            })
+            .forget();
+        })
+    };
     let ctx = AppCtx {
         lang: *lang,
         me: (*me).clone(),
         ready: *ready,
         set_lang,
         reload_me,
+        toast: say,
     };
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <BrowserRouter>
                 <Shell />
             </BrowserRouter>
+            if let Some((key, _)) = *toast {
+                <p class="toast success" role="status">{ t(*lang, key) }</p>
+            }
         </ContextProvider<AppCtx>>
     }
 }

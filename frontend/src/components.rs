@@ -23,6 +23,8 @@ pub struct AppCtx {
     pub set_lang: Callback<Lang>,
     /// Reads `/me` again (after sign-in, registration, sign-out).
     pub reload_me: Callback<()>,
+    /// Says what an action did (a text key), for a few seconds.
+    pub toast: Callback<&'static str>,
 }
 
 impl AppCtx {
@@ -45,7 +47,16 @@ pub fn use_app() -> AppCtx {
         ready: true,
         set_lang: Callback::noop(),
         reload_me: Callback::noop(),
+        toast: Callback::noop(),
     })
+}
+
+/// Asks before what cannot be undone (`window.confirm`); without a window (tests) the
+/// answer is yes.
+pub fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .map(|w| w.confirm_with_message(question).unwrap_or(false))
+        .unwrap_or(true)
 }
 
 /// A value read from the API.

@@ -6,22 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { API, BASE, CHROMIUM_ARGS, PASSWORD, api, idNumber, localInput } from './support.mjs';
 
-const BASE = process.env.ZHIHUI_E2E_URL;
 const OUT = process.env.ZHIHUI_E2E_OUT;
-const API = `${BASE}/api/v1`;
-const PASSWORD = 'secret-pass-1';
 
-async function api(method, path, token, body) {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 const token = async (login, password = PASSWORD) =>
   (await api('POST', '/auth/login', null, { login, password })).access_token;
 async function account(login, name) {
@@ -34,18 +22,6 @@ async function organization(tok, body) {
   });
 }
 
-/** A resident ID number with its GB 11643 check character. */
-function idNumber(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[sum % 11];
-}
-
-/** China time as an `<input type=datetime-local>` value, `minutes` from now, whole minutes. */
-function localInput(minutes) {
-  const t = new Date(Math.ceil((Date.now() + minutes * 60_000) / 60_000) * 60_000 + 8 * 3600_000);
-  return t.toISOString().slice(0, 16);
-}
 const thisMonth = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 
 const profile = mkdtempSync(join(tmpdir(), 'zhihui-e2e-'));
@@ -53,8 +29,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
   acceptDownloads: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: CHROMIUM_ARGS,
 });
 context.setDefaultTimeout(15_000);
 
@@ -63,6 +38,9 @@ const pageErrors = [];
 async function newPage(viewport = { width: 1280, height: 900 }) {
   const page = await context.newPage();
   await page.setViewportSize(viewport);
+  // What cannot be undone is asked first; the flows say yes, and answer a prompt for a
+  // reason with `page.reason`.
+  page.on('dialog', (d) => d.accept(d.type() === 'prompt' ? (page.reason ?? '') : undefined));
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
@@ -138,6 +116,22 @@ async function tabTo(page, selector) {
   }
   throw new Error(`${selector} is not reached by Tab`);
 }
+/** Tab to the control whose label holds `text` (a checkbox in its label). */
+async function tabToLabel(page, text) {
+  for (let i = 0; i < 60; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((t) => document.activeElement?.closest('label')?.textContent.includes(t) ?? false, text)) return;
+  }
+  throw new Error(`the control labelled ${text} is not reached by Tab`);
+}
+/** Chooses an option of the focused select by arrow keys alone. */
+async function arrowTo(page, value) {
+  for (let i = 0; i < 60; i += 1) {
+    if (await page.evaluate(() => document.activeElement.value) === value) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`option ${value} is not reached by the arrow keys`);
+}
 async function shot(page, name) {
   await checkScreen(page, name);
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
@@ -169,6 +163,9 @@ try {
     // The page is asked for each time; the files it names carry their content's hash and
     // are kept for good, sent in the build's brotli copy.
     assert.equal(res.headers.get('cache-control'), 'no-cache');
+    // Asked again with its ETag, the page is not sent again.
+    const again = await fetch(`${BASE}/`, { headers: { 'if-none-match': res.headers.get('etag') } });
+    assert.equal(again.status, 304);
     const boot = html.match(/\/boot-[0-9a-f]{16}\.js/)?.[0];
     assert.ok(boot && /rel="icon"[^>]*favicon-[0-9a-f]{16}\.svg/.test(html), html);
     const bootJs = await (await fetch(`${BASE}${boot}`)).text();
@@ -523,14 +520,27 @@ try {
     const id = page.url().split('/').pop();
     await page.close();
 
-    // A reviewer assigned by the platform finds it among their applications and scores it.
-    const reviewerTok = await account('expert@example.cn', '评审专家');
-    const reviewerId = (await api('GET', '/me', reviewerTok)).id;
-    // The platform assigns the reviewer on the application's screen.
+    // Two reviewers, found in the directory by name on the application's screen, with
+    // their load, chosen as removable names, assigned at once.
+    await account('expert@example.cn', '评审专家');
+    const secondTok = await account('expert2@example.cn', '评审专家乙');
     await platform.goto(`${BASE}/applications/${id}`);
-    await platform.fill('#f-reviewer_ids', reviewerId);
+    await platform.fill('#f-reviewer-search', '评');
+    await platform.locator('#reviewers form[role=search] button').click();
+    await platform.getByText('请至少输入两个字再查找').waitFor();
+    await platform.fill('#f-reviewer-search', '评审专家');
+    await platform.locator('#reviewers form[role=search] button').click();
+    await platform.getByRole('button', { name: '添加 评审专家乙' }).click();
+    await platform.getByRole('button', { name: '添加 评审专家', exact: true }).click();
+    await platform.locator('#reviewers .picks li', { hasText: 'e***@example.cn' }).first().waitFor();
+    await platform.getByRole('button', { name: '移除 评审专家乙' }).click();
+    await platform.getByRole('button', { name: '添加 评审专家乙' }).click();
     await platform.getByRole('button', { name: '分配评审' }).click();
-    await platform.locator('#reviewers li', { hasText: '评审专家' }).waitFor();
+    await platform.locator('.toast', { hasText: '评审专家已分配' }).waitFor();
+    const assigned = platform.locator('#reviewers > ul.plain:not(.picks) > li');
+    await assigned.filter({ hasText: '评审专家乙' }).waitFor();
+    await assigned.filter({ hasText: /^评审专家 ·/ }).waitFor();
+    await shot(platform, '11a2-platform-assigns-reviewers');
     const reviewer = await newPage();
     await signIn(reviewer, 'expert@example.cn');
     await reviewer.goto(`${BASE}/applications`);
@@ -548,13 +558,28 @@ try {
     await shot(reviewer, '11b-reviewer-scores');
     await reviewer.close();
 
-    // The platform reads the review (who, the weighted score, the comment) before deciding.
+    // The second reviewer scores through the API (a mobile client).
+    await api('PUT', `/applications/${id}/reviews/mine`, secondTok, {
+      scores: [{ criterion: '项目意义', score: 60 }, { criterion: '实施方案', score: 70 }, { criterion: '预算合理性', score: 80 }],
+      comment: '建议压缩差旅预算。',
+    });
+    // The platform reads both reviews (who, the weighted score, the comment) and the
+    // stamped form before deciding.
     await platform.goto(`${BASE}/applications/${id}`);
-    const review = platform.locator('#reviews li.review', { hasText: '评审专家' });
+    const review = platform.locator('#reviews li.review', { hasText: /评审专家(?!乙)/ });
     await review.getByText('加权得分 80.0').waitFor();
     await review.getByText('方案可行，预算合理。').waitFor();
+    await platform.locator('#reviews li.review', { hasText: '建议压缩差旅预算。' }).waitFor();
+    assert.equal(await platform.locator('#reviews li.review').count(), 2);
+    const [stamped] = await Promise.all([
+      platform.waitForEvent('download'),
+      platform.locator('.attachments').getByRole('button', { name: 'stamped-form.pdf' }).click(),
+    ]);
+    assert.equal(stamped.suggestedFilename(), 'stamped-form.pdf');
+    assert.equal(readFileSync(await stamped.path()).subarray(0, 5).toString(), '%PDF-');
     await platform.fill('#f-granted_fen', '60000');
     await platform.locator('form.compose').getByRole('button', { name: '提交' }).click();
+    await platform.locator('.toast', { hasText: '评审决定已提交' }).waitFor();
     await platform.locator('p.meta .tag', { hasText: '已立项' }).waitFor();
     const decided = await api('GET', `/applications/${id}`, societyTok);
     assert.equal(decided.status, 'approved');
@@ -573,9 +598,71 @@ try {
     await applicant.close();
   });
 
+  await flow('the province endorses one application and declines another with a reason', async () => {
+    // A call that asks for the province's endorsement, one a province; two Beijing
+    // societies apply, each with its stamped form (through the API).
+    const now = Date.now();
+    const call = await api('POST', '/calls', adminTok, {
+      programme: '智惠行动', sub_project: '科技志愿服务示范项目', year: new Date(now).getFullYear(),
+      opens_at: new Date(now - 3600_000).toISOString(), closes_at: new Date(now + 30 * 86400_000).toISOString(),
+      eligible_categories: ['national_society', 'provincial_society'], form_variant: 'society',
+      cap_fen: 20_000_000, pairing_required: false, endorsement_required: true, province_quota: 1,
+      summary_due: `${new Date(now).getFullYear() + 1}-08-31`,
+      criteria: [{ name: '可行性', weight: 60 }, { name: '效益', weight: 40 }],
+    });
+    const apply = async (tok, applicant, title, partner = {}) => {
+      const a = await api('POST', '/applications', tok, {
+        ...partner, call_id: call.id, applicant_id: applicant, title,
+        summary: '组织专家赴区县开展技术培训和现场指导。', objectives: '培训农户300人次。',
+        activities: [{ what: '技术培训', month: `${new Date(now).getFullYear()}-12`, place: '区农业技术推广中心' }],
+        budget: [{ item: '专家差旅费', amount_fen: 5_000_000 }], requested_fen: 5_000_000,
+        contacts: [{ name: '王建国', role: '项目负责人', phone: '13800138000' }],
+      });
+      const form = new FormData();
+      form.append('file', new Blob([readFileSync(join(OUT, 'stamped-form.pdf'))], { type: 'application/pdf' }), '盖章申报书.pdf');
+      const up = await fetch(`${API}/applications/${a.id}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${tok}` }, body: form });
+      assert.equal(up.status, 201, await up.text());
+      await api('POST', `/applications/${a.id}/submit`, tok, {});
+      return a.id;
+    };
+    const bjTok = await token('bj-society@example.cn');
+    // A national society brings in a provincial society (rule 33).
+    const first = await apply(societyTok, society.id, '顺义区设施农业科技志愿服务', {
+      provincial_partner_id: provSociety.id, provincial_partner_role: '组织本省专家参与技术培训。',
+    });
+    const second = await apply(bjTok, provSociety.id, '延庆区林果科技志愿服务');
+
+    // The province's workbench counts both; its card opens the list.
+    const page = await newPage();
+    await signIn(page, 'prov@example.cn');
+    await page.goto(`${BASE}/work`);
+    await settled(page);
+    const card = page.locator('a.work-item', { hasText: '申报待推荐' });
+    await card.locator('.work-count', { hasText: '2' }).waitFor();
+    await card.click();
+    await page.getByRole('link', { name: '顺义区设施农业科技志愿服务' }).click();
+    await page.fill('#f-reason', '项目基础扎实，同意推荐。');
+    await page.locator('#endorsement').getByRole('button', { name: '推荐', exact: true }).click();
+    await page.locator('.toast', { hasText: '已推荐该申报' }).waitFor();
+    await page.locator('p.meta .tag', { hasText: '已推荐' }).waitFor();
+    await shot(page, '11d-province-endorses');
+    // Declining needs the reason, asked for beside its field; then the applicant sees it.
+    await page.goto(`${BASE}/applications/${second}`);
+    await page.locator('#endorsement').getByRole('button', { name: '不予推荐' }).click();
+    await page.locator('#f-reason-error').waitFor();
+    await page.fill('#f-reason', '本省名额已用于顺义区项目。');
+    await page.locator('#endorsement').getByRole('button', { name: '不予推荐' }).click();
+    await page.locator('.toast', { hasText: '已不予推荐' }).waitFor();
+    await page.locator('p.meta .tag', { hasText: '未获推荐' }).waitFor();
+    await page.close();
+    assert.equal((await api('GET', `/applications/${first}`, societyTok)).status, 'endorsed');
+    const declined = await api('GET', `/applications/${second}`, bjTok);
+    assert.equal(declined.status, 'endorsement_declined');
+    assert.match(JSON.stringify(declined), /本省名额已用于顺义区项目/);
+  });
+
   await flow('an organisation connects another system: an API client and a webhook, with deliveries', async () => {
     const page = await newPage();
-    page.on('dialog', (d) => d.accept());
     await signIn(page, 'society@example.cn');
     await page.goto(`${BASE}/orgs/${society.id}/integrations`);
     await page.fill('#f-name', '省志愿服务平台同步');
@@ -713,6 +800,37 @@ try {
     await page.close();
   });
 
+  await flow('the parent returns a report with a reason; the unit corrects it and the parent accepts', async () => {
+    const parent = await newPage();
+    await signIn(parent, 'prov@example.cn');
+    await parent.goto(`${BASE}/orgs/${prov.id}/reports`);
+    const waiting = parent.locator('tr', { hasText: '北京市朝阳区科学技术协会' });
+    parent.reason = '请补充服务对象人数的统计口径。';
+    await waiting.getByRole('button', { name: '退回' }).click();
+    await parent.locator('.toast', { hasText: '月报已退回' }).waitFor();
+    await waiting.waitFor({ state: 'detached' });
+
+    // The unit sees why, corrects the report and sends it again.
+    const [year, month] = thisMonth().split('-');
+    await admin.goto(`${BASE}/orgs/${county.id}/reports`);
+    await admin.getByRole('button', { name: `${year}年${Number(month)}月` }).click();
+    await admin.locator('.report .problem', { hasText: '请补充服务对象人数的统计口径。' }).waitFor();
+    await admin.locator('.report .tag', { hasText: '已退回' }).waitFor();
+    await shot(admin, '10d-county-sees-returned-report');
+    await admin.fill('#f-narrative', '本月开展果树修剪培训一场，服务对象按签到人数统计。');
+    await admin.getByRole('button', { name: '提交月报' }).click();
+    await admin.locator('.report .tag', { hasText: '已提交' }).waitFor();
+
+    await parent.reload();
+    await settled(parent);
+    await waiting.getByRole('button', { name: '通过' }).click();
+    await parent.locator('.toast', { hasText: '月报已接收' }).waitFor();
+    await waiting.waitFor({ state: 'detached' });
+    const reports = await api('GET', `/monthly-reports?organization_id=${county.id}`, countyTok);
+    assert.equal(reports.items.find((r) => r.month === thisMonth()).status, 'accepted');
+    await parent.close();
+  });
+
   await flow('a rejected organisation corrects its registration and sends it again', async () => {
     const tok = await account('forestry@example.cn', '赵主任');
     const org = await organization(tok, {
@@ -732,6 +850,98 @@ try {
     assert.equal(again.status, 'pending');
     assert.equal(again.contact_phone, '13911114444');
     await shot(page, '11-rejected-organisation-resubmits');
+    await page.close();
+  });
+
+  await flow('a volunteer registers on a phone by keyboard alone', async () => {
+    const page = await newPage({ width: 360, height: 780 });
+    await page.goto(`${BASE}/register`);
+    await settled(page);
+    for (const [field, value] of [['#f-login', 'li.na@example.cn'], ['#f-password', PASSWORD], ['#f-name', '李娜'],
+      ['#f-id_number', idNumber('11010519900307004')], ['#f-phone', '13912340000']]) {
+      await tabTo(page, field);
+      await page.keyboard.type(value);
+    }
+    for (const [level, code] of [['province', '110000'], ['city', '110100'], ['county', '110105']]) {
+      await tabTo(page, `#f-region_code-region\\.${level}`);
+      await arrowTo(page, code);
+    }
+    await tabTo(page, 'input[type=search]');
+    await page.keyboard.type('朝阳');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('北京市朝阳区科学技术协会').waitFor();
+    await tabToLabel(page, '北京市朝阳区科学技术协会');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'input[name=consent]');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'form button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.getByText('注册成功').waitFor();
+    const pending = await api('GET', `/organizations/${county.id}/members?status=pending`, countyTok);
+    assert.ok(pending.items.some((m) => m.volunteer.name === '李娜'), 'the join request was sent');
+    await page.close();
+  });
+
+  await flow('a team of 300 members: paged to its end and searched', async () => {
+    const template = await (await fetch(`${API}/volunteer-imports/template?format=csv`)).text();
+    const header = template.replace(/^\uFEFF/, '').split(/\r?\n/)[0].split(',');
+    const surnames = [...'赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕'];
+    const given = [...'明华强军平刚敏静丽艳芳娟霞秀英'];
+    const rows = [];
+    for (let i = 0; i < 300; i += 1) {
+      const values = {
+        '姓名': `${surnames[i % 20]}${given[Math.floor(i / 20)]}${given[(i + 7) % 15]}`,
+        '身份证号': idNumber(`1101051975${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(100 + i).slice(-3)}`),
+        '手机号': `137${String(10_000_000 + i).slice(-8)}`,
+        '居住地区代码': '110105',
+      };
+      rows.push(header.map((h) => values[h] ?? '').join(','));
+    }
+    const form = new FormData();
+    form.append('file', new Blob([[header.join(','), ...rows].join('\n') + '\n'], { type: 'text/csv' }), 'members.csv');
+    const res = await fetch(`${API}/organizations/${county.id}/volunteer-imports`, {
+      method: 'POST', headers: { authorization: `Bearer ${countyTok}` }, body: form,
+    });
+    assert.ok(res.ok, await res.text());
+    const all = (await api('GET', `/organizations/${county.id}`, countyTok)).approved_members;
+    assert.ok(all > 300, `${all} members`);
+
+    const page = await newPage();
+    await signIn(page, 'county@example.cn');
+    await page.goto(`${BASE}/orgs/${county.id}/members`);
+    const names = page.locator('#members-shown + .table-wrap tbody tr');
+    await page.locator('#members-shown', { hasText: '已显示 200 人' }).waitFor();
+    await page.getByRole('button', { name: '加载更多' }).last().click();
+    await page.locator('#members-shown', { hasText: `已显示 ${all} 人` }).waitFor();
+    assert.equal(await names.count(), all);
+    // At the end there is nothing more to ask for.
+    assert.equal(await page.locator('section.panel:has(#members-shown) p.more').count(), 0);
+    await page.fill('#f-member-search', '赵');
+    await page.locator('form[role=search] button').click();
+    await page.locator('#members-shown', { hasText: '已显示 15 人' }).waitFor();
+    await shot(page, '04c-admin-searches-members');
+    await page.close();
+  });
+
+  await flow('an admin hands over the admin seat', async () => {
+    const page = await newPage();
+    await signIn(page, 'county@example.cn');
+    await page.goto(`${BASE}/orgs/${county.id}/admins`);
+    await page.fill('#f-login', 'zhang.wei@example.cn');
+    await page.getByRole('button', { name: '设为管理员' }).click();
+    await page.locator('.toast', { hasText: '已设为管理员' }).waitFor();
+    const mine = page.locator('section.panel ul.plain > li', { hasText: '县科协管理员' });
+    await page.locator('section.panel ul.plain > li').nth(1).waitFor();
+    await mine.getByRole('button', { name: '取消管理员' }).click();
+    await page.waitForURL((u) => u.pathname === '/work');
+    await page.locator('.toast', { hasText: '已取消管理员' }).waitFor();
+    const org = await api('GET', `/organizations/${county.id}`, await token('zhang.wei@example.cn'));
+    assert.equal(org.admins.length, 1);
+    const me = await api('GET', '/me', await token('zhang.wei@example.cn'));
+    assert.ok(me.administered_organizations.some((o) => o.id === county.id), 'the new admin runs it');
+    const before = await api('GET', '/me', await token('county@example.cn'));
+    assert.ok(!before.administered_organizations.some((o) => o.id === county.id), 'the old one no longer does');
     await page.close();
   });
 

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use yew::prelude::*;
 use yew_router::prelude::*;
+use zhihui_contract::accounts::{AccountPage, AccountSummary};
 use zhihui_contract::applications::{
     ApplicationDraft, ApplicationHistory, ApplicationPage, ApplicationSummaryView, ApplicationView,
     AssignReviewersRequest, AttachmentView, BudgetLine, CallPage, CallTerms, CallView,
@@ -20,7 +21,7 @@ use crate::app::Route;
 use crate::components::{
     checked, input_value, use_app, use_get, view_load, Empty, ErrorBanner, SelectField, TextField,
 };
-use crate::components::{more_button, use_pages};
+use crate::components::{confirmed, more_button, use_pages};
 use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
@@ -638,12 +639,13 @@ fn Endorse(props: &ActionProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let send = |endorse: bool| {
-        let (note, error, busy, done, id) = (
+        let (note, error, busy, done, id, toast) = (
             note.clone(),
             error.clone(),
             busy.clone(),
             props.done.clone(),
             props.id,
+            app.toast.clone(),
         );
         Callback::from(move |_| {
             if *busy {
@@ -658,8 +660,19 @@ fn Endorse(props: &ActionProps) -> Html {
                     return;
                 }
             }
+            if !confirmed(t(
+                lang,
+                if endorse {
+                    "apps.confirm_endorse"
+                } else {
+                    "apps.confirm_decline_endorsement"
+                },
+            )) {
+                return;
+            }
             busy.set(true);
-            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            let (error, busy, done, toast) =
+                (error.clone(), busy.clone(), done.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let r = if endorse {
                     services::post::<_, ApplicationView>(
@@ -677,7 +690,14 @@ fn Endorse(props: &ActionProps) -> Html {
                     .await
                 };
                 match r {
-                    Ok(_) => done.emit(()),
+                    Ok(_) => {
+                        toast.emit(if endorse {
+                            "toast.endorsed"
+                        } else {
+                            "toast.endorsement_declined"
+                        });
+                        done.emit(());
+                    }
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
@@ -705,42 +725,72 @@ struct AssignProps {
     done: Callback<()>,
 }
 
-/// The platform assigns reviewers by their account ids (from the experts' register); the
+/// The platform assigns reviewers found in the directory of people (评审专家库): searched
+/// by name or login, each shown with their open reviews, chosen as removable names. The
 /// applicant's own admins are refused by the service.
 #[component]
 fn AssignReviewers(props: &AssignProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let ids = use_state(String::new);
+    let query = use_state(String::new);
+    let found = use_state(|| None::<Vec<AccountSummary>>);
+    let chosen = use_state(Vec::<AccountSummary>::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    let search = {
+        let (query, found, error) = (query.clone(), found.clone(), error.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let q = query.trim().to_string();
+            if q.chars().count() < 2 {
+                error.set(Some(field_error("q", "search_too_short")));
+                return;
+            }
+            let (found, error) = (found.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::get::<AccountPage>(&format!(
+                    "/accounts?q={}&limit=20",
+                    services::enc(&q)
+                ))
+                .await
+                {
+                    Ok(p) => {
+                        error.set(None);
+                        found.set(Some(p.items));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let assign = {
-        let (ids, error, busy, done, id) = (
-            ids.clone(),
+        let found = found.clone();
+        let (chosen, error, busy, done, id, toast) = (
+            chosen.clone(),
             error.clone(),
             busy.clone(),
             props.done.clone(),
             props.id,
+            app.toast.clone(),
         );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |_: MouseEvent| {
             if *busy {
                 return;
             }
-            let parsed: Result<Vec<uuid::Uuid>, _> = ids
-                .split(|c: char| c.is_whitespace() || c == ',' || c == '，')
-                .filter(|x| !x.is_empty())
-                .map(str::parse)
-                .collect();
-            let reviewer_ids = match parsed {
-                Ok(v) if !v.is_empty() => v,
-                _ => {
-                    error.set(Some(field_error("reviewer_ids", "invalid_account_ids")));
-                    return;
-                }
-            };
+            if chosen.is_empty() {
+                error.set(Some(field_error("reviewer_ids", "nothing_selected")));
+                return;
+            }
+            let reviewer_ids = chosen.iter().map(|a| a.id).collect();
             busy.set(true);
-            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            let (chosen, found, error, busy, done, toast) = (
+                chosen.clone(),
+                found.clone(),
+                error.clone(),
+                busy.clone(),
+                done.clone(),
+                toast.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 match services::post::<_, ApplicationView>(
                     &format!("/applications/{id}/reviewers"),
@@ -748,12 +798,22 @@ fn AssignReviewers(props: &AssignProps) -> Html {
                 )
                 .await
                 {
-                    Ok(_) => done.emit(()),
+                    Ok(_) => {
+                        chosen.set(vec![]);
+                        found.set(None);
+                        toast.emit("toast.reviewers_assigned");
+                        done.emit(());
+                    }
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
             });
         })
+    };
+    let assigned: Vec<uuid::Uuid> = props.assigned.iter().map(|r| r.reviewer_id).collect();
+    let set = |list: Vec<AccountSummary>| {
+        let chosen = chosen.clone();
+        Callback::from(move |_: MouseEvent| chosen.set(list.clone()))
     };
     html! {
         <section class="panel" id="reviewers">
@@ -763,12 +823,37 @@ fn AssignReviewers(props: &AssignProps) -> Html {
                     <li>{ format!("{} · {}", r.name, t(lang, if r.reviewed { "apps.reviewed" } else { "apps.not_reviewed" })) }</li>
                 }) }</ul>
             }
-            <form class="form" onsubmit={assign}>
-                <ErrorBanner error={(*error).clone()} list_fields=true />
-                <TextField name="reviewer_ids" label={t(lang, "apps.reviewer_ids")} value={(*ids).clone()} multiline=true required=true
-                    oninput={let i = ids.clone(); Callback::from(move |v| i.set(v))} error={(*error).clone()} />
-                <button type="submit" class="primary" disabled={*busy}>{ t(lang, "apps.assign") }</button>
+            <ErrorBanner error={(*error).clone()} list_fields=true />
+            <form class="form inline" role="search" onsubmit={search}>
+                <label for="f-reviewer-search">{ t(lang, "apps.find_reviewer") }</label>
+                <input id="f-reviewer-search" type="search" value={(*query).clone()}
+                    oninput={let q = query.clone(); Callback::from(move |e: InputEvent| q.set(crate::components::input_value(&e)))} />
+                <button type="submit">{ t(lang, "search") }</button>
             </form>
+            if let Some(list) = &*found {
+                if list.is_empty() {
+                    <p class="meta">{ t(lang, "apps.no_reviewer_matches") }</p>
+                } else {
+                    <ul class="plain picks">{ for list.iter().map(|a| {
+                        let taken = assigned.contains(&a.id) || chosen.iter().any(|c| c.id == a.id);
+                        let mut more = (*chosen).clone();
+                        more.push(a.clone());
+                        html! { <li>
+                            <button type="button" disabled={taken} onclick={set(more)}>
+                                { format!("{} {}", t(lang, "activity.add_leader"), a.display_name) }</button>
+                            <span class="meta">{ format!(" {} · {} {}", a.login_masked, t(lang, "apps.reviews_open"), a.reviews_open) }</span>
+                        </li> }
+                    }) }</ul>
+                }
+            }
+            if !chosen.is_empty() {
+                <ul class="chips">{ for chosen.iter().map(|a| {
+                    let rest: Vec<_> = chosen.iter().filter(|c| c.id != a.id).cloned().collect();
+                    html! { <li>{ a.display_name.clone() }
+                        <button type="button" class="link" aria-label={format!("{} {}", t(lang, "activity.remove_leader"), a.display_name)} onclick={set(rest)}>{ "×" }</button></li> }
+                }) }</ul>
+            }
+            <button type="button" class="primary" disabled={*busy} onclick={assign}>{ t(lang, "apps.assign") }</button>
         </section>
     }
 }
@@ -990,6 +1075,7 @@ fn Decide(props: &DecideProps) -> Html {
             props.done.clone(),
         );
         let (id, version, requested) = (props.id, props.version, props.requested);
+        let toast = app.toast.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy_in {
@@ -1018,9 +1104,12 @@ fn Decide(props: &DecideProps) -> Html {
                 error.set(Some(super::refused(r)));
                 return;
             }
+            if !confirmed(t(lang, "apps.confirm_decision")) {
+                return;
+            }
             busy_in.set(true);
             let busy_done = busy_in.clone();
-            let (error, done) = (error.clone(), done.clone());
+            let (error, done, toast) = (error.clone(), done.clone(), toast.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match services::post_version::<_, ApplicationView>(
                     &format!("/applications/{id}/decision"),
@@ -1031,6 +1120,7 @@ fn Decide(props: &DecideProps) -> Html {
                 {
                     Ok(_) => {
                         error.set(None);
+                        toast.emit("toast.decided");
                         done.emit(());
                     }
                     Err(e) => error.set(Some(e)),

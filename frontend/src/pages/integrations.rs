@@ -14,7 +14,7 @@ use zhihui_domain::integration::ApiClientStatus;
 use zhihui_domain::integration::{all_scopes, EventType};
 
 use crate::components::{checked, use_app, use_get, view_load, Empty, ErrorBanner, TextField};
-use crate::components::{more_button, use_pages};
+use crate::components::{confirmed, more_button, use_pages};
 use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
@@ -230,13 +230,6 @@ fn ApiClients(props: &OrgIdProps) -> Html {
             </form>
         </section>
     }
-}
-
-/// `window.confirm`; without a window (tests) the answer is yes.
-fn confirmed(question: &str) -> bool {
-    web_sys::window()
-        .map(|w| w.confirm_with_message(question).unwrap_or(false))
-        .unwrap_or(true)
 }
 
 fn subscribable() -> Vec<String> {

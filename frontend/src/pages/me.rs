@@ -163,10 +163,7 @@ fn team_action(
     Callback::from(move |_| {
         // What cannot be undone is asked first (leaving a team means asking to join again).
         if let Some(question) = confirm {
-            let yes = web_sys::window()
-                .and_then(|w| w.confirm_with_message(question).ok())
-                .unwrap_or(false);
-            if !yes {
+            if !crate::components::confirmed(question) {
                 return;
             }
         }

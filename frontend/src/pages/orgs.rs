@@ -29,7 +29,7 @@ use crate::components::{
 };
 use crate::components::{more_button, use_pages};
 use crate::format;
-use crate::i18n::{label, t, Lang};
+use crate::i18n::{fill, label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
 use zhihui_contract::form::Reason;
@@ -338,9 +338,24 @@ fn Members(props: &OrgIdProps) -> Html {
     let (pending, reload_pending, more_pending) = use_pages::<MemberPage>(Some(format!(
         "/organizations/{org}/members?status=pending&limit=200"
     )));
+    // The members' search: typed, then applied (the list is read again with `q`).
+    let typed = use_state(String::new);
+    let wanted = use_state(String::new);
     let (members, reload_members, more_members) = use_pages::<MemberPage>(Some(format!(
-        "/organizations/{org}/members?status=approved&limit=200"
+        "/organizations/{org}/members?status=approved&limit=200{}",
+        if wanted.is_empty() {
+            String::new()
+        } else {
+            format!("&q={}", services::enc(&wanted))
+        }
     )));
+    let find = {
+        let (typed, wanted) = (typed.clone(), wanted.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            wanted.set(typed.trim().to_string());
+        })
+    };
     let selected = use_state(Vec::<uuid::Uuid>::new);
     let shown = use_state(|| None::<uuid::Uuid>);
     let reason = use_state(String::new);
@@ -354,7 +369,9 @@ fn Members(props: &OrgIdProps) -> Html {
             busy.clone(),
         );
         let (reload_pending, reload_members) = (reload_pending.clone(), reload_members.clone());
+        let toast = app.toast.clone();
         move |approve: bool| {
+            let toast = toast.clone();
             let (selected, reason, error, busy) = (
                 selected.clone(),
                 reason.clone(),
@@ -378,10 +395,22 @@ fn Members(props: &OrgIdProps) -> Html {
                         return;
                     }
                 }
+                if !crate::components::confirmed(&fill(
+                    lang,
+                    if approve {
+                        "org.confirm_approve_members"
+                    } else {
+                        "org.confirm_reject_members"
+                    },
+                    &selected.len().to_string(),
+                )) {
+                    return;
+                }
                 busy.set(true);
                 let ids = (*selected).clone();
                 let why = reason.trim().to_string();
                 let (selected, error, busy) = (selected.clone(), error.clone(), busy.clone());
+                let toast = toast.clone();
                 let (reload_pending, reload_members) =
                     (reload_pending.clone(), reload_members.clone());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -407,6 +436,13 @@ fn Members(props: &OrgIdProps) -> Html {
                         if let Err(e) = r {
                             first_error.get_or_insert(e);
                         }
+                    }
+                    if first_error.is_none() {
+                        toast.emit(if approve {
+                            "toast.members_approved"
+                        } else {
+                            "toast.members_rejected"
+                        });
                     }
                     error.set(first_error);
                     selected.set(vec![]);
@@ -461,7 +497,15 @@ fn Members(props: &OrgIdProps) -> Html {
         <Import org={org} done={reload_members.clone()} />
         <section class="panel">
             <h2>{ t(lang, "org.members_count") }</h2>
+            <form class="form inline" role="search" onsubmit={find}>
+                <input id="f-member-search" type="search" aria-label={t(lang, "org.find_member")}
+                    placeholder={t(lang, "org.find_member")} value={(*typed).clone()}
+                    oninput={let q = typed.clone(); Callback::from(move |e: InputEvent| q.set(crate::components::input_value(&e)))} />
+                <button type="submit">{ t(lang, "search") }</button>
+            </form>
             { view_load(&members, lang, &reload_members, |p| if p.items.is_empty() { html! { <Empty /> } } else { html! {
+                <>
+                <p class="meta" id="members-shown">{ fill(lang, "org.members_shown", &p.items.len().to_string()) }</p>
                 <div class="table-wrap"><table>
                     <thead><tr><th>{ t(lang, "field.name") }</th><th>{ t(lang, "me.volunteer_number") }</th><th>{ t(lang, "field.phone") }</th></tr></thead>
                     <tbody>{ for p.items.iter().map(|m| {
@@ -474,6 +518,7 @@ fn Members(props: &OrgIdProps) -> Html {
                         </> }
                     }) }</tbody>
                 </table></div>
+                </>
             } }) }
             { more_button(lang, &members, &more_members) }
         </section>
@@ -1104,9 +1149,15 @@ fn Decide(props: &DecideProps) -> Html {
             props.reload.clone(),
             props.id,
         );
+        let toast = app.toast.clone();
         move |approve: bool| {
-            let (error, reason, busy, reload) =
-                (error.clone(), reason.clone(), busy.clone(), reload.clone());
+            let (error, reason, busy, reload, toast) = (
+                error.clone(),
+                reason.clone(),
+                busy.clone(),
+                reload.clone(),
+                toast.clone(),
+            );
             Callback::from(move |_| {
                 if *busy {
                     return;
@@ -1119,9 +1170,20 @@ fn Decide(props: &DecideProps) -> Html {
                         return;
                     }
                 }
+                if !crate::components::confirmed(t(
+                    lang,
+                    if approve {
+                        "org.confirm_approve"
+                    } else {
+                        "org.confirm_reject"
+                    },
+                )) {
+                    return;
+                }
                 busy.set(true);
                 let why = reason.trim().to_string();
-                let (error, busy, reload) = (error.clone(), busy.clone(), reload.clone());
+                let (error, busy, reload, toast) =
+                    (error.clone(), busy.clone(), reload.clone(), toast.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let r = if approve {
                         services::act::<OrganizationView>(&format!("/organizations/{id}/approve"))
@@ -1134,7 +1196,14 @@ fn Decide(props: &DecideProps) -> Html {
                         .await
                     };
                     match r {
-                        Ok(_) => reload.emit(()),
+                        Ok(_) => {
+                            toast.emit(if approve {
+                                "toast.organization_approved"
+                            } else {
+                                "toast.organization_rejected"
+                            });
+                            reload.emit(());
+                        }
                         Err(e) => error.set(Some(e)),
                     }
                     busy.set(false);

@@ -5,7 +5,8 @@
 
 use chrono::Datelike;
 use yew::prelude::*;
-use zhihui_contract::organizations::{GrantAdminRequest, OrganizationView};
+use yew_router::prelude::use_navigator;
+use zhihui_contract::organizations::{GrantAdminRequest, OrganizationAdminView, OrganizationView};
 use zhihui_contract::pairing::{PairingPage, PairingView};
 use zhihui_contract::records::{
     CertificatePage, CertificateView, RecognitionView, RevokeCertificateRequest, ServiceRecordPage,
@@ -285,6 +286,7 @@ pub fn Admins(props: &AdminsProps) -> Html {
             busy.clone(),
             props.changed.clone(),
         );
+        let toast = app.toast.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
@@ -298,10 +300,15 @@ pub fn Admins(props: &AdminsProps) -> Html {
                 return;
             }
             busy.set(true);
-            let (login, error, busy, changed) =
-                (login.clone(), error.clone(), busy.clone(), changed.clone());
+            let (login, error, busy, changed, toast) = (
+                login.clone(),
+                error.clone(),
+                busy.clone(),
+                changed.clone(),
+                toast.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
-                match services::post::<_, OrganizationView>(
+                match services::post::<_, OrganizationAdminView>(
                     &format!("/organizations/{org}/admins"),
                     &body,
                 )
@@ -310,6 +317,7 @@ pub fn Admins(props: &AdminsProps) -> Html {
                     Ok(_) => {
                         login.set(String::new());
                         error.set(None);
+                        toast.emit("toast.admin_granted");
                         changed.emit(());
                     }
                     Err(e) => error.set(Some(e)),
@@ -318,26 +326,56 @@ pub fn Admins(props: &AdminsProps) -> Html {
             });
         })
     };
+    // Handing over the seat: one who revokes themself no longer runs the organisation, and
+    // goes back to their workbench.
+    let navigator = use_navigator();
+    let me = app.me.as_ref().map(|m| m.id);
     let revoke = {
-        let (error, changed) = (error.clone(), props.changed.clone());
+        let (error, changed, toast, reload_me) = (
+            error.clone(),
+            props.changed.clone(),
+            app.toast.clone(),
+            app.reload_me.clone(),
+        );
         move |account: uuid::Uuid| {
-            let (error, changed) = (error.clone(), changed.clone());
+            let (error, changed, toast, reload_me, navigator) = (
+                error.clone(),
+                changed.clone(),
+                toast.clone(),
+                reload_me.clone(),
+                navigator.clone(),
+            );
             Callback::from(move |_| {
-                let sure = web_sys::window()
-                    .map(|w| {
-                        w.confirm_with_message(t(lang, "admins.confirm_revoke"))
-                            .unwrap_or(false)
-                    })
-                    .unwrap_or(true);
-                if !sure {
+                let own = me == Some(account);
+                let question = if own {
+                    "admins.confirm_revoke_self"
+                } else {
+                    "admins.confirm_revoke"
+                };
+                if !crate::components::confirmed(t(lang, question)) {
                     return;
                 }
-                let (error, changed) = (error.clone(), changed.clone());
+                let (error, changed, toast, reload_me, navigator) = (
+                    error.clone(),
+                    changed.clone(),
+                    toast.clone(),
+                    reload_me.clone(),
+                    navigator.clone(),
+                );
                 wasm_bindgen_futures::spawn_local(async move {
-                    let r = services::delete::<OrganizationView>(&format!(
-                        "/organizations/{org}/admins/{account}"
-                    ))
-                    .await;
+                    let r =
+                        services::delete::<()>(&format!("/organizations/{org}/admins/{account}"))
+                            .await;
+                    if r.is_ok() {
+                        toast.emit("toast.admin_revoked");
+                        if own {
+                            reload_me.emit(());
+                            if let Some(n) = navigator {
+                                n.push(&crate::app::Route::Work);
+                            }
+                            return;
+                        }
+                    }
                     error.set(r.err());
                     changed.emit(());
                 });
@@ -374,11 +412,15 @@ pub fn ChildReports(props: &OrgIdProps) -> Html {
     )));
     let error = use_state(|| None::<ApiError>);
     let decide = {
-        let (error, reload) = (error.clone(), reload.clone());
+        let (error, reload, toast) = (error.clone(), reload.clone(), app.toast.clone());
         move |r: &MonthlyReportView, accept: bool| {
             let (error, reload, id, version) = (error.clone(), reload.clone(), r.id, r.version);
+            let toast = toast.clone();
             Callback::from(move |_| {
                 let reason = if accept {
+                    if !crate::components::confirmed(t(lang, "reports.confirm_accept")) {
+                        return;
+                    }
                     None
                 } else {
                     match ask(t(lang, "reports.return_reason")) {
@@ -386,7 +428,7 @@ pub fn ChildReports(props: &OrgIdProps) -> Html {
                         None => return,
                     }
                 };
-                let (error, reload) = (error.clone(), reload.clone());
+                let (error, reload, toast) = (error.clone(), reload.clone(), toast.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let r = match reason {
                         None => {
@@ -405,6 +447,13 @@ pub fn ChildReports(props: &OrgIdProps) -> Html {
                             .await
                         }
                     };
+                    if r.is_ok() {
+                        toast.emit(if accept {
+                            "toast.report_accepted"
+                        } else {
+                            "toast.report_returned"
+                        });
+                    }
                     error.set(r.err());
                     reload.emit(());
                 });
