@@ -945,6 +945,40 @@ try {
     await page.close();
   });
 
+  await flow('every screen of each role is read, not only the photographed ones', async () => {
+    // Each of the dashboard's routes, by the role that works there, read as the photographed
+    // screens are (raw keys, English sentences, 360 px, axe-core), once it has loaded.
+    const tabs = [...readFileSync(new URL('../../frontend/src/pages/orgs.rs', import.meta.url), 'utf8')
+      .matchAll(/^\s*\("([a-z]+)", "org\.[a-z_]+"\),$/gm)].map((m) => m[1]);
+    assert.ok(tabs.length >= 14, `${tabs.length} tabs`);
+    const read = async (page, path) => {
+      await page.goto(`${BASE}${path}`);
+      await settled(page);
+      await page.waitForFunction(() => !document.querySelector('p.loading, [aria-busy="true"]'));
+      await checkScreen(page, path);
+    };
+    const anyone = await newPage();
+    for (const path of ['/', '/activities', `/activities/${activityId}`, '/sign-in', '/register', '/sign-up', '/verify', '/nowhere']) {
+      await read(anyone, path);
+    }
+    await anyone.close();
+    const volunteerPage = await newPage();
+    await signIn(volunteerPage, 'li.na@example.cn');
+    for (const path of ['/me', '/check-in', '/orgs']) await read(volunteerPage, path);
+    await volunteerPage.close();
+    const teamAdmin = await newPage();
+    await signIn(teamAdmin, 'zhang.wei@example.cn');
+    for (const path of ['/work', `/orgs/${county.id}`, ...tabs.map((t) => `/orgs/${county.id}/${t}`),
+      `/activities/${activityId}/edit`, `/letters/${letterId}`, '/register-organization']) {
+      await read(teamAdmin, path);
+    }
+    await teamAdmin.close();
+    const platform = await newPage();
+    await signIn(platform, 'admin@example.cn', 'admin-pass-1');
+    for (const path of ['/work', '/platform', '/applications', `/orgs/${prov.id}/rollup`]) await read(platform, path);
+    await platform.close();
+  });
+
   await flow('English switch and sign-out', async () => {
     await volunteer.goto(`${BASE}/me`);
     await volunteer.getByRole('button', { name: 'English' }).click();
