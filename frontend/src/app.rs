@@ -105,7 +105,7 @@ fn staff_screen(route: Route) -> Html {
         }
         Route::Orgs => html! { <pages::orgs::MyOrganizations /> },
         Route::Org { id } => {
-            html! { <pages::orgs::OrganizationScreen {id} tab={"members".to_string()} /> }
+            html! { <pages::orgs::OrganizationScreen {id} tab={String::new()} /> }
         }
         Route::OrgTab { id, tab } => html! { <pages::orgs::OrganizationScreen {id} {tab} /> },
         Route::Letter { id } => html! { <pages::letters::LetterPage {id} /> },

@@ -15,8 +15,8 @@ use zhihui_contract::reports::{
     MonthlyReportView, PrepareReportRequest, ReportMonth, UpdateReportRequest,
 };
 use zhihui_contract::volunteers::{MemberPage, MembershipView, VolunteerImportView};
-use zhihui_domain::OrganizationAction;
 use zhihui_domain::ReportAction;
+use zhihui_domain::{OrganizationAction, OrganizationCategory};
 
 use super::activities::activity_card;
 use super::letters::Letters;
@@ -58,6 +58,20 @@ pub fn MyOrganizations() -> Html {
             }
             <p><Link<Route> to={Route::RegisterOrganization}>{ t(lang, "nav.register_org") }</Link<Route>></p>
         </section>
+    }
+}
+
+/// Where an organisation's screen opens: an association or federation (科协, 志愿服务联合会)
+/// oversees the organisations below it and opens on their figures; a society, a team or a
+/// university opens on its members and join requests.
+fn home_tab(category: OrganizationCategory) -> &'static str {
+    use OrganizationCategory as C;
+    match category {
+        C::ProvincialAssociation
+        | C::CityAssociation
+        | C::CountyAssociation
+        | C::CountyVolunteerFederation => "rollup",
+        _ => "members",
     }
 }
 
@@ -113,9 +127,13 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
                 return;
             };
             if let Some(n) = &nav {
-                n.push(&Route::OrgTab {
-                    id: s.value(),
-                    tab: tab.clone(),
+                n.push(&if tab.is_empty() {
+                    Route::Org { id: s.value() }
+                } else {
+                    Route::OrgTab {
+                        id: s.value(),
+                        tab: tab.clone(),
+                    }
                 });
             }
         })
@@ -124,6 +142,12 @@ pub fn OrganizationScreen(props: &OrgProps) -> Html {
         if !app.administers(o.id) {
             return html! { <section class="page"><h1>{ o.name.clone() }</h1><p>{ t(lang, "forbidden_page") }</p></section> };
         }
+        // Opened without a tab, each kind of organisation opens where its work is.
+        let tab = if tab.is_empty() {
+            home_tab(o.category).to_string()
+        } else {
+            tab.clone()
+        };
         let tab_label = TABS
             .iter()
             .find(|(k, _)| *k == tab)
