@@ -115,8 +115,8 @@ pub struct AccountQuery {
     #[validate(length(min = 2, max = 50))]
     #[param(min_length = 2, max_length = 50)]
     pub q: String,
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100, default = 20)]
+    #[validate(range(min = 1, max = 200))]
+    #[param(minimum = 1, maximum = 200, default = 20)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
