@@ -224,13 +224,7 @@ impl Store {
                 successor.is_some(),
             );
             if let Some(successor) = successor.filter(|_| lost_answer) {
-                let res = refresh_token::Entity::update_many()
-                    .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-                    .filter(refresh_token::Column::Id.eq(successor))
-                    .filter(refresh_token::Column::RevokedAt.is_null())
-                    .exec(&txn)
-                    .await?;
-                if res.rows_affected != 1 {
+                if !revoke_if_live(&txn, successor, now).await? {
                     return Ok(RefreshOutcome::Refused);
                 }
                 return self.continue_family(txn, &old, new_hash, now, ttl).await;
@@ -250,13 +244,7 @@ impl Store {
             return Ok(RefreshOutcome::Refused);
         }
         // Conditional update: the loser of a race updates no row.
-        let res = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-            .filter(refresh_token::Column::Id.eq(old.id))
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if res.rows_affected != 1 {
+        if !revoke_if_live(&txn, old.id, now).await? {
             return Ok(RefreshOutcome::Refused);
         }
         self.continue_family(txn, &old, new_hash, now, ttl).await
@@ -387,4 +375,20 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// Marks one refresh token used, if it still is live; false when another request got there
+/// first (the loser of a race updates no row).
+async fn revoke_if_live(
+    txn: &sea_orm::DatabaseTransaction,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let res = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::Id.eq(id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(res.rows_affected == 1)
 }
