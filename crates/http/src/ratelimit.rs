@@ -98,12 +98,13 @@ pub async fn rate_limit(
     let now = state.clock.now();
     let address = crate::client_address::of_request(req.request(), &state.settings.trusted_proxies);
     let s = &state.settings;
-    let auth_key = format!("auth:{address}");
+    // Registrations and failed sign-ins share one key per address; built only for them.
+    let auth_key = || format!("auth:{address}");
     if is_sign_in(&req) {
         if let Err(retry_after_secs) =
             state
                 .limiter
-                .spent(&auth_key, s.auth_rate_limit_per_minute, now)
+                .spent(&auth_key(), s.auth_rate_limit_per_minute, now)
         {
             return Ok(req.error_response(ApiError::TooManyRequests {
                 code: ProblemCode::RateLimited,
@@ -116,14 +117,14 @@ pub async fn rate_limit(
         if !res.status().is_success() {
             let _ = state
                 .limiter
-                .hit(&auth_key, s.auth_rate_limit_per_minute, now);
+                .hit(&auth_key(), s.auth_rate_limit_per_minute, now);
         }
         return Ok(res.map_into_boxed_body());
     }
     let verdict = if is_registration(&req) {
         state
             .limiter
-            .hit(&auth_key, s.auth_rate_limit_per_minute, now)
+            .hit(&auth_key(), s.auth_rate_limit_per_minute, now)
     } else if is_refresh(&req) {
         state
             .limiter
