@@ -222,3 +222,33 @@ dual_test!(me_needs_a_token, |app: TestApp| async move {
     let (s, b) = app.get("/api/v1/me", Some("forged.token.value")).await;
     assert_eq!((s, b["code"].as_str().unwrap()), (401, "invalid_token"));
 });
+
+dual_test!(
+    a_refresh_token_presented_many_times_at_once_leaves_one_live_token,
+    |app: TestApp| async move {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use zhihui_persistence::entities::refresh_token;
+        let u = app.user("burst@zh.cn").await;
+        // Six tabs renew the same session at once: whatever order they land in (a race, or
+        // the grace for a lost answer), the session keeps exactly one live token.
+        let calls = (0..6).map(|_| {
+            app.post(
+                "/api/v1/auth/refresh",
+                None,
+                json!({"refresh_token": u.refresh}),
+            )
+        });
+        let results = futures_util::future::join_all(calls).await;
+        assert!(results.iter().any(|(s, _)| *s == 200), "{results:?}");
+        assert!(
+            results.iter().all(|(s, _)| *s == 200 || *s == 401),
+            "{results:?}"
+        );
+        let live = refresh_token::Entity::find()
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .count(app.store.connection())
+            .await
+            .unwrap();
+        assert_eq!(live, 1);
+    }
+);
