@@ -12,6 +12,7 @@ mod errors;
 mod idempotency;
 mod imports;
 mod integrations;
+mod needs;
 mod openapi;
 mod organizations;
 mod pairing;

@@ -360,6 +360,9 @@ pub struct ActivityView {
     pub allowed_actions: Vec<d::ActivityAction>,
     /// Last day the organisation may confirm hours (10 working days after the end).
     pub hours_confirmable_until: NaiveDate,
+    /// The need (科普需求) this activity was scheduled from, if any.
+    #[serde(default)]
+    pub need_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

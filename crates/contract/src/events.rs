@@ -136,6 +136,29 @@ pub struct PairingLetterResource {
     pub href: String,
 }
 
+/// A need, for the `need.*` events (never its contact).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct NeedResource {
+    /// Always `need`.
+    #[schema(example = "need")]
+    pub kind: String,
+    pub id: Uuid,
+    pub requester_id: Uuid,
+    /// The team dispatched to or holding the need.
+    pub holder_id: Option<Uuid>,
+    pub title: String,
+    #[schema(schema_with = crate::values::activity_category)]
+    pub category: d::ActivityCategory,
+    pub region_code: String,
+    pub window_from: NaiveDate,
+    pub window_to: NaiveDate,
+    #[schema(schema_with = crate::values::need_status)]
+    pub status: d::NeedStatus,
+    pub activity_id: Option<Uuid>,
+    pub stars: Option<i32>,
+    pub href: String,
+}
+
 /// An application, for the `application.*` events.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ApplicationResource {
@@ -204,6 +227,15 @@ pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str
         E::MonthlyReportSubmitted | E::MonthlyReportReturned | E::MonthlyReportAccepted => {
             "MonthlyReportResource"
         }
+        E::NeedPublished
+        | E::NeedDispatched
+        | E::NeedDispatchAccepted
+        | E::NeedDispatchDeclined
+        | E::NeedClaimed
+        | E::NeedScheduled
+        | E::NeedServed
+        | E::NeedRated
+        | E::NeedCancelled => "NeedResource",
         E::Ping => "WebhookEndpointResource",
     }
 }

@@ -18,8 +18,8 @@ pub struct CreateApiClientRequest {
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// `<family>:read` or `<family>:write` (write includes read); families: `organizations`,
-    /// `volunteers`, `activities`, `records`, `letters`, `applications`, `reports`.
-    #[validate(length(min = 1, max = 14))]
+    /// `volunteers`, `activities`, `records`, `letters`, `applications`, `reports`, `needs`.
+    #[validate(length(min = 1, max = 16))]
     #[schema(schema_with = crate::values::requested_scopes)]
     pub scopes: Vec<String>,
 }
@@ -128,7 +128,7 @@ pub struct CreateWebhookEndpointRequest {
     /// `pairing_letter.expired`, `application.submitted`, `application.endorsed`,
     /// `application.decided`, `monthly_report.submitted`, `monthly_report.returned`,
     /// `monthly_report.accepted`.
-    #[validate(length(min = 1, max = 20))]
+    #[validate(length(min = 1, max = 40))]
     #[schema(schema_with = crate::values::subscribed_event_types)]
     pub event_types: Vec<String>,
 }
@@ -144,7 +144,7 @@ pub struct UpdateWebhookEndpointRequest {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub description: Option<String>,
-    #[validate(length(min = 1, max = 20))]
+    #[validate(length(min = 1, max = 40))]
     #[schema(schema_with = crate::values::subscribed_event_types)]
     pub event_types: Option<Vec<String>>,
     pub active: Option<bool>,

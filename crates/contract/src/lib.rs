@@ -8,6 +8,7 @@ pub mod bounds;
 pub mod events;
 pub mod form;
 pub mod integrations;
+pub mod needs;
 pub mod organizations;
 pub mod pairing;
 pub mod problem;

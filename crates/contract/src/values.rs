@@ -74,11 +74,11 @@ pub fn volunteer_service_categories() -> RefOr<Schema> {
 }
 
 pub fn requested_scopes() -> RefOr<Schema> {
-    list_within(d::integration::all_scopes().collect(), Some(1), 14)
+    list_within(d::integration::all_scopes().collect(), Some(1), 16)
 }
 
 pub fn subscribed_event_types() -> RefOr<Schema> {
-    list_within(subscribable(), Some(1), 20)
+    list_within(subscribable(), Some(1), 40)
 }
 
 value_schemas! {
@@ -124,6 +124,17 @@ value_schemas! {
     all!(d::integration::DeliveryStatus) => delivery_status, delivery_status_or_null, delivery_statuses;
     all!(d::TableFormat) => table_format, table_format_or_null, table_formats;
     all!(d::RecordOutcome) => record_outcome, record_outcome_or_null, record_outcomes;
+    all!(d::NeedStatus) => need_status, need_status_or_null, need_statuses;
+    all!(d::NeedAction) => need_action, need_action_or_null, need_actions;
+    all!(d::NeedEvent) => need_event, need_event_or_null, need_events;
+    all!(d::AudienceKind) => audience_kind, audience_kind_or_null, audience_kinds;
+    all!(d::PriorityArea) => priority_area, priority_area_or_null, priority_areas;
+    all!(d::Closeness) => closeness, closeness_or_null, closenesses;
+    all!(d::ClaimBasis) => claim_basis, claim_basis_or_null, claim_bases;
+}
+
+pub fn skill_fields() -> RefOr<Schema> {
+    list_within(all!(d::SkillField), None, 8)
 }
 
 /// The codes a problem document's `code` may carry (the catalogue, `zhihui_domain::problem`).
@@ -160,6 +171,7 @@ mod limits_tests {
         ("applications.rs", include_str!("applications.rs")),
         ("integrations.rs", include_str!("integrations.rs")),
         ("organizations.rs", include_str!("organizations.rs")),
+        ("needs.rs", include_str!("needs.rs")),
         ("pairing.rs", include_str!("pairing.rs")),
         ("records.rs", include_str!("records.rs")),
         ("regions.rs", include_str!("regions.rs")),
@@ -197,6 +209,7 @@ mod limits_tests {
             ),
             ("requested_scopes", super::requested_scopes),
             ("subscribed_event_types", super::subscribed_event_types),
+            ("skill_fields", super::skill_fields),
         ];
         let mut checked = 0;
         let mut wrong = vec![];

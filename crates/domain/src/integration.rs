@@ -12,6 +12,8 @@ string_enum! {
         Letters => "letters",
         Applications => "applications",
         Reports => "reports",
+        /// Needs and their matching (科普需求对接).
+        Needs => "needs",
     }
 }
 
@@ -118,6 +120,24 @@ string_enum! {
         MonthlyReportReturned => "monthly_report.returned",
         /// 月报通过
         MonthlyReportAccepted => "monthly_report.accepted",
+        /// 需求发布（点单）
+        NeedPublished => "need.published",
+        /// 需求派单
+        NeedDispatched => "need.dispatched",
+        /// 队伍接受派单
+        NeedDispatchAccepted => "need.dispatch_accepted",
+        /// 队伍拒绝派单
+        NeedDispatchDeclined => "need.dispatch_declined",
+        /// 队伍接单
+        NeedClaimed => "need.claimed",
+        /// 需求排期（活动已建立）
+        NeedScheduled => "need.scheduled",
+        /// 需求服务完成
+        NeedServed => "need.served",
+        /// 需求评价（评单）
+        NeedRated => "need.rated",
+        /// 需求取消
+        NeedCancelled => "need.cancelled",
         /// A test delivery asked for by the endpoint's admin.
         Ping => "webhook.ping",
     }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod hours;
 pub mod id_number;
 pub mod integration;
+pub mod need;
 pub mod organization;
 pub mod pairing;
 pub mod phone;
@@ -71,6 +72,10 @@ pub use hours::{
     RecordOutcome,
 };
 pub use id_number::{Gender, ResidentIdNumber};
+pub use need::{
+    need_allowed_actions, need_transition, AudienceKind, ClaimBasis, Closeness, NeedAction,
+    NeedEvent, NeedRoles, NeedStatus, PriorityArea, SkillField,
+};
 pub use organization::{
     admin_seat_cap, organization_allowed_actions, organization_transition, OrganizationAction,
     OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationRoles,

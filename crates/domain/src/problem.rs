@@ -93,6 +93,7 @@ catalogue! {
     NotInYourOversight = "not_in_your_oversight", 403, Problem, "This organisation is not yours or under you", "该组织不在您的管理范围内";
     PlatformAdminOnly = "platform_admin_only", 403, Problem, "Only platform admins may do this", "只有平台管理员可以执行此操作";
     ParentAdminOnly = "parent_admin_only", 403, Problem, "Only the parent organisation's admins may do this", "只有上级组织的管理员可以执行此操作";
+    ClaimNotEligible = "claim_not_eligible", 403, Problem, "This team may not claim the need", "该队伍不符合接单条件";
     EndorserOnly = "endorser_only", 403, Problem, "Only the provincial association of the applicant's province endorses", "只有申报单位所在省的省级科协可以推荐";
     NotAssignedReviewer = "not_assigned_reviewer", 403, Problem, "Only reviewers assigned to the application review it", "只有被分配的评审专家可以评审该申报书";
     NotActivityLeader = "not_activity_leader", 403, Problem, "Only the activity's leaders and its organisation's admins may do this", "只有活动负责人和组织管理员可以执行此操作";
@@ -117,6 +118,7 @@ catalogue! {
     ReportNotFound = "report_not_found", 404, Problem, "No such report", "月报不存在";
     PhotoNotFound = "photo_not_found", 404, Problem, "No such photo", "照片不存在";
     RegionNotFound = "region_not_found", 404, Both, "No such region", "行政区划不存在";
+    NeedNotFound = "need_not_found", 404, Problem, "No such need", "需求不存在";
     ImportNotFound = "import_not_found", 404, Problem, "No such import", "导入记录不存在";
     ApiClientNotFound = "api_client_not_found", 404, Problem, "No such API client", "API 客户端不存在";
     WebhookNotFound = "webhook_not_found", 404, Problem, "No such webhook endpoint", "回调地址不存在";
@@ -167,6 +169,17 @@ catalogue! {
     LetterAlreadyAnswered = "letter_already_answered", 409, Problem, "The letter has been answered", "函件已答复";
     LetterWithdrawn = "letter_withdrawn", 409, Problem, "The letter was withdrawn", "函件已撤回";
     LetterExpired = "letter_expired", 409, Problem, "The letter has expired", "函件已过期";
+    NeedNotOpen = "need_not_open", 409, Problem, "The need is not open", "需求尚未发布";
+    NeedNotDraft = "need_not_draft", 409, Problem, "The need is not a draft", "需求已不是草稿";
+    NeedAlreadyHeld = "need_already_held", 409, Problem, "A team holds the need already", "该需求已有队伍承接";
+    NeedNotDispatched = "need_not_dispatched", 409, Problem, "The need is not dispatched", "需求未派单";
+    NeedNotClaimed = "need_not_claimed", 409, Problem, "No team holds the need", "需求尚无队伍承接";
+    NeedNotServed = "need_not_served", 409, Problem, "The need has not been served", "需求尚未完成服务";
+    NeedServed = "need_served", 409, Problem, "The need has been served", "需求已完成服务";
+    NeedAlreadyRated = "need_already_rated", 409, Problem, "The need has been rated", "需求已评价";
+    NeedExpired = "need_expired", 409, Problem, "The need's window has passed", "需求已过期";
+    NeedCancelled = "need_cancelled", 409, Problem, "The need was cancelled", "需求已取消";
+    RatingWindowClosed = "rating_window_closed", 409, Problem, "The time for rating has passed", "已超过评价期限";
     ApplicationExists = "application_exists", 409, Both, "This organisation has applied to this call already", "本组织已申报该指南";
     ApplicationStatus = "application_status", 409, Problem, "Not possible in the application's state", "申报书当前状态不允许此操作";
     EndorsementNotRequired = "endorsement_not_required", 409, Problem, "This call needs no endorsement", "该通知无需推荐";
@@ -294,6 +307,12 @@ catalogue! {
     UnknownServiceCategory = "unknown_service_category", 422, Field, "Not a service category", "不是有效的服务类别";
     UnknownStatus = "unknown_status", 422, Field, "Not a status", "不是有效的状态";
     UnknownThreeHeadsRole = "unknown_three_heads_role", 422, Field, "Not a three-heads role", "不是有效的“三长”身份";
+    UnknownSkillField = "unknown_skill_field", 422, Field, "Not a skill field", "不是有效的专业领域";
+    UnknownAudience = "unknown_audience", 422, Field, "Not an audience", "不是有效的服务对象";
+    UnknownPriorityArea = "unknown_priority_area", 422, Field, "Not a priority area", "不是有效的重点地区类型";
+    NotARequester = "not_a_requester", 422, Field, "This organisation does not post needs", "该组织不能发布需求";
+    NotAServingTeam = "not_a_serving_team", 422, Field, "Not a team that serves needs", "不是可以承接需求的队伍";
+    OutsideWindow = "outside_window", 422, Field, "Outside the need's window", "不在需求的时间范围内";
     UnreadableFile = "unreadable_file", 422, Field, "The file cannot be read", "无法读取文件";
     UnsupportedFileType = "unsupported_file_type", 422, Field, "Not a supported file type", "不支持的文件类型";
     WindowAfterEnd = "window_after_end", 422, Field, "The window ends after the activity", "窗口结束晚于活动结束";

@@ -312,6 +312,7 @@ pub(crate) fn scope_family(path: &str) -> Option<zhihui_domain::integration::Sco
         ["pairing-letters", ..] | ["pairings", ..] => F::Letters,
         ["calls", ..] | ["applications", ..] => F::Applications,
         ["monthly-reports", ..] | ["report-rollup", ..] => F::Reports,
+        ["needs", ..] | ["need-rollup", ..] => F::Needs,
         _ => return None,
     })
 }

@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, applications, imports, integrations, ops, organizations, pairing,
+    accounts, activities, applications, imports, integrations, needs, ops, organizations, pairing,
     records, regions, reports, volunteers, webhooks, work,
 };
 use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
@@ -88,6 +88,20 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(pairing::get_pairing_letter_pdf)
             .service(pairing::list_pairings)
             .service(pairing::get_pairing)
+            .service(needs::create_need)
+            .service(needs::list_needs)
+            .service(needs::get_need)
+            .service(needs::update_need)
+            .service(needs::publish_need)
+            .service(needs::cancel_need)
+            .service(needs::suggest_teams_for_need)
+            .service(needs::dispatch_need)
+            .service(needs::accept_need_dispatch)
+            .service(needs::decline_need_dispatch)
+            .service(needs::claim_need)
+            .service(needs::schedule_need)
+            .service(needs::rate_need)
+            .service(needs::get_need_rollup)
             .service(applications::create_call)
             .service(applications::list_calls)
             .service(applications::get_call)

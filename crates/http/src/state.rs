@@ -48,6 +48,10 @@ pub struct ApiSettings {
     pub recognition: RecognitionRule,
     /// Days a recipient has to answer a pairing letter before it expires (rule 28).
     pub letter_answer_days: i64,
+    /// Days a requester has to rate a served need (rule 51).
+    pub need_rating_days: i64,
+    /// How suggestions weigh each factor (rule 52).
+    pub need_rank_weights: zhihui_domain::need::RankWeights,
     /// Where attachments are kept by their content (`<data_dir>/attachments`).
     pub attachments_dir: PathBuf,
     /// Days into the next month a monthly report is still on time (rule 40).
@@ -142,6 +146,8 @@ impl ApiSettings {
             font_dir: None,
             recognition: RecognitionRule::default(),
             letter_answer_days: zhihui_domain::pairing::DEFAULT_ANSWER_DAYS,
+            need_rating_days: zhihui_domain::need::DEFAULT_RATING_DAYS,
+            need_rank_weights: zhihui_domain::need::RankWeights::default(),
             attachments_dir: std::env::temp_dir().join("zhihui-attachments"),
             report_grace_days: zhihui_domain::report::DEFAULT_GRACE_DAYS,
             activity_rules: vec![],

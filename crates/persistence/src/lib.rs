@@ -27,6 +27,10 @@ pub use repo::applications::{
 };
 pub use repo::idempotency::KeyState;
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
+pub use repo::needs::{
+    NeedContent, NeedFilter, NeedRatingRecord, NeedRegionRow, NeedRollupRows, NeedStep, TeamRecord,
+    VisibleNeeds,
+};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
 pub use repo::pairing::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 pub use repo::records::{

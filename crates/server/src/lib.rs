@@ -62,6 +62,15 @@ pub struct Settings {
     pub recognition_team_min_hours: f64,
     /// Days a recipient has to answer a pairing letter (rule 28).
     pub letter_answer_days: i64,
+    /// Days a requester has to rate a served need (rule 51).
+    pub need_rating_days: i64,
+    /// Weights of the team suggestions for a need (rule 52): skills, pairing, closeness,
+    /// load, ratings.
+    pub need_weight_skills: f64,
+    pub need_weight_pairing: f64,
+    pub need_weight_closeness: f64,
+    pub need_weight_load: f64,
+    pub need_weight_rating: f64,
     /// Days into the next month a monthly report is on time (rule 40).
     pub report_grace_days: u32,
     /// Region-code prefixes with their activity rule, e.g. `4403:quarterly,1101:quarterly`.
@@ -138,6 +147,12 @@ impl Default for Settings {
             recognition_team_min_hours_per_member: 5.0,
             recognition_team_min_hours: 100.0,
             letter_answer_days: 30,
+            need_rating_days: 30,
+            need_weight_skills: 40.0,
+            need_weight_pairing: 20.0,
+            need_weight_closeness: 20.0,
+            need_weight_load: 10.0,
+            need_weight_rating: 10.0,
             report_grace_days: 5,
             activity_rules: String::new(),
             rate_limit_per_minute: 600,
@@ -275,6 +290,14 @@ impl Settings {
                 team_min_hours: self.recognition_team_min_hours,
             },
             letter_answer_days: self.letter_answer_days.max(1),
+            need_rating_days: self.need_rating_days.max(1),
+            need_rank_weights: zhihui_domain::need::RankWeights {
+                skills: self.need_weight_skills.max(0.0),
+                pairing: self.need_weight_pairing.max(0.0),
+                closeness: self.need_weight_closeness.max(0.0),
+                load: self.need_weight_load.max(0.0),
+                rating: self.need_weight_rating.max(0.0),
+            },
             attachments_dir: self.data_dir.join("attachments"),
             report_grace_days: self.report_grace_days.min(28),
             rate_limit_per_minute: self.rate_limit_per_minute.max(1),

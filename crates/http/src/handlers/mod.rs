@@ -3,6 +3,7 @@ pub mod activities;
 pub mod applications;
 pub mod imports;
 pub mod integrations;
+pub mod needs;
 pub mod ops;
 pub mod organizations;
 pub mod pairing;

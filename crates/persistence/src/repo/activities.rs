@@ -24,7 +24,7 @@ use zhihui_contract::activities::ActivityPlan;
 use zhihui_domain::integration::EventType;
 
 /// The row's editable fields from a checked plan.
-fn set_plan(m: &mut activity::ActiveModel, p: &ActivityPlan) {
+pub(crate) fn set_plan(m: &mut activity::ActiveModel, p: &ActivityPlan) {
     m.title = Set(p.title.clone());
     m.category = Set(p.category.into());
     m.description = Set(p.description.clone());

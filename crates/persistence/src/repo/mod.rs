@@ -6,6 +6,7 @@ pub mod figures;
 pub mod idempotency;
 pub mod imports;
 pub(crate) mod kept;
+pub mod needs;
 pub mod organizations;
 pub mod pairing;
 pub mod records;

@@ -290,6 +290,13 @@ impl Store {
                 totals.first_record(volunteer, ctx.service_date, all == new, in_year == new);
             }
         }
+        if out.iter().any(|c| c.outcome == RecordOutcome::Created) {
+            let actor = super::Actor {
+                account_id: ctx.confirmed_by,
+                name: ctx.responsible_person.clone(),
+            };
+            self.serve_need_of_activity(&txn, a.id, now, &actor).await?;
+        }
         totals.write(&txn).await?;
         Changes::one(a.organization_id, Month::of(ctx.service_date), added)
             .write(&txn)

@@ -250,6 +250,7 @@ async fn plain_views(
     let codes: Vec<String> = items.iter().map(|a| a.region_code.clone()).collect();
     let regions = state.store.region_names(&codes).await?;
     let mut leaders = state.store.leaders_of(&ids).await?;
+    let needs = state.store.needs_of_activities(&ids).await?;
     let now = state.clock.now();
     Ok(items
         .into_iter()
@@ -289,6 +290,7 @@ async fn plain_views(
                 my_sign_up: None,
                 allowed_actions: vec![],
                 hours_confirmable_until: confirmable_until(&state.settings, &a),
+                need_id: needs.get(&a.id).copied(),
                 version: a.version,
                 created_at: a.created_at,
                 updated_at: a.updated_at,
