@@ -199,6 +199,10 @@ pub struct AppState {
     pub activity_pages: Arc<ReadCache<Vec<ActivityView>>>,
     /// A signed-in account's rights, by account, stamped with the store's access generation.
     pub rights: Arc<ReadCache<Rights>>,
+    /// Figures of needs by scope, year and day.
+    pub need_rollups: Arc<ReadCache<zhihui_contract::needs::NeedRollupView>>,
+    /// Pages of the public board of needs as an anonymous visitor sees them, by filter.
+    pub need_boards: Arc<ReadCache<zhihui_contract::needs::NeedPage>>,
 }
 
 /// What the permission checks read of an account.
@@ -228,6 +232,8 @@ impl AppState {
             rollups: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
             activity_pages: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
             rights: Arc::new(ReadCache::new(settings.read_cache_secs, 100_000)),
+            need_rollups: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
+            need_boards: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
         }
     }
 }

@@ -1027,7 +1027,57 @@ pub async fn list_needs(
     }
     let after = compound_cursor(&mut p, &q.cursor, |k| k.parse::<i16>().ok());
     p.finish()?;
-    let who = caller.0.as_ref();
+    let b = BoardQuery {
+        status,
+        category,
+        region: q.region.clone(),
+        from: q.from,
+        to: q.to,
+        requester_id: q.requester_id,
+        holder_id: q.holder_id,
+        after,
+        limit: q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+    };
+    let page = match caller.0 {
+        // The public board is the same for every visitor: kept for a few seconds, and
+        // forgotten when this process answers a write (`crate::cache`).
+        None => {
+            let now = state.clock.now();
+            let key = format!("{b:?}|{}", china_date(now));
+            let work_state = state.clone();
+            state
+                .need_boards
+                .get_or_compute(&key, state.writes.current(), now, move || {
+                    page_of(work_state, None, b)
+                })
+                .await?
+        }
+        Some(w) => std::sync::Arc::new(page_of(state.clone(), Some(w), b).await?),
+    };
+    Ok(HttpResponse::Ok().json(&*page))
+}
+
+/// A checked query of the list of needs.
+#[derive(Debug)]
+struct BoardQuery {
+    status: Option<NeedStatus>,
+    category: Option<zhihui_domain::ActivityCategory>,
+    region: Option<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    requester_id: Option<Uuid>,
+    holder_id: Option<Uuid>,
+    after: Option<(i16, Uuid)>,
+    limit: u64,
+}
+
+/// One page of needs as `who` sees it.
+async fn page_of(
+    state: web::Data<AppState>,
+    caller: Option<Authenticated>,
+    q: BoardQuery,
+) -> Result<NeedPage, ApiError> {
+    let who = caller.as_ref();
     let today = china_date(state.clock.now());
     let mine = Mine::of(&state, who).await?;
     let visible = match who {
@@ -1054,19 +1104,19 @@ pub async fn list_needs(
             regions: vec![],
         }),
     };
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let limit = q.limit;
     let needs = state
         .store
         .list_needs(NeedFilter {
-            status,
+            status: q.status,
             visible,
             region_prefix: q.region.clone(),
-            category,
+            category: q.category,
             overlapping: Some((q.from, q.to)),
             requester_id: q.requester_id,
             holder_id: q.holder_id,
             today: Some(today),
-            after,
+            after: q.after,
             limit,
         })
         .await?;
@@ -1105,10 +1155,10 @@ pub async fn list_needs(
         let region_name = names.get(&n.region_code).cloned().unwrap_or_default();
         items.push(view(&state, n, &s, &map, region_name, today)?);
     }
-    Ok(HttpResponse::Ok().json(NeedPage {
+    Ok(NeedPage {
         items,
         next_cursor: next,
-    }))
+    })
 }
 
 /// Teams ranked for a need (rule 52), with each factor's points: the share of the wanted
@@ -1279,8 +1329,32 @@ pub async fn get_need_rollup(
         );
     }
     p.finish()?;
-    let today = china_date(state.clock.now());
+    let now = state.clock.now();
+    let today = china_date(now);
     let year = q.year.unwrap_or(today.year());
+    // The same scope, year and day give the same answer: kept for a few seconds, and
+    // forgotten when this process answers a write (`crate::cache`).
+    let key = format!("{prefix}|{year}|{today}");
+    let generation = state.writes.current();
+    let work_state = state.clone();
+    let region = q.region.clone();
+    let v = state
+        .need_rollups
+        .get_or_compute(&key, generation, now, move || {
+            compute_rollup(work_state, prefix, region, year, today)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(&*v))
+}
+
+/// The figures of a checked scope and year, as of `today`.
+async fn compute_rollup(
+    state: web::Data<AppState>,
+    prefix: String,
+    region: Option<String>,
+    year: i32,
+    today: NaiveDate,
+) -> Result<NeedRollupView, ApiError> {
     let scope_code = match prefix.len() {
         2 => format!("{prefix}0000"),
         4 => format!("{prefix}00"),
@@ -1360,12 +1434,12 @@ pub async fn get_need_rollup(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(NeedRollupView {
-        region: q.region.clone(),
+    Ok(NeedRollupView {
+        region,
         region_name: scope_name,
         year,
         totals: figures(totals.0, totals.1, totals.2, &all_days, totals.3, totals.4),
         by_region,
         by_month,
-    }))
+    })
 }
