@@ -195,6 +195,22 @@ dual_test!(
             actions(&v).is_empty(),
             "a society of another province cannot claim: {v}"
         );
+        // The platform sees it all, the contact masked, and takes no step of the parties.
+        let (_, v) = app.get(&one, Some(&t.platform.token)).await;
+        assert!(actions(&v).is_empty(), "{v}");
+        assert_eq!(v["contact"]["phone"], "139****9000");
+        let (st, _) = app
+            .get(&format!("{one}/suggestions"), Some(&t.platform.token))
+            .await;
+        assert_eq!(st, 200);
+        let (st, b) = app
+            .post(
+                &format!("{one}/dispatch"),
+                Some(&t.platform.token),
+                json!({"team_id": s.team}),
+            )
+            .await;
+        assert_eq!((st, b["code"].as_str()), (403, Some("parent_admin_only")));
         let (_, v) = app.get(&one, Some(&t.province_admin.token)).await;
         assert!(actions(&v).is_empty());
         assert_eq!(
@@ -482,6 +498,20 @@ dual_test!(
             ]
             .map(String::from)
         );
+
+        // Needs served join the month's report of the requester and of the team, and the
+        // parent's roll-up of the month sums the reports filed.
+        for (org, admin) in [(&t.county, &t.county_admin), (&s.team, &s.team_admin)] {
+            let (st, r) = app
+                .post(
+                    &format!("/api/v1/organizations/{org}/monthly-reports"),
+                    Some(&admin.token),
+                    json!({"month": "2026-06"}),
+                )
+                .await;
+            assert_eq!(st, 201, "{r}");
+            assert_eq!(r["figures"]["needs_served"], 1, "{r}");
+        }
 
         // The rating feeds the team's record in the next suggestions.
         let (_, next) = app

@@ -51,6 +51,46 @@ dual_test!(
         assert_eq!(report.activities, scale.activities);
         assert!(report.records > scale.records / 2, "{report:?}");
         assert!(report.monthly_reports > 0);
+        assert_eq!(report.needs, scale.needs);
+        // Needs: every one published, the served ones with their month, some unmet, and
+        // the figures of the nation count them all.
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM service_needs WHERE published_month IS NULL"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM service_needs WHERE status IN ('served', 'rated') AND served_month IS NULL"
+            )
+            .await,
+            0
+        );
+        let (s, r) = app.get("/api/v1/need-rollup", None).await;
+        assert_eq!(s, 200, "{r}");
+        let (s, last) = app
+            .get(
+                &format!(
+                    "/api/v1/need-rollup?year={}",
+                    chrono::Datelike::year(&now) - 1
+                ),
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{last}");
+        let posted =
+            r["totals"]["posted"].as_u64().unwrap() + last["totals"]["posted"].as_u64().unwrap();
+        assert_eq!(posted, scale.needs as u64);
+        let unmet =
+            r["totals"]["unmet"].as_u64().unwrap() + last["totals"]["unmet"].as_u64().unwrap();
+        assert!(unmet > 0 && unmet < posted / 4, "{unmet} of {posted}");
+        let (s, board) = app.get("/api/v1/needs?limit=200", None).await;
+        assert_eq!(s, 200);
+        assert!(!board["items"].as_array().unwrap().is_empty());
 
         // What the service relies on.
         assert_eq!(count(&app, "SELECT count(*) FROM volunteers").await, 2000);

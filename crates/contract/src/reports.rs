@@ -82,6 +82,9 @@ pub struct FiguresView {
     pub new_volunteers: i64,
     /// Activities held by a society in a county it is paired with.
     pub pairing_activities: i64,
+    /// Needs served in the period that the organisation posted or served (rule 53).
+    #[serde(default)]
+    pub needs_served: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

@@ -28,7 +28,7 @@ use zhihui_domain::{
 
 use crate::entities::{
     account, activity, counter, membership, monthly_report, organization, organization_admin,
-    organization_closure, region, service_record, sign_up,
+    organization_closure, region, service_need, service_record, sign_up,
 };
 use crate::repo::organizations::name_key;
 use crate::{NewVolunteer, Store, StoreError, StoreResult};
@@ -49,6 +49,8 @@ pub struct SeedScale {
     pub records: usize,
     /// Volunteers that also get a sign-in account (`seed-v<n>@zhihui.test`).
     pub volunteer_accounts: usize,
+    /// Needs posted over the last twelve months (about a tenth unmet).
+    pub needs: usize,
 }
 
 impl SeedScale {
@@ -64,6 +66,7 @@ impl SeedScale {
                 activities: 400,
                 records: 6_000,
                 volunteer_accounts: 200,
+                needs: 300,
             },
             "province" => Self {
                 name: "province",
@@ -75,6 +78,7 @@ impl SeedScale {
                 activities: 10_000,
                 records: 100_000,
                 volunteer_accounts: 2_000,
+                needs: 7_000,
             },
             "national" => Self {
                 name: "national",
@@ -86,6 +90,7 @@ impl SeedScale {
                 activities: 300_000,
                 records: 3_000_000,
                 volunteer_accounts: 20_000,
+                needs: 200_000,
             },
             _ => return None,
         })
@@ -103,6 +108,7 @@ pub struct SeedReport {
     pub sign_ups: usize,
     pub records: usize,
     pub monthly_reports: usize,
+    pub needs: usize,
     pub timings: Vec<(&'static str, f64)>,
 }
 
@@ -706,6 +712,7 @@ impl Store {
                     hours_tenths: Set(tenths),
                     new_volunteers: Set(0),
                     pairing_activities: Set(0),
+                    needs_served: Set(0),
                     people_served: Set(Some(held * rng.gen_range(20..80))),
                     narrative: Set("本月按计划开展科技志愿服务活动。".into()),
                     highlights: Set(String::new()),
@@ -738,6 +745,10 @@ impl Store {
         report.monthly_reports += reps.len();
         self.insert_rows(reps).await?;
         lap(&mut report, "monthly reports");
+        report.needs = self
+            .seed_needs(scale, &orgs, platform, now, &mut rng)
+            .await?;
+        lap(&mut report, "needs");
         // Each organisation's monthly figures, from the records just loaded.
         crate::repo::figures::rebuild(&self.db).await?;
         lap(&mut report, "monthly figures");
@@ -749,6 +760,160 @@ impl Store {
         self.analyze().await?;
         lap(&mut report, "statistics");
         Ok(report)
+    }
+
+    /// Needs of the county associations and grassroots teams over the last twelve months:
+    /// past windows mostly served and rated, about a tenth unmet (expired), a few cancelled;
+    /// current ones open, dispatched, claimed or scheduled. Holders are teams of the same
+    /// county, else a national society. Seeded needs are not linked to activities.
+    async fn seed_needs(
+        &self,
+        scale: &SeedScale,
+        orgs: &[Org],
+        platform: Uuid,
+        now: DateTime<Utc>,
+        rng: &mut StdRng,
+    ) -> StoreResult<usize> {
+        use zhihui_domain::need::serves_needs;
+        use zhihui_domain::{AudienceKind, NeedStatus, PriorityArea, SkillField};
+        let requesters: Vec<&Org> = orgs
+            .iter()
+            .filter(|o| {
+                zhihui_domain::need::check_requester(o.category, o.level).is_ok()
+                    && o.county.is_some()
+            })
+            .collect();
+        if requesters.is_empty() || scale.needs == 0 {
+            return Ok(0);
+        }
+        let mut teams_of: HashMap<usize, Vec<Uuid>> = HashMap::new();
+        for o in orgs {
+            if let (Some(c), true) = (o.county, serves_needs(o.category)) {
+                teams_of.entry(c).or_default().push(o.id);
+            }
+        }
+        let nationals: Vec<Uuid> = orgs
+            .iter()
+            .filter(|o| o.category == OrganizationCategory::NationalSociety)
+            .map(|o| o.id)
+            .collect();
+        let today = (now + Duration::hours(8)).date_naive();
+        let phone = "13900139000";
+        let phone_enc = self.crypto.encrypt(phone);
+        let masked = MobilePhone::parse(phone)
+            .map(|p| p.masked())
+            .unwrap_or_default();
+        let mut rows = Vec::with_capacity(5_000);
+        let mut count = 0;
+        for n in 0..scale.needs {
+            let r = requesters[rng.gen_range(0..requesters.len())];
+            let (category, title, description) =
+                ACTIVITY_KINDS[rng.gen_range(0..ACTIVITY_KINDS.len())];
+            let posted_day = today - Duration::days(rng.gen_range(0..365));
+            let window_from = posted_day + Duration::days(rng.gen_range(3..20));
+            let window_to = window_from + Duration::days(rng.gen_range(20..90));
+            let published = china_midnight(posted_day) + Duration::hours(10);
+            let holder = r
+                .county
+                .and_then(|c| teams_of.get(&c))
+                .filter(|t| !t.is_empty())
+                .map(|t| t[rng.gen_range(0..t.len())])
+                .or_else(|| nationals.first().copied());
+            let past = window_to < today;
+            let roll: f64 = rng.gen();
+            let status = if past {
+                match roll {
+                    x if x < 0.10 => NeedStatus::Open, // expired: unmet
+                    x if x < 0.15 => NeedStatus::Cancelled,
+                    x if x < 0.35 => NeedStatus::Served,
+                    _ => NeedStatus::Rated,
+                }
+            } else {
+                match roll {
+                    x if x < 0.5 => NeedStatus::Open,
+                    x if x < 0.6 => NeedStatus::Dispatched,
+                    x if x < 0.8 => NeedStatus::Claimed,
+                    _ => NeedStatus::Scheduled,
+                }
+            };
+            let held = !matches!(status, NeedStatus::Open | NeedStatus::Cancelled);
+            let scheduled = matches!(
+                status,
+                NeedStatus::Scheduled | NeedStatus::Served | NeedStatus::Rated
+            );
+            let days_to_schedule = rng.gen_range(1..25);
+            let scheduled_at = published + Duration::days(days_to_schedule);
+            let served_at = china_midnight(window_from) + Duration::days(rng.gen_range(0..15));
+            let served =
+                matches!(status, NeedStatus::Served | NeedStatus::Rated) && served_at < now;
+            let status = if matches!(status, NeedStatus::Served | NeedStatus::Rated) && !served {
+                NeedStatus::Scheduled
+            } else {
+                status
+            };
+            let rated = status == NeedStatus::Rated;
+            let priority_area = match n % 10 {
+                0 => Some(PriorityArea::PovertyAlleviated),
+                1 => Some(PriorityArea::RemoteMountain),
+                _ => None,
+            };
+            let field = SkillField::ALL[n % SkillField::ALL.len()];
+            rows.push(service_need::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                requester_id: Set(r.id),
+                county_id: Set(r.county.map(|_| {
+                    if r.level == OrganizationLevel::County {
+                        r.id
+                    } else {
+                        r.parent.map(|p| orgs[p].id).unwrap_or(r.id)
+                    }
+                })),
+                title: Set(title.to_string()),
+                description: Set(description.to_string()),
+                category: Set(category.into()),
+                skill_fields: Set(format!("[\"{}\"]", field.as_str())),
+                skill_tags: Set("[]".into()),
+                audience: Set(AudienceKind::ALL[n % AudienceKind::ALL.len()].into()),
+                audience_size: Set(rng.gen_range(20..120)),
+                place: Set(format!("{}活动室", r.name)),
+                region_code: Set(r.region.clone()),
+                window_from: Set(window_from),
+                window_to: Set(window_to),
+                priority: Set(i16::from(priority_area.is_some())),
+                priority_area: Set(priority_area.map(Into::into)),
+                contact_name: Set("李春华".into()),
+                contact_phone_enc: Set(phone_enc.clone()),
+                contact_phone_masked: Set(masked.clone()),
+                status: Set(status.into()),
+                holder_id: Set(if held { holder } else { None }),
+                activity_id: Set(None),
+                pairing_id: Set(None),
+                published_at: Set(Some(published)),
+                published_month: Set(Some(month_key(published))),
+                scheduled_at: Set(scheduled.then_some(scheduled_at)),
+                days_to_schedule: Set(scheduled.then_some(days_to_schedule as i32)),
+                served_at: Set(served.then_some(served_at)),
+                served_month: Set(served.then(|| month_key(served_at))),
+                rated_at: Set(rated.then(|| served_at + Duration::days(3))),
+                stars: Set(rated.then(|| rng.gen_range(3..=5))),
+                people_reached: Set(rated.then(|| rng.gen_range(15..100))),
+                rating_comment: Set(None),
+                cancel_reason: Set(
+                    (status == NeedStatus::Cancelled).then(|| "已自行安排".to_string())
+                ),
+                created_by: Set(platform),
+                created_at: Set(published),
+                updated_at: Set(published),
+                version: Set(2),
+            });
+            if rows.len() >= 5_000 {
+                count += rows.len();
+                self.insert_rows(std::mem::take(&mut rows)).await?;
+            }
+        }
+        count += rows.len();
+        self.insert_rows(rows).await?;
+        Ok(count)
     }
 
     async fn insert_rows<A>(&self, rows: Vec<A>) -> StoreResult<()>

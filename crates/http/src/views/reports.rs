@@ -10,6 +10,7 @@ pub fn figures_view(f: &Figures) -> FiguresView {
         service_hours: f.hours_tenths as f64 / 10.0,
         new_volunteers: f.new_volunteers,
         pairing_activities: f.pairing_activities,
+        needs_served: f.needs_served,
     }
 }
 

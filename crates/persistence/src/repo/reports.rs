@@ -40,6 +40,8 @@ pub struct Figures {
     pub hours_tenths: i64,
     pub new_volunteers: i64,
     pub pairing_activities: i64,
+    /// Needs served in the period, the organisation being their requester or their team.
+    pub needs_served: i64,
 }
 
 /// A period: China dates for records, and the same days as UTC instants for timestamps.
@@ -145,6 +147,7 @@ impl BucketFigures {
         self.figures.hours_tenths += o.figures.hours_tenths;
         self.figures.new_volunteers += o.figures.new_volunteers;
         self.figures.pairing_activities += o.figures.pairing_activities;
+        self.figures.needs_served += o.figures.needs_served;
         self.people_served += o.people_served;
         self.reports_filed += o.reports_filed;
         self.reports_late += o.reports_late;
@@ -216,6 +219,7 @@ impl Store {
             .remove(&org)
             .unwrap_or_default();
         f.pairing_activities = self.pairing_activities(org, p).await?;
+        f.needs_served = self.needs_served(org, p).await?;
         Ok(f)
     }
 
@@ -254,6 +258,21 @@ impl Store {
                 .await? as i64;
         }
         Ok(n)
+    }
+
+    /// Needs served in the period (rule 53) that the organisation posted or served.
+    async fn needs_served(&self, org: Uuid, p: Period) -> StoreResult<i64> {
+        use crate::entities::service_need;
+        Ok(service_need::Entity::find()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(service_need::Column::RequesterId.eq(org))
+                    .add(service_need::Column::HolderId.eq(org)),
+            )
+            .filter(service_need::Column::ServedAt.gte(p.from))
+            .filter(service_need::Column::ServedAt.lt(p.until))
+            .count(&self.db)
+            .await? as i64)
     }
 
     /// Figures grouped by organisation within a scope: four grouped queries.
@@ -353,7 +372,7 @@ impl Store {
                WHERE f.month IN ({fig_months}) GROUP BY f.month \
              UNION ALL SELECT 1, mr.month, CAST(count(mr.organization_id) AS BIGINT), \
                CAST(sum(mr.people_served) AS BIGINT), CAST(sum(mr.pairing_activities) AS BIGINT), \
-               CAST(0 AS BIGINT) \
+               CAST(sum(mr.needs_served) AS BIGINT) \
                FROM monthly_reports mr JOIN scope_orgs s ON s.id = mr.organization_id \
                WHERE mr.month IN ({rep_months}) AND mr.status IN ('submitted', 'accepted') \
                GROUP BY mr.month"
@@ -381,6 +400,7 @@ impl Store {
                 sums.reports_filed = n("a")?;
                 sums.people_served = n("b")?;
                 sums.figures.pairing_activities = n("c")?;
+                sums.figures.needs_served = n("d")?;
             }
         }
         Ok(out)
@@ -415,6 +435,7 @@ impl Store {
                CAST(sum(new_volunteers) AS BIGINT) AS new_volunteers, \
                CAST(sum(people) AS BIGINT) AS people, \
                CAST(sum(pairing) AS BIGINT) AS pairing, \
+               CAST(sum(needs) AS BIGINT) AS needs, \
                CAST(sum(filed) AS BIGINT) AS filed, \
                CAST(sum(late) AS BIGINT) AS late, \
                CAST(sum(missing) AS BIGINT) AS missing, \
@@ -425,10 +446,10 @@ impl Store {
              missing_list AS (SELECT id, region_code FROM per_org WHERE missing > 0 \
                ORDER BY region_code, id LIMIT {limit}) \
              SELECT 0 AS listed, is_root, bucket_org, bucket_region, organizations, activities, \
-               attendances, hours, new_volunteers, people, pairing, filed, late, missing, \
+               attendances, hours, new_volunteers, people, pairing, needs, filed, late, missing, \
                not_reporting, short, below, CAST(NULL AS TEXT) AS region_code FROM buckets \
              UNION ALL SELECT 1, {none}, id, CAST(NULL AS TEXT), {none}, {none}, {none}, {none}, \
-               {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, region_code \
+               {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, region_code \
                FROM missing_list"
         );
         let rows = if self.is_postgres() {
@@ -476,6 +497,7 @@ impl Store {
                     hours_tenths: n("hours")?,
                     new_volunteers: n("new_volunteers")?,
                     pairing_activities: n("pairing")?,
+                    needs_served: n("needs")?,
                 },
                 people_served: n("people")?,
                 reports_filed: n("filed")?,
@@ -588,6 +610,7 @@ impl Store {
             hours_tenths: Set(0),
             new_volunteers: Set(0),
             pairing_activities: Set(0),
+            needs_served: Set(0),
             people_served: Set(None),
             narrative: Set(String::new()),
             highlights: Set(String::new()),
@@ -895,7 +918,8 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
     let reports = if one_month {
         format!(
             "rep AS (SELECT mr.organization_id AS org, 1 AS n, mr.people_served AS people, \
-               mr.pairing_activities AS pairing, CASE WHEN mr.late THEN 1 ELSE 0 END AS late, \
+               mr.pairing_activities AS pairing, mr.needs_served AS needs, \
+               CASE WHEN mr.late THEN 1 ELSE 0 END AS late, \
                CASE WHEN mr.month IN ({due_list}) THEN 1 ELSE 0 END AS due \
                FROM monthly_reports mr {} \
                WHERE mr.month = {month_list} AND mr.status IN ('submitted', 'accepted'))",
@@ -905,6 +929,7 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
         format!(
             "rep AS (SELECT mr.organization_id AS org, count(mr.organization_id) AS n, \
                sum(mr.people_served) AS people, sum(mr.pairing_activities) AS pairing, \
+               sum(mr.needs_served) AS needs, \
                sum(CASE WHEN mr.late THEN 1 ELSE 0 END) AS late, \
                sum(CASE WHEN mr.month IN ({due_list}) THEN 1 ELSE 0 END) AS due \
                FROM monthly_reports mr {} \
@@ -967,6 +992,7 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
            coalesce(fig.act, 0) AS activities, coalesce(fig.n, 0) AS attendances, \
            coalesce(fig.h, 0) AS hours, coalesce(fig.mem, 0) AS new_volunteers, \
            coalesce(rep.people, 0) AS people, coalesce(rep.pairing, 0) AS pairing, \
+           coalesce(rep.needs, 0) AS needs, \
            coalesce(rep.n, 0) AS filed, coalesce(rep.late, 0) AS late, {missing} AS missing, \
            CASE WHEN coalesce(fig.act, 0) < {required} THEN 1 ELSE 0 END AS short, \
            CASE WHEN s.approved_members < {minimum} THEN 1 ELSE 0 END AS below \
@@ -981,4 +1007,5 @@ fn set_figures(m: &mut monthly_report::ActiveModel, f: Figures) {
     m.hours_tenths = Set(f.hours_tenths);
     m.new_volunteers = Set(small(f.new_volunteers));
     m.pairing_activities = Set(small(f.pairing_activities));
+    m.needs_served = Set(small(f.needs_served));
 }

@@ -150,6 +150,7 @@ async fn view(
             hours_tenths: r.hours_tenths,
             new_volunteers: i64::from(r.new_volunteers),
             pairing_activities: i64::from(r.pairing_activities),
+            needs_served: i64::from(r.needs_served),
         }),
         people_served: r.people_served,
         narrative: r.narrative,

@@ -462,6 +462,7 @@ pub async fn export_report_rollup(
             Cell::Number(r.figures.new_volunteers as f64),
             Cell::Number(r.people_served as f64),
             Cell::Number(r.figures.pairing_activities as f64),
+            Cell::Number(r.figures.needs_served as f64),
             Cell::Number(r.reports_due as f64),
             Cell::Number(r.reports_filed as f64),
             Cell::Number(r.reports_late as f64),
@@ -487,6 +488,7 @@ pub async fn export_report_rollup(
             "新增志愿者",
             "服务群众人数",
             "结对活动数",
+            "需求服务数",
             "应报月报数",
             "已报月报数",
             "逾期月报数",
@@ -553,6 +555,7 @@ pub async fn get_annual_summary(
         totals.hours_tenths += f.hours_tenths;
         totals.new_volunteers += f.new_volunteers;
         totals.pairing_activities += f.pairing_activities;
+        totals.needs_served += f.needs_served;
         let r = reports.get(&m.to_string());
         let is_filed = r.is_some_and(|r| r.status.is_filed());
         if is_filed {
