@@ -55,6 +55,11 @@ pub enum Route {
     /// What is waiting for staff, reviewers and the platform (工作台).
     #[at("/work")]
     Work,
+    /// The board of needs and their figures (需求对接).
+    #[at("/needs")]
+    Needs,
+    #[at("/needs/:id")]
+    Need { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -92,6 +97,8 @@ impl Route {
                 | Route::Application { .. }
                 | Route::Platform
                 | Route::Work
+                | Route::Needs
+                | Route::Need { .. }
         )
     }
 }
@@ -113,6 +120,8 @@ fn staff_screen(route: Route) -> Html {
         Route::Application { id } => html! { <pages::applications::ApplicationScreen {id} /> },
         Route::Platform => html! { <pages::orgs::Platform /> },
         Route::Work => html! { <pages::work::Workbench /> },
+        Route::Needs => html! { <pages::needs::NeedBoard /> },
+        Route::Need { id } => html! { <pages::needs::NeedScreen {id} /> },
         other => {
             debug_assert!(!other.is_staff());
             html! { <pages::NotFound /> }
@@ -281,6 +290,9 @@ fn Shell() -> Html {
                         <Link<Route> to={Route::Me}>{ t(lang, "nav.me") }</Link<Route>>
                         if !m.administered_organizations.is_empty() {
                             <Link<Route> to={Route::Orgs}>{ t(lang, "nav.orgs") }</Link<Route>>
+                        }
+                        if m.is_platform_admin || !m.administered_organizations.is_empty() {
+                            <Link<Route> to={Route::Needs}>{ t(lang, "nav.needs") }</Link<Route>>
                         }
                         <Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>>
                         if m.is_platform_admin {

@@ -168,6 +168,7 @@ paged!(
     zhihui_contract::records::ServiceRecordPage,
     zhihui_contract::pairing::PairingLetterPage,
     zhihui_contract::pairing::PairingPage,
+    zhihui_contract::needs::NeedPage,
 );
 
 /// A list paged by the API's cursor: the first page of `path`, then each next page added

@@ -345,6 +345,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("report.attendances", "参与人次", "Attendances"),
     ("report.service_hours", "服务时长", "Service hours"),
     ("report.new_volunteers", "新增志愿者", "New volunteers"),
+    ("report.needs_served", "需求服务数", "Needs served"),
     ("report.people_served", "服务群众人数", "People served"),
     ("report.narrative", "工作开展情况", "What was done"),
     ("report.highlights", "亮点工作", "Highlights"),
@@ -702,6 +703,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("scope.letters", "结对函", "Pairing letters"),
     ("scope.applications", "项目申报", "Applications"),
     ("scope.reports", "月度报告", "Monthly reports"),
+    ("scope.needs", "需求对接", "Needs"),
+    ("nav.needs", "需求对接", "Needs"),
     ("access.read", "只读", "read"),
     ("access.write", "读写", "read and write"),
     ("client_status.active", "有效", "Active"),
@@ -867,6 +870,137 @@ const TEXTS: &[(&str, &str, &str)] = &[
         ("error.forbidden", "您无权执行此操作", "You may not do this"),
                                                                                                                                                                                                                             ];
 
+/// Words of the staff screens that the volunteers' build never shows (the needs board and
+/// its steps), left out of that build to keep it small for phones.
+#[cfg(feature = "staff")]
+const STAFF_TEXTS: &[(&str, &str, &str)] = &[
+    ("webhook_event.need.published", "需求发布", "Need published"),
+    ("webhook_event.need.dispatched", "需求派单", "Need dispatched"),
+    ("webhook_event.need.dispatch_accepted", "队伍接受派单", "Dispatch accepted"),
+    ("webhook_event.need.dispatch_declined", "队伍拒绝派单", "Dispatch declined"),
+    ("webhook_event.need.claimed", "队伍接单", "Need claimed"),
+    ("webhook_event.need.scheduled", "需求已排期", "Need scheduled"),
+    ("webhook_event.need.served", "需求服务完成", "Need served"),
+    ("webhook_event.need.rated", "需求已评价", "Need rated"),
+    ("webhook_event.need.cancelled", "需求取消", "Need cancelled"),
+    ("needs.title", "需求对接", "Needs"),
+    ("needs.intro", "基层点单，上级派单或队伍接单，服务后由需求方评单。", "Villages post what they need; their county dispatches it or a team claims it; the requester rates the service."),
+    ("needs.post", "发布需求", "Post a need"),
+    ("needs.region", "地区", "Region"),
+    ("needs.status", "需求状态", "Status"),
+    ("needs.figures", "需求统计", "Figures"),
+    ("needs.posted", "发布", "Posted"),
+    ("needs.served", "已服务", "Served"),
+    ("needs.unmet", "逾期未满足", "Unmet"),
+    ("needs.median_days", "发布至排期（天，中位数）", "Days to schedule (median)"),
+    ("needs.average_rating", "平均评价", "Average rating"),
+    ("needs.priority", "重点地区", "Priority"),
+    ("needs.requester", "需求单位", "Requester"),
+    ("needs.topic", "需求主题", "Topic"),
+    ("needs.skill_fields", "所需专业领域", "Skills wanted"),
+    ("needs.skill_tags", "其他技能（用逗号分隔）", "Other skills (comma-separated)"),
+    ("needs.audience", "服务对象", "Audience"),
+    ("needs.audience_size", "服务人数", "People"),
+    ("needs.county", "所在县（区）", "County"),
+    ("needs.window", "期望时间", "Window"),
+    ("needs.window_from", "期望开始日期", "Window from"),
+    ("needs.window_to", "期望结束日期", "Window to"),
+    ("needs.priority_area", "重点地区类型", "Priority area"),
+    ("needs.no_priority", "不属于重点地区", "Not a priority area"),
+    ("needs.publish", "发布", "Publish"),
+    ("needs.holder", "承接队伍", "Team"),
+    ("needs.activity", "服务活动", "Activity"),
+    ("needs.open_activity", "查看活动", "Open the activity"),
+    ("needs.rating", "评价", "Rating"),
+    ("needs.reached", "实际服务人数", "People reached"),
+    ("needs.cancel_reason", "取消理由", "Why cancelled"),
+    ("needs.accept_dispatch", "接受派单", "Accept"),
+    ("needs.decline_dispatch", "拒绝派单", "Decline"),
+    ("needs.claim", "接单", "Claim"),
+    ("needs.cancel", "取消需求", "Cancel the need"),
+    ("needs.reason", "理由", "Reason"),
+    ("needs.schedule", "安排活动", "Schedule"),
+    ("needs.day", "活动日期", "Day"),
+    ("needs.from_time", "开始时间", "From"),
+    ("needs.to_time", "结束时间", "To"),
+    ("needs.rate", "评价服务", "Rate the service"),
+    ("needs.stars", "星级", "Stars"),
+    ("needs.comment", "评价意见", "Comment"),
+    ("needs.edit", "修改需求", "Change the need"),
+    ("needs.suggestions", "推荐队伍", "Suggested teams"),
+    ("needs.score", "得分", "Score"),
+    ("needs.factor_skills", "技能", "Skills"),
+    ("needs.factor_pairing", "结对", "Pairing"),
+    ("needs.factor_closeness", "就近", "Closeness"),
+    ("needs.factor_load", "任务量", "Load"),
+    ("needs.factor_rating", "口碑", "Ratings"),
+    ("needs.matched", "匹配技能", "Matched skills"),
+    ("needs.dispatch", "派单给该队伍", "Dispatch to this team"),
+    ("needs.confirm_accept", "接受派单后由本队伍承接该需求，确定吗？", "Your team will hold this need. Accept?"),
+    ("needs.confirm_claim", "接单后由该队伍承接该需求，确定吗？", "The team will hold this need. Claim it?"),
+    ("needs.confirm_decline", "拒绝后需求将重新开放，确定吗？", "The need opens again. Decline?"),
+    ("needs.confirm_cancel", "取消后不能恢复，确定吗？", "A cancelled need cannot be reopened. Cancel it?"),
+    ("needs.confirm_dispatch", "派单给该队伍，确定吗？", "Dispatch the need to this team?"),
+    ("toast.need_saved", "需求草稿已保存", "Draft saved"),
+    ("toast.need_published", "需求已发布", "Need published"),
+    ("toast.need_dispatched", "已派单，等待队伍答复", "Dispatched; the team answers next"),
+    ("toast.need_accepted", "已接受派单", "Dispatch accepted"),
+    ("toast.need_declined", "已拒绝派单，理由已告知", "Dispatch declined; the reason is shown"),
+    ("toast.need_claimed", "已接单", "Need claimed"),
+    ("toast.need_scheduled", "活动草稿已建立，请完善后发布", "A draft activity was made; complete and publish it"),
+    ("toast.need_rated", "评价已提交", "Rating sent"),
+    ("toast.need_cancelled", "需求已取消", "Need cancelled"),
+    ("error.choose_organization", "请选择发布需求的单位", "Choose the organisation that posts the need"),
+    ("need_status.draft", "草稿", "Draft"),
+    ("need_status.open", "待接单", "Open"),
+    ("need_status.dispatched", "已派单", "Dispatched"),
+    ("need_status.claimed", "已接单", "Claimed"),
+    ("need_status.scheduled", "已排期", "Scheduled"),
+    ("need_status.served", "已服务", "Served"),
+    ("need_status.rated", "已评价", "Rated"),
+    ("need_status.expired", "已过期", "Expired"),
+    ("need_status.cancelled", "已取消", "Cancelled"),
+    ("need_event.created", "创建", "Created"),
+    ("need_event.updated", "修改", "Changed"),
+    ("need_event.published", "发布", "Published"),
+    ("need_event.cancelled", "取消", "Cancelled"),
+    ("need_event.dispatched", "派单", "Dispatched"),
+    ("need_event.dispatch_accepted", "接受派单", "Dispatch accepted"),
+    ("need_event.dispatch_declined", "拒绝派单", "Dispatch declined"),
+    ("need_event.claimed", "接单", "Claimed"),
+    ("need_event.scheduled", "排期", "Scheduled"),
+    ("need_event.served", "服务完成", "Served"),
+    ("need_event.rated", "评价", "Rated"),
+    ("need_event.expired", "过期", "Expired"),
+    ("audience.farmers", "农民", "Farmers"),
+    ("audience.pupils", "中小学生", "Pupils"),
+    ("audience.elderly", "老年人", "Elderly people"),
+    ("audience.enterprise_staff", "企业职工", "Enterprise staff"),
+    ("audience.residents", "社区居民", "Residents"),
+    ("skill_field.agriculture", "农业技术", "Agriculture"),
+    ("skill_field.health", "医疗卫生", "Health"),
+    ("skill_field.education", "教育", "Education"),
+    ("skill_field.engineering", "工程技术", "Engineering"),
+    ("skill_field.information_technology", "信息技术", "Information technology"),
+    ("skill_field.environment", "生态环境", "Environment"),
+    ("skill_field.safety", "应急安全", "Safety and emergencies"),
+    ("skill_field.science_communication", "科普讲解", "Science communication"),
+    ("priority_area.poverty_alleviated", "脱贫县", "Lifted out of poverty"),
+    ("priority_area.revolutionary_base", "革命老区", "Old revolutionary base"),
+    ("priority_area.remote_mountain", "边远山区", "Remote mountains"),
+    ("closeness.same_county", "同县", "Same county"),
+    ("closeness.same_city", "同市", "Same city"),
+    ("closeness.same_province", "同省", "Same province"),
+    ("closeness.national", "全国学会", "National society"),
+    ("closeness.elsewhere", "外地", "Elsewhere"),
+    ("claim_basis.same_county", "同县队伍", "A team of the county"),
+    ("claim_basis.paired", "结对学会", "A paired society"),
+    ("claim_basis.provincial_society", "本省学会", "A society of the province"),
+    ("claim_basis.national_society", "全国学会", "A national society"),
+];
+#[cfg(not(feature = "staff"))]
+const STAFF_TEXTS: &[(&str, &str, &str)] = &[];
+
 /// The text for `key`; the key itself when missing (a visible slip, not a blank).
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
     lookup(lang, key).unwrap_or(key)
@@ -875,6 +1009,7 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
     TEXTS
         .iter()
+        .chain(STAFF_TEXTS)
         .find(|(k, _, _)| *k == key)
         .map(|(_, zh, en)| match lang {
             Lang::Zh => *zh,
@@ -928,7 +1063,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn every_key_has_both_languages_and_no_key_twice() {
         let mut seen = std::collections::HashSet::new();
-        for (k, zh, en) in TEXTS {
+        for (k, zh, en) in TEXTS.iter().chain(STAFF_TEXTS) {
             assert!(seen.insert(*k), "{k} twice");
             assert!(!zh.is_empty() && !en.is_empty(), "{k} empty");
         }
@@ -944,7 +1079,7 @@ mod tests {
         }
         // The dashboard's own error texts are for the codes it makes itself (`network`…),
         // never a second text for a catalogue code.
-        for (k, _, _) in TEXTS {
+        for (k, _, _) in TEXTS.iter().chain(STAFF_TEXTS) {
             if let Some(code) = k.strip_prefix("error.") {
                 assert!(
                     zhihui_domain::ProblemCode::parse(code).is_none(),
@@ -987,6 +1122,13 @@ mod tests {
             ("webhook_event", all::<d::integration::EventType>()),
             ("scope", all::<d::integration::ScopeFamily>()),
             ("work_kind", all::<d::WorkKind>()),
+            ("need_status", all::<d::NeedStatus>()),
+            ("need_event", all::<d::NeedEvent>()),
+            ("audience", all::<d::AudienceKind>()),
+            ("skill_field", all::<d::SkillField>()),
+            ("priority_area", all::<d::PriorityArea>()),
+            ("closeness", all::<d::Closeness>()),
+            ("claim_basis", all::<d::ClaimBasis>()),
         ];
         let mut missing = vec![];
         for (family, values) in families {
@@ -1020,6 +1162,7 @@ mod tests {
                 include_str!("pages/integrations.rs"),
             ),
             ("pages/letters.rs", include_str!("pages/letters.rs")),
+            ("pages/needs.rs", include_str!("pages/needs.rs")),
             ("pages/me.rs", include_str!("pages/me.rs")),
             ("pages/mod.rs", include_str!("pages/mod.rs")),
             ("pages/orgs.rs", include_str!("pages/orgs.rs")),

@@ -61,7 +61,7 @@ async function signIn(page, login, password = PASSWORD) {
 async function settled(page) {
   await page.waitForFunction(() => {
     const parts = location.pathname.split('/').slice(1);
-    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work'].includes(parts[0])
+    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs'].includes(parts[0])
       || (parts[0] === 'activities' && parts[2] === 'edit');
     const { build, ready } = document.documentElement.dataset;
     return !!build && (!staff || build === 'staff') && ready === 'true';
@@ -462,6 +462,104 @@ try {
     await admin.getByText('已接受').waitFor();
     await admin.locator('.proof').waitFor();
     await shot(admin, '07b-county-accepts-letter');
+  });
+
+  let needId;
+  await flow('a county posts a need on a phone; its parent dispatches it; the team schedules it; the county rates it', async () => {
+    const chinaDay = (days) => new Date(Date.now() + 8 * 3600_000 + days * 86400_000).toISOString().slice(0, 10);
+    // The county's admin, on a phone.
+    const phone = await newPage({ width: 360, height: 780 });
+    await signIn(phone, 'county@example.cn');
+    await phone.goto(`${BASE}/needs`);
+    await settled(phone);
+    await phone.getByRole('button', { name: '发布需求' }).click();
+    await phone.selectOption('#f-organization_id', county.id);
+    await phone.fill('#f-title', '果树冬季修剪技术指导');
+    await phone.getByLabel('农业技术').check();
+    await phone.fill('#f-skill_tags', '果树修剪');
+    await phone.fill('#f-audience_size', '40');
+    await phone.fill('#f-place', '朝阳区果品合作社');
+    await phone.locator('[id="f-region_code-region.province"]').selectOption('110000');
+    await phone.locator('[id="f-region_code-region.city"]').selectOption('110100');
+    await phone.locator('[id="f-region_code-region.county"]').selectOption('110105');
+    await phone.fill('#f-window_from', chinaDay(0));
+    // A window already over is refused beside its field, and nothing is posted.
+    await phone.fill('#f-window_to', chinaDay(-1));
+    await phone.fill('#f-contact_name', '李春华');
+    await phone.fill('#f-contact_phone', '13900139000');
+    await phone.locator('form.need-form').getByRole('button', { name: '发布' }).click();
+    await phone.locator('#f-window_to-error').waitFor();
+    await phone.fill('#f-window_to', chinaDay(30));
+    await phone.locator('form.need-form').getByRole('button', { name: '发布' }).click();
+    await phone.waitForURL(/\/needs\/[0-9a-f-]{36}$/);
+    await settled(phone);
+    needId = phone.url().split('/').pop();
+    await phone.locator('.tag', { hasText: '待接单' }).waitFor();
+    await shot(phone, '07c-county-posts-need');
+
+    // Its parent association sees the ranked teams and dispatches to the paired society.
+    const parent = await newPage();
+    await signIn(parent, 'prov@example.cn');
+    await parent.goto(`${BASE}/needs/${needId}`);
+    await settled(parent);
+    const suggestion = parent.locator('li.suggestion', { hasText: '中国农学会' });
+    await suggestion.waitFor();
+    await shot(parent, '07d-parent-sees-suggestions');
+    await suggestion.getByRole('button', { name: '派单给该队伍' }).click();
+    await parent.locator('.tag', { hasText: '已派单' }).waitFor();
+    await parent.close();
+
+    // The society accepts and schedules its activity within the window.
+    const team = await newPage();
+    await signIn(team, 'society@example.cn');
+    await team.goto(`${BASE}/needs/${needId}`);
+    await settled(team);
+    await team.getByRole('button', { name: '接受派单' }).click();
+    await team.locator('.tag', { hasText: '已接单' }).waitFor();
+    const start = localInput(1);
+    const end = localInput(2);
+    await team.fill('#f-starts_at', start.slice(0, 10));
+    await team.fill('#f-start_time', start.slice(11));
+    await team.fill('#f-ends_at', end.slice(11));
+    await team.locator('fieldset.schedule').getByRole('button', { name: '安排活动' }).click();
+    await team.locator('.tag', { hasText: '已排期' }).waitFor();
+    await shot(team, '07e-team-schedules-need');
+    await team.close();
+
+    // The activity runs; its hours are confirmed (the flow of hours has its own test).
+    const need = await api('GET', `/needs/${needId}`, countyTok);
+    const societyTok2 = await token('society@example.cn');
+    const act = await api('GET', `/activities/${need.activity_id}`, societyTok2);
+    assert.equal(act.need_id, needId);
+    await api('POST', `/activities/${need.activity_id}/publish`, societyTok2, {});
+    // A volunteer of the society's own (the other flows count their volunteers' hours).
+    const zhaoTok = await account('zhao.lei@example.cn', '赵磊');
+    const zhao = await api('POST', '/volunteers', zhaoTok, {
+      name: '赵磊', id_number: idNumber('11010519850612001'), phone: '13912345601', region_code: '110105',
+      skills: ['农业技术'], service_categories: ['technical_service'],
+      consent: { agreement_version: '2025-01', accepted: true },
+    });
+    await api('POST', `/activities/${need.activity_id}/sign-ups`, zhaoTok, {});
+    const wait = Date.parse(act.ends_at) - Date.now() + 1500;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await api('POST', `/activities/${need.activity_id}/service-hours`, societyTok2,
+      { entries: [{ volunteer_id: zhao.id, hours: 1 }] });
+
+    // Served: the county rates it on its phone.
+    await phone.reload();
+    await settled(phone);
+    await phone.locator('.tag', { hasText: '已服务' }).waitFor();
+    await phone.selectOption('#f-stars', '5');
+    await phone.fill('#f-people_reached', '38');
+    await phone.fill('#f-comment', '讲解细致，果农受益');
+    await phone.locator('fieldset.rate').getByRole('button', { name: '评价服务' }).click();
+    await phone.locator('.tag', { hasText: '已评价' }).waitFor();
+    await shot(phone, '07f-county-rates-need');
+    // The board's figures count it.
+    await phone.goto(`${BASE}/needs`);
+    await settled(phone);
+    await phone.locator('table.needs-figures tfoot').waitFor();
+    await phone.close();
   });
 
   // A national society applies with the provincial society of the paired region (rule 33).
@@ -969,13 +1067,13 @@ try {
     const teamAdmin = await newPage();
     await signIn(teamAdmin, 'zhang.wei@example.cn');
     for (const path of ['/work', `/orgs/${county.id}`, ...tabs.map((t) => `/orgs/${county.id}/${t}`),
-      `/activities/${activityId}/edit`, `/letters/${letterId}`, '/register-organization']) {
+      `/activities/${activityId}/edit`, `/letters/${letterId}`, '/register-organization', '/needs', `/needs/${needId}`]) {
       await read(teamAdmin, path);
     }
     await teamAdmin.close();
     const platform = await newPage();
     await signIn(platform, 'admin@example.cn', 'admin-pass-1');
-    for (const path of ['/work', '/platform', '/applications', `/orgs/${prov.id}/rollup`]) await read(platform, path);
+    for (const path of ['/work', '/platform', '/applications', `/orgs/${prov.id}/rollup`, '/needs', `/needs/${needId}`]) await read(platform, path);
     await platform.close();
   });
 

@@ -10,6 +10,8 @@ pub mod integrations;
 pub mod letters;
 pub mod me;
 #[cfg(feature = "staff")]
+pub mod needs;
+#[cfg(feature = "staff")]
 pub mod orgs;
 #[cfg(feature = "staff")]
 pub mod oversight;
