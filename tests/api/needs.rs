@@ -994,7 +994,7 @@ dual_test!(
             .get("/api/v1/need-rollup?region=11&year=2026", None)
             .await;
         assert_eq!(elsewhere["totals"]["posted"], 0);
-        for bad in ["region=1", "region=130102", "year=1999"] {
+        for bad in ["region=1", "region=", "region=130102", "year=1999"] {
             let (st, _) = app.get(&format!("/api/v1/need-rollup?{bad}"), None).await;
             assert_eq!(st, 422, "{bad}");
         }

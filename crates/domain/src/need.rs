@@ -522,6 +522,22 @@ pub fn check_window(
     Ok(())
 }
 
+/// Rule 50: the activity a need is scheduled as takes place on a day (China date) within
+/// the need's window.
+pub fn check_within_window(
+    day: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(), FieldError> {
+    if day < from || day > to {
+        return Err(FieldError::new(
+            ProblemCode::OutsideWindow,
+            format!("the activity takes place within the need's window, {from} to {to}"),
+        ));
+    }
+    Ok(())
+}
+
 /// When the rating of a need served at `served_at` closes (rule 51).
 pub fn rating_due(served_at: DateTime<Utc>, rating_days: i64) -> DateTime<Utc> {
     served_at + Duration::days(rating_days)
@@ -865,6 +881,17 @@ mod tests {
             code(d(2026, 6, 1), d(2027, 6, 30)),
             ProblemCode::PeriodTooLong
         );
+    }
+
+    #[test]
+    fn an_activity_falls_within_the_window_both_ends_included() {
+        let (from, to) = (d(2026, 6, 10), d(2026, 7, 31));
+        assert!(check_within_window(from, from, to).is_ok());
+        assert!(check_within_window(to, from, to).is_ok());
+        for day in [d(2026, 6, 9), d(2026, 8, 1)] {
+            let e = check_within_window(day, from, to).unwrap_err();
+            assert_eq!(e.code, ProblemCode::OutsideWindow);
+        }
     }
 
     #[test]

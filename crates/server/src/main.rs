@@ -122,7 +122,8 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             println!(
                 "seeded {}: {} organisations, {} accounts, {} volunteers, {} memberships, \
-                 {} activities, {} sign-ups, {} service records, {} monthly reports in {:.1} s",
+                 {} activities, {} sign-ups, {} service records, {} monthly reports, {} needs \
+                 in {:.1} s",
                 scale.name,
                 report.organizations,
                 report.accounts,
@@ -132,6 +133,7 @@ async fn main() -> anyhow::Result<()> {
                 report.sign_ups,
                 report.records,
                 report.monthly_reports,
+                report.needs,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

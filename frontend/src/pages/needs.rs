@@ -65,7 +65,12 @@ pub fn NeedBoard() -> Html {
         query.push_str(&format!("&category={}", *category));
     }
     let (page, retry, more) = use_pages::<NeedPage>(Some(query));
-    let scope = region.get(..2).map(str::to_string);
+    // The figures of the chosen province (its cities) or city (its counties), else the
+    // nation's (its provinces).
+    let scope = (!region.is_empty()).then(|| {
+        let p = prefix_of(&region);
+        p[..p.len().min(4)].to_string()
+    });
     let (figures, retry_figures) = use_get::<NeedRollupView>(Some(match &scope {
         Some(p) => format!("/need-rollup?region={p}"),
         None => "/need-rollup".to_string(),

@@ -894,16 +894,12 @@ pub async fn schedule_need(
     };
     let mut p = Problems::validate(&*body);
     let plan = p.absorb(ActivityPlan::try_from((&request, state.clock.now())));
-    let day = china_date(body.starts_at);
-    if day < n.window_from || day > n.window_to {
-        p.push(
-            "starts_at",
-            ProblemCode::OutsideWindow,
-            format!(
-                "the activity takes place within the need's window, {} to {}",
-                n.window_from, n.window_to
-            ),
-        );
+    if let Err(e) = zhihui_domain::need::check_within_window(
+        china_date(body.starts_at),
+        n.window_from,
+        n.window_to,
+    ) {
+        p.push("starts_at", e.code, e.message);
     }
     let plan = p.done(plan)?;
     let team = state.store.get_organization(holder).await?;
@@ -1321,7 +1317,12 @@ pub async fn get_need_rollup(
 ) -> Result<HttpResponse, ApiError> {
     let mut p = Problems::validate(&*q);
     let prefix = q.region.clone().unwrap_or_default();
-    if !(matches!(prefix.len(), 0 | 2 | 4) && prefix.bytes().all(|b| b.is_ascii_digit())) {
+    // Absent is the nation; given, a province or a city (an empty value is not the nation).
+    let shaped = match &q.region {
+        None => true,
+        Some(r) => matches!(r.len(), 2 | 4) && r.bytes().all(|b| b.is_ascii_digit()),
+    };
+    if !shaped {
         p.push(
             "region",
             ProblemCode::InvalidRegion,
