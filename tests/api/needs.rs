@@ -499,9 +499,10 @@ dual_test!(
             .map(String::from)
         );
 
-        // Needs served join the month's report of the requester and of the team, and the
-        // parent's roll-up of the month sums the reports filed.
-        for (org, admin) in [(&t.county, &t.county_admin), (&s.team, &s.team_admin)] {
+        // The need served joins the month's report of the requester, not the team's (whose
+        // activity the report counts already): a roll-up over the county's subtree sums
+        // both, and counts the need once.
+        for (org, admin, served) in [(&t.county, &t.county_admin, 1), (&s.team, &s.team_admin, 0)] {
             let (st, r) = app
                 .post(
                     &format!("/api/v1/organizations/{org}/monthly-reports"),
@@ -510,7 +511,7 @@ dual_test!(
                 )
                 .await;
             assert_eq!(st, 201, "{r}");
-            assert_eq!(r["figures"]["needs_served"], 1, "{r}");
+            assert_eq!(r["figures"]["needs_served"], served, "{r}");
         }
 
         // The rating feeds the team's record in the next suggestions.

@@ -82,7 +82,8 @@ pub struct FiguresView {
     pub new_volunteers: i64,
     /// Activities held by a society in a county it is paired with.
     pub pairing_activities: i64,
-    /// Needs served in the period that the organisation posted or served (rule 53).
+    /// Needs the organisation posted that were served in the period (rule 53); the team
+    /// that served them counts the activity instead.
     #[serde(default)]
     pub needs_served: i64,
 }

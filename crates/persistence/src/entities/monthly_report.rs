@@ -16,7 +16,7 @@ pub struct Model {
     pub hours_tenths: i64,
     pub new_volunteers: i32,
     pub pairing_activities: i32,
-    /// Needs served in the month with the organisation as requester or team (rule 53).
+    /// Needs the organisation posted that were served in the month (rule 53).
     pub needs_served: i32,
     pub people_served: Option<i32>,
     pub narrative: String,

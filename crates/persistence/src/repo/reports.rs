@@ -40,7 +40,7 @@ pub struct Figures {
     pub hours_tenths: i64,
     pub new_volunteers: i64,
     pub pairing_activities: i64,
-    /// Needs served in the period, the organisation being their requester or their team.
+    /// Needs the organisation posted that were served in the period.
     pub needs_served: i64,
 }
 
@@ -260,15 +260,13 @@ impl Store {
         Ok(n)
     }
 
-    /// Needs served in the period (rule 53) that the organisation posted or served.
+    /// Needs the organisation posted that were served in the period (rule 53). Counted for
+    /// the requester only: the team serving it is usually in the same county's subtree, and
+    /// a roll-up summing both reports would count the need twice.
     async fn needs_served(&self, org: Uuid, p: Period) -> StoreResult<i64> {
         use crate::entities::service_need;
         Ok(service_need::Entity::find()
-            .filter(
-                sea_orm::Condition::any()
-                    .add(service_need::Column::RequesterId.eq(org))
-                    .add(service_need::Column::HolderId.eq(org)),
-            )
+            .filter(service_need::Column::RequesterId.eq(org))
             .filter(service_need::Column::ServedAt.gte(p.from))
             .filter(service_need::Column::ServedAt.lt(p.until))
             .count(&self.db)
