@@ -814,8 +814,20 @@ impl Store {
             .map(|c| c.as_str())
             .collect();
         let province = region_code.get(..2).unwrap_or(region_code);
-        let circle = Condition::any()
-            .add(C::RegionCode.eq(region_code))
+        let serving_approved = || {
+            organization::Entity::find()
+                .filter(C::Status.eq(zhihui_domain::OrganizationStatus::Approved.as_str()))
+                .filter(C::Category.is_in(serving.clone()))
+        };
+        // The county's own teams first, so that a long list of societies never crowds
+        // them out; then the rest of the circle.
+        let mut found = serving_approved()
+            .filter(C::RegionCode.eq(region_code))
+            .order_by_asc(C::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let rest = Condition::any()
             .add(
                 Condition::all()
                     .add(C::Category.is_in(societies))
@@ -823,15 +835,18 @@ impl Store {
             )
             .add(C::Category.eq(K::NationalSociety.as_str()))
             .add(C::Id.is_in(paired.to_vec()));
-        let mut found = organization::Entity::find()
-            .filter(C::Status.eq(zhihui_domain::OrganizationStatus::Approved.as_str()))
-            .filter(C::Category.is_in(serving))
-            .filter(circle)
-            .order_by_asc(C::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
-        found.sort_by_key(|o| (o.region_code != region_code, o.id));
+        let room = limit.saturating_sub(found.len() as u64);
+        if room > 0 {
+            found.extend(
+                serving_approved()
+                    .filter(C::RegionCode.ne(region_code))
+                    .filter(rest)
+                    .order_by_asc(C::Id)
+                    .limit(room)
+                    .all(&self.db)
+                    .await?,
+            );
+        }
         Ok(found)
     }
 
