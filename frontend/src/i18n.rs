@@ -883,6 +883,7 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("webhook_event.need.served", "需求服务完成", "Need served"),
     ("webhook_event.need.rated", "需求已评价", "Need rated"),
     ("webhook_event.need.cancelled", "需求取消", "Need cancelled"),
+    ("webhook_event.need.expired", "需求逾期未满足", "Need expired unmet"),
     ("needs.title", "需求对接", "Needs"),
     ("needs.intro", "基层点单，上级派单或队伍接单，服务后由需求方评单。", "Villages post what they need; their county dispatches it or a team claims it; the requester rates the service."),
     ("needs.post", "发布需求", "Post a need"),

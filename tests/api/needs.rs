@@ -5,6 +5,7 @@
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
+use zhihui_http::clock::Clock;
 use zhihui_persistence::entities::{outbox_event, service_need};
 
 use crate::dual_test;
@@ -754,6 +755,26 @@ dual_test!(
             )
             .await;
         assert_eq!((st, b["code"].as_str()), (409, Some("need_expired")));
+        // The expiry is announced to webhooks once, however often the sender looks.
+        let today = zhihui_domain::report::china_date(app.clock.now());
+        let announced = app
+            .store
+            .announce_expired_needs(today, app.clock.now(), 200)
+            .await
+            .unwrap();
+        assert_eq!(announced, 1);
+        let again = app
+            .store
+            .announce_expired_needs(today, app.clock.now(), 200)
+            .await
+            .unwrap();
+        assert_eq!(again, 0);
+        let expired_events = outbox_event::Entity::find()
+            .filter(outbox_event::Column::EventType.eq("need.expired"))
+            .count(app.store.connection())
+            .await
+            .unwrap();
+        assert_eq!(expired_events, 1);
         let (_, expired) = app
             .get(
                 &format!("{base}?status=expired"),

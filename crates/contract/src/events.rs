@@ -235,7 +235,8 @@ pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str
         | E::NeedScheduled
         | E::NeedServed
         | E::NeedRated
-        | E::NeedCancelled => "NeedResource",
+        | E::NeedCancelled
+        | E::NeedExpired => "NeedResource",
         E::Ping => "WebhookEndpointResource",
     }
 }

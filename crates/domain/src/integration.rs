@@ -138,6 +138,8 @@ string_enum! {
         NeedRated => "need.rated",
         /// 需求取消
         NeedCancelled => "need.cancelled",
+        /// 需求逾期未满足（期望时间已过而未排期）
+        NeedExpired => "need.expired",
         /// A test delivery asked for by the endpoint's admin.
         Ping => "webhook.ping",
     }

@@ -160,6 +160,8 @@ async fn round(state: &AppState, client: &reqwest::Client) -> StoreResult<()> {
         .await?
         == 200
     {}
+    let today = crate::clock::china_date(now);
+    while store.announce_expired_needs(today, now, 200).await? == 200 {}
     while store.dispatch_outbox(now, 200).await? == 200 {}
     loop {
         let now = state.clock.now();

@@ -901,6 +901,8 @@ impl Store {
                 cancel_reason: Set(
                     (status == NeedStatus::Cancelled).then(|| "已自行安排".to_string())
                 ),
+                // Needs that expired before the data set was made are not news.
+                expiry_announced_at: Set((past && status == NeedStatus::Open).then_some(now)),
                 created_by: Set(platform),
                 created_at: Set(published),
                 updated_at: Set(published),

@@ -20,6 +20,7 @@ mod m20261206_000015_volunteer_totals;
 mod m20261207_000016_sealed_replays;
 mod m20261208_000017_needs;
 mod m20261209_000018_report_needs;
+mod m20261210_000019_need_expiry;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_sealed_replays::Migration),
             Box::new(m20261208_000017_needs::Migration),
             Box::new(m20261209_000018_report_needs::Migration),
+            Box::new(m20261210_000019_need_expiry::Migration),
         ]
     }
 }

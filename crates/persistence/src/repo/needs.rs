@@ -249,6 +249,7 @@ impl Store {
             people_reached: Set(None),
             rating_comment: Set(None),
             cancel_reason: Set(None),
+            expiry_announced_at: Set(None),
             created_by: Set(actor.account_id),
             created_at: Set(now),
             updated_at: Set(now),
@@ -865,5 +866,58 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?)
+    }
+
+    /// Announces, once each, the needs whose window passed with no activity (expiry is
+    /// computed from the clock, so nothing else marks the moment): `need.expired` to the
+    /// requester and the team that held it.
+    pub async fn announce_expired_needs(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<usize> {
+        use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+        let txn = self.db.begin().await?;
+        let stored: Vec<&str> = stored_as(NeedStatus::Expired)
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let mut q = service_need::Entity::find()
+            .filter(service_need::Column::Status.is_in(stored))
+            .filter(service_need::Column::WindowTo.lt(today))
+            .filter(service_need::Column::ExpiryAnnouncedAt.is_null())
+            .order_by_asc(service_need::Column::WindowTo)
+            .limit(limit);
+        if self.is_postgres() {
+            q = q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let needs = q.all(&txn).await?;
+        for n in &needs {
+            let mut told = vec![n.requester_id];
+            told.extend(n.holder_id);
+            let at = n
+                .window_to
+                .succ_opt()
+                .map(zhihui_domain::report::china_day_start)
+                .unwrap_or(now);
+            emit(
+                &txn,
+                EventType::NeedExpired,
+                &told,
+                need_resource(n, NeedStatus::Expired),
+                at,
+            )
+            .await?;
+        }
+        if !needs.is_empty() {
+            service_need::Entity::update_many()
+                .col_expr(service_need::Column::ExpiryAnnouncedAt, Expr::value(now))
+                .filter(service_need::Column::Id.is_in(needs.iter().map(|n| n.id)))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(needs.len())
     }
 }
