@@ -755,20 +755,15 @@ dual_test!(
             )
             .await;
         assert_eq!((st, b["code"].as_str()), (409, Some("need_expired")));
-        // The expiry is announced to webhooks once, however often the sender looks.
+        // The expiry is announced to webhooks once, however often the sender looks (its
+        // own round may have looked already).
         let today = zhihui_domain::report::china_date(app.clock.now());
-        let announced = app
-            .store
-            .announce_expired_needs(today, app.clock.now(), 200)
-            .await
-            .unwrap();
-        assert_eq!(announced, 1);
-        let again = app
-            .store
-            .announce_expired_needs(today, app.clock.now(), 200)
-            .await
-            .unwrap();
-        assert_eq!(again, 0);
+        for _ in 0..2 {
+            app.store
+                .announce_expired_needs(today, app.clock.now(), 200)
+                .await
+                .unwrap();
+        }
         let expired_events = outbox_event::Entity::find()
             .filter(outbox_event::Column::EventType.eq("need.expired"))
             .count(app.store.connection())
