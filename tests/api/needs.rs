@@ -678,6 +678,34 @@ dual_test!(
             .await;
         assert_eq!(st, 201, "a grassroots team posts its own: {b}");
         assert_eq!(stored().await, 1);
+        // It is not offered, and may not take, its own need.
+        let own = format!("{base}/{}", b["id"].as_str().unwrap());
+        let (st, _) = app
+            .post(
+                &format!("{own}/publish"),
+                Some(&s.team_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(st, 200);
+        let (_, v) = app.get(&own, Some(&s.team_admin.token)).await;
+        assert!(v["claimable_by"].as_array().unwrap().is_empty(), "{v}");
+        let (st, b) = app
+            .post(
+                &format!("{own}/claim"),
+                Some(&s.team_admin.token),
+                json!({"team_id": s.team}),
+            )
+            .await;
+        assert_eq!((st, b["code"].as_str()), (403, Some("claim_not_eligible")));
+        let (st, _) = app
+            .post(
+                &format!("{own}/cancel"),
+                Some(&s.team_admin.token),
+                json!({"reason": "重复发布"}),
+            )
+            .await;
+        assert_eq!(st, 200);
 
         let id = open_need(&app, &s, need_body(&t.county)).await;
         let one = format!("{base}/{id}");

@@ -439,6 +439,8 @@ pub struct ClaimFacts<'a> {
     pub need_region: &'a str,
     /// The team is a society with an active pairing with the need's county.
     pub paired: bool,
+    /// The team is the need's requester.
+    pub own_need: bool,
 }
 
 fn prefix(code: &str, n: usize) -> &str {
@@ -467,6 +469,12 @@ pub fn closeness(
 
 /// Rule 48: the ground on which a team may claim a need itself, or why it may not.
 pub fn claim_basis(f: ClaimFacts<'_>) -> Result<ClaimBasis, FieldError> {
+    if f.own_need {
+        return Err(FieldError::new(
+            ProblemCode::ClaimNotEligible,
+            "an organisation does not claim its own need",
+        ));
+    }
     if !serves_needs(f.team_category) {
         return Err(FieldError::new(
             ProblemCode::ClaimNotEligible,
@@ -836,6 +844,7 @@ mod tests {
             team_region: team,
             need_region: "130102",
             paired,
+            own_need: false,
         };
         assert_eq!(
             claim_basis(facts(C::Other, "130102", false)).unwrap(),
@@ -859,6 +868,10 @@ mod tests {
             facts(C::ProvincialSociety, "110000", false),
             facts(C::CountyAssociation, "130102", false),
             facts(C::University, "130104", true),
+            ClaimFacts {
+                own_need: true,
+                ..facts(C::Other, "130102", false)
+            },
         ] {
             assert_eq!(
                 claim_basis(f).unwrap_err().code,

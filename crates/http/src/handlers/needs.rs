@@ -104,13 +104,14 @@ impl Mine {
     fn claimants(&self, need: &service_need::Model, paired: &[Uuid]) -> Vec<Uuid> {
         self.orgs
             .iter()
-            .filter(|o| o.status == OrganizationStatus::Approved && o.id != need.requester_id)
+            .filter(|o| o.status == OrganizationStatus::Approved)
             .filter(|o| {
                 claim_basis(ClaimFacts {
                     team_category: *o.category,
                     team_region: &o.region_code,
                     need_region: &need.region_code,
                     paired: paired.contains(&o.id),
+                    own_need: o.id == need.requester_id,
                 })
                 .is_ok()
             })
@@ -177,6 +178,17 @@ fn json_list<T: serde::de::DeserializeOwned>(s: &str) -> Vec<T> {
     serde_json::from_str(s).unwrap_or_default()
 }
 
+/// The skills a stored need asks for (its two JSON columns), read in one place.
+fn wanted_of(n: &service_need::Model) -> WantedSkills {
+    WantedSkills {
+        fields: json_list::<String>(&n.skill_fields)
+            .iter()
+            .filter_map(|f| SkillField::parse(f))
+            .collect(),
+        tags: json_list(&n.skill_tags),
+    }
+}
+
 fn view(
     state: &AppState,
     n: service_need::Model,
@@ -199,15 +211,15 @@ fn view(
     } else {
         None
     };
-    let fields: Vec<String> = json_list(&n.skill_fields);
+    let wanted = wanted_of(&n);
     Ok(NeedView {
         id: n.id,
         requester: party_of(map, n.requester_id)?,
         title: n.title,
         description: n.description,
         category: *n.category,
-        skill_fields: fields.iter().filter_map(|f| SkillField::parse(f)).collect(),
-        skill_tags: json_list(&n.skill_tags),
+        skill_fields: wanted.fields,
+        skill_tags: wanted.tags,
         audience: *n.audience,
         audience_size: n.audience_size,
         place: n.place,
@@ -502,13 +514,7 @@ pub async fn update_need(
         title: n.title.clone(),
         description: n.description.clone(),
         category: *n.category,
-        skills: WantedSkills {
-            fields: json_list::<String>(&n.skill_fields)
-                .iter()
-                .filter_map(|f| SkillField::parse(f))
-                .collect(),
-            tags: json_list(&n.skill_tags),
-        },
+        skills: wanted_of(n),
         audience: *n.audience,
         audience_size: n.audience_size,
         place: n.place.clone(),
@@ -815,12 +821,6 @@ pub async fn claim_need(
         ));
     }
     let team = serving_team(&state, "team_id", body.team_id).await?;
-    if team.id == l.need.requester_id {
-        return Err(ApiError::Forbidden(
-            ProblemCode::ClaimNotEligible,
-            "an organisation does not claim its own need".into(),
-        ));
-    }
     let today = china_date(state.clock.now());
     let paired = match l.need.county_id {
         Some(c) if team.category.is_society() => state
@@ -835,6 +835,7 @@ pub async fn claim_need(
         team_region: &team.region_code,
         need_region: &l.need.region_code,
         paired,
+        own_need: team.id == l.need.requester_id,
     }) {
         return Err(ApiError::Forbidden(e.code, e.message));
     }
@@ -1202,13 +1203,7 @@ pub async fn suggest_teams_for_need(
         state.store.member_skills(&ids).await?.into_iter().collect();
     let records: HashMap<Uuid, zhihui_persistence::TeamRecord> =
         state.store.team_records(&ids).await?.into_iter().collect();
-    let wanted = WantedSkills {
-        fields: json_list::<String>(&n.skill_fields)
-            .iter()
-            .filter_map(|f| SkillField::parse(f))
-            .collect(),
-        tags: json_list(&n.skill_tags),
-    };
+    let wanted = wanted_of(n);
     let candidates: Vec<(Uuid, Candidate)> = teams
         .iter()
         .map(|t| {
@@ -1247,6 +1242,7 @@ pub async fn suggest_teams_for_need(
             team_region: &team.region_code,
             need_region: &n.region_code,
             paired: c.paired,
+            own_need: false,
         })
         .ok();
         items.push(TeamSuggestionView {
