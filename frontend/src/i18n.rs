@@ -704,6 +704,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("scope.applications", "项目申报", "Applications"),
     ("scope.reports", "月度报告", "Monthly reports"),
     ("scope.needs", "需求对接", "Needs"),
+    ("scope.hub", "科普服务汇中心", "Hub centres"),
     ("nav.needs", "需求对接", "Needs"),
     ("access.read", "只读", "read"),
     ("access.write", "读写", "read and write"),

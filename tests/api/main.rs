@@ -9,6 +9,7 @@ mod activities;
 mod applications;
 mod certificates;
 mod errors;
+mod hub;
 mod idempotency;
 mod imports;
 mod integrations;

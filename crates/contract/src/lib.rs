@@ -7,6 +7,7 @@ pub mod applications;
 pub mod bounds;
 pub mod events;
 pub mod form;
+pub mod hub;
 pub mod integrations;
 pub mod needs;
 pub mod organizations;

@@ -131,6 +131,11 @@ value_schemas! {
     all!(d::PriorityArea) => priority_area, priority_area_or_null, priority_areas;
     all!(d::Closeness) => closeness, closeness_or_null, closenesses;
     all!(d::ClaimBasis) => claim_basis, claim_basis_or_null, claim_bases;
+    all!(d::ServicePointKind) => service_point_kind, service_point_kind_or_null, service_point_kinds;
+    all!(d::ServicePointAction) => service_point_action, service_point_action_or_null, service_point_actions;
+    all!(d::ExhibitionCategory) => exhibition_category, exhibition_category_or_null, exhibition_categories;
+    all!(d::StayStatus) => stay_status, stay_status_or_null, stay_statuses;
+    all!(d::StayAction) => stay_action, stay_action_or_null, stay_actions;
 }
 
 pub fn skill_fields() -> RefOr<Schema> {
@@ -169,6 +174,7 @@ mod limits_tests {
         ("accounts.rs", include_str!("accounts.rs")),
         ("activities.rs", include_str!("activities.rs")),
         ("applications.rs", include_str!("applications.rs")),
+        ("hub.rs", include_str!("hub.rs")),
         ("integrations.rs", include_str!("integrations.rs")),
         ("organizations.rs", include_str!("organizations.rs")),
         ("needs.rs", include_str!("needs.rs")),

@@ -14,6 +14,8 @@ string_enum! {
         Reports => "reports",
         /// Needs and their matching (科普需求对接).
         Needs => "needs",
+        /// Service points, exhibitions and their stays (科普服务汇中心).
+        Hub => "hub",
     }
 }
 

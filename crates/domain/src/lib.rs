@@ -12,6 +12,7 @@ pub mod bounds;
 pub mod credit_code;
 pub mod error;
 pub mod hours;
+pub mod hub;
 pub mod id_number;
 pub mod integration;
 pub mod need;
@@ -70,6 +71,10 @@ pub use error::TransitionError;
 pub use hours::{
     certificate_allowed_actions, certificate_transition, CertificateAction, CertificateStatus,
     RecordOutcome,
+};
+pub use hub::{
+    service_point_allowed_actions, stay_allowed_actions, stay_transition, ExhibitionCategory,
+    ServicePointAction, ServicePointKind, StayAction, StayRoles, StayStatus,
 };
 pub use id_number::{Gender, ResidentIdNumber};
 pub use need::{

@@ -89,6 +89,7 @@ catalogue! {
     InvalidToken = "invalid_token", 401, Problem, "Your session has ended; sign in again", "登录已过期，请重新登录";
     InvalidCredentials = "invalid_credentials", 401, Problem, "Wrong login or password", "账号或密码不正确";
     InvalidRefreshToken = "invalid_refresh_token", 401, Problem, "Your session has ended; sign in again", "登录已过期，请重新登录";
+    ServicePointOutOfReach = "service_point_out_of_reach", 403, Problem, "The service point belongs to neither the exhibition's owner nor an organisation below it", "该服务点不属于展览所属组织或其下级组织";
     NotYourOrganization = "not_your_organization", 403, Problem, "Only the organisation's own admins may do this", "只有本组织的管理员可以执行此操作";
     NotInYourOversight = "not_in_your_oversight", 403, Problem, "This organisation is not yours or under you", "该组织不在您的管理范围内";
     PlatformAdminOnly = "platform_admin_only", 403, Problem, "Only platform admins may do this", "只有平台管理员可以执行此操作";
@@ -119,6 +120,9 @@ catalogue! {
     PhotoNotFound = "photo_not_found", 404, Problem, "No such photo", "照片不存在";
     RegionNotFound = "region_not_found", 404, Both, "No such region", "行政区划不存在";
     NeedNotFound = "need_not_found", 404, Problem, "No such need", "需求不存在";
+    ServicePointNotFound = "service_point_not_found", 404, Problem, "No such service point", "服务点不存在";
+    ExhibitionNotFound = "exhibition_not_found", 404, Problem, "No such exhibition", "展览不存在";
+    StayNotFound = "stay_not_found", 404, Problem, "No such exhibition stay", "展览排期不存在";
     ImportNotFound = "import_not_found", 404, Problem, "No such import", "导入记录不存在";
     ApiClientNotFound = "api_client_not_found", 404, Problem, "No such API client", "API 客户端不存在";
     WebhookNotFound = "webhook_not_found", 404, Problem, "No such webhook endpoint", "回调地址不存在";
@@ -179,6 +183,12 @@ catalogue! {
     NeedAlreadyRated = "need_already_rated", 409, Problem, "The need has been rated", "需求已评价";
     NeedExpired = "need_expired", 409, Problem, "The need's window has passed", "需求已过期";
     NeedCancelled = "need_cancelled", 409, Problem, "The need was cancelled", "需求已取消";
+    ExhibitionElsewhere = "exhibition_elsewhere", 409, Problem, "The exhibition is elsewhere on some of these days", "该展览在此期间已在其他地点展出";
+    ServicePointFull = "service_point_full", 409, Problem, "The service point shows as many exhibitions as it can on some of these days", "该服务点在此期间展位已满";
+    PointShowsNoExhibitions = "point_shows_no_exhibitions", 409, Problem, "The service point does not show exhibitions", "该服务点不承接展览";
+    StayBegun = "stay_begun", 409, Problem, "The stay has begun", "展期已开始";
+    StayNotBegun = "stay_not_begun", 409, Problem, "The stay has not begun", "展期尚未开始";
+    StayCancelled = "stay_cancelled", 409, Problem, "The stay was cancelled", "展期已取消";
     RatingWindowClosed = "rating_window_closed", 409, Problem, "The time for rating has passed", "已超过评价期限";
     ApplicationExists = "application_exists", 409, Both, "This organisation has applied to this call already", "本组织已申报该指南";
     ApplicationStatus = "application_status", 409, Problem, "Not possible in the application's state", "申报书当前状态不允许此操作";
@@ -292,6 +302,8 @@ catalogue! {
     TooLong = "too_long", 422, Field, "Too long", "内容过长";
     TooYoung = "too_young", 422, Field, "Too young to register", "年龄不符合注册要求";
     UnknownActivityCategory = "unknown_activity_category", 422, Field, "Not an activity category", "不是有效的活动类别";
+    UnknownServicePointKind = "unknown_service_point_kind", 422, Field, "Not a kind of service point", "不是有效的服务点类型";
+    UnknownExhibitionCategory = "unknown_exhibition_category", 422, Field, "Not a category of the guidance catalogue", "不是指导目录中的类别";
     UnknownCategory = "unknown_category", 422, Field, "Not a category", "不是有效的类别";
     UnknownCriterion = "unknown_criterion", 422, Field, "Not a criterion of this call", "不是该通知的评审指标";
     UnknownDecision = "unknown_decision", 422, Field, "Not a decision", "不是有效的决定";

@@ -313,6 +313,10 @@ pub(crate) fn scope_family(path: &str) -> Option<zhihui_domain::integration::Sco
         ["calls", ..] | ["applications", ..] => F::Applications,
         ["monthly-reports", ..] | ["report-rollup", ..] => F::Reports,
         ["needs", ..] | ["need-rollup", ..] => F::Needs,
+        ["service-points", ..]
+        | ["exhibitions", ..]
+        | ["exhibition-stays", ..]
+        | ["exhibition-rotation-plans", ..] => F::Hub,
         _ => return None,
     })
 }

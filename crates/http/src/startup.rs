@@ -12,8 +12,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, applications, imports, integrations, needs, ops, organizations, pairing,
-    records, regions, reports, volunteers, webhooks, work,
+    accounts, activities, applications, hub, imports, integrations, needs, ops, organizations,
+    pairing, records, regions, reports, volunteers, webhooks, work,
 };
 use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
 use crate::openapi::{finish_document, ApiDoc};
@@ -102,6 +102,18 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(needs::schedule_need)
             .service(needs::rate_need)
             .service(needs::get_need_rollup)
+            .service(hub::create_service_point)
+            .service(hub::list_service_points)
+            .service(hub::get_service_point)
+            .service(hub::update_service_point)
+            .service(hub::create_exhibition)
+            .service(hub::list_exhibitions)
+            .service(hub::get_exhibition)
+            .service(hub::schedule_exhibition_stay)
+            .service(hub::list_exhibition_stays)
+            .service(hub::cancel_exhibition_stay)
+            .service(hub::record_exhibition_visits)
+            .service(hub::plan_exhibition_rotation)
             .service(applications::create_call)
             .service(applications::list_calls)
             .service(applications::get_call)

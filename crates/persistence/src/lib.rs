@@ -25,6 +25,10 @@ pub use repo::applications::{
     ApplicationContent, ApplicationFilter, Apply, CallContent, Change, NewAttachment, ReviewInput,
     Scope,
 };
+pub use repo::hub::{
+    ExhibitionContent, ExhibitionFilter, ServicePointContent, ServicePointFigureRows,
+    ServicePointFilter, StayFilter,
+};
 pub use repo::idempotency::KeyState;
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};
 pub use repo::needs::{

@@ -21,6 +21,7 @@ mod m20261207_000016_sealed_replays;
 mod m20261208_000017_needs;
 mod m20261209_000018_report_needs;
 mod m20261210_000019_need_expiry;
+mod m20261211_000020_hub_centres;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000017_needs::Migration),
             Box::new(m20261209_000018_report_needs::Migration),
             Box::new(m20261210_000019_need_expiry::Migration),
+            Box::new(m20261211_000020_hub_centres::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@ pub mod activities;
 pub mod api_clients;
 pub mod applications;
 pub mod figures;
+pub mod hub;
 pub mod idempotency;
 pub mod imports;
 pub(crate) mod kept;
