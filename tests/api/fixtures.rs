@@ -125,6 +125,7 @@ pub fn activity_body(org: &str, day: u32, capacity: i32) -> Value {
         members_only: false,
         key_date: None,
         leader_ids: vec![],
+        service_point_id: None,
     })
 }
 

@@ -900,3 +900,251 @@ dual_test!(
         assert_eq!(page["items"].as_array().unwrap().len(), 2);
     }
 );
+
+dual_test!(
+    activities_held_at_a_service_point_count_in_its_figures,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let centre = point(
+            &app,
+            &t.county_admin,
+            point_body(
+                &t.county,
+                "长安区新时代文明实践中心",
+                "civilisation_centre",
+                1,
+            ),
+        )
+        .await;
+        let (v1, v1_id) = volunteer(&app, 1, "张伟").await;
+        let starts = at(20, 6) - chrono::Duration::hours(1);
+        let mut body = activity_body(&t.county, 1, 30);
+        body["starts_at"] = json!(starts);
+        body["ends_at"] = json!(starts + chrono::Duration::hours(4));
+        body["region_code"] = json!("130102");
+
+        // An unknown point is named as the field at fault.
+        let mut bad = body.clone();
+        bad["service_point_id"] = json!(uuid::Uuid::now_v7());
+        let (st, b) = app
+            .post("/api/v1/activities", Some(&t.county_admin.token), bad)
+            .await;
+        assert_eq!(st, 422, "{b}");
+        assert!(fields(&b).contains(&(
+            "service_point_id".to_string(),
+            "service_point_not_found".to_string()
+        )));
+
+        body["service_point_id"] = json!(centre);
+        let id = published(&app, &t.county_admin, body).await;
+        let (_, a) = app.get(&format!("/api/v1/activities/{id}"), None).await;
+        assert_eq!(a["service_point_id"], centre.as_str());
+        let (st, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/sign-ups"),
+                Some(&v1.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(st, 201, "{b}");
+        app.clock.set(starts + chrono::Duration::hours(5));
+        let (st, b) = app
+            .post(
+                &format!("/api/v1/activities/{id}/service-hours"),
+                Some(&t.county_admin.token),
+                json!({"entries": [{"volunteer_id": v1_id, "hours": 3.5}]}),
+            )
+            .await;
+        assert_eq!(st, 200, "{b}");
+
+        let (_, v) = app
+            .get(&format!("/api/v1/service-points/{centre}"), None)
+            .await;
+        assert_eq!(v["figures"]["activities"], 1);
+        assert_eq!(v["figures"]["volunteers"], 1);
+        assert_eq!(v["figures"]["hours"], 3.5);
+        let (_, page) = app
+            .get(
+                &format!("/api/v1/activities?service_point_id={centre}"),
+                None,
+            )
+            .await;
+        assert_eq!(ids(&page), vec![id.clone()]);
+
+        // A draft elsewhere is not counted; an activity moved away no longer is.
+        let (_, page) = app
+            .get(
+                &format!(
+                    "/api/v1/activities?service_point_id={}",
+                    uuid::Uuid::now_v7()
+                ),
+                None,
+            )
+            .await;
+        assert!(ids(&page).is_empty());
+        let mut later = activity_body(&t.county, 1, 30);
+        later["starts_at"] = json!(at(1, 7));
+        later["ends_at"] = json!(at(1, 7) + chrono::Duration::hours(2));
+        later["service_point_id"] = json!(centre);
+        let (st, draft) = app
+            .post("/api/v1/activities", Some(&t.county_admin.token), later)
+            .await;
+        assert_eq!(st, 201, "{draft}");
+        let draft_id = draft["id"].as_str().unwrap();
+        let (_, v) = app
+            .get(&format!("/api/v1/service-points/{centre}"), None)
+            .await;
+        assert_eq!(v["figures"]["activities"], 1);
+        let one = format!("/api/v1/activities/{draft_id}");
+        let (st, b, _) = app
+            .put_if(
+                &one,
+                &t.county_admin.token,
+                json!({"service_point_id": "x"}),
+                None,
+            )
+            .await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(
+            fields(&b),
+            vec![("service_point_id".to_string(), "invalid".to_string())]
+        );
+        let (st, b, _) = app
+            .put_if(
+                &one,
+                &t.county_admin.token,
+                json!({"service_point_id": ""}),
+                None,
+            )
+            .await;
+        assert_eq!(st, 200, "{b}");
+        assert_eq!(b["service_point_id"], Value::Null);
+    }
+);
+
+dual_test!(
+    a_service_points_organisation_posts_needs_for_it,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        // The provincial society runs a science-education base in the county; a provincial
+        // society posts no needs of its own, but does for its base (rule 46).
+        let mut base = point_body(
+            &t.society,
+            "河北省农学会科普教育基地",
+            "science_education_base",
+            0,
+        );
+        base["address"] = json!("长安区农科路 1 号");
+        let base = point(&app, &t.society_admin, base).await;
+        let county_point = point(
+            &app,
+            &t.county_admin,
+            point_body(
+                &t.county,
+                "长安区新时代文明实践中心",
+                "civilisation_centre",
+                1,
+            ),
+        )
+        .await;
+        let need = |sp: Option<&str>| {
+            json!({
+                "organization_id": t.society,
+                "title": "基地开放日果树修剪讲座",
+                "category": "technical_service",
+                "skill_fields": ["agriculture"],
+                "audience": "farmers",
+                "audience_size": 40,
+                "place": "农学会科普教育基地",
+                "region_code": "130102",
+                "window_from": "2026-06-10",
+                "window_to": "2026-07-31",
+                "contact_name": "李春华",
+                "contact_phone": "13900139000",
+                "service_point_id": sp
+            })
+        };
+        let post = |body: Value| {
+            let app = &app;
+            let token = t.society_admin.token.clone();
+            async move { app.post("/api/v1/needs", Some(&token), body).await }
+        };
+        let (st, b) = post(need(None)).await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(
+            fields(&b),
+            vec![("organization_id".to_string(), "not_a_requester".to_string())]
+        );
+        let (st, b) = post(need(Some(&county_point))).await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(
+            fields(&b),
+            vec![(
+                "service_point_id".to_string(),
+                "not_the_requesters_service_point".to_string()
+            )]
+        );
+        let (st, b) = post(need(Some(&uuid::Uuid::now_v7().to_string()))).await;
+        assert_eq!(st, 422, "{b}");
+        assert_eq!(
+            fields(&b),
+            vec![(
+                "service_point_id".to_string(),
+                "service_point_not_found".to_string()
+            )]
+        );
+        let (st, v) = post(need(Some(&base))).await;
+        assert_eq!(st, 201, "{v}");
+        assert_eq!(v["service_point_id"], base.as_str());
+        let one = format!("/api/v1/needs/{}", v["id"].as_str().unwrap());
+
+        // A team of the county claims and schedules it: the activity is held at the base.
+        let team_admin = app.user("admin@canjx.cn").await;
+        let team = child(
+            &app,
+            &t.county_admin,
+            &team_admin,
+            "长安区农村专业技术协会",
+            ("rural_technical_association", "grassroots"),
+            &t.county,
+            "130102",
+        )
+        .await;
+        let team_admin = app.login("admin@canjx.cn").await;
+        let (st, b) = app
+            .post(
+                &format!("{one}/publish"),
+                Some(&t.society_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(st, 200, "{b}");
+        let (st, b) = app
+            .post(
+                &format!("{one}/claim"),
+                Some(&team_admin.token),
+                json!({"team_id": team}),
+            )
+            .await;
+        assert_eq!(st, 200, "{b}");
+        let starts = at(20, 6);
+        let (st, b) = app
+            .post(
+                &format!("{one}/schedule"),
+                Some(&team_admin.token),
+                json!({"starts_at": starts, "ends_at": starts + chrono::Duration::hours(3)}),
+            )
+            .await;
+        assert_eq!(st, 200, "{b}");
+        let activity = b["activity_id"].as_str().unwrap();
+        let (_, a) = app
+            .get(
+                &format!("/api/v1/activities/{activity}"),
+                Some(&team_admin.token),
+            )
+            .await;
+        assert_eq!(a["service_point_id"], base.as_str());
+    }
+);

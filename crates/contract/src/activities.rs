@@ -60,6 +60,9 @@ pub struct CreateActivityRequest {
     #[schema(max_items = 20)]
     #[serde(default)]
     pub leader_ids: Vec<Uuid>,
+    /// The service point (服务点) it is held at, if any (rule 58): its figures count it.
+    #[serde(default)]
+    pub service_point_id: Option<Uuid>,
 }
 
 /// Partial update; absent fields stay as they are. Send `If-Match` with the ETag.
@@ -95,6 +98,9 @@ pub struct UpdateActivityRequest {
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     pub leader_ids: Option<Vec<Uuid>>,
+    /// The service point it is held at (an id); an empty string removes it.
+    #[schema(pattern = "^(|[0-9a-fA-F-]{36})$")]
+    pub service_point_id: Option<String>,
 }
 
 /// An activity's plan as the form and the service both check it before anything is looked
@@ -116,6 +122,7 @@ pub struct ActivityPlan {
     pub members_only: bool,
     pub key_date: Option<d::KeyDate>,
     pub leader_ids: Vec<Uuid>,
+    pub service_point_id: Option<Uuid>,
 }
 
 /// A new activity checked at `now` (the default opening of its sign-up, and the instant it
@@ -148,6 +155,7 @@ impl TryFrom<(&CreateActivityRequest, DateTime<Utc>)> for ActivityPlan {
                 members_only: r.members_only,
                 key_date,
                 leader_ids: r.leader_ids.clone(),
+                service_point_id: r.service_point_id,
             }),
             _ => None,
         };
@@ -184,6 +192,7 @@ impl ActivityPlan {
             members_only: v.members_only,
             key_date: v.key_date,
             leader_ids: v.leaders.iter().map(|l| l.volunteer_id).collect(),
+            service_point_id: v.service_point_id,
         })
     }
 
@@ -206,6 +215,21 @@ impl ActivityPlan {
             Some(k) => p.closed("key_date", C::UnknownKeyDate, k).map(Some),
             None => Some(self.key_date),
         };
+        let service_point_id = match r.service_point_id.as_deref().map(str::trim) {
+            Some("") => Some(None),
+            Some(id) => match Uuid::parse_str(id) {
+                Ok(id) => Some(Some(id)),
+                Err(_) => {
+                    p.push(
+                        "service_point_id",
+                        C::Invalid,
+                        "a service point's id, or empty",
+                    );
+                    None
+                }
+            },
+            None => Some(self.service_point_id),
+        };
         let text = |new: &Option<String>, old: &String| {
             new.as_deref()
                 .map(|t| t.trim().to_string())
@@ -218,25 +242,28 @@ impl ActivityPlan {
         let opens = r.sign_up_opens_at.unwrap_or(self.sign_up_opens_at);
         let closes = r.sign_up_closes_at.unwrap_or(self.sign_up_closes_at);
         check_schedule(&mut p, &title, starts_at, ends_at, capacity, opens, closes);
-        let plan = match (region, category, key_date) {
-            (Some(region), Some(category), Some(key_date)) => Some(ActivityPlan {
-                title,
-                category,
-                description: text(&r.description, &self.description),
-                starts_at,
-                ends_at,
-                place: text(&r.place, &self.place),
-                region,
-                capacity,
-                sign_up_opens_at: opens,
-                sign_up_closes_at: closes,
-                members_only: r.members_only.unwrap_or(self.members_only),
-                key_date,
-                leader_ids: r
-                    .leader_ids
-                    .clone()
-                    .unwrap_or_else(|| self.leader_ids.clone()),
-            }),
+        let plan = match (region, category, key_date, service_point_id) {
+            (Some(region), Some(category), Some(key_date), Some(service_point_id)) => {
+                Some(ActivityPlan {
+                    title,
+                    category,
+                    description: text(&r.description, &self.description),
+                    starts_at,
+                    ends_at,
+                    place: text(&r.place, &self.place),
+                    region,
+                    capacity,
+                    sign_up_opens_at: opens,
+                    sign_up_closes_at: closes,
+                    members_only: r.members_only.unwrap_or(self.members_only),
+                    key_date,
+                    leader_ids: r
+                        .leader_ids
+                        .clone()
+                        .unwrap_or_else(|| self.leader_ids.clone()),
+                    service_point_id,
+                })
+            }
             _ => None,
         };
         p.done(plan)
@@ -363,6 +390,9 @@ pub struct ActivityView {
     /// The need (科普需求) this activity was scheduled from, if any.
     #[serde(default)]
     pub need_id: Option<Uuid>,
+    /// The service point (服务点) it is held at, if any.
+    #[serde(default)]
+    pub service_point_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -377,6 +407,8 @@ pub struct ActivityQuery {
     #[param(schema_with = crate::values::activity_category)]
     pub category: Option<String>,
     pub organization_id: Option<Uuid>,
+    /// Activities held at this service point.
+    pub service_point_id: Option<Uuid>,
     /// Activities that have not ended before this time.
     #[validate(custom(function = "crate::bounds::instant"))]
     pub from: Option<DateTime<Utc>>,
@@ -667,6 +699,7 @@ mod plan_tests {
             members_only: false,
             key_date: None,
             leader_ids: vec![],
+            service_point_id: None,
         }
     }
 

@@ -68,6 +68,11 @@ pub struct CreateNeedRequest {
     #[schema(example = "13900139000")]
     #[schema(pattern = "^[+0-9 -]+$")]
     pub contact_phone: String,
+    /// The service point (服务点) the need is for: one the requester is responsible for.
+    /// Naming it lets any organisation responsible for a service point post (rule 46), and
+    /// the activity scheduled from the need is held there.
+    #[serde(default)]
+    pub service_point_id: Option<Uuid>,
 }
 
 /// Partial update of a draft or open need; absent fields stay as they are. Send
@@ -440,6 +445,9 @@ pub struct NeedView {
     pub holder: Option<PartyView>,
     /// The holding team's activity, once scheduled.
     pub activity_id: Option<Uuid>,
+    /// The service point the need is posted for, if any.
+    #[serde(default)]
+    pub service_point_id: Option<Uuid>,
     /// The pairing between the team's society and the county the activity serves under.
     pub pairing: Option<PairingRef>,
     pub published_at: Option<DateTime<Utc>>,
@@ -614,6 +622,7 @@ mod tests {
             priority_area: None,
             contact_name: "李春华".into(),
             contact_phone: "13900139000".into(),
+            service_point_id: None,
         }
     }
 

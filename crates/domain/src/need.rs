@@ -397,22 +397,24 @@ impl NeedEvent {
     }
 }
 
-/// Rule 46: who posts a need: a county association or county volunteer federation, or a
-/// grassroots team (a township, school, enterprise or community team).
+/// Rule 46: who posts a need: a county association or county volunteer federation, a
+/// grassroots team (a township, school, enterprise or community team), or any organisation
+/// for a service point it is responsible for (`for_own_service_point`).
 pub fn check_requester(
     category: OrganizationCategory,
     level: OrganizationLevel,
+    for_own_service_point: bool,
 ) -> Result<(), FieldError> {
     let county_body = matches!(
         category,
         OrganizationCategory::CountyAssociation | OrganizationCategory::CountyVolunteerFederation
     );
-    if county_body || level == OrganizationLevel::Grassroots {
+    if county_body || level == OrganizationLevel::Grassroots || for_own_service_point {
         Ok(())
     } else {
         Err(FieldError::new(
             ProblemCode::NotARequester,
-            "needs are posted by a county association or volunteer federation, or a township, school, enterprise or community team",
+            "needs are posted by a county association or volunteer federation, a township, school, enterprise or community team, or for a service point the organisation is responsible for",
         ))
     }
 }
@@ -832,12 +834,14 @@ mod tests {
     fn who_posts_and_who_claims() {
         use OrganizationCategory as C;
         use OrganizationLevel as L;
-        assert!(check_requester(C::CountyAssociation, L::County).is_ok());
-        assert!(check_requester(C::CountyVolunteerFederation, L::County).is_ok());
-        assert!(check_requester(C::Other, L::Grassroots).is_ok());
-        let e = check_requester(C::ProvincialSociety, L::Province).unwrap_err();
+        assert!(check_requester(C::CountyAssociation, L::County, false).is_ok());
+        assert!(check_requester(C::CountyVolunteerFederation, L::County, false).is_ok());
+        assert!(check_requester(C::Other, L::Grassroots, false).is_ok());
+        // A provincial society posts for the science-education base it runs.
+        assert!(check_requester(C::ProvincialSociety, L::Province, true).is_ok());
+        let e = check_requester(C::ProvincialSociety, L::Province, false).unwrap_err();
         assert_eq!(e.code, ProblemCode::NotARequester);
-        assert!(check_requester(C::CityAssociation, L::City).is_err());
+        assert!(check_requester(C::CityAssociation, L::City, false).is_err());
 
         let facts = |c, team, paired| ClaimFacts {
             team_category: c,

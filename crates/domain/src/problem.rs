@@ -323,6 +323,7 @@ catalogue! {
     UnknownAudience = "unknown_audience", 422, Field, "Not an audience", "不是有效的服务对象";
     UnknownPriorityArea = "unknown_priority_area", 422, Field, "Not a priority area", "不是有效的重点地区类型";
     NotARequester = "not_a_requester", 422, Field, "This organisation does not post needs", "该组织不能发布需求";
+    NotTheRequestersServicePoint = "not_the_requesters_service_point", 422, Field, "The service point is not the requesting organisation's", "该服务点不属于发布需求的组织";
     NotAServingTeam = "not_a_serving_team", 422, Field, "Not a team that serves needs", "不是可以承接需求的队伍";
     OutsideWindow = "outside_window", 422, Field, "Outside the need's window", "不在需求的时间范围内";
     UnreadableFile = "unreadable_file", 422, Field, "The file cannot be read", "无法读取文件";

@@ -780,7 +780,7 @@ impl Store {
         let requesters: Vec<&Org> = orgs
             .iter()
             .filter(|o| {
-                zhihui_domain::need::check_requester(o.category, o.level).is_ok()
+                zhihui_domain::need::check_requester(o.category, o.level, false).is_ok()
                     && o.county.is_some()
             })
             .collect();
@@ -904,6 +904,7 @@ impl Store {
                 ),
                 // Needs that expired before the data set was made are not news.
                 expiry_announced_at: Set((past && status == NeedStatus::Open).then_some(now)),
+                service_point_id: Set(None),
                 created_by: Set(platform),
                 created_at: Set(published),
                 updated_at: Set(published),

@@ -285,6 +285,7 @@ fn PostNeed() -> Html {
                     priority_area: (!f.priority_area.is_empty()).then(|| f.priority_area.clone()),
                     contact_name: f.contact_name.trim().into(),
                     contact_phone: f.contact_phone.trim().into(),
+                    service_point_id: None,
                 };
                 // The service's own check of the need, before anything is sent.
                 let today = zhihui_domain::report::china_date(format::now());

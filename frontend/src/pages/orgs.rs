@@ -756,6 +756,7 @@ fn OrgActivities(props: &OrgViewProps) -> Html {
                 members_only: f.members_only,
                 key_date: None,
                 leader_ids: f.leaders.clone(),
+                service_point_id: None,
             };
             // The service's own check of the plan (title, schedule, window, capacity).
             if let Err(r) = ActivityPlan::try_from((&body, crate::format::now())) {

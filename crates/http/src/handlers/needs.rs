@@ -232,6 +232,7 @@ fn view(
         status,
         holder: n.holder_id.map(|h| party_of(map, h)).transpose()?,
         activity_id: n.activity_id,
+        service_point_id: n.service_point_id,
         pairing: None,
         published_at: n.published_at,
         scheduled_at: n.scheduled_at,
@@ -416,14 +417,15 @@ fn respond(v: NeedView) -> HttpResponse {
 }
 
 /// Posts a need as a draft for an organisation the caller administers: a county
-/// association or volunteer federation, or a township, school, enterprise or community team.
+/// association or volunteer federation, a township, school, enterprise or community team,
+/// or any organisation for a service point it is responsible for (`service_point_id`).
 #[utoipa::path(tag = "needs", security(("bearer" = [])), request_body = CreateNeedRequest, responses(
     (status = 201, body = NeedView, headers(("ETag" = String, description = "version of the need"))),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json", description = "not_your_organization"),
     (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found"),
     (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_approved"),
-    (status = 422, body = Problem, content_type = "application/problem+json", description = "not_a_requester, unknown_skill_field, unknown_audience, in_the_past, period_ends_before_start, region_not_found…"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "not_a_requester, service_point_not_found, not_the_requesters_service_point, unknown_skill_field, unknown_audience, in_the_past, period_ends_before_start, region_not_found…"),
 ))]
 #[post("/needs")]
 pub async fn create_need(
@@ -451,8 +453,32 @@ pub async fn create_need(
     }
     let today = china_date(state.clock.now());
     let mut p = Problems::default();
-    if let Err(e) = check_requester(*requester.category, *requester.level) {
-        p.push("organization_id", e.code, e.message);
+    let own_point = match body.service_point_id {
+        Some(id) => match state.store.get_service_point(id).await? {
+            None => {
+                p.push(
+                    "service_point_id",
+                    ProblemCode::ServicePointNotFound,
+                    "no service point with this id",
+                );
+                false
+            }
+            Some(sp) if sp.organization_id != requester.id => {
+                p.push(
+                    "service_point_id",
+                    ProblemCode::NotTheRequestersServicePoint,
+                    "a need is posted for a service point of the requesting organisation",
+                );
+                false
+            }
+            Some(_) => true,
+        },
+        None => false,
+    };
+    if !p.has("service_point_id") {
+        if let Err(e) = check_requester(*requester.category, *requester.level, own_point) {
+            p.push("organization_id", e.code, e.message);
+        }
     }
     let draft = p.absorb(NeedDraft::try_from((&*body, today)));
     if draft.is_some() {
@@ -466,6 +492,7 @@ pub async fn create_need(
         .create_need(
             requester.id,
             county,
+            body.service_point_id,
             content(draft),
             &actor,
             state.clock.now(),
@@ -892,6 +919,7 @@ pub async fn schedule_need(
         members_only: false,
         key_date: None,
         leader_ids: vec![],
+        service_point_id: n.service_point_id,
     };
     let mut p = Problems::validate(&*body);
     let plan = p.absorb(ActivityPlan::try_from((&request, state.clock.now())));

@@ -55,6 +55,8 @@ pub struct Model {
     pub version: i32,
     /// When the need's expiry (computed from the clock) was announced to webhooks.
     pub expiry_announced_at: Option<DateTimeUtc>,
+    /// The service point the need is posted for, if any (rule 46).
+    pub service_point_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m20261208_000017_needs;
 mod m20261209_000018_report_needs;
 mod m20261210_000019_need_expiry;
 mod m20261211_000020_hub_centres;
+mod m20261212_000021_need_service_point;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000018_report_needs::Migration),
             Box::new(m20261210_000019_need_expiry::Migration),
             Box::new(m20261211_000020_hub_centres::Migration),
+            Box::new(m20261212_000021_need_service_point::Migration),
         ]
     }
 }

@@ -37,6 +37,7 @@ pub(crate) fn set_plan(m: &mut activity::ActiveModel, p: &ActivityPlan) {
     m.sign_up_closes_at = Set(p.sign_up_closes_at);
     m.members_only = Set(p.members_only);
     m.key_date = Set(p.key_date.map(Into::into));
+    m.service_point_id = Set(p.service_point_id);
 }
 
 /// A new activity: its checked plan (the one the form and the handler checked), whose
@@ -52,6 +53,7 @@ pub struct ActivityFilter {
     pub region_prefix: Option<String>,
     pub category: Option<ActivityCategory>,
     pub organization_id: Option<Uuid>,
+    pub service_point_id: Option<Uuid>,
     /// Activities that end at or after this time.
     pub from: Option<DateTime<Utc>>,
     /// Activities that start before this time.
@@ -472,6 +474,9 @@ impl Store {
         }
         if let Some(v) = f.organization_id {
             q = q.filter(activity::Column::OrganizationId.eq(v));
+        }
+        if let Some(v) = f.service_point_id {
+            q = q.filter(activity::Column::ServicePointId.eq(v));
         }
         if let Some(v) = f.from {
             q = q.filter(activity::Column::EndsAt.gte(v));

@@ -10,10 +10,20 @@ async fn check_stored(
     org_id: Uuid,
     region_code: Option<&str>,
     leaders: &[Uuid],
+    service_point: Option<Uuid>,
 ) -> Result<(), ApiError> {
     if let Some(c) = region_code {
         if !p.has("region_code") {
             check_region(state, p, "region_code", c).await?;
+        }
+    }
+    if let Some(id) = service_point {
+        if state.store.get_service_point(id).await?.is_none() {
+            p.push(
+                "service_point_id",
+                ProblemCode::ServicePointNotFound,
+                "no service point with this id",
+            );
         }
     }
     let members = state.store.approved_members_among(org_id, leaders).await?;
@@ -68,6 +78,7 @@ pub async fn create_activity(
         org.id,
         Some(&body.region_code),
         &body.leader_ids,
+        body.service_point_id,
     )
     .await?;
     let plan = p.done(plan)?;
@@ -134,6 +145,9 @@ pub async fn update_activity(
         cur.organization_id,
         body.region_code.as_deref(),
         body.leader_ids.as_deref().unwrap_or(&current.leader_ids),
+        plan.as_ref()
+            .and_then(|pl| pl.service_point_id)
+            .filter(|id| Some(*id) != current.service_point_id),
     )
     .await?;
     let plan = p.done(plan)?;
@@ -165,6 +179,7 @@ fn plan_of(a: &activity::Model, leader_ids: Vec<Uuid>) -> Result<ActivityPlan, A
         members_only: a.members_only,
         key_date: a.key_date.map(|k| k.0),
         leader_ids,
+        service_point_id: a.service_point_id,
     })
 }
 
@@ -310,6 +325,7 @@ pub async fn list_activities(
         region_prefix,
         category,
         organization_id: q.organization_id,
+        service_point_id: q.service_point_id,
         from: q.from,
         to: q.to,
         status,

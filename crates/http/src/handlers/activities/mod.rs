@@ -291,6 +291,7 @@ async fn plain_views(
                 allowed_actions: vec![],
                 hours_confirmable_until: confirmable_until(&state.settings, &a),
                 need_id: needs.get(&a.id).copied(),
+                service_point_id: a.service_point_id,
                 version: a.version,
                 created_at: a.created_at,
                 updated_at: a.updated_at,
