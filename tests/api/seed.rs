@@ -92,6 +92,48 @@ dual_test!(
         assert_eq!(s, 200);
         assert!(!board["items"].as_array().unwrap().is_empty());
 
+        // Service points and exhibitions: as many as asked, every stay within rule 60 (one
+        // place at a time, at most the point's slots at once: stays are whole months, so
+        // the first days tell).
+        assert_eq!(report.service_points, scale.service_points);
+        assert!(report.exhibitions > 0 && report.exhibitions <= scale.exhibitions);
+        assert_eq!(report.exhibition_stays, report.exhibitions * 9);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM exhibition_stays a JOIN exhibition_stays b \
+                 ON a.exhibition_id = b.exhibition_id AND a.id <> b.id \
+                 AND a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM (SELECT s.service_point_id, s.starts_on, count(*) AS n \
+                 FROM exhibition_stays s GROUP BY s.service_point_id, s.starts_on) g \
+                 JOIN service_points p ON p.id = g.service_point_id WHERE g.n > p.exhibition_slots"
+            )
+            .await,
+            0
+        );
+        let (s, points) = app
+            .get(
+                "/api/v1/service-points?shows_exhibitions=true&limit=5",
+                None,
+            )
+            .await;
+        assert_eq!(s, 200);
+        let first = points["items"][0]["id"].as_str().unwrap().to_string();
+        let (s, one) = app
+            .get(&format!("/api/v1/service-points/{first}"), None)
+            .await;
+        assert_eq!(s, 200, "{one}");
+        let (s, stays) = app.get("/api/v1/exhibition-stays?limit=200", None).await;
+        assert_eq!(s, 200);
+        assert_eq!(stays["items"].as_array().unwrap().len(), 200);
+
         // What the service relies on.
         assert_eq!(count(&app, "SELECT count(*) FROM volunteers").await, 2000);
         // The roll-ups' monthly figures, filled from the records just loaded.

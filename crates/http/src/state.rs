@@ -203,6 +203,9 @@ pub struct AppState {
     pub need_rollups: Arc<ReadCache<zhihui_contract::needs::NeedRollupView>>,
     /// Pages of the public board of needs as an anonymous visitor sees them, by filter.
     pub need_boards: Arc<ReadCache<zhihui_contract::needs::NeedPage>>,
+    /// Hub centres' public reads (service points, exhibitions, stays) as an anonymous
+    /// visitor sees them, by operation, query and day.
+    pub hub_reads: Arc<ReadCache<serde_json::Value>>,
 }
 
 /// What the permission checks read of an account.
@@ -234,6 +237,7 @@ impl AppState {
             rights: Arc::new(ReadCache::new(settings.read_cache_secs, 100_000)),
             need_rollups: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
             need_boards: Arc::new(ReadCache::new(settings.read_cache_secs, 2_000)),
+            hub_reads: Arc::new(ReadCache::new(settings.read_cache_secs, 5_000)),
         }
     }
 }

@@ -51,6 +51,12 @@ pub struct SeedScale {
     pub volunteer_accounts: usize,
     /// Needs posted over the last twelve months (about a tenth unmet).
     pub needs: usize,
+    /// Service points (服务点): every county's civilisation-practice centre, then stations,
+    /// posts and bases of its teams.
+    pub service_points: usize,
+    /// Micro-exhibitions of the county associations, each rotated monthly between the
+    /// county's points that show exhibitions.
+    pub exhibitions: usize,
 }
 
 impl SeedScale {
@@ -67,6 +73,8 @@ impl SeedScale {
                 records: 6_000,
                 volunteer_accounts: 200,
                 needs: 300,
+                service_points: 300,
+                exhibitions: 60,
             },
             "province" => Self {
                 name: "province",
@@ -79,6 +87,8 @@ impl SeedScale {
                 records: 100_000,
                 volunteer_accounts: 2_000,
                 needs: 7_000,
+                service_points: 2_000,
+                exhibitions: 400,
             },
             "national" => Self {
                 name: "national",
@@ -91,6 +101,8 @@ impl SeedScale {
                 records: 3_000_000,
                 volunteer_accounts: 20_000,
                 needs: 200_000,
+                service_points: 60_000,
+                exhibitions: 12_000,
             },
             _ => return None,
         })
@@ -109,6 +121,9 @@ pub struct SeedReport {
     pub records: usize,
     pub monthly_reports: usize,
     pub needs: usize,
+    pub service_points: usize,
+    pub exhibitions: usize,
+    pub exhibition_stays: usize,
     pub timings: Vec<(&'static str, f64)>,
 }
 
@@ -750,6 +765,9 @@ impl Store {
             .seed_needs(scale, &orgs, platform, now, &mut rng)
             .await?;
         lap(&mut report, "needs");
+        self.seed_hub(scale, &orgs, platform, now, &mut rng, &mut report)
+            .await?;
+        lap(&mut report, "service points and exhibitions");
         // Each organisation's monthly figures, from the records just loaded.
         crate::repo::figures::rebuild(&self.db).await?;
         lap(&mut report, "monthly figures");
@@ -918,6 +936,202 @@ impl Store {
         count += rows.len();
         self.insert_rows(rows).await?;
         Ok(count)
+    }
+
+    /// Service points and exhibitions (rules 57-62): each county's civilisation-practice
+    /// centre (two exhibition slots), then stations, posts, bases and stations of its
+    /// grassroots teams, round-robin over the counties; the county association's
+    /// exhibitions rotate monthly between the county's points that show them, from six
+    /// months ago to three months ahead, never two in one slot or one in two places. Past
+    /// stays have their visits recorded.
+    async fn seed_hub(
+        &self,
+        scale: &SeedScale,
+        orgs: &[Org],
+        platform: Uuid,
+        now: DateTime<Utc>,
+        rng: &mut StdRng,
+        report: &mut SeedReport,
+    ) -> StoreResult<()> {
+        use crate::entities::{exhibition, exhibition_stay, service_point};
+        use zhihui_domain::{ExhibitionCategory, ServicePointKind, StayStatus};
+        const THEMES: &[(&str, ExhibitionCategory)] = &[
+            ("防范电信诈骗", ExhibitionCategory::ScientificLiving),
+            ("垃圾分类", ExhibitionCategory::Ecology),
+            ("急救知识", ExhibitionCategory::Health),
+            ("防灾减灾", ExhibitionCategory::EmergencySafety),
+            ("航天科技", ExhibitionCategory::FrontierScience),
+            ("智慧农业", ExhibitionCategory::RuralRevitalisation),
+            ("数字生活", ExhibitionCategory::DigitalLiteracy),
+            ("科学家精神", ExhibitionCategory::ScientistSpirit),
+            ("合理膳食", ExhibitionCategory::Health),
+            ("节水护水", ExhibitionCategory::Ecology),
+            ("用电安全", ExhibitionCategory::EmergencySafety),
+            ("人工智能", ExhibitionCategory::FrontierScience),
+        ];
+        if scale.service_points == 0 {
+            return Ok(());
+        }
+        // Per county: its association and its grassroots teams.
+        let mut county_assoc: HashMap<usize, usize> = HashMap::new();
+        let mut teams: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, o) in orgs.iter().enumerate() {
+            match (o.county, o.level) {
+                (Some(c), OrganizationLevel::County)
+                    if o.category == OrganizationCategory::CountyAssociation =>
+                {
+                    county_assoc.insert(c, i);
+                }
+                (Some(c), OrganizationLevel::Grassroots) => teams.entry(c).or_default().push(i),
+                _ => {}
+            }
+        }
+        let mut counties: Vec<usize> = county_assoc.keys().copied().collect();
+        counties.sort_unstable();
+        if counties.is_empty() {
+            return Ok(());
+        }
+        let others = [
+            (ServicePointKind::CivilisationStation, "新时代文明实践所", 1),
+            (ServicePointKind::CivilisationPost, "新时代文明实践站", 1),
+            (ServicePointKind::ScienceEducationBase, "科普教育基地", 1),
+            (ServicePointKind::CommunityScienceStation, "社区科普e站", 0),
+            (
+                ServicePointKind::VillageTechnicalStation,
+                "村级科技服务站",
+                0,
+            ),
+        ];
+        // (county, point id, slots)
+        let mut placed: Vec<(usize, Uuid, i32)> = Vec::with_capacity(scale.service_points);
+        let mut rows = Vec::with_capacity(5_000);
+        let created = now - Duration::days(400);
+        for n in 0..scale.service_points {
+            let c = counties[n % counties.len()];
+            let round = n / counties.len();
+            let (org, kind, name, slots) = if round == 0 {
+                let o = &orgs[county_assoc[&c]];
+                (
+                    o,
+                    ServicePointKind::CivilisationCentre,
+                    format!(
+                        "{}新时代文明实践中心",
+                        o.name.trim_end_matches("科学技术协会")
+                    ),
+                    2,
+                )
+            } else {
+                let (kind, suffix, slots) = others[(round - 1) % others.len()];
+                let o = teams
+                    .get(&c)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| &orgs[t[round % t.len()]])
+                    .unwrap_or(&orgs[county_assoc[&c]]);
+                (o, kind, format!("{}第{round}{suffix}", o.name), slots)
+            };
+            let id = Uuid::now_v7();
+            placed.push((c, id, slots));
+            rows.push(service_point::ActiveModel {
+                id: Set(id),
+                organization_id: Set(org.id),
+                name: Set(name.chars().take(100).collect()),
+                kind: Set(kind.into()),
+                region_code: Set(org.region.clone()),
+                address: Set(format!("{}中心路{}号", org.name, rng.gen_range(1..300))),
+                opening_hours: Set("周二至周日 9:00-17:00".into()),
+                capacity: Set(rng.gen_range(50..500)),
+                exhibition_slots: Set(slots),
+                created_by: Set(org.admin.unwrap_or(platform)),
+                created_at: Set(created),
+                updated_at: Set(created),
+                version: Set(1),
+            });
+            if rows.len() >= 5_000 {
+                report.service_points += rows.len();
+                self.insert_rows(std::mem::take(&mut rows)).await?;
+            }
+        }
+        report.service_points += rows.len();
+        self.insert_rows(rows).await?;
+
+        // Each county's points that show exhibitions, one seat per slot.
+        let mut seats: HashMap<usize, Vec<Uuid>> = HashMap::new();
+        for (c, id, slots) in &placed {
+            for _ in 0..*slots {
+                seats.entry(*c).or_default().push(*id);
+            }
+        }
+        let per_county = scale.exhibitions.div_ceil(counties.len()).max(1);
+        let today = (now + Duration::hours(8)).date_naive();
+        let first = today - Duration::days(180);
+        let mut exhibitions = Vec::with_capacity(5_000);
+        let mut stays = Vec::with_capacity(5_000);
+        let mut made = 0;
+        'counties: for c in &counties {
+            let Some(seats) = seats.get(c) else { continue };
+            let owner = &orgs[county_assoc[c]];
+            // At most one exhibition per seat: each month is then a permutation of seats.
+            for i in 0..per_county.min(seats.len()) {
+                if made == scale.exhibitions {
+                    break 'counties;
+                }
+                made += 1;
+                let (theme, category) = THEMES[(made + i) % THEMES.len()];
+                let eid = Uuid::now_v7();
+                exhibitions.push(exhibition::ActiveModel {
+                    id: Set(eid),
+                    owner_id: Set(owner.id),
+                    title: Set(format!("{theme}科普微展览")),
+                    theme: Set(theme.into()),
+                    category: Set(category.into()),
+                    panels: Set(rng.gen_range(8..30)),
+                    description: Set(String::new()),
+                    created_by: Set(owner.admin.unwrap_or(platform)),
+                    created_at: Set(created),
+                    updated_at: Set(created),
+                    version: Set(1),
+                });
+                for k in 0..9 {
+                    let from = first + Duration::days(30 * k as i64);
+                    let to = from + Duration::days(29);
+                    // Seat i in month k: seats (i + k) mod n, a different seat per
+                    // exhibition each month; two seats of one centre may hold two.
+                    let point = seats[(i + k) % seats.len()];
+                    let past = to < today;
+                    let visitors = if past { rng.gen_range(100..2_000) } else { 0 };
+                    stays.push(exhibition_stay::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        exhibition_id: Set(eid),
+                        service_point_id: Set(point),
+                        starts_on: Set(from),
+                        ends_on: Set(to),
+                        year: Set(from.year()),
+                        status: Set(StayStatus::Scheduled.into()),
+                        visitors: Set(visitors),
+                        guided_tours: Set(if past { visitors / 40 } else { 0 }),
+                        lectures: Set(if past { rng.gen_range(0..4) } else { 0 }),
+                        visits_recorded_at: Set(
+                            past.then(|| china_midnight(to) + Duration::hours(9))
+                        ),
+                        created_by: Set(owner.admin.unwrap_or(platform)),
+                        created_at: Set(created),
+                        updated_at: Set(created),
+                        version: Set(1),
+                    });
+                }
+                if stays.len() >= 5_000 {
+                    report.exhibitions += exhibitions.len();
+                    report.exhibition_stays += stays.len();
+                    self.insert_rows(std::mem::take(&mut exhibitions)).await?;
+                    self.insert_rows(std::mem::take(&mut stays)).await?;
+                }
+            }
+        }
+        report.exhibitions += exhibitions.len();
+        report.exhibition_stays += stays.len();
+        self.insert_rows(exhibitions).await?;
+        self.insert_rows(stays).await?;
+        Ok(())
     }
 
     async fn insert_rows<A>(&self, rows: Vec<A>) -> StoreResult<()>

@@ -122,8 +122,8 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             println!(
                 "seeded {}: {} organisations, {} accounts, {} volunteers, {} memberships, \
-                 {} activities, {} sign-ups, {} service records, {} monthly reports, {} needs \
-                 in {:.1} s",
+                 {} activities, {} sign-ups, {} service records, {} monthly reports, {} needs, \
+                 {} service points, {} exhibitions with {} stays in {:.1} s",
                 scale.name,
                 report.organizations,
                 report.accounts,
@@ -134,6 +134,9 @@ async fn main() -> anyhow::Result<()> {
                 report.records,
                 report.monthly_reports,
                 report.needs,
+                report.service_points,
+                report.exhibitions,
+                report.exhibition_stays,
                 started.elapsed().as_secs_f64()
             );
             Ok(())

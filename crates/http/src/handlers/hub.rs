@@ -43,6 +43,41 @@ use crate::validation::Problems;
 /// Stays listed on a single service point or exhibition.
 const STAYS_SHOWN: u64 = 50;
 
+/// A public read as an anonymous visitor gets it: the same for every visitor, so kept for a
+/// few seconds by operation, query and day, and forgotten when this process answers a
+/// write (`crate::cache`). Signed-in callers get their own (their allowed actions differ).
+async fn public_read<F, Fut>(
+    state: &web::Data<AppState>,
+    key: String,
+    compute: F,
+) -> Result<std::sync::Arc<serde_json::Value>, ApiError>
+where
+    F: FnOnce(web::Data<AppState>) -> Fut,
+    Fut: std::future::Future<Output = Result<serde_json::Value, ApiError>> + Send + 'static,
+{
+    let now = state.clock.now();
+    let key = format!("{key}|{}", china_date(now));
+    let st = state.clone();
+    state
+        .hub_reads
+        .get_or_compute(&key, state.writes.current(), now, move || compute(st))
+        .await
+}
+
+fn json_of(v: impl serde::Serialize) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v)
+        .map_err(|e| ApiError::Internal(format!("a view did not serialise: {e}")))
+}
+
+/// The answer to a read, with the ETag of the version it carries (if any).
+fn answer(v: &serde_json::Value) -> HttpResponse {
+    let res = HttpResponse::Ok().json(v);
+    match v.get("version").and_then(serde_json::Value::as_i64) {
+        Some(version) => with_etag(res, i32::try_from(version).unwrap_or(0)),
+        None => res,
+    }
+}
+
 /// Whether the caller manages `org`'s places: its admins, the admins of an organisation
 /// above it, platform admins.
 async fn manages(
@@ -442,24 +477,37 @@ pub async fn list_service_points(
     let after = uuid_cursor(&mut p, &q.cursor);
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let rows = state
-        .store
-        .list_service_points(ServicePointFilter {
-            region_prefix: q.region.clone(),
-            kind,
-            organization_id: q.organization_id,
-            shows_exhibitions: q.shows_exhibitions,
-            text: text.map(str::to_string),
-            after,
-            limit,
+    let filter = ServicePointFilter {
+        region_prefix: q.region.clone(),
+        kind,
+        organization_id: q.organization_id,
+        shows_exhibitions: q.shows_exhibitions,
+        text: text.map(str::to_string),
+        after,
+        limit,
+    };
+    async fn page(
+        state: web::Data<AppState>,
+        who: Option<Authenticated>,
+        filter: ServicePointFilter,
+    ) -> Result<serde_json::Value, ApiError> {
+        let limit = filter.limit;
+        let rows = state.store.list_service_points(filter).await?;
+        let items = point_views(&state, who.as_ref(), rows).await?;
+        let next = next_cursor(&items, limit, |v| v.id.to_string());
+        json_of(ServicePointPage {
+            items,
+            next_cursor: next,
         })
-        .await?;
-    let items = point_views(&state, caller.0.as_ref(), rows).await?;
-    let next = next_cursor(&items, limit, |v| v.id.to_string());
-    Ok(HttpResponse::Ok().json(ServicePointPage {
-        items,
-        next_cursor: next,
-    }))
+    }
+    let v = match caller.0 {
+        None => {
+            let key = format!("list_service_points|{filter:?}");
+            public_read(&state, key, move |st| page(st, None, filter)).await?
+        }
+        Some(w) => std::sync::Arc::new(page(state.clone(), Some(w), filter).await?),
+    };
+    Ok(answer(&v))
 }
 
 fn check_region_prefix(p: &mut Problems, region: &Option<String>) {
@@ -490,14 +538,28 @@ pub async fn get_service_point(
     q: web::Query<ServicePointFiguresQuery>,
 ) -> Result<HttpResponse, ApiError> {
     Problems::validate(&*q).finish()?;
-    let sp = state
-        .store
-        .get_service_point(*id)
-        .await?
-        .ok_or(ApiError::NotFound(ProblemCode::ServicePointNotFound))?;
-    Ok(respond_point(
-        full_point(&state, caller.0.as_ref(), sp, q.year).await?,
-    ))
+    let (id, year) = (*id, q.year);
+    async fn one(
+        state: web::Data<AppState>,
+        who: Option<Authenticated>,
+        id: Uuid,
+        year: Option<i32>,
+    ) -> Result<serde_json::Value, ApiError> {
+        let sp = state
+            .store
+            .get_service_point(id)
+            .await?
+            .ok_or(ApiError::NotFound(ProblemCode::ServicePointNotFound))?;
+        json_of(full_point(&state, who.as_ref(), sp, year).await?)
+    }
+    let v = match caller.0 {
+        None => {
+            let key = format!("get_service_point|{id}|{year:?}");
+            public_read(&state, key, move |st| one(st, None, id, year)).await?
+        }
+        Some(w) => std::sync::Arc::new(one(state.clone(), Some(w), id, year).await?),
+    };
+    Ok(answer(&v))
 }
 
 async fn exhibition_views(
@@ -768,6 +830,49 @@ pub async fn list_exhibition_stays(
     });
     p.finish()?;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let overlapping = match (q.from, q.to) {
+        (None, None) => None,
+        (f, t) => Some(Days::new(
+            f.unwrap_or_else(first_day),
+            t.unwrap_or_else(last_day),
+        )),
+    };
+    let query = StayPageQuery {
+        exhibition_id: q.exhibition_id,
+        service_point_id: q.service_point_id,
+        organization_id: q.organization_id,
+        overlapping,
+        include_cancelled: q.include_cancelled.unwrap_or(false),
+        after,
+        limit,
+    };
+    let v = match caller.0 {
+        None => {
+            let key = format!("list_exhibition_stays|{query:?}");
+            public_read(&state, key, move |st| stay_page(st, None, query)).await?
+        }
+        Some(w) => std::sync::Arc::new(stay_page(state.clone(), Some(w), query).await?),
+    };
+    Ok(answer(&v))
+}
+
+/// A checked query of the stays.
+#[derive(Debug)]
+struct StayPageQuery {
+    exhibition_id: Option<Uuid>,
+    service_point_id: Option<Uuid>,
+    organization_id: Option<Uuid>,
+    overlapping: Option<Days>,
+    include_cancelled: bool,
+    after: Option<(chrono::NaiveDate, Uuid)>,
+    limit: u64,
+}
+
+async fn stay_page(
+    state: web::Data<AppState>,
+    who: Option<Authenticated>,
+    q: StayPageQuery,
+) -> Result<serde_json::Value, ApiError> {
     let (exhibitions_in, points_in) = match q.organization_id {
         Some(org) => {
             let es = state
@@ -793,13 +898,6 @@ pub async fn list_exhibition_stays(
         }
         None => (None, None),
     };
-    let overlapping = match (q.from, q.to) {
-        (None, None) => None,
-        (f, t) => Some(Days::new(
-            f.unwrap_or_else(first_day),
-            t.unwrap_or_else(last_day),
-        )),
-    };
     let rows = state
         .store
         .list_stays(StayFilter {
@@ -807,18 +905,18 @@ pub async fn list_exhibition_stays(
             service_point_id: q.service_point_id,
             exhibitions_in,
             points_in,
-            overlapping,
-            include_cancelled: q.include_cancelled.unwrap_or(false),
-            after,
-            limit,
+            overlapping: q.overlapping,
+            include_cancelled: q.include_cancelled,
+            after: q.after,
+            limit: q.limit,
         })
         .await?;
-    let items = stay_views(&state, caller.0.as_ref(), rows).await?;
-    let next = next_cursor(&items, limit, |v| format!("{}_{}", v.starts_on, v.id));
-    Ok(HttpResponse::Ok().json(StayPage {
+    let items = stay_views(&state, who.as_ref(), rows).await?;
+    let next = next_cursor(&items, q.limit, |v| format!("{}_{}", v.starts_on, v.id));
+    json_of(StayPage {
         items,
         next_cursor: next,
-    }))
+    })
 }
 
 /// Takes one step on a stay for the side allowed to take it.

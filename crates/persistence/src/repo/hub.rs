@@ -33,7 +33,7 @@ pub struct ServicePointContent {
     pub exhibition_slots: i32,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct ServicePointFilter {
     pub region_prefix: Option<String>,
     pub kind: Option<ServicePointKind>,
@@ -56,7 +56,7 @@ pub struct ExhibitionContent {
     pub description: String,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct ExhibitionFilter {
     pub owner_id: Option<Uuid>,
     pub category: Option<ExhibitionCategory>,
@@ -66,7 +66,7 @@ pub struct ExhibitionFilter {
     pub limit: u64,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct StayFilter {
     pub exhibition_id: Option<Uuid>,
     pub service_point_id: Option<Uuid>,
