@@ -60,6 +60,13 @@ pub enum Route {
     Needs,
     #[at("/needs/:id")]
     Need { id: String },
+    /// Science hub centres: service points, exhibitions, the rotation (科普服务汇中心).
+    #[at("/hub")]
+    Hub,
+    #[at("/service-points/:id")]
+    ServicePoint { id: String },
+    #[at("/exhibitions/:id")]
+    Exhibition { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -99,6 +106,9 @@ impl Route {
                 | Route::Work
                 | Route::Needs
                 | Route::Need { .. }
+                | Route::Hub
+                | Route::ServicePoint { .. }
+                | Route::Exhibition { .. }
         )
     }
 }
@@ -122,6 +132,9 @@ fn staff_screen(route: Route) -> Html {
         Route::Work => html! { <pages::work::Workbench /> },
         Route::Needs => html! { <pages::needs::NeedBoard /> },
         Route::Need { id } => html! { <pages::needs::NeedScreen {id} /> },
+        Route::Hub => html! { <pages::hub::HubCentres /> },
+        Route::ServicePoint { id } => html! { <pages::hub::ServicePointScreen {id} /> },
+        Route::Exhibition { id } => html! { <pages::hub::ExhibitionScreen {id} /> },
         other => {
             debug_assert!(!other.is_staff());
             html! { <pages::NotFound /> }
@@ -293,6 +306,7 @@ fn Shell() -> Html {
                         }
                         if m.is_platform_admin || !m.administered_organizations.is_empty() {
                             <Link<Route> to={Route::Needs}>{ t(lang, "nav.needs") }</Link<Route>>
+                            <Link<Route> to={Route::Hub}>{ t(lang, "nav.hub") }</Link<Route>>
                         }
                         <Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>>
                         if m.is_platform_admin {

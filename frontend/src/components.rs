@@ -169,6 +169,8 @@ paged!(
     zhihui_contract::pairing::PairingLetterPage,
     zhihui_contract::pairing::PairingPage,
     zhihui_contract::needs::NeedPage,
+    zhihui_contract::hub::ServicePointPage,
+    zhihui_contract::hub::ExhibitionPage,
 );
 
 /// A list paged by the API's cursor: the first page of `path`, then each next page added

@@ -61,7 +61,7 @@ async function signIn(page, login, password = PASSWORD) {
 async function settled(page) {
   await page.waitForFunction(() => {
     const parts = location.pathname.split('/').slice(1);
-    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs'].includes(parts[0])
+    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions'].includes(parts[0])
       || (parts[0] === 'activities' && parts[2] === 'edit');
     const { build, ready } = document.documentElement.dataset;
     return !!build && (!staff || build === 'staff') && ready === 'true';
@@ -560,6 +560,73 @@ try {
     await settled(phone);
     await phone.locator('table.needs-figures tfoot').waitFor();
     await phone.close();
+  });
+
+  let pointId;
+  let exhibitionId;
+  await flow('the county registers a centre and rotates an exhibition between two centres in turn', async () => {
+    const chinaDay = (days) => new Date(Date.now() + 8 * 3600_000 + days * 86400_000).toISOString().slice(0, 10);
+    // A station is already registered; the centre is registered in the browser.
+    const station = await api('POST', '/service-points', countyTok, {
+      organization_id: county.id, name: '朝阳区六里屯街道新时代文明实践所', kind: 'civilisation_station',
+      region_code: '110105', address: '六里屯街道办事处二层', capacity: 80, exhibition_slots: 1,
+    });
+    const exhibition = await api('POST', '/exhibitions', countyTok, {
+      owner_id: county.id, title: '防范电信网络诈骗科普展', theme: '防范电信诈骗', category: 'scientific_living', panels: 12,
+    });
+    exhibitionId = exhibition.id;
+    const page = await newPage();
+    await signIn(page, 'county@example.cn');
+    await page.goto(`${BASE}/hub`);
+    await settled(page);
+    await page.getByRole('button', { name: '登记服务点' }).click();
+    await page.selectOption('#f-organization_id', county.id);
+    await page.fill('#f-name', '朝阳区新时代文明实践中心');
+    await page.selectOption('#f-kind', 'civilisation_centre');
+    await page.locator('[id="f-region_code-region.province"]').selectOption('110000');
+    await page.locator('[id="f-region_code-region.city"]').selectOption('110100');
+    await page.locator('[id="f-region_code-region.county"]').selectOption('110105');
+    await page.fill('#f-address', '朝阳区朝阳路 100 号');
+    await page.fill('#f-opening_hours', '周二至周日 9:00-17:00');
+    await page.fill('#f-capacity', '300');
+    await page.fill('#f-exhibition_slots', '1');
+    await page.locator('form.point-form').getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/service-points\/[0-9a-f-]{36}$/);
+    await settled(page);
+    pointId = page.url().split('/').pop();
+    await page.getByRole('heading', { name: '朝阳区新时代文明实践中心' }).waitFor();
+
+    // The calendar: the exhibition at the centre first, then at the station.
+    await page.goto(`${BASE}/hub`);
+    await settled(page);
+    await page.getByRole('button', { name: '轮换日历' }).click();
+    const place = async (point, from, to) => {
+      const form = page.locator('form.stay-form');
+      await form.locator('#f-exhibition_id').selectOption(exhibition.id);
+      await form.locator('#f-service_point_id').selectOption(point);
+      await form.locator('#f-starts_on').fill(from);
+      await form.locator('#f-ends_on').fill(to);
+      await form.getByRole('button', { name: '安排', exact: true }).click();
+    };
+    await page.locator('form.stay-form #f-service_point_id option', { hasText: '朝阳区新时代文明实践中心' }).waitFor({ state: 'attached' });
+    await place(pointId, chinaDay(1), chinaDay(14));
+    await page.locator('table.rotation tr', { hasText: '朝阳区新时代文明实践中心' }).locator('.stay', { hasText: '防范电信诈骗' }).first().waitFor();
+    // Not in two places at once: refused with the reason, nothing placed.
+    await place(station.id, chinaDay(10), chinaDay(20));
+    await page.locator('form.stay-form [role=alert]', { hasText: '该展览在此期间已在其他地点展出' }).waitFor();
+    await place(station.id, chinaDay(15), chinaDay(28));
+    await page.locator('table.rotation tr', { hasText: '六里屯街道' }).locator('.stay', { hasText: '防范电信诈骗' }).first().waitFor();
+    await shot(page, '07g-rotation-calendar');
+    const stays = await api('GET', `/exhibition-stays?exhibition_id=${exhibition.id}`, null);
+    assert.deepEqual(stays.items.map((s) => s.service_point.id), [pointId, station.id]);
+
+    // The centre's page lists the stay; its host sees what it may do.
+    await page.goto(`${BASE}/service-points/${pointId}`);
+    await settled(page);
+    await page.locator('li.stay', { hasText: '防范电信网络诈骗科普展' }).waitFor();
+    await page.locator('li.stay .tag', { hasText: '待展出' }).waitFor();
+    await shot(page, '07h-service-point');
+    await page.close();
   });
 
   // A national society applies with the provincial society of the paired region (rule 33).
@@ -1067,13 +1134,14 @@ try {
     const teamAdmin = await newPage();
     await signIn(teamAdmin, 'zhang.wei@example.cn');
     for (const path of ['/work', `/orgs/${county.id}`, ...tabs.map((t) => `/orgs/${county.id}/${t}`),
-      `/activities/${activityId}/edit`, `/letters/${letterId}`, '/register-organization', '/needs', `/needs/${needId}`]) {
+      `/activities/${activityId}/edit`, `/letters/${letterId}`, '/register-organization', '/needs', `/needs/${needId}`,
+      '/hub', `/service-points/${pointId}`, `/exhibitions/${exhibitionId}`]) {
       await read(teamAdmin, path);
     }
     await teamAdmin.close();
     const platform = await newPage();
     await signIn(platform, 'admin@example.cn', 'admin-pass-1');
-    for (const path of ['/work', '/platform', '/applications', `/orgs/${prov.id}/rollup`, '/needs', `/needs/${needId}`]) await read(platform, path);
+    for (const path of ['/work', '/platform', '/applications', `/orgs/${prov.id}/rollup`, '/needs', `/needs/${needId}`, '/hub', `/service-points/${pointId}`]) await read(platform, path);
     await platform.close();
   });
 
