@@ -1001,6 +1001,7 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("claim_basis.provincial_society", "本省学会", "A society of the province"),
     ("claim_basis.national_society", "全国学会", "A national society"),
     ("hub.title", "科普服务汇中心", "Science hub centres"),
+    ("recognition.service_points", "服务点（社区、村）", "Service points (community and village)"),
     ("hub.intro", "服务点、科普微展览与轮换展出：常展常新。", "Service points, micro-exhibitions and their rotation between centres."),
     ("hub.points", "服务点", "Service points"),
     ("hub.exhibitions", "科普微展览", "Exhibitions"),

@@ -906,7 +906,15 @@ dual_test!(
     long_sessions,
     |app: TestApp| async move {
         let t = tree(&app).await;
+        // A village's civilisation-practice post (a recognised kind) and the county's
+        // centre (not one).
         let centre = point(
+            &app,
+            &t.county_admin,
+            point_body(&t.county, "东村新时代文明实践站", "civilisation_post", 1),
+        )
+        .await;
+        point(
             &app,
             &t.county_admin,
             point_body(
@@ -971,6 +979,33 @@ dual_test!(
             )
             .await;
         assert_eq!(ids(&page), vec![id.clone()]);
+
+        // The fourth list of the year's recognition: the post, for the county and the city
+        // above it; not for another province.
+        for (org, who) in [(&t.county, &t.county_admin), (&t.city, &t.city_admin)] {
+            let (st, r) = app
+                .get(
+                    &format!("/api/v1/organizations/{org}/recognition?year=2026"),
+                    Some(&who.token),
+                )
+                .await;
+            assert_eq!(st, 200, "{r}");
+            let points = r["service_points"].as_array().unwrap();
+            assert_eq!(points.len(), 1, "{r}");
+            assert_eq!(points[0]["service_point_id"], centre.as_str());
+            assert_eq!(points[0]["activities"], 1);
+            assert_eq!(points[0]["hours"], 3.5);
+        }
+        let (_, r) = app
+            .get(
+                &format!(
+                    "/api/v1/organizations/{}/recognition?year=2026",
+                    t.outsider_org
+                ),
+                Some(&t.outsider.token),
+            )
+            .await;
+        assert_eq!(r["service_points"], json!([]));
 
         // A draft elsewhere is not counted; an activity moved away no longer is.
         let (_, page) = app

@@ -134,6 +134,28 @@ pub struct RecognitionView {
     /// Approved members meeting the volunteer thresholds with this year's records, most
     /// hours first.
     pub volunteers: Vec<NomineeView>,
+    /// The community and village service points of the organisation and those below it
+    /// (the fourth list, rules 26 and 62) with their year: most hours first, at most 50,
+    /// those with nothing in the year left out.
+    #[serde(default)]
+    pub service_points: Vec<ServicePointCandidateView>,
+}
+
+/// A service point among the year's recognition candidates.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ServicePointCandidateView {
+    pub service_point_id: Uuid,
+    pub name: String,
+    #[schema(schema_with = crate::values::service_point_kind)]
+    pub kind: d::ServicePointKind,
+    pub organization_id: Uuid,
+    pub region_code: String,
+    /// Activities held there in the year.
+    pub activities: u64,
+    /// Visitors recorded at its exhibitions' stays begun in the year.
+    pub people_served: u64,
+    /// Confirmed service hours at those activities.
+    pub hours: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]

@@ -88,6 +88,23 @@ string_enum! {
     }
 }
 
+impl ServicePointKind {
+    /// Whether a point of this kind is a community or village service point, the fourth
+    /// list of the annual "four top tens" (rules 26 and 62): a civilisation-practice post, a
+    /// community science station or a village technical station.
+    pub fn is_recognised_grassroots(self) -> bool {
+        matches!(
+            self,
+            ServicePointKind::CivilisationPost
+                | ServicePointKind::CommunityScienceStation
+                | ServicePointKind::VillageTechnicalStation
+        )
+    }
+}
+
+/// How many service-point candidates a recognition lists at most.
+pub const RECOGNITION_POINTS: u64 = 50;
+
 /// The longest stay, and the longest rotation period, in days.
 pub const MAX_STAY_DAYS: i64 = 366;
 pub const MAX_PLAN_DAYS: i64 = 3 * 366;
@@ -771,6 +788,23 @@ mod tests {
                 .unwrap_err()
                 .code,
             ProblemCode::PointShowsNoExhibitions
+        );
+    }
+
+    #[test]
+    fn community_and_village_points_are_recognised() {
+        let recognised: Vec<ServicePointKind> = ServicePointKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.is_recognised_grassroots())
+            .collect();
+        assert_eq!(
+            recognised,
+            vec![
+                ServicePointKind::CivilisationPost,
+                ServicePointKind::CommunityScienceStation,
+                ServicePointKind::VillageTechnicalStation
+            ]
         );
     }
 

@@ -26,8 +26,8 @@ pub use repo::applications::{
     Scope,
 };
 pub use repo::hub::{
-    ExhibitionContent, ExhibitionFilter, ServicePointContent, ServicePointFigureRows,
-    ServicePointFilter, StayFilter,
+    ExhibitionContent, ExhibitionFilter, PointCandidateRow, ServicePointContent,
+    ServicePointFigureRows, ServicePointFilter, StayFilter,
 };
 pub use repo::idempotency::KeyState;
 pub use repo::imports::{ImportMeta, ImportRefusal, ImportRow};

@@ -5,7 +5,9 @@
 
 use chrono::Datelike;
 use yew::prelude::*;
-use yew_router::prelude::use_navigator;
+use yew_router::prelude::{use_navigator, Link};
+
+use crate::app::Route;
 use zhihui_contract::organizations::{GrantAdminRequest, OrganizationAdminView, OrganizationView};
 use zhihui_contract::pairing::{PairingPage, PairingView};
 use zhihui_contract::records::{
@@ -197,6 +199,17 @@ pub fn Recognition(props: &OrgIdProps) -> Html {
                         <tbody>{ for r.volunteers.iter().map(|n| html! { <tr>
                             <td>{ n.name.clone() }</td><td>{ n.volunteer_number.clone() }</td>
                             <td>{ n.activities }</td><td>{ format!("{:.1}", n.hours) }</td>
+                        </tr> }) }</tbody>
+                    </table></div>
+                }
+                <h3>{ t(lang, "recognition.service_points") }</h3>
+                if r.service_points.is_empty() { <Empty /> } else {
+                    <div class="table-wrap"><table class="recognition-points">
+                        <thead><tr><th>{ t(lang, "hub.point") }</th><th>{ t(lang, "hub.activities") }</th>
+                            <th>{ t(lang, "hub.people_served") }</th><th>{ t(lang, "certs.hours") }</th></tr></thead>
+                        <tbody>{ for r.service_points.iter().map(|p| html! { <tr>
+                            <td><Link<Route> to={Route::ServicePoint { id: p.service_point_id.to_string() }}>{ p.name.clone() }</Link<Route>></td>
+                            <td>{ p.activities }</td><td>{ p.people_served }</td><td>{ format!("{:.1}", p.hours) }</td>
                         </tr> }) }</tbody>
                     </table></div>
                 }

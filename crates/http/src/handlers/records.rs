@@ -11,8 +11,9 @@ use zhihui_contract::form::Reason;
 use zhihui_contract::records::{
     CertificateOrder, CertificatePage, CertificateQuery, CertificateVerificationView,
     CertificateView, IssueCertificateRequest, NomineeView, RecognitionQuery, RecognitionThresholds,
-    RecognitionView, RecordCorrectionView, RevokeCertificateRequest, ServiceRecordPage,
-    ServiceRecordQuery, ServiceRecordView, TeamRecognitionView, VolunteerSummaryView,
+    RecognitionView, RecordCorrectionView, RevokeCertificateRequest, ServicePointCandidateView,
+    ServiceRecordPage, ServiceRecordQuery, ServiceRecordView, TeamRecognitionView,
+    VolunteerSummaryView,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::activity::points;
@@ -279,6 +280,10 @@ pub async fn get_recognition_candidates(
             (r.volunteer_min_hours * 10.0).ceil() as i64,
         )
         .await?;
+    let points = state
+        .store
+        .service_point_candidates(org.id, year, zhihui_domain::hub::RECOGNITION_POINTS)
+        .await?;
     Ok(HttpResponse::Ok().json(RecognitionView {
         organization_id: org.id,
         year,
@@ -310,6 +315,19 @@ pub async fn get_recognition_candidates(
                 volunteer_number: n.volunteer_number,
                 activities: n.totals.activities,
                 hours: hours(n.totals.tenths),
+            })
+            .collect(),
+        service_points: points
+            .into_iter()
+            .map(|c| ServicePointCandidateView {
+                service_point_id: c.point.id,
+                name: c.point.name,
+                kind: *c.point.kind,
+                organization_id: c.point.organization_id,
+                region_code: c.point.region_code,
+                activities: c.activities,
+                people_served: c.people_served,
+                hours: c.hours_tenths as f64 / 10.0,
             })
             .collect(),
     }))

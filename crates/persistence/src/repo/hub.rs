@@ -585,6 +585,135 @@ impl Store {
     }
 }
 
+/// A service point's figures for the recognition of a year (rules 26 and 62).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointCandidateRow {
+    pub point: service_point::Model,
+    pub activities: u64,
+    pub people_served: u64,
+    pub hours_tenths: u64,
+}
+
+impl Store {
+    /// The community and village service points of `org` and the organisations below it,
+    /// with their activities, people served (visitors) and hours in the year, most hours
+    /// first, then most activities (at most `limit`).
+    pub async fn service_point_candidates(
+        &self,
+        org: Uuid,
+        year: i32,
+        limit: u64,
+    ) -> StoreResult<Vec<PointCandidateRow>> {
+        use crate::entities::organization_closure as oc;
+        let kinds: Vec<&str> = ServicePointKind::ALL
+            .iter()
+            .filter(|k| k.is_recognised_grassroots())
+            .map(|k| k.as_str())
+            .collect();
+        let points = service_point::Entity::find()
+            .filter(
+                service_point::Column::OrganizationId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(oc::Column::DescendantId)
+                        .from(oc::Entity)
+                        .and_where(oc::Column::AncestorId.eq(org))
+                        .to_owned(),
+                ),
+            )
+            .filter(service_point::Column::Kind.is_in(kinds))
+            .limit(5_000)
+            .all(&self.db)
+            .await?;
+        if points.is_empty() {
+            return Ok(vec![]);
+        }
+        let ids: Vec<Uuid> = points.iter().map(|p| p.id).collect();
+        let (from, to) = year_bounds(year);
+        let today = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        use activity::Column as A;
+        let held: Vec<(Option<Uuid>, i64)> = activity::Entity::find()
+            .select_only()
+            .column(A::ServicePointId)
+            .column_as(A::Id.count(), "n")
+            .filter(A::ServicePointId.is_in(ids.clone()))
+            .filter(A::Status.eq(zhihui_domain::ActivityStatus::Published.as_str()))
+            .filter(A::StartsAt.gte(from))
+            .filter(A::StartsAt.lt(to))
+            .group_by(A::ServicePointId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        use service_record::Column as R;
+        let hours: Vec<(Option<Uuid>, Option<i64>)> = service_record::Entity::find()
+            .select_only()
+            .column_as(
+                sea_orm::sea_query::Expr::col((activity::Entity, A::ServicePointId)),
+                "point",
+            )
+            .column_as(R::HoursTenths.sum(), "tenths")
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                service_record::Entity::belongs_to(activity::Entity)
+                    .from(R::ActivityId)
+                    .to(A::Id)
+                    .into(),
+            )
+            .filter(A::ServicePointId.is_in(ids.clone()))
+            .filter(A::StartsAt.gte(from))
+            .filter(A::StartsAt.lt(to))
+            .group_by(sea_orm::sea_query::Expr::col((
+                activity::Entity,
+                A::ServicePointId,
+            )))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        use exhibition_stay::Column as S;
+        let visitors: Vec<(Uuid, Option<i64>)> = exhibition_stay::Entity::find()
+            .select_only()
+            .column(S::ServicePointId)
+            .column_as(S::Visitors.sum(), "v")
+            .filter(S::ServicePointId.is_in(ids))
+            .filter(S::Year.eq(year))
+            .filter(S::Status.ne(StayStatus::Cancelled.as_str()))
+            .filter(S::StartsOn.lte(today))
+            .group_by(S::ServicePointId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let n = |v: Option<i64>| v.unwrap_or(0).max(0) as u64;
+        let mut rows: Vec<PointCandidateRow> = points
+            .into_iter()
+            .map(|p| PointCandidateRow {
+                activities: held
+                    .iter()
+                    .find(|(id, _)| *id == Some(p.id))
+                    .map_or(0, |(_, c)| n(Some(*c))),
+                hours_tenths: hours
+                    .iter()
+                    .find(|(id, _)| *id == Some(p.id))
+                    .map_or(0, |(_, t)| n(*t)),
+                people_served: visitors
+                    .iter()
+                    .find(|(id, _)| *id == p.id)
+                    .map_or(0, |(_, v)| n(*v)),
+                point: p,
+            })
+            .filter(|r| r.activities + r.people_served + r.hours_tenths > 0)
+            .collect();
+        rows.sort_by(|a, b| {
+            (b.hours_tenths, b.activities, b.people_served, a.point.id).cmp(&(
+                a.hours_tenths,
+                a.activities,
+                a.people_served,
+                b.point.id,
+            ))
+        });
+        rows.truncate(limit as usize);
+        Ok(rows)
+    }
+}
+
 /// The first instant of `year` and of the next one, China time.
 fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
     let first = |y: i32| {
