@@ -696,19 +696,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("webhook_event.monthly_report.returned", "月报退回", "Monthly report returned"),
     ("webhook_event.monthly_report.accepted", "月报通过", "Monthly report accepted"),
     ("webhook_event.webhook.ping", "测试推送", "Test delivery"),
-    ("scope.organizations", "组织", "Organisations"),
-    ("scope.volunteers", "志愿者", "Volunteers"),
-    ("scope.activities", "活动", "Activities"),
-    ("scope.records", "服务记录", "Service records"),
-    ("scope.letters", "结对函", "Pairing letters"),
-    ("scope.applications", "项目申报", "Applications"),
-    ("scope.reports", "月度报告", "Monthly reports"),
-    ("scope.needs", "需求对接", "Needs"),
-    ("scope.hub", "科普服务汇中心", "Hub centres"),
     ("nav.needs", "需求对接", "Needs"),
     ("nav.hub", "服务汇中心", "Hub centres"),
-    ("access.read", "只读", "read"),
-    ("access.write", "读写", "read and write"),
     ("client_status.active", "有效", "Active"),
     ("client_status.revoked", "已吊销", "Revoked"),
     ("delivery.pending", "待送达", "Pending"),
@@ -872,10 +861,22 @@ const TEXTS: &[(&str, &str, &str)] = &[
         ("error.forbidden", "您无权执行此操作", "You may not do this"),
                                                                                                                                                                                                                             ];
 
-/// Words of the staff screens that the volunteers' build never shows (the needs board and
-/// its steps), left out of that build to keep it small for phones.
+/// Words of the staff screens that the volunteers' build never shows (integrations, needs, hub
+/// centres), left out of that build to keep it small for phones.
 #[cfg(feature = "staff")]
 const STAFF_TEXTS: &[(&str, &str, &str)] = &[
+    // The integrations screen's words.
+    ("scope.organizations", "组织", "Organisations"),
+    ("scope.volunteers", "志愿者", "Volunteers"),
+    ("scope.activities", "活动", "Activities"),
+    ("scope.records", "服务记录", "Service records"),
+    ("scope.letters", "结对函", "Pairing letters"),
+    ("scope.applications", "项目申报", "Applications"),
+    ("scope.reports", "月度报告", "Monthly reports"),
+    ("scope.needs", "需求对接", "Needs"),
+    ("scope.hub", "科普服务汇中心", "Hub centres"),
+    ("access.read", "只读", "read"),
+    ("access.write", "读写", "read and write"),
     ("webhook_event.need.published", "需求发布", "Need published"),
     ("webhook_event.need.dispatched", "需求派单", "Need dispatched"),
     ("webhook_event.need.dispatch_accepted", "队伍接受派单", "Dispatch accepted"),

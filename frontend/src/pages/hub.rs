@@ -15,7 +15,7 @@ use zhihui_contract::hub::{
 use zhihui_contract::organizations::OrganizationView;
 use zhihui_domain::{ExhibitionCategory, ServicePointAction, ServicePointKind, StayAction};
 
-use super::{keep, local_error, refused};
+use super::{keep, local_error, options, prefix_of, refused, use_saving};
 use crate::app::Route;
 use crate::components::{
     confirmed, more_button, use_app, use_get, use_pages, view_load, Empty, ErrorBanner,
@@ -25,13 +25,6 @@ use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
-
-fn options<T: zhihui_domain::ClosedSet>(lang: Lang, family: &str) -> Vec<(String, String)> {
-    T::ALL
-        .iter()
-        .map(|v| (v.as_str().to_string(), label(lang, family, v.as_str())))
-        .collect()
-}
 
 /// The organisations the signed-in caller administers and that are approved.
 fn my_orgs(app: &crate::components::AppCtx) -> Vec<(String, String)> {
@@ -45,17 +38,6 @@ fn my_orgs(app: &crate::components::AppCtx) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The region filter's code as the lists take it: a province `13`, a city `1301`, a county.
-fn prefix_of(code: &str) -> String {
-    if code.ends_with("0000") {
-        code[..2].to_string()
-    } else if code.ends_with("00") {
-        code[..4].to_string()
-    } else {
-        code.to_string()
-    }
 }
 
 fn point_card(lang: Lang, p: &ServicePointView) -> Html {
@@ -881,26 +863,20 @@ fn EditPoint(props: &EditPointProps) -> Html {
     let hours = use_state(|| p.opening_hours.clone());
     let capacity = use_state(|| p.capacity.to_string());
     let slots = use_state(|| p.exhibition_slots.to_string());
-    let error = use_state(|| None::<ApiError>);
-    let busy = use_state(|| false);
+    let saving = use_saving();
     let submit = {
-        let (name, address, hours, capacity, slots, error, busy, toast, done) = (
+        let (name, address, hours, capacity, slots, saving) = (
             name.clone(),
             address.clone(),
             hours.clone(),
             capacity.clone(),
             slots.clone(),
-            error.clone(),
-            busy.clone(),
-            app.toast.clone(),
-            props.done.clone(),
+            saving.clone(),
         );
+        let (toast, done) = (app.toast.clone(), props.done.clone());
         let point = p.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
             let body = UpdateServicePointRequest {
                 name: Some(name.trim().into()),
                 address: Some(address.trim().into()),
@@ -909,40 +885,36 @@ fn EditPoint(props: &EditPointProps) -> Html {
                 exhibition_slots: Some(slots.trim().parse().unwrap_or(-1)),
                 ..Default::default()
             };
+            let Ok(region) = zhihui_domain::RegionCode::parse(&point.region_code) else {
+                return;
+            };
             let current = ServicePointDraft {
                 name: point.name.clone(),
                 kind: point.kind,
-                region: match zhihui_domain::RegionCode::parse(&point.region_code) {
-                    Ok(r) => r,
-                    Err(_) => return,
-                },
+                region,
                 address: point.address.clone(),
                 opening_hours: point.opening_hours.clone(),
                 capacity: point.capacity,
                 exhibition_slots: point.exhibition_slots,
             };
             if let Err(r) = current.amended(&body) {
-                error.set(Some(refused(r)));
+                saving.error.set(Some(refused(r)));
                 return;
             }
-            busy.set(true);
-            let path = format!("/service-points/{}", point.id);
-            let version = point.version;
-            let (error, busy, toast, done) =
-                (error.clone(), busy.clone(), toast.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match services::put_version::<_, ServicePointView>(&path, &body, version).await {
-                    Ok(_) => {
-                        toast.emit("toast.point_saved");
-                        done.emit(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
+            let (toast, done) = (toast.clone(), done.clone());
+            saving.put_version::<_, ServicePointView>(
+                format!("/service-points/{}", point.id),
+                body,
+                point.version,
+                Callback::from(move |_| {
+                    toast.emit("toast.point_saved");
+                    done.emit(());
+                }),
+            );
         })
     };
-    let err = (*error).clone();
+    let err = (*saving.error).clone();
+    let busy = saving.busy.clone();
     html! {
         <form class="compose" novalidate=true onsubmit={submit}>
             <ErrorBanner error={err.clone()} />
@@ -971,54 +943,40 @@ fn StayCard(props: &StayProps) -> Html {
     let visitors = use_state(|| s.visitors.to_string());
     let tours = use_state(|| s.guided_tours.to_string());
     let lectures = use_state(|| s.lectures.to_string());
-    let error = use_state(|| None::<ApiError>);
-    let busy = use_state(|| false);
+    let saving = use_saving();
     let record = {
-        let (visitors, tours, lectures, error, busy, toast, done) = (
+        let (visitors, tours, lectures, saving) = (
             visitors.clone(),
             tours.clone(),
             lectures.clone(),
-            error.clone(),
-            busy.clone(),
-            app.toast.clone(),
-            props.done.clone(),
+            saving.clone(),
         );
+        let (toast, done) = (app.toast.clone(), props.done.clone());
         let (id, version) = (s.id, s.version);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
             let body = RecordVisitsRequest {
                 visitors: visitors.trim().parse().unwrap_or(-1),
                 guided_tours: tours.trim().parse().unwrap_or(-1),
                 lectures: lectures.trim().parse().unwrap_or(-1),
             };
             if let Err(r) = zhihui_domain::hub::Visits::try_from(&body) {
-                error.set(Some(refused(r)));
+                saving.error.set(Some(refused(r)));
                 return;
             }
-            busy.set(true);
-            let (error, busy, toast, done) =
-                (error.clone(), busy.clone(), toast.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match services::put_version::<_, StayView>(
-                    &format!("/exhibition-stays/{id}/visits"),
-                    &body,
-                    version,
-                )
-                .await
-                {
-                    Ok(_) => {
-                        toast.emit("toast.visits_recorded");
-                        done.emit(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
+            let (toast, done) = (toast.clone(), done.clone());
+            saving.put_version::<_, StayView>(
+                format!("/exhibition-stays/{id}/visits"),
+                body,
+                version,
+                Callback::from(move |_| {
+                    toast.emit("toast.visits_recorded");
+                    done.emit(());
+                }),
+            );
         })
     };
+    let (error, busy) = (saving.error.clone(), saving.busy.clone());
     let cancel = {
         let (error, busy, toast, done) = (
             error.clone(),

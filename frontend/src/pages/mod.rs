@@ -75,6 +75,36 @@ impl Saving {
     }
 }
 
+/// The choices of a closed set for a select, in the page's language.
+#[cfg(feature = "staff")]
+pub fn options<T: zhihui_domain::ClosedSet>(
+    lang: crate::i18n::Lang,
+    family: &str,
+) -> Vec<(String, String)> {
+    T::ALL
+        .iter()
+        .map(|v| {
+            (
+                v.as_str().to_string(),
+                crate::i18n::label(lang, family, v.as_str()),
+            )
+        })
+        .collect()
+}
+
+/// A region code as the lists' `region` filter takes it: a province `13`, a city `1301`, a
+/// county.
+#[cfg(feature = "staff")]
+pub fn prefix_of(code: &str) -> String {
+    if code.ends_with("0000") {
+        code[..2].to_string()
+    } else if code.ends_with("00") {
+        code[..4].to_string()
+    } else {
+        code.to_string()
+    }
+}
+
 /// A callback that keeps a text field's value.
 pub fn keep(s: &UseStateHandle<String>) -> Callback<String> {
     let s = s.clone();

@@ -11,7 +11,7 @@ use zhihui_contract::needs::{
 };
 use zhihui_domain::{ActivityCategory, AudienceKind, NeedAction, PriorityArea, SkillField};
 
-use super::{keep, local_error, refused};
+use super::{keep, local_error, options, prefix_of, refused};
 use crate::app::Route;
 use crate::components::{
     confirmed, more_button, use_app, use_get, use_pages, view_load, Empty, ErrorBanner,
@@ -22,13 +22,6 @@ use crate::i18n::{label, t, Lang};
 use crate::pages::rollup::shade;
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
-
-fn options<T: zhihui_domain::ClosedSet>(lang: Lang, family: &str) -> Vec<(String, String)> {
-    T::ALL
-        .iter()
-        .map(|v| (v.as_str().to_string(), label(lang, family, v.as_str())))
-        .collect()
-}
 
 fn need_card(lang: Lang, n: &NeedView) -> Html {
     html! {
@@ -103,17 +96,6 @@ pub fn NeedBoard() -> Html {
             <h2>{ t(lang, "needs.figures") }</h2>
             { view_load(&figures, lang, &retry_figures, |r| figures_table(lang, r)) }
         </section>
-    }
-}
-
-/// The region filter's code as the list takes it: a province `13`, a city `1301`, a county.
-fn prefix_of(code: &str) -> String {
-    if code.ends_with("0000") {
-        code[..2].to_string()
-    } else if code.ends_with("00") {
-        code[..4].to_string()
-    } else {
-        code.to_string()
     }
 }
 

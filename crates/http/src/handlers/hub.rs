@@ -243,6 +243,18 @@ async fn stay_views(
         .collect()
 }
 
+/// The view of one stay.
+async fn stay_view(
+    state: &AppState,
+    who: Option<&Authenticated>,
+    s: exhibition_stay::Model,
+) -> Result<StayView, ApiError> {
+    stay_views(state, who, vec![s])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal("a stay's view went missing".into()))
+}
+
 /// Views of service points, their organisations and region names loaded at once.
 async fn point_views(
     state: &AppState,
@@ -791,10 +803,7 @@ pub async fn schedule_exhibition_stay(
         .schedule_stay(e.id, point.id, days, &actor, state.clock.now())
         .await?;
     let sid = s.id;
-    let v = stay_views(&state, Some(&who), vec![s])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Internal("a stay's view went missing".into()))?;
+    let v = stay_view(&state, Some(&who), s).await?;
     let version = v.version;
     Ok(with_etag(
         super::created(format!("/exhibition-stays?exhibition_id={}#{sid}", e.id)).json(v),
@@ -933,10 +942,7 @@ async fn stay_step(
         .get_stay(id)
         .await?
         .ok_or(ApiError::NotFound(ProblemCode::StayNotFound))?;
-    let v = stay_views(state, Some(who), vec![s])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Internal("a stay's view went missing".into()))?;
+    let v = stay_view(state, Some(who), s).await?;
     let owner = who.is_platform_admin || who.administers(v.exhibition.owner_id);
     let host = who.administers(v.service_point.organization_id);
     let allowed = match action {
@@ -967,10 +973,7 @@ async fn stay_step(
             now,
         )
         .await?;
-    let v = stay_views(state, Some(who), vec![s])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Internal("a stay's view went missing".into()))?;
+    let v = stay_view(state, Some(who), s).await?;
     let version = v.version;
     Ok(with_etag(HttpResponse::Ok().json(v), version))
 }
