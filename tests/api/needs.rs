@@ -1045,3 +1045,130 @@ dual_test!(
         }
     }
 );
+
+/// A POST-less PUT with `If-Match` and an optional token.
+async fn flag(
+    app: &TestApp,
+    org: &str,
+    who: Option<&User>,
+    area: Value,
+    version: Option<i64>,
+) -> (u16, Value) {
+    let mut r = app
+        .client
+        .request(
+            Method::PUT,
+            app.url(&format!("/api/v1/organizations/{org}/priority-area")),
+        )
+        .json(&json!({ "priority_area": area }));
+    if let Some(w) = who {
+        r = r.bearer_auth(&w.token);
+    }
+    if let Some(v) = version {
+        r = r.header("If-Match", format!("\"{v}\""));
+    }
+    split(r.send().await.unwrap()).await
+}
+
+dual_test!(
+    a_county_flagged_from_above_lists_its_needs_as_priority,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let (volunteer, _) = volunteer(&app, 1, "张伟").await;
+        let one = format!("/api/v1/organizations/{}", t.county);
+        // The county does not flag itself; nor does another province, a volunteer or anyone
+        // signed out.
+        for who in [&t.county_admin, &t.outsider, &volunteer] {
+            let (st, b) = flag(
+                &app,
+                &t.county,
+                Some(who),
+                json!("revolutionary_base"),
+                None,
+            )
+            .await;
+            assert_eq!(
+                (st, b["code"].as_str()),
+                (403, Some("parent_admin_only")),
+                "{b}"
+            );
+        }
+        let (st, _) = flag(&app, &t.county, None, json!("revolutionary_base"), None).await;
+        assert_eq!(st, 401);
+        let (_, v) = app.get(&one, Some(&t.county_admin.token)).await;
+        assert!(!actions(&v).contains(&"flag_priority"));
+        let (_, v) = app.get(&one, Some(&t.province_admin.token)).await;
+        assert!(actions(&v).contains(&"flag_priority"), "{v}");
+        // Counties only, known areas only, the version read.
+        let (st, b) = flag(
+            &app,
+            &t.city,
+            Some(&t.province_admin),
+            json!("remote_mountain"),
+            None,
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(
+            fields(&b),
+            vec![("priority_area".to_string(), "not_a_county".to_string())]
+        );
+        let (st, b) = flag(
+            &app,
+            &t.county,
+            Some(&t.province_admin),
+            json!("island"),
+            None,
+        )
+        .await;
+        assert_eq!(st, 422);
+        assert_eq!(
+            fields(&b),
+            vec![(
+                "priority_area".to_string(),
+                "unknown_priority_area".to_string()
+            )]
+        );
+        let version = v["version"].as_i64().unwrap();
+        let (st, _) = flag(
+            &app,
+            &t.county,
+            Some(&t.province_admin),
+            json!("revolutionary_base"),
+            Some(version + 1),
+        )
+        .await;
+        assert_eq!(st, 412);
+        // The province (two levels above) flags it; its needs carry the flag whatever the
+        // county declares.
+        let (st, v) = flag(
+            &app,
+            &t.county,
+            Some(&t.province_admin),
+            json!("revolutionary_base"),
+            Some(version),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["priority_area"], "revolutionary_base");
+        let mut body = need_body(&t.county);
+        body["priority_area"] = json!("remote_mountain");
+        let (st, n) = app
+            .post("/api/v1/needs", Some(&t.county_admin.token), body)
+            .await;
+        assert_eq!(st, 201, "{n}");
+        assert_eq!(n["priority_area"], "revolutionary_base");
+        // Cleared by the city (its parent): the county's next need is as declared.
+        let (st, v) = flag(&app, &t.county, Some(&t.city_admin), Value::Null, None).await;
+        assert_eq!(st, 200, "{v}");
+        assert_eq!(v["priority_area"], Value::Null);
+        let (_, n) = app
+            .post(
+                "/api/v1/needs",
+                Some(&t.county_admin.token),
+                need_body(&t.county),
+            )
+            .await;
+        assert_eq!(n["priority_area"], Value::Null);
+    }
+);

@@ -57,6 +57,9 @@ pub struct CreateNeedRequest {
     /// Last day; the need expires after it unless an activity exists.
     #[validate(custom(function = "crate::bounds::date"))]
     pub window_to: NaiveDate,
+    /// The priority area the requester declares; when the county the need is posted under
+    /// is flagged by an organisation above it (`set_organization_priority_area`), the
+    /// county's flag applies instead.
     #[schema(schema_with = crate::values::priority_area_or_null)]
     pub priority_area: Option<String>,
     #[schema(example = "李春华")]

@@ -264,9 +264,22 @@ pub struct OrganizationView {
     pub meets_minimum_size: Option<bool>,
     /// Listed only for those who manage the organisation.
     pub admins: Option<Vec<OrganizationAdminView>>,
+    /// A county flagged as a priority area by an organisation above it: its needs are listed
+    /// first (rule 46).
+    #[serde(default)]
+    #[schema(schema_with = crate::values::priority_area_or_null)]
+    pub priority_area: Option<d::PriorityArea>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,
+}
+
+/// Flags a county as a priority area, or clears the flag with `null`. Send `If-Match`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct SetPriorityAreaRequest {
+    #[schema(schema_with = crate::values::priority_area_or_null)]
+    pub priority_area: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -82,9 +82,9 @@ pub use need::{
     NeedEvent, NeedRoles, NeedStatus, PriorityArea, SkillField,
 };
 pub use organization::{
-    admin_seat_cap, organization_allowed_actions, organization_transition, OrganizationAction,
-    OrganizationCategory, OrganizationLevel, OrganizationName, OrganizationRoles,
-    OrganizationStatus,
+    admin_seat_cap, flags_priority, organization_allowed_actions, organization_transition,
+    OrganizationAction, OrganizationCategory, OrganizationLevel, OrganizationName,
+    OrganizationRoles, OrganizationStatus,
 };
 pub use pairing::{LetterAction, LetterEvent, LetterSide, LetterStatus, Mailbox, PairingState};
 pub use phone::MobilePhone;

@@ -419,6 +419,15 @@ pub fn check_requester(
     }
 }
 
+/// The priority area a need is listed under (rule 46): its county's flag when the county is
+/// flagged, else what the requester declared.
+pub fn need_priority(
+    declared: Option<PriorityArea>,
+    county_flag: Option<PriorityArea>,
+) -> Option<PriorityArea> {
+    county_flag.or(declared)
+}
+
 /// Whether an organisation of this category serves needs: every kind but the associations
 /// for science and technology and the county volunteer federations, which coordinate.
 pub fn serves_needs(category: OrganizationCategory) -> bool {
@@ -842,6 +851,20 @@ mod tests {
         let e = check_requester(C::ProvincialSociety, L::Province, false).unwrap_err();
         assert_eq!(e.code, ProblemCode::NotARequester);
         assert!(check_requester(C::CityAssociation, L::City, false).is_err());
+        // The county's flag wins over what the requester declares.
+        use PriorityArea as P;
+        assert_eq!(
+            need_priority(None, Some(P::RevolutionaryBase)),
+            Some(P::RevolutionaryBase)
+        );
+        assert_eq!(
+            need_priority(Some(P::RemoteMountain), Some(P::RevolutionaryBase)),
+            Some(P::RevolutionaryBase)
+        );
+        assert_eq!(
+            need_priority(Some(P::RemoteMountain), None),
+            Some(P::RemoteMountain)
+        );
 
         let facts = |c, team, paired| ClaimFacts {
             team_category: c,

@@ -126,6 +126,9 @@ string_enum! {
         Reject => "reject",
         /// Send a rejected registration, corrected, for a decision again (its own admins).
         Resubmit => "resubmit",
+        /// Flag an approved county as a priority area (脱贫县, 革命老区, 边远山区) or clear the
+        /// flag: the admins of an organisation above it, or a platform admin (rule 46).
+        FlagPriority => "flag_priority",
     }
 }
 
@@ -136,6 +139,15 @@ pub struct OrganizationRoles {
     pub edits: bool,
     /// Decides its registration: its parent's admins and platform admins.
     pub decides: bool,
+    /// Flags it as a priority county ([`flags_priority`]).
+    pub flags_priority: bool,
+}
+
+/// Who flags an organisation as a priority county (rule 46): it is a county-level
+/// organisation, and the caller is a platform admin or administers an organisation above
+/// it. A county does not flag itself.
+pub fn flags_priority(level: OrganizationLevel, platform_admin: bool, above: bool) -> bool {
+    level == OrganizationLevel::County && (platform_admin || above)
 }
 
 /// The status a registration moves to under `action`, or why it cannot (rule 3): only a
@@ -148,6 +160,11 @@ pub fn organization_transition(
     use OrganizationStatus as S;
     match (from, action) {
         (_, A::Update) => Ok(from),
+        (S::Approved, A::FlagPriority) => Ok(from),
+        (_, A::FlagPriority) => Err(crate::error::TransitionError::new(
+            ProblemCode::OrganizationNotApproved,
+            format!("the organisation is {}, not approved", from.as_str()),
+        )),
         (S::Pending, A::Approve) => Ok(S::Approved),
         (S::Pending, A::Reject) => Ok(S::Rejected),
         (_, A::Approve | A::Reject) => Err(crate::error::TransitionError::new(
@@ -176,6 +193,7 @@ pub fn organization_allowed_actions(
         .filter(|a| match a {
             OrganizationAction::Update | OrganizationAction::Resubmit => roles.edits,
             OrganizationAction::Approve | OrganizationAction::Reject => roles.decides,
+            OrganizationAction::FlagPriority => roles.flags_priority,
         })
         .filter(|a| organization_transition(status, *a).is_ok())
         .collect()
@@ -452,12 +470,34 @@ mod organization_state_tests {
     }
 
     #[test]
+    fn only_those_above_a_county_flag_it_as_a_priority() {
+        use OrganizationLevel as L;
+        assert!(flags_priority(L::County, false, true));
+        assert!(flags_priority(L::County, true, false));
+        assert!(
+            !flags_priority(L::County, false, false),
+            "not the county itself"
+        );
+        assert!(!flags_priority(L::City, true, true), "counties only");
+        let above = OrganizationRoles {
+            flags_priority: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            organization_allowed_actions(OrganizationStatus::Approved, above),
+            vec![OrganizationAction::FlagPriority]
+        );
+        assert!(organization_allowed_actions(OrganizationStatus::Pending, above).is_empty());
+    }
+
+    #[test]
     fn each_role_is_offered_what_it_may_do() {
         use OrganizationAction as A;
         use OrganizationStatus as S;
         let both = OrganizationRoles {
             edits: true,
             decides: true,
+            ..Default::default()
         };
         let parent = OrganizationRoles {
             decides: true,

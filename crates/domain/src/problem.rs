@@ -322,6 +322,7 @@ catalogue! {
     UnknownSkillField = "unknown_skill_field", 422, Field, "Not a skill field", "不是有效的专业领域";
     UnknownAudience = "unknown_audience", 422, Field, "Not an audience", "不是有效的服务对象";
     UnknownPriorityArea = "unknown_priority_area", 422, Field, "Not a priority area", "不是有效的重点地区类型";
+    NotACounty = "not_a_county", 422, Field, "Priority areas are counties", "重点地区标记仅适用于县级组织";
     NotARequester = "not_a_requester", 422, Field, "This organisation does not post needs", "该组织不能发布需求";
     NotTheRequestersServicePoint = "not_the_requesters_service_point", 422, Field, "The service point is not the requesting organisation's", "该服务点不属于发布需求的组织";
     NotAServingTeam = "not_a_serving_team", 422, Field, "Not a team that serves needs", "不是可以承接需求的队伍";

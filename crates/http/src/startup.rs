@@ -36,6 +36,7 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(organizations::list_organizations)
             .service(organizations::get_organization)
             .service(organizations::update_organization)
+            .service(organizations::set_organization_priority_area)
             .service(organizations::approve_organization)
             .service(organizations::resubmit_organization)
             .service(organizations::reject_organization)

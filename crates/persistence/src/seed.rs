@@ -456,6 +456,9 @@ impl Store {
                 created_at: Set(now - Duration::days(800)),
                 updated_at: Set(now - Duration::days(800)),
                 version: Set(1),
+                // About one county in eight is a priority area.
+                priority_area: Set((o.level == OrganizationLevel::County && i % 8 == 3)
+                    .then_some(zhihui_domain::PriorityArea::PovertyAlleviated.into())),
             });
             let mut depth = 0;
             let mut at = Some(i);

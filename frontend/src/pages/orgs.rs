@@ -9,7 +9,8 @@ use zhihui_contract::activities::{
 };
 use zhihui_contract::organizations::{
     OrganizationAmendment, OrganizationPage as OrganizationPageDto, OrganizationRegistration,
-    OrganizationView, RegisterOrganizationRequest, RejectRequest, UpdateOrganizationRequest,
+    OrganizationView, RegisterOrganizationRequest, RejectRequest, SetPriorityAreaRequest,
+    UpdateOrganizationRequest,
 };
 use zhihui_contract::reports::{
     MonthlyReportView, PrepareReportRequest, ReportMonth, UpdateReportRequest,
@@ -1148,9 +1149,66 @@ fn pending_list(lang: Lang, items: &[OrganizationView], reload: &Callback<()>) -
                 <h3>{ o.name.clone() }</h3>
                 <p class="meta">{ format!("{} · {} · {}", label(lang, "org_category", o.category), label(lang, "level", o.level), o.region_name) }
                     { " · " }<span class={classes!("tag", o.status.as_str())}>{ label(lang, "status", o.status) }</span></p>
+                if let Some(a) = o.priority_area { <p class="meta"><span class="tag priority">{ label(lang, "priority_area", a) }</span></p> }
                 if o.allowed_actions.contains(&OrganizationAction::Approve) { <Decide id={o.id} reload={reload.clone()} /> }
+                if o.allowed_actions.contains(&OrganizationAction::FlagPriority) { <PriorityFlag org={o.clone()} reload={reload.clone()} /> }
             </li>
         }) }</ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PriorityFlagProps {
+    org: OrganizationView,
+    reload: Callback<()>,
+}
+
+/// Flagging a county as a priority area, or clearing the flag (those above it, rule 46).
+#[component]
+fn PriorityFlag(props: &PriorityFlagProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let area = use_state(|| {
+        props
+            .org
+            .priority_area
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default()
+    });
+    let saving = super::use_saving();
+    let save = {
+        let (area, saving, reload, toast) = (
+            area.clone(),
+            saving.clone(),
+            props.reload.clone(),
+            app.toast.clone(),
+        );
+        let (id, version) = (props.org.id, props.org.version);
+        Callback::from(move |_| {
+            let body = SetPriorityAreaRequest {
+                priority_area: (!area.is_empty()).then(|| (*area).clone()),
+            };
+            let (reload, toast) = (reload.clone(), toast.clone());
+            saving.put_version::<_, OrganizationView>(
+                format!("/organizations/{id}/priority-area"),
+                body,
+                version,
+                Callback::from(move |_| {
+                    toast.emit("toast.priority_saved");
+                    reload.emit(());
+                }),
+            );
+        })
+    };
+    let err = (*saving.error).clone();
+    html! {
+        <div class="priority-flag">
+            <ErrorBanner error={err.clone()} />
+            <SelectField name={format!("priority_area-{}", props.org.id)} label={t(lang, "org.priority_area")} value={(*area).clone()}
+                options={super::options::<zhihui_domain::PriorityArea>(lang, "priority_area")}
+                placeholder={AttrValue::from(t(lang, "needs.no_priority"))} onchange={super::keep(&area)} error={err} />
+            <button type="button" onclick={save} disabled={*saving.busy}>{ t(lang, "org.save_priority") }</button>
+        </div>
     }
 }
 

@@ -18,8 +18,9 @@ use zhihui_contract::needs::{
 use zhihui_contract::pairing::{PairingRef, PartyView};
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::need::{
-    check_requester, claim_basis, closeness, effective_status, median, need_allowed_actions, rank,
-    rating_due, rating_open, serves_needs, Candidate, ClaimFacts, RankWeights, WantedSkills,
+    check_requester, claim_basis, closeness, effective_status, median, need_allowed_actions,
+    need_priority, rank, rating_due, rating_open, serves_needs, Candidate, ClaimFacts, RankWeights,
+    WantedSkills,
 };
 use zhihui_domain::{
     MobilePhone, NeedAction, NeedEvent, NeedRoles, NeedStatus, OrganizationLevel,
@@ -384,6 +385,21 @@ async fn county_of(
     Ok(None)
 }
 
+/// The priority flag of the county a need is posted under, if any (rule 46).
+async fn county_flag(
+    state: &AppState,
+    county: Option<Uuid>,
+) -> Result<Option<zhihui_domain::PriorityArea>, ApiError> {
+    Ok(match county {
+        Some(c) => state
+            .store
+            .get_organization(c)
+            .await?
+            .and_then(|o| o.priority_area.map(|a| *a)),
+        None => None,
+    })
+}
+
 fn content(d: NeedDraft) -> NeedContent {
     NeedContent {
         title: d.title,
@@ -484,8 +500,9 @@ pub async fn create_need(
     if draft.is_some() {
         check_region(&state, &mut p, "region_code", &body.region_code).await?;
     }
-    let draft = p.done(draft)?;
+    let mut draft = p.done(draft)?;
     let county = county_of(&state, &requester).await?;
+    draft.priority_area = need_priority(draft.priority_area, county_flag(&state, county).await?);
     let actor = actor(&state, &who).await?;
     let n = state
         .store
@@ -559,7 +576,9 @@ pub async fn update_need(
     if let (Some(_), Some(code)) = (&draft, &body.region_code) {
         check_region(&state, &mut p, "region_code", code).await?;
     }
-    let draft = p.done(draft)?;
+    let mut draft = p.done(draft)?;
+    draft.priority_area =
+        need_priority(draft.priority_area, county_flag(&state, n.county_id).await?);
     let actor = actor(&state, &who).await?;
     state
         .store

@@ -6,7 +6,7 @@ use zhihui_contract::form::Reason;
 use zhihui_contract::organizations::{
     GrantAdminRequest, OrganizationAdminView, OrganizationAmendment, OrganizationPage,
     OrganizationQuery, OrganizationRegistration, OrganizationView, RegisterOrganizationRequest,
-    RejectRequest, UpdateOrganizationRequest,
+    RejectRequest, SetPriorityAreaRequest, UpdateOrganizationRequest,
 };
 use zhihui_contract::{Problem, DEFAULT_LIMIT};
 use zhihui_domain::organization::check_placement;
@@ -58,11 +58,92 @@ async fn view_named(
     } else {
         None
     };
+    let decides = who.is_some_and(|w| policy::decides(w, &org));
+    let flags_priority = match who {
+        Some(w) if *org.level == zhihui_domain::OrganizationLevel::County => {
+            let above = decides || above_it(state, w, &org).await?;
+            zhihui_domain::flags_priority(*org.level, w.is_platform_admin, above)
+        }
+        _ => false,
+    };
     let roles = OrganizationRoles {
         edits: who.is_some_and(|w| policy::edits(w, &org)),
-        decides: who.is_some_and(|w| policy::decides(w, &org)),
+        decides,
+        flags_priority,
     };
     views::organization(&state.store, org, region_name, manages, admins, roles)
+}
+
+/// Whether the caller administers an organisation above `org`.
+async fn above_it(
+    state: &AppState,
+    who: &Authenticated,
+    org: &organization::Model,
+) -> Result<bool, ApiError> {
+    if who.admin_of.is_empty() {
+        return Ok(false);
+    }
+    Ok(state
+        .store
+        .ancestors(org)
+        .await?
+        .iter()
+        .any(|a| who.administers(*a)))
+}
+
+/// Flags an approved county as a priority area (`poverty_alleviated` 脱贫县,
+/// `revolutionary_base` 革命老区, `remote_mountain` 边远山区) or clears the flag with `null`:
+/// the admins of an organisation above it, or a platform admin (a county does not flag
+/// itself). Its needs, and those posted under it, are then listed first (rule 46). Send
+/// `If-Match` with the ETag.
+#[utoipa::path(tag = "organizations", security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag of the version read")), request_body = SetPriorityAreaRequest, responses(
+    (status = 200, body = OrganizationView, headers(("ETag" = String))),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json", description = "parent_admin_only"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "organization_not_approved"),
+    (status = 412, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "unknown_priority_area, not_a_county"),
+))]
+#[put("/organizations/{id}/priority-area")]
+pub async fn set_organization_priority_area(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    who: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<SetPriorityAreaRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = load_visible(&state, Some(&who), *id).await?;
+    let mut p = Problems::validate(&*body);
+    let area: Option<zhihui_domain::PriorityArea> = p.closed_opt(
+        "priority_area",
+        ProblemCode::UnknownPriorityArea,
+        body.priority_area.as_deref(),
+    );
+    if *org.level != zhihui_domain::OrganizationLevel::County {
+        p.push(
+            "priority_area",
+            ProblemCode::NotACounty,
+            "priority areas are counties",
+        );
+    }
+    p.finish()?;
+    let above = policy::decides(&who, &org) || above_it(&state, &who, &org).await?;
+    if !zhihui_domain::flags_priority(*org.level, who.is_platform_admin, above) {
+        return Err(ApiError::Forbidden(
+            ProblemCode::ParentAdminOnly,
+            "the admins of an organisation above the county, or a platform admin, flag it".into(),
+        ));
+    }
+    let updated = state
+        .store
+        .set_priority_area(org.id, expected_version(&req)?, area, state.clock.now())
+        .await?;
+    let v = updated.version;
+    Ok(with_etag(
+        HttpResponse::Ok().json(view(&state, Some(&who), updated).await?),
+        v,
+    ))
 }
 
 /// Registers an organisation (pending until its parent's admin or a platform admin approves).

@@ -80,6 +80,7 @@ pub fn organization(
         admin_count: o.admin_count.max(0) as u64,
         meets_minimum_size: minimum.map(|m| members >= m),
         admins,
+        priority_area: o.priority_area.map(|a| *a),
         created_at: o.created_at,
         updated_at: o.updated_at,
         version: o.version,

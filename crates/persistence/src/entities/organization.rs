@@ -1,6 +1,6 @@
 use super::closed::Closed;
 use sea_orm::entity::prelude::*;
-use zhihui_domain::{OrganizationCategory, OrganizationLevel, OrganizationStatus};
+use zhihui_domain::{OrganizationCategory, OrganizationLevel, OrganizationStatus, PriorityArea};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
@@ -27,6 +27,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// A county flagged as a priority area by an organisation above it (rule 46).
+    pub priority_area: Option<Closed<PriorityArea>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

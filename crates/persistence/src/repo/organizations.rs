@@ -118,6 +118,7 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            priority_area: Set(None),
         }
         .insert(&txn)
         .await
@@ -265,6 +266,43 @@ impl Store {
         m.updated_at = Set(now);
         m.version = Set(version);
         let updated = m.update(&txn).await.map_err(map_unique)?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Flags a county as a priority area, or clears the flag (`None`), if the stored
+    /// version is `expected_version`; the rule (`organization_transition`) is applied to the
+    /// row read under the lock.
+    pub async fn set_priority_area(
+        &self,
+        id: Uuid,
+        expected_version: Option<i32>,
+        area: Option<zhihui_domain::PriorityArea>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<organization::Model> {
+        let txn = self.db.begin().await?;
+        let mut q = organization::Entity::find_by_id(id);
+        if self.is_postgres() {
+            q = q.lock_exclusive();
+        }
+        let current = q.one(&txn).await?.ok_or(StoreError::NotFound)?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        zhihui_domain::organization_transition(
+            *current.status,
+            zhihui_domain::OrganizationAction::FlagPriority,
+        )
+        .map_err(|e| StoreError::Conflict {
+            code: e.code,
+            message: e.message,
+        })?;
+        let version = current.version + 1;
+        let mut m: organization::ActiveModel = current.into();
+        m.priority_area = Set(area.map(Into::into));
+        m.updated_at = Set(now);
+        m.version = Set(version);
+        let updated = m.update(&txn).await?;
         txn.commit().await?;
         Ok(updated)
     }
