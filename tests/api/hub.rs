@@ -4,7 +4,9 @@
 //! rotation planner, and every role's refusals.
 
 use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
+use zhihui_persistence::entities::outbox_event;
 
 use crate::dual_test;
 use crate::fixtures::*;
@@ -898,6 +900,24 @@ dual_test!(
         }
         let (_, page) = app.get("/api/v1/exhibition-stays?limit=200", None).await;
         assert_eq!(page["items"].as_array().unwrap().len(), 2);
+        // Only the placements that held were announced, to the owner and the host.
+        let announced = outbox_event::Entity::find()
+            .filter(outbox_event::Column::EventType.eq("exhibition_stay.scheduled"))
+            .all(app.store.connection())
+            .await
+            .unwrap();
+        assert_eq!(announced.len(), 2);
+        assert!(announced.iter().all(
+            |e| e.organization_ids.contains(&t.city) && e.organization_ids.contains(&t.county)
+        ));
+        assert_eq!(
+            outbox_event::Entity::find()
+                .filter(outbox_event::Column::EventType.like("exhibition_stay.%"))
+                .count(app.store.connection())
+                .await
+                .unwrap(),
+            2
+        );
     }
 );
 

@@ -159,6 +159,33 @@ pub struct NeedResource {
     pub href: String,
 }
 
+/// An exhibition's stay at a service point, for the `exhibition_stay.*` events.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ExhibitionStayResource {
+    /// Always `exhibition_stay`.
+    #[schema(example = "exhibition_stay")]
+    pub kind: String,
+    pub id: Uuid,
+    pub exhibition_id: Uuid,
+    pub exhibition_title: String,
+    pub theme: String,
+    /// The exhibition's owner.
+    pub owner_id: Uuid,
+    pub service_point_id: Uuid,
+    pub service_point_name: String,
+    /// The organisation responsible for the service point.
+    pub host_id: Uuid,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// `scheduled` or `cancelled` as stored; `showing` and `ended` follow from the dates.
+    #[schema(schema_with = crate::values::stay_status)]
+    pub status: d::StayStatus,
+    pub visitors: i32,
+    pub guided_tours: i32,
+    pub lectures: i32,
+    pub href: String,
+}
+
 /// An application, for the `application.*` events.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ApplicationResource {
@@ -237,6 +264,9 @@ pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str
         | E::NeedRated
         | E::NeedCancelled
         | E::NeedExpired => "NeedResource",
+        E::ExhibitionStayScheduled | E::ExhibitionStayCancelled | E::ExhibitionVisitsRecorded => {
+            "ExhibitionStayResource"
+        }
         E::Ping => "WebhookEndpointResource",
     }
 }

@@ -142,6 +142,12 @@ string_enum! {
         NeedCancelled => "need.cancelled",
         /// 需求逾期未满足（期望时间已过而未排期）
         NeedExpired => "need.expired",
+        /// 展览排期（展览安排到服务点）
+        ExhibitionStayScheduled => "exhibition_stay.scheduled",
+        /// 展期取消
+        ExhibitionStayCancelled => "exhibition_stay.cancelled",
+        /// 展期参观情况登记
+        ExhibitionVisitsRecorded => "exhibition_stay.visits_recorded",
         /// A test delivery asked for by the endpoint's admin.
         Ping => "webhook.ping",
     }

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         zhihui_contract::events::PairingReference,
         zhihui_contract::events::PairingLetterResource,
         zhihui_contract::events::NeedResource,
+        zhihui_contract::events::ExhibitionStayResource,
         zhihui_contract::events::ApplicationResource,
         zhihui_contract::events::MonthlyReportResource,
         zhihui_contract::events::WebhookEndpointResource,

@@ -20,7 +20,10 @@ use zhihui_domain::{ExhibitionCategory, ServicePointKind, StayAction, StayStatus
 
 use super::{contains_text, region_prefix, Actor};
 use crate::entities::{activity, exhibition, exhibition_stay, service_point, service_record};
+use crate::repo::webhooks::{emit, resource_value};
 use crate::{Store, StoreError, StoreResult};
+use zhihui_contract::events::ExhibitionStayResource;
+use zhihui_domain::integration::EventType;
 
 /// The editable details of a service point (a whole replacement).
 pub struct ServicePointContent {
@@ -99,6 +102,48 @@ pub struct ServicePointFigureRows {
     pub visitors: u64,
     pub guided_tours: u64,
     pub lectures: u64,
+}
+
+/// Announces a step of a stay to the exhibition's owner and the point's organisation
+/// (inside the step's transaction: a change rolled back announces nothing).
+async fn announce(
+    txn: &DatabaseTransaction,
+    kind: EventType,
+    s: &exhibition_stay::Model,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let e = exhibition::Entity::find_by_id(s.exhibition_id)
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let p = service_point::Entity::find_by_id(s.service_point_id)
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut to = vec![e.owner_id];
+    if p.organization_id != e.owner_id {
+        to.push(p.organization_id);
+    }
+    let resource = resource_value(&ExhibitionStayResource {
+        kind: "exhibition_stay".into(),
+        id: s.id,
+        exhibition_id: e.id,
+        exhibition_title: e.title,
+        theme: e.theme,
+        owner_id: e.owner_id,
+        service_point_id: p.id,
+        service_point_name: p.name,
+        host_id: p.organization_id,
+        starts_on: s.starts_on,
+        ends_on: s.ends_on,
+        status: *s.status,
+        visitors: s.visitors,
+        guided_tours: s.guided_tours,
+        lectures: s.lectures,
+        href: format!("/api/v1/exhibition-stays?exhibition_id={}", e.id),
+    });
+    emit(txn, kind, &to, resource, now).await?;
+    Ok(())
 }
 
 fn conflict(e: zhihui_domain::TransitionError) -> StoreError {
@@ -396,6 +441,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        announce(&txn, EventType::ExhibitionStayScheduled, &out, now).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -441,6 +487,11 @@ impl Store {
         m.updated_at = Set(now);
         m.version = Set(cur.version + 1);
         let out = m.update(&txn).await?;
+        let kind = match action {
+            StayAction::Cancel => EventType::ExhibitionStayCancelled,
+            StayAction::RecordVisits => EventType::ExhibitionVisitsRecorded,
+        };
+        announce(&txn, kind, &out, now).await?;
         txn.commit().await?;
         Ok(out)
     }
