@@ -503,6 +503,31 @@ pub struct PlanRotationRequest {
     pub stay_days: i64,
 }
 
+/// A rotation's period and stay length, checked (rule 61).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanPeriod {
+    pub period: Days,
+    pub stay_days: i64,
+}
+
+impl TryFrom<&PlanRotationRequest> for PlanPeriod {
+    type Error = Rejected;
+
+    fn try_from(r: &PlanRotationRequest) -> Result<Self, Rejected> {
+        let mut p = Problems::validate(r);
+        let period = Days::new(r.starts_on, r.ends_on);
+        if p.is_empty() {
+            if let Err((field, e)) = d::hub::check_plan_request(period, r.stay_days) {
+                p.push(field, e.code, e.message);
+            }
+        }
+        p.done(Some(PlanPeriod {
+            period,
+            stay_days: r.stay_days,
+        }))
+    }
+}
+
 /// A period of days.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct DaysView {

@@ -104,3 +104,21 @@ pub fn party_of(map: &HashMap<Uuid, PartyView>, id: Uuid) -> Result<PartyView, A
         .cloned()
         .ok_or_else(|| ApiError::Internal(format!("organisation {id} missing from its page")))
 }
+
+/// Whether `who` administers an organisation above `org` (one read of its ancestors, none
+/// for a caller who administers nothing).
+pub async fn administers_above(
+    state: &AppState,
+    who: &Authenticated,
+    org: &organization::Model,
+) -> Result<bool, ApiError> {
+    if who.admin_of.is_empty() {
+        return Ok(false);
+    }
+    Ok(state
+        .store
+        .ancestors(org)
+        .await?
+        .iter()
+        .any(|a| who.administers(*a)))
+}

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 use zhihui_contract::hub::{
     CreateExhibitionRequest, CreateServicePointRequest, ExhibitionDraft, ExhibitionPage,
-    ExhibitionView, PlanRotationRequest, RecordVisitsRequest, RotationPlanView,
+    ExhibitionView, PlanPeriod, PlanRotationRequest, RecordVisitsRequest, RotationPlanView,
     ScheduleStayRequest, ServicePointDraft, ServicePointPage, ServicePointView, StayDays, StayPage,
     StayView, UpdateServicePointRequest,
 };
@@ -661,6 +661,11 @@ fn PlanRotation(props: &PlanProps) -> Html {
                 ends_on,
                 stay_days: days.trim().parse().unwrap_or(0),
             };
+            // The service's own check of the period and the stay length.
+            if let Err(r) = PlanPeriod::try_from(&body) {
+                error.set(Some(refused(r)));
+                return;
+            }
             busy.set(true);
             let (plan, error, busy) = (plan.clone(), error.clone(), busy.clone());
             wasm_bindgen_futures::spawn_local(async move {

@@ -11,7 +11,7 @@ use chrono::Datelike;
 use uuid::Uuid;
 use zhihui_contract::hub::{
     CreateExhibitionRequest, CreateServicePointRequest, DaysView, ExhibitionDraft, ExhibitionPage,
-    ExhibitionQuery, ExhibitionRef, ExhibitionView, PlanGapView, PlanRotationRequest,
+    ExhibitionQuery, ExhibitionRef, ExhibitionView, PlanGapView, PlanPeriod, PlanRotationRequest,
     ProposedStayView, RecordVisitsRequest, RotationPlanView, ScheduleStayRequest,
     ServicePointDraft, ServicePointFigures, ServicePointFiguresQuery, ServicePointPage,
     ServicePointQuery, ServicePointRef, ServicePointView, StayDays, StayPage, StayQuery, StayView,
@@ -89,15 +89,7 @@ async fn manages(
     if who.is_platform_admin || who.administers(org.id) {
         return Ok(true);
     }
-    if who.admin_of.is_empty() {
-        return Ok(false);
-    }
-    Ok(state
-        .store
-        .ancestors(org)
-        .await?
-        .iter()
-        .any(|a| who.administers(*a)))
+    crate::lookups::administers_above(state, who, org).await
 }
 
 /// For a page: which of `orgs` the caller manages, with one statement for the ancestors.
@@ -1051,14 +1043,7 @@ pub async fn plan_exhibition_rotation(
     who: Authenticated,
     body: web::Json<PlanRotationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut p = Problems::validate(&*body);
-    let period = Days::new(body.starts_on, body.ends_on);
-    if p.is_empty() {
-        if let Err((field, e)) = zhihui_domain::hub::check_plan_request(period, body.stay_days) {
-            p.push(field, e.code, e.message);
-        }
-    }
-    p.finish()?;
+    let PlanPeriod { period, .. } = PlanPeriod::try_from(&*body)?;
     let owner = state
         .store
         .get_organization(body.owner_id)

@@ -61,7 +61,7 @@ async fn view_named(
     let decides = who.is_some_and(|w| policy::decides(w, &org));
     let flags_priority = match who {
         Some(w) if *org.level == zhihui_domain::OrganizationLevel::County => {
-            let above = decides || above_it(state, w, &org).await?;
+            let above = decides || crate::lookups::administers_above(state, w, &org).await?;
             zhihui_domain::flags_priority(*org.level, w.is_platform_admin, above)
         }
         _ => false,
@@ -72,23 +72,6 @@ async fn view_named(
         flags_priority,
     };
     views::organization(&state.store, org, region_name, manages, admins, roles)
-}
-
-/// Whether the caller administers an organisation above `org`.
-async fn above_it(
-    state: &AppState,
-    who: &Authenticated,
-    org: &organization::Model,
-) -> Result<bool, ApiError> {
-    if who.admin_of.is_empty() {
-        return Ok(false);
-    }
-    Ok(state
-        .store
-        .ancestors(org)
-        .await?
-        .iter()
-        .any(|a| who.administers(*a)))
 }
 
 /// Flags an approved county as a priority area (`poverty_alleviated` 脱贫县,
@@ -128,7 +111,8 @@ pub async fn set_organization_priority_area(
         );
     }
     p.finish()?;
-    let above = policy::decides(&who, &org) || above_it(&state, &who, &org).await?;
+    let above = policy::decides(&who, &org)
+        || crate::lookups::administers_above(&state, &who, &org).await?;
     if !zhihui_domain::flags_priority(*org.level, who.is_platform_admin, above) {
         return Err(ApiError::Forbidden(
             ProblemCode::ParentAdminOnly,
