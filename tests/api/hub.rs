@@ -1203,3 +1203,73 @@ dual_test!(
         assert_eq!(a["service_point_id"], base.as_str());
     }
 );
+
+dual_test!(
+    api_clients_reach_hub_centres_with_the_hub_scope,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        let clients = format!("/api/v1/organizations/{}/api-clients", t.county);
+        let key = |scopes: Value| {
+            let (app, token, clients) = (&app, t.county_admin.token.clone(), clients.clone());
+            async move {
+                let (s, c) = app
+                    .post(
+                        &clients,
+                        Some(&token),
+                        json!({"name": "文明实践云同步", "scopes": scopes}),
+                    )
+                    .await;
+                assert_eq!(s, 201, "{c}");
+                c["api_key"].as_str().unwrap().to_string()
+            }
+        };
+        let writer = key(json!(["hub:write"])).await;
+        let reader = key(json!(["hub:read"])).await;
+        let other = key(json!(["needs:write"])).await;
+        let body = point_body(
+            &t.county,
+            "长安区新时代文明实践中心",
+            "civilisation_centre",
+            1,
+        );
+        let call = |method: Method, path: &'static str, key: &str, body: Option<Value>| {
+            let (app, key) = (&app, key.to_string());
+            async move { split(app.call(method, path, Some(&key), body).await).await }
+        };
+        // Writes with hub:write, within its organisation's subtree.
+        let (s, p) = call(
+            Method::POST,
+            "/api/v1/service-points",
+            &writer,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(s, 201, "{p}");
+        // Read-only and another family's keys are refused by scope.
+        for k in [&reader, &other] {
+            let (s, b) = call(
+                Method::POST,
+                "/api/v1/service-points",
+                k,
+                Some(body.clone()),
+            )
+            .await;
+            assert_eq!((s, b["code"].as_str()), (403, Some("scope_missing")), "{b}");
+        }
+        let (s, page) = call(Method::GET, "/api/v1/service-points", &reader, None).await;
+        assert_eq!(s, 200, "{page}");
+        assert_eq!(ids(&page), vec![p["id"].as_str().unwrap().to_string()]);
+        let (s, b) = call(Method::GET, "/api/v1/exhibition-stays", &other, None).await;
+        assert_eq!((s, b["code"].as_str()), (403, Some("scope_missing")), "{b}");
+        // Outside its subtree: another province's organisation.
+        let mut far = point_body(
+            &t.outsider_org,
+            "北京科普e站",
+            "community_science_station",
+            0,
+        );
+        far["region_code"] = json!("110105");
+        let (s, _) = call(Method::POST, "/api/v1/service-points", &writer, Some(far)).await;
+        assert_eq!(s, 403);
+    }
+);
