@@ -9,6 +9,7 @@ pub mod account;
 pub mod activity;
 pub mod application;
 pub mod bounds;
+pub mod campaign;
 pub mod credit_code;
 pub mod error;
 pub mod hours;
@@ -64,6 +65,11 @@ pub use activity::{
 pub use application::{
     ApplicationAction, ApplicationEvent, ApplicationRoles, ApplicationStatus, CallState, Decision,
     FormVariant,
+};
+pub use campaign::{
+    campaign_allowed_actions, campaign_transition, entry_allowed_actions, entry_transition,
+    CampaignAction, CampaignStatus, CustomFieldKind, EntryAction, EntryStage, EntryStatus,
+    SubmissionAction, SubmissionState,
 };
 pub use credit_code::CreditCode;
 pub use error::FieldError;
