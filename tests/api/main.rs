@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod activities;
 mod applications;
+mod campaigns;
 mod certificates;
 mod errors;
 mod hub;

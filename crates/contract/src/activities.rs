@@ -393,6 +393,9 @@ pub struct ActivityView {
     /// The service point (服务点) it is held at, if any.
     #[serde(default)]
     pub service_point_id: Option<Uuid>,
+    /// The campaign (征集) whose accepted entry it came from, if any.
+    #[serde(default)]
+    pub campaign_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -186,6 +186,37 @@ pub struct ExhibitionStayResource {
     pub href: String,
 }
 
+/// A campaign (征集), for the `campaign.*` and `campaign_entry.*` events. The events about one
+/// organisation's submission (a reminder, a completion, a reopening, an accepted entry) name
+/// it and its count of entries.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct CampaignResource {
+    /// Always `campaign`.
+    #[schema(example = "campaign")]
+    pub kind: String,
+    pub id: Uuid,
+    /// The organisation that opened the campaign.
+    pub owner_id: Uuid,
+    pub title: String,
+    pub year: i32,
+    /// The last day entries are taken (China's date).
+    pub deadline: NaiveDate,
+    #[schema(schema_with = crate::values::campaign_status)]
+    pub status: d::CampaignStatus,
+    /// Entries asked of each addressed organisation.
+    pub min_entries: i32,
+    /// The addressed organisation the event is about, if one.
+    pub organization_id: Option<Uuid>,
+    /// Its entries (submitted or accepted).
+    pub entries: Option<i32>,
+    /// The day it marked its submission complete.
+    pub completed_on: Option<NaiveDate>,
+    /// The accepted entry, and the draft activity made from it.
+    pub entry_id: Option<Uuid>,
+    pub activity_id: Option<Uuid>,
+    pub href: String,
+}
+
 /// An application, for the `application.*` events.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ApplicationResource {
@@ -267,6 +298,12 @@ pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str
         E::ExhibitionStayScheduled | E::ExhibitionStayCancelled | E::ExhibitionVisitsRecorded => {
             "ExhibitionStayResource"
         }
+        E::CampaignOpened
+        | E::CampaignClosed
+        | E::CampaignReminder
+        | E::CampaignSubmissionCompleted
+        | E::CampaignSubmissionReopened
+        | E::CampaignEntryAccepted => "CampaignResource",
         E::Ping => "WebhookEndpointResource",
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod applications;
 pub mod bounds;
+pub mod campaigns;
 pub mod events;
 pub mod form;
 pub mod hub;

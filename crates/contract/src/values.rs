@@ -136,6 +136,24 @@ value_schemas! {
     all!(d::ExhibitionCategory) => exhibition_category, exhibition_category_or_null, exhibition_categories;
     all!(d::StayStatus) => stay_status, stay_status_or_null, stay_statuses;
     all!(d::StayAction) => stay_action, stay_action_or_null, stay_actions;
+    all!(d::CampaignStatus) => campaign_status, campaign_status_or_null, campaign_statuses;
+    all!(d::CampaignAction) => campaign_action, campaign_action_or_null, campaign_actions;
+    all!(d::EntryStatus) => entry_status, entry_status_or_null, entry_statuses;
+    all!(d::EntryAction) => entry_action, entry_action_or_null, entry_actions;
+    all!(d::SubmissionAction) => submission_action, submission_action_or_null, submission_actions;
+    all!(d::SubmissionState) => submission_state, submission_state_or_null, submission_states;
+    all!(d::CustomFieldKind) => custom_field_kind, custom_field_kind_or_null, custom_field_kinds;
+    all!(d::EntryStage) => entry_stage, entry_stage_or_null, entry_stages;
+}
+
+/// The categories a campaign addresses (none: every category).
+pub fn addressed_categories() -> RefOr<Schema> {
+    list_within(all!(d::OrganizationCategory), None, 14)
+}
+
+/// The levels a campaign addresses (none: every level).
+pub fn addressed_levels() -> RefOr<Schema> {
+    list_within(all!(d::OrganizationLevel), None, 5)
 }
 
 pub fn skill_fields() -> RefOr<Schema> {
@@ -174,6 +192,7 @@ mod limits_tests {
         ("accounts.rs", include_str!("accounts.rs")),
         ("activities.rs", include_str!("activities.rs")),
         ("applications.rs", include_str!("applications.rs")),
+        ("campaigns.rs", include_str!("campaigns.rs")),
         ("hub.rs", include_str!("hub.rs")),
         ("integrations.rs", include_str!("integrations.rs")),
         ("organizations.rs", include_str!("organizations.rs")),
@@ -216,6 +235,8 @@ mod limits_tests {
             ("requested_scopes", super::requested_scopes),
             ("subscribed_event_types", super::subscribed_event_types),
             ("skill_fields", super::skill_fields),
+            ("addressed_categories", super::addressed_categories),
+            ("addressed_levels", super::addressed_levels),
         ];
         let mut checked = 0;
         let mut wrong = vec![];

@@ -16,6 +16,8 @@ string_enum! {
         Needs => "needs",
         /// Service points, exhibitions and their stays (科普服务汇中心).
         Hub => "hub",
+        /// Collection campaigns and their entries (征集).
+        Campaigns => "campaigns",
     }
 }
 
@@ -148,6 +150,18 @@ string_enum! {
         ExhibitionStayCancelled => "exhibition_stay.cancelled",
         /// 展期参观情况登记
         ExhibitionVisitsRecorded => "exhibition_stay.visits_recorded",
+        /// 征集发布（发给征集对象和发起单位）
+        CampaignOpened => "campaign.opened",
+        /// 征集结束
+        CampaignClosed => "campaign.closed",
+        /// 征集催报（发给尚未完成填报的单位）
+        CampaignReminder => "campaign.reminder",
+        /// 确认填报完成
+        CampaignSubmissionCompleted => "campaign.submission_completed",
+        /// 发起单位重新开放某单位的填报
+        CampaignSubmissionReopened => "campaign.submission_reopened",
+        /// 征集条目被采纳（已生成活动草稿）
+        CampaignEntryAccepted => "campaign_entry.accepted",
         /// A test delivery asked for by the endpoint's admin.
         Ping => "webhook.ping",
     }

@@ -317,6 +317,7 @@ pub(crate) fn scope_family(path: &str) -> Option<zhihui_domain::integration::Sco
         | ["exhibitions", ..]
         | ["exhibition-stays", ..]
         | ["exhibition-rotation-plans", ..] => F::Hub,
+        ["campaigns", ..] | ["campaign-entries", ..] => F::Campaigns,
         _ => return None,
     })
 }

@@ -43,33 +43,50 @@ pub fn format(p: &mut Problems, s: Option<&str>, default: Format) -> Format {
         .unwrap_or(default)
 }
 
-fn xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+/// One sheet of a workbook: its name, its header row and its rows.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub headers: &'a [&'a str],
+    pub rows: &'a [Vec<Cell>],
+}
+
+fn workbook(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, ApiError> {
     let e = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(format!("XLSX: {e}"));
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    let ws = wb.add_worksheet();
-    ws.set_name(sheet).map_err(e)?;
-    for (i, h) in headers.iter().enumerate() {
-        ws.set_column_width(i as u16, 18).map_err(e)?;
-        ws.write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(e)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            match cell {
-                Cell::Text(t) => {
-                    ws.write_string(r, c as u16, t).map_err(e)?;
+    for sheet in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet.name).map_err(e)?;
+        for (i, h) in sheet.headers.iter().enumerate() {
+            ws.set_column_width(i as u16, 18).map_err(e)?;
+            ws.write_string_with_format(0, i as u16, *h, &bold)
+                .map_err(e)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => {
+                        ws.write_string(r, c as u16, t).map_err(e)?;
+                    }
+                    Cell::Number(n) => {
+                        ws.write_number(r, c as u16, *n).map_err(e)?;
+                    }
+                    Cell::Empty => {}
                 }
-                Cell::Number(n) => {
-                    ws.write_number(r, c as u16, *n).map_err(e)?;
-                }
-                Cell::Empty => {}
             }
         }
+        ws.set_freeze_panes(1, 0).map_err(e)?;
     }
-    ws.set_freeze_panes(1, 0).map_err(e)?;
     wb.save_to_buffer().map_err(e)
+}
+
+fn xlsx(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+    workbook(&[Sheet {
+        name: sheet,
+        headers,
+        rows,
+    }])
 }
 
 /// A text cell as CSV writes it: one that a spreadsheet program would read as a formula
@@ -124,6 +141,19 @@ pub fn respond(
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{stem}.{ext}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
+
+/// A workbook of several sheets as a download named `<stem>.xlsx`.
+pub fn respond_workbook(stem: &str, sheets: &[Sheet<'_>]) -> Result<HttpResponse, ApiError> {
+    let bytes = workbook(sheets)?;
+    Ok(HttpResponse::Ok()
+        .content_type(Format::Xlsx.media_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}.xlsx\""),
         ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(bytes))

@@ -12,8 +12,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, applications, hub, imports, integrations, needs, ops, organizations,
-    pairing, records, regions, reports, volunteers, webhooks, work,
+    accounts, activities, applications, campaigns, hub, imports, integrations, needs, ops,
+    organizations, pairing, records, regions, reports, volunteers, webhooks, work,
 };
 use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
 use crate::openapi::{finish_document, ApiDoc};
@@ -115,6 +115,22 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(hub::cancel_exhibition_stay)
             .service(hub::record_exhibition_visits)
             .service(hub::plan_exhibition_rotation)
+            .service(campaigns::create_campaign)
+            .service(campaigns::list_campaigns)
+            .service(campaigns::get_campaign)
+            .service(campaigns::update_campaign)
+            .service(campaigns::open_campaign)
+            .service(campaigns::close_campaign)
+            .service(campaigns::remind_campaign)
+            .service(campaigns::get_campaign_progress)
+            .service(campaigns::export_campaign)
+            .service(campaigns::list_campaign_entries)
+            .service(campaigns::create_campaign_entry)
+            .service(campaigns::update_campaign_entry)
+            .service(campaigns::withdraw_campaign_entry)
+            .service(campaigns::accept_campaign_entry)
+            .service(campaigns::complete_campaign_submission)
+            .service(campaigns::reopen_campaign_submission)
             .service(applications::create_call)
             .service(applications::list_calls)
             .service(applications::get_call)

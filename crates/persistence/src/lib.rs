@@ -25,6 +25,10 @@ pub use repo::applications::{
     ApplicationContent, ApplicationFilter, Apply, CallContent, Change, NewAttachment, ReviewInput,
     Scope,
 };
+pub use repo::campaigns::{
+    addressees_of, custom_fields_of, custom_values_of, submission_facts, CampaignContent,
+    CampaignFilter, EntryContent, EntryFilter,
+};
 pub use repo::hub::{
     ExhibitionContent, ExhibitionFilter, PointCandidateRow, ServicePointContent,
     ServicePointFigureRows, ServicePointFilter, StayFilter,

@@ -638,6 +638,7 @@ impl Store {
                 updated_at: Set(starts - Duration::days(20)),
                 version: Set(2),
                 service_point_id: Set(None),
+                campaign_id: Set(None),
             });
             let month = month_key(starts);
             let f = figures.entry((host, month)).or_default();

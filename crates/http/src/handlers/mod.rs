@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod applications;
+pub mod campaigns;
 pub mod hub;
 pub mod imports;
 pub mod integrations;

@@ -30,6 +30,8 @@ pub struct Model {
     pub version: i32,
     /// The service point it is held at (rule 58).
     pub service_point_id: Option<Uuid>,
+    /// The campaign (征集) whose accepted entry this activity came from.
+    pub campaign_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

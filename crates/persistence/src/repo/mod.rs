@@ -2,6 +2,7 @@ pub mod accounts;
 pub mod activities;
 pub mod api_clients;
 pub mod applications;
+pub mod campaigns;
 pub mod figures;
 pub mod hub;
 pub mod idempotency;

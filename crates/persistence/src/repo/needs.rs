@@ -335,7 +335,7 @@ impl Store {
                     StoreError::Db(sea_orm::DbErr::Custom("a claimed need has a holder".into()))
                 })?;
                 let activity_id = self
-                    .insert_draft_activity(&txn, holder, plan, *created_by, step.now)
+                    .insert_draft_activity(&txn, holder, plan, *created_by, None, step.now)
                     .await?;
                 let published = cur
                     .published_at
@@ -404,13 +404,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Inserts a draft activity within `txn` (the need's scheduling).
-    async fn insert_draft_activity(
+    /// Inserts a draft activity within `txn` (a need's scheduling, a campaign entry's
+    /// acceptance, which names its campaign).
+    pub(crate) async fn insert_draft_activity(
         &self,
         txn: &DatabaseTransaction,
         organization_id: Uuid,
         plan: &ActivityPlan,
         created_by: Uuid,
+        campaign_id: Option<Uuid>,
         now: DateTime<Utc>,
     ) -> StoreResult<Uuid> {
         let id = Uuid::now_v7();
@@ -425,6 +427,7 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            campaign_id: Set(campaign_id),
             ..Default::default()
         };
         super::activities::set_plan(&mut m, plan);

@@ -292,6 +292,7 @@ async fn plain_views(
                 hours_confirmable_until: confirmable_until(&state.settings, &a),
                 need_id: needs.get(&a.id).copied(),
                 service_point_id: a.service_point_id,
+                campaign_id: a.campaign_id,
                 version: a.version,
                 created_at: a.created_at,
                 updated_at: a.updated_at,
