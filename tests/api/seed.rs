@@ -118,6 +118,31 @@ dual_test!(
             .await,
             0
         );
+        // Campaigns: one per city association, each county association's count of entries
+        // what its entries hold, and a completion only with the minimum.
+        assert!(report.campaigns > 0 && report.campaign_entries > 0);
+        assert_eq!(
+            count(&app, "SELECT count(*) FROM campaigns").await,
+            report.campaigns as i64
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM campaign_submissions s WHERE s.entries <> \
+                 (SELECT count(*) FROM campaign_entries e WHERE e.campaign_id = s.campaign_id \
+                 AND e.organization_id = s.organization_id)"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM campaign_submissions WHERE completed_on IS NOT NULL AND entries < 3"
+            )
+            .await,
+            0
+        );
         let (s, points) = app
             .get(
                 "/api/v1/service-points?shows_exhibitions=true&limit=5",

@@ -124,6 +124,8 @@ pub struct SeedReport {
     pub service_points: usize,
     pub exhibitions: usize,
     pub exhibition_stays: usize,
+    pub campaigns: usize,
+    pub campaign_entries: usize,
     pub timings: Vec<(&'static str, f64)>,
 }
 
@@ -772,6 +774,9 @@ impl Store {
         self.seed_hub(scale, &orgs, platform, now, &mut rng, &mut report)
             .await?;
         lap(&mut report, "service points and exhibitions");
+        self.seed_campaigns(&orgs, now, &mut rng, &mut report)
+            .await?;
+        lap(&mut report, "campaigns");
         // Each organisation's monthly figures, from the records just loaded.
         crate::repo::figures::rebuild(&self.db).await?;
         lap(&mut report, "monthly figures");
@@ -1135,6 +1140,143 @@ impl Store {
         report.exhibition_stays += stays.len();
         self.insert_rows(exhibitions).await?;
         self.insert_rows(stays).await?;
+        Ok(())
+    }
+
+    /// One open campaign per city association for its county associations (the year's
+    /// lectures, at least three each, due in twenty days): about a fifth have not answered,
+    /// the rest have one to five entries, and most of those with three or more completed.
+    async fn seed_campaigns(
+        &self,
+        orgs: &[Org],
+        now: DateTime<Utc>,
+        rng: &mut StdRng,
+        report: &mut SeedReport,
+    ) -> StoreResult<()> {
+        use crate::entities::{campaign, campaign_entry, campaign_submission};
+        use zhihui_domain::campaign::{CustomField, MAX_ENTRIES};
+        use zhihui_domain::{ActivityCategory, CampaignStatus, CustomFieldKind, EntryStatus};
+        let today = (now + Duration::hours(8)).date_naive();
+        let deadline = today + Duration::days(20);
+        let year = (today + Duration::days(40)).year();
+        let fields = vec![CustomField {
+            key: "mode".into(),
+            label: "活动形式".into(),
+            kind: CustomFieldKind::Choice,
+            required: true,
+            choices: vec!["线上".into(), "线下".into()],
+        }];
+        let fields_json = serde_json::to_string(&fields).unwrap_or_default();
+        let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, o) in orgs.iter().enumerate() {
+            if o.category == OrganizationCategory::CountyAssociation {
+                if let Some(p) = o.parent {
+                    children.entry(p).or_default().push(i);
+                }
+            }
+        }
+        let mut cities: Vec<usize> = children.keys().copied().collect();
+        cities.sort_unstable();
+        let (mut cs, mut subs, mut entries) = (vec![], vec![], vec![]);
+        let opened = now - Duration::days(10);
+        for c in cities {
+            let owner = &orgs[c];
+            if owner.category != OrganizationCategory::CityAssociation {
+                continue;
+            }
+            let id = Uuid::now_v7();
+            let by = owner.admin.unwrap_or(owner.id);
+            cs.push(campaign::ActiveModel {
+                id: Set(id),
+                owner_id: Set(owner.id),
+                title: Set(format!("{year}年度科普讲座活动征集")),
+                purpose: Set("各县（区）科协至少开展3场科普讲座，请于截止日期前填报。".into()),
+                year: Set(year),
+                addressed_categories: Set("[\"county_association\"]".into()),
+                addressed_levels: Set("[]".into()),
+                min_entries: Set(3),
+                custom_fields: Set(fields_json.clone()),
+                deadline: Set(deadline),
+                status: Set(CampaignStatus::Open.into()),
+                opened_at: Set(Some(opened)),
+                closed_at: Set(None),
+                reminded_at: Set(None),
+                created_by: Set(by),
+                created_at: Set(opened),
+                updated_at: Set(opened),
+                version: Set(2),
+            });
+            for &k in &children[&c] {
+                let county = &orgs[k];
+                let n: i32 = if rng.gen_bool(0.2) {
+                    0
+                } else {
+                    rng.gen_range(1..=5)
+                };
+                let n = n.min(MAX_ENTRIES as i32);
+                let completed = n >= 3 && rng.gen_bool(0.7);
+                let at = opened + Duration::days(rng.gen_range(1..=9));
+                subs.push(campaign_submission::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    campaign_id: Set(id),
+                    organization_id: Set(county.id),
+                    entries: Set(n),
+                    first_entry_at: Set((n > 0).then_some(at)),
+                    completed_on: Set(completed.then(|| (at + Duration::hours(8)).date_naive())),
+                    completed_at: Set(completed.then_some(at)),
+                    late: Set(false),
+                    reopened_until: Set(None),
+                    updated_at: Set(at),
+                    version: Set(1 + n),
+                });
+                for e in 0..n {
+                    entries.push(campaign_entry::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        campaign_id: Set(id),
+                        organization_id: Set(county.id),
+                        title: Set(format!(
+                            "{}科普讲座（{}）",
+                            county.name.trim_end_matches("科学技术协会"),
+                            e + 1
+                        )
+                        .chars()
+                        .take(100)
+                        .collect()),
+                        topic: Set(ActivityCategory::SciencePopularisation.into()),
+                        lead: Set(format!(
+                            "{}{}",
+                            SURNAMES[rng.gen_range(0..SURNAMES.len())],
+                            "教授"
+                        )),
+                        planned_month: Set(rng.gen_range(1..=12)),
+                        place: Set(format!(
+                            "{}活动中心",
+                            county.name.trim_end_matches("科学技术协会")
+                        )),
+                        expected_audience: Set(rng.gen_range(30..300)),
+                        custom: Set(format!(
+                            "[[\"mode\",\"{}\"]]",
+                            if rng.gen_bool(0.3) {
+                                "线上"
+                            } else {
+                                "线下"
+                            }
+                        )),
+                        status: Set(EntryStatus::Submitted.into()),
+                        activity_id: Set(None),
+                        created_by: Set(county.admin.unwrap_or(by)),
+                        created_at: Set(at),
+                        updated_at: Set(at),
+                        version: Set(1),
+                    });
+                }
+            }
+        }
+        report.campaigns = cs.len();
+        report.campaign_entries = entries.len();
+        self.insert_rows(cs).await?;
+        self.insert_rows(subs).await?;
+        self.insert_rows(entries).await?;
         Ok(())
     }
 

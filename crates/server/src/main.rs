@@ -123,7 +123,8 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "seeded {}: {} organisations, {} accounts, {} volunteers, {} memberships, \
                  {} activities, {} sign-ups, {} service records, {} monthly reports, {} needs, \
-                 {} service points, {} exhibitions with {} stays in {:.1} s",
+                 {} service points, {} exhibitions with {} stays, {} campaigns with {} entries \
+                 in {:.1} s",
                 scale.name,
                 report.organizations,
                 report.accounts,
@@ -137,6 +138,8 @@ async fn main() -> anyhow::Result<()> {
                 report.service_points,
                 report.exhibitions,
                 report.exhibition_stays,
+                report.campaigns,
+                report.campaign_entries,
                 started.elapsed().as_secs_f64()
             );
             Ok(())
