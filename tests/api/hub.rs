@@ -592,6 +592,26 @@ dual_test!(
         assert_eq!(v["figures"]["people_served"], 120);
         assert_eq!(v["figures"]["guided_tours"], 3);
         assert_eq!(v["figures"]["lectures"], 1);
+        // The visitors join the June report of the point's organisation (the county), not
+        // the exhibition owner's (the city), so the city's roll-up counts them once.
+        let (st, r) = app
+            .post(
+                &format!("/api/v1/organizations/{}/monthly-reports", t.county),
+                Some(&t.county_admin.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(st, 201, "{r}");
+        assert_eq!(r["figures"]["exhibition_visitors"], 120, "{r}");
+        let (st, r) = app
+            .post(
+                &format!("/api/v1/organizations/{}/monthly-reports", t.city),
+                Some(&city.token),
+                json!({"month": "2026-06"}),
+            )
+            .await;
+        assert_eq!(st, 201, "{r}");
+        assert_eq!(r["figures"]["exhibition_visitors"], 0, "{r}");
         let (_, v) = app
             .get(
                 &format!("/api/v1/service-points/{}?year=2025", h.centre),

@@ -97,7 +97,7 @@ dual_test!(
         assert_eq!(
             r["figures"],
             json!({"activities_held": 2, "volunteer_attendances": 3, "service_hours": 7.0,
-                   "new_volunteers": 2, "pairing_activities": 1, "needs_served": 0})
+                   "new_volunteers": 2, "pairing_activities": 1, "needs_served": 0, "exhibition_visitors": 0})
         );
         assert_eq!(r["status"], "draft");
         assert_eq!(r["on_time_until"], "2026-07-05");
@@ -633,13 +633,14 @@ dual_test!(
             .collect();
         assert_eq!(rows[0][4], "服务时长（小时）");
         assert_eq!(rows[0][8], "需求服务数");
+        assert_eq!(rows[0][9], "展览参观人次");
         let last = rows.last().unwrap();
         assert_eq!(last[0], "合计");
         let (acts, att, hours) = figures(&p["totals"]);
         assert_eq!(last[2], acts.to_string());
         assert_eq!(last[3], att.to_string());
         assert_eq!(last[4], hours.to_string());
-        assert_eq!(last[12], "3");
+        assert_eq!(last[13], "3");
         assert_eq!(rows.len(), 1 + p["rows"].as_array().unwrap().len() + 1);
 
         // A county's region is listed organisation by organisation.

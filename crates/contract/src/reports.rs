@@ -86,6 +86,10 @@ pub struct FiguresView {
     /// that served them counts the activity instead.
     #[serde(default)]
     pub needs_served: i64,
+    /// Visitors recorded at the exhibitions shown at the organisation's service points,
+    /// stays begun in the period (rule 60); the exhibition's owner does not count them too.
+    #[serde(default)]
+    pub exhibition_visitors: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]

@@ -735,6 +735,7 @@ impl Store {
                     new_volunteers: Set(0),
                     pairing_activities: Set(0),
                     needs_served: Set(0),
+                    exhibition_visitors: Set(0),
                     people_served: Set(Some(held * rng.gen_range(20..80))),
                     narrative: Set("本月按计划开展科技志愿服务活动。".into()),
                     highlights: Set(String::new()),

@@ -1078,6 +1078,7 @@ fn Reports(props: &OrgIdProps) -> Html {
                         <div class="stat"><span class="label">{ t(lang, "report.service_hours") }</span><strong>{ format::hours(lang, r.figures.service_hours) }</strong></div>
                         <div class="stat"><span class="label">{ t(lang, "report.new_volunteers") }</span><strong>{ r.figures.new_volunteers }</strong></div>
                         <div class="stat"><span class="label">{ t(lang, "report.needs_served") }</span><strong>{ r.figures.needs_served }</strong></div>
+                        <div class="stat"><span class="label">{ t(lang, "report.exhibition_visitors") }</span><strong>{ r.figures.exhibition_visitors }</strong></div>
                     </div>
                     if r.allowed_actions.iter().any(|a| matches!(a, ReportAction::Update | ReportAction::Submit)) {
                         <form novalidate=true>

@@ -11,6 +11,7 @@ pub fn figures_view(f: &Figures) -> FiguresView {
         new_volunteers: f.new_volunteers,
         pairing_activities: f.pairing_activities,
         needs_served: f.needs_served,
+        exhibition_visitors: f.exhibition_visitors,
     }
 }
 

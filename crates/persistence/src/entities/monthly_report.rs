@@ -18,6 +18,8 @@ pub struct Model {
     pub pairing_activities: i32,
     /// Needs the organisation posted that were served in the month (rule 53).
     pub needs_served: i32,
+    /// Visitors at the exhibitions shown at its service points, stays begun in the month.
+    pub exhibition_visitors: i32,
     pub people_served: Option<i32>,
     pub narrative: String,
     pub highlights: String,

@@ -25,6 +25,7 @@ mod m20261211_000020_hub_centres;
 mod m20261212_000021_need_service_point;
 mod m20261213_000022_priority_counties;
 mod m20261214_000023_campaigns;
+mod m20261215_000024_report_visitors;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -103,6 +104,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000021_need_service_point::Migration),
             Box::new(m20261213_000022_priority_counties::Migration),
             Box::new(m20261214_000023_campaigns::Migration),
+            Box::new(m20261215_000024_report_visitors::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use zhihui_domain::ProblemCode;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Func, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Select, Set,
@@ -42,6 +42,9 @@ pub struct Figures {
     pub pairing_activities: i64,
     /// Needs the organisation posted that were served in the period.
     pub needs_served: i64,
+    /// Visitors recorded at the exhibitions shown at the organisation's service points,
+    /// by the stay's first day (rule 60).
+    pub exhibition_visitors: i64,
 }
 
 /// A period: China dates for records, and the same days as UTC instants for timestamps.
@@ -148,6 +151,7 @@ impl BucketFigures {
         self.figures.new_volunteers += o.figures.new_volunteers;
         self.figures.pairing_activities += o.figures.pairing_activities;
         self.figures.needs_served += o.figures.needs_served;
+        self.figures.exhibition_visitors += o.figures.exhibition_visitors;
         self.people_served += o.people_served;
         self.reports_filed += o.reports_filed;
         self.reports_late += o.reports_late;
@@ -220,6 +224,7 @@ impl Store {
             .unwrap_or_default();
         f.pairing_activities = self.pairing_activities(org, p).await?;
         f.needs_served = self.needs_served(org, p).await?;
+        f.exhibition_visitors = self.exhibition_visitors(org, p).await?;
         Ok(f)
     }
 
@@ -271,6 +276,39 @@ impl Store {
             .filter(service_need::Column::ServedAt.lt(p.until))
             .count(&self.db)
             .await? as i64)
+    }
+
+    /// Visitors recorded at the stays (not cancelled) at the organisation's service points
+    /// that began in the period: the point's organisation reports them, not the
+    /// exhibition's owner, so a roll-up counts each visit once.
+    async fn exhibition_visitors(&self, org: Uuid, p: Period) -> StoreResult<i64> {
+        use crate::entities::{exhibition_stay, service_point};
+        let n: Option<i64> = exhibition_stay::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col((exhibition_stay::Entity, exhibition_stay::Column::Visitors))
+                    .sum()
+                    .cast_as(Alias::new("BIGINT")),
+                "n",
+            )
+            .join(
+                JoinType::InnerJoin,
+                exhibition_stay::Entity::belongs_to(service_point::Entity)
+                    .from(exhibition_stay::Column::ServicePointId)
+                    .to(service_point::Column::Id)
+                    .into(),
+            )
+            .filter(service_point::Column::OrganizationId.eq(org))
+            .filter(
+                exhibition_stay::Column::Status.ne(zhihui_domain::StayStatus::Cancelled.as_str()),
+            )
+            .filter(exhibition_stay::Column::StartsOn.gte(p.first_day))
+            .filter(exhibition_stay::Column::StartsOn.lte(p.last_day))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .flatten();
+        Ok(n.unwrap_or(0))
     }
 
     /// Figures grouped by organisation within a scope: four grouped queries.
@@ -365,12 +403,13 @@ impl Store {
             "{scope_orgs} \
              SELECT 0 AS src, f.month AS month, CAST(sum(f.activities_held) AS BIGINT) AS a, \
                CAST(sum(f.attendances) AS BIGINT) AS b, CAST(sum(f.hours_tenths) AS BIGINT) AS c, \
-               CAST(sum(f.new_volunteers) AS BIGINT) AS d \
+               CAST(sum(f.new_volunteers) AS BIGINT) AS d, CAST(0 AS BIGINT) AS e \
                FROM {figures} f JOIN scope_orgs s ON s.id = f.organization_id \
                WHERE f.month IN ({fig_months}) GROUP BY f.month \
              UNION ALL SELECT 1, mr.month, CAST(count(mr.organization_id) AS BIGINT), \
                CAST(sum(mr.people_served) AS BIGINT), CAST(sum(mr.pairing_activities) AS BIGINT), \
-               CAST(sum(mr.needs_served) AS BIGINT) \
+               CAST(sum(mr.needs_served) AS BIGINT), \
+               CAST(sum(mr.exhibition_visitors) AS BIGINT) \
                FROM monthly_reports mr JOIN scope_orgs s ON s.id = mr.organization_id \
                WHERE mr.month IN ({rep_months}) AND mr.status IN ('submitted', 'accepted') \
                GROUP BY mr.month"
@@ -399,6 +438,7 @@ impl Store {
                 sums.people_served = n("b")?;
                 sums.figures.pairing_activities = n("c")?;
                 sums.figures.needs_served = n("d")?;
+                sums.figures.exhibition_visitors = n("e")?;
             }
         }
         Ok(out)
@@ -434,6 +474,7 @@ impl Store {
                CAST(sum(people) AS BIGINT) AS people, \
                CAST(sum(pairing) AS BIGINT) AS pairing, \
                CAST(sum(needs) AS BIGINT) AS needs, \
+               CAST(sum(visitors) AS BIGINT) AS visitors, \
                CAST(sum(filed) AS BIGINT) AS filed, \
                CAST(sum(late) AS BIGINT) AS late, \
                CAST(sum(missing) AS BIGINT) AS missing, \
@@ -444,10 +485,11 @@ impl Store {
              missing_list AS (SELECT id, region_code FROM per_org WHERE missing > 0 \
                ORDER BY region_code, id LIMIT {limit}) \
              SELECT 0 AS listed, is_root, bucket_org, bucket_region, organizations, activities, \
-               attendances, hours, new_volunteers, people, pairing, needs, filed, late, missing, \
-               not_reporting, short, below, CAST(NULL AS TEXT) AS region_code FROM buckets \
+               attendances, hours, new_volunteers, people, pairing, needs, visitors, filed, late, \
+               missing, not_reporting, short, below, CAST(NULL AS TEXT) AS region_code FROM buckets \
              UNION ALL SELECT 1, {none}, id, CAST(NULL AS TEXT), {none}, {none}, {none}, {none}, \
-               {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, region_code \
+               {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, {none}, \
+               region_code \
                FROM missing_list"
         );
         let rows = if self.is_postgres() {
@@ -496,6 +538,7 @@ impl Store {
                     new_volunteers: n("new_volunteers")?,
                     pairing_activities: n("pairing")?,
                     needs_served: n("needs")?,
+                    exhibition_visitors: n("visitors")?,
                 },
                 people_served: n("people")?,
                 reports_filed: n("filed")?,
@@ -609,6 +652,7 @@ impl Store {
             new_volunteers: Set(0),
             pairing_activities: Set(0),
             needs_served: Set(0),
+            exhibition_visitors: Set(0),
             people_served: Set(None),
             narrative: Set(String::new()),
             highlights: Set(String::new()),
@@ -917,6 +961,7 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
         format!(
             "rep AS (SELECT mr.organization_id AS org, 1 AS n, mr.people_served AS people, \
                mr.pairing_activities AS pairing, mr.needs_served AS needs, \
+               mr.exhibition_visitors AS visitors, \
                CASE WHEN mr.late THEN 1 ELSE 0 END AS late, \
                CASE WHEN mr.month IN ({due_list}) THEN 1 ELSE 0 END AS due \
                FROM monthly_reports mr {} \
@@ -927,7 +972,7 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
         format!(
             "rep AS (SELECT mr.organization_id AS org, count(mr.organization_id) AS n, \
                sum(mr.people_served) AS people, sum(mr.pairing_activities) AS pairing, \
-               sum(mr.needs_served) AS needs, \
+               sum(mr.needs_served) AS needs, sum(mr.exhibition_visitors) AS visitors, \
                sum(CASE WHEN mr.late THEN 1 ELSE 0 END) AS late, \
                sum(CASE WHEN mr.month IN ({due_list}) THEN 1 ELSE 0 END) AS due \
                FROM monthly_reports mr {} \
@@ -990,7 +1035,7 @@ fn per_org_sql(b: &mut Binder, scope: &RollScope, months: &[String], rules: &Rol
            coalesce(fig.act, 0) AS activities, coalesce(fig.n, 0) AS attendances, \
            coalesce(fig.h, 0) AS hours, coalesce(fig.mem, 0) AS new_volunteers, \
            coalesce(rep.people, 0) AS people, coalesce(rep.pairing, 0) AS pairing, \
-           coalesce(rep.needs, 0) AS needs, \
+           coalesce(rep.needs, 0) AS needs, coalesce(rep.visitors, 0) AS visitors, \
            coalesce(rep.n, 0) AS filed, coalesce(rep.late, 0) AS late, {missing} AS missing, \
            CASE WHEN coalesce(fig.act, 0) < {required} THEN 1 ELSE 0 END AS short, \
            CASE WHEN s.approved_members < {minimum} THEN 1 ELSE 0 END AS below \
@@ -1006,4 +1051,5 @@ fn set_figures(m: &mut monthly_report::ActiveModel, f: Figures) {
     m.new_volunteers = Set(small(f.new_volunteers));
     m.pairing_activities = Set(small(f.pairing_activities));
     m.needs_served = Set(small(f.needs_served));
+    m.exhibition_visitors = Set(small(f.exhibition_visitors));
 }

@@ -151,6 +151,7 @@ async fn view(
             new_volunteers: i64::from(r.new_volunteers),
             pairing_activities: i64::from(r.pairing_activities),
             needs_served: i64::from(r.needs_served),
+            exhibition_visitors: i64::from(r.exhibition_visitors),
         }),
         people_served: r.people_served,
         narrative: r.narrative,

@@ -463,6 +463,7 @@ pub async fn export_report_rollup(
             Cell::Number(r.people_served as f64),
             Cell::Number(r.figures.pairing_activities as f64),
             Cell::Number(r.figures.needs_served as f64),
+            Cell::Number(r.figures.exhibition_visitors as f64),
             Cell::Number(r.reports_due as f64),
             Cell::Number(r.reports_filed as f64),
             Cell::Number(r.reports_late as f64),
@@ -489,6 +490,7 @@ pub async fn export_report_rollup(
             "服务群众人数",
             "结对活动数",
             "需求服务数",
+            "展览参观人次",
             "应报月报数",
             "已报月报数",
             "逾期月报数",
@@ -556,6 +558,7 @@ pub async fn get_annual_summary(
         totals.new_volunteers += f.new_volunteers;
         totals.pairing_activities += f.pairing_activities;
         totals.needs_served += f.needs_served;
+        totals.exhibition_visitors += f.exhibition_visitors;
         let r = reports.get(&m.to_string());
         let is_filed = r.is_some_and(|r| r.status.is_filed());
         if is_filed {
