@@ -863,3 +863,82 @@ dual_test!(
         assert_eq!(v["my_submissions"][0]["entries"], 10);
     }
 );
+
+dual_test!(
+    api_clients_reach_campaigns_with_the_campaigns_scope,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        societies(&app, &t).await;
+        let clients = format!("/api/v1/organizations/{}/api-clients", t.city);
+        let key = |scopes: Value| {
+            let (app, token, clients) = (&app, t.city_admin.token.clone(), clients.clone());
+            async move {
+                let (s, c) = app
+                    .post(
+                        &clients,
+                        Some(&token),
+                        json!({"name": "市科协办公系统", "scopes": scopes}),
+                    )
+                    .await;
+                assert_eq!(s, 201, "{c}");
+                c["api_key"].as_str().unwrap().to_string()
+            }
+        };
+        let writer = key(json!(["campaigns:write"])).await;
+        let reader = key(json!(["campaigns:read"])).await;
+        let other = key(json!(["hub:write"])).await;
+        let call = |method: Method, path: String, key: &str, body: Option<Value>| {
+            let (app, key) = (&app, key.to_string());
+            async move { split(app.call(method, &path, Some(&key), body).await).await }
+        };
+        let (s, c) = call(
+            Method::POST,
+            "/api/v1/campaigns".into(),
+            &writer,
+            Some(campaign_body(&t.city)),
+        )
+        .await;
+        assert_eq!(s, 201, "{c}");
+        let id = c["id"].as_str().unwrap().to_string();
+        for k in [&reader, &other] {
+            let (s, b) = call(
+                Method::POST,
+                "/api/v1/campaigns".into(),
+                k,
+                Some(campaign_body(&t.city)),
+            )
+            .await;
+            assert_eq!((s, b["code"].as_str()), (403, Some("scope_missing")), "{b}");
+        }
+        let (s, b) = call(
+            Method::POST,
+            format!("/api/v1/campaigns/{id}/open"),
+            &writer,
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, page) = call(Method::GET, "/api/v1/campaigns".into(), &reader, None).await;
+        assert_eq!(s, 200, "{page}");
+        assert_eq!(page["items"][0]["id"], id.as_str());
+        let (s, b) = call(
+            Method::GET,
+            format!("/api/v1/campaigns/{id}/progress"),
+            &other,
+            None,
+        )
+        .await;
+        assert_eq!((s, b["code"].as_str()), (403, Some("scope_missing")), "{b}");
+        let (s, _) = app.get("/api/v1/campaigns", None).await;
+        assert_eq!(s, 401);
+        // Outside its subtree: another province's organisation.
+        let (s, _) = call(
+            Method::POST,
+            "/api/v1/campaigns".into(),
+            &writer,
+            Some(campaign_body(&t.outsider_org)),
+        )
+        .await;
+        assert_eq!(s, 403);
+    }
+);

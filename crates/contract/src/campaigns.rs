@@ -372,6 +372,9 @@ pub struct CampaignView {
     pub allowed_actions: Vec<d::CampaignAction>,
     /// The caller's addressed organisations' submissions (empty for the owner and others).
     pub my_submissions: Vec<SubmissionView>,
+    /// Whether the caller follows the campaign: its progress, every entry and the export
+    /// (the owner's admins, those above the owner, the platform).
+    pub follows: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i32,

@@ -196,9 +196,20 @@ async fn views(
     org_ids.dedup();
     let orgs = state.store.organizations_by_ids(&org_ids).await?;
     let map = parties(state, &orgs).await?;
+    let mut above: HashMap<Uuid, bool> = HashMap::new();
+    for o in orgs
+        .iter()
+        .filter(|o| rows.iter().any(|c| c.owner_id == o.id))
+    {
+        let sees = who.administers(o.id)
+            || who.is_platform_admin
+            || administers_above(state, who, o).await?;
+        above.insert(o.id, sees);
+    }
     rows.into_iter()
         .map(|c| {
             let owner = who.administers(c.owner_id);
+            let follows = above.get(&c.owner_id).copied().unwrap_or(false);
             let (categories, levels) = addressees_of(&c);
             let (addressed, completed) = counts.get(&c.id).copied().unwrap_or_default();
             let my_submissions = mine
@@ -241,6 +252,7 @@ async fn views(
                 completed,
                 allowed_actions: campaign_allowed_actions(*c.status, owner),
                 my_submissions,
+                follows,
                 created_at: c.created_at,
                 updated_at: c.updated_at,
                 version: c.version,
