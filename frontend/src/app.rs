@@ -67,6 +67,11 @@ pub enum Route {
     ServicePoint { id: String },
     #[at("/exhibitions/:id")]
     Exhibition { id: String },
+    /// Collection campaigns (征集).
+    #[at("/campaigns")]
+    Campaigns,
+    #[at("/campaigns/:id")]
+    Campaign { id: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -109,6 +114,8 @@ impl Route {
                 | Route::Hub
                 | Route::ServicePoint { .. }
                 | Route::Exhibition { .. }
+                | Route::Campaigns
+                | Route::Campaign { .. }
         )
     }
 }
@@ -135,6 +142,8 @@ fn staff_screen(route: Route) -> Html {
         Route::Hub => html! { <pages::hub::HubCentres /> },
         Route::ServicePoint { id } => html! { <pages::hub::ServicePointScreen {id} /> },
         Route::Exhibition { id } => html! { <pages::hub::ExhibitionScreen {id} /> },
+        Route::Campaigns => html! { <pages::campaigns::Campaigns /> },
+        Route::Campaign { id } => html! { <pages::campaigns::CampaignScreen {id} /> },
         other => {
             debug_assert!(!other.is_staff());
             html! { <pages::NotFound /> }
@@ -307,6 +316,7 @@ fn Shell() -> Html {
                         if m.is_platform_admin || !m.administered_organizations.is_empty() {
                             <Link<Route> to={Route::Needs}>{ t(lang, "nav.needs") }</Link<Route>>
                             <Link<Route> to={Route::Hub}>{ t(lang, "nav.hub") }</Link<Route>>
+                            <Link<Route> to={Route::Campaigns}>{ t(lang, "nav.campaigns") }</Link<Route>>
                         }
                         <Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>>
                         if m.is_platform_admin {

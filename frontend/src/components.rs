@@ -171,6 +171,8 @@ paged!(
     zhihui_contract::needs::NeedPage,
     zhihui_contract::hub::ServicePointPage,
     zhihui_contract::hub::ExhibitionPage,
+    zhihui_contract::campaigns::CampaignPage,
+    zhihui_contract::campaigns::CampaignEntryPage,
 );
 
 /// A list paged by the API's cursor: the first page of `path`, then each next page added

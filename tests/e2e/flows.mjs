@@ -61,7 +61,7 @@ async function signIn(page, login, password = PASSWORD) {
 async function settled(page) {
   await page.waitForFunction(() => {
     const parts = location.pathname.split('/').slice(1);
-    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions'].includes(parts[0])
+    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions', 'campaigns'].includes(parts[0])
       || (parts[0] === 'activities' && parts[2] === 'edit');
     const { build, ready } = document.documentElement.dataset;
     return !!build && (!staff || build === 'staff') && ready === 'true';
@@ -626,6 +626,110 @@ try {
     await page.locator('li.stay', { hasText: '防范电信网络诈骗科普展' }).waitFor();
     await page.locator('li.stay .tag', { hasText: '待展出' }).waitFor();
     await shot(page, '07h-service-point');
+    await page.close();
+  });
+
+  let campaignId;
+  await flow('the city opens a campaign; two societies submit, one short; the city follows and accepts', async () => {
+    const chinaDay = (days) => new Date(Date.now() + 8 * 3600_000 + days * 86400_000).toISOString().slice(0, 10);
+    // The city association and two municipal societies of its city (under the province in
+    // the tree; the city association guides them).
+    const cityTok = await account('city@example.cn', '市科协管理员');
+    const city = await organization(cityTok, {
+      name: '北京市城区科学技术协会', category: 'city_association', level: 'city', region_code: '110100', parent_id: prov.id,
+    });
+    await api('POST', `/organizations/${city.id}/approve`, provTok);
+    const societyOf = async (login, name) => {
+      const tok = await account(login, `${name}管理员`);
+      const org = await organization(tok, {
+        name, category: 'municipal_society', level: 'city', region_code: '110100', parent_id: prov.id,
+      });
+      await api('POST', `/organizations/${org.id}/approve`, provTok);
+      return { tok, org };
+    };
+    const agri = await societyOf('agri@example.cn', '北京市城区农学会');
+    const med = await societyOf('med@example.cn', '北京市城区医学会');
+
+    // The city opens the campaign in the browser, with a field of its own.
+    const page = await newPage();
+    await signIn(page, 'city@example.cn');
+    await page.goto(`${BASE}/campaigns`);
+    await settled(page);
+    await page.getByRole('button', { name: '发起征集' }).click();
+    await page.selectOption('#f-owner_id', city.id);
+    await page.fill('#f-title', '年度科普讲座活动征集');
+    await page.fill('#f-purpose', '每个学会至少开展3场科普讲座');
+    // The year the entries plan for: the one of the month they plan (40 days ahead).
+    await page.fill('#f-year', chinaDay(40).slice(0, 4));
+    await page.locator('input[name=addressed_categories][value=municipal_society]').check();
+    await page.fill('#f-min_entries', '3');
+    await page.fill('#f-deadline', chinaDay(30));
+    await page.getByRole('button', { name: '添加填报项' }).click();
+    await page.locator('[id="f-custom_fields[0].label"]').fill('活动形式');
+    await page.locator('[id="f-custom_fields[0].key"]').fill('mode');
+    await page.locator('[id="f-custom_fields[0].kind"]').selectOption('choice');
+    await page.locator('[id="f-custom_fields[0].choices"]').fill('线上,线下');
+    await page.locator('.field-row').getByLabel('必填').check();
+    await page.locator('form.campaign-form').getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
+    await settled(page);
+    campaignId = page.url().split('/').pop();
+    await page.getByRole('button', { name: '发布征集' }).click();
+    await page.locator('.tag', { hasText: '征集中' }).first().waitFor();
+    await shot(page, '07i-campaign-opened');
+
+    // Each society submits: the medical society two (one short of three) through the API;
+    // the agricultural society two through the API and the third on a phone, then completes.
+    const entry = (org, title, month) => ({
+      organization_id: org.id, title, topic: 'science_popularisation', lead: '李教授',
+      planned_month: month, place: '区科技馆报告厅', expected_audience: 80, custom: { mode: '线下' },
+    });
+    const month = Number(chinaDay(40).slice(5, 7));
+    for (const n of [1, 2]) await api('POST', `/campaigns/${campaignId}/entries`, med.tok, entry(med.org, `健康讲座${n}`, month));
+    for (const n of [1, 2]) await api('POST', `/campaigns/${campaignId}/entries`, agri.tok, entry(agri.org, `果树修剪讲座${n}`, month));
+    const phone = await newPage({ width: 360, height: 780 });
+    await signIn(phone, 'agri@example.cn');
+    await phone.goto(`${BASE}/campaigns/${campaignId}`);
+    await settled(phone);
+    await phone.getByRole('button', { name: '添加条目' }).click();
+    await phone.fill('#f-title', '果树修剪讲座3');
+    await phone.fill('#f-lead', '王研究员');
+    await phone.selectOption('#f-planned_month', String(month));
+    await phone.fill('#f-place', '区农技推广站');
+    await phone.fill('#f-expected_audience', '60');
+    // The campaign's own field is required: refused with the reason beside it first.
+    await phone.locator('form.entry-form').getByRole('button', { name: '保存' }).click();
+    await phone.locator('form.entry-form [role=alert]').first().waitFor();
+    await phone.locator('[id="f-custom.mode"]').selectOption('线上');
+    await phone.locator('form.entry-form').getByRole('button', { name: '保存' }).click();
+    await phone.locator('li.entry', { hasText: '果树修剪讲座3' }).waitFor();
+    await phone.getByRole('button', { name: '确认填报完成' }).click();
+    await phone.locator('section.submission .tag', { hasText: '已完成' }).waitFor();
+    await shot(phone, '07j-society-submits-on-phone');
+    await phone.close();
+    const short = await fetch(`${BASE}/api/v1/campaigns/${campaignId}/submissions/${med.org.id}/complete`, {
+      method: 'POST', headers: { authorization: `Bearer ${med.tok}` },
+    });
+    assert.equal(short.status, 409);
+
+    // The city sees who has answered, and accepts one of the agricultural society's entries.
+    await page.reload();
+    await settled(page);
+    const medRow = page.locator('table.progress-table tr', { hasText: '北京市城区医学会' });
+    await medRow.locator('td', { hasText: '填报中' }).waitFor();
+    await medRow.locator('td', { hasText: '2/3' }).waitFor();
+    await page.locator('table.progress-table tr', { hasText: '北京市城区农学会' }).locator('td', { hasText: '已完成' }).waitFor();
+    await shot(page, '07k-campaign-progress');
+    const card = page.locator('li.entry', { hasText: '果树修剪讲座3' });
+    await card.getByRole('button', { name: '采纳' }).click();
+    await card.locator('.tag', { hasText: '已采纳' }).waitFor();
+    await card.getByRole('link', { name: '查看活动草稿' }).waitFor();
+    const entries = await api('GET', `/campaigns/${campaignId}/entries?status=accepted`, cityTok);
+    assert.equal(entries.items.length, 1);
+    const draft = await api('GET', `/activities/${entries.items[0].activity_id}`, agri.tok);
+    assert.equal(draft.status, 'draft');
+    assert.equal(draft.campaign_id, campaignId);
+    assert.equal(draft.organization_id, agri.org.id);
     await page.close();
   });
 

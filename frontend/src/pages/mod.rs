@@ -5,6 +5,8 @@ pub mod activities;
 #[cfg(feature = "staff")]
 pub mod applications;
 #[cfg(feature = "staff")]
+pub mod campaigns;
+#[cfg(feature = "staff")]
 pub mod hub;
 #[cfg(feature = "staff")]
 pub mod integrations;
