@@ -20,7 +20,7 @@ use zhihui_domain::{
     OrganizationLevel, SubmissionAction,
 };
 
-use super::{keep, local_error, options, refused, use_saving};
+use super::{keep, local_error, my_orgs, options, refused, use_saving};
 use crate::app::Route;
 use crate::components::{
     confirmed, more_button, use_app, use_get, use_pages, view_load, Empty, ErrorBanner,
@@ -30,19 +30,6 @@ use crate::format;
 use crate::i18n::{fill, label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
-
-fn my_orgs(app: &crate::components::AppCtx) -> Vec<(String, String)> {
-    app.me
-        .as_ref()
-        .map(|m| {
-            m.administered_organizations
-                .iter()
-                .filter(|o| o.status == zhihui_domain::OrganizationStatus::Approved)
-                .map(|o| (o.id.to_string(), o.name.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn campaign_card(lang: Lang, c: &CampaignView) -> Html {
     html! {

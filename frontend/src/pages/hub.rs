@@ -15,7 +15,7 @@ use zhihui_contract::hub::{
 use zhihui_contract::organizations::OrganizationView;
 use zhihui_domain::{ExhibitionCategory, ServicePointAction, ServicePointKind, StayAction};
 
-use super::{keep, local_error, options, prefix_of, refused, use_saving};
+use super::{keep, local_error, my_orgs, options, prefix_of, refused, use_saving};
 use crate::app::Route;
 use crate::components::{
     confirmed, more_button, use_app, use_get, use_pages, view_load, Empty, ErrorBanner,
@@ -25,20 +25,6 @@ use crate::format;
 use crate::i18n::{label, t, Lang};
 use crate::services::{self, ApiError};
 use crate::validate::Kind;
-
-/// The organisations the signed-in caller administers and that are approved.
-fn my_orgs(app: &crate::components::AppCtx) -> Vec<(String, String)> {
-    app.me
-        .as_ref()
-        .map(|m| {
-            m.administered_organizations
-                .iter()
-                .filter(|o| o.status == zhihui_domain::OrganizationStatus::Approved)
-                .map(|o| (o.id.to_string(), o.name.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn point_card(lang: Lang, p: &ServicePointView) -> Html {
     html! {

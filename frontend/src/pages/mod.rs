@@ -94,6 +94,22 @@ pub fn options<T: zhihui_domain::ClosedSet>(
         .collect()
 }
 
+/// The approved organisations the signed-in caller administers, as a select's choices
+/// (id, name): those a form acts for.
+#[cfg(feature = "staff")]
+pub fn my_orgs(app: &crate::components::AppCtx) -> Vec<(String, String)> {
+    app.me
+        .as_ref()
+        .map(|m| {
+            m.administered_organizations
+                .iter()
+                .filter(|o| o.status == zhihui_domain::OrganizationStatus::Approved)
+                .map(|o| (o.id.to_string(), o.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A region code as the lists' `region` filter takes it: a province `13`, a city `1301`, a
 /// county.
 #[cfg(feature = "staff")]

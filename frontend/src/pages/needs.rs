@@ -172,17 +172,7 @@ fn PostNeed() -> Html {
     let app = use_app();
     let lang = app.lang;
     let nav = use_navigator();
-    let orgs: Vec<(String, String)> = app
-        .me
-        .as_ref()
-        .map(|m| {
-            m.administered_organizations
-                .iter()
-                .filter(|o| o.status == zhihui_domain::OrganizationStatus::Approved)
-                .map(|o| (o.id.to_string(), o.name.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let orgs = super::my_orgs(&app);
     let form = use_state(|| NeedForm {
         organization: orgs.first().map(|o| o.0.clone()).unwrap_or_default(),
         title: String::new(),
