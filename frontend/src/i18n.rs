@@ -486,6 +486,7 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("work_kind.applications_to_decide", "申报待决定", "Applications to decide"),
     ("work_kind.reviews_to_write", "申报待评审", "Applications to review"),
     ("work_kind.hours_to_confirm", "活动服务时长待确认", "Activities with hours to confirm"),
+    ("work_kind.campaigns_to_answer", "征集待填报", "Campaigns to answer"),
     ("rollup.top", "顶层", "Top"),
     ("rollup.grid_by", "分布图着色依据", "Colour the grid by"),
     ("rollup.less", "少", "Less"),

@@ -118,6 +118,24 @@ async fn societies(app: &TestApp, t: &Tree) -> ((User, String), (User, String)) 
     ((a_admin, a), (b_admin, b))
 }
 
+/// The campaigns waiting on the workbench of `who`, by organisation.
+async fn to_answer(app: &TestApp, who: &User) -> Vec<(String, i64)> {
+    let (s, b) = app.get("/api/v1/me/work", Some(&who.token)).await;
+    assert_eq!(s, 200, "{b}");
+    b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "campaigns_to_answer")
+        .map(|i| {
+            (
+                i["organization"]["id"].as_str().unwrap().to_string(),
+                i["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 async fn events(app: &TestApp, kind: &str) -> u64 {
     outbox_event::Entity::find()
         .filter(outbox_event::Column::EventType.eq(kind))
@@ -385,6 +403,10 @@ dual_test!(
             .await;
         assert_eq!(st, 200);
         let entries = format!("{path}/entries");
+        // Each society's workbench has the campaign to answer; the city's does not.
+        assert_eq!(to_answer(&app, &a_admin).await, vec![(a.clone(), 1)]);
+        assert_eq!(to_answer(&app, &b_admin).await, vec![(b.clone(), 1)]);
+        assert!(to_answer(&app, &t.city_admin).await.is_empty());
 
         // Custom values are checked against the campaign's fields, each named.
         let mut bad = entry_body(&a, "讲座", 7);
@@ -480,6 +502,7 @@ dual_test!(
         assert_eq!(s["state"], "complete");
         assert_eq!(s["late"], false);
         assert_eq!(events(&app, "campaign.submission_completed").await, 1);
+        assert!(to_answer(&app, &a_admin).await.is_empty());
         let (st, e) = app
             .post(&entries, Some(&a_admin.token), entry_body(&a, "第四场", 12))
             .await;
@@ -669,6 +692,7 @@ dual_test!(
             .await;
         assert_eq!(p["rows"][0]["organization"]["id"], b.as_str());
         assert_eq!(actions(&p["rows"][0]), vec!["reopen"]);
+        assert!(to_answer(&app, &b_admin).await.is_empty());
         let reopen = format!("{path}/submissions/{b}/reopen");
         let (st, e) = app
             .post(
@@ -699,6 +723,7 @@ dual_test!(
             .await;
         assert_eq!(st, 200, "{s}");
         assert_eq!(s["open_until"], "2026-07-07");
+        assert_eq!(to_answer(&app, &b_admin).await, vec![(b.clone(), 1)]);
         entry(&app, &b_admin, &id, entry_body(&b, "补报讲座", 9)).await;
         let (st, s) = app
             .post(&complete(&b), Some(&b_admin.token), json!({}))

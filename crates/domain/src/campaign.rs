@@ -515,6 +515,26 @@ pub fn check_add_entry(f: SubmissionFacts, entries: u64) -> Result<(), Transitio
     Ok(())
 }
 
+/// The campaign states in which an organisation may still answer (rule 55): those
+/// [`check_submission_open`] lets through; the workbench counts submissions not completed in
+/// them whose deadline or reopening is today or later.
+pub fn answering_statuses() -> Vec<CampaignStatus> {
+    CampaignStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| {
+            check_submission_open(SubmissionFacts {
+                campaign: *s,
+                deadline: NaiveDate::MAX,
+                reopened_until: None,
+                completed: false,
+                today: NaiveDate::MIN,
+            })
+            .is_ok()
+        })
+        .collect()
+}
+
 /// Marking a submission complete: open as for entries, with at least the minimum.
 pub fn check_complete(
     f: SubmissionFacts,
@@ -793,6 +813,11 @@ mod tests {
         );
         assert_eq!(guided_societies(C::CountyAssociation), None);
         assert_eq!(guided_societies(C::MunicipalSociety), None);
+    }
+
+    #[test]
+    fn only_an_open_campaign_is_answered() {
+        assert_eq!(answering_statuses(), vec![CampaignStatus::Open]);
     }
 
     #[test]

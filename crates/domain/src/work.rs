@@ -34,6 +34,9 @@ string_enum! {
         /// Activities of a team the person administers that have ended with attendances
         /// whose hours are not yet confirmed, before the confirmation deadline (确认时长).
         HoursToConfirm => "hours_to_confirm",
+        /// Campaigns asking an organisation the person administers that it has not
+        /// completed, while it may still change its entries (征集填报).
+        CampaignsToAnswer => "campaigns_to_answer",
     }
 }
 

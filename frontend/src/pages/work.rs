@@ -25,6 +25,7 @@ fn target(i: &WorkItem) -> Route {
         WorkKind::LettersToAnswer => tab("letters"),
         WorkKind::ReportsToAccept => tab("reports"),
         WorkKind::HoursToConfirm => tab("activities"),
+        WorkKind::CampaignsToAnswer => Some(Route::Campaigns),
         WorkKind::ApplicationsToEndorse
         | WorkKind::ApplicationsToDecide
         | WorkKind::ReviewsToWrite => Some(Route::Applications),

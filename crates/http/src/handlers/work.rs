@@ -63,6 +63,8 @@ pub async fn get_my_work(
             ),
             now,
         ),
+        campaigns: zhihui_domain::campaign::answering_statuses(),
+        today: crate::clock::china_date(now),
     };
     let names: HashMap<_, _> = orgs.iter().map(|o| (o.id, o)).collect();
     let items = state

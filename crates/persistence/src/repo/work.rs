@@ -1,10 +1,10 @@
 //! What is waiting for a person (待办): counts of the documents whose next step is theirs.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 use zhihui_domain::{
-    ActivityStatus, ApplicationStatus, ClosedSet, LetterStatus, MembershipStatus,
+    ActivityStatus, ApplicationStatus, CampaignStatus, ClosedSet, LetterStatus, MembershipStatus,
     OrganizationStatus, ReportStatus, SignUpStatus, WorkKind,
 };
 
@@ -44,6 +44,10 @@ pub struct WorkQuery {
     /// Hours are confirmed after the end and before the deadline: activities that ended
     /// in this range.
     pub hours_ended: (DateTime<Utc>, DateTime<Utc>),
+    /// Campaign states an organisation answers in, and today (China's date): submissions
+    /// not completed whose deadline or reopening is today or later.
+    pub campaigns: Vec<CampaignStatus>,
+    pub today: NaiveDate,
 }
 
 /// One count: a kind of work, the organisation it is for (none for the province's, the
@@ -157,6 +161,19 @@ impl Store {
                  (SELECT 1 FROM service_records sr WHERE sr.sign_up_id = su.id)) \
                  GROUP BY a.organization_id",
                 WorkKind::HoursToConfirm.as_str()
+            ));
+        }
+        if orgs && !q.campaigns.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&names(&q.campaigns));
+            let (d, r) = (b.bind(q.today), b.bind(q.today));
+            parts.push(format!(
+                "SELECT '{}', cs.organization_id, CAST(count(*) AS BIGINT) \
+                 FROM campaign_submissions cs JOIN campaigns c ON c.id = cs.campaign_id \
+                 WHERE cs.organization_id IN ({o}) AND c.status IN ({s}) \
+                 AND cs.completed_on IS NULL AND (c.deadline >= {d} OR cs.reopened_until >= {r}) \
+                 GROUP BY cs.organization_id",
+                WorkKind::CampaignsToAnswer.as_str()
             ));
         }
         if !q.provinces.is_empty() && !q.endorse.is_empty() {
