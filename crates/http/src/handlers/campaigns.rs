@@ -473,6 +473,7 @@ pub async fn remind_campaign(
     (status = 200, body = CampaignPage),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json", description = "not_in_your_oversight"),
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "organization_not_found (owner_id)"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/campaigns")]
