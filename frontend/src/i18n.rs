@@ -487,6 +487,8 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("work_kind.reviews_to_write", "申报待评审", "Applications to review"),
     ("work_kind.hours_to_confirm", "活动服务时长待确认", "Activities with hours to confirm"),
     ("work_kind.campaigns_to_answer", "征集待填报", "Campaigns to answer"),
+    ("work_kind.needs_to_dispatch", "需求待派单", "Needs to dispatch"),
+    ("work_kind.campaign_entries_to_accept", "征集条目待采纳", "Campaign entries to accept"),
     ("rollup.top", "顶层", "Top"),
     ("rollup.grid_by", "分布图着色依据", "Colour the grid by"),
     ("rollup.less", "少", "Less"),

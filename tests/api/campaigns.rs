@@ -623,6 +623,17 @@ dual_test!(
             .await;
         assert_eq!(rest["items"].as_array().unwrap().len(), 3);
 
+        // The city's workbench has the submitted entries to accept (A's three, B's one).
+        let (_, w) = app.get("/api/v1/me/work", Some(&t.city_admin.token)).await;
+        let to_accept: Vec<&Value> = w["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "campaign_entries_to_accept")
+            .collect();
+        assert_eq!(to_accept.len(), 1, "{w}");
+        assert_eq!(to_accept[0]["organization"]["id"], t.city.as_str());
+        assert_eq!(to_accept[0]["count"], 4);
         // The city accepts A's first entry: a draft activity of A, linked to the campaign.
         let e1_id = e1["id"].as_str().unwrap();
         let accept = format!("/api/v1/campaign-entries/{e1_id}/accept");

@@ -191,6 +191,22 @@ dual_test!(
         let (_, v) = app.get(&one, Some(&t.city_admin.token)).await;
         assert_eq!(actions(&v), ["dispatch"]);
         assert_eq!(v["contact"]["phone"], "13900139000");
+        // The parent's workbench has it to dispatch; the county's (the requester) does not.
+        let waiting = |who: &User| {
+            let (app, token) = (&app, who.token.clone());
+            async move {
+                let (_, w) = app.get("/api/v1/me/work", Some(&token)).await;
+                w["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|i| i["kind"] == "needs_to_dispatch")
+                    .map(|i| i["count"].as_i64().unwrap())
+                    .sum::<i64>()
+            }
+        };
+        assert_eq!(waiting(&t.city_admin).await, 1);
+        assert_eq!(waiting(&t.county_admin).await, 0);
         let (_, v) = app.get(&one, Some(&s.far_admin.token)).await;
         assert!(
             actions(&v).is_empty(),
@@ -296,6 +312,7 @@ dual_test!(
         assert_eq!((st, b["code"].as_str()), (409, Some("need_already_held")));
         let (_, v) = app.get(&one, Some(&s.team_admin.token)).await;
         assert_eq!(actions(&v), ["accept_dispatch", "decline_dispatch"]);
+        assert_eq!(waiting(&t.city_admin).await, 0);
         assert_eq!(
             v["contact"]["phone"], "13900139000",
             "the team it is sent to sees the contact"

@@ -37,6 +37,12 @@ string_enum! {
         /// Campaigns asking an organisation the person administers that it has not
         /// completed, while it may still change its entries (征集填报).
         CampaignsToAnswer => "campaigns_to_answer",
+        /// Open needs posted by an organisation directly below one the person administers,
+        /// within their window, waiting to be dispatched (派单).
+        NeedsToDispatch => "needs_to_dispatch",
+        /// Entries submitted to a campaign an organisation the person administers opened,
+        /// waiting to be accepted (征集条目采纳).
+        CampaignEntriesToAccept => "campaign_entries_to_accept",
     }
 }
 
@@ -99,6 +105,37 @@ pub fn hours_sign_up_statuses() -> Vec<SignUpStatus> {
     )
 }
 
+/// Needs to dispatch are those the parent may dispatch, as stored (`need::stored_as`); each
+/// of those statuses expires with its window (`need::can_expire`), which the count compares
+/// with today.
+pub fn dispatch_statuses() -> Vec<crate::NeedStatus> {
+    let mut out: Vec<crate::NeedStatus> =
+        crate::need::need_action_starts_from(crate::NeedAction::Dispatch)
+            .into_iter()
+            .flat_map(|s| crate::need::stored_as(s).iter().copied())
+            .collect();
+    out.dedup();
+    out
+}
+
+/// Entries to accept are those the owner may accept, in campaigns that still take it.
+pub fn entry_accept_statuses() -> Vec<crate::EntryStatus> {
+    starts_from(
+        crate::EntryStatus::ALL,
+        crate::EntryAction::Accept,
+        crate::campaign::entry_transition,
+    )
+}
+
+/// Campaign states in which entries are accepted: all but the draft.
+pub fn accepting_campaign_statuses() -> Vec<crate::CampaignStatus> {
+    crate::CampaignStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != crate::CampaignStatus::Draft)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +148,14 @@ mod tests {
         assert_eq!(report_statuses(), [ReportStatus::Submitted]);
         assert_eq!(hours_activity_statuses(), [ActivityStatus::Published]);
         assert_eq!(hours_sign_up_statuses(), [SignUpStatus::Confirmed]);
+        assert_eq!(dispatch_statuses(), [crate::NeedStatus::Open]);
+        assert!(dispatch_statuses()
+            .iter()
+            .all(|s| crate::need::can_expire(*s)));
+        assert_eq!(entry_accept_statuses(), [crate::EntryStatus::Submitted]);
+        assert_eq!(
+            accepting_campaign_statuses(),
+            [crate::CampaignStatus::Open, crate::CampaignStatus::Closed]
+        );
     }
 }

@@ -25,7 +25,8 @@ fn target(i: &WorkItem) -> Route {
         WorkKind::LettersToAnswer => tab("letters"),
         WorkKind::ReportsToAccept => tab("reports"),
         WorkKind::HoursToConfirm => tab("activities"),
-        WorkKind::CampaignsToAnswer => Some(Route::Campaigns),
+        WorkKind::CampaignsToAnswer | WorkKind::CampaignEntriesToAccept => Some(Route::Campaigns),
+        WorkKind::NeedsToDispatch => Some(Route::Needs),
         WorkKind::ApplicationsToEndorse
         | WorkKind::ApplicationsToDecide
         | WorkKind::ReviewsToWrite => Some(Route::Applications),

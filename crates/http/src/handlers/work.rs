@@ -65,6 +65,9 @@ pub async fn get_my_work(
         ),
         campaigns: zhihui_domain::campaign::answering_statuses(),
         today: crate::clock::china_date(now),
+        dispatch: work::dispatch_statuses(),
+        accept_entries: work::entry_accept_statuses(),
+        accepting_campaigns: work::accepting_campaign_statuses(),
     };
     let names: HashMap<_, _> = orgs.iter().map(|o| (o.id, o)).collect();
     let items = state

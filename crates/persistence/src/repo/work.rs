@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 use zhihui_domain::{
-    ActivityStatus, ApplicationStatus, CampaignStatus, ClosedSet, LetterStatus, MembershipStatus,
-    OrganizationStatus, ReportStatus, SignUpStatus, WorkKind,
+    ActivityStatus, ApplicationStatus, CampaignStatus, ClosedSet, EntryStatus, LetterStatus,
+    MembershipStatus, NeedStatus, OrganizationStatus, ReportStatus, SignUpStatus, WorkKind,
 };
 
 use crate::repo::Binder;
@@ -48,6 +48,11 @@ pub struct WorkQuery {
     /// not completed whose deadline or reopening is today or later.
     pub campaigns: Vec<CampaignStatus>,
     pub today: NaiveDate,
+    /// Need statuses the parent dispatches from (their window not yet past `today`).
+    pub dispatch: Vec<NeedStatus>,
+    /// Entry statuses accepted from, in campaigns of these states.
+    pub accept_entries: Vec<EntryStatus>,
+    pub accepting_campaigns: Vec<CampaignStatus>,
 }
 
 /// One count: a kind of work, the organisation it is for (none for the province's, the
@@ -174,6 +179,30 @@ impl Store {
                  AND cs.completed_on IS NULL AND (c.deadline >= {d} OR cs.reopened_until >= {r}) \
                  GROUP BY cs.organization_id",
                 WorkKind::CampaignsToAnswer.as_str()
+            ));
+        }
+        if orgs && !q.dispatch.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&names(&q.dispatch));
+            let d = b.bind(q.today);
+            parts.push(format!(
+                "SELECT '{}', o.parent_id, CAST(count(*) AS BIGINT) FROM service_needs n \
+                 JOIN organizations o ON o.id = n.requester_id \
+                 WHERE o.parent_id IN ({o}) AND n.status IN ({s}) AND n.window_to >= {d} \
+                 GROUP BY o.parent_id",
+                WorkKind::NeedsToDispatch.as_str()
+            ));
+        }
+        if orgs && !q.accept_entries.is_empty() && !q.accepting_campaigns.is_empty() {
+            let o = b.list(&q.organizations);
+            let s = b.list(&names(&q.accept_entries));
+            let c = b.list(&names(&q.accepting_campaigns));
+            parts.push(format!(
+                "SELECT '{}', c.owner_id, CAST(count(*) AS BIGINT) FROM campaign_entries e \
+                 JOIN campaigns c ON c.id = e.campaign_id \
+                 WHERE c.owner_id IN ({o}) AND e.status IN ({s}) AND c.status IN ({c}) \
+                 GROUP BY c.owner_id",
+                WorkKind::CampaignEntriesToAccept.as_str()
             ));
         }
         if !q.provinces.is_empty() && !q.endorse.is_empty() {
