@@ -518,6 +518,26 @@ dual_test!(
         .await;
         assert_eq!((st, e["code"].as_str()), (409, Some("submission_complete")));
 
+        // The owner reads entries but changes none of them; anonymous callers see nothing.
+        let a1 = format!(
+            "/api/v1/campaign-entries/{}",
+            a_entries[0]["id"].as_str().unwrap()
+        );
+        let (st, e) = put_v(
+            &app,
+            &a1,
+            &t.city_admin.token,
+            json!({"title": "市里改的"}),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (st, e["code"].as_str()),
+            (403, Some("not_your_organization")),
+            "{e}"
+        );
+        let (st, _) = app.get(&path, None).await;
+        assert_eq!(st, 401);
         // B edits and withdraws while open; the count follows.
         let b1 = b_entries[0]["id"].as_str().unwrap();
         let (st, e) = put_v(

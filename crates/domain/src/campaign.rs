@@ -690,6 +690,17 @@ pub fn draft_day(year: i32, month: u32, today: NaiveDate) -> Result<NaiveDate, T
     }
 }
 
+/// The hours of an accepted entry's draft activity when none are given: 09:00-11:00 China
+/// time on its [`draft_day`].
+pub fn draft_hours(
+    year: i32,
+    month: u32,
+    today: NaiveDate,
+) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), TransitionError> {
+    let start = crate::report::china_day_start(draft_day(year, month, today)?);
+    Ok((start + Duration::hours(9), start + Duration::hours(11)))
+}
+
 /// How far an entry has come: its status, and its activity's (`activity_ended`: the
 /// activity's end is past).
 pub fn entry_stage(status: EntryStatus, activity: Option<(ActivityStatus, bool)>) -> EntryStage {
@@ -1099,6 +1110,14 @@ mod tests {
         );
         assert!(draft_day(2027, 2, d(2027, 3, 1)).is_err());
         assert!(draft_day(2027, 13, d(2027, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn a_draft_activity_is_held_in_the_china_morning() {
+        let (from, to) = draft_hours(2027, 3, d(2027, 1, 10)).unwrap();
+        assert_eq!(from.to_rfc3339(), "2027-03-15T01:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2027-03-15T03:00:00+00:00");
+        assert!(draft_hours(2027, 2, d(2027, 3, 1)).is_err());
     }
 
     #[test]

@@ -1193,7 +1193,10 @@ impl Store {
                 title: Set(format!("{year}年度科普讲座活动征集")),
                 purpose: Set("各县（区）科协至少开展3场科普讲座，请于截止日期前填报。".into()),
                 year: Set(year),
-                addressed_categories: Set("[\"county_association\"]".into()),
+                addressed_categories: Set(serde_json::to_string(&[
+                    OrganizationCategory::CountyAssociation.as_str(),
+                ])
+                .unwrap_or_default()),
                 addressed_levels: Set("[]".into()),
                 min_entries: Set(3),
                 custom_fields: Set(fields_json.clone()),
@@ -1255,14 +1258,16 @@ impl Store {
                             county.name.trim_end_matches("科学技术协会")
                         )),
                         expected_audience: Set(rng.gen_range(30..300)),
-                        custom: Set(format!(
-                            "[[\"mode\",\"{}\"]]",
+                        // The repository's spelling of custom values: (key, value) pairs.
+                        custom: Set(serde_json::to_string(&[(
+                            "mode",
                             if rng.gen_bool(0.3) {
                                 "线上"
                             } else {
                                 "线下"
-                            }
-                        )),
+                            },
+                        )])
+                        .unwrap_or_default()),
                         status: Set(EntryStatus::Submitted.into()),
                         activity_id: Set(None),
                         created_by: Set(county.admin.unwrap_or(by)),

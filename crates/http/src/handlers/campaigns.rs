@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 use zhihui_contract::activities::{ActivityPlan, CreateActivityRequest};
 use zhihui_contract::campaigns::{
@@ -23,7 +23,7 @@ use zhihui_contract::campaigns::{
 use zhihui_contract::pairing::PartyView;
 use zhihui_contract::{Problem, DEFAULT_LIMIT, MAX_LIMIT};
 use zhihui_domain::campaign::{
-    draft_day, entry_stage, submission_allowed_actions, submission_state, CustomField,
+    draft_hours, entry_stage, submission_allowed_actions, submission_state, CustomField,
 };
 use zhihui_domain::{
     campaign_allowed_actions, entry_allowed_actions, CampaignStatus, EntryStage, EntryStatus,
@@ -183,12 +183,21 @@ async fn views(
     let today = china_date(state.clock.now());
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let counts = state.store.campaign_counts(&ids).await?;
-    let mut mine: HashMap<Uuid, Vec<campaign_submission::Model>> = HashMap::new();
-    for c in &rows {
-        if !who.administers(c.owner_id) && *c.status != CampaignStatus::Draft {
-            let subs = state.store.submissions_of(c.id, &who.admin_of).await?;
-            mine.insert(c.id, subs);
-        }
+    // The caller's submissions to the campaigns it answers (not its own, not drafts), in one
+    // read.
+    let answering: Vec<Uuid> = rows
+        .iter()
+        .filter(|c| !who.administers(c.owner_id) && *c.status != CampaignStatus::Draft)
+        .map(|c| c.id)
+        .collect();
+    let mut mine: HashMap<Uuid, Vec<campaign_submission::Model>> =
+        answering.iter().map(|id| (*id, vec![])).collect();
+    for s in state
+        .store
+        .submissions_to(&answering, &who.admin_of)
+        .await?
+    {
+        mine.entry(s.campaign_id).or_default().push(s);
     }
     let mut org_ids: Vec<Uuid> = rows.iter().map(|c| c.owner_id).collect();
     org_ids.extend(mine.values().flatten().map(|s| s.organization_id));
@@ -261,17 +270,24 @@ async fn views(
         .collect()
 }
 
+async fn one(
+    state: &AppState,
+    who: &Authenticated,
+    c: campaign::Model,
+) -> Result<CampaignView, ApiError> {
+    views(state, who, vec![c])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal("a campaign view went missing".into()))
+}
+
 async fn respond(
     state: &AppState,
     who: &Authenticated,
     c: campaign::Model,
 ) -> Result<HttpResponse, ApiError> {
-    let v = views(state, who, vec![c])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Internal("a campaign view went missing".into()))?;
-    let version = v.version;
-    Ok(with_etag(HttpResponse::Ok().json(v), version))
+    let v = one(state, who, c).await?;
+    Ok(with_etag(HttpResponse::Ok().json(&v), v.version))
 }
 
 /// Opens a campaign as a draft for an organisation the caller administers: title, purpose,
@@ -316,13 +332,11 @@ pub async fn create_campaign(
         .store
         .create_campaign(owner.id, &content(draft), &actor, state.clock.now())
         .await?;
-    let id = c.id;
-    let res = respond(&state, &who, c).await?;
-    let mut created = super::created(format!("/campaigns/{id}"));
-    for (k, v) in res.headers() {
-        created.insert_header((k.clone(), v.clone()));
-    }
-    Ok(created.body(res.into_body()))
+    let v = one(&state, &who, c).await?;
+    Ok(with_etag(
+        super::created(format!("/campaigns/{}", v.id)).json(&v),
+        v.version,
+    ))
 }
 
 /// Changes a campaign (the owner). A draft changes as a whole; an open campaign keeps its
@@ -822,18 +836,26 @@ async fn entry_views(
         .collect()
 }
 
+async fn one_entry(
+    state: &AppState,
+    who: &Authenticated,
+    c: &campaign::Model,
+    e: campaign_entry::Model,
+) -> Result<CampaignEntryView, ApiError> {
+    entry_views(state, who, c, vec![e])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal("an entry view went missing".into()))
+}
+
 async fn respond_entry(
     state: &AppState,
     who: &Authenticated,
     c: &campaign::Model,
     e: campaign_entry::Model,
 ) -> Result<HttpResponse, ApiError> {
-    let v = entry_views(state, who, c, vec![e])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Internal("an entry view went missing".into()))?;
-    let version = v.version;
-    Ok(with_etag(HttpResponse::Ok().json(v), version))
+    let v = one_entry(state, who, c, e).await?;
+    Ok(with_etag(HttpResponse::Ok().json(&v), v.version))
 }
 
 /// A campaign's entries by organisation: all of them to the owner's admins, those above and
@@ -929,13 +951,11 @@ pub async fn create_campaign_entry(
             now,
         )
         .await?;
-    let location = format!("/campaign-entries/{}", e.id);
-    let res = respond_entry(&state, &who, &l.campaign, e).await?;
-    let mut created = super::created(location);
-    for (k, v) in res.headers() {
-        created.insert_header((k.clone(), v.clone()));
-    }
-    Ok(created.body(res.into_body()))
+    let v = one_entry(&state, &who, &l.campaign, e).await?;
+    Ok(with_etag(
+        super::created(format!("/campaign-entries/{}", v.id)).json(&v),
+        v.version,
+    ))
 }
 
 /// An entry with its campaign, visible to the caller (or not found).
@@ -1034,15 +1054,6 @@ pub async fn withdraw_campaign_entry(
     respond_entry(&state, &who, &l.campaign, e).await
 }
 
-/// 09:00 China time on `day`, as UTC.
-fn china_morning(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!());
-    tz.from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default()))
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN)))
-}
-
 /// Accepts an entry (the owner, rule 56): it becomes a draft activity of the submitting
 /// organisation with its title, topic, place, the organisation's region and the expected
 /// audience as capacity, linked to the campaign (the activity's `campaign_id`). The times are
@@ -1075,10 +1086,7 @@ pub async fn accept_campaign_entry(
     let (starts_at, ends_at) = match (body.starts_at, body.ends_at) {
         (Some(s), Some(t)) => (s, t),
         (Some(s), None) => (s, s + chrono::Duration::hours(2)),
-        (None, _) => {
-            let day = draft_day(c.year, e.planned_month.clamp(1, 12) as u32, china_date(now))?;
-            (china_morning(day, 9), china_morning(day, 11))
-        }
+        (None, _) => draft_hours(c.year, e.planned_month.clamp(1, 12) as u32, china_date(now))?,
     };
     let submitter = state
         .store

@@ -129,13 +129,6 @@ pub fn custom_values_of(e: &campaign_entry::Model) -> Vec<(String, String)> {
     serde_json::from_str(&e.custom).unwrap_or_default()
 }
 
-fn conflict(e: TransitionError) -> StoreError {
-    StoreError::Conflict {
-        code: e.code,
-        message: e.message,
-    }
-}
-
 fn json_of<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
@@ -247,7 +240,7 @@ impl Store {
         let (cats, levels) = addressees_of(&cur);
         let fixed_changed =
             cats != c.categories || levels != c.levels || custom_fields_of(&cur) != c.custom_fields;
-        check_update(*cur.status, fixed_changed).map_err(conflict)?;
+        check_update(*cur.status, fixed_changed)?;
         let mut m: campaign::ActiveModel = cur.clone().into();
         set_content(&mut m, c);
         m.updated_at = Set(now);
@@ -341,7 +334,7 @@ impl Store {
         if expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        let to = campaign_transition(*cur.status, CampaignAction::Open).map_err(conflict)?;
+        let to = campaign_transition(*cur.status, CampaignAction::Open)?;
         let (cats, levels) = addressees_of(&cur);
         let orgs = self
             .addressees_in(&txn, cur.owner_id, &cats, &levels)
@@ -405,7 +398,7 @@ impl Store {
         if expected_version.is_some_and(|v| v != cur.version) {
             return Err(StoreError::VersionMismatch);
         }
-        let to = campaign_transition(*cur.status, CampaignAction::Close).map_err(conflict)?;
+        let to = campaign_transition(*cur.status, CampaignAction::Close)?;
         let mut m: campaign::ActiveModel = cur.clone().into();
         m.status = Set(to.into());
         m.closed_at = Set(Some(now));
@@ -434,7 +427,7 @@ impl Store {
     ) -> StoreResult<Vec<Uuid>> {
         let txn = self.db.begin().await?;
         let cur = self.lock_campaign(&txn, id).await?;
-        campaign_transition(*cur.status, CampaignAction::Remind).map_err(conflict)?;
+        campaign_transition(*cur.status, CampaignAction::Remind)?;
         if let Some(at) = cur.reminded_at {
             if now < at + Duration::hours(REMIND_EVERY_HOURS) {
                 return Err(StoreError::Conflict {
@@ -548,6 +541,24 @@ impl Store {
             .await?)
     }
 
+    /// The submissions of these organisations to these campaigns (a page of campaigns the
+    /// caller answers).
+    pub async fn submissions_to(
+        &self,
+        campaigns: &[Uuid],
+        orgs: &[Uuid],
+    ) -> StoreResult<Vec<campaign_submission::Model>> {
+        if campaigns.is_empty() || orgs.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(campaign_submission::Entity::find()
+            .filter(campaign_submission::Column::CampaignId.is_in(campaigns.to_vec()))
+            .filter(campaign_submission::Column::OrganizationId.is_in(orgs.to_vec()))
+            .order_by_asc(campaign_submission::Column::OrganizationId)
+            .all(&self.db)
+            .await?)
+    }
+
     /// How many organisations each campaign addresses, and how many completed.
     pub async fn campaign_counts(&self, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, (u64, u64)>> {
         let mut out: HashMap<Uuid, (u64, u64)> = HashMap::new();
@@ -618,8 +629,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let s = self.lock_submission(&txn, campaign_id, org).await?;
-        check_add_entry(submission_facts(&c, &s, today), s.entries.max(0) as u64)
-            .map_err(conflict)?;
+        check_add_entry(submission_facts(&c, &s, today), s.entries.max(0) as u64)?;
         let mut m = campaign_entry::ActiveModel {
             id: Set(Uuid::now_v7()),
             campaign_id: Set(campaign_id),
@@ -698,8 +708,8 @@ impl Store {
     ) -> StoreResult<campaign_entry::Model> {
         let txn = self.db.begin().await?;
         let (c, s, e) = self.lock_entry(&txn, id, expected_version).await?;
-        entry_transition(*e.status, EntryAction::Update).map_err(conflict)?;
-        check_submission_open(submission_facts(&c, &s, today)).map_err(conflict)?;
+        entry_transition(*e.status, EntryAction::Update)?;
+        check_submission_open(submission_facts(&c, &s, today))?;
         let mut m: campaign_entry::ActiveModel = e.clone().into();
         set_entry(&mut m, content);
         m.updated_at = Set(now);
@@ -719,8 +729,8 @@ impl Store {
     ) -> StoreResult<campaign_entry::Model> {
         let txn = self.db.begin().await?;
         let (c, s, e) = self.lock_entry(&txn, id, expected_version).await?;
-        let to = entry_transition(*e.status, EntryAction::Withdraw).map_err(conflict)?;
-        check_submission_open(submission_facts(&c, &s, today)).map_err(conflict)?;
+        let to = entry_transition(*e.status, EntryAction::Withdraw)?;
+        check_submission_open(submission_facts(&c, &s, today))?;
         let mut m: campaign_entry::ActiveModel = e.clone().into();
         m.status = Set(to.into());
         m.updated_at = Set(now);
@@ -750,8 +760,7 @@ impl Store {
             submission_facts(&c, &s, today),
             s.entries.max(0) as u64,
             c.min_entries,
-        )
-        .map_err(conflict)?;
+        )?;
         let out = Self::save_submission(
             &txn,
             &s,
@@ -788,7 +797,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let c = self.lock_campaign(&txn, campaign_id).await?;
         let s = self.lock_submission(&txn, campaign_id, org).await?;
-        check_reopen(*c.status, until, today).map_err(|(_, e)| conflict(e))?;
+        check_reopen(*c.status, until, today).map_err(|(_, e)| StoreError::from(e))?;
         let out = Self::save_submission(
             &txn,
             &s,
@@ -825,9 +834,9 @@ impl Store {
     ) -> StoreResult<campaign_entry::Model> {
         let txn = self.db.begin().await?;
         let (c, s, e) = self.lock_entry(&txn, id, expected_version).await?;
-        let to = entry_transition(*e.status, EntryAction::Accept).map_err(conflict)?;
+        let to = entry_transition(*e.status, EntryAction::Accept)?;
         if *c.status == CampaignStatus::Draft {
-            return Err(conflict(TransitionError::new(
+            return Err(StoreError::from(TransitionError::new(
                 ProblemCode::CampaignNotOpen,
                 "the campaign is not open",
             )));

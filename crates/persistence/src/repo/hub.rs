@@ -146,13 +146,6 @@ async fn announce(
     Ok(())
 }
 
-fn conflict(e: zhihui_domain::TransitionError) -> StoreError {
-    StoreError::Conflict {
-        code: e.code,
-        message: e.message,
-    }
-}
-
 fn days_of(s: &exhibition_stay::Model) -> Days {
     Days::new(s.starts_on, s.ends_on)
 }
@@ -413,7 +406,7 @@ impl Store {
             .iter()
             .map(days_of)
             .collect();
-        check_exhibition_free(&elsewhere, days).map_err(conflict)?;
+        check_exhibition_free(&elsewhere, days)?;
         let here: Vec<Days> = live(exhibition_stay::Entity::find())
             .filter(C::ServicePointId.eq(point_id))
             .all(&txn)
@@ -421,7 +414,7 @@ impl Store {
             .iter()
             .map(days_of)
             .collect();
-        check_room(point.exhibition_slots, &here, days).map_err(conflict)?;
+        check_room(point.exhibition_slots, &here, days)?;
         let out = exhibition_stay::ActiveModel {
             id: Set(Uuid::now_v7()),
             exhibition_id: Set(exhibition_id),
@@ -472,7 +465,7 @@ impl Store {
             return Err(StoreError::VersionMismatch);
         }
         let from = effective_stay_status(*cur.status, days_of(&cur), today);
-        let to = stay_transition(from, action).map_err(conflict)?;
+        let to = stay_transition(from, action)?;
         let mut m: exhibition_stay::ActiveModel = cur.clone().into();
         match action {
             StayAction::Cancel => m.status = Set(to.into()),

@@ -200,13 +200,6 @@ fn china_month(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn conflict(e: zhihui_domain::TransitionError) -> StoreError {
-    StoreError::Conflict {
-        code: e.code,
-        message: e.message,
-    }
-}
-
 impl Store {
     async fn lock_need(
         &self,
@@ -283,7 +276,7 @@ impl Store {
             return Err(StoreError::VersionMismatch);
         }
         let from = effective_status(*cur.status, cur.window_to, today);
-        need_transition(from, NeedAction::Update).map_err(conflict)?;
+        need_transition(from, NeedAction::Update)?;
         let mut m: service_need::ActiveModel = cur.clone().into();
         set_content(&mut m, c, self);
         m.updated_at = Set(now);
@@ -310,7 +303,7 @@ impl Store {
             return Err(StoreError::VersionMismatch);
         }
         let from = effective_status(*cur.status, cur.window_to, step.today);
-        let to = need_transition(from, step.action).map_err(conflict)?;
+        let to = need_transition(from, step.action)?;
         let mut m: service_need::ActiveModel = cur.clone().into();
         m.status = Set(to.into());
         let mut team = cur.holder_id;
