@@ -17,6 +17,7 @@ pub mod hub;
 pub mod id_number;
 pub mod integration;
 pub mod need;
+pub mod notification;
 pub mod organization;
 pub mod pairing;
 pub mod phone;

@@ -111,6 +111,7 @@ catalogue! {
     VolunteerNotFound = "volunteer_not_found", 404, Both, "No such volunteer", "志愿者不存在";
     ActivityNotFound = "activity_not_found", 404, Problem, "No such activity", "活动不存在";
     SignUpNotFound = "sign_up_not_found", 404, Both, "No such sign-up", "报名记录不存在";
+    NotificationNotFound = "notification_not_found", 404, Problem, "No such notification", "通知不存在";
     MembershipNotFound = "membership_not_found", 404, Both, "No such membership", "成员关系不存在";
     CertificateNotFound = "certificate_not_found", 404, Problem, "No certificate has this number", "未找到该编号的证明";
     PairingNotFound = "pairing_not_found", 404, Both, "No such pairing", "结对关系不存在";
@@ -206,6 +207,10 @@ catalogue! {
     PlannedMonthPassed = "planned_month_passed", 409, Problem, "The planned month has passed", "计划月份已过";
     RemindedRecently = "reminded_recently", 409, Problem, "A reminder went out less than a day ago", "一天内已发送过提醒";
     RatingWindowClosed = "rating_window_closed", 409, Problem, "The time for rating has passed", "已超过评价期限";
+    LinkInvalid = "link_invalid", 404, Problem, "This link is not valid", "链接无效";
+    LinkUsed = "link_used", 409, Problem, "This link has been used", "该链接已使用过";
+    LinkExpired = "link_expired", 410, Problem, "This link has expired", "该链接已过期";
+    SignUpNotLive = "sign_up_not_live", 409, Problem, "The sign-up was withdrawn", "报名已取消";
     ApplicationExists = "application_exists", 409, Both, "This organisation has applied to this call already", "本组织已申报该指南";
     ApplicationStatus = "application_status", 409, Problem, "Not possible in the application's state", "申报书当前状态不允许此操作";
     EndorsementNotRequired = "endorsement_not_required", 409, Problem, "This call needs no endorsement", "该通知无需推荐";
@@ -338,6 +343,13 @@ catalogue! {
     UnknownSkillField = "unknown_skill_field", 422, Field, "Not a skill field", "不是有效的专业领域";
     UnknownAudience = "unknown_audience", 422, Field, "Not an audience", "不是有效的服务对象";
     UnknownPriorityArea = "unknown_priority_area", 422, Field, "Not a priority area", "不是有效的重点地区类型";
+    UnknownNotificationFamily = "unknown_notification_family", 422, Field, "Not a notification family", "不是有效的通知类别";
+    UnknownLanguage = "unknown_language", 422, Field, "Not a language", "不是有效的语言";
+    UnknownChannel = "unknown_channel", 422, Field, "Not a channel", "不是有效的通知渠道";
+    InvalidEmail = "invalid_email", 422, Field, "Not an email address", "不是有效的电子邮箱地址";
+    NotATime = "not_a_time", 422, Field, "Not a time of day (HH:MM)", "不是有效的时间（时:分）";
+    LegallyRequiredNotice = "legally_required_notice", 422, Field, "Required notices always show in the app", "法定通知不能关闭站内提醒";
+    SmsNotOffered = "sms_not_offered", 422, Field, "No notice of this kind is sent by SMS", "该类通知不发送短信";
     NotACounty = "not_a_county", 422, Field, "Priority areas are counties", "重点地区标记仅适用于县级组织";
     NotARequester = "not_a_requester", 422, Field, "This organisation does not post needs", "该组织不能发布需求";
     NotTheRequestersServicePoint = "not_the_requesters_service_point", 422, Field, "The service point is not the requesting organisation's", "该服务点不属于发布需求的组织";
