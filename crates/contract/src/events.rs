@@ -64,6 +64,23 @@ pub struct ActivityResource {
     pub href: String,
 }
 
+/// A sign-up that holds a place, for `sign_up.confirmed` (a place at once) and
+/// `sign_up.promoted` (moved up from the waiting list).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct SignUpResource {
+    /// Always `sign_up`.
+    #[schema(example = "sign_up")]
+    pub kind: String,
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub organization_id: Uuid,
+    pub volunteer_id: Uuid,
+    #[schema(schema_with = crate::values::sign_up_status)]
+    pub status: d::SignUpStatus,
+    pub starts_at: DateTime<Utc>,
+    pub href: String,
+}
+
 /// One participant's record in an `hours.confirmed` event.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct ServiceRecordChange {
@@ -273,6 +290,7 @@ pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str
         E::MembershipRequested | E::MembershipApproved => "MembershipResource",
         E::VolunteerImported => "VolunteerImportResource",
         E::ActivityPublished | E::ActivityCancelled => "ActivityResource",
+        E::SignUpConfirmed | E::SignUpPromoted => "SignUpResource",
         E::HoursConfirmed => "ServiceRecordsResource",
         E::CertificateIssued => "CertificateResource",
         E::PairingLetterSent

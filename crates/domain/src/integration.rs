@@ -100,6 +100,10 @@ string_enum! {
         ActivityPublished => "activity.published",
         /// 活动取消
         ActivityCancelled => "activity.cancelled",
+        /// 报名成功（获得名额）
+        SignUpConfirmed => "sign_up.confirmed",
+        /// 候补递补（从候补名单转为正式参加）
+        SignUpPromoted => "sign_up.promoted",
         /// 服务时长确认
         HoursConfirmed => "hours.confirmed",
         /// 服务证明开具

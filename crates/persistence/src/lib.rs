@@ -39,6 +39,9 @@ pub use repo::needs::{
     NeedContent, NeedFilter, NeedRatingRecord, NeedRegionRow, NeedRollupRows, NeedStep, TeamRecord,
     VisibleNeeds,
 };
+pub use repo::notifications::{
+    ContactChange, DeliveryFilter, DueNotice, LinkUse, NoticeDraft, PreferencesRow,
+};
 pub use repo::organizations::{NewOrganization, OrganizationChanges, OrganizationFilter, Viewer};
 pub use repo::pairing::{LetterContent, LetterFilter, LetterStep, PairingFilter};
 pub use repo::records::{

@@ -661,6 +661,7 @@ impl Store {
                     checked_out_at: Set(past.then_some(ends)),
                     absent: Set(false),
                     attendance_source: Set(past.then_some(AttendanceSource::Code.into())),
+                    attendance_confirmed_at: Set(None),
                     starts_at: Set(starts),
                     ends_at: Set(ends),
                 });

@@ -15,6 +15,8 @@ pub struct Model {
     pub resource: String,
     pub occurred_at: DateTimeUtc,
     pub dispatched_at: Option<DateTimeUtc>,
+    /// When the event was turned into notifications for the people it concerns.
+    pub notified_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

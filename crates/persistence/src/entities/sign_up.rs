@@ -21,6 +21,8 @@ pub struct Model {
     /// sign-ups still to come (`ix_sign_ups_volunteer_end`); they change with the activity's.
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
+    /// When the volunteer confirmed through the day-before link (rule 65).
+    pub attendance_confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,7 @@ mod m20261212_000021_need_service_point;
 mod m20261213_000022_priority_counties;
 mod m20261214_000023_campaigns;
 mod m20261215_000024_report_visitors;
+mod m20261216_000025_notifications;
 
 /// A foreign key that deletes with its parent row.
 fn fk(
@@ -105,6 +106,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000022_priority_counties::Migration),
             Box::new(m20261214_000023_campaigns::Migration),
             Box::new(m20261215_000024_report_visitors::Migration),
+            Box::new(m20261216_000025_notifications::Migration),
         ]
     }
 }

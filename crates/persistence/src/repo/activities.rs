@@ -594,6 +594,16 @@ impl Store {
         let Some(s) = s else {
             return Err(self.clash(&txn, &a, v.id).await?.into());
         };
+        if confirmed {
+            emit(
+                &txn,
+                EventType::SignUpConfirmed,
+                &[a.organization_id],
+                sign_up_resource(&s, a.organization_id),
+                now,
+            )
+            .await?;
+        }
         txn.commit().await.map_err(StoreError::from)?;
         Ok(SignedUp {
             volunteer: v,
@@ -734,10 +744,27 @@ impl Store {
             .filter(activity::Column::Id.eq(activity_id))
             .exec(txn)
             .await?;
-        Ok(sign_up::Entity::find()
+        let promoted = sign_up::Entity::find()
             .filter(sign_up::Column::Id.is_in(ids))
             .all(txn)
-            .await?)
+            .await?;
+        if let Some(org) = activity::Entity::find_by_id(activity_id)
+            .one(txn)
+            .await?
+            .map(|a| a.organization_id)
+        {
+            for s in &promoted {
+                emit(
+                    txn,
+                    EventType::SignUpPromoted,
+                    &[org],
+                    sign_up_resource(s, org),
+                    now,
+                )
+                .await?;
+            }
+        }
+        Ok(promoted)
     }
 
     /// Withdraws the volunteer's live sign-up; a freed place goes to the first on the list.
@@ -1002,4 +1029,18 @@ impl Store {
             .all(&self.db)
             .await?)
     }
+}
+
+/// A sign-up as the `sign_up.*` events carry it.
+fn sign_up_resource(s: &sign_up::Model, organization_id: Uuid) -> serde_json::Value {
+    super::webhooks::resource_value(&zhihui_contract::events::SignUpResource {
+        kind: "sign_up".into(),
+        id: s.id,
+        activity_id: s.activity_id,
+        organization_id,
+        volunteer_id: s.volunteer_id,
+        status: *s.status,
+        starts_at: s.starts_at,
+        href: format!("/api/v1/activities/{}", s.activity_id),
+    })
 }

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod imports;
 pub(crate) mod kept;
 pub mod needs;
+pub mod notifications;
 pub mod organizations;
 pub mod pairing;
 pub mod records;

@@ -50,6 +50,7 @@ pub(crate) async fn emit(
         resource: Set(resource.to_string()),
         occurred_at: Set(now),
         dispatched_at: Set(None),
+        notified_at: Set(None),
     }
     .insert(c)
     .await?;
@@ -105,7 +106,7 @@ pub fn endpoint_event_types(e: &webhook_endpoint::Model) -> Vec<EventType> {
 impl Store {
     /// Locks the selected rows, skipping rows another sender holds (PostgreSQL; SQLite
     /// serialises writers anyway).
-    fn skip_locked<E: EntityTrait>(&self, q: Select<E>) -> Select<E> {
+    pub(crate) fn skip_locked<E: EntityTrait>(&self, q: Select<E>) -> Select<E> {
         if self.is_postgres() {
             q.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         } else {
@@ -367,6 +368,7 @@ impl Store {
         let sql = format!(
             "DELETE FROM outbox_events WHERE id IN (SELECT e.id FROM outbox_events e \
              WHERE e.dispatched_at IS NOT NULL AND e.dispatched_at < {before} \
+             AND e.notified_at IS NOT NULL \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id \
                AND (d.status = {pending} OR d.created_at >= {before2})) \
              ORDER BY e.dispatched_at LIMIT {limit})",
