@@ -743,6 +743,8 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("webhook_event.volunteer.imported", "批量导入志愿者", "Volunteers imported"),
     ("webhook_event.activity.published", "活动发布", "Activity published"),
     ("webhook_event.activity.cancelled", "活动取消", "Activity cancelled"),
+    ("webhook_event.sign_up.confirmed", "报名成功", "Signed up"),
+    ("webhook_event.sign_up.promoted", "候补递补", "Moved up from the waiting list"),
     ("webhook_event.hours.confirmed", "服务时长确认", "Hours confirmed"),
     ("webhook_event.certificate.issued", "服务证明开具", "Certificate issued"),
     ("webhook_event.pairing_letter.sent", "结对函发出", "Pairing letter sent"),

@@ -11,6 +11,7 @@ pub mod form;
 pub mod hub;
 pub mod integrations;
 pub mod needs;
+pub mod notifications;
 pub mod organizations;
 pub mod pairing;
 pub mod problem;

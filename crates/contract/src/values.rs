@@ -144,6 +144,12 @@ value_schemas! {
     all!(d::SubmissionState) => submission_state, submission_state_or_null, submission_states;
     all!(d::CustomFieldKind) => custom_field_kind, custom_field_kind_or_null, custom_field_kinds;
     all!(d::EntryStage) => entry_stage, entry_stage_or_null, entry_stages;
+    all!(d::notification::NotificationKind) => notification_kind, notification_kind_or_null, notification_kinds;
+    all!(d::notification::NotificationFamily) => notification_family, notification_family_or_null, notification_families;
+    all!(d::notification::Channel) => channel, channel_or_null, channels;
+    all!(d::notification::SendStatus) => send_status, send_status_or_null, send_statuses;
+    all!(d::notification::Language) => language, language_or_null, languages;
+    all!(d::notification::LinkPurpose) => link_purpose, link_purpose_or_null, link_purposes;
 }
 
 /// The categories a campaign addresses (none: every category).
@@ -193,6 +199,7 @@ mod limits_tests {
         ("activities.rs", include_str!("activities.rs")),
         ("applications.rs", include_str!("applications.rs")),
         ("campaigns.rs", include_str!("campaigns.rs")),
+        ("notifications.rs", include_str!("notifications.rs")),
         ("hub.rs", include_str!("hub.rs")),
         ("integrations.rs", include_str!("integrations.rs")),
         ("organizations.rs", include_str!("organizations.rs")),

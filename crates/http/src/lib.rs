@@ -16,6 +16,7 @@ mod handlers;
 pub mod idempotency;
 mod lookups;
 pub mod middleware;
+pub mod notifier;
 pub mod openapi;
 pub mod oracles;
 pub mod pdf;
@@ -31,4 +32,7 @@ pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use startup::{build_server, openapi_document};
-pub use state::{ApiSettings, AppState, ImportLimits, WebhookSettings};
+pub use state::{
+    ApiSettings, AppState, ImportLimits, NotificationSettings, SmsSettings, SmtpSecurity,
+    SmtpSettings, WebhookSettings,
+};

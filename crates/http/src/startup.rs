@@ -12,8 +12,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    accounts, activities, applications, campaigns, hub, imports, integrations, needs, ops,
-    organizations, pairing, records, regions, reports, volunteers, webhooks, work,
+    accounts, activities, applications, campaigns, hub, imports, integrations, needs,
+    notifications, ops, organizations, pairing, records, regions, reports, volunteers, webhooks,
+    work,
 };
 use crate::middleware::{content_security_policy, observe, problem_for_plain_errors};
 use crate::openapi::{finish_document, ApiDoc};
@@ -115,6 +116,14 @@ fn api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(hub::cancel_exhibition_stay)
             .service(hub::record_exhibition_visits)
             .service(hub::plan_exhibition_rotation)
+            .service(notifications::list_notifications)
+            .service(notifications::mark_notification_read)
+            .service(notifications::mark_all_notifications_read)
+            .service(notifications::get_notification_preferences)
+            .service(notifications::update_notification_preferences)
+            .service(notifications::confirm_attendance_by_link)
+            .service(notifications::unsubscribe_by_link)
+            .service(notifications::list_notification_deliveries)
             .service(campaigns::create_campaign)
             .service(campaigns::list_campaigns)
             .service(campaigns::get_campaign)
@@ -347,6 +356,7 @@ pub fn build_server(
 ) -> std::io::Result<Server> {
     // Webhook deliveries are sent beside the server, off the request path.
     crate::webhooks::spawn_sender(state.clone());
+    crate::notifier::spawn_notifier(state.clone());
     // The dashboard's files are listed once; every worker serves from the same list.
     let dashboard = state
         .settings

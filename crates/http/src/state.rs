@@ -65,6 +65,7 @@ pub struct ApiSettings {
     /// token refreshes are not counted here).
     pub auth_rate_limit_per_minute: u32,
     pub webhooks: WebhookSettings,
+    pub notifications: NotificationSettings,
     /// Bounds of a volunteer import.
     pub imports: ImportLimits,
     /// Proxies whose forwarded-address headers are believed (addresses or CIDR blocks);
@@ -108,6 +109,69 @@ impl ImportLimits {
 }
 
 /// The webhook sender's settings.
+/// The notification sender (`crate::notifier`).
+#[derive(Clone, Debug)]
+pub struct NotificationSettings {
+    /// Whether this replica runs the sender (any number of replicas may).
+    pub deliver: bool,
+    /// How often it looks for new events, reminders due and deliveries due.
+    pub poll: std::time::Duration,
+    /// The first retry's wait; each later one doubles (up to four hours), for a day.
+    pub retry_base_secs: i64,
+    /// Email over SMTP; `None`: no emails.
+    pub smtp: Option<SmtpSettings>,
+    /// SMS through an HTTP gateway; `None`: no SMS.
+    pub sms: Option<SmsSettings>,
+}
+
+/// How the connection to the SMTP server is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a relay on the same machine or network, and tests).
+    None,
+    /// STARTTLS on the submission port (587).
+    StartTls,
+    /// TLS from the first byte (465).
+    Tls,
+}
+
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. `智惠 <noreply@example.cn>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An SMS gateway taking `POST <url>` with a bearer key and a JSON body of the template id,
+/// its parameters and the rendered text.
+#[derive(Clone)]
+pub struct SmsSettings {
+    pub url: String,
+    pub key: String,
+}
+
+impl std::fmt::Debug for SmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsSettings")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct WebhookSettings {
     /// Whether this replica runs the sender.
@@ -159,6 +223,13 @@ impl ApiSettings {
                 retry_base_secs: 30,
                 retention_days: 30,
                 allow_insecure_urls: true,
+            },
+            notifications: NotificationSettings {
+                deliver: false,
+                poll: std::time::Duration::from_millis(50),
+                retry_base_secs: 1,
+                smtp: None,
+                sms: None,
             },
             read_cache_secs: 5,
             imports: ImportLimits::default(),

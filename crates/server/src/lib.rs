@@ -94,6 +94,25 @@ pub struct Settings {
     pub webhook_retention_days: i64,
     /// Also accept `http://` and local-network webhook addresses (development only).
     pub webhook_allow_insecure_urls: bool,
+    /// Whether this replica sends notifications (any number of replicas may).
+    pub notification_delivery: bool,
+    /// How often the notification sender looks for new events and due reminders, in ms.
+    pub notification_poll_millis: u64,
+    /// The first retry of a failed email or SMS, in seconds; doubling, for a day.
+    pub notification_retry_base_secs: i64,
+    /// The SMTP server emails go through; empty: no emails.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `starttls` (port 587), `tls` (465) or `none` (a relay on a trusted network).
+    pub smtp_security: String,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// The sender of notification emails, e.g. `智惠 <noreply@example.cn>`.
+    pub smtp_from: String,
+    /// The SMS gateway's URL; empty: no SMS.
+    pub sms_gateway_url: String,
+    /// The SMS gateway's key, sent as a bearer token.
+    pub sms_gateway_key: String,
     /// Seconds roll-ups, the public activity list and account rights are kept in each
     /// process; a write this process answers forgets them at once, another replica's shows
     /// within this period. 0 keeps nothing.
@@ -163,6 +182,17 @@ impl Default for Settings {
             webhook_retry_base_secs: 30,
             webhook_retention_days: 30,
             webhook_allow_insecure_urls: false,
+            notification_delivery: true,
+            notification_poll_millis: 2000,
+            notification_retry_base_secs: 60,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            smtp_from: "智惠 <noreply@localhost>".into(),
+            sms_gateway_url: String::new(),
+            sms_gateway_key: String::new(),
             read_cache_secs: 5,
             import_max_bytes: 10 * 1024 * 1024,
             import_max_rows: 20_000,
@@ -308,6 +338,27 @@ impl Settings {
                 retry_base_secs: self.webhook_retry_base_secs.max(1),
                 retention_days: self.webhook_retention_days.max(2),
                 allow_insecure_urls: self.webhook_allow_insecure_urls,
+            },
+            notifications: zhihui_http::NotificationSettings {
+                deliver: self.notification_delivery,
+                poll: std::time::Duration::from_millis(self.notification_poll_millis.max(10)),
+                retry_base_secs: self.notification_retry_base_secs.max(1),
+                smtp: (!self.smtp_host.is_empty()).then(|| zhihui_http::SmtpSettings {
+                    host: self.smtp_host.clone(),
+                    port: self.smtp_port,
+                    security: match self.smtp_security.as_str() {
+                        "none" => zhihui_http::SmtpSecurity::None,
+                        "tls" => zhihui_http::SmtpSecurity::Tls,
+                        _ => zhihui_http::SmtpSecurity::StartTls,
+                    },
+                    username: (!self.smtp_username.is_empty()).then(|| self.smtp_username.clone()),
+                    password: (!self.smtp_password.is_empty()).then(|| self.smtp_password.clone()),
+                    from: self.smtp_from.clone(),
+                }),
+                sms: (!self.sms_gateway_url.is_empty()).then(|| zhihui_http::SmsSettings {
+                    url: self.sms_gateway_url.clone(),
+                    key: self.sms_gateway_key.clone(),
+                }),
             },
             read_cache_secs: self.read_cache_secs.min(300),
             imports: zhihui_http::ImportLimits {

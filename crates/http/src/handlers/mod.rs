@@ -6,6 +6,7 @@ pub mod hub;
 pub mod imports;
 pub mod integrations;
 pub mod needs;
+pub mod notifications;
 pub mod ops;
 pub mod organizations;
 pub mod pairing;
