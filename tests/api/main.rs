@@ -15,6 +15,7 @@ mod idempotency;
 mod imports;
 mod integrations;
 mod needs;
+mod notifications;
 mod openapi;
 mod organizations;
 mod pairing;
