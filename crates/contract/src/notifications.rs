@@ -92,7 +92,6 @@ pub struct NotificationPreferencesView {
 #[serde(deny_unknown_fields)]
 pub struct ChannelChoiceRequest {
     #[schema(schema_with = crate::values::notification_family)]
-    #[validate(length(max = 32))]
     pub family: String,
     pub in_app: Option<bool>,
     pub email: Option<bool>,
@@ -103,23 +102,27 @@ pub struct ChannelChoiceRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateNotificationPreferencesRequest {
-    #[validate(length(max = 20), nested)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub families: Option<Vec<ChannelChoiceRequest>>,
     pub email_digest: Option<bool>,
     /// `HH:MM`, China time.
     #[validate(length(max = 5))]
+    #[schema(max_length = 5)]
     pub quiet_from: Option<String>,
     #[validate(length(max = 5))]
+    #[schema(max_length = 5)]
     pub quiet_to: Option<String>,
     #[schema(schema_with = crate::values::language_or_null)]
-    #[validate(length(max = 8))]
     pub language: Option<String>,
     /// The address emails go to; an empty string removes it.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub email: Option<String>,
     /// The phone SMS go to (a mainland mobile number); an empty string falls back to the
     /// volunteer profile's.
     #[validate(length(max = 20))]
+    #[schema(max_length = 20)]
     pub phone: Option<String>,
 }
 
@@ -151,6 +154,7 @@ impl UpdateNotificationPreferencesRequest {
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub token: String,
 }
 
