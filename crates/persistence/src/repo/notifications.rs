@@ -251,14 +251,14 @@ impl Store {
                 };
                 if *e.event_type == E::MembershipRequested {
                     let admins = self.admins_of(c, &[org]).await?;
-                    let href = format!("/organizations/{org}");
+                    let href = format!("/orgs/{org}/members");
                     to_admins(admins, K::MembershipRequested, &params, &href, &mut out);
                 } else if let Some(account) = vols.get(&vol).and_then(|v| v.account_id) {
                     out.push(NoticeDraft {
                         account_id: account,
                         kind: K::MembershipApproved,
                         params,
-                        href: format!("/organizations/{org}"),
+                        href: "/me".into(),
                         subject_id: None,
                     });
                 }
@@ -342,7 +342,7 @@ impl Store {
                                 detail: format!("{}.{}", tenths / 10, tenths % 10),
                                 ..Default::default()
                             },
-                            href: "/me/records".into(),
+                            href: "/me".into(),
                             subject_id: None,
                         });
                     }
@@ -367,7 +367,7 @@ impl Store {
                             organization: name_of(&orgs, org),
                             ..Default::default()
                         },
-                        href: "/me/certificates".into(),
+                        href: "/me".into(),
                         subject_id: None,
                     });
                 }
@@ -464,7 +464,7 @@ impl Store {
                     ..Default::default()
                 };
                 let admins = self.admins_of(c, &[org]).await?;
-                let href = format!("/reports/{}", str_at(&r, "id"));
+                let href = format!("/orgs/{org}/reports");
                 to_admins(admins, kind, &params, &href, &mut out);
             }
             E::NeedDispatched
@@ -876,7 +876,7 @@ impl Store {
                     account_id: account,
                     kind,
                     params: params.clone(),
-                    href: format!("/organizations/{}/reports", o.id),
+                    href: format!("/orgs/{}/reports", o.id),
                     subject_id: Some(o.id),
                 });
             }
