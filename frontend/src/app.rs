@@ -72,6 +72,18 @@ pub enum Route {
     Campaigns,
     #[at("/campaigns/:id")]
     Campaign { id: String },
+    /// The person's notifications and their preferences (通知).
+    #[at("/inbox")]
+    Inbox,
+    /// Notification preferences (a screen of the full build).
+    #[at("/inbox/settings")]
+    NotificationSettings,
+    /// The day-before email's one-tap link (no sign-in needed).
+    #[at("/attend")]
+    Attend,
+    /// An email's unsubscribe link (no sign-in needed).
+    #[at("/unsubscribe")]
+    Unsubscribe,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -83,12 +95,13 @@ fn switch(route: Route) -> Html {
         Route::Activity { id } => html! { <pages::activities::ActivityPage {id} /> },
         Route::SignIn => html! { <pages::account::SignIn /> },
         Route::Register => html! { <pages::account::Register /> },
-        Route::SignUp => html! { <pages::account::SignUp /> },
         Route::Me => html! { <pages::me::MyPage /> },
         Route::CheckIn => html! { <pages::activities::CheckIn /> },
         Route::VerifyForm => html! { <pages::me::Verify number={None::<String>} /> },
         Route::Verify { number } => html! { <pages::me::Verify number={Some(number)} /> },
         Route::NotFound => html! { <pages::NotFound /> },
+        Route::Inbox => html! { <pages::inbox::Inbox /> },
+        Route::Attend => html! { <pages::inbox::Attend /> },
         staff => staff_screen(staff),
     }
 }
@@ -116,6 +129,9 @@ impl Route {
                 | Route::Exhibition { .. }
                 | Route::Campaigns
                 | Route::Campaign { .. }
+                | Route::NotificationSettings
+                | Route::SignUp
+                | Route::Unsubscribe
         )
     }
 }
@@ -144,6 +160,9 @@ fn staff_screen(route: Route) -> Html {
         Route::Exhibition { id } => html! { <pages::hub::ExhibitionScreen {id} /> },
         Route::Campaigns => html! { <pages::campaigns::Campaigns /> },
         Route::Campaign { id } => html! { <pages::campaigns::CampaignScreen {id} /> },
+        Route::NotificationSettings => html! { <pages::inbox::NotificationSettings /> },
+        Route::SignUp => html! { <pages::account::SignUp /> },
+        Route::Unsubscribe => html! { <pages::inbox::Unsubscribe /> },
         other => {
             debug_assert!(!other.is_staff());
             html! { <pages::NotFound /> }
@@ -310,6 +329,7 @@ fn Shell() -> Html {
                             <Link<Route> to={Route::Work}>{ t(lang, "nav.work") }</Link<Route>>
                         }
                         <Link<Route> to={Route::Me}>{ t(lang, "nav.me") }</Link<Route>>
+                        <pages::inbox::InboxLink />
                         if !m.administered_organizations.is_empty() {
                             <Link<Route> to={Route::Orgs}>{ t(lang, "nav.orgs") }</Link<Route>>
                         }
@@ -383,6 +403,10 @@ mod tests {
             Route::Verify {
                 number: "V1".into(),
             },
+            Route::Inbox,
+            Route::NotificationSettings,
+            Route::Attend,
+            Route::Unsubscribe,
         ];
         let patterns: Vec<&str> = list
             .split(',')

@@ -173,6 +173,8 @@ paged!(
     zhihui_contract::hub::ExhibitionPage,
     zhihui_contract::campaigns::CampaignPage,
     zhihui_contract::campaigns::CampaignEntryPage,
+    zhihui_contract::notifications::NotificationPage,
+    zhihui_contract::notifications::NotificationDeliveryPage,
 );
 
 /// A list paged by the API's cursor: the first page of `path`, then each next page added

@@ -56,16 +56,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("search", "搜索", "Search"),
     ("all", "全部", "All"),
     ("working", "处理中…", "Working…"),
-    ("done", "已完成", "Done"),
-    ("back", "返回", "Back"),
     ("select_all", "全选", "Select all"),
     ("optional", "（选填）", "(optional)"),
     ("not_found_page", "页面不存在", "This page does not exist"),
-    (
-        "forbidden_page",
-        "您无权查看此页面",
-        "You may not see this page",
-    ),
     // sign in and registration
     ("sign_in.title", "登录", "Sign in"),
     (
@@ -304,11 +297,32 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.needs", "需求对接", "Needs"),
     ("nav.hub", "服务汇中心", "Hub centres"),
     ("nav.campaigns", "征集", "Campaigns"),
+    ("nav.inbox", "通知", "Notices"),
+    ("inbox.title", "通知", "Notices"),
+    ("inbox.unread", "{} 条未读", "{} unread"),
+    ("inbox.mark_read", "标为已读", "Mark read"),
+    ("inbox.mark_all", "全部标为已读", "Mark all read"),
+    ("inbox.marked_all", "已全部标为已读", "All marked read"),
+    ("inbox.open", "查看", "Open"),
+    ("prefs.title", "通知设置", "Notification settings"),
+    ("attend.title", "活动出席确认", "Attendance"),
+    ("attend.confirmed", "已确认参加：{}", "You confirmed: {}"),
+    ("attend.withdrawn", "已退出活动：{}", "You withdrew from: {}"),
+    ("unsubscribe.title", "退订邮件", "Unsubscribe"),
+    ("unsubscribe.done", "已不再接收此类邮件：{}", "No more emails about: {}"),
+    ("notification_family.membership", "加入团队", "Joining teams"),
+    ("notification_family.activity", "活动", "Activities"),
+    ("notification_family.service", "服务时长与证明", "Hours and certificates"),
+    ("notification_family.pairing", "结对函", "Pairing letters"),
+    ("notification_family.application", "项目申报", "Applications"),
+    ("notification_family.report", "月度报告", "Monthly reports"),
+    ("notification_family.organization", "组织审核", "Registration"),
+    ("notification_family.need", "需求对接", "Service needs"),
+    ("notification_family.campaign", "征集", "Campaigns"),
     ("activity.cancel", "取消活动", "Cancel the activity"),
     ("activity.cancel_reason", "取消理由（将告知已报名的志愿者）", "Reason (the volunteers signed up are told)"),
     ("region.chosen", "已选择", "Chosen:"),
     ("error.invalid_date", "日期格式不正确", "Not a date"),
-    ("error.search_too_short", "请至少输入两个字再查找", "Type at least two characters to search"),
             // errors the page itself produces
         (
         "error.network",
@@ -336,11 +350,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Choose at least one team",
     ),
     (
-        "error.choose_recipient",
-        "请选择结对对象",
-        "Choose the recipient",
-    ),
-    (
         "error.nothing_selected",
         "请先选择人员",
         "Select someone first",
@@ -357,6 +366,69 @@ const TEXTS: &[(&str, &str, &str)] = &[
 #[cfg(feature = "staff")]
 const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     // Words of the organisation, application, letter, report and platform screens.
+    ("error.search_too_short", "请至少输入两个字再查找", "Type at least two characters to search"),
+    (
+        "error.choose_recipient",
+        "请选择结对对象",
+        "Choose the recipient",
+    ),
+    ("done", "已完成", "Done"),
+    ("back", "返回", "Back"),
+    (
+        "forbidden_page",
+        "您无权查看此页面",
+        "You may not see this page",
+    ),
+    ("prefs.family", "类别", "Kind"),
+    ("prefs.in_app", "站内", "In the app"),
+    ("prefs.email", "邮件", "Email"),
+    ("prefs.sms", "短信", "SMS"),
+    ("prefs.required", "法定通知，站内提醒不可关闭", "required: always in the app"),
+    ("prefs.email_address", "接收邮箱", "Email address"),
+    ("prefs.phone", "接收短信的手机号", "Phone for SMS"),
+    ("prefs.digest", "每天 18:00 汇总为一封邮件", "One email a day at 18:00"),
+    ("prefs.quiet", "短信免打扰时段（21:00-08:00 始终免打扰）", "Quiet hours for SMS (21:00-08:00 always)"),
+    ("prefs.quiet_from", "开始", "From"),
+    ("prefs.quiet_to", "结束", "To"),
+    ("prefs.language", "通知语言", "Language of notices"),
+    ("prefs.save", "保存设置", "Save settings"),
+    ("prefs.saved", "通知设置已保存", "Notification settings saved"),
+    ("deliveries.title", "通知发送记录", "Notification deliveries"),
+    ("deliveries.status", "状态", "Status"),
+    ("deliveries.channel", "渠道", "Channel"),
+    ("deliveries.kind", "通知", "Notice"),
+    ("deliveries.attempts", "尝试次数", "Attempts"),
+    ("deliveries.when", "时间", "When"),
+    ("deliveries.error", "原因", "Reason"),
+    ("channel.in_app", "站内", "In the app"),
+    ("channel.email", "邮件", "Email"),
+    ("channel.sms", "短信", "SMS"),
+    ("send_status.pending", "待发送", "Pending"),
+    ("send_status.sent", "已发送", "Sent"),
+    ("send_status.failed", "发送失败", "Failed"),
+    ("send_status.skipped", "未发送", "Skipped"),
+    ("notice_kind.membership.requested", "收到加入团队申请", "Join request"),
+    ("notice_kind.membership.approved", "加入团队获批", "Join approved"),
+    ("notice_kind.sign_up.confirmed", "报名成功", "Signed up"),
+    ("notice_kind.sign_up.promoted", "候补递补", "Moved up"),
+    ("notice_kind.activity.cancelled", "活动取消", "Activity cancelled"),
+    ("notice_kind.activity.day_before", "活动前一天提醒", "Day-before reminder"),
+    ("notice_kind.activity.starts_soon", "活动开始前提醒", "Starting soon"),
+    ("notice_kind.hours.confirmed", "服务时长确认", "Hours confirmed"),
+    ("notice_kind.certificate.issued", "服务证明开具", "Certificate issued"),
+    ("notice_kind.pairing_letter.received", "收到结对函", "Letter received"),
+    ("notice_kind.pairing_letter.answered", "结对函已答复", "Letter answered"),
+    ("notice_kind.pairing_letter.expired", "结对函逾期", "Letter expired"),
+    ("notice_kind.application.changed", "申报书状态变化", "Application update"),
+    ("notice_kind.application.endorsement_waiting", "申报书待推荐", "To endorse"),
+    ("notice_kind.monthly_report.due_soon", "月报即将截止", "Report due soon"),
+    ("notice_kind.monthly_report.due_today", "月报今天截止", "Report due today"),
+    ("notice_kind.monthly_report.late", "月报逾期", "Report late"),
+    ("notice_kind.monthly_report.returned", "月报退回", "Report returned"),
+    ("notice_kind.monthly_report.accepted", "月报通过", "Report accepted"),
+    ("notice_kind.need.changed", "需求对接进展", "Need update"),
+    ("notice_kind.campaign.opened", "收到征集", "Campaign opened"),
+    ("notice_kind.campaign.reminder", "征集催报", "Campaign reminder"),
     ("activity.find_leader", "按姓名查找成员", "Find a member by name"),
     ("org.confirm_approve_members", "通过所选的 {} 份入队申请？", "Approve the {} selected join requests?"),
     ("org.confirm_reject_members", "拒绝所选的 {} 份入队申请？拒绝后不可撤销。", "Reject the {} selected join requests? This cannot be undone."),
@@ -1238,14 +1310,30 @@ pub fn application_status(lang: Lang, s: zhihui_domain::ApplicationStatus) -> &'
 pub fn error_text(lang: Lang, code: &str, fallback: &str) -> String {
     if let Some(c) = zhihui_domain::ProblemCode::parse(code) {
         return match lang {
-            Lang::Zh => c.title_zh(),
-            Lang::En => c.title_en(),
-        }
-        .to_string();
+            Lang::Zh => c.title_zh().to_string(),
+            Lang::En => english_title(c, fallback),
+        };
     }
     lookup(lang, &format!("error.{code}"))
         .map(str::to_string)
         .unwrap_or_else(|| fallback.to_string())
+}
+
+/// A code's words in English: the catalogue's title in the staff build; in the volunteers'
+/// build, the service's own sentence (every problem and field error carries one, in
+/// English), which keeps the catalogue's English titles out of the build phones download.
+#[cfg(feature = "staff")]
+fn english_title(c: zhihui_domain::ProblemCode, _fallback: &str) -> String {
+    c.title_en().to_string()
+}
+
+#[cfg(not(feature = "staff"))]
+fn english_title(c: zhihui_domain::ProblemCode, fallback: &str) -> String {
+    if fallback.trim().is_empty() {
+        c.as_str().replace('_', " ")
+    } else {
+        fallback.to_string()
+    }
 }
 
 /// `t` with one `{}` filled in.
@@ -1334,6 +1422,13 @@ mod tests {
             ("submission_state", all::<d::SubmissionState>()),
             ("entry_stage", all::<d::EntryStage>()),
             ("field_kind", all::<d::CustomFieldKind>()),
+            (
+                "notification_family",
+                all::<d::notification::NotificationFamily>(),
+            ),
+            ("notice_kind", all::<d::notification::NotificationKind>()),
+            ("channel", all::<d::notification::Channel>()),
+            ("send_status", all::<d::notification::SendStatus>()),
         ];
         let mut missing = vec![];
         for (family, values) in families {
@@ -1370,6 +1465,8 @@ mod tests {
             ("pages/needs.rs", include_str!("pages/needs.rs")),
             ("pages/hub.rs", include_str!("pages/hub.rs")),
             ("pages/campaigns.rs", include_str!("pages/campaigns.rs")),
+            ("pages/inbox.rs", include_str!("pages/inbox.rs")),
+            ("pages/deliveries.rs", include_str!("pages/deliveries.rs")),
             ("pages/me.rs", include_str!("pages/me.rs")),
             ("pages/mod.rs", include_str!("pages/mod.rs")),
             ("pages/orgs.rs", include_str!("pages/orgs.rs")),

@@ -6,7 +6,7 @@
 // paths load the staff build; the volunteers' build loads the page again when it is asked
 // for a staff screen.
 // Path patterns, segment by segment from the start (`*`: any one segment).
-const STAFF = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions', 'campaigns', 'activities/*/edit'];
+const STAFF = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions', 'campaigns', 'activities/*/edit', 'inbox/settings', 'sign-up', 'unsubscribe'];
 const parts = location.pathname.split('/').slice(1);
 const staff = STAFF.some((p) => p.split('/').every((s, i) => (s === '*' ? !!parts[i] : s === parts[i])));
 const [glue, wasm] = staff

@@ -2,7 +2,7 @@
 // Data other flows depend on is prepared through the API; what each flow is about is done
 // in the browser, as its user would. Each flow saves a screenshot in ZHIHUI_E2E_OUT.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -61,8 +61,8 @@ async function signIn(page, login, password = PASSWORD) {
 async function settled(page) {
   await page.waitForFunction(() => {
     const parts = location.pathname.split('/').slice(1);
-    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions', 'campaigns'].includes(parts[0])
-      || (parts[0] === 'activities' && parts[2] === 'edit');
+    const staff = ['orgs', 'applications', 'letters', 'platform', 'register-organization', 'work', 'needs', 'hub', 'service-points', 'exhibitions', 'campaigns', 'sign-up', 'unsubscribe'].includes(parts[0])
+      || (parts[0] === 'activities' && parts[2] === 'edit') || (parts[0] === 'inbox' && parts[1] === 'settings');
     const { build, ready } = document.documentElement.dataset;
     return !!build && (!staff || build === 'staff') && ready === 'true';
   });
@@ -1214,6 +1214,86 @@ try {
     await page.close();
   });
 
+  await flow('a join request shows in the admin\'s count; the day-before email\'s link confirms attendance', async () => {
+    // A new volunteer asks to join the county's team: the team admin's header counts it.
+    const vTok = await account('zhou.ming@example.cn', '周明');
+    await api('POST', '/volunteers', vTok, {
+      name: '周明', id_number: idNumber('11010519910203005'), phone: '13912345605', region_code: '110105',
+      skills: ['科普讲解'], service_categories: ['science_popularisation'],
+      consent: { agreement_version: '2025-01', accepted: true },
+    });
+    await api('POST', `/organizations/${county.id}/memberships`, vTok, {});
+    const admin = await newPage();
+    await signIn(admin, 'zhang.wei@example.cn');
+    for (let i = 0; i < 40 && !(await admin.locator('#unread-count').count()); i += 1) {
+      await new Promise((r) => setTimeout(r, 500));
+      await admin.reload();
+      await settled(admin);
+    }
+    await admin.locator('#unread-count').waitFor();
+    await admin.getByRole('link', { name: /^通知/ }).click();
+    await admin.waitForURL(/\/inbox$/);
+    await settled(admin);
+    await admin.locator('.inbox .card.unread', { hasText: '收到加入团队申请' }).first().waitFor();
+    await shot(admin, '07j-inbox-join-request');
+    await admin.getByRole('button', { name: '全部标为已读' }).click();
+    await admin.locator('.toast', { hasText: '已全部标为已读' }).waitFor();
+    await admin.close();
+
+    // The volunteer gives an email address on a phone, then signs up for an activity that
+    // starts in twenty hours: the sender emails the day-before reminder with its links.
+    const phone = await newPage({ width: 360, height: 780 });
+    await signIn(phone, 'zhou.ming@example.cn');
+    await phone.goto(`${BASE}/inbox`);
+    await settled(phone);
+    await phone.getByRole('link', { name: '通知设置' }).click();
+    await phone.waitForURL(/\/inbox\/settings$/);
+    await settled(phone);
+    await phone.fill('#f-email', 'zhou.ming@example.cn');
+    await phone.getByRole('button', { name: '保存设置' }).click();
+    await phone.locator('.toast', { hasText: '通知设置已保存' }).waitFor();
+    await shot(phone, '07k-notification-settings');
+    await phone.close();
+    const adminTok = await token('zhang.wei@example.cn');
+    const org = await api('GET', `/organizations/${county.id}`, adminTok);
+    const starts = new Date(Date.now() + 20 * 3600_000);
+    const act = await api('POST', '/activities', adminTok, {
+      organization_id: county.id, title: '社区急救知识讲座', category: 'science_popularisation',
+      description: '心肺复苏与止血包扎', starts_at: starts.toISOString(),
+      ends_at: new Date(starts.getTime() + 2 * 3600_000).toISOString(), place: '社区活动中心',
+      region_code: org.region_code, capacity: 30, sign_up_opens_at: null, sign_up_closes_at: null,
+      members_only: false, key_date: null, leader_ids: [], service_point_id: null,
+    });
+    await api('POST', `/activities/${act.id}/publish`, adminTok, {});
+    await api('POST', `/activities/${act.id}/sign-ups`, vTok, {});
+    const dir = process.env.ZHIHUI_E2E_MAILDIR;
+    const links = () => {
+      for (const sub of ['new', 'cur']) {
+        let names = [];
+        try { names = readdirSync(join(dir, sub)); } catch { continue; }
+        for (const n of names) {
+          const text = readFileSync(join(dir, sub, n), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+          const m = text.match(/\/attend\?token=(confirm\.[0-9a-f]+\.[0-9a-f]+)/);
+          if (m) return m[1];
+        }
+      }
+      return null;
+    };
+    let confirm = null;
+    for (let i = 0; i < 60 && !(confirm = links()); i += 1) await new Promise((r) => setTimeout(r, 500));
+    assert.ok(confirm, 'the day-before email with its confirm link');
+    // Opened from the email on a phone, signed out: one tap confirms; a second is refused.
+    const mailPage = await newPage({ width: 360, height: 780 });
+    await mailPage.goto(`${BASE}/attend?token=${confirm}`);
+    await settled(mailPage);
+    await mailPage.locator('#link-outcome', { hasText: '已确认参加：社区急救知识讲座' }).waitFor();
+    await shot(mailPage, '07l-attendance-confirmed-from-email');
+    await mailPage.reload();
+    await settled(mailPage);
+    await mailPage.locator('.problem', { hasText: '该链接已使用过' }).waitFor();
+    await mailPage.close();
+  });
+
   await flow('every screen of each role is read, not only the photographed ones', async () => {
     // Each of the dashboard's routes, by the role that works there, read as the photographed
     // screens are (raw keys, English sentences, 360 px, axe-core), once it has loaded.
@@ -1233,13 +1313,13 @@ try {
     await anyone.close();
     const volunteerPage = await newPage();
     await signIn(volunteerPage, 'li.na@example.cn');
-    for (const path of ['/me', '/check-in', '/orgs']) await read(volunteerPage, path);
+    for (const path of ['/me', '/check-in', '/orgs', '/inbox', '/inbox/settings']) await read(volunteerPage, path);
     await volunteerPage.close();
     const teamAdmin = await newPage();
     await signIn(teamAdmin, 'zhang.wei@example.cn');
     for (const path of ['/work', `/orgs/${county.id}`, ...tabs.map((t) => `/orgs/${county.id}/${t}`),
       `/activities/${activityId}/edit`, `/letters/${letterId}`, '/register-organization', '/needs', `/needs/${needId}`,
-      '/hub', `/service-points/${pointId}`, `/exhibitions/${exhibitionId}`]) {
+      '/hub', `/service-points/${pointId}`, `/exhibitions/${exhibitionId}`, '/inbox']) {
       await read(teamAdmin, path);
     }
     await teamAdmin.close();

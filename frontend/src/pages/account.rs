@@ -112,7 +112,8 @@ pub fn landing(me: Option<&MeView>) -> Route {
 
 /// A plain account for organisation staff and reviewers (注册账号): login, password and a
 /// display name, checked with the service's own rule; then signed in, and on to registering
-/// the organisation.
+/// the organisation. A screen of the full build, as the organisation's registration is.
+#[cfg(feature = "staff")]
 #[component]
 pub fn SignUp() -> Html {
     let app = use_app();

@@ -7,7 +7,10 @@ pub mod applications;
 #[cfg(feature = "staff")]
 pub mod campaigns;
 #[cfg(feature = "staff")]
+pub mod deliveries;
+#[cfg(feature = "staff")]
 pub mod hub;
+pub mod inbox;
 #[cfg(feature = "staff")]
 pub mod integrations;
 #[cfg(feature = "staff")]

@@ -1471,6 +1471,10 @@ pub fn Platform() -> Html {
             </section>
             <section class="panel"><super::applications::CallComposer /></section>
             <section class="panel"><super::applications::CallDeadlines /></section>
+            <section class="panel">
+                <h2>{ t(lang, "deliveries.title") }</h2>
+                <super::deliveries::DeliveryLog />
+            </section>
             <p><Link<Route> to={Route::Applications}>{ t(lang, "nav.applications") }</Link<Route>></p>
             <h2>{ t(lang, "platform.national") }</h2>
             <Rollup org={None::<uuid::Uuid>} />
