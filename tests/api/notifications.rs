@@ -651,3 +651,96 @@ dual_test!(
         );
     }
 );
+
+async fn count_of(app: &TestApp, u: &User, kind: &str) -> usize {
+    let (s, b) = app
+        .get("/api/v1/me/notifications?limit=200", Some(&u.token))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    kinds(&b).iter().filter(|k| k.as_str() == kind).count()
+}
+
+dual_test!(
+    letters_and_report_reminders_reach_their_admins_once,
+    long_sessions,
+    |app: TestApp| async move {
+        let t = tree(&app).await;
+        // A letter received tells the recipient's admins; its answer tells the sender's.
+        let id = sent_letter(&app, &t, letter_body(&t.society, &t.county)).await;
+        fan_out(&app).await;
+        assert_eq!(
+            count_of(&app, &t.county_admin, "pairing_letter.received").await,
+            1
+        );
+        for other in [&t.society_admin, &t.outsider, &t.city_admin] {
+            assert_eq!(count_of(&app, other, "pairing_letter.received").await, 0);
+        }
+        let (s, b) = app
+            .post(
+                &format!("/api/v1/pairing-letters/{id}/accept"),
+                Some(&t.county_admin.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        fan_out(&app).await;
+        assert_eq!(
+            count_of(&app, &t.society_admin, "pairing_letter.answered").await,
+            1
+        );
+        assert_eq!(
+            count_of(&app, &t.county_admin, "pairing_letter.answered").await,
+            0
+        );
+
+        // June's report (grace 5 days) is due on 5 July: on 3 July every organisation's admins
+        // are told it is due soon, once, however often the reminders are looked for and after
+        // a restart.
+        let grace = app.settings.report_grace_days;
+        let sweep = |app: &TestApp| {
+            let (store, now) = (app.store.clone(), app.clock.now());
+            async move { store.sweep_reminders(now, grace, 200).await.unwrap() }
+        };
+        app.clock
+            .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 3, 2, 0, 0).unwrap());
+        assert!(sweep(&app).await > 0);
+        assert_eq!(sweep(&app).await, 0);
+        let app = app.restart(long_sessions).await;
+        assert_eq!(sweep(&app).await, 0);
+        for admin in [&t.county_admin, &t.city_admin, &t.society_admin] {
+            assert_eq!(count_of(&app, admin, "monthly_report.due_soon").await, 1);
+        }
+        // Missed while the service was down on the 5th and 6th: late on the 7th, to the county's
+        // admins and its parent's (the city), not the province's for the county.
+        app.clock
+            .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 7, 2, 0, 0).unwrap());
+        assert!(sweep(&app).await > 0);
+        assert_eq!(sweep(&app).await, 0);
+        assert_eq!(
+            count_of(&app, &t.county_admin, "monthly_report.late").await,
+            1
+        );
+        let (_, inbox) = app
+            .get(
+                "/api/v1/me/notifications?limit=200",
+                Some(&t.city_admin.token),
+            )
+            .await;
+        let late: Vec<&Value> = inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "monthly_report.late")
+            .collect();
+        // The city's own report, and its county's.
+        assert_eq!(late.len(), 2, "{inbox}");
+        assert!(late
+            .iter()
+            .any(|n| n["href"].as_str().unwrap().contains(&t.county)));
+        assert_eq!(
+            count_of(&app, &t.outsider, "monthly_report.due_today").await,
+            0
+        );
+        Shutdown::of(&app).run().await;
+    }
+);

@@ -25,7 +25,14 @@ pub fn InboxLink() -> Html {
     let path = location.map(|l| l.path().to_string()).unwrap_or_default();
     let (page, reload) =
         use_get::<NotificationPage>(Some("/me/notifications?unread=true&limit=1".into()));
-    use_effect_with(path, move |_| reload.emit(()));
+    // Read again when the page changes (not on the first render: `use_get` has just read it).
+    let seen = use_mut_ref(|| None::<String>);
+    use_effect_with(path, move |path| {
+        let before = seen.borrow_mut().replace(path.clone());
+        if before.is_some_and(|b| b != *path) {
+            reload.emit(());
+        }
+    });
     let unread = match &page {
         crate::components::Load::Ready(p) => p.unread,
         _ => 0,
