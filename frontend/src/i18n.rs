@@ -409,6 +409,10 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("send_status.skipped", "未发送", "Skipped"),
     ("notice_kind.membership.requested", "收到加入团队申请", "Join request"),
     ("notice_kind.membership.approved", "加入团队获批", "Join approved"),
+    ("notice_kind.membership.rejected", "加入团队未通过", "Join declined"),
+    ("notice_kind.activity.rescheduled", "活动变更", "Activity moved"),
+    ("notice_kind.organization.approved", "组织注册通过", "Registration approved"),
+    ("notice_kind.organization.rejected", "组织注册未通过", "Registration declined"),
     ("notice_kind.sign_up.confirmed", "报名成功", "Signed up"),
     ("notice_kind.sign_up.promoted", "候补递补", "Moved up"),
     ("notice_kind.activity.cancelled", "活动取消", "Activity cancelled"),
@@ -816,6 +820,10 @@ const STAFF_TEXTS: &[(&str, &str, &str)] = &[
     ("webhook_event.activity.published", "活动发布", "Activity published"),
     ("webhook_event.activity.cancelled", "活动取消", "Activity cancelled"),
     ("webhook_event.sign_up.confirmed", "报名成功", "Signed up"),
+    ("webhook_event.activity.rescheduled", "活动时间或地点变更", "Activity moved"),
+    ("webhook_event.membership.rejected", "加入团队申请未通过", "Join request declined"),
+    ("webhook_event.organization.approved", "组织注册通过", "Registration approved"),
+    ("webhook_event.organization.rejected", "组织注册未通过", "Registration declined"),
     ("webhook_event.sign_up.promoted", "候补递补", "Moved up from the waiting list"),
     ("webhook_event.hours.confirmed", "服务时长确认", "Hours confirmed"),
     ("webhook_event.certificate.issued", "服务证明开具", "Certificate issued"),
@@ -1329,11 +1337,12 @@ fn english_title(c: zhihui_domain::ProblemCode, _fallback: &str) -> String {
 
 #[cfg(not(feature = "staff"))]
 fn english_title(c: zhihui_domain::ProblemCode, fallback: &str) -> String {
-    if fallback.trim().is_empty() {
-        c.as_str().replace('_', " ")
+    if fallback.is_empty() {
+        c.as_str()
     } else {
-        fallback.to_string()
+        fallback
     }
+    .to_string()
 }
 
 /// `t` with one `{}` filled in.

@@ -42,6 +42,20 @@ dual_test!(
         let (v, _) = volunteer(&app, 1, "王小明").await;
         let (v2, _) = volunteer(&app, 2, "李四").await;
 
+        // An approved registration tells the organisation's admins.
+        fan_out(&app).await;
+        for admin in [&w.admin, &w.other_admin] {
+            assert_eq!(kinds(&inbox(&app, admin).await), ["organization.approved"]);
+            let (s, _) = app
+                .post(
+                    "/api/v1/me/notifications/read-all",
+                    Some(&admin.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(s, 200);
+        }
+
         // A join request tells the team's admin, not another organisation's.
         let (s, m) = app
             .post(
@@ -53,7 +67,7 @@ dual_test!(
         assert_eq!(s, 201, "{m}");
         fan_out(&app).await;
         let a = inbox(&app, &w.admin).await;
-        assert_eq!(kinds(&a), ["membership.requested"]);
+        assert_eq!(kinds(&a), ["membership.requested", "organization.approved"]);
         assert_eq!(a["unread"], 1);
         // The volunteer's name is masked; the subject is in Chinese by default.
         assert!(
@@ -80,6 +94,43 @@ dual_test!(
         assert_eq!(s, 200, "{b}");
         fan_out(&app).await;
         assert_eq!(kinds(&inbox(&app, &v).await), ["membership.approved"]);
+
+        // A rejection tells the volunteer why.
+        let (s, m2) = app
+            .post(
+                &format!("/api/v1/organizations/{}/memberships", w.other_org),
+                Some(&v2.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 201, "{m2}");
+        let (s, b) = app
+            .post(
+                &format!(
+                    "/api/v1/organizations/{}/memberships/{}/reject",
+                    w.other_org,
+                    m2["id"].as_str().unwrap()
+                ),
+                Some(&w.other_admin.token),
+                json!({"reason": "本队仅招收农业技术人员"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        fan_out(&app).await;
+        let r = inbox(&app, &v2).await;
+        assert_eq!(kinds(&r), ["membership.rejected"]);
+        assert!(r["items"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("本队仅招收农业技术人员"));
+        let (s, _) = app
+            .post(
+                "/api/v1/me/notifications/read-all",
+                Some(&v2.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, 200);
 
         // Marking read: one's own only; another's notification is not found.
         let id = a["items"][0]["id"].as_str().unwrap().to_string();
@@ -108,16 +159,47 @@ dual_test!(
             kinds(&inbox(&app, &v).await),
             ["sign_up.confirmed", "membership.approved"]
         );
-        assert!(kinds(&inbox(&app, &v2).await).is_empty());
+        assert_eq!(kinds(&inbox(&app, &v2).await), ["membership.rejected"]);
         let (s, b) = app.delete(&format!("{sign_ups}/mine"), &v.token).await;
         assert!(s == 200 || s == 204, "{s} {b}");
         fan_out(&app).await;
         let p = inbox(&app, &v2).await;
-        assert_eq!(kinds(&p), ["sign_up.promoted"]);
+        assert_eq!(kinds(&p), ["sign_up.promoted", "membership.rejected"]);
         assert!(p["items"][0]["body"]
             .as_str()
             .unwrap()
             .contains("果树冬季修剪技术指导"));
+
+        // Moving the activity tells who takes part; a change of its description does not.
+        let path = format!("/api/v1/activities/{act}");
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &w.admin.token,
+                json!({"description": "带上修枝剪"}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, b, _) = app
+            .put_if(
+                &path,
+                &w.admin.token,
+                json!({"starts_at": at(11, 1, 0), "ends_at": at(11, 5, 0)}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        fan_out(&app).await;
+        let moved = kinds(&inbox(&app, &v2).await);
+        assert_eq!(moved[0], "activity.rescheduled");
+        assert_eq!(
+            moved
+                .iter()
+                .filter(|k| *k == "activity.rescheduled")
+                .count(),
+            1
+        );
 
         // Cancelling the activity tells who is still signed up.
         let (s, b) = app
@@ -142,7 +224,7 @@ dual_test!(
                 json!({}),
             )
             .await;
-        assert_eq!((s, b["marked"].as_u64()), (200, Some(2)));
+        assert_eq!((s, b["marked"].as_u64()), (200, Some(3)));
         assert_eq!(inbox(&app, &v2).await["unread"], 0);
 
         // The delivery log is the platform's.

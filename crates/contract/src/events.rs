@@ -22,6 +22,8 @@ pub struct MembershipResource {
     pub status: d::MembershipStatus,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// Why a request was rejected.
+    pub reason: Option<String>,
     /// The volunteer, in this API.
     pub href: String,
 }
@@ -61,6 +63,22 @@ pub struct ActivityResource {
     pub ends_at: DateTime<Utc>,
     pub capacity: i32,
     pub cancel_reason: Option<String>,
+    pub href: String,
+}
+
+/// An organisation's registration decided, for `organization.approved` and
+/// `organization.rejected` (with the reason, which the organisation corrects against).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct OrganizationResource {
+    /// Always `organization`.
+    #[schema(example = "organization")]
+    pub kind: String,
+    pub id: Uuid,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+    #[schema(schema_with = crate::values::organization_status)]
+    pub status: d::OrganizationStatus,
+    pub rejection_reason: Option<String>,
     pub href: String,
 }
 
@@ -287,9 +305,12 @@ pub struct WebhookEndpointResource {
 pub fn resource_schema(t: zhihui_domain::integration::EventType) -> &'static str {
     use zhihui_domain::integration::EventType as E;
     match t {
-        E::MembershipRequested | E::MembershipApproved => "MembershipResource",
+        E::MembershipRequested | E::MembershipApproved | E::MembershipRejected => {
+            "MembershipResource"
+        }
+        E::OrganizationApproved | E::OrganizationRejected => "OrganizationResource",
         E::VolunteerImported => "VolunteerImportResource",
-        E::ActivityPublished | E::ActivityCancelled => "ActivityResource",
+        E::ActivityPublished | E::ActivityCancelled | E::ActivityRescheduled => "ActivityResource",
         E::SignUpConfirmed | E::SignUpPromoted => "SignUpResource",
         E::HoursConfirmed => "ServiceRecordsResource",
         E::CertificateIssued => "CertificateResource",

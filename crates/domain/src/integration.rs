@@ -94,12 +94,20 @@ string_enum! {
         MembershipRequested => "membership.requested",
         /// 加入团队获批
         MembershipApproved => "membership.approved",
+        /// 加入团队申请未通过
+        MembershipRejected => "membership.rejected",
+        /// 组织注册审核通过
+        OrganizationApproved => "organization.approved",
+        /// 组织注册未通过（附理由）
+        OrganizationRejected => "organization.rejected",
         /// 批量导入志愿者
         VolunteerImported => "volunteer.imported",
         /// 活动发布
         ActivityPublished => "activity.published",
         /// 活动取消
         ActivityCancelled => "activity.cancelled",
+        /// 已发布活动的时间或地点变更
+        ActivityRescheduled => "activity.rescheduled",
         /// 报名成功（获得名额）
         SignUpConfirmed => "sign_up.confirmed",
         /// 候补递补（从候补名单转为正式参加）

@@ -86,12 +86,16 @@ string_enum! {
         MembershipRequested => "membership.requested",
         /// 加入团队申请获批（志愿者）
         MembershipApproved => "membership.approved",
+        /// 加入团队申请未通过（志愿者，附理由）
+        MembershipRejected => "membership.rejected",
         /// 报名成功
         SignUpConfirmed => "sign_up.confirmed",
         /// 候补递补成功
         SignUpPromoted => "sign_up.promoted",
         /// 活动取消
         ActivityCancelled => "activity.cancelled",
+        /// 活动时间或地点变更
+        ActivityRescheduled => "activity.rescheduled",
         /// 活动前一天：确认参加或退出
         ActivityDayBefore => "activity.day_before",
         /// 活动开始前两小时：地点与签到
@@ -126,6 +130,10 @@ string_enum! {
         CampaignOpened => "campaign.opened",
         /// 征集催报
         CampaignReminder => "campaign.reminder",
+        /// 组织注册审核通过
+        OrganizationApproved => "organization.approved",
+        /// 组织注册未通过（附理由）
+        OrganizationRejected => "organization.rejected",
     }
 }
 
@@ -134,10 +142,12 @@ impl NotificationKind {
         use NotificationFamily as F;
         use NotificationKind as K;
         match self {
-            K::MembershipRequested | K::MembershipApproved => F::Membership,
+            K::MembershipRequested | K::MembershipApproved | K::MembershipRejected => F::Membership,
+            K::OrganizationApproved | K::OrganizationRejected => F::Organization,
             K::SignUpConfirmed
             | K::SignUpPromoted
             | K::ActivityCancelled
+            | K::ActivityRescheduled
             | K::ActivityDayBefore
             | K::ActivityStartsSoon => F::Activity,
             K::HoursConfirmed | K::CertificateIssued => F::Service,
@@ -657,6 +667,14 @@ pub fn render(kind: NotificationKind, lang: Language, p: &NoticeParams) -> Rende
         K::MembershipRequested => ("A request to join".into(), format!("{who} asks to join {o}; please answer.")),
         K::MembershipApproved if zh => ("已加入团队".into(), format!("您加入「{o}」的申请已获批准。")),
         K::MembershipApproved => ("You have joined".into(), format!("Your request to join {o} was approved.")),
+        K::MembershipRejected if zh => ("加入团队申请未通过".into(), format!("您加入「{o}」的申请未通过。理由：{d}")),
+        K::MembershipRejected => ("Join request declined".into(), format!("Your request to join {o} was declined. Reason: {d}")),
+        K::ActivityRescheduled if zh => ("活动时间或地点变更".into(), format!("「{t}」改为 {at} 在 {place} 举行。")),
+        K::ActivityRescheduled => ("Activity moved".into(), format!("{t} now takes place {at} at {place}.")),
+        K::OrganizationApproved if zh => ("组织注册已通过".into(), format!("「{o}」的注册已通过审核。")),
+        K::OrganizationApproved => ("Registration approved".into(), format!("The registration of {o} was approved.")),
+        K::OrganizationRejected if zh => ("组织注册未通过".into(), format!("「{o}」的注册未通过：{d}。请修改后重新提交。")),
+        K::OrganizationRejected => ("Registration declined".into(), format!("The registration of {o} was declined: {d}. Correct it and send it again.")),
         K::SignUpConfirmed if zh => ("报名成功".into(), format!("您已报名「{t}」，{at} 开始，地点：{place}。")),
         K::SignUpConfirmed => ("Signed up".into(), format!("You are signed up for {t}, starting {at} at {place}.")),
         K::SignUpPromoted if zh => ("候补递补成功".into(), format!("「{t}」有空位，您已从候补转为正式参加，{at} 开始。")),

@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         zhihui_contract::events::VolunteerImportResource,
         zhihui_contract::events::ActivityResource,
         zhihui_contract::events::SignUpResource,
+        zhihui_contract::events::OrganizationResource,
         zhihui_contract::events::ServiceRecordChange,
         zhihui_contract::events::ServiceRecordsResource,
         zhihui_contract::events::CertificateResource,

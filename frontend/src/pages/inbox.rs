@@ -41,7 +41,7 @@ pub fn InboxLink() -> Html {
         <Link<Route> to={Route::Inbox}>
             { t(app.lang, "nav.inbox") }
             if unread > 0 {
-                <span class="badge" id="unread-count" aria-label={fill(app.lang, "inbox.unread", &unread.to_string())}>{ unread }</span>
+                <span class="badge" id="unread-count">{ unread }</span>
             }
         </Link<Route>>
     }
@@ -352,7 +352,7 @@ fn view_followed(lang: Lang, title: &'static str, f: &Followed) -> Html {
         <section class="page narrow">
             <h1>{ t(lang, title) }</h1>
             { match f {
-                Followed::Working => html! { <p class="loading" aria-live="polite">{ t(lang, "loading") }</p> },
+                Followed::Working => html! { <crate::components::Spinner /> },
                 Followed::Done(words) => html! { <p class="notice success" role="status" id="link-outcome">{ words.clone() }</p> },
                 Followed::Refused(e) => html! { <ErrorBanner error={Some(e.clone())} /> },
             } }

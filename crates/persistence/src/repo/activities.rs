@@ -240,7 +240,21 @@ impl Store {
                 .filter(sign_up::Column::ActivityId.eq(id))
                 .exec(&txn)
                 .await?;
+            // Its reminders are due again for the new time.
+            crate::entities::scheduled_notice::Entity::delete_many()
+                .filter(
+                    crate::entities::scheduled_notice::Column::SubjectId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(sign_up::Column::Id)
+                            .from(sign_up::Entity)
+                            .and_where(sign_up::Column::ActivityId.eq(id))
+                            .to_owned(),
+                    ),
+                )
+                .exec(&txn)
+                .await?;
         }
+        let moved = (c.starts_at, c.ends_at, &c.place) != (cur.starts_at, cur.ends_at, &cur.place);
         self.set_leaders(&txn, id, &c.leader_ids).await?;
         let free = c.capacity - cur.confirmed_count;
         if free > 0 {
@@ -252,18 +266,28 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         // A published activity moved to another month counts in that one.
         if cur.status == ActivityStatus::Published {
-            let mut moved = Changes::default();
-            moved.add(
+            let mut months = Changes::default();
+            months.add(
                 cur.organization_id,
                 figures::month_of(cur.starts_at),
                 Delta::held(-1),
             );
-            moved.add(
+            months.add(
                 out.organization_id,
                 figures::month_of(out.starts_at),
                 Delta::held(1),
             );
-            moved.write(&txn).await?;
+            months.write(&txn).await?;
+        }
+        if cur.status == ActivityStatus::Published && moved {
+            emit(
+                &txn,
+                EventType::ActivityRescheduled,
+                &[out.organization_id],
+                activity_resource(&out),
+                now,
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(out)
@@ -315,22 +339,14 @@ impl Store {
             _ => None,
         };
         if let Some(kind) = announced {
-            let resource =
-                super::webhooks::resource_value(&zhihui_contract::events::ActivityResource {
-                    kind: "activity".into(),
-                    id: out.id,
-                    organization_id: out.organization_id,
-                    title: out.title.clone(),
-                    category: *out.category,
-                    status: *out.status,
-                    region_code: out.region_code.clone(),
-                    starts_at: out.starts_at,
-                    ends_at: out.ends_at,
-                    capacity: out.capacity,
-                    cancel_reason: out.cancel_reason.clone(),
-                    href: format!("/api/v1/activities/{}", out.id),
-                });
-            emit(&txn, kind, &[out.organization_id], resource, now).await?;
+            emit(
+                &txn,
+                kind,
+                &[out.organization_id],
+                activity_resource(&out),
+                now,
+            )
+            .await?;
         }
         // Published activities count in the month they start in.
         let published = ActivityStatus::Published;
@@ -1042,5 +1058,23 @@ fn sign_up_resource(s: &sign_up::Model, organization_id: Uuid) -> serde_json::Va
         status: *s.status,
         starts_at: s.starts_at,
         href: format!("/api/v1/activities/{}", s.activity_id),
+    })
+}
+
+/// An activity as the `activity.*` events carry it.
+fn activity_resource(out: &activity::Model) -> serde_json::Value {
+    super::webhooks::resource_value(&zhihui_contract::events::ActivityResource {
+        kind: "activity".into(),
+        id: out.id,
+        organization_id: out.organization_id,
+        title: out.title.clone(),
+        category: *out.category,
+        status: *out.status,
+        region_code: out.region_code.clone(),
+        starts_at: out.starts_at,
+        ends_at: out.ends_at,
+        capacity: out.capacity,
+        cancel_reason: out.cancel_reason.clone(),
+        href: format!("/api/v1/activities/{}", out.id),
     })
 }

@@ -231,7 +231,24 @@ impl Store {
                 .unwrap_or_default()
         };
         match *e.event_type {
-            E::MembershipRequested | E::MembershipApproved => {
+            E::OrganizationApproved | E::OrganizationRejected => {
+                let Some(org) = uuid_at(&r, "id") else {
+                    return Ok(out);
+                };
+                let kind = if *e.event_type == E::OrganizationApproved {
+                    K::OrganizationApproved
+                } else {
+                    K::OrganizationRejected
+                };
+                let params = NoticeParams {
+                    organization: str_at(&r, "name"),
+                    detail: str_at(&r, "rejection_reason"),
+                    ..Default::default()
+                };
+                let admins = self.admins_of(c, &[org]).await?;
+                to_admins(admins, kind, &params, &format!("/orgs/{org}"), &mut out);
+            }
+            E::MembershipRequested | E::MembershipApproved | E::MembershipRejected => {
                 let (Some(org), Some(vol)) =
                     (uuid_at(&r, "organization_id"), uuid_at(&r, "volunteer_id"))
                 else {
@@ -247,6 +264,7 @@ impl Store {
                 let params = NoticeParams {
                     organization: name_of(&orgs, Some(org)),
                     person,
+                    detail: str_at(&r, "reason"),
                     ..Default::default()
                 };
                 if *e.event_type == E::MembershipRequested {
@@ -256,14 +274,21 @@ impl Store {
                 } else if let Some(account) = vols.get(&vol).and_then(|v| v.account_id) {
                     out.push(NoticeDraft {
                         account_id: account,
-                        kind: K::MembershipApproved,
+                        kind: if *e.event_type == E::MembershipApproved {
+                            K::MembershipApproved
+                        } else {
+                            K::MembershipRejected
+                        },
                         params,
                         href: "/me".into(),
                         subject_id: None,
                     });
                 }
             }
-            E::SignUpConfirmed | E::SignUpPromoted | E::ActivityCancelled => {
+            E::SignUpConfirmed
+            | E::SignUpPromoted
+            | E::ActivityCancelled
+            | E::ActivityRescheduled => {
                 let Some(act) = uuid_at(&r, "activity_id").or_else(|| uuid_at(&r, "id")) else {
                     return Ok(out);
                 };
@@ -278,8 +303,12 @@ impl Store {
                     ..Default::default()
                 };
                 let (kind, volunteers) = match *e.event_type {
-                    E::ActivityCancelled => (
-                        K::ActivityCancelled,
+                    E::ActivityCancelled | E::ActivityRescheduled => (
+                        if *e.event_type == E::ActivityCancelled {
+                            K::ActivityCancelled
+                        } else {
+                            K::ActivityRescheduled
+                        },
                         sign_up::Entity::find()
                             .filter(sign_up::Column::ActivityId.eq(act))
                             .filter(sign_up::Column::CancelledAt.is_null())

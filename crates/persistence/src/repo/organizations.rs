@@ -323,6 +323,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let from = *cur.status;
         let to = organization_transition(from, action)?;
+        let txn = self.db.begin().await?;
         let res = organization::Entity::update_many()
             .col_expr(organization::Column::Status, Expr::value(to.as_str()))
             .col_expr(organization::Column::RejectionReason, Expr::value(reason))
@@ -333,12 +334,36 @@ impl Store {
             )
             .filter(organization::Column::Id.eq(id))
             .filter(organization::Column::Status.eq(from.as_str()))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
-        let org = self
-            .get_organization(id)
+        let org = organization::Entity::find_by_id(id)
+            .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let announced = match *org.status {
+            OrganizationStatus::Approved => {
+                Some(zhihui_domain::integration::EventType::OrganizationApproved)
+            }
+            OrganizationStatus::Rejected => {
+                Some(zhihui_domain::integration::EventType::OrganizationRejected)
+            }
+            _ => None,
+        };
+        if let Some(kind) = announced.filter(|_| res.rows_affected == 1) {
+            let concerned: Vec<Uuid> = std::iter::once(org.id).chain(org.parent_id).collect();
+            let resource =
+                super::webhooks::resource_value(&zhihui_contract::events::OrganizationResource {
+                    kind: "organization".into(),
+                    id: org.id,
+                    name: org.name.clone(),
+                    parent_id: org.parent_id,
+                    status: *org.status,
+                    rejection_reason: org.rejection_reason.clone(),
+                    href: format!("/api/v1/organizations/{}", org.id),
+                });
+            super::webhooks::emit(&txn, kind, &concerned, resource, now).await?;
+        }
+        txn.commit().await?;
         if res.rows_affected == 0 {
             let now_is = *org.status;
             organization_transition(now_is, action)?;

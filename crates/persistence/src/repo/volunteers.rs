@@ -27,6 +27,7 @@ fn membership_resource(m: &membership::Model) -> serde_json::Value {
         status: *m.status,
         requested_at: m.requested_at,
         decided_at: m.decided_at,
+        reason: m.reason.clone(),
         href: format!("/api/v1/volunteers/{}", m.volunteer_id),
     })
 }
@@ -375,6 +376,15 @@ impl Store {
             Changes::one(org_id, figures::month_of(now), Delta::members(1))
                 .write(&txn)
                 .await?;
+        } else {
+            emit(
+                &txn,
+                EventType::MembershipRejected,
+                &[org_id],
+                membership_resource(&m),
+                now,
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(m)
