@@ -637,6 +637,15 @@ impl Store {
         Ok(written)
     }
 
+    /// How many committed events are not yet turned into notifications (the webhook sender
+    /// may hold some for a moment: `notify_outbox` skips rows it has locked).
+    pub async fn events_to_notify(&self) -> StoreResult<u64> {
+        Ok(outbox_event::Entity::find()
+            .filter(outbox_event::Column::NotifiedAt.is_null())
+            .count(&self.db)
+            .await?)
+    }
+
     /// Turns up to `limit` events not yet notified into notifications; returns how many
     /// events it handled.
     pub async fn notify_outbox(&self, now: DateTime<Utc>, limit: u64) -> StoreResult<usize> {
