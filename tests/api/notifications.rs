@@ -836,3 +836,71 @@ dual_test!(
         Shutdown::of(&app).run().await;
     }
 );
+
+dual_test!(
+    a_daily_digest_sends_one_email_at_six,
+    long_sessions,
+    |app: TestApp| async move {
+        let mail = MailServer::start().await;
+        let w = world(&app).await;
+        let (v, _) = volunteer(&app, 1, "王小明").await;
+        let (s, b, _) = app
+            .put_if(
+                "/api/v1/me/notification-preferences",
+                &v.token,
+                json!({"email": "wang.xm@example.cn", "email_digest": true}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let mut ids = vec![];
+        for day in [10, 12] {
+            let act = published(&app, &w.admin, activity_body(&w.org, day, 10)).await;
+            let (s, b) = app
+                .post(
+                    &format!("/api/v1/activities/{act}/sign-ups"),
+                    Some(&v.token),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(s, 201, "{b}");
+            ids.push(act);
+        }
+        fan_out(&app).await;
+        // 10:00 China time: both emails wait for 18:00 (10:00 UTC).
+        let state = sender_state(&app, mail.port, "http://127.0.0.1:9/").await;
+        send_round(&state).await.unwrap();
+        assert!(mail.messages().is_empty());
+        let (_, log) = app
+            .get(
+                "/api/v1/notification-deliveries?channel=email",
+                Some(&w.platform.token),
+            )
+            .await;
+        let items = log["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{log}");
+        for d in items {
+            assert_eq!(
+                (d["status"].as_str(), d["digest"].as_bool()),
+                (Some("pending"), Some(true))
+            );
+            assert_eq!(d["next_attempt_at"], "2026-06-01T10:00:00Z");
+        }
+        // At 18:00 one email carries both.
+        app.clock.set(at(1, 10, 0));
+        send_round(&state).await.unwrap();
+        let messages = mail.messages();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        let flat = messages[0].replace("=\r\n", "").replace("=\n", "");
+        for act in &ids {
+            assert!(flat.contains(&format!("/activities/{act}")), "{flat}");
+        }
+        let (_, log) = app
+            .get(
+                "/api/v1/notification-deliveries?channel=email&status=sent",
+                Some(&w.platform.token),
+            )
+            .await;
+        assert_eq!(log["items"].as_array().unwrap().len(), 2, "{log}");
+    }
+);
