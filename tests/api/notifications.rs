@@ -829,10 +829,25 @@ dual_test!(
         assert!(late
             .iter()
             .any(|n| n["href"].as_str().unwrap().contains(&t.county)));
-        assert_eq!(
-            count_of(&app, &t.outsider, "monthly_report.due_today").await,
-            0
-        );
+        // The province hears of its own child's (the city's) late report, not the county's.
+        let (_, province) = app
+            .get(
+                "/api/v1/me/notifications?limit=200",
+                Some(&t.province_admin.token),
+            )
+            .await;
+        let province_late: Vec<&Value> = province["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "monthly_report.late")
+            .collect();
+        assert!(province_late
+            .iter()
+            .any(|n| n["href"].as_str().unwrap().contains(&t.city)));
+        assert!(!province_late
+            .iter()
+            .any(|n| n["href"].as_str().unwrap().contains(&t.county)));
         Shutdown::of(&app).run().await;
     }
 );

@@ -791,7 +791,23 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Cancellation> {
         let txn = self.db.begin().await?;
-        let a = self.lock_activity(&txn, activity_id).await?;
+        let done = self
+            .cancel_sign_up_in(&txn, activity_id, volunteer_id, now)
+            .await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// `cancel_sign_up` within the caller's transaction (a followed withdraw link marks
+    /// itself used in the same one, so a refused withdrawal leaves the link unused).
+    pub(crate) async fn cancel_sign_up_in(
+        &self,
+        txn: &DatabaseTransaction,
+        activity_id: Uuid,
+        volunteer_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Cancellation> {
+        let a = self.lock_activity(txn, activity_id).await?;
         let s = sign_up::Entity::find()
             .filter(sign_up::Column::ActivityId.eq(activity_id))
             .filter(sign_up::Column::VolunteerId.eq(volunteer_id))
@@ -799,7 +815,7 @@ impl Store {
                 SignUpStatus::Confirmed.as_str(),
                 SignUpStatus::Waitlisted.as_str(),
             ]))
-            .one(&txn)
+            .one(txn)
             .await?
             .ok_or(StoreError::NotFound)?;
         if s.checked_in_at.is_some() {
@@ -812,7 +828,7 @@ impl Store {
         let mut m: sign_up::ActiveModel = s.into();
         m.status = Set(SignUpStatus::Cancelled.into());
         m.cancelled_at = Set(Some(now));
-        let cancelled = m.update(&txn).await?;
+        let cancelled = m.update(txn).await?;
         let col = if was_confirmed {
             activity::Column::ConfirmedCount
         } else {
@@ -821,17 +837,16 @@ impl Store {
         activity::Entity::update_many()
             .col_expr(col, Expr::col(col).sub(1))
             .filter(activity::Column::Id.eq(activity_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         let promoted = if was_confirmed && a.status == ActivityStatus::Published {
-            self.promote(&txn, activity_id, 1, now)
+            self.promote(txn, activity_id, 1, now)
                 .await?
                 .into_iter()
                 .next()
         } else {
             None
         };
-        txn.commit().await?;
         Ok(Cancellation {
             cancelled,
             promoted,

@@ -1370,12 +1370,12 @@ impl Store {
                 .filter(sign_up::Column::Id.eq(s.id))
                 .exec(&txn)
                 .await?;
-            txn.commit().await?;
         } else {
-            txn.commit().await?;
-            self.cancel_sign_up(activity_id, s.volunteer_id, now)
+            // In the same transaction: a refused withdrawal leaves the link unused.
+            self.cancel_sign_up_in(&txn, activity_id, s.volunteer_id, now)
                 .await?;
         }
+        txn.commit().await?;
         let activity = activity::Entity::find_by_id(activity_id)
             .one(&self.db)
             .await?
